@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Runs the uvu suite under c8 coverage and closes with one plain summary line
+// ("tests: N passed, N failed, N skipped") that CI reads; exits non-zero on any failure.
+import { spawn } from 'node:child_process';
+
+const pattern = process.argv[2] ?? '.*\\.test\\.js$';
+const c8 = ['c8', '--reporter=text-summary', '--exclude=dist/test/**', '--exclude=dist/bench/**'];
+const child = spawn('npx', [...c8, 'uvu', 'dist/test', pattern], { stdio: ['ignore', 'pipe', 'inherit'] });
+let tail = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString()).slice(-4000);
+});
+child.on('close', (code) => {
+  const num = (label) => Number((tail.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? 0);
+  const total = num('Total'), passed = num('Passed'), skipped = num('Skipped');
+  const failed = Math.max(0, total - passed - skipped) + (code !== 0 && total === passed + skipped ? 1 : 0);
+  console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(code === 0 && failed === 0 && total > 0 ? 0 : 1);
+});
