@@ -1,0 +1,203 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Memtable, MEMTABLE_ENTRY_OVERHEAD } from '../../src/engine/memtable/memtable.js';
+import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
+
+interface ModelEntry {
+  key: BinaryKey;
+  seq: SequenceNumber;
+  kind: EntryKind;
+  value: string;
+}
+
+/** mulberry32: small, fast, seedable. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEED = Number(process.env.TEST_SEED ?? 0x5eed);
+
+function withSeed(name: string, body: (random: () => number) => void): void {
+  test(name, () => {
+    try {
+      body(prng(SEED));
+    } catch (error) {
+      console.error(`${name} failed with TEST_SEED=${SEED}`);
+      throw error;
+    }
+  });
+}
+
+/** Keys over a tiny alphabet that includes \0 and \xff, so many keys share prefixes and bytes at the extremes. */
+function randomKey(random: () => number): BinaryKey {
+  const alphabet = ['\0', '\x01', 'a', 'b', '\x7f', '\x80', '\xfe', '\xff'];
+  const length = Math.floor(random() * 4);
+  let key = '';
+  for (let i = 0; i < length; i++) key += alphabet[Math.floor(random() * alphabet.length)];
+  return key;
+}
+
+function shuffledSeqs(count: number, random: () => number): number[] {
+  const seqs = Array.from({ length: count }, (_, i) => i + 1);
+  for (let i = seqs.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [seqs[i], seqs[j]] = [seqs[j], seqs[i]];
+  }
+  return seqs;
+}
+
+function fill(memtable: Memtable, count: number, random: () => number): ModelEntry[] {
+  const model: ModelEntry[] = [];
+  for (const seq of shuffledSeqs(count, random)) {
+    const key = randomKey(random);
+    const kind = random() < 0.2 ? EntryKind.Delete : EntryKind.Put;
+    const value = kind === EntryKind.Put ? `v${seq}`.repeat(Math.floor(random() * 3)) : '';
+    memtable.add(key, seq, kind, Buffer.from(value, 'latin1'));
+    model.push({ key, seq, kind, value });
+  }
+  model.sort((a, b) => compareInternal(a.key, a.seq, b.key, b.seq));
+  return model;
+}
+
+function readAll(memtable: Memtable): ModelEntry[] {
+  const out: ModelEntry[] = [];
+  const it = memtable.iterator();
+  for (it.seekToFirst(); it.valid; it.next()) {
+    out.push({ key: it.key, seq: it.seq, kind: it.kind, value: it.value.toString('latin1') });
+  }
+  return out;
+}
+
+withSeed('iteration matches a sorted model; counters and byte accounting', (random) => {
+  const memtable = new Memtable();
+  assert.is(memtable.entries, 0);
+  assert.not.ok(memtable.iterator().valid);
+  const model = fill(memtable, 4000, random);
+  assert.equal(readAll(memtable), model);
+  assert.is(memtable.entries, 4000);
+  assert.is(memtable.smallestSeq, 1);
+  assert.is(memtable.largestSeq, 4000);
+  const expectedBytes = model.reduce((sum, e) => sum + e.key.length + e.value.length + MEMTABLE_ENTRY_OVERHEAD, 0);
+  assert.is(memtable.approximateBytes, expectedBytes);
+});
+
+withSeed('get returns the newest version at or below the snapshot', (random) => {
+  const memtable = new Memtable();
+  const model = fill(memtable, 3000, random);
+  for (let i = 0; i < 5000; i++) {
+    const key = randomKey(random);
+    const snapshot = Math.floor(random() * 3200);
+    const expected = model.find((e) => e.key === key && e.seq <= snapshot);
+    const found = memtable.get(key, snapshot);
+    if (expected === undefined) {
+      assert.is(found, undefined, `key ${JSON.stringify(key)} at ${snapshot}`);
+    } else {
+      assert.ok(found, `key ${JSON.stringify(key)} at ${snapshot}`);
+      assert.equal(
+        { key, seq: found.seq, kind: found.kind, value: found.value.toString('latin1') },
+        expected,
+      );
+    }
+  }
+});
+
+withSeed('seek lands on the newest version of the first key >= target', (random) => {
+  const memtable = new Memtable();
+  const model = fill(memtable, 2000, random);
+  const it = memtable.iterator();
+  for (let i = 0; i < 2000; i++) {
+    const target = randomKey(random);
+    it.seek(target);
+    const index = model.findIndex((e) => e.key >= target);
+    if (index < 0) {
+      assert.not.ok(it.valid);
+      continue;
+    }
+    assert.ok(it.valid);
+    assert.is(it.key, model[index].key);
+    assert.is(it.seq, model[index].seq);
+    // and iteration continues in order from there
+    for (let step = 1; step < 5 && index + step < model.length; step++) {
+      it.next();
+      assert.is(it.key, model[index + step].key);
+      assert.is(it.seq, model[index + step].seq);
+    }
+  }
+});
+
+withSeed('an iterator stays correct while inserts continue', (random) => {
+  const memtable = new Memtable();
+  const before = fill(memtable, 1500, random);
+  const it = memtable.iterator();
+  it.seekToFirst();
+  const seen: ModelEntry[] = [];
+  let nextSeq = 100_000;
+  while (it.valid) {
+    seen.push({ key: it.key, seq: it.seq, kind: it.kind, value: it.value.toString('latin1') });
+    // insert a few entries around the current position (before, at, and after it)
+    for (let i = 0; i < 3; i++) {
+      const key = random() < 0.3 ? it.key : randomKey(random);
+      memtable.add(key, nextSeq++, EntryKind.Put, Buffer.from('new'));
+    }
+    it.next();
+  }
+  for (let i = 1; i < seen.length; i++) {
+    const order = compareInternal(seen[i - 1].key, seen[i - 1].seq, seen[i].key, seen[i].seq);
+    assert.ok(order < 0, `iteration out of order at ${i}`);
+  }
+  // every entry present when iteration started must have been seen
+  const seenOld = seen.filter((e) => e.seq < 100_000);
+  assert.equal(seenOld, before);
+  // and the memtable as a whole is still consistent
+  const all = readAll(memtable);
+  assert.is(all.length, 1500 + (nextSeq - 100_000));
+});
+
+test('binary keys order by byte, including empty, \\0 and \\xff', () => {
+  const memtable = new Memtable();
+  const keys = ['\xff\xff', 'a', '\0', '', 'a\0', '\xff', '\0\0', 'a\xff', '\x80'];
+  keys.forEach((key, i) => memtable.add(key, i + 1, EntryKind.Put, Buffer.from([i])));
+  const order = readAll(memtable).map((e) => e.key);
+  assert.equal(order, ['', '\0', '\0\0', 'a', 'a\0', 'a\xff', '\x80', '\xff', '\xff\xff']);
+  assert.equal(memtable.get('\0', 100)?.value, Buffer.from([2]));
+  assert.is(memtable.get('\0\x01', 100), undefined);
+});
+
+test('versions of one key come newest first; deletes read back with an empty value', () => {
+  const memtable = new Memtable();
+  memtable.add('k', 5, EntryKind.Put, Buffer.from('five'));
+  memtable.add('k', 9, EntryKind.Delete, Buffer.from('ignored'));
+  memtable.add('k', 7, EntryKind.Put, Buffer.from('seven'));
+  assert.equal(readAll(memtable).map((e) => e.seq), [9, 7, 5]);
+  assert.is(memtable.get('k', 4), undefined);
+  assert.is(memtable.get('k', 6)?.value.toString('latin1'), 'five');
+  assert.is(memtable.get('k', 8)?.value.toString('latin1'), 'seven');
+  const deleted = memtable.get('k', 100);
+  assert.is(deleted?.kind, EntryKind.Delete);
+  assert.is(deleted?.value.length, 0);
+  assert.is(memtable.smallestSeq, 5);
+  assert.is(memtable.largestSeq, 9);
+});
+
+test('values are copied: the caller may reuse its buffer; large values survive', () => {
+  const memtable = new Memtable();
+  const scratch = Buffer.from('original');
+  memtable.add('a', 1, EntryKind.Put, scratch);
+  scratch.write('CHANGED!');
+  const big = Buffer.alloc(600 * 1024, 0xab);
+  big[big.length - 1] = 1;
+  memtable.add('b', 2, EntryKind.Put, big);
+  for (let i = 0; i < 3000; i++) memtable.add(`c${i}`, 3 + i, EntryKind.Put, Buffer.alloc(500, i & 0xff));
+  assert.is(memtable.get('a', 10)?.value.toString('latin1'), 'original');
+  assert.ok(memtable.get('b', 10)?.value.equals(big));
+  for (let i = 0; i < 3000; i += 97) assert.ok(memtable.get(`c${i}`, 1e9)?.value.equals(Buffer.alloc(500, i & 0xff)));
+});
+
+test.run();
