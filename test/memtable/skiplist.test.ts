@@ -160,6 +160,29 @@ withSeed('an iterator stays correct while inserts continue', (random) => {
   assert.is(all.length, 1500 + (nextSeq - 100_000));
 });
 
+withSeed('ascending appends (the fast path) mixed with random inserts keep search correct', (random) => {
+  const memtable = new Memtable();
+  const model: ModelEntry[] = [];
+  let seq = 1;
+  for (let i = 0; i < 3000; i++) {
+    // mostly ascending keys, sometimes a key anywhere, sometimes a new version of the last key
+    const roll = random();
+    const key = roll < 0.7 ? `k${String(i).padStart(6, '0')}` : roll < 0.85 ? `k${String(Math.floor(random() * i)).padStart(6, '0')}x` : model.length > 0 ? model[model.length - 1].key : 'k';
+    memtable.add(key, seq, EntryKind.Put, Buffer.from(String(seq)));
+    model.push({ key, seq, kind: EntryKind.Put, value: String(seq) });
+    seq++;
+  }
+  const sorted = model.slice().sort((a, b) => compareInternal(a.key, a.seq, b.key, b.seq));
+  assert.equal(readAll(memtable), sorted);
+  const it = memtable.iterator();
+  for (const probe of model) {
+    assert.is(memtable.get(probe.key, probe.seq)?.seq, probe.seq);
+    it.seek(probe.key);
+    assert.is(it.key, probe.key);
+    assert.is(it.seq, sorted.find((e) => e.key === probe.key)?.seq);
+  }
+});
+
 test('binary keys order by byte, including empty, \\0 and \\xff', () => {
   const memtable = new Memtable();
   const keys = ['\xff\xff', 'a', '\0', '', 'a\0', '\xff', '\0\0', 'a\xff', '\x80'];

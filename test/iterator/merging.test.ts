@@ -1,0 +1,157 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Memtable } from '../../src/engine/memtable/memtable.js';
+import { MergingIterator } from '../../src/engine/iterator/merging-iterator.js';
+import type { InternalIterator } from '../../src/engine/iterator/internal-iterator.js';
+import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
+
+interface Entry {
+  key: BinaryKey;
+  seq: SequenceNumber;
+  kind: EntryKind;
+  value: string;
+}
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEED = Number(process.env.TEST_SEED ?? 0xbeef);
+
+function randomKey(random: () => number): BinaryKey {
+  const length = 1 + Math.floor(random() * 3);
+  let key = '';
+  for (let i = 0; i < length; i++) key += String.fromCharCode([0, 0x61, 0x62, 0xff][Math.floor(random() * 4)]);
+  return key;
+}
+
+/** Spreads `total` entries with unique sequence numbers over `sources` memtables. */
+function buildSources(sources: number, total: number, random: () => number): { memtables: Memtable[]; model: Entry[] } {
+  const memtables = Array.from({ length: sources }, () => new Memtable());
+  const model: Entry[] = [];
+  for (let seq = 1; seq <= total; seq++) {
+    const key = randomKey(random);
+    const kind = random() < 0.25 ? EntryKind.Delete : EntryKind.Put;
+    const value = kind === EntryKind.Put ? `v${seq}` : '';
+    memtables[Math.floor(random() * sources)].add(key, seq, kind, Buffer.from(value, 'latin1'));
+    model.push({ key, seq, kind, value });
+  }
+  model.sort((a, b) => compareInternal(a.key, a.seq, b.key, b.seq));
+  return { memtables, model };
+}
+
+/**
+ * Wraps an iterator so that some moves complete asynchronously, as a table iterator's do when a
+ * block has to be read; the position changes only when the promise settles.
+ */
+class SometimesAsync implements InternalIterator {
+  constructor(
+    private readonly inner: InternalIterator,
+    private readonly random: () => number,
+  ) {}
+  get valid(): boolean { return this.inner.valid; }
+  get key(): BinaryKey { return this.inner.key; }
+  get seq(): SequenceNumber { return this.inner.seq; }
+  get kind(): EntryKind { return this.inner.kind; }
+  get value(): Buffer { return this.inner.value; }
+  seekToFirst(): void | Promise<void> { return this.maybeLater(() => this.inner.seekToFirst()); }
+  seek(key: BinaryKey): void | Promise<void> { return this.maybeLater(() => this.inner.seek(key)); }
+  next(): void | Promise<void> { return this.maybeLater(() => this.inner.next()); }
+  private maybeLater(move: () => void | Promise<void>): void | Promise<void> {
+    if (this.random() < 0.5) return move();
+    return new Promise<void>((resolve) => setImmediate(() => { move(); resolve(); }));
+  }
+}
+
+async function drain(it: InternalIterator): Promise<Entry[]> {
+  const out: Entry[] = [];
+  while (it.valid) {
+    out.push({ key: it.key, seq: it.seq, kind: it.kind, value: it.value.toString('latin1') });
+    const wait = it.next();
+    if (wait) await wait;
+  }
+  return out;
+}
+
+function drainSync(it: InternalIterator): Entry[] {
+  const out: Entry[] = [];
+  while (it.valid) {
+    out.push({ key: it.key, seq: it.seq, kind: it.kind, value: it.value.toString('latin1') });
+    assert.is(it.next(), undefined, 'synchronous children must give a synchronous merge');
+  }
+  return out;
+}
+
+test('merging memtable iterators yields the sorted union', () => {
+  for (const sources of [1, 2, 3, 7, 16]) {
+    const random = prng(SEED + sources);
+    const { memtables, model } = buildSources(sources, 3000, random);
+    const merged = new MergingIterator(memtables.map((m) => m.iterator()));
+    assert.is(merged.seekToFirst(), undefined);
+    assert.equal(drainSync(merged), model, `sources=${sources} TEST_SEED=${SEED}`);
+  }
+});
+
+test('seek positions at the first entry with key >= target across all children', () => {
+  const random = prng(SEED);
+  const { memtables, model } = buildSources(5, 2000, random);
+  const merged = new MergingIterator(memtables.map((m) => m.iterator()));
+  for (let i = 0; i < 500; i++) {
+    const target = randomKey(random) + (random() < 0.3 ? '\0' : '');
+    merged.seek(target);
+    const index = model.findIndex((e) => e.key >= target);
+    const expected = index < 0 ? [] : model.slice(index, index + 10);
+    const got: Entry[] = [];
+    while (merged.valid && got.length < 10) {
+      got.push({ key: merged.key, seq: merged.seq, kind: merged.kind, value: merged.value.toString('latin1') });
+      merged.next();
+    }
+    assert.equal(got, expected, `target ${JSON.stringify(target)} TEST_SEED=${SEED}`);
+  }
+});
+
+test('asynchronous children: the merge waits for them and stays in order', async () => {
+  const random = prng(SEED + 99);
+  const { memtables, model } = buildSources(4, 1500, random);
+  const merged = new MergingIterator(memtables.map((m) => new SometimesAsync(m.iterator(), random)));
+  const wait = merged.seekToFirst();
+  if (wait) await wait;
+  assert.equal(await drain(merged), model, `TEST_SEED=${SEED}`);
+  const again = merged.seek('b');
+  if (again) await again;
+  const index = model.findIndex((e) => e.key >= 'b');
+  assert.equal(await drain(merged), model.slice(index));
+});
+
+test('empty children and no children', () => {
+  const empty = new MergingIterator([]);
+  empty.seekToFirst();
+  assert.not.ok(empty.valid);
+  const one = new Memtable();
+  one.add('x', 1, EntryKind.Put, Buffer.from('1'));
+  const merged = new MergingIterator([new Memtable().iterator(), one.iterator(), new Memtable().iterator()]);
+  merged.seekToFirst();
+  assert.equal(drainSync(merged), [{ key: 'x', seq: 1, kind: EntryKind.Put, value: '1' }]);
+  merged.seek('y');
+  assert.not.ok(merged.valid);
+});
+
+test('equal (key, seq) in two children: the earlier (newer) child comes first', () => {
+  const newer = new Memtable();
+  const older = new Memtable();
+  newer.add('k', 5, EntryKind.Put, Buffer.from('newer'));
+  older.add('k', 5, EntryKind.Put, Buffer.from('older'));
+  older.add('j', 6, EntryKind.Put, Buffer.from('j'));
+  const merged = new MergingIterator([older.iterator(), newer.iterator()].reverse());
+  merged.seekToFirst();
+  assert.equal(drainSync(merged).map((e) => e.value), ['j', 'newer', 'older']);
+});
+
+test.run();
