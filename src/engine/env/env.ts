@@ -1,0 +1,47 @@
+/**
+ * The engine's only door to the file system. Every read, write, fsync, rename and delete the
+ * engine does goes through an Env, so tests can swap in one that fails syncs, tears writes or
+ * forgets unsynced data (see fault-env.ts) and prove that recovery copes.
+ */
+
+/** A file written strictly at its end. */
+export interface WritableFile {
+  readonly path: string;
+  /** Bytes appended so far, counting appends that have not completed yet. */
+  readonly size: number;
+  /** Appends at the end; resolves once the OS has the bytes (not durable). Appends apply in call order. */
+  append(data: Buffer): Promise<void>;
+  /** fdatasync: everything appended before this call is durable when it resolves. */
+  sync(): Promise<void>;
+  /** Waits for pending appends, then closes. Does not sync. */
+  close(): Promise<void>;
+}
+
+/** An immutable file read at arbitrary offsets (tables, whole logs). */
+export interface RandomAccessFile {
+  readonly path: string;
+  readonly size: number;
+  /** pread; the result is shorter than `length` only at the end of the file. */
+  read(position: number, length: number): Promise<Buffer>;
+  readSync(position: number, length: number): Buffer;
+  close(): void;
+}
+
+export interface Env {
+  /** Creates the file if missing; 'truncate' empties it, 'append' continues at its end. */
+  openWritable(path: string, mode: 'truncate' | 'append'): Promise<WritableFile>;
+  /** Opens synchronously; throws ENOENT as usual. */
+  openRandomAccess(path: string): RandomAccessFile;
+  readFileSync(path: string): Buffer;
+  exists(path: string): boolean;
+  /** Entry names (not paths) of a directory. */
+  readdir(dir: string): string[];
+  mkdirp(dir: string): void;
+  fileSize(path: string): number;
+  rename(from: string, to: string): Promise<void>;
+  /** A missing file is not an error. */
+  unlink(path: string): Promise<void>;
+  truncate(path: string, length: number): Promise<void>;
+  /** fsyncs the directory so creates, renames and unlinks in it are durable. */
+  syncDir(dir: string): Promise<void>;
+}
