@@ -1,0 +1,449 @@
+/**
+ * Configuration: the directive table (names, defaults, why), redis.conf parsing, command-line
+ * overrides and the CONFIG GET/SET/REWRITE semantics, all driven by one table so the file, the
+ * command line and CONFIG agree on every name, value format and error text.
+ *
+ * Error texts are Redis 7.0's ("argument couldn't be parsed into an integer", ...), because tools
+ * and people compare them with what redis-server says.
+ */
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { splitArgs } from '../protocol/inline.js';
+import { globMatch } from '../util/glob.js';
+
+export type FsyncMode = 'always' | 'everysec' | 'no';
+export type LogLevelName = 'debug' | 'verbose' | 'notice' | 'warning';
+
+/** One class of client-output-buffer-limit; 0 disables a limit. */
+export interface OutputBufferLimit {
+  hardBytes: number;
+  softBytes: number;
+  softSeconds: number;
+}
+
+/** The typed, live configuration. CONFIG SET changes it in place; listeners apply side effects. */
+export interface ServerConfig {
+  bind: string[];
+  port: number;
+  protectedMode: boolean;
+  requirepass: string;
+  databases: number;
+  dir: string;
+  appendfsync: FsyncMode;
+  memtableSize: number;
+  blockCacheSize: number;
+  walTruncateCorrupt: boolean;
+  maxclients: number;
+  timeout: number;
+  tcpKeepalive: number;
+  protoMaxBulkLen: number;
+  clientQueryBufferLimit: number;
+  clientOutputBufferLimit: { normal: OutputBufferLimit; replica: OutputBufferLimit; pubsub: OutputBufferLimit };
+  loglevel: LogLevelName;
+  logfile: string;
+  pidfile: string;
+  slowlogLogSlowerThan: number;
+  slowlogMaxLen: number;
+  hz: number;
+}
+
+type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'bind' | 'obl';
+
+interface Directive {
+  name: string;
+  /** Other names accepted (Redis keeps aliases such as slaveof/replicaof). */
+  aliases?: string[];
+  kind: DirectiveKind;
+  /** The default as it would be written in a config file. */
+  default: string;
+  /** Whether CONFIG SET may change it at runtime. */
+  mutable: boolean;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+  /** One line of why, printed into conf/stratakv.conf and README. */
+  why: string;
+  read(cfg: ServerConfig): string;
+  write(cfg: ServerConfig, value: ParsedValue): void;
+}
+
+type ParsedValue = string | number | boolean | string[] | ServerConfig['clientOutputBufferLimit'];
+
+const INT_MAX = 2147483647;
+const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+
+/** The directive table. Order is the order of conf/stratakv.conf. */
+export const DIRECTIVES: readonly Directive[] = [
+  {
+    name: 'bind', kind: 'bind', default: '127.0.0.1 -::1', mutable: false,
+    why: 'listen on loopback only until you decide otherwise; a leading - means "skip if unavailable"',
+    read: (c) => c.bind.join(' '), write: (c, v) => { c.bind = v as string[]; },
+  },
+  {
+    name: 'port', kind: 'int', default: '6379', mutable: false, min: 0, max: 65535,
+    why: 'the Redis port, so every client finds us without options; 0 picks a free port',
+    read: (c) => String(c.port), write: (c, v) => { c.port = v as number; },
+  },
+  {
+    name: 'protected-mode', kind: 'bool', default: 'yes', mutable: true,
+    why: 'with no password set, refuse non-loopback clients so an exposed port is not an open database',
+    read: (c) => yesNo(c.protectedMode), write: (c, v) => { c.protectedMode = v as boolean; },
+  },
+  {
+    name: 'requirepass', kind: 'string', default: '', mutable: true,
+    why: 'clients must AUTH with this password first; empty means no password',
+    read: (c) => c.requirepass, write: (c, v) => { c.requirepass = v as string; },
+  },
+  {
+    name: 'databases', kind: 'int', default: '16', mutable: false, min: 1, max: INT_MAX,
+    why: 'number of logical databases for SELECT, as Redis',
+    read: (c) => String(c.databases), write: (c, v) => { c.databases = v as number; },
+  },
+  {
+    name: 'dir', kind: 'string', default: './', mutable: false,
+    why: 'where the data files live; created if missing, locked against a second server',
+    read: (c) => c.dir, write: (c, v) => { c.dir = v as string; },
+  },
+  {
+    name: 'appendfsync', kind: 'enum', default: 'everysec', mutable: true, values: ['always', 'everysec', 'no'],
+    why: 'when the write-ahead log is fsynced: always (no acknowledged write lost), everysec (at most ~1 s lost), no (the OS decides)',
+    read: (c) => c.appendfsync, write: (c, v) => { c.appendfsync = v as FsyncMode; },
+  },
+  {
+    name: 'memtable-size', kind: 'memory', default: '64mb', mutable: false, min: 1024 * 1024, max: LLONG_MAX,
+    why: 'writes collect in memory up to this size before being flushed to a sorted table on disk',
+    read: (c) => String(c.memtableSize), write: (c, v) => { c.memtableSize = v as number; },
+  },
+  {
+    name: 'block-cache-size', kind: 'memory', default: '256mb', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'memory for caching table blocks read from disk; the main knob for read speed vs RAM',
+    read: (c) => String(c.blockCacheSize), write: (c, v) => { c.blockCacheSize = v as number; },
+  },
+  {
+    name: 'wal-truncate-corrupt', kind: 'bool', default: 'no', mutable: false,
+    why: 'on startup, cut the write-ahead log at a corrupt record in the middle instead of refusing to start (data after it is lost)',
+    read: (c) => yesNo(c.walTruncateCorrupt), write: (c, v) => { c.walTruncateCorrupt = v as boolean; },
+  },
+  {
+    name: 'maxclients', kind: 'int', default: '10000', mutable: true, min: 1, max: INT_MAX,
+    why: 'connections beyond this are refused with "max number of clients reached"',
+    read: (c) => String(c.maxclients), write: (c, v) => { c.maxclients = v as number; },
+  },
+  {
+    name: 'timeout', kind: 'int', default: '0', mutable: true, min: 0, max: INT_MAX,
+    why: 'close a client idle for this many seconds; 0 never does',
+    read: (c) => String(c.timeout), write: (c, v) => { c.timeout = v as number; },
+  },
+  {
+    name: 'tcp-keepalive', kind: 'int', default: '300', mutable: true, min: 0, max: INT_MAX,
+    why: 'seconds between TCP keepalive probes, to notice dead peers and keep middleboxes from dropping idle connections',
+    read: (c) => String(c.tcpKeepalive), write: (c, v) => { c.tcpKeepalive = v as number; },
+  },
+  {
+    name: 'proto-max-bulk-len', kind: 'memory', default: '512mb', mutable: true, min: 1024 * 1024, max: LLONG_MAX,
+    why: 'largest single argument a client may send (Redis\' 512 MB string limit)',
+    read: (c) => String(c.protoMaxBulkLen), write: (c, v) => { c.protoMaxBulkLen = v as number; },
+  },
+  {
+    name: 'client-query-buffer-limit', kind: 'memory', default: '1gb', mutable: true, min: 1024 * 1024, max: LLONG_MAX,
+    why: 'a client whose unprocessed input grows beyond this is disconnected, bounding memory per client',
+    read: (c) => String(c.clientQueryBufferLimit), write: (c, v) => { c.clientQueryBufferLimit = v as number; },
+  },
+  {
+    name: 'client-output-buffer-limit', kind: 'obl', default: 'normal 256mb 64mb 60 replica 256mb 64mb 60 pubsub 32mb 8mb 60', mutable: true,
+    why: 'replies a client does not read: beyond hard, or beyond soft for that many seconds, it is disconnected (reading also pauses at 1 MB)',
+    read: (c) => formatObl(c.clientOutputBufferLimit), write: (c, v) => { c.clientOutputBufferLimit = v as ServerConfig['clientOutputBufferLimit']; },
+  },
+  {
+    name: 'loglevel', kind: 'enum', default: 'notice', mutable: true, values: ['debug', 'verbose', 'notice', 'warning'],
+    why: 'how chatty the log is',
+    read: (c) => c.loglevel, write: (c, v) => { c.loglevel = v as LogLevelName; },
+  },
+  {
+    name: 'logfile', kind: 'string', default: '""', mutable: false,
+    why: 'log file path; empty logs to standard output',
+    read: (c) => c.logfile, write: (c, v) => { c.logfile = v as string; },
+  },
+  {
+    name: 'pidfile', kind: 'string', default: '""', mutable: false,
+    why: 'write the process id here on start (removed on clean exit); empty writes none',
+    read: (c) => c.pidfile, write: (c, v) => { c.pidfile = v as string; },
+  },
+  {
+    name: 'slowlog-log-slower-than', kind: 'int', default: '10000', mutable: true, min: -1, max: LLONG_MAX,
+    why: 'commands slower than this many microseconds go to SLOWLOG; -1 disables, 0 logs every command',
+    read: (c) => String(c.slowlogLogSlowerThan), write: (c, v) => { c.slowlogLogSlowerThan = v as number; },
+  },
+  {
+    name: 'slowlog-max-len', kind: 'int', default: '128', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'entries kept in SLOWLOG; the oldest are dropped',
+    read: (c) => String(c.slowlogMaxLen), write: (c, v) => { c.slowlogMaxLen = v as number; },
+  },
+  {
+    name: 'hz', kind: 'int', default: '10', mutable: true, min: 1, max: 500,
+    why: 'background task frequency (idle-client checks, active expiry cycles) per second',
+    read: (c) => String(c.hz), write: (c, v) => { c.hz = v as number; },
+  },
+];
+
+const BY_NAME = new Map<string, Directive>();
+for (const d of DIRECTIVES) {
+  BY_NAME.set(d.name, d);
+  for (const a of d.aliases ?? []) BY_NAME.set(a, d);
+}
+
+function yesNo(b: boolean): string {
+  return b ? 'yes' : 'no';
+}
+
+function formatObl(o: ServerConfig['clientOutputBufferLimit']): string {
+  const f = (l: OutputBufferLimit): string => `${l.hardBytes} ${l.softBytes} ${l.softSeconds}`;
+  return `normal ${f(o.normal)} slave ${f(o.replica)} pubsub ${f(o.pubsub)}`;
+}
+
+/** Redis' memtoull: 1k = 1000, 1kb = 1024, also m/mb, g/gb; case-insensitive. null when invalid. */
+export function parseMemory(text: string): number | null {
+  const m = /^(-?\d+)(k|kb|m|mb|g|gb|b)?$/i.exec(text);
+  if (!m) return null;
+  const unit = (m[2] ?? '').toLowerCase();
+  const mult = unit === 'k' ? 1000 : unit === 'kb' ? 1024 : unit === 'm' ? 1e6 : unit === 'mb' ? 1024 * 1024
+    : unit === 'g' ? 1e9 : unit === 'gb' ? 1024 * 1024 * 1024 : 1;
+  const v = Number(m[1]) * mult;
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+function parseInteger(text: string): number | null {
+  if (!/^-?\d+$/.test(text)) return null;
+  const v = Number(text);
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+/** Parses a directive's arguments. Returns the value, or a Redis-worded error string in `error`. */
+function parseValue(d: Directive, args: string[]): { value?: ParsedValue; error?: string } {
+  if (d.kind === 'bind') {
+    if (args.length < 1) return { error: 'wrong number of arguments' };
+    // CONFIG SET passes "a b" as one argument; the file passes several.
+    const list = args.flatMap((a) => a.split(' ').filter((s) => s.length > 0));
+    return { value: list };
+  }
+  if (d.kind === 'obl') {
+    const words = args.flatMap((a) => a.split(' ').filter((s) => s.length > 0));
+    if (words.length === 0 || words.length % 4 !== 0) return { error: 'Wrong number of arguments in buffer limit configuration.' };
+    const value = { normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 }, replica: { hardBytes: 0, softBytes: 0, softSeconds: 0 }, pubsub: { hardBytes: 0, softBytes: 0, softSeconds: 0 } };
+    for (let i = 0; i < words.length; i += 4) {
+      const cls = words[i].toLowerCase();
+      const hard = parseMemory(words[i + 1]);
+      const soft = parseMemory(words[i + 2]);
+      const secs = parseInteger(words[i + 3]);
+      const target = cls === 'normal' ? value.normal : cls === 'replica' || cls === 'slave' ? value.replica : cls === 'pubsub' ? value.pubsub : null;
+      if (!target || hard === null || soft === null || secs === null || hard < 0 || soft < 0 || secs < 0) {
+        return { error: 'Invalid client class specified in buffer limit configuration.' };
+      }
+      target.hardBytes = hard;
+      target.softBytes = soft;
+      target.softSeconds = secs;
+    }
+    return { value };
+  }
+  if (args.length !== 1) return { error: 'wrong number of arguments' };
+  const text = args[0];
+  switch (d.kind) {
+    case 'bool': {
+      const t = text.toLowerCase();
+      if (t === 'yes') return { value: true };
+      if (t === 'no') return { value: false };
+      return { error: "argument must be 'yes' or 'no'" };
+    }
+    case 'int': {
+      const v = parseInteger(text);
+      if (v === null) return { error: "argument couldn't be parsed into an integer" };
+      if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
+        return { error: `argument must be between ${d.min} and ${d.max === LLONG_MAX ? '9223372036854775807' : d.max} inclusive` };
+      }
+      return { value: v };
+    }
+    case 'memory': {
+      const v = parseMemory(text);
+      if (v === null) return { error: 'argument must be a memory value' };
+      if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
+        return { error: `argument must be between ${d.min} and ${d.max === LLONG_MAX ? '9223372036854775807' : d.max} inclusive` };
+      }
+      return { value: v };
+    }
+    case 'enum': {
+      const t = text.toLowerCase();
+      if (!d.values?.includes(t)) return { error: `argument(s) must be one of the following: ${d.values?.join(', ')}` };
+      return { value: t };
+    }
+    default:
+      return { value: text };
+  }
+}
+
+/** A configuration mistake, located at `source:line` (source is a file path or '(command line)'). */
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly line: number, readonly directiveText: string, readonly detail: string) {
+    super(`${source}:${line}: ${detail} (>>> '${directiveText}')`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A fresh configuration holding every default. */
+export function defaultConfig(): ServerConfig {
+  const cfg = {} as ServerConfig;
+  for (const d of DIRECTIVES) {
+    const args = splitArgs(d.default) ?? [];
+    const parsed = parseValue(d, d.kind === 'string' ? [args[0] ?? ''] : args);
+    if (parsed.value === undefined) throw new Error(`bad default for ${d.name}: ${parsed.error}`);
+    d.write(cfg, parsed.value);
+  }
+  return cfg;
+}
+
+/**
+ * Applies redis.conf-syntax text to `cfg`: one directive per line, `#` comments, arguments split as
+ * Redis does (quotes allowed). Throws ConfigError at the first bad line.
+ */
+export function applyConfigText(cfg: ServerConfig, text: string, source: string): void {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const args = splitArgs(line);
+    if (args === null) throw new ConfigError(source, i + 1, line, 'Unbalanced quotes in configuration line');
+    if (args.length === 0) continue;
+    const d = BY_NAME.get(args[0].toLowerCase());
+    if (!d) throw new ConfigError(source, i + 1, line, 'Bad directive or wrong number of arguments');
+    const parsed = parseValue(d, args.slice(1));
+    if (parsed.value === undefined) throw new ConfigError(source, i + 1, line, parsed.error ?? 'invalid value');
+    d.write(cfg, parsed.value);
+  }
+}
+
+/**
+ * Turns redis-server style command-line options (`--port 7000 --save "" --bind a b`) into config
+ * text: each `--name` starts a new directive line and the following words are its arguments.
+ */
+export function optionsToConfigText(options: readonly string[]): string {
+  const lines: string[] = [];
+  let current: string[] | null = null;
+  for (const opt of options) {
+    if (opt.startsWith('--') && opt.length > 2) {
+      if (current) lines.push(current.join(' '));
+      current = [opt.slice(2)];
+    } else {
+      const quoted = '"' + opt.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r') + '"';
+      if (current) current.push(quoted);
+      else lines.push(quoted); // an argument with no directive: reported as a bad directive
+    }
+  }
+  if (current) lines.push(current.join(' '));
+  return lines.join('\n');
+}
+
+/** Loads the file (if any), then the command-line options over it, as redis-server does. */
+export function loadConfig(file: string | undefined, options: readonly string[]): ServerConfig {
+  const cfg = defaultConfig();
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(file, 0, '', `cannot read the config file: ${(err as Error).message}`);
+    }
+    applyConfigText(cfg, text, file);
+  }
+  if (options.length > 0) applyConfigText(cfg, optionsToConfigText(options), '(command line)');
+  return cfg;
+}
+
+/** CONFIG GET: the [name, value] pairs whose names match any of the glob patterns, each once. */
+export function configGet(cfg: ServerConfig, patterns: readonly string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const d of DIRECTIVES) {
+    for (const p of patterns) {
+      if (globMatch(p, d.name, true)) {
+        out.push([d.name, d.read(cfg)]);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The current value of one directive as CONFIG GET shows it, or undefined for an unknown name. */
+export function configValue(cfg: ServerConfig, name: string): string | undefined {
+  return BY_NAME.get(name.toLowerCase())?.read(cfg);
+}
+
+/**
+ * CONFIG SET of several name/value pairs, all or nothing (Redis 7 semantics). Returns null on
+ * success (cfg changed, names of the changed directives in `changed`) or Redis' exact error text.
+ */
+export function configSet(cfg: ServerConfig, pairs: ReadonlyArray<[string, string]>, changed: string[]): string | null {
+  const plan: Array<[Directive, ParsedValue]> = [];
+  const seen = new Set<Directive>();
+  for (const [name, value] of pairs) {
+    const d = BY_NAME.get(name.toLowerCase());
+    if (!d) return `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
+    if (seen.has(d)) return `ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`;
+    seen.add(d);
+    if (!d.mutable) return `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
+    const parsed = parseValue(d, [value]);
+    if (parsed.value === undefined) return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${parsed.error}`;
+    plan.push([d, parsed.value]);
+  }
+  for (const [d, v] of plan) {
+    d.write(cfg, v);
+    changed.push(d.name);
+  }
+  return null;
+}
+
+/**
+ * CONFIG REWRITE: rewrites `file` so it reflects `cfg`. Lines of directives keep their place (with
+ * the new value); directives that differ from their default and are not in the file are appended;
+ * comments and unknown lines are preserved. Written to a temp file and renamed into place.
+ */
+export function rewriteConfigFile(cfg: ServerConfig, file: string): void {
+  const original = readFileSync(file, 'utf8');
+  const lines = original.split('\n');
+  const defaults = defaultConfig();
+  const written = new Set<Directive>();
+  const out: string[] = [];
+  for (const raw of lines) {
+    const trimmed = raw.trim();
+    const args = trimmed.startsWith('#') || trimmed === '' ? null : splitArgs(trimmed);
+    const d = args && args.length > 0 ? BY_NAME.get(args[0].toLowerCase()) : undefined;
+    if (!d) {
+      out.push(raw);
+      continue;
+    }
+    if (written.has(d)) continue; // a repeated directive collapses into its first line
+    written.add(d);
+    out.push(`${d.name} ${quoteForConfig(d, d.read(cfg))}`);
+  }
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  let appendedHeader = false;
+  for (const d of DIRECTIVES) {
+    if (written.has(d) || d.read(cfg) === d.read(defaults)) continue;
+    if (!appendedHeader) {
+      out.push('', '# Generated by CONFIG REWRITE');
+      appendedHeader = true;
+    }
+    out.push(`${d.name} ${quoteForConfig(d, d.read(cfg))}`);
+  }
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, out.join('\n') + '\n');
+  renameSync(tmp, file);
+}
+
+function quoteForConfig(d: Directive, value: string): string {
+  if (d.kind === 'bind' || d.kind === 'obl') return value;
+  if (value !== '' && /^[^\s"'\\]+$/.test(value)) return value;
+  return '"' + value.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
+}
+
+/** The directive table as conf-file text: every directive with its default and its why. */
+export function describeDirectives(): Array<{ name: string; default: string; why: string; mutable: boolean }> {
+  return DIRECTIVES.map((d) => ({ name: d.name, default: d.default, why: d.why, mutable: d.mutable }));
+}
