@@ -1,0 +1,236 @@
+/**
+ * A parsed data (or index) block and a cursor over it (docs/format.md, "Data and index blocks").
+ *
+ * A DataBlock is immutable and shared through the block cache; all position state lives in a
+ * BlockCursor, which readers and iterators keep and re-point at other blocks, so walking a table
+ * allocates nothing per entry beyond the key string and value view a caller actually asks for.
+ */
+import { CorruptionError } from '../errors.js';
+import type { BinaryKey, EntryKind, SequenceNumber } from '../types.js';
+import { readVarint, type VarintCursor } from '../../util/varint.js';
+import { KEY_TRAILER_BYTES, latin1Slice, readTrailerKind, readTrailerSeq } from './format.js';
+
+export class DataBlock {
+  /** Offset of the restart array = end of the entries. */
+  readonly restartsOffset: number;
+  readonly numRestarts: number;
+
+  /**
+   * `data` is the block without its trailer (already checksummed). `file` and `fileOffset` only
+   * name the block in errors. Throws CorruptionError if the restart array is malformed.
+   */
+  constructor(
+    readonly data: Buffer,
+    readonly file: string,
+    readonly fileOffset: number,
+  ) {
+    if (data.length < 4) throw new CorruptionError(file, fileOffset, `block too short (${data.length} bytes)`);
+    const numRestarts = data.readUInt32LE(data.length - 4);
+    const maxRestarts = (data.length - 4) >>> 2;
+    if (numRestarts < 1 || numRestarts > maxRestarts) {
+      throw new CorruptionError(file, fileOffset, `block has a bad restart count ${numRestarts}`);
+    }
+    this.numRestarts = numRestarts;
+    this.restartsOffset = data.length - 4 - numRestarts * 4;
+    let previous = -1;
+    for (let i = 0; i < numRestarts; i++) {
+      const restart = data.readUInt32LE(this.restartsOffset + i * 4);
+      if (restart <= previous || (restart >= this.restartsOffset && !(i === 0 && restart === 0))) {
+        throw new CorruptionError(file, fileOffset, `block restart point ${i} out of order or range (${restart})`);
+      }
+      previous = restart;
+    }
+  }
+
+  /** Bytes this block holds in memory (its charge in the block cache). */
+  get byteSize(): number {
+    return this.data.length;
+  }
+
+  restartPoint(index: number): number {
+    return this.data.readUInt32LE(this.restartsOffset + index * 4);
+  }
+}
+
+const EMPTY_BLOCK = new DataBlock(Buffer.from([0, 0, 0, 0, 1, 0, 0, 0]), '(empty)', 0);
+
+/**
+ * Position within one block. `key`, `seq`, `kind` and `value` describe the current entry while
+ * `valid`; `key` and `value` are built on first access. Methods throw CorruptionError on entries
+ * that do not decode (a checksum-valid block can still be malformed if written by a buggy build).
+ */
+export class BlockCursor {
+  private block: DataBlock = EMPTY_BLOCK;
+  private data: Buffer = EMPTY_BLOCK.data;
+  private limit = 0;
+  /** The current internal key, rebuilt from prefix-compressed entries. */
+  private keyBuf = Buffer.allocUnsafe(256);
+  private keyLength = 0;
+  private valueOffset = 0;
+  private valueLength = 0;
+  /** Offset of the entry after the current one; `limit` when the current one is the last. */
+  private nextOffset = 0;
+  private keyString: BinaryKey | null = null;
+  private readonly varint: VarintCursor = { value: 0, offset: 0 };
+  valid = false;
+
+  /** Points the cursor at `block` (invalid until a seek). */
+  reset(block: DataBlock): void {
+    this.block = block;
+    this.data = block.data;
+    this.limit = block.restartsOffset;
+    this.valid = false;
+    this.keyLength = 0;
+    this.keyString = null;
+  }
+
+  get key(): BinaryKey {
+    let key = this.keyString;
+    if (key === null) {
+      key = latin1Slice(this.keyBuf, 0, this.keyLength - KEY_TRAILER_BYTES);
+      this.keyString = key;
+    }
+    return key;
+  }
+
+  get seq(): SequenceNumber {
+    return readTrailerSeq(this.keyBuf, this.keyLength - KEY_TRAILER_BYTES);
+  }
+
+  get kind(): EntryKind {
+    return readTrailerKind(this.keyBuf, this.keyLength - KEY_TRAILER_BYTES);
+  }
+
+  /** A view into the block: callers must not mutate it. */
+  get value(): Buffer {
+    return this.data.subarray(this.valueOffset, this.valueOffset + this.valueLength);
+  }
+
+  /** Offset of the value within the block's data, for callers decoding it in place (index handles). */
+  get valueStart(): number {
+    return this.valueOffset;
+  }
+
+  /** Whether the current entry's user key equals `key`, without building a string. */
+  userKeyEquals(key: BinaryKey): boolean {
+    return this.keyLength - KEY_TRAILER_BYTES === key.length && compareUserKey(this.keyBuf, 0, key.length, key) === 0;
+  }
+
+  seekToFirst(): void {
+    this.keyLength = 0;
+    this.decodeAt(0);
+  }
+
+  next(): void {
+    if (!this.valid) return;
+    this.decodeAt(this.nextOffset);
+  }
+
+  /** Moves to the first entry >= (key, seq) in internal order; invalid if there is none. */
+  seek(key: BinaryKey, seq: SequenceNumber): void {
+    const block = this.block;
+    // Binary search for the last restart point whose (full) key is < target.
+    let left = 0;
+    let right = block.numRestarts - 1;
+    while (left < right) {
+      const mid = (left + right + 1) >>> 1;
+      if (this.compareRestartKey(block.restartPoint(mid), key, seq) < 0) left = mid;
+      else right = mid - 1;
+    }
+    this.keyLength = 0;
+    this.decodeAt(block.restartPoint(left));
+    while (this.valid && this.compareCurrent(key, seq) < 0) this.decodeAt(this.nextOffset);
+  }
+
+  /** Sign of (current entry) - (key, seq) in internal order. */
+  private compareCurrent(key: BinaryKey, seq: SequenceNumber): number {
+    const userLength = this.keyLength - KEY_TRAILER_BYTES;
+    const c = compareUserKey(this.keyBuf, 0, userLength, key);
+    if (c !== 0) return c;
+    return seq - readTrailerSeq(this.keyBuf, userLength);
+  }
+
+  /** Compares the full key stored at a restart point (shared = 0) with (key, seq), in place. */
+  private compareRestartKey(offset: number, key: BinaryKey, seq: SequenceNumber): number {
+    const data = this.data;
+    const v = this.varint;
+    v.offset = offset;
+    readVarint(data, v, this.limit);
+    const shared = v.value;
+    readVarint(data, v, this.limit);
+    const nonShared = v.value;
+    readVarint(data, v, this.limit);
+    const keyStart = v.offset;
+    if (shared !== 0 || nonShared < KEY_TRAILER_BYTES || keyStart + nonShared > this.limit) {
+      throw this.corrupt(offset, 'bad restart entry');
+    }
+    const userLength = nonShared - KEY_TRAILER_BYTES;
+    const c = compareUserKey(data, keyStart, userLength, key);
+    if (c !== 0) return c;
+    return seq - readTrailerSeq(data, keyStart + userLength);
+  }
+
+  /** Decodes the entry at `offset` on top of the current key; invalid at the end of the entries. */
+  private decodeAt(offset: number): void {
+    this.keyString = null;
+    if (offset >= this.limit) {
+      this.valid = false;
+      return;
+    }
+    const data = this.data;
+    const v = this.varint;
+    v.offset = offset;
+    try {
+      readVarint(data, v, this.limit);
+      const shared = v.value;
+      readVarint(data, v, this.limit);
+      const nonShared = v.value;
+      readVarint(data, v, this.limit);
+      const valueLength = v.value;
+      const keyStart = v.offset;
+      const keyLength = shared + nonShared;
+      const valueStart = keyStart + nonShared;
+      if (shared > this.keyLength || keyLength < KEY_TRAILER_BYTES || valueStart + valueLength > this.limit) {
+        throw this.corrupt(offset, 'entry out of bounds');
+      }
+      if (this.keyBuf.length < keyLength) {
+        const grown = Buffer.allocUnsafe(keyLength * 2);
+        this.keyBuf.copy(grown, 0, 0, shared);
+        this.keyBuf = grown;
+      }
+      const keyBuf = this.keyBuf;
+      if (nonShared <= 32) {
+        for (let i = 0; i < nonShared; i++) keyBuf[shared + i] = data[keyStart + i];
+      } else {
+        data.copy(keyBuf, shared, keyStart, valueStart);
+      }
+      this.keyLength = keyLength;
+      this.valueOffset = valueStart;
+      this.valueLength = valueLength;
+      this.nextOffset = valueStart + valueLength;
+      this.valid = true;
+    } catch (error) {
+      this.valid = false;
+      if (error instanceof RangeError) throw this.corrupt(offset, error.message);
+      throw error;
+    }
+  }
+
+  private corrupt(entryOffset: number, detail: string): CorruptionError {
+    return new CorruptionError(
+      this.block.file,
+      this.block.fileOffset,
+      `${detail} (entry at block offset ${entryOffset})`,
+    );
+  }
+}
+
+/** Bytewise comparison of `buf[start, start + length)` with a binary key: sign of buf - key. */
+export function compareUserKey(buf: Uint8Array, start: number, length: number, key: BinaryKey): number {
+  const n = length < key.length ? length : key.length;
+  for (let i = 0; i < n; i++) {
+    const d = buf[start + i] - key.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return length - key.length;
+}

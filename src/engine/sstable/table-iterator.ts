@@ -1,0 +1,110 @@
+/**
+ * Ordered cursor over a table's internal entries: the index picks a data block, a BlockCursor
+ * walks it, and running off its end moves to the next block.
+ *
+ * Methods are synchronous while the blocks they need are in memory (cache hit, or a reader opened
+ * with syncReads) and return a Promise only when a block must be read from disk. The caller must
+ * await such a Promise before using the iterator again.
+ */
+import type { BinaryKey, EntryKind, SequenceNumber } from '../types.js';
+import { BlockCursor, DataBlock } from './block.js';
+import { MAX_SEQUENCE } from './format.js';
+
+export interface TableIterator {
+  readonly valid: boolean;
+  readonly key: BinaryKey;
+  readonly seq: SequenceNumber;
+  readonly kind: EntryKind;
+  /** A view into a (possibly cached) block: callers must not mutate it. */
+  readonly value: Buffer;
+  seekToFirst(): void | Promise<void>;
+  /** First entry whose user key >= key (its newest version first). */
+  seek(key: BinaryKey): void | Promise<void>;
+  next(): void | Promise<void>;
+}
+
+/** What the iterator needs from its table (implemented by TableReader). */
+export interface BlockSource {
+  readonly dataBlockCount: number;
+  /** Index of the first data block that may hold an entry >= (key, seq); dataBlockCount if none. */
+  findBlock(key: BinaryKey, seq: SequenceNumber): number;
+  /** The block, from cache or disk: synchronous unless it has to be read asynchronously. */
+  dataBlock(index: number, fillCache: boolean): DataBlock | Promise<DataBlock>;
+}
+
+export class TwoLevelIterator implements TableIterator {
+  private readonly cursor = new BlockCursor();
+  private blockIndex = 0;
+  private positioned = false;
+
+  constructor(
+    private readonly source: BlockSource,
+    /** False for one-pass scans (compaction) so they do not push hot blocks out of the cache. */
+    private readonly fillCache: boolean,
+  ) {}
+
+  get valid(): boolean {
+    return this.positioned && this.cursor.valid;
+  }
+
+  get key(): BinaryKey {
+    return this.cursor.key;
+  }
+
+  get seq(): SequenceNumber {
+    return this.cursor.seq;
+  }
+
+  get kind(): EntryKind {
+    return this.cursor.kind;
+  }
+
+  get value(): Buffer {
+    return this.cursor.value;
+  }
+
+  seekToFirst(): void | Promise<void> {
+    return this.enter(0, null);
+  }
+
+  seek(key: BinaryKey): void | Promise<void> {
+    return this.enter(this.source.findBlock(key, MAX_SEQUENCE), key);
+  }
+
+  next(): void | Promise<void> {
+    if (!this.valid) return;
+    this.cursor.next();
+    if (!this.cursor.valid) return this.enter(this.blockIndex + 1, null);
+  }
+
+  /**
+   * Positions at block `index` — at the first entry >= seekKey, or its first entry when seekKey is
+   * null — moving on to later blocks while the position falls off a block's end.
+   */
+  private enter(index: number, seekKey: BinaryKey | null): void | Promise<void> {
+    this.positioned = false;
+    const count = this.source.dataBlockCount;
+    for (; index < count; index++) {
+      const block = this.source.dataBlock(index, this.fillCache);
+      if (!(block instanceof DataBlock)) return this.enterAsync(index, seekKey, block);
+      if (this.position(index, block, seekKey)) return;
+      seekKey = null;
+    }
+    this.blockIndex = count;
+  }
+
+  private async enterAsync(index: number, seekKey: BinaryKey | null, pending: Promise<DataBlock>): Promise<void> {
+    if (this.position(index, await pending, seekKey)) return;
+    const rest = this.enter(index + 1, null);
+    if (rest !== undefined) await rest;
+  }
+
+  private position(index: number, block: DataBlock, seekKey: BinaryKey | null): boolean {
+    this.blockIndex = index;
+    this.cursor.reset(block);
+    if (seekKey === null) this.cursor.seekToFirst();
+    else this.cursor.seek(seekKey, MAX_SEQUENCE);
+    this.positioned = this.cursor.valid;
+    return this.positioned;
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * Reads one SSTable (docs/format.md, "SSTable").
+ *
+ * Opening reads the footer and the meta blocks (filter, properties, index) synchronously and keeps
+ * them resident: the filter as its bytes, the index parsed into parallel arrays so that finding a
+ * block is a binary search with no decoding. Data blocks come from the shared block cache or, on a
+ * miss, from an asynchronous pread (a synchronous one with `syncReads`, for the compaction worker).
+ * A lookup whose block is cached never leaves the current tick.
+ *
+ * Lifetime: plain close(). The owner (the version set) closes a reader once no version references
+ * it; reads still in flight at that moment finish first, then the descriptor is closed.
+ */
+import { join } from 'node:path';
+import type { BlockCache } from '../cache/block-cache.js';
+import type { Env, RandomAccessFile } from '../env/env.js';
+import { CorruptionError } from '../errors.js';
+import type { BinaryKey, FoundEntry, SequenceNumber } from '../types.js';
+import { readVarint, type VarintCursor } from '../../util/varint.js';
+import { BlockCursor, DataBlock } from './block.js';
+import { BloomFilter } from './bloom.js';
+import {
+  BLOCK_TRAILER_BYTES,
+  type BlockHandle,
+  decodeFooter,
+  FOOTER_BYTES,
+  FORMAT_VERSION,
+  latin1Slice,
+  type TableProperties,
+  tableFileName,
+  verifyBlock,
+} from './format.js';
+import { type BlockSource, type TableIterator, TwoLevelIterator } from './table-iterator.js';
+
+/** Counters a reader adds to; one object may be shared by all readers of a database. */
+export interface TableReadStats {
+  /** Lookups that consulted the bloom filter. */
+  bloomChecks: number;
+  /** Lookups the filter answered "absent", saving a block read. */
+  bloomUseful: number;
+  /** Lookups the filter let through that found no version of the key visible at the snapshot. */
+  bloomFalsePositives: number;
+  /** Data blocks read from the file (cache misses). */
+  blockReads: number;
+  bytesRead: number;
+}
+
+export function newTableReadStats(): TableReadStats {
+  return { bloomChecks: 0, bloomUseful: 0, bloomFalsePositives: 0, blockReads: 0, bytesRead: 0 };
+}
+
+export interface TableReaderOptions {
+  /** Read missing blocks with readSync: get() and iterators never return a Promise. */
+  syncReads?: boolean;
+  stats?: TableReadStats;
+}
+
+export interface TableIteratorOptions {
+  /** Put blocks read by this iterator into the block cache (default true; compaction passes false). */
+  fillCache?: boolean;
+}
+
+export class TableReader implements BlockSource {
+  readonly path: string;
+  readonly properties: TableProperties;
+  readonly residentBytes: number;
+  readonly dataBlockCount: number;
+
+  private readonly filter: BloomFilter;
+  /** Index entry i: separator (user key, seq) >= every key of data block i, and its handle. */
+  private readonly indexKeys: BinaryKey[];
+  private readonly indexSeqs: Float64Array;
+  private readonly blockOffsets: Float64Array;
+  private readonly blockSizes: Float64Array;
+  /** Cursor for get(): safe to share because a lookup uses it only within one synchronous run. */
+  private readonly getCursor = new BlockCursor();
+  /** Reads in flight by block offset, so concurrent misses on one block share a single pread. */
+  private readonly pendingReads = new Map<number, Promise<DataBlock>>();
+  private readonly syncReads: boolean;
+  private readonly stats: TableReadStats | null;
+  private inflightReads = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly file: RandomAccessFile,
+    readonly fileNumber: number,
+    private readonly cache: BlockCache | null,
+    options: TableReaderOptions,
+  ) {
+    this.path = file.path;
+    this.syncReads = options.syncReads ?? false;
+    this.stats = options.stats ?? null;
+
+    const size = file.size;
+    if (size < FOOTER_BYTES) throw new CorruptionError(this.path, 0, `file too short for a table (${size} bytes)`);
+    const footer = decodeFooter(file.readSync(size - FOOTER_BYTES, FOOTER_BYTES), this.path, size);
+
+    // The three meta blocks sit together before the footer: fetch them with one read.
+    const metaStart = Math.min(footer.filter.offset, footer.properties.offset, footer.index.offset);
+    const meta = file.readSync(metaStart, size - FOOTER_BYTES - metaStart);
+    const metaBlock = (handle: BlockHandle): Buffer =>
+      verifyBlock(meta.subarray(handle.offset - metaStart, handle.offset - metaStart + handle.size + BLOCK_TRAILER_BYTES), handle, this.path);
+
+    // Copy the filter out so the resident part does not pin the whole meta read.
+    this.filter = new BloomFilter(Buffer.from(metaBlock(footer.filter)), this.path, footer.filter.offset);
+    this.properties = this.decodeProperties(metaBlock(footer.properties), footer.properties.offset, size);
+
+    const index = new DataBlock(metaBlock(footer.index), this.path, footer.index.offset);
+    const cursor = new BlockCursor();
+    cursor.reset(index);
+    const keys: BinaryKey[] = [];
+    const seqs: number[] = [];
+    const offsets: number[] = [];
+    const sizes: number[] = [];
+    const varint: VarintCursor = { value: 0, offset: 0 };
+    const dataEnd = metaStart;
+    for (cursor.seekToFirst(); cursor.valid; cursor.next()) {
+      const value = cursor.value;
+      varint.offset = 0;
+      let offset: number;
+      let blockSize: number;
+      try {
+        readVarint(value, varint);
+        offset = varint.value;
+        readVarint(value, varint);
+        blockSize = varint.value;
+      } catch {
+        throw new CorruptionError(this.path, footer.index.offset, `index entry ${keys.length} has a bad block handle`);
+      }
+      const previousEnd = offsets.length === 0 ? 0 : offsets[offsets.length - 1] + sizes[sizes.length - 1] + BLOCK_TRAILER_BYTES;
+      if (offset < previousEnd || offset + blockSize + BLOCK_TRAILER_BYTES > dataEnd) {
+        throw new CorruptionError(this.path, footer.index.offset, `index entry ${keys.length} points outside the data area`);
+      }
+      keys.push(cursor.key);
+      seqs.push(cursor.seq);
+      offsets.push(offset);
+      sizes.push(blockSize);
+    }
+    this.indexKeys = keys;
+    this.indexSeqs = Float64Array.from(seqs);
+    this.blockOffsets = Float64Array.from(offsets);
+    this.blockSizes = Float64Array.from(sizes);
+    this.dataBlockCount = keys.length;
+    this.residentBytes = this.filter.byteSize + footer.index.size;
+  }
+
+  /**
+   * Opens `dir/NNNNNN.sst`. Throws CorruptionError(path, offset, ...) on a bad magic, footer,
+   * meta-block checksum or index; the usual fs error if the file is missing.
+   */
+  static open(
+    env: Env,
+    dir: string,
+    fileNumber: number,
+    cache: BlockCache | null,
+    options: TableReaderOptions = {},
+  ): TableReader {
+    const file = env.openRandomAccess(join(dir, tableFileName(fileNumber)));
+    try {
+      return new TableReader(file, fileNumber, cache, options);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Newest entry for `key` with seq <= snapshot, or undefined if none is in this table.
+   * Synchronous when the key is out of range, the filter rules it out, or its block is cached (or
+   * with syncReads); otherwise a Promise of the same. A damaged block throws/rejects CorruptionError.
+   */
+  get(key: BinaryKey, snapshot: SequenceNumber): FoundEntry | undefined | Promise<FoundEntry | undefined> {
+    if (this.closed) throw new Error(`table ${this.path} is closed`);
+    const props = this.properties;
+    if (key < props.smallest || key > props.largest || snapshot < props.smallestSeq) return undefined;
+    const stats = this.stats;
+    if (stats !== null) stats.bloomChecks++;
+    if (!this.filter.mayContain(key)) {
+      if (stats !== null) stats.bloomUseful++;
+      return undefined;
+    }
+    const index = this.findBlock(key, snapshot);
+    if (index === this.dataBlockCount) {
+      if (stats !== null) stats.bloomFalsePositives++;
+      return undefined;
+    }
+    const block = this.dataBlock(index, true);
+    if (block instanceof DataBlock) return this.lookup(block, key, snapshot);
+    return this.lookupAsync(block, key, snapshot);
+  }
+
+  iterator(options?: TableIteratorOptions): TableIterator {
+    if (this.closed) throw new Error(`table ${this.path} is closed`);
+    return new TwoLevelIterator(this, options?.fillCache ?? true);
+  }
+
+  /** Closes the file once reads in flight have finished. Further get()/iterator() calls throw. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.inflightReads === 0) this.file.close();
+  }
+
+  findBlock(key: BinaryKey, seq: SequenceNumber): number {
+    const keys = this.indexKeys;
+    const seqs = this.indexSeqs;
+    let low = 0;
+    let high = keys.length;
+    // First i whose separator is not < (key, seq) in internal order.
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const k = keys[mid];
+      if (k < key || (k === key && seqs[mid] > seq)) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  dataBlock(index: number, fillCache: boolean): DataBlock | Promise<DataBlock> {
+    const offset = this.blockOffsets[index];
+    const cache = this.cache;
+    if (cache !== null) {
+      const cached = cache.get(this.fileNumber, offset);
+      if (cached !== undefined) return cached;
+    }
+    if (this.closed) throw new Error(`table ${this.path} is closed`);
+    if (this.syncReads) {
+      const block = this.parseDataBlock(this.file.readSync(offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES), index);
+      if (fillCache && cache !== null) cache.set(this.fileNumber, offset, block);
+      return block;
+    }
+    let pending = this.pendingReads.get(offset);
+    if (pending === undefined) {
+      pending = this.readDataBlock(index, fillCache);
+      this.pendingReads.set(offset, pending);
+    }
+    return pending;
+  }
+
+  private async readDataBlock(index: number, fillCache: boolean): Promise<DataBlock> {
+    const offset = this.blockOffsets[index];
+    this.inflightReads++;
+    try {
+      const raw = await this.file.read(offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES);
+      const block = this.parseDataBlock(raw, index);
+      if (fillCache && this.cache !== null) this.cache.set(this.fileNumber, offset, block);
+      return block;
+    } finally {
+      this.pendingReads.delete(offset);
+      this.inflightReads--;
+      if (this.closed && this.inflightReads === 0) this.file.close();
+    }
+  }
+
+  private parseDataBlock(raw: Buffer, index: number): DataBlock {
+    const handle: BlockHandle = { offset: this.blockOffsets[index], size: this.blockSizes[index] };
+    const stats = this.stats;
+    if (stats !== null) {
+      stats.blockReads++;
+      stats.bytesRead += raw.length;
+    }
+    return new DataBlock(verifyBlock(raw, handle, this.path), this.path, handle.offset);
+  }
+
+  private lookup(block: DataBlock, key: BinaryKey, snapshot: SequenceNumber): FoundEntry | undefined {
+    const cursor = this.getCursor;
+    cursor.reset(block);
+    cursor.seek(key, snapshot);
+    if (cursor.valid && cursor.userKeyEquals(key)) {
+      return { kind: cursor.kind, seq: cursor.seq, value: cursor.value };
+    }
+    if (this.stats !== null) this.stats.bloomFalsePositives++;
+    return undefined;
+  }
+
+  private async lookupAsync(pending: Promise<DataBlock>, key: BinaryKey, snapshot: SequenceNumber): Promise<FoundEntry | undefined> {
+    return this.lookup(await pending, key, snapshot);
+  }
+
+  private decodeProperties(data: Buffer, blockOffset: number, fileSize: number): TableProperties {
+    const cursor: VarintCursor = { value: 0, offset: 0 };
+    const next = (): number => {
+      readVarint(data, cursor);
+      return cursor.value;
+    };
+    const bytes = (): BinaryKey => {
+      const length = next();
+      if (cursor.offset + length > data.length) throw new RangeError('key past the end of the block');
+      const key = latin1Slice(data, cursor.offset, cursor.offset + length);
+      cursor.offset += length;
+      return key;
+    };
+    try {
+      const version = next();
+      if (version !== FORMAT_VERSION) throw new RangeError(`unsupported properties version ${version}`);
+      const entries = next();
+      next(); // data block count: the index is authoritative
+      const smallest = bytes();
+      const largest = bytes();
+      const smallestSeq = next();
+      const largestSeq = next();
+      return { fileNumber: this.fileNumber, size: fileSize, entries, smallest, largest, smallestSeq, largestSeq };
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new CorruptionError(this.path, blockOffset, `bad properties block: ${detail}`);
+    }
+  }
+}
