@@ -297,6 +297,46 @@ test('iterate all: cold (async) and warm (sync) give every entry in order', asyn
   reader2.close();
 });
 
+/** An Env that counts data reads on the files it opens for random access. */
+function countingEnv(): { env: Env; reads: { sync: number; async: number } } {
+  const reads = { sync: 0, async: 0 };
+  const counting: Env = Object.create(env) as Env;
+  counting.openRandomAccess = (p) => {
+    const file = env.openRandomAccess(p);
+    return {
+      path: file.path,
+      size: file.size,
+      read: (position, length) => {
+        reads.async++;
+        return file.read(position, length);
+      },
+      readSync: (position, length) => {
+        reads.sync++;
+        return file.readSync(position, length);
+      },
+      close: () => file.close(),
+    };
+  };
+  return { env: counting, reads };
+}
+
+test('a full scan reads ahead: far fewer reads than blocks, sync and async, same entries', async () => {
+  for (const syncReads of [true, false]) {
+    const { env: counting, reads } = countingEnv();
+    const stats = newTableReadStats();
+    const reader = TableReader.open(counting, shared.dir, 42, null, { syncReads, stats });
+    const opened = reads.sync + reads.async;
+    const it = reader.iterator({ fillCache: false });
+    await settle(it.seekToFirst());
+    assertSameEntries(await collect(it), shared.entries, `scan syncReads=${syncReads}`);
+    const scanReads = reads.sync + reads.async - opened;
+    assert.is(stats.blockReads, reader.dataBlockCount, 'every block read exactly once');
+    assert.ok(scanReads * 20 < reader.dataBlockCount, `${scanReads} reads for ${reader.dataBlockCount} blocks`);
+    assert.is(syncReads ? reads.async : reads.sync - opened, 0, 'no read of the other kind');
+    reader.close();
+  }
+});
+
 test('seek: to present keys, absent keys and past the end, compared with the model', async () => {
   const random = rng(SEED + 2);
   const cache = new BlockCache(64 << 20);

@@ -23,17 +23,33 @@ export interface TableIterator {
   next(): void | Promise<void>;
 }
 
+/**
+ * An iterator's read-ahead state, kept by the iterator and driven by the reader: a scan that keeps
+ * missing the cache reads several consecutive blocks per I/O, growing the read each time.
+ */
+export interface ScanState {
+  /** Blocks fetched by the last read-ahead; `run[i]` is data block `runFirst + i`. */
+  runFirst: number;
+  run: DataBlock[];
+  /** Bytes the next miss reads; 0 until the scan has missed once (a seek resets it). */
+  readaheadBytes: number;
+}
+
 /** What the iterator needs from its table (implemented by TableReader). */
 export interface BlockSource {
   readonly dataBlockCount: number;
   /** Index of the first data block that may hold an entry >= (key, seq); dataBlockCount if none. */
   findBlock(key: BinaryKey, seq: SequenceNumber): number;
-  /** The block, from cache or disk: synchronous unless it has to be read asynchronously. */
-  dataBlock(index: number, fillCache: boolean): DataBlock | Promise<DataBlock>;
+  /**
+   * The block, from cache or disk: synchronous unless it has to be read asynchronously. With a
+   * scan state, a miss may read ahead and leave the following blocks in `scan.run`.
+   */
+  dataBlock(index: number, fillCache: boolean, scan?: ScanState | null): DataBlock | Promise<DataBlock>;
 }
 
 export class TwoLevelIterator implements TableIterator {
   private readonly cursor = new BlockCursor();
+  private readonly scan: ScanState = { runFirst: 0, run: [], readaheadBytes: 0 };
   private blockIndex = 0;
   private positioned = false;
 
@@ -64,10 +80,12 @@ export class TwoLevelIterator implements TableIterator {
   }
 
   seekToFirst(): void | Promise<void> {
+    this.scan.readaheadBytes = 0;
     return this.enter(0, null);
   }
 
   seek(key: BinaryKey): void | Promise<void> {
+    this.scan.readaheadBytes = 0;
     return this.enter(this.source.findBlock(key, MAX_SEQUENCE), key);
   }
 
@@ -84,8 +102,11 @@ export class TwoLevelIterator implements TableIterator {
   private enter(index: number, seekKey: BinaryKey | null): void | Promise<void> {
     this.positioned = false;
     const count = this.source.dataBlockCount;
+    const scan = this.scan;
     for (; index < count; index++) {
-      const block = this.source.dataBlock(index, this.fillCache);
+      const inRun = index - scan.runFirst;
+      const block =
+        inRun >= 0 && inRun < scan.run.length ? scan.run[inRun] : this.source.dataBlock(index, this.fillCache, scan);
       if (!(block instanceof DataBlock)) return this.enterAsync(index, seekKey, block);
       if (this.position(index, block, seekKey)) return;
       seekKey = null;

@@ -29,7 +29,7 @@ import {
   tableFileName,
   verifyBlock,
 } from './format.js';
-import { type BlockSource, type TableIterator, TwoLevelIterator } from './table-iterator.js';
+import { type BlockSource, type ScanState, type TableIterator, TwoLevelIterator } from './table-iterator.js';
 
 /** Counters a reader adds to; one object may be shared by all readers of a database. */
 export interface TableReadStats {
@@ -43,6 +43,11 @@ export interface TableReadStats {
   blockReads: number;
   bytesRead: number;
 }
+
+/** A scan's first read-ahead after a second miss; it doubles on every further miss... */
+const READAHEAD_INITIAL_BYTES = 16 * 1024;
+/** ...up to this: large enough to make a compaction's reads sequential, small enough to hold per iterator. */
+const READAHEAD_MAX_BYTES = 256 * 1024;
 
 export function newTableReadStats(): TableReadStats {
   return { bloomChecks: 0, bloomUseful: 0, bloomFalsePositives: 0, blockReads: 0, bytesRead: 0 };
@@ -215,7 +220,7 @@ export class TableReader implements BlockSource {
     return low;
   }
 
-  dataBlock(index: number, fillCache: boolean): DataBlock | Promise<DataBlock> {
+  dataBlock(index: number, fillCache: boolean, scan: ScanState | null = null): DataBlock | Promise<DataBlock> {
     const offset = this.blockOffsets[index];
     const cache = this.cache;
     if (cache !== null) {
@@ -223,6 +228,12 @@ export class TableReader implements BlockSource {
       if (cached !== undefined) return cached;
     }
     if (this.closed) throw new Error(`table ${this.path} is closed`);
+    if (scan !== null) {
+      const readahead = scan.readaheadBytes;
+      scan.readaheadBytes = readahead === 0 ? READAHEAD_INITIAL_BYTES : Math.min(READAHEAD_MAX_BYTES, readahead * 2);
+      const count = readahead === 0 ? 1 : this.blocksWithin(index, readahead);
+      if (count > 1) return this.readRun(index, count, fillCache, scan);
+    }
     if (this.syncReads) {
       const block = this.parseDataBlock(this.file.readSync(offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES), index);
       if (fillCache && cache !== null) cache.set(this.fileNumber, offset, block);
@@ -249,6 +260,61 @@ export class TableReader implements BlockSource {
       this.inflightReads--;
       if (this.closed && this.inflightReads === 0) this.file.close();
     }
+  }
+
+  /** How many blocks from `first` on fit in `bytes` (at least one). */
+  private blocksWithin(first: number, bytes: number): number {
+    const start = this.blockOffsets[first];
+    let end = first + 1;
+    while (end < this.dataBlockCount && this.blockOffsets[end] + this.blockSizes[end] + BLOCK_TRAILER_BYTES - start <= bytes) end++;
+    return end - first;
+  }
+
+  /** Reads blocks [first, first + count) with one read into `scan.run`; returns the first. */
+  private readRun(first: number, count: number, fillCache: boolean, scan: ScanState): DataBlock | Promise<DataBlock> {
+    const start = this.blockOffsets[first];
+    const last = first + count - 1;
+    const length = this.blockOffsets[last] + this.blockSizes[last] + BLOCK_TRAILER_BYTES - start;
+    if (this.syncReads) return this.installRun(this.file.readSync(start, length), first, count, fillCache, scan);
+    return this.readRunAsync(start, length, first, count, fillCache, scan);
+  }
+
+  private async readRunAsync(
+    start: number,
+    length: number,
+    first: number,
+    count: number,
+    fillCache: boolean,
+    scan: ScanState,
+  ): Promise<DataBlock> {
+    this.inflightReads++;
+    try {
+      return this.installRun(await this.file.read(start, length), first, count, fillCache, scan);
+    } finally {
+      this.inflightReads--;
+      if (this.closed && this.inflightReads === 0) this.file.close();
+    }
+  }
+
+  /**
+   * Splits a read-ahead buffer into checked blocks. Blocks that go into the cache are copied out, so a
+   * cached 4 KiB block never pins a whole read-ahead buffer that the cache does not charge for.
+   */
+  private installRun(raw: Buffer, first: number, count: number, fillCache: boolean, scan: ScanState): DataBlock {
+    const start = this.blockOffsets[first];
+    const cache = fillCache ? this.cache : null;
+    const blocks: DataBlock[] = new Array<DataBlock>(count);
+    for (let i = 0; i < count; i++) {
+      const offset = this.blockOffsets[first + i];
+      const at = offset - start;
+      const piece = raw.subarray(at, at + this.blockSizes[first + i] + BLOCK_TRAILER_BYTES);
+      const block = this.parseDataBlock(cache === null ? piece : Buffer.from(piece), first + i);
+      if (cache !== null) cache.set(this.fileNumber, offset, block);
+      blocks[i] = block;
+    }
+    scan.runFirst = first;
+    scan.run = blocks;
+    return blocks[0];
   }
 
   private parseDataBlock(raw: Buffer, index: number): DataBlock {
