@@ -1,0 +1,172 @@
+/**
+ * The keyspace's background cycle, every 100 ms (Redis' hz 10):
+ *
+ * 1. Active expiry. Each database's expiry index is ordered by expire time, so the due keys are
+ *    exactly the index entries up to now: the cycle walks them from a per-namespace watermark
+ *    (the time up to which everything was handled; it keeps the walk from re-reading the
+ *    tombstones it left behind) and deletes each key through the keyspace. Unlike Redis'
+ *    sampling, nothing due is left behind unless the cycle hits its time budget, and then the
+ *    next cycle continues where it stopped.
+ * 2. Deleting flushed databases. FLUSHDB/FLUSHALL only remap a database to a fresh namespace; the
+ *    old namespace's keys are deleted here in bounded chunks so disk space comes back.
+ *
+ * Budget: at most TIME_BUDGET_MS of each tick, as Redis' slow cycle limits itself to 25% CPU.
+ */
+import type { BinaryKey } from '../engine/types.js';
+import type { Keyspace } from './keyspace.js';
+import { TAG_EXPIRY, decodeTime, encodeTime, namespacePrefix, prefixEnd } from './encoding.js';
+
+const TICK_MS = 100;
+const TIME_BUDGET_MS = 25;
+/** Keys of a flushed namespace deleted per batch: large enough to be efficient, small enough not to hog a tick. */
+const DEAD_CHUNK = 1000;
+/** Watermarks assume the clock never goes back; forgetting them now and then bounds the damage if it does. */
+const WATERMARK_RESET_TICKS = 600;
+const TIME_KEY_BYTES = 8;
+
+export class BackgroundCycle {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+  /** The database to start with, so a capped cycle resumes where it stopped. */
+  private nextDb = 0;
+  private ticks = 0;
+  /** ns -> every index entry with an earlier time has been handled. */
+  private readonly watermarks = new Map<number, number>();
+  /** dead ns -> where deletion resumes. */
+  private readonly deadResume = new Map<number, BinaryKey>();
+
+  constructor(private readonly keyspace: Keyspace) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(TICK_MS);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.running !== null) await this.running;
+  }
+
+  /** Runs a cycle soon (a database was flushed). */
+  wake(): void {
+    if (this.stopped || this.running !== null || this.timer === null) return;
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    this.timer = setTimeout(this.onTimer, delay);
+    this.timer.unref();
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    this.running = this.runOnce()
+      .catch((err: unknown) => this.keyspace.backgroundFailure(err))
+      .finally(() => {
+        this.running = null;
+        if (!this.stopped) this.schedule(TICK_MS);
+      });
+  };
+
+  /** One cycle (exposed for tests). */
+  async runOnce(now: number = Date.now()): Promise<void> {
+    const ks = this.keyspace;
+    const started = performance.now();
+    const deadline = started + TIME_BUDGET_MS;
+    if (++this.ticks % WATERMARK_RESET_TICKS === 0) this.watermarks.clear();
+    let capped = false;
+    let volatile = 0;
+    const expiredBefore = ks.stats.expiredKeys;
+    for (let i = 0; i < ks.databases; i++) {
+      const db = (this.nextDb + i) % ks.databases;
+      if (ks.expiresCount(db) === 0) continue;
+      volatile += ks.expiresCount(db);
+      if (!(await this.expireDatabase(db, now, deadline))) {
+        capped = true;
+        this.nextDb = db;
+        break;
+      }
+    }
+    if (capped) {
+      ks.stats.expiredTimeCapReachedCount++;
+      const expired = ks.stats.expiredKeys - expiredBefore;
+      ks.stats.expiredStalePerc = volatile === 0 ? 0 : Math.min(100, (100 * expired) / volatile);
+    } else {
+      this.nextDb = 0;
+      ks.stats.expiredStalePerc = 0;
+    }
+    if (ks.deadNamespaces().length > 0) await this.deleteDeadNamespaces(deadline);
+    ks.stats.expireCycleCpuMilliseconds += Math.round(performance.now() - started);
+  }
+
+  /** Handles the due index entries of one database; false when the time budget ran out first. */
+  private async expireDatabase(db: number, now: number, deadline: number): Promise<boolean> {
+    const ks = this.keyspace;
+    const ns = ks.namespaceOf(db);
+    const prefix = namespacePrefix(ns) + TAG_EXPIRY;
+    const from = this.watermarks.get(ns) ?? 0;
+    const it = ks.db.iterator({ start: prefix + encodeTime(from), end: prefix + encodeTime(now + 1) });
+    let examined = 0;
+    try {
+      for (;;) {
+        if ((examined & 15) === 15 && performance.now() > deadline) return false;
+        if (ks.databaseOf(ns) < 0) return true; // flushed meanwhile; the namespace is deleted wholesale
+        const entry = await it.next();
+        if (entry === undefined) {
+          this.watermarks.set(ns, now + 1);
+          return true;
+        }
+        const expire = decodeTime(entry.key, prefix.length);
+        const key = entry.key.slice(prefix.length + TIME_KEY_BYTES);
+        const delay = ks.db.writeDelay();
+        if (delay !== undefined) await delay;
+        const pending = ks.expireIndexed(ns, entry.key, key, expire, now);
+        if (pending !== undefined) await pending;
+        this.watermarks.set(ns, expire);
+        examined++;
+      }
+    } finally {
+      it.close();
+    }
+  }
+
+  private async deleteDeadNamespaces(deadline: number): Promise<void> {
+    const ks = this.keyspace;
+    for (const ns of ks.deadNamespaces().slice()) {
+      const prefix = namespacePrefix(ns);
+      const it = ks.db.iterator({ start: this.deadResume.get(ns) ?? prefix, end: prefixEnd(prefix) });
+      const keys: BinaryKey[] = [];
+      let exhausted = false;
+      try {
+        while (keys.length < DEAD_CHUNK) {
+          const entry = await it.next();
+          if (entry === undefined) {
+            exhausted = true;
+            break;
+          }
+          keys.push(entry.key);
+        }
+      } finally {
+        it.close();
+      }
+      const delay = ks.db.writeDelay();
+      if (delay !== undefined) await delay;
+      if (keys.length > 0) {
+        await ks.deleteDeadKeys(keys);
+        this.deadResume.set(ns, keys[keys.length - 1] + '\0');
+      }
+      if (exhausted) {
+        await ks.forgetDeadNamespace(ns);
+        this.deadResume.delete(ns);
+      }
+      if (performance.now() > deadline) return;
+    }
+  }
+}

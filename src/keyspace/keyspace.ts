@@ -1,0 +1,635 @@
+/**
+ * Redis semantics on engine keys: logical databases, typed values with expire times, exact key
+ * counts, lazy and active expiry, WATCH hooks, SCAN cursors. Byte layouts: encoding.ts and
+ * meta.ts (and docs/format.md, "Keyspace encoding").
+ *
+ * How commands use it. Every command is a synchronous read-decide-write: it looks its keys up
+ * with lookupRead/lookupWrite, decides, stages the change with store/remove (or a batch), writes
+ * its reply and returns the write's durability promise. A lookup that misses the block cache
+ * returns a Promise instead of a value; the command then returns `promise.then(() => <run the
+ * command again>)` having written nothing. The second run finds the block cached and completes
+ * in one synchronous step. That keeps each command atomic by construction: no other code runs
+ * between its read and its write, so counts and the expiry index always match the data (the
+ * dispatcher's key locks are a second line of defence, not the first).
+ *
+ * Why every write reads first. DBSIZE must be exact and the expiry index must not keep stale
+ * entries, so a write needs the previous value anyway: whether the key existed (count) and which
+ * expire time it had (index entry to delete). Counts live in memory and are rewritten as meta
+ * records in the same batch as the change, so after a crash they agree with the data.
+ *
+ * Order of a write: `db.write(ops)` first, then the in-memory effects (counts, WATCH flags), then
+ * the caller writes its reply and returns the promise. The engine applies the batch to the memtable
+ * synchronously, so memory, engine and reply all change in the same synchronous step; the
+ * dispatcher holds the reply back until the promise says the batch is durable.
+ */
+import { EntryKind, type BatchOp, type BinaryKey, type EngineLogger, type SequenceNumber } from '../engine/types.js';
+import type { Db, DbOptions } from '../engine/db.js';
+import {
+  META_LAYOUT_KEY,
+  NO_EXPIRE,
+  TAG_DATA,
+  TAG_EXPIRY,
+  encodeTime,
+  expireAt,
+  namespacePrefix,
+} from './encoding.js';
+import {
+  countsKey,
+  decodeCounts,
+  decodeLayout,
+  encodeCounts,
+  encodeLayout,
+  type Layout,
+  type NamespaceCounts,
+} from './meta.js';
+import { WatchRegistry, type WatchingClient } from './watch.js';
+import { ScanCursorStore } from './scan-cursors.js';
+import { BackgroundCycle } from './active-expiry.js';
+
+export type { WatchingClient } from './watch.js';
+
+export interface KeyspaceOptions {
+  /** Number of logical databases (SELECT 0..databases-1). */
+  databases: number;
+  logger?: EngineLogger;
+}
+
+/** Counters for INFO stats (names follow Redis' fields). */
+export interface KeyspaceStats {
+  /** expired_keys: keys deleted because their time passed (lazily, actively or found dropped by compaction). */
+  expiredKeys: number;
+  /** expired_stale_perc: share of keys with a TTL left expired-but-present when the last cycle stopped. */
+  expiredStalePerc: number;
+  /** expired_time_cap_reached_count: cycles that stopped at their time budget. */
+  expiredTimeCapReachedCount: number;
+  /** expire_cycle_cpu_milliseconds */
+  expireCycleCpuMilliseconds: number;
+  /** keyspace_hits / keyspace_misses: lookups of read commands. */
+  keyspaceHits: number;
+  keyspaceMisses: number;
+}
+
+/** What a lookup returns: the live value, null (absent or expired), or a Promise to await before running the command again. */
+export type Lookup = Buffer | null | Promise<unknown>;
+
+/** The compaction filter that drops expired values; spread into Db.open's options. */
+export function keyspaceDbOptions(): Pick<DbOptions, 'compactionFilter'> {
+  return {
+    compactionFilter: {
+      module: new URL('./expiry-filter.js', import.meta.url).href,
+      options: () => ({ now: Date.now() }),
+    },
+  };
+}
+
+const noopLogger: EngineLogger = () => {};
+const EMPTY = Buffer.alloc(0);
+
+function ignoreBackgroundFailure(log: EngineLogger): (err: unknown) => void {
+  return (err) => log('warning', `keyspace background write failed: ${(err as Error).message}`);
+}
+
+export class Keyspace {
+  readonly databases: number;
+  readonly stats: KeyspaceStats = {
+    expiredKeys: 0,
+    expiredStalePerc: 0,
+    expiredTimeCapReachedCount: 0,
+    expireCycleCpuMilliseconds: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+  };
+  readonly cursors: ScanCursorStore;
+  readonly log: EngineLogger;
+
+  // Per logical database (index = SELECT number); all rebuilt by applyLayout().
+  private namespaces: number[] = [];
+  private nsPrefixes: BinaryKey[] = [];
+  private dataPrefixes: BinaryKey[] = [];
+  private countKeys: BinaryKey[] = [];
+  private counts: NamespaceCounts[] = [];
+  private dead: number[] = [];
+  private nextNs = 1;
+
+  private readonly watches = new WatchRegistry();
+  private readonly cycle: BackgroundCycle;
+  private readonly onBackgroundFailure: (err: unknown) => void;
+
+  private constructor(
+    readonly db: Db,
+    databases: number,
+    layout: Layout,
+    counts: Map<number, NamespaceCounts>,
+    cursors: ScanCursorStore,
+    logger: EngineLogger,
+  ) {
+    this.databases = databases;
+    this.cursors = cursors;
+    this.log = logger;
+    this.onBackgroundFailure = ignoreBackgroundFailure(logger);
+    this.applyLayout(layout, counts);
+    this.cycle = new BackgroundCycle(this);
+  }
+
+  /**
+   * Loads the layout, the counts of each database and the SCAN cursors: a few point reads and one
+   * bounded range read, never a scan of the data.
+   */
+  static async open(db: Db, options: KeyspaceOptions): Promise<Keyspace> {
+    const logger = options.logger ?? noopLogger;
+    const databases = options.databases;
+    if (!Number.isInteger(databases) || databases < 1 || databases > 0xffff) {
+      throw new RangeError(`databases must be an integer from 1 to 65535, got ${databases}`);
+    }
+    const stored = await db.get(META_LAYOUT_KEY);
+    let layout: Layout;
+    let changed = false;
+    if (stored === undefined) {
+      layout = { nextNs: 1, namespaces: [], dead: [] };
+      changed = true;
+    } else {
+      layout = decodeLayout(stored);
+    }
+    // More databases than last time get fresh namespaces; fewer keep the extra ones mapped (and
+    // unreachable) so that raising the setting again brings their data back.
+    while (layout.namespaces.length < databases) {
+      layout.namespaces.push(layout.nextNs++);
+      changed = true;
+    }
+    if (changed) await db.write([{ kind: EntryKind.Put, key: META_LAYOUT_KEY, value: encodeLayout(layout) }]);
+    const counts = new Map<number, NamespaceCounts>();
+    for (const ns of layout.namespaces) {
+      const value = await db.get(countsKey(ns));
+      counts.set(ns, value === undefined ? { keys: 0, expires: 0, expireSum: 0 } : decodeCounts(value, ns));
+    }
+    const cursors = await ScanCursorStore.load(db);
+    return new Keyspace(db, databases, layout, counts, cursors, logger);
+  }
+
+  private applyLayout(layout: Layout, counts: Map<number, NamespaceCounts>): void {
+    this.namespaces = layout.namespaces.slice();
+    this.dead = layout.dead.slice();
+    this.nextNs = layout.nextNs;
+    this.nsPrefixes = this.namespaces.map(namespacePrefix);
+    this.dataPrefixes = this.nsPrefixes.map((p) => p + TAG_DATA);
+    this.countKeys = this.namespaces.map(countsKey);
+    this.counts = this.namespaces.map((ns) => counts.get(ns) ?? { keys: 0, expires: 0, expireSum: 0 });
+  }
+
+  private currentLayout(): Layout {
+    return { nextNs: this.nextNs, namespaces: this.namespaces.slice(), dead: this.dead.slice() };
+  }
+
+  private countsByNamespace(): Map<number, NamespaceCounts> {
+    const map = new Map<number, NamespaceCounts>();
+    this.namespaces.forEach((ns, i) => map.set(ns, this.counts[i]));
+    return map;
+  }
+
+  /** Starts the 100 ms background cycle: active expiry and deletion of flushed databases. */
+  startActiveExpiry(): void {
+    this.cycle.start();
+  }
+
+  /** Stops the background cycle; resolves once a cycle in progress has finished. */
+  stopActiveExpiry(): Promise<void> {
+    return this.cycle.stop();
+  }
+
+  /** Stops background work. The caller closes the Db afterwards. */
+  async close(): Promise<void> {
+    await this.cycle.stop();
+  }
+
+  // ------------------------------------------------------------------ keys and reads
+
+  /** The engine key of a top-level key. */
+  dataKey(db: number, key: BinaryKey): BinaryKey {
+    return this.dataPrefixes[db] + key;
+  }
+
+  /** Engine key prefix of the top-level keys of a database (for range reads). */
+  dataPrefix(db: number): BinaryKey {
+    return this.dataPrefixes[db];
+  }
+
+  /** Lookup for read commands: counts keyspace hits and misses. */
+  lookupRead(db: number, key: BinaryKey): Lookup {
+    const value = this.db.get(this.dataPrefixes[db] + key);
+    if (value === undefined) {
+      this.stats.keyspaceMisses++;
+      return null;
+    }
+    if (value instanceof Promise) return value;
+    if ((value[0] & 0x80) !== 0 && expireAt(value) <= Date.now()) {
+      this.expireNow(db, key, value);
+      this.stats.keyspaceMisses++;
+      return null;
+    }
+    this.stats.keyspaceHits++;
+    return value;
+  }
+
+  /** Lookup for write commands (no hit/miss statistics). */
+  lookupWrite(db: number, key: BinaryKey): Lookup {
+    const value = this.db.get(this.dataPrefixes[db] + key);
+    if (value === undefined) return null;
+    if (value instanceof Promise) return value;
+    if ((value[0] & 0x80) !== 0 && expireAt(value) <= Date.now()) {
+      this.expireNow(db, key, value);
+      return null;
+    }
+    return value;
+  }
+
+  /**
+   * Reads several keys; returns a Promise when any of them is not cached (await it, then run the
+   * command again), else the values in order (null = absent).
+   */
+  lookupMany(db: number, keys: readonly BinaryKey[], forRead: boolean): (Buffer | null)[] | Promise<unknown> {
+    const out: (Buffer | null)[] = new Array<Buffer | null>(keys.length);
+    let pending: Promise<unknown>[] | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      const value = this.db.get(this.dataPrefixes[db] + keys[i]);
+      if (value instanceof Promise) (pending ??= []).push(value);
+      else out[i] = value === undefined ? null : value;
+    }
+    if (pending !== null) return Promise.all(pending);
+    const now = Date.now();
+    for (let i = 0; i < keys.length; i++) {
+      const value = out[i];
+      if (value !== null && (value[0] & 0x80) !== 0 && expireAt(value) <= now) {
+        // The same key may appear twice; only the first occurrence deletes it.
+        if (keys.indexOf(keys[i]) === i) this.expireNow(db, keys[i], value);
+        out[i] = null;
+      }
+      if (forRead) {
+        if (out[i] === null) this.stats.keyspaceMisses++;
+        else this.stats.keyspaceHits++;
+      }
+    }
+    return out;
+  }
+
+  /** Deletes a key whose time has passed (lazy expiry). The write is not awaited: no reply depends on its durability. */
+  private expireNow(db: number, key: BinaryKey, value: Buffer): void {
+    this.stats.expiredKeys++;
+    this.remove(db, key, value).catch(this.onBackgroundFailure);
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /**
+   * Replaces `previous` (null: the key is new) with `value` for (db, key), with the expiry index
+   * and counts, and flags watchers. `previous` must come from a lookup in the same synchronous step.
+   */
+  store(db: number, key: BinaryKey, value: Buffer, previous: Buffer | null): Promise<SequenceNumber> {
+    const ops: BatchOp[] = [{ kind: EntryKind.Put, key: this.dataPrefixes[db] + key, value }];
+    const counts = this.counts[db];
+    const oldExpire = previous === null ? NO_EXPIRE : expireAt(previous);
+    const newExpire = expireAt(value);
+    let keys = counts.keys;
+    let expires = counts.expires;
+    let expireSum = counts.expireSum;
+    if (previous === null) keys++;
+    if (oldExpire !== newExpire) {
+      const prefix = this.nsPrefixes[db] + TAG_EXPIRY;
+      if (oldExpire !== NO_EXPIRE) {
+        ops.push({ kind: EntryKind.Delete, key: prefix + encodeTime(oldExpire) + key });
+        expires--;
+        expireSum -= oldExpire;
+      }
+      if (newExpire !== NO_EXPIRE) {
+        ops.push({ kind: EntryKind.Put, key: prefix + encodeTime(newExpire) + key, value: EMPTY });
+        expires++;
+        expireSum += newExpire;
+      }
+    }
+    const countsChanged = keys !== counts.keys || expires !== counts.expires;
+    if (countsChanged) {
+      if (expires === 0) expireSum = 0;
+      ops.push({ kind: EntryKind.Put, key: this.countKeys[db], value: encodeCounts({ keys, expires, expireSum }) });
+    }
+    const durable = this.db.write(ops);
+    if (countsChanged) {
+      counts.keys = keys;
+      counts.expires = expires;
+      counts.expireSum = expireSum;
+    }
+    if (this.watches.active) this.watches.touch(db, key);
+    return durable;
+  }
+
+  /** Deletes (db, key) whose current value is `previous`. */
+  remove(db: number, key: BinaryKey, previous: Buffer): Promise<SequenceNumber> {
+    const ops: BatchOp[] = [{ kind: EntryKind.Delete, key: this.dataPrefixes[db] + key }];
+    const counts = this.counts[db];
+    const oldExpire = expireAt(previous);
+    let expires = counts.expires;
+    let expireSum = counts.expireSum;
+    if (oldExpire !== NO_EXPIRE) {
+      ops.push({ kind: EntryKind.Delete, key: this.nsPrefixes[db] + TAG_EXPIRY + encodeTime(oldExpire) + key });
+      expires--;
+      expireSum = expires === 0 ? 0 : expireSum - oldExpire;
+    }
+    const keys = counts.keys - 1;
+    ops.push({ kind: EntryKind.Put, key: this.countKeys[db], value: encodeCounts({ keys, expires, expireSum }) });
+    const durable = this.db.write(ops);
+    counts.keys = keys;
+    counts.expires = expires;
+    counts.expireSum = expireSum;
+    if (this.watches.active) this.watches.touch(db, key);
+    return durable;
+  }
+
+  /** A batch of changes to several keys (possibly in several databases), written atomically. */
+  batch(): KeyspaceBatch {
+    return new KeyspaceBatch(this);
+  }
+
+  /** @internal KeyspaceBatch.commit: writes staged ops plus the counts records of the touched databases. */
+  commitBatch(ops: BatchOp[], deltas: Map<number, NamespaceCounts>, touched: Array<readonly [number, BinaryKey]>): Promise<SequenceNumber> {
+    const next: Array<readonly [NamespaceCounts, NamespaceCounts]> = [];
+    for (const [db, delta] of deltas) {
+      if (delta.keys === 0 && delta.expires === 0 && delta.expireSum === 0) continue;
+      const counts = this.counts[db];
+      const expires = counts.expires + delta.expires;
+      const updated = { keys: counts.keys + delta.keys, expires, expireSum: expires === 0 ? 0 : counts.expireSum + delta.expireSum };
+      ops.push({ kind: EntryKind.Put, key: this.countKeys[db], value: encodeCounts(updated) });
+      next.push([counts, updated]);
+    }
+    const durable = this.db.write(ops);
+    for (const [counts, updated] of next) {
+      counts.keys = updated.keys;
+      counts.expires = updated.expires;
+      counts.expireSum = updated.expireSum;
+    }
+    if (this.watches.active) for (const [db, key] of touched) this.watches.touch(db, key);
+    return durable;
+  }
+
+  /** @internal KeyspaceBatch: the ops replacing `previous` by `value` (null = delete). */
+  stageOps(ops: BatchOp[], db: number, key: BinaryKey, value: Buffer | null, previous: Buffer | null, delta: NamespaceCounts): void {
+    const dataKey = this.dataPrefixes[db] + key;
+    if (value !== null) ops.push({ kind: EntryKind.Put, key: dataKey, value });
+    else if (previous !== null) ops.push({ kind: EntryKind.Delete, key: dataKey });
+    else return;
+    delta.keys += (value !== null ? 1 : 0) - (previous !== null ? 1 : 0);
+    const oldExpire = previous === null ? NO_EXPIRE : expireAt(previous);
+    const newExpire = value === null ? NO_EXPIRE : expireAt(value);
+    if (oldExpire === newExpire) return;
+    const prefix = this.nsPrefixes[db] + TAG_EXPIRY;
+    if (oldExpire !== NO_EXPIRE) {
+      ops.push({ kind: EntryKind.Delete, key: prefix + encodeTime(oldExpire) + key });
+      delta.expires--;
+      delta.expireSum -= oldExpire;
+    }
+    if (newExpire !== NO_EXPIRE) {
+      ops.push({ kind: EntryKind.Put, key: prefix + encodeTime(newExpire) + key, value: EMPTY });
+      delta.expires++;
+      delta.expireSum += newExpire;
+    }
+  }
+
+  // ------------------------------------------------------------------ counts and INFO
+
+  /** Exact number of keys in a database (keys past their time but not yet deleted included, as Redis). */
+  dbsize(db: number): number {
+    return this.counts[db].keys;
+  }
+
+  /** Number of keys with an expire time. */
+  expiresCount(db: number): number {
+    return this.counts[db].expires;
+  }
+
+  /** Average remaining TTL in ms of the keys with one (0 when none), as INFO's avg_ttl. */
+  averageTtl(db: number, now: number = Date.now()): number {
+    const c = this.counts[db];
+    if (c.expires === 0) return 0;
+    return Math.max(0, Math.round(c.expireSum / c.expires - now));
+  }
+
+  /** INFO keyspace body: one `dbN:keys=..,expires=..,avg_ttl=..` line (CRLF-terminated) per non-empty database. */
+  keyspaceInfo(): string {
+    let out = '';
+    const now = Date.now();
+    for (let db = 0; db < this.databases; db++) {
+      const c = this.counts[db];
+      if (c.keys === 0) continue;
+      out += `db${db}:keys=${c.keys},expires=${c.expires},avg_ttl=${this.averageTtl(db, now)}\r\n`;
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ databases
+
+  /** FLUSHDB: the database gets a fresh namespace in one small write; the old one is deleted in the background. */
+  flushDb(db: number): Promise<SequenceNumber> {
+    return this.flushDatabases([db]);
+  }
+
+  /** FLUSHALL */
+  flushAll(): Promise<SequenceNumber> {
+    const all: number[] = [];
+    for (let db = 0; db < this.namespaces.length; db++) all.push(db);
+    return this.flushDatabases(all);
+  }
+
+  private flushDatabases(dbs: readonly number[]): Promise<SequenceNumber> {
+    const layout = this.currentLayout();
+    const counts = this.countsByNamespace();
+    let changed = false;
+    for (const db of dbs) {
+      // An empty namespace holds no data and no index entries (orphaned index entries are
+      // still counted as keys until the expiry cycle reaches them), so it can stay.
+      if (this.counts[db].keys === 0) continue;
+      this.touchWatchedIn(db, -1);
+      layout.dead.push(layout.namespaces[db]);
+      const ns = layout.nextNs++;
+      layout.namespaces[db] = ns;
+      counts.set(ns, { keys: 0, expires: 0, expireSum: 0 });
+      changed = true;
+    }
+    if (!changed) return Promise.resolve(this.db.lastSequence);
+    const durable = this.db.write([{ kind: EntryKind.Put, key: META_LAYOUT_KEY, value: encodeLayout(layout) }]);
+    this.applyLayout(layout, counts);
+    this.cycle.wake();
+    return durable;
+  }
+
+  /** SWAPDB: exchanges the namespaces of two databases. */
+  swapDb(a: number, b: number): Promise<SequenceNumber> {
+    if (a === b) return Promise.resolve(this.db.lastSequence);
+    this.touchWatchedIn(a, b);
+    this.touchWatchedIn(b, a);
+    const layout = this.currentLayout();
+    const counts = this.countsByNamespace();
+    const ns = layout.namespaces[a];
+    layout.namespaces[a] = layout.namespaces[b];
+    layout.namespaces[b] = ns;
+    const durable = this.db.write([{ kind: EntryKind.Put, key: META_LAYOUT_KEY, value: encodeLayout(layout) }]);
+    this.applyLayout(layout, counts);
+    return durable;
+  }
+
+  /**
+   * Flags watchers of keys in `db` that exist there or in `other` (-1: none), as Redis'
+   * touchAllWatchedKeysInDb does before a flush or swap. A key whose block is not cached counts
+   * as existing (a spurious EXEC failure is allowed, a missed one is not).
+   */
+  private touchWatchedIn(db: number, other: number): void {
+    if (!this.watches.active) return;
+    for (const key of this.watches.watchedKeys(db)) {
+      if (this.existsForWatch(db, key) || (other >= 0 && this.existsForWatch(other, key))) this.watches.touch(db, key);
+    }
+  }
+
+  private existsForWatch(db: number, key: BinaryKey): boolean {
+    return this.db.get(this.dataPrefixes[db] + key) !== undefined;
+  }
+
+  // ------------------------------------------------------------------ WATCH
+
+  watch(db: number, key: BinaryKey, client: WatchingClient & { watchedKeys?: number }): void {
+    const before = this.watches.countFor(client);
+    this.watches.watch(db, key, client);
+    if (client.watchedKeys !== undefined) client.watchedKeys += this.watches.countFor(client) - before;
+  }
+
+  unwatchAll(client: WatchingClient & { watchedKeys?: number }): void {
+    this.watches.unwatchAll(client);
+    if (client.watchedKeys !== undefined) client.watchedKeys = 0;
+  }
+
+  // ------------------------------------------------------------------ background cycle hooks
+
+  /** @internal Logical database currently mapped to `ns`, or -1 (flushed). */
+  databaseOf(ns: number): number {
+    return this.namespaces.indexOf(ns);
+  }
+
+  /** @internal */
+  namespaceOf(db: number): number {
+    return this.namespaces[db];
+  }
+
+  /** @internal Namespaces of flushed databases still to delete. */
+  deadNamespaces(): readonly number[] {
+    return this.dead;
+  }
+
+  /**
+   * @internal Handles expiry index entry (ns, expire, key) that is due. Synchronous decide-and-write
+   * unless the value must be read from disk first (then it resolves after doing it).
+   * Three cases, given that every write replaces index entries in the same batch as the value:
+   * - the value has this expire time: it expired; delete key and index entry;
+   * - the value is gone: compaction's filter dropped it (the only deletion that bypasses the
+   *   keyspace); the key is still counted, so uncount it;
+   * - the value has another expire time or none: compaction dropped the value with this time and
+   *   the key was created again since (counted a second time then); uncount once.
+   */
+  expireIndexed(ns: number, indexKey: BinaryKey, key: BinaryKey, expire: number, now: number): void | Promise<void> {
+    const db = this.namespaces.indexOf(ns);
+    if (db < 0) return;
+    // The caller's iterator reads a snapshot: a command may have removed the entry since.
+    const entry = this.db.get(indexKey);
+    if (entry instanceof Promise) return entry.then(() => this.expireIndexed(ns, indexKey, key, expire, now));
+    if (entry === undefined) return;
+    const value = this.db.get(this.dataPrefixes[db] + key);
+    if (value instanceof Promise) {
+      return value.then(() => this.expireIndexed(ns, indexKey, key, expire, now));
+    }
+    if (value !== undefined && expireAt(value) === expire) {
+      if (expire > now) return;
+      this.stats.expiredKeys++;
+      this.remove(db, key, value).catch(this.onBackgroundFailure);
+      return;
+    }
+    const counts = this.counts[db];
+    const keys = counts.keys - 1;
+    const expires = counts.expires - 1;
+    const expireSum = expires === 0 ? 0 : counts.expireSum - expire;
+    if (value === undefined) this.stats.expiredKeys++;
+    this.db
+      .write([
+        { kind: EntryKind.Delete, key: indexKey },
+        { kind: EntryKind.Put, key: this.countKeys[db], value: encodeCounts({ keys, expires, expireSum }) },
+      ])
+      .catch(this.onBackgroundFailure);
+    counts.keys = keys;
+    counts.expires = expires;
+    counts.expireSum = expireSum;
+  }
+
+  /** @internal Deletes the given keys of a dead namespace (tombstones; compaction reclaims the space). */
+  deleteDeadKeys(keys: readonly BinaryKey[]): Promise<SequenceNumber> {
+    const ops: BatchOp[] = keys.map((key) => ({ kind: EntryKind.Delete, key }));
+    return this.db.write(ops);
+  }
+
+  /** @internal A dead namespace is empty: forget it. */
+  forgetDeadNamespace(ns: number): Promise<SequenceNumber> {
+    const layout = this.currentLayout();
+    layout.dead = layout.dead.filter((d) => d !== ns);
+    const durable = this.db.write([
+      { kind: EntryKind.Put, key: META_LAYOUT_KEY, value: encodeLayout(layout) },
+      { kind: EntryKind.Delete, key: countsKey(ns) },
+    ]);
+    this.dead = layout.dead;
+    return durable;
+  }
+
+  /** @internal */
+  backgroundFailure(err: unknown): void {
+    this.onBackgroundFailure(err);
+  }
+}
+
+/**
+ * Changes to several keys written as one atomic batch (MSET, RENAME, MOVE, DEL of many keys...).
+ * Stage with put/delete, then commit() in the same synchronous step as the lookups. A key staged
+ * twice (MSET k 1 k 2) is handled: the second change replaces the first, not the looked-up value.
+ */
+export class KeyspaceBatch {
+  private readonly ops: BatchOp[] = [];
+  private readonly deltas = new Map<number, NamespaceCounts>();
+  private readonly touched: Array<readonly [number, BinaryKey]> = [];
+  /** Engine key -> value staged so far (null: deleted), for keys changed more than once. */
+  private readonly staged = new Map<BinaryKey, Buffer | null>();
+
+  constructor(private readonly keyspace: Keyspace) {}
+
+  /** Sets (db, key) to `value`; `previous` is its current value (null when absent). */
+  put(db: number, key: BinaryKey, value: Buffer, previous: Buffer | null): this {
+    return this.stage(db, key, value, previous);
+  }
+
+  /** Deletes (db, key) whose current value is `previous`. */
+  delete(db: number, key: BinaryKey, previous: Buffer | null): this {
+    return this.stage(db, key, null, previous);
+  }
+
+  get empty(): boolean {
+    return this.ops.length === 0;
+  }
+
+  commit(): Promise<SequenceNumber> {
+    return this.keyspace.commitBatch(this.ops, this.deltas, this.touched);
+  }
+
+  private stage(db: number, key: BinaryKey, value: Buffer | null, previous: Buffer | null): this {
+    const id = this.keyspace.dataKey(db, key);
+    const earlier = this.staged.get(id);
+    const before = earlier !== undefined || this.staged.has(id) ? (earlier as Buffer | null) : previous;
+    this.staged.set(id, value);
+    let delta = this.deltas.get(db);
+    if (delta === undefined) {
+      delta = { keys: 0, expires: 0, expireSum: 0 };
+      this.deltas.set(db, delta);
+    }
+    this.keyspace.stageOps(this.ops, db, key, value, before, delta);
+    this.touched.push([db, key]);
+    return this;
+  }
+}
