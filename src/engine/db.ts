@@ -1,0 +1,642 @@
+/**
+ * The engine's facade: open/recover, the write path, reads at snapshots, iterators, and the
+ * background work (memtable flushes, compactions) that keeps the LSM tree in shape.
+ *
+ * The write path, in one paragraph: `write()` takes the next sequence numbers, hands the batch to
+ * the WAL writer (which encodes it into this event-loop turn's group and later issues one write and,
+ * under `appendfsync always`, one fsync for the whole group), then inserts it into the memtable at
+ * once, so every later read on any connection sees it. The returned promise is the WAL's: it
+ * resolves when the batch is as durable as the policy promises, and the server sends the reply only
+ * then. A memtable that reaches its size limit becomes immutable, writes move to a fresh memtable
+ * and WAL segment, and the immutable one is written to an L0 table on this thread, yielding to the
+ * event loop between chunks. Merging tables is never done here: compactions run in a worker thread
+ * and come back as a list of files, which this thread alone records in the manifest.
+ *
+ * Ordering of durable state: a table is fsynced and renamed, then the directory fsynced, then the
+ * manifest edit naming it is appended and fsynced; only then are WAL segments it covers deleted.
+ * A crash between any two steps leaves either the old state (plus an orphan file, removed at the
+ * next open) or the new one.
+ */
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULTS, type CompactionFilterSpec, type DbOptions } from './options.js';
+import { EntryKind, type BatchOp, type BinaryKey, type EngineLogger, type FoundEntry, type FsyncPolicy, type SequenceNumber } from './types.js';
+import type { Env } from './env/env.js';
+import { NodeEnv } from './env/node-env.js';
+import { Memtable } from './memtable/memtable.js';
+import { WalWriter } from './wal/wal-writer.js';
+import { replayWal } from './wal/wal-replay.js';
+import { ManifestWriter, manifestFileName, readCurrentManifest } from './manifest/manifest-file.js';
+import type { FileMeta, VersionEdit } from './manifest/version-edit.js';
+import { Version, VersionSet } from './manifest/version-set.js';
+import { BlockCache } from './cache/block-cache.js';
+import { TableBuilder } from './sstable/table-builder.js';
+import { TableReader, type TableReadStats } from './sstable/table-reader.js';
+import { tableFileName } from './sstable/format.js';
+import type { TableIterator } from './sstable/table-iterator.js';
+import { MergingIterator } from './iterator/merging-iterator.js';
+import { CompactionRunner } from './compaction/compaction-runner.js';
+import type { CompactionPlan } from './compaction/compaction-job.js';
+import { compactionFor, pickCompaction, type PickedCompaction } from './compaction/picker.js';
+import { DbIteratorImpl, LevelIterator, type DbIterator, type IteratorOptions } from './db-iterator.js';
+import { StatsCounters, type EngineStats } from './stats.js';
+
+export type { DbOptions } from './options.js';
+export type { DbIterator, IteratorOptions } from './db-iterator.js';
+export type { EngineStats } from './stats.js';
+
+/** A consistent read point. Release it when done so compaction may drop what only it could see. */
+export interface Snapshot {
+  readonly seq: SequenceNumber;
+  release(): void;
+}
+
+/** A memtable together with the first WAL segment holding its writes. */
+interface MemtableSlot {
+  readonly mem: Memtable;
+  readonly logNumber: number;
+  /** For an immutable memtable: resolves once the WAL segments it covers are fully written and closed. */
+  walClosed?: Promise<void>;
+}
+
+const LOG_FILE = /^(\d{6,})\.log$/;
+const TABLE_FILE = /^(\d{6,})\.sst$/;
+const MANIFEST_FILE = /^MANIFEST-(\d{6,})$/;
+
+function valueOf(entry: FoundEntry | undefined): Buffer | undefined {
+  return entry !== undefined && entry.kind === EntryKind.Put ? entry.value : undefined;
+}
+
+const noopLogger: EngineLogger = () => {};
+
+export class Db {
+  private mem: MemtableSlot;
+  /** Immutable memtables waiting to be flushed, oldest first. */
+  private imms: MemtableSlot[] = [];
+  private readonly tables = new Map<number, TableReader>();
+  private readonly cache: BlockCache;
+  private readonly readStats: TableReadStats = { bloomChecks: 0, bloomUseful: 0, bloomFalsePositives: 0, blockReads: 0, bytesRead: 0 };
+  private readonly counters = new StatsCounters();
+  private readonly runner = new CompactionRunner();
+  private readonly snapshots = new Map<SequenceNumber, number>();
+  private readonly compactPointers: (BinaryKey | undefined)[] = [];
+  /** Serializes manifest edits: each is built on the version current when its turn comes. */
+  private editChain: Promise<void> = Promise.resolve();
+  private flushing: Promise<void> | null = null;
+  private compacting: Promise<void> | null = null;
+  private roomWaiters: (() => void)[] = [];
+  private backgroundError: Error | null = null;
+  private closed = false;
+  private closing = false;
+  private readonly memtableSize: number;
+  private readonly autoCompaction: boolean;
+  private readonly l0CompactionTrigger: number;
+  private readonly l0SlowdownTrigger: number;
+  private readonly l0StopTrigger: number;
+  private readonly levelBaseBytes: number;
+  private readonly targetFileSize: number;
+  private readonly blockSize: number | undefined;
+  private readonly filter: CompactionFilterSpec | undefined;
+
+  private constructor(
+    private readonly env: Env,
+    readonly dir: string,
+    private readonly versions: VersionSet,
+    private wal: WalWriter,
+    private manifest: ManifestWriter,
+    private readonly log: EngineLogger,
+    options: DbOptions,
+  ) {
+    this.mem = { mem: new Memtable(), logNumber: wal.segmentNumber };
+    this.cache = new BlockCache(options.blockCacheSize ?? DEFAULTS.blockCacheSize);
+    this.memtableSize = options.memtableSize ?? DEFAULTS.memtableSize;
+    this.autoCompaction = options.autoCompaction ?? true;
+    this.l0CompactionTrigger = options.l0CompactionTrigger ?? DEFAULTS.l0CompactionTrigger;
+    this.l0SlowdownTrigger = options.l0SlowdownTrigger ?? DEFAULTS.l0SlowdownTrigger;
+    this.l0StopTrigger = options.l0StopTrigger ?? DEFAULTS.l0StopTrigger;
+    this.levelBaseBytes = options.levelBaseBytes ?? DEFAULTS.levelBaseBytes;
+    this.targetFileSize = options.targetFileSize ?? DEFAULTS.targetFileSize;
+    this.blockSize = options.blockSize;
+    this.filter = options.compactionFilter;
+  }
+
+  // ---------------------------------------------------------------- open / recover
+
+  static async open(options: DbOptions): Promise<Db> {
+    const env = options.env ?? new NodeEnv();
+    const dir = path.resolve(options.dir);
+    const log = options.logger ?? noopLogger;
+    const started = Date.now();
+    env.mkdirp(dir);
+    let db: Db | undefined;
+    const versions = new VersionSet(DEFAULTS.levels, (n) => db?.fileObsolete(n));
+    const existing = readCurrentManifest(env, dir, log);
+    if (existing !== null) {
+      for (const edit of existing.edits) versions.install(versions.build(edit));
+    }
+
+    // Every WAL segment at or above the manifest's log number holds writes not yet in a table.
+    const names = env.readdir(dir);
+    const segments = names
+      .map((n) => LOG_FILE.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .filter((n) => n >= versions.logNumber)
+      .sort((a, b) => a - b);
+    for (const n of segments) if (n >= versions.nextFileNumber) versions.nextFileNumber = n + 1;
+    const recovered: Memtable[] = [new Memtable()];
+    const memtableSize = options.memtableSize ?? DEFAULTS.memtableSize;
+    const replay = await replayWal(
+      { env, dir, segments, truncateCorrupt: options.walTruncateCorrupt ?? false, logger: log },
+      (firstSeq, ops) => {
+        let mem = recovered[recovered.length - 1];
+        if (mem.approximateBytes >= memtableSize) recovered.push((mem = new Memtable()));
+        for (let i = 0; i < ops.length; i++) {
+          const op = ops[i];
+          mem.add(op.key, firstSeq + i, op.kind, op.kind === EntryKind.Put ? op.value : EMPTY);
+        }
+      },
+    );
+    if (replay.lastSequence > versions.lastSequence) versions.lastSequence = replay.lastSequence;
+
+    // A fresh WAL segment and a fresh manifest (holding the whole state) on every open.
+    const walNumber = versions.newFileNumber();
+    const manifestNumber = versions.newFileNumber();
+    const wal = await WalWriter.create({ env, dir, fsync: options.fsync ?? DEFAULTS.fsync, logger: log }, walNumber);
+    const firstLog = segments.length > 0 ? segments[0] : walNumber;
+    versions.logNumber = firstLog;
+    const manifest = await ManifestWriter.create(env, dir, manifestNumber, versions.snapshotEdit());
+    db = new Db(env, dir, versions, wal, manifest, log, options);
+    // Recovered writes stay in memtables covering the old segments; they are flushed like any other.
+    const nonEmpty = recovered.filter((m) => m.entries > 0);
+    if (nonEmpty.length > 0) {
+      const last = nonEmpty.pop() as Memtable;
+      for (const mem of nonEmpty) db.imms.push({ mem, logNumber: firstLog, walClosed: Promise.resolve() });
+      db.mem = { mem: last, logNumber: firstLog };
+    }
+    await db.removeOrphans(manifestNumber);
+    log('notice', `engine opened ${dir} in ${Date.now() - started} ms: replayed ${replay.batches} batches from ${segments.length} WAL segment(s), last sequence ${versions.lastSequence}`);
+    if (db.mem.mem.approximateBytes >= db.memtableSize) db.rotateMemtable();
+    if (db.imms.length > 0) db.scheduleFlush();
+    db.maybeScheduleCompaction();
+    return db;
+  }
+
+  /** Deletes files no version references: tables from interrupted flushes/compactions, temp files, old manifests and logs. */
+  private async removeOrphans(manifestNumber: number): Promise<void> {
+    const live = this.versions.liveFiles();
+    for (const name of this.env.readdir(this.dir)) {
+      let m: RegExpExecArray | null;
+      let orphan = false;
+      if (name.endsWith('.tmp')) orphan = true;
+      else if ((m = TABLE_FILE.exec(name))) orphan = !live.has(Number(m[1]));
+      else if ((m = LOG_FILE.exec(name))) orphan = Number(m[1]) < this.versions.logNumber;
+      else if ((m = MANIFEST_FILE.exec(name))) orphan = Number(m[1]) !== manifestNumber;
+      if (orphan) {
+        this.log('verbose', `removing obsolete file ${name}`);
+        await this.env.unlink(path.join(this.dir, name));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  get lastSequence(): SequenceNumber {
+    return this.versions.lastSequence;
+  }
+
+  /**
+   * Applies the batch to the memtable now (visible to reads as soon as this returns) and resolves
+   * once it is durable per the fsync policy. Rejects on I/O failure.
+   */
+  write(ops: readonly BatchOp[]): Promise<SequenceNumber> {
+    if (this.closed || this.closing) return Promise.reject(new Error('database is closed'));
+    if (this.backgroundError !== null) return Promise.reject(this.backgroundError);
+    if (ops.length === 0) return Promise.resolve(this.versions.lastSequence);
+    const firstSeq = this.versions.lastSequence + 1;
+    const durable = this.wal.append(firstSeq, ops);
+    const mem = this.mem.mem;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      mem.add(op.key, firstSeq + i, op.kind, op.kind === EntryKind.Put ? op.value : EMPTY);
+    }
+    this.versions.lastSequence = firstSeq + ops.length - 1;
+    if (mem.approximateBytes >= this.memtableSize) this.rotateMemtable();
+    return durable.then(() => firstSeq);
+  }
+
+  /**
+   * Backpressure for writers: undefined when a write may go ahead now; otherwise a promise to await
+   * first. Past the slowdown threshold each write waits a little longer the further behind
+   * compaction is; at the stop threshold (or with too many memtables waiting) it waits for room.
+   */
+  writeDelay(): Promise<void> | undefined {
+    const l0 = this.versions.current.levels[0].length;
+    if (this.imms.length >= DEFAULTS.maxImmutableMemtables || l0 >= this.l0StopTrigger) {
+      this.counters.stalls++;
+      return new Promise((resolve) => this.roomWaiters.push(resolve));
+    }
+    if (l0 >= this.l0SlowdownTrigger) {
+      this.counters.slowdowns++;
+      return sleep(Math.min(16, 1 << (l0 - this.l0SlowdownTrigger)));
+    }
+    return undefined;
+  }
+
+  private wakeWriters(): void {
+    if (this.roomWaiters.length === 0) return;
+    if (this.imms.length >= DEFAULTS.maxImmutableMemtables || this.versions.current.levels[0].length >= this.l0StopTrigger) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  setFsyncPolicy(policy: FsyncPolicy): void {
+    this.wal.setFsyncPolicy(policy);
+  }
+
+  setBlockCacheSize(bytes: number): void {
+    this.cache.setCapacity(bytes);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  snapshot(): Snapshot {
+    const seq = this.versions.lastSequence;
+    this.snapshots.set(seq, (this.snapshots.get(seq) ?? 0) + 1);
+    let released = false;
+    return {
+      seq,
+      release: () => {
+        if (released) return;
+        released = true;
+        const n = (this.snapshots.get(seq) ?? 1) - 1;
+        if (n > 0) this.snapshots.set(seq, n);
+        else this.snapshots.delete(seq);
+      },
+    };
+  }
+
+  /** The oldest sequence number some reader may still read at: compaction keeps what it can see. */
+  private smallestSnapshot(): SequenceNumber {
+    let smallest = this.versions.lastSequence;
+    for (const seq of this.snapshots.keys()) if (seq < smallest) smallest = seq;
+    return smallest;
+  }
+
+  /**
+   * The value of `key` at the snapshot (default: now). Answers synchronously from memtables, bloom
+   * filters and cached blocks; returns a Promise only when a block must be read from disk.
+   */
+  get(key: BinaryKey, snapshot?: Snapshot): Buffer | undefined | Promise<Buffer | undefined> {
+    if (this.closed) throw new Error('database is closed');
+    const seq = snapshot === undefined ? this.versions.lastSequence : snapshot.seq;
+    let entry = this.mem.mem.get(key, seq);
+    if (entry !== undefined) return valueOf(entry);
+    for (let i = this.imms.length - 1; i >= 0; i--) {
+      entry = this.imms[i].mem.get(key, seq);
+      if (entry !== undefined) return valueOf(entry);
+    }
+    return this.getFromTables(this.versions.current, key, seq, 0, 0);
+  }
+
+  /** Searches tables starting at (level, index): L0 newest first, then one file per deeper level. */
+  private getFromTables(version: Version, key: BinaryKey, seq: SequenceNumber, level: number, index: number): Buffer | undefined | Promise<Buffer | undefined> {
+    const levels = version.levels;
+    if (level === 0) {
+      const l0 = levels[0];
+      for (let i = index; i < l0.length; i++) {
+        const f = l0[i];
+        if (key < f.smallest || key > f.largest) continue;
+        const found = this.table(f).get(key, seq);
+        if (found === undefined) continue;
+        if (found instanceof Promise) return this.continueGet(found, version, key, seq, 0, i + 1);
+        return valueOf(found);
+      }
+      level = 1;
+    }
+    for (let l = level; l < levels.length; l++) {
+      if (levels[l].length === 0) continue;
+      const f = version.fileFor(l, key);
+      if (f === undefined) continue;
+      const found = this.table(f).get(key, seq);
+      if (found === undefined) continue;
+      if (found instanceof Promise) return this.continueGet(found, version, key, seq, l + 1, 0);
+      return valueOf(found);
+    }
+    return undefined;
+  }
+
+  /** The slow path of get: waits for one block read, then resumes the search where it stopped. */
+  private async continueGet(pending: Promise<FoundEntry | undefined>, version: Version, key: BinaryKey, seq: SequenceNumber, level: number, index: number): Promise<Buffer | undefined> {
+    version.ref();
+    try {
+      const found = await pending;
+      if (found !== undefined) return valueOf(found);
+      return await this.getFromTables(version, key, seq, level, index);
+    } finally {
+      version.unref();
+    }
+  }
+
+  /** A forward iterator over the merged view at a snapshot (default: now). */
+  iterator(options: IteratorOptions = {}): DbIterator {
+    if (this.closed) throw new Error('database is closed');
+    const own = options.snapshot === undefined ? this.snapshot() : undefined;
+    const seq = own !== undefined ? own.seq : (options.snapshot as { seq: SequenceNumber }).seq;
+    const version = this.versions.current;
+    version.ref();
+    const children: TableIterator[] = [this.mem.mem.iterator()];
+    for (let i = this.imms.length - 1; i >= 0; i--) children.push(this.imms[i].mem.iterator());
+    for (const f of version.levels[0]) children.push(this.table(f).iterator());
+    for (let l = 1; l < version.levels.length; l++) {
+      if (version.levels[l].length > 0) children.push(new LevelIterator(version.levels[l], (f) => this.table(f)));
+    }
+    return new DbIteratorImpl(new MergingIterator(children), seq, options.start, options.end, () => {
+      version.unref();
+      own?.release();
+    });
+  }
+
+  private table(f: FileMeta): TableReader {
+    let reader = this.tables.get(f.fileNumber);
+    if (reader === undefined) {
+      reader = TableReader.open(this.env, this.dir, f.fileNumber, this.cache, { stats: this.readStats });
+      this.tables.set(f.fileNumber, reader);
+    }
+    return reader;
+  }
+
+  /** No live version references this table any more: close and delete it. */
+  private fileObsolete(fileNumber: number): void {
+    const reader = this.tables.get(fileNumber);
+    if (reader !== undefined) {
+      reader.close();
+      this.tables.delete(fileNumber);
+    }
+    this.cache.evictFile(fileNumber);
+    this.env.unlink(path.join(this.dir, tableFileName(fileNumber))).catch((err: Error) => this.log('warning', `could not delete table ${fileNumber}: ${err.message}`));
+  }
+
+  // ---------------------------------------------------------------- flush
+
+  private rotateMemtable(): void {
+    const old = this.mem;
+    const segment = this.versions.newFileNumber();
+    old.walClosed = this.wal.rotate(segment);
+    this.imms.push(old);
+    this.mem = { mem: new Memtable(), logNumber: segment };
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing !== null) return;
+    this.flushing = (async () => {
+      try {
+        while (this.imms.length > 0 && this.backgroundError === null) await this.flushOldest();
+      } catch (err) {
+        this.backgroundError = err as Error;
+        this.log('warning', `memtable flush failed, writes are refused until restart: ${(err as Error).message}`);
+      } finally {
+        this.flushing = null;
+        this.wakeWriters();
+      }
+    })();
+  }
+
+  /** Writes the oldest immutable memtable to an L0 table, yielding to the event loop as it goes. */
+  private async flushOldest(): Promise<void> {
+    const slot = this.imms[0];
+    const started = Date.now();
+    let file: FileMeta | undefined;
+    if (slot.mem.entries > 0) {
+      const fileNumber = this.versions.newFileNumber();
+      const builder = await TableBuilder.create(this.env, this.dir, fileNumber, { blockSize: this.blockSize });
+      try {
+        const it = slot.mem.iterator();
+        it.seekToFirst();
+        let sinceYield = 0;
+        while (it.valid) {
+          const backpressure = builder.add(it.key, it.seq, it.kind, it.value);
+          if (backpressure !== undefined) await backpressure;
+          // Building blocks is CPU work on the serving thread: let connections in every few thousand entries.
+          if (++sinceYield === 4096) {
+            sinceYield = 0;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          it.next();
+        }
+        file = await builder.finish();
+      } catch (err) {
+        await builder.abandon().catch(() => {});
+        throw err;
+      }
+      await this.env.syncDir(this.dir);
+    }
+    await slot.walClosed;
+    const next = this.imms.length > 1 ? this.imms[1] : this.mem;
+    await this.logAndApply({
+      logNumber: next.logNumber,
+      lastSequence: this.versions.lastSequence,
+      nextFileNumber: this.versions.nextFileNumber,
+      deletedFiles: [],
+      newFiles: file === undefined ? [] : [{ level: 0, file }],
+    });
+    this.imms.shift();
+    this.counters.flushes++;
+    if (file !== undefined) {
+      this.counters.flushBytesWritten += file.size;
+      this.log('verbose', `flushed memtable (${slot.mem.entries} entries) to L0 table ${file.fileNumber}: ${file.size} bytes in ${Date.now() - started} ms`);
+    }
+    await this.deleteObsoleteLogs();
+    this.wakeWriters();
+    this.maybeScheduleCompaction();
+  }
+
+  private async deleteObsoleteLogs(): Promise<void> {
+    for (const name of this.env.readdir(this.dir)) {
+      const m = LOG_FILE.exec(name);
+      if (m !== null && Number(m[1]) < this.versions.logNumber) await this.env.unlink(path.join(this.dir, name));
+    }
+  }
+
+  /** Appends the edit to the manifest (fsynced), then installs the new version. One at a time. */
+  private logAndApply(edit: VersionEdit): Promise<void> {
+    const run = this.editChain.then(async () => {
+      const version = this.versions.build(edit);
+      await this.manifest.append({ ...edit, nextFileNumber: this.versions.nextFileNumber, lastSequence: this.versions.lastSequence });
+      this.versions.install(version);
+      if (this.manifest.size > DEFAULTS.manifestRollBytes) await this.rollManifest();
+    });
+    this.editChain = run.catch(() => {});
+    return run;
+  }
+
+  /** Starts a new manifest holding a snapshot of the state, so the manifest never grows without bound. */
+  private async rollManifest(): Promise<void> {
+    const old = this.manifest;
+    const number = this.versions.newFileNumber();
+    this.manifest = await ManifestWriter.create(this.env, this.dir, number, this.versions.snapshotEdit());
+    await old.close();
+    for (const name of this.env.readdir(this.dir)) {
+      const m = MANIFEST_FILE.exec(name);
+      if (m !== null && Number(m[1]) !== number) await this.env.unlink(path.join(this.dir, name));
+    }
+  }
+
+  /** Flushes the active memtable (and any waiting ones) to L0. SAVE/BGSAVE use it. */
+  async flush(): Promise<void> {
+    if (this.mem.mem.entries > 0) this.rotateMemtable();
+    while (this.flushing !== null) await this.flushing;
+    if (this.backgroundError !== null) throw this.backgroundError;
+  }
+
+  // ---------------------------------------------------------------- compaction
+
+  private maybeScheduleCompaction(): void {
+    if (!this.autoCompaction || this.compacting !== null || this.closing || this.closed) return;
+    const picked = pickCompaction(this.versions.current, { l0CompactionTrigger: this.l0CompactionTrigger, levelBaseBytes: this.levelBaseBytes }, this.compactPointers);
+    if (picked === undefined) return;
+    this.compacting = this.runCompaction(picked)
+      .catch(async (err: Error) => {
+        if (this.closing) return;
+        this.log('warning', `compaction failed, retrying in 1 s: ${err.message}`);
+        await sleep(1000);
+      })
+      .finally(() => {
+        this.compacting = null;
+        this.wakeWriters();
+        this.maybeScheduleCompaction();
+      });
+  }
+
+  private async runCompaction(c: PickedCompaction): Promise<void> {
+    const started = Date.now();
+    const deletedFiles = [
+      ...c.inputs.map((f) => ({ level: c.level, fileNumber: f.fileNumber })),
+      ...c.nextInputs.map((f) => ({ level: c.outputLevel, fileNumber: f.fileNumber })),
+    ];
+    this.compactPointers[c.level] = c.inputs[c.inputs.length - 1].largest;
+    if (c.trivialMove) {
+      await this.logAndApply({ deletedFiles, newFiles: [{ level: c.outputLevel, file: c.inputs[0] }] });
+      this.counters.trivialMoves++;
+      return;
+    }
+    const inputBytes = [...c.inputs, ...c.nextInputs].reduce((sum, f) => sum + f.size, 0);
+    const reserve = Math.ceil(inputBytes / this.targetFileSize) * 2 + 2;
+    const outputFileNumbers = Array.from({ length: reserve }, () => this.versions.newFileNumber());
+    const plan: CompactionPlan = {
+      dir: this.dir,
+      inputs: [
+        { level: c.level, fileNumbers: c.inputs.map((f) => f.fileNumber) },
+        { level: c.outputLevel, fileNumbers: c.nextInputs.map((f) => f.fileNumber) },
+      ],
+      outputLevel: c.outputLevel,
+      outputFileNumbers,
+      targetFileSize: this.targetFileSize,
+      smallestSnapshot: this.smallestSnapshot(),
+      bottommost: c.bottommost,
+      filter: this.filter === undefined ? undefined : { module: this.filter.module, options: this.filter.options() },
+      tableOptions: { blockSize: this.blockSize },
+    };
+    // The inputs must outlive the worker's reads even if another edit lands meanwhile.
+    const version = this.versions.current;
+    version.ref();
+    try {
+      const result = await this.runner.run(plan);
+      await this.env.syncDir(this.dir);
+      await this.logAndApply({ deletedFiles, newFiles: result.outputs.map((file) => ({ level: c.outputLevel, file })) });
+      this.counters.compactions++;
+      this.counters.compactionBytesRead += result.bytesRead;
+      this.counters.compactionBytesWritten += result.bytesWritten;
+      this.log(
+        'verbose',
+        `compacted ${c.inputs.length}+${c.nextInputs.length} tables L${c.level}->L${c.outputLevel}: ${inputBytes} -> ${result.bytesWritten} bytes, ${result.entriesIn} -> ${result.entriesOut} entries in ${Date.now() - started} ms`,
+      );
+    } finally {
+      version.unref();
+    }
+  }
+
+  /** Compacts everything down, level by level (used by tests and FLUSHALL-style reclamation). */
+  async compactAll(): Promise<void> {
+    await this.flush();
+    while (this.compacting !== null) await this.compacting;
+    for (let level = 0; level < DEFAULTS.levels - 1; level++) {
+      const version = this.versions.current;
+      const files = version.levels[level];
+      if (files.length === 0) continue;
+      const deeper = version.levels.slice(level + 1).some((l) => l.length > 0);
+      if (!deeper && level > 0) break;
+      await this.runCompaction(compactionFor(version, level, files, false));
+    }
+    this.maybeScheduleCompaction();
+  }
+
+  // ---------------------------------------------------------------- close / stats
+
+  /** Flushes everything to tables and closes; the next open replays nothing. */
+  async close(): Promise<void> {
+    if (this.closed || this.closing) return;
+    this.closing = true;
+    await this.runner.close();
+    if (this.compacting !== null) await this.compacting;
+    while (this.flushing !== null) await this.flushing;
+    await this.wal.close();
+    if (this.backgroundError === null) {
+      if (this.mem.mem.entries > 0) {
+        this.imms.push({ ...this.mem, walClosed: Promise.resolve() });
+        this.mem = { mem: new Memtable(), logNumber: this.versions.newFileNumber() };
+      }
+      while (this.imms.length > 0) await this.flushOldest();
+    }
+    await this.editChain;
+    await this.manifest.close();
+    for (const reader of this.tables.values()) reader.close();
+    this.tables.clear();
+    this.closed = true;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  stats(): EngineStats {
+    const version = this.versions.current;
+    const wal = this.wal.stats();
+    const c = this.counters;
+    const written = c.flushBytesWritten + c.compactionBytesWritten;
+    return {
+      levels: version.levels.map((files, level) => ({ level, files: files.length, bytes: version.levelBytes(level) })),
+      memtableBytes: this.mem.mem.approximateBytes,
+      immutableMemtables: this.imms.length,
+      immutableBytes: this.imms.reduce((s, m) => s + m.mem.approximateBytes, 0),
+      blockCacheBytes: this.cache.usageBytes,
+      blockCacheCapacity: this.cache.capacityBytes,
+      blockCacheHits: this.cache.hits,
+      blockCacheMisses: this.cache.misses,
+      bloomChecks: this.readStats.bloomChecks,
+      bloomUseful: this.readStats.bloomUseful,
+      bloomFalsePositives: this.readStats.bloomFalsePositives,
+      tableBytesRead: this.readStats.bytesRead,
+      openTables: this.tables.size,
+      flushes: c.flushes,
+      compactions: c.compactions,
+      trivialMoves: c.trivialMoves,
+      compactionRunning: this.compacting !== null ? 1 : 0,
+      flushBytesWritten: c.flushBytesWritten,
+      compactionBytesRead: c.compactionBytesRead,
+      compactionBytesWritten: c.compactionBytesWritten,
+      writeAmplification: c.flushBytesWritten > 0 ? written / c.flushBytesWritten : 0,
+      walBytes: wal.bytesWritten,
+      walSyncs: wal.syncs,
+      lastWalSyncAt: wal.lastSyncAt,
+      stalls: c.stalls,
+      slowdowns: c.slowdowns,
+      lastSequence: this.versions.lastSequence,
+      liveSnapshots: this.snapshots.size,
+      backgroundError: this.backgroundError?.message ?? '',
+    };
+  }
+}
+
+const EMPTY = Buffer.alloc(0);

@@ -1,0 +1,54 @@
+import type { EngineLogger, FsyncPolicy } from './types.js';
+import type { Env } from './env/env.js';
+
+/** How a higher layer plugs a drop rule into compaction (it runs inside the worker thread). */
+export interface CompactionFilterSpec {
+  /** File URL of a module exporting `createCompactionFilter(options) => (key, value) => boolean` (true = drop). */
+  readonly module: string;
+  /** Evaluated when each compaction is planned (e.g. `() => ({ now: Date.now() })`); must be structured-cloneable. */
+  readonly options: () => unknown;
+}
+
+export interface DbOptions {
+  readonly dir: string;
+  readonly env?: Env;
+  readonly fsync?: FsyncPolicy;
+  readonly memtableSize?: number;
+  readonly blockCacheSize?: number;
+  /** Like Redis' aof-load-truncated for a damaged middle: drop everything from the first bad WAL record on. */
+  readonly walTruncateCorrupt?: boolean;
+  readonly compactionFilter?: CompactionFilterSpec;
+  readonly logger?: EngineLogger;
+  /** Tuning knobs below exist mostly so tests can make flushes and compactions happen with little data. */
+  readonly l0CompactionTrigger?: number;
+  readonly l0SlowdownTrigger?: number;
+  readonly l0StopTrigger?: number;
+  readonly levelBaseBytes?: number;
+  readonly targetFileSize?: number;
+  readonly blockSize?: number;
+  /** Run compactions automatically after flushes (tests of manual compaction turn it off). */
+  readonly autoCompaction?: boolean;
+}
+
+/** Tuning constants, each with its reason. */
+export const DEFAULTS = {
+  fsync: 'everysec' as FsyncPolicy,
+  /** Redis users expect memory to hold the hot set; 64 MiB bounds WAL replay to well under a second. */
+  memtableSize: 64 * 1024 * 1024,
+  blockCacheSize: 256 * 1024 * 1024,
+  /** LevelDB's value: merging 4 overlapping L0 tables at once keeps read fan-out bounded. */
+  l0CompactionTrigger: 4,
+  /** Past this many L0 tables every write waits a little, so compaction catches up before a hard stop. */
+  l0SlowdownTrigger: 8,
+  /** Hard stop: reads would otherwise probe too many overlapping tables. */
+  l0StopTrigger: 12,
+  /** L1 target size; each deeper level is 10x (RocksDB's max_bytes_for_level_base). */
+  levelBaseBytes: 256 * 1024 * 1024,
+  /** Output table size: small enough for fine-grained compactions, large enough to keep file counts (fds) low. */
+  targetFileSize: 16 * 1024 * 1024,
+  /** A new manifest (with a full snapshot) is started once the current one grows past this. */
+  manifestRollBytes: 4 * 1024 * 1024,
+  /** Immutable memtables allowed to wait for flushing before writes stop. */
+  maxImmutableMemtables: 2,
+  levels: 7,
+} as const;
