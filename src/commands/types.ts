@@ -11,6 +11,7 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import type { ServerConfig } from '../config/config.js';
 import type { Logger } from '../util/logger.js';
 import type { ReplyWriter } from '../protocol/reply.js';
+import type { ServerControl } from '../server/control.js';
 
 export interface CommandContext {
   client: ClientState;
@@ -21,12 +22,12 @@ export interface CommandContext {
 /**
  * A handler's return value tells the dispatcher how to order things:
  * - `void`: the command ran to completion synchronously and wrote its reply.
- * - a Promise, reply ALREADY written when it returns: the promise is a durability promise (the
+ * - a Promise, reply ALREADY COMPLETELY written when it returns: a durability promise (the
  *   `db.write(...)` of the command). The connection keeps executing its next commands, but no reply
  *   written after this point leaves the server before the promise settles (and, like Redis with
  *   appendfsync always, no reply of any connection goes out before the writes it could have observed
  *   are durable). If it rejects, the server logs the I/O failure and closes the connection.
- * - a Promise, reply NOT yet written when it returns (e.g. a read that missed the block cache): the
+ * - a Promise, reply not (or only partly) written when it returns (e.g. a read that missed the block cache): the
  *   connection waits for it before running its next command, and the command's keys are locked
  *   (other connections touching them wait) until it settles, so read-modify-write stays atomic.
  *   A rejection is answered with `-ERR <message>` for that command.
@@ -153,4 +154,6 @@ export interface ServerContext {
   readonly startTime: number;
   /** Unix time (seconds) of the last successful SAVE/BGSAVE (LASTSAVE). */
   lastSave: number;
+  /** Server internals used by the connection/server/transaction families (not needed by data commands). */
+  readonly control: ServerControl;
 }

@@ -94,7 +94,7 @@ export const DIRECTIVES: readonly Directive[] = [
     read: (c) => c.requirepass, write: (c, v) => { c.requirepass = v as string; },
   },
   {
-    name: 'databases', kind: 'int', default: '16', mutable: false, min: 1, max: INT_MAX,
+    name: 'databases', kind: 'int', default: '16', mutable: false, min: 1, max: 65535,
     why: 'number of logical databases for SELECT, as Redis',
     read: (c) => String(c.databases), write: (c, v) => { c.databases = v as number; },
   },
@@ -104,7 +104,7 @@ export const DIRECTIVES: readonly Directive[] = [
     read: (c) => c.dir, write: (c, v) => { c.dir = v as string; },
   },
   {
-    name: 'appendfsync', kind: 'enum', default: 'everysec', mutable: true, values: ['always', 'everysec', 'no'],
+    name: 'appendfsync', kind: 'enum', default: 'everysec', mutable: true, values: ['everysec', 'always', 'no'],
     why: 'when the write-ahead log is fsynced: always (no acknowledged write lost), everysec (at most ~1 s lost), no (the OS decides)',
     read: (c) => c.appendfsync, write: (c, v) => { c.appendfsync = v as FsyncMode; },
   },
@@ -124,7 +124,7 @@ export const DIRECTIVES: readonly Directive[] = [
     read: (c) => yesNo(c.walTruncateCorrupt), write: (c, v) => { c.walTruncateCorrupt = v as boolean; },
   },
   {
-    name: 'maxclients', kind: 'int', default: '10000', mutable: true, min: 1, max: INT_MAX,
+    name: 'maxclients', kind: 'int', default: '10000', mutable: true, min: 1, max: 4294967295,
     why: 'connections beyond this are refused with "max number of clients reached"',
     read: (c) => String(c.maxclients), write: (c, v) => { c.maxclients = v as number; },
   },

@@ -48,6 +48,13 @@ export function formatDouble(d: number): string {
   return `${sign}${intPart}${frac ? '.' + frac : ''}`;
 }
 
+/** Decimal digits in buf[start, end) (no sign). */
+function parseDecimal(buf: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) n = n * 10 + (buf[i] - 0x30);
+  return n;
+}
+
 export class ReplyWriter {
   /** Protocol version of the connection; HELLO switches it. */
   resp: 2 | 3 = 2;
@@ -62,6 +69,8 @@ export class ReplyWriter {
   private buf: Buffer;
   /** First byte not yet taken by the connection. */
   private start = 0;
+  /** Bytes handed out by take() so far; with start/end it gives a position that survives slab switches. */
+  private taken = 0;
   /** End of the written bytes. */
   private end = 0;
 
@@ -74,20 +83,60 @@ export class ReplyWriter {
     return this.end - this.start;
   }
 
-  /** Position marker; `rewind(mark)` drops everything written after it (CLIENT REPLY OFF/SKIP). */
-  mark(): number {
-    return this.end;
+  /**
+   * Total bytes written so far (taken or not). Comparing positions tells whether a handler wrote
+   * anything; `rewind(position)` drops what was written after it (CLIENT REPLY OFF/SKIP).
+   */
+  get position(): number {
+    return this.taken + this.end - this.start;
   }
 
-  rewind(mark: number): void {
-    // A mark from before a slab switch or a take() cannot be honoured; nothing to drop then.
-    if (mark >= this.start && mark <= this.end) this.end = mark;
+  rewind(position: number): void {
+    const end = position - this.taken + this.start;
+    // Bytes already taken cannot be dropped any more.
+    if (end >= this.start && end <= this.end) this.end = end;
+  }
+
+  /**
+   * Whether the bytes written since `position` (not yet taken) are one or more complete replies,
+   * with no aggregate still waiting for elements. The dispatcher uses it to tell a handler that
+   * finished its reply and returned a durability promise from one that is still producing it.
+   */
+  completeSince(position: number): boolean {
+    let i = position - this.taken + this.start;
+    const end = this.end;
+    if (i < this.start || i >= end) return false;
+    const b = this.buf;
+    let pending = 0;
+    while (i < end) {
+      if (pending === 0) pending = 1;
+      const type = b[i];
+      const lf = b.indexOf(LF, i);
+      if (lf < 0 || lf >= end) return false;
+      pending--;
+      if (type === 0x24 || type === 0x3d || type === 0x21) {
+        // $ = ! : a length-prefixed body follows unless the length is negative
+        if (b[i + 1] !== 0x2d) i = lf + 1 + parseDecimal(b, i + 1, lf - 1) + 2;
+        else i = lf + 1;
+      } else if (type === 0x2a || type === 0x7e || type === 0x3e || type === 0x25 || type === 0x7c) {
+        // * ~ > % | : that many elements follow (maps and attributes count pairs)
+        if (b[i + 1] !== 0x2d) {
+          const n = parseDecimal(b, i + 1, lf - 1);
+          pending += type === 0x25 || type === 0x7c ? 2 * n : n;
+        }
+        i = lf + 1;
+      } else {
+        i = lf + 1;
+      }
+    }
+    return pending === 0 && i === end;
   }
 
   /** The bytes written since the last take(), as a view (no copy), or null when there are none. */
   take(): Buffer | null {
     if (this.end === this.start) return null;
     const out = this.buf.subarray(this.start, this.end);
+    this.taken += this.end - this.start;
     this.start = this.end;
     return out;
   }
@@ -343,5 +392,7 @@ declare global {
     latin1Write(s: string, offset?: number, length?: number): number;
     /** Node's internal fast path for `write(s, offset, 'utf8')`; returns bytes written. */
     utf8Write(s: string, offset?: number, length?: number): number;
+    /** Node's internal fast path for `toString('latin1', start, end)`. */
+    latin1Slice(start?: number, end?: number): string;
   }
 }

@@ -1,0 +1,34 @@
+/**
+ * One CLIENT LIST / CLIENT INFO line, field for field as Redis 7.2 prints it, so tools that parse
+ * it (redis-cli, monitoring agents) find every field they expect.
+ */
+import type { ClientState } from './types.js';
+
+/** Extra numbers a real connection can report; absent on other ClientState implementations. */
+interface ConnectionIntrospection {
+  readonly queryBufferBytes: number;
+  readonly outputBytes: number;
+  readonly monitoring: boolean;
+}
+
+function flagsOf(c: ClientState & Partial<ConnectionIntrospection>): string {
+  let f = '';
+  if (c.monitoring) f += 'O';
+  if (c.multi !== null) f += 'x';
+  if (c.watchDirty) f += 'd';
+  if (c.noEvict) f += 'e';
+  if (c.noTouch) f += 'T';
+  return f === '' ? 'N' : f;
+}
+
+export function clientInfoLine(client: ClientState, now: number): string {
+  const c = client as ClientState & Partial<ConnectionIntrospection>;
+  const qbuf = c.queryBufferBytes ?? 0;
+  const omem = c.outputBytes ?? 0;
+  return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=-1 name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)}` +
+    ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flagsOf(c)} db=${c.db} sub=0 psub=0 ssub=0` +
+    ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0` +
+    ` obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCommand} user=${c.user} redir=-1 resp=${c.resp}` +
+    ` lib-name=${c.libName} lib-ver=${c.libVer}`;
+}
+

@@ -1,0 +1,471 @@
+/**
+ * Connection family: PING ECHO HELLO AUTH QUIT RESET and CLIENT *. SELECT lives with the
+ * databases family. Replies and error texts are Redis 7.0's.
+ */
+import type { ClientState, CommandContext, CommandSpec, ServerContext } from './types.js';
+import { clientInfoLine } from './client-info.js';
+
+/** The version we report to clients that feature-detect (HELLO, INFO): the Redis we are compatible with. */
+export const REDIS_COMPAT_VERSION = '7.0.15';
+
+const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+
+function eqIgnoreCase(buf: Buffer, lower: string): boolean {
+  if (buf.length !== lower.length) return false;
+  for (let i = 0; i < buf.length; i++) {
+    let c = buf[i];
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** Redis' rule for client and library names: printable ASCII, no spaces. */
+function validName(value: Buffer): boolean {
+  for (let i = 0; i < value.length; i++) if (value[i] < 0x21 || value[i] > 0x7e) return false;
+  return true;
+}
+
+/** Redis' string2ll over a whole argument, or null. */
+export function parseInteger(arg: Buffer): number | null {
+  const text = arg.toString('latin1');
+  if (!/^-?(0|[1-9]\d{0,18})$/.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) || Math.abs(n) <= 9223372036854775807 ? n : null;
+}
+
+/**
+ * Checks a password for `user` against requirepass. There are no ACL users: 'default' is the only
+ * one, with no password required when requirepass is empty (any password then works, as in Redis).
+ */
+function passwordOk(server: ServerContext, user: string, password: Buffer): boolean {
+  if (user !== 'default') return false;
+  const expected = server.config.requirepass;
+  if (expected === '') return true;
+  return password.toString('latin1') === Buffer.from(expected, 'utf8').toString('latin1');
+}
+
+function authenticate(ctx: CommandContext, user: string, password: Buffer): boolean {
+  if (!passwordOk(ctx.server, user, password)) return false;
+  ctx.client.authenticated = true;
+  ctx.client.user = user;
+  return true;
+}
+
+function ping(ctx: CommandContext, argv: Buffer[]): void {
+  if (argv.length > 2) {
+    ctx.reply.error(`ERR wrong number of arguments for 'ping' command`);
+    return;
+  }
+  if (argv.length === 2) ctx.reply.bulk(argv[1]);
+  else ctx.reply.simple('PONG');
+}
+
+function echo(ctx: CommandContext, argv: Buffer[]): void {
+  ctx.reply.bulk(argv[1]);
+}
+
+function auth(ctx: CommandContext, argv: Buffer[]): void {
+  if (argv.length > 3) {
+    ctx.reply.error('ERR syntax error');
+    return;
+  }
+  if (argv.length === 2 && ctx.server.config.requirepass === '') {
+    ctx.reply.error('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
+    return;
+  }
+  const user = argv.length === 3 ? argv[1].toString('latin1') : 'default';
+  const password = argv[argv.length - 1];
+  if (authenticate(ctx, user, password)) ctx.reply.ok();
+  else ctx.reply.error(WRONGPASS);
+}
+
+function hello(ctx: CommandContext, argv: Buffer[]): void {
+  const { client, reply } = ctx;
+  let proto = 0;
+  let next = 1;
+  if (argv.length >= 2) {
+    const v = parseInteger(argv[1]);
+    if (v === null) {
+      reply.error('ERR Protocol version is not an integer or out of range');
+      return;
+    }
+    if (v < 2 || v > 3) {
+      reply.error('NOPROTO unsupported protocol version');
+      return;
+    }
+    proto = v;
+    next = 2;
+  }
+  let authUser: string | null = null;
+  let authPass: Buffer | null = null;
+  let setName: Buffer | null = null;
+  for (let i = next; i < argv.length; i++) {
+    const more = argv.length - i - 1;
+    if (eqIgnoreCase(argv[i], 'auth') && more >= 2) {
+      authUser = argv[i + 1].toString('latin1');
+      authPass = argv[i + 2];
+      i += 2;
+    } else if (eqIgnoreCase(argv[i], 'setname') && more >= 1) {
+      setName = argv[i + 1];
+      i += 1;
+    } else {
+      reply.error(`ERR Syntax error in HELLO option '${argv[i].toString('latin1')}'`);
+      return;
+    }
+  }
+  if (authUser !== null && authPass !== null) {
+    if (!authenticate(ctx, authUser, authPass)) {
+      reply.error(WRONGPASS);
+      return;
+    }
+  }
+  if (!client.authenticated) {
+    reply.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    return;
+  }
+  if (setName !== null) {
+    if (!validName(setName)) {
+      reply.error('ERR Client names cannot contain spaces, newlines or special characters.');
+      return;
+    }
+    client.name = setName.toString('latin1');
+  }
+  if (proto !== 0) client.resp = proto as 2 | 3;
+  reply.mapHeader(7);
+  reply.bulk('server');
+  reply.bulk('redis');
+  reply.bulk('version');
+  reply.bulk(REDIS_COMPAT_VERSION);
+  reply.bulk('proto');
+  reply.integer(client.resp);
+  reply.bulk('id');
+  reply.integer(client.id);
+  reply.bulk('mode');
+  reply.bulk('standalone');
+  reply.bulk('role');
+  reply.bulk('master');
+  reply.bulk('modules');
+  reply.arrayHeader(0);
+}
+
+function quit(ctx: CommandContext): void {
+  ctx.reply.ok();
+  ctx.client.closeAfterReply();
+}
+
+function reset(ctx: CommandContext): void {
+  const { client, server } = ctx;
+  client.multi = null;
+  client.multiFailed = false;
+  if (client.watchedKeys > 0) server.keyspace.unwatchAll(client);
+  client.watchDirty = false;
+  client.db = 0;
+  client.resp = 2;
+  client.name = '';
+  client.replyMode = 'on';
+  client.noEvict = false;
+  client.noTouch = false;
+  client.authenticated = server.config.requirepass === '';
+  client.user = 'default';
+  ctx.reply.simple('RESET');
+}
+
+// ---------------------------------------------------------------------------- CLIENT
+
+function clientId(ctx: CommandContext): void {
+  ctx.reply.integer(ctx.client.id);
+}
+
+function clientGetname(ctx: CommandContext): void {
+  ctx.reply.bulk(ctx.client.name === '' ? null : ctx.client.name);
+}
+
+function clientSetname(ctx: CommandContext, argv: Buffer[]): void {
+  if (!validName(argv[2])) {
+    ctx.reply.error('ERR Client names cannot contain spaces, newlines or special characters.');
+    return;
+  }
+  ctx.client.name = argv[2].toString('latin1');
+  ctx.reply.ok();
+}
+
+function clientSetinfo(ctx: CommandContext, argv: Buffer[]): void {
+  const attr = argv[2];
+  const isName = eqIgnoreCase(attr, 'lib-name');
+  if (!isName && !eqIgnoreCase(attr, 'lib-ver')) {
+    ctx.reply.error(`ERR Unrecognized option '${attr.toString('latin1')}'`);
+    return;
+  }
+  if (!validName(argv[3])) {
+    ctx.reply.error(`ERR ${isName ? 'lib-name' : 'lib-ver'} cannot contain spaces, newlines or special characters.`);
+    return;
+  }
+  if (isName) ctx.client.libName = argv[3].toString('latin1');
+  else ctx.client.libVer = argv[3].toString('latin1');
+  ctx.reply.ok();
+}
+
+function clientList(ctx: CommandContext, argv: Buffer[]): void {
+  let ids: Set<number> | null = null;
+  let typeFilter: string | null = null;
+  for (let i = 2; i < argv.length; i++) {
+    if (eqIgnoreCase(argv[i], 'type') && i + 1 < argv.length) {
+      typeFilter = argv[++i].toString('latin1').toLowerCase();
+      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(typeFilter)) {
+        ctx.reply.error(`ERR Unknown client type '${argv[i].toString('latin1')}'`);
+        return;
+      }
+    } else if (eqIgnoreCase(argv[i], 'id') && i + 1 < argv.length) {
+      ids = new Set();
+      for (i++; i < argv.length; i++) {
+        const id = parseInteger(argv[i]);
+        if (id === null || id <= 0) {
+          ctx.reply.error('ERR Invalid client ID');
+          return;
+        }
+        ids.add(id);
+      }
+    } else {
+      ctx.reply.error('ERR syntax error');
+      return;
+    }
+  }
+  let out = '';
+  const now = Date.now();
+  for (const c of ctx.server.clients.all()) {
+    if (ids !== null && !ids.has(c.id)) continue;
+    if (typeFilter !== null && typeFilter !== 'normal') continue;
+    out += clientInfoLine(c, now) + '\n';
+  }
+  ctx.reply.verbatim(out);
+}
+
+function clientInfo(ctx: CommandContext): void {
+  ctx.reply.verbatim(clientInfoLine(ctx.client, Date.now()) + '\n');
+}
+
+function clientKill(ctx: CommandContext, argv: Buffer[]): void {
+  const { server, reply } = ctx;
+  if (argv.length === 3) {
+    // Old form: CLIENT KILL ip:port
+    const addr = argv[2].toString('latin1');
+    for (const c of server.clients.all()) {
+      if (c.addr === addr) {
+        c.closeAfterReply();
+        reply.ok();
+        return;
+      }
+    }
+    reply.error('ERR No such client');
+    return;
+  }
+  if ((argv.length - 2) % 2 !== 0) {
+    reply.error('ERR syntax error');
+    return;
+  }
+  let id: number | null = null;
+  let addr: string | null = null;
+  let laddr: string | null = null;
+  let user: string | null = null;
+  let type: string | null = null;
+  let skipMe = true;
+  for (let i = 2; i < argv.length; i += 2) {
+    const opt = argv[i];
+    const val = argv[i + 1];
+    if (eqIgnoreCase(opt, 'id')) {
+      const n = parseInteger(val);
+      if (n === null || n <= 0) {
+        reply.error('ERR client-id should be greater than 0');
+        return;
+      }
+      id = n;
+    } else if (eqIgnoreCase(opt, 'addr')) addr = val.toString('latin1');
+    else if (eqIgnoreCase(opt, 'laddr')) laddr = val.toString('latin1');
+    else if (eqIgnoreCase(opt, 'user')) user = val.toString('latin1');
+    else if (eqIgnoreCase(opt, 'type')) {
+      type = val.toString('latin1').toLowerCase();
+      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) {
+        reply.error(`ERR Unknown client type '${val.toString('latin1')}'`);
+        return;
+      }
+    } else if (eqIgnoreCase(opt, 'skipme')) {
+      if (eqIgnoreCase(val, 'yes')) skipMe = true;
+      else if (eqIgnoreCase(val, 'no')) skipMe = false;
+      else {
+        reply.error('ERR syntax error');
+        return;
+      }
+    } else {
+      reply.error('ERR syntax error');
+      return;
+    }
+  }
+  let killed = 0;
+  const victims: ClientState[] = [];
+  for (const c of server.clients.all()) {
+    if (id !== null && c.id !== id) continue;
+    if (addr !== null && c.addr !== addr) continue;
+    if (laddr !== null && c.laddr !== laddr) continue;
+    if (user !== null && c.user !== user) continue;
+    if (type !== null && type !== 'normal') continue;
+    if (skipMe && c === ctx.client) continue;
+    victims.push(c);
+  }
+  for (const c of victims) {
+    c.closeAfterReply();
+    killed++;
+  }
+  reply.integer(killed);
+}
+
+function clientOnOff(ctx: CommandContext, arg: Buffer, set: (on: boolean) => void): void {
+  if (eqIgnoreCase(arg, 'on')) set(true);
+  else if (eqIgnoreCase(arg, 'off')) set(false);
+  else {
+    ctx.reply.error('ERR syntax error');
+    return;
+  }
+  ctx.reply.ok();
+}
+
+function clientPause(ctx: CommandContext, argv: Buffer[]): void {
+  const timeout = parseInteger(argv[2]);
+  if (timeout === null) {
+    ctx.reply.error('ERR timeout is not an integer or out of range');
+    return;
+  }
+  if (timeout < 0) {
+    ctx.reply.error('ERR timeout is negative');
+    return;
+  }
+  let writesOnly = false;
+  if (argv.length === 4) {
+    if (eqIgnoreCase(argv[3], 'write')) writesOnly = true;
+    else if (!eqIgnoreCase(argv[3], 'all')) {
+      ctx.reply.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
+      return;
+    }
+  }
+  ctx.server.control.pauseClients(Date.now() + timeout, writesOnly);
+  ctx.reply.ok();
+}
+
+function clientReply(ctx: CommandContext, argv: Buffer[]): void {
+  const arg = argv[2];
+  if (eqIgnoreCase(arg, 'on')) {
+    ctx.client.replyMode = 'on';
+    ctx.reply.ok();
+  } else if (eqIgnoreCase(arg, 'off')) {
+    ctx.client.replyMode = 'off';
+  } else if (eqIgnoreCase(arg, 'skip')) {
+    if (ctx.client.replyMode === 'on') ctx.client.replyMode = 'skip';
+  } else {
+    ctx.reply.error('ERR syntax error');
+  }
+}
+
+const CLIENT_HELP = [
+  'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GETNAME',
+  '    Return the name of the current connection.',
+  'ID',
+  '    Return the ID of the current connection.',
+  'INFO',
+  '    Return information about the current client connection.',
+  'KILL <ip:port>',
+  '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]',
+  '    Kill connections. Options are:',
+  '    * ADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made from the specified address',
+  '    * LADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made to specified local address',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Kill connections by type.',
+  '    * USER <username>',
+  '      Kill connections authenticated by <username>.',
+  '    * SKIPME (YES|NO)',
+  '      Skip killing current connection (default: yes).',
+  '    * ID <client-id>',
+  '      Kill connections by client id.',
+  'LIST [options ...]',
+  '    Return information about client connections. Options:',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
+  'SETNAME <name>',
+  '    Assign the name <name> to the current connection.',
+  'SETINFO <LIB-NAME|LIB-VER> <value>',
+  '    Set client meta attributes (library name and version).',
+  'NO-EVICT (ON|OFF)',
+  '    Protect current client connection from eviction.',
+  'NO-TOUCH (ON|OFF)',
+  '    Will not touch LRU/LFU stats when this mode is on.',
+  'HELP',
+  '    Print this help.',
+];
+
+/** HELP replies are arrays of status strings, as Redis' addReplyHelp. */
+export function replyHelp(ctx: CommandContext, lines: readonly string[]): void {
+  ctx.reply.arrayHeader(lines.length);
+  for (const l of lines) ctx.reply.simple(l);
+}
+
+const CONNECTION_FLAGS = ['noscript', 'loading', 'stale'];
+
+function sub(name: string, arity: number, flags: string[], summary: string, handler: CommandSpec['handler'], since = '2.4.0'): CommandSpec {
+  return { name: `client|${name}`, arity, flags, firstKey: 0, lastKey: 0, step: 0, group: 'connection', summary, since, complexity: 'O(1)', handler };
+}
+
+export const connectionCommands: CommandSpec[] = [
+  {
+    name: 'ping', arity: -1, flags: ['fast'], firstKey: 0, lastKey: 0, step: 0,
+    group: 'connection', summary: 'Returns the server\'s liveliness response.', since: '1.0.0', complexity: 'O(1)', handler: ping,
+  },
+  {
+    name: 'echo', arity: 2, flags: ['fast'], firstKey: 0, lastKey: 0, step: 0,
+    group: 'connection', summary: 'Returns the given string.', since: '1.0.0', complexity: 'O(1)', handler: echo,
+  },
+  {
+    name: 'auth', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'no-auth', 'allow-busy'], firstKey: 0, lastKey: 0, step: 0,
+    group: 'connection', summary: 'Authenticates the connection.', since: '1.0.0', complexity: 'O(N) where N is the number of passwords defined for the user', handler: auth,
+  },
+  {
+    name: 'hello', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no-auth', 'allow-busy'], firstKey: 0, lastKey: 0, step: 0,
+    group: 'connection', summary: 'Handshakes with the Redis server.', since: '6.0.0', complexity: 'O(1)', handler: hello,
+  },
+  {
+    name: 'quit', arity: -1, flags: ['allow-busy', 'noscript', 'loading', 'stale', 'fast', 'no-auth'], firstKey: 0, lastKey: 0, step: 0,
+    group: 'connection', summary: 'Closes the connection.', since: '1.0.0', complexity: 'O(1)', handler: quit,
+  },
+  {
+    name: 'reset', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no-auth', 'allow-busy'], firstKey: 0, lastKey: 0, step: 0,
+    group: 'connection', summary: 'Resets the connection.', since: '6.2.0', complexity: 'O(1)', handler: reset,
+  },
+  {
+    name: 'client', arity: -2, flags: ['sentinel'], firstKey: 0, lastKey: 0, step: 0,
+    group: 'connection', summary: 'A container for client connection commands.', since: '2.4.0', complexity: 'Depends on subcommand.',
+    handler: () => {},
+    subcommands: [
+      sub('id', 2, [...CONNECTION_FLAGS], 'Returns the unique client ID of the connection.', clientId, '5.0.0'),
+      sub('getname', 2, [...CONNECTION_FLAGS], 'Returns the name of the connection.', clientGetname),
+      sub('setname', 3, [...CONNECTION_FLAGS], 'Sets the connection name.', clientSetname, '2.6.9'),
+      sub('setinfo', 4, [...CONNECTION_FLAGS], 'Sets information specific to the client or connection.', clientSetinfo, '7.2.0'),
+      sub('list', -2, ['admin', ...CONNECTION_FLAGS], 'Lists open connections.', clientList),
+      sub('info', 2, [...CONNECTION_FLAGS], 'Returns information about the connection.', clientInfo, '6.2.0'),
+      sub('kill', -3, ['admin', ...CONNECTION_FLAGS], 'Terminates open connections.', clientKill),
+      sub('no-evict', 3, ['admin', ...CONNECTION_FLAGS], 'Sets the client eviction mode of the connection.', (ctx, argv) => clientOnOff(ctx, argv[2], (on) => { ctx.client.noEvict = on; }), '7.0.0'),
+      sub('no-touch', 3, [...CONNECTION_FLAGS], 'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.', (ctx, argv) => clientOnOff(ctx, argv[2], (on) => { ctx.client.noTouch = on; }), '7.2.0'),
+      sub('pause', -3, ['admin', ...CONNECTION_FLAGS], 'Suspends commands processing.', clientPause, '3.0.0'),
+      sub('unpause', 2, ['admin', ...CONNECTION_FLAGS], 'Resumes processing commands from paused clients.', (ctx) => { ctx.server.control.unpauseClients(); ctx.reply.ok(); }, '6.2.0'),
+      sub('reply', 3, [...CONNECTION_FLAGS], 'Instructs the server whether to reply to commands.', clientReply, '3.2.0'),
+      sub('help', 2, ['loading', 'stale'], 'Returns helpful text about the different subcommands.', (ctx) => replyHelp(ctx, CLIENT_HELP), '5.0.0'),
+    ],
+  },
+];

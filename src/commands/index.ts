@@ -1,0 +1,14 @@
+/**
+ * Every command family, gathered into the one table the server registers. A family is an array of
+ * CommandSpec exported by its file; adding a family means adding it here.
+ */
+import type { CommandSpec } from './types.js';
+import { connectionCommands } from './connection.js';
+import { serverCommands } from './server.js';
+import { transactionCommands } from './transactions.js';
+
+export const allCommands: readonly CommandSpec[] = [
+  ...connectionCommands,
+  ...serverCommands,
+  ...transactionCommands,
+];

@@ -1,0 +1,674 @@
+/**
+ * Server family: INFO, CONFIG, COMMAND, TIME, LASTSAVE, SAVE, BGSAVE, SHUTDOWN, SLOWLOG, MONITOR,
+ * DEBUG. Replies and error texts follow Redis 7.0.
+ */
+import os from 'node:os';
+import type { CommandContext, CommandSpec } from './types.js';
+import type { CommandEntry } from './registry.js';
+import { configGet, configSet, rewriteConfigFile } from '../config/config.js';
+import { globMatch } from '../util/glob.js';
+import { parseInteger, replyHelp, REDIS_COMPAT_VERSION } from './connection.js';
+import { commandDocs, writeDocValue } from './docs.js';
+
+/** Our own version, printed next to the Redis version we are compatible with. */
+export const STRATAKV_VERSION = '0.1.0';
+
+function eqIgnoreCase(buf: Buffer, lower: string): boolean {
+  return buf.length === lower.length && buf.toString('latin1').toLowerCase() === lower;
+}
+
+// ---------------------------------------------------------------------------- INFO
+
+function human(bytes: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T', 'P'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${bytes}B` : `${v.toFixed(2)}${units[i]}`;
+}
+
+type Section = (ctx: CommandContext) => string;
+
+let peakMemory = 0;
+
+const SECTIONS: Record<string, Section> = {
+  server(ctx) {
+    const s = ctx.server;
+    const now = Date.now();
+    const uptime = Math.floor((now - s.startTime) / 1000);
+    return [
+      `redis_version:${REDIS_COMPAT_VERSION}`,
+      `stratakv_version:${STRATAKV_VERSION}`,
+      'redis_git_sha1:00000000',
+      'redis_git_dirty:0',
+      'redis_mode:standalone',
+      `os:${os.type()} ${os.release()} ${os.arch()}`,
+      `arch_bits:${process.arch.endsWith('64') ? 64 : 32}`,
+      'multiplexing_api:epoll',
+      `node_version:${process.version}`,
+      `process_id:${process.pid}`,
+      'process_supervised:no',
+      `run_id:${s.control.runId}`,
+      `tcp_port:${s.control.tcpPort}`,
+      `server_time_usec:${now * 1000}`,
+      `uptime_in_seconds:${uptime}`,
+      `uptime_in_days:${Math.floor(uptime / 86400)}`,
+      `hz:${s.config.hz}`,
+      `configured_hz:${s.config.hz}`,
+      `executable:${process.argv[1] ?? process.execPath}`,
+      `config_file:${s.control.configFile ?? ''}`,
+      'io_threads_active:0',
+    ].join('\r\n');
+  },
+  clients(ctx) {
+    const s = ctx.server;
+    return [
+      `connected_clients:${s.clients.size}`,
+      'cluster_connections:0',
+      `maxclients:${s.config.maxclients}`,
+      'client_recent_max_input_buffer:0',
+      'client_recent_max_output_buffer:0',
+      'blocked_clients:0',
+      'tracking_clients:0',
+      'clients_in_timeout_table:0',
+    ].join('\r\n');
+  },
+  memory(ctx) {
+    const mem = ctx.server.control.usedMemory();
+    const used = mem.heapUsed + mem.external + mem.arrayBuffers;
+    if (used > peakMemory) peakMemory = used;
+    const total = os.totalmem();
+    return [
+      `used_memory:${used}`,
+      `used_memory_human:${human(used)}`,
+      `used_memory_rss:${mem.rss}`,
+      `used_memory_rss_human:${human(mem.rss)}`,
+      `used_memory_peak:${peakMemory}`,
+      `used_memory_peak_human:${human(peakMemory)}`,
+      `used_memory_heap:${mem.heapUsed}`,
+      `used_memory_heap_total:${mem.heapTotal}`,
+      `used_memory_external:${mem.external}`,
+      `total_system_memory:${total}`,
+      `total_system_memory_human:${human(total)}`,
+      'maxmemory:0',
+      'maxmemory_human:0B',
+      'maxmemory_policy:noeviction',
+      `mem_fragmentation_ratio:${used > 0 ? (mem.rss / used).toFixed(2) : '0.00'}`,
+      'mem_allocator:libc',
+      'lazyfree_pending_objects:0',
+    ].join('\r\n');
+  },
+  persistence(ctx) {
+    const s = ctx.server;
+    const st = s.db.stats();
+    return [
+      'loading:0',
+      'async_loading:0',
+      `rdb_changes_since_last_save:${st.memtableBytes > 0 ? 1 : 0}`,
+      'rdb_bgsave_in_progress:0',
+      `rdb_last_save_time:${s.lastSave}`,
+      'rdb_last_bgsave_status:ok',
+      'aof_enabled:1',
+      'aof_rewrite_in_progress:0',
+      'aof_rewrite_scheduled:0',
+      `aof_last_write_status:${st.backgroundError === '' ? 'ok' : 'err'}`,
+      `appendfsync:${s.config.appendfsync}`,
+      `wal_bytes:${st.walBytes}`,
+      `wal_syncs:${st.walSyncs}`,
+      `wal_last_sync_at:${st.lastWalSyncAt}`,
+    ].join('\r\n');
+  },
+  stats(ctx) {
+    const s = ctx.server.stats;
+    const ks = ctx.server.keyspace.stats;
+    return [
+      `total_connections_received:${s.totalConnectionsReceived}`,
+      `total_commands_processed:${s.totalCommandsProcessed}`,
+      'instantaneous_ops_per_sec:0',
+      `total_net_input_bytes:${s.netInputBytes}`,
+      `total_net_output_bytes:${s.netOutputBytes}`,
+      `rejected_connections:${s.rejectedConnections}`,
+      `expired_keys:${ks.expiredKeys + s.expiredKeys}`,
+      `expired_stale_perc:${ks.expiredStalePerc.toFixed(2)}`,
+      `expired_time_cap_reached_count:${ks.expiredTimeCapReachedCount}`,
+      `expire_cycle_cpu_milliseconds:${Math.round(ks.expireCycleCpuMilliseconds)}`,
+      `evicted_keys:${s.evictedKeys}`,
+      `keyspace_hits:${ks.keyspaceHits + s.keyspaceHits}`,
+      `keyspace_misses:${ks.keyspaceMisses + s.keyspaceMisses}`,
+      'pubsub_channels:0',
+      'pubsub_patterns:0',
+      `total_error_replies:${s.totalErrorReplies}`,
+    ].join('\r\n');
+  },
+  replication(ctx) {
+    return [
+      'role:master',
+      'connected_slaves:0',
+      `master_replid:${ctx.server.control.runId}`,
+      'master_replid2:0000000000000000000000000000000000000000',
+      'master_repl_offset:0',
+      'second_repl_offset:-1',
+      'repl_backlog_active:0',
+    ].join('\r\n');
+  },
+  cpu() {
+    const u = process.resourceUsage();
+    return [
+      `used_cpu_sys:${(u.systemCPUTime / 1e6).toFixed(6)}`,
+      `used_cpu_user:${(u.userCPUTime / 1e6).toFixed(6)}`,
+      'used_cpu_sys_children:0.000000',
+      'used_cpu_user_children:0.000000',
+    ].join('\r\n');
+  },
+  modules() {
+    return '';
+  },
+  errorstats(ctx) {
+    const lines: string[] = [];
+    for (const [code, count] of ctx.server.control.errorStats) lines.push(`errorstat_${code}:count=${count}`);
+    return lines.join('\r\n');
+  },
+  cluster() {
+    return 'cluster_enabled:0';
+  },
+  keyspace(ctx) {
+    return ctx.server.keyspace.keyspaceInfo().replace(/\r\n$/, '');
+  },
+  storage(ctx) {
+    const st = ctx.server.db.stats();
+    const lines = [
+      `memtable_bytes:${st.memtableBytes}`,
+      `immutable_memtables:${st.immutableMemtables}`,
+      `immutable_memtable_bytes:${st.immutableBytes}`,
+      `block_cache_bytes:${st.blockCacheBytes}`,
+      `block_cache_capacity:${st.blockCacheCapacity}`,
+      `block_cache_hits:${st.blockCacheHits}`,
+      `block_cache_misses:${st.blockCacheMisses}`,
+      `bloom_checks:${st.bloomChecks}`,
+      `bloom_useful:${st.bloomUseful}`,
+      `bloom_false_positives:${st.bloomFalsePositives}`,
+      `table_bytes_read:${st.tableBytesRead}`,
+      `open_tables:${st.openTables}`,
+      `flushes:${st.flushes}`,
+      `compactions:${st.compactions}`,
+      `compactions_running:${st.compactionRunning}`,
+      `trivial_moves:${st.trivialMoves}`,
+      `flush_bytes_written:${st.flushBytesWritten}`,
+      `compaction_bytes_read:${st.compactionBytesRead}`,
+      `compaction_bytes_written:${st.compactionBytesWritten}`,
+      `write_amplification:${st.writeAmplification.toFixed(2)}`,
+      `write_stalls:${st.stalls}`,
+      `write_slowdowns:${st.slowdowns}`,
+      `last_sequence:${st.lastSequence}`,
+      `live_snapshots:${st.liveSnapshots}`,
+      `background_error:${st.backgroundError}`,
+    ];
+    for (const l of st.levels) lines.push(`level${l.level}:files=${l.files},bytes=${l.bytes}`);
+    return lines.join('\r\n');
+  },
+  commandstats(ctx) {
+    const lines: string[] = [];
+    const add = (e: CommandEntry): void => {
+      if (e.calls === 0 && e.rejectedCalls === 0 && e.failedCalls === 0) return;
+      const usec = Math.round(e.usec);
+      lines.push(`cmdstat_${e.fullName}:calls=${e.calls},usec=${usec},usec_per_call=${(e.calls > 0 ? e.usec / e.calls : 0).toFixed(2)},rejected_calls=${e.rejectedCalls},failed_calls=${e.failedCalls}`);
+    };
+    for (const e of ctx.server.control.commands.entries()) {
+      if (e.subcommands) for (const sub of e.subcommands.entries()) add(sub);
+      else add(e);
+    }
+    return lines.join('\r\n');
+  },
+};
+
+const SECTION_TITLES: Record<string, string> = {
+  server: 'Server', clients: 'Clients', memory: 'Memory', persistence: 'Persistence', stats: 'Stats',
+  replication: 'Replication', cpu: 'CPU', modules: 'Modules', errorstats: 'Errorstats', cluster: 'Cluster',
+  keyspace: 'Keyspace', storage: 'Storage', commandstats: 'Commandstats',
+};
+const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace', 'storage'];
+const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats', 'cluster', 'keyspace', 'storage'];
+
+/** The INFO text for the requested section names (lower case), as Redis' genRedisInfoString. */
+export function infoText(ctx: CommandContext, requested: readonly string[]): string {
+  let wanted = new Set<string>();
+  if (requested.length === 0 || requested.includes('default')) DEFAULT_SECTIONS.forEach((s) => wanted.add(s));
+  for (const r of requested) {
+    if (r === 'all' || r === 'everything') ALL_SECTIONS.forEach((s) => wanted.add(s));
+    else if (SECTIONS[r] !== undefined) wanted.add(r);
+  }
+  wanted = new Set(ALL_SECTIONS.filter((s) => wanted.has(s)));
+  const parts: string[] = [];
+  for (const name of wanted) {
+    const body = SECTIONS[name](ctx);
+    parts.push(`# ${SECTION_TITLES[name]}\r\n${body === '' ? '' : body + '\r\n'}`);
+  }
+  return parts.join('\r\n');
+}
+
+function info(ctx: CommandContext, argv: Buffer[]): void {
+  const requested = argv.slice(1).map((a) => a.toString('latin1').toLowerCase());
+  ctx.reply.verbatim(infoText(ctx, requested));
+}
+
+// ---------------------------------------------------------------------------- CONFIG
+
+function configGetCmd(ctx: CommandContext, argv: Buffer[]): void {
+  const patterns = argv.slice(2).map((a) => a.toString('latin1'));
+  const pairs = configGet(ctx.server.config, patterns);
+  ctx.reply.mapHeader(pairs.length);
+  for (const [k, v] of pairs) {
+    ctx.reply.bulk(k);
+    ctx.reply.bulkText(v);
+  }
+}
+
+function configSetCmd(ctx: CommandContext, argv: Buffer[]): void {
+  if (argv.length % 2 !== 0) {
+    ctx.reply.error(`ERR wrong number of arguments for 'config|set' command`);
+    return;
+  }
+  const pairs: Array<[string, string]> = [];
+  for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i].toString('latin1'), argv[i + 1].toString('utf8')]);
+  const changed: string[] = [];
+  const err = configSet(ctx.server.config, pairs, changed);
+  if (err !== null) {
+    ctx.reply.error(err);
+    return;
+  }
+  ctx.server.control.configChanged(changed);
+  ctx.reply.ok();
+}
+
+function configRewrite(ctx: CommandContext): void {
+  const file = ctx.server.control.configFile;
+  if (file === undefined) {
+    ctx.reply.error('ERR The server is running without a config file');
+    return;
+  }
+  try {
+    rewriteConfigFile(ctx.server.config, file);
+    ctx.server.logger.notice('CONFIG REWRITE executed with success.');
+    ctx.reply.ok();
+  } catch (err) {
+    ctx.reply.error(`ERR Rewriting config file: ${(err as Error).message}`);
+  }
+}
+
+const CONFIG_HELP = [
+  'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+  'HELP',
+  '    Print this help.',
+];
+
+// ---------------------------------------------------------------------------- COMMAND
+
+function aclCategories(spec: CommandSpec): string[] {
+  if (spec.aclCategories) return spec.aclCategories.map((c) => '@' + c);
+  const cats: string[] = [];
+  const flags = spec.flags;
+  if (flags.includes('write')) cats.push('@write');
+  if (flags.includes('readonly')) cats.push('@read');
+  const byGroup: Record<string, string> = {
+    string: '@string', bitmap: '@bitmap', generic: '@keyspace', connection: '@connection', transactions: '@transaction',
+    list: '@list', hash: '@hash', set: '@set', sorted_set: '@sortedset',
+  };
+  if (byGroup[spec.group]) cats.push(byGroup[spec.group]);
+  if (flags.includes('admin')) cats.push('@admin', '@dangerous');
+  cats.push(flags.includes('fast') ? '@fast' : '@slow');
+  return cats;
+}
+
+function replyCommandInfo(ctx: CommandContext, entry: CommandEntry): void {
+  const r = ctx.reply;
+  const spec = entry.spec;
+  r.arrayHeader(10);
+  r.bulk(entry.fullName);
+  r.integer(spec.arity);
+  const flags = spec.flags.map((f) => f.replace(/-/g, '_'));
+  if (spec.keys !== undefined && !flags.includes('movablekeys')) flags.push('movablekeys');
+  r.setHeader(flags.length);
+  for (const f of flags) r.simple(f);
+  r.integer(spec.firstKey);
+  r.integer(spec.lastKey);
+  r.integer(spec.step);
+  const cats = aclCategories(spec);
+  r.setHeader(cats.length);
+  for (const c of cats) r.simple(c);
+  r.setHeader(0); // tips
+  if (spec.firstKey > 0) {
+    r.arrayHeader(1);
+    r.mapHeader(3);
+    r.bulk('flags');
+    const kflags = spec.flags.includes('write') ? ['RW', 'UPDATE'] : ['RO', 'ACCESS'];
+    r.setHeader(kflags.length);
+    for (const f of kflags) r.simple(f);
+    r.bulk('begin_search');
+    r.mapHeader(2);
+    r.bulk('type');
+    r.bulk('index');
+    r.bulk('spec');
+    r.mapHeader(1);
+    r.bulk('index');
+    r.integer(spec.firstKey);
+    r.bulk('find_keys');
+    r.mapHeader(2);
+    r.bulk('type');
+    r.bulk('range');
+    r.bulk('spec');
+    r.mapHeader(3);
+    r.bulk('lastkey');
+    r.integer(spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey);
+    r.bulk('keystep');
+    r.integer(spec.step);
+    r.bulk('limit');
+    r.integer(0);
+  } else {
+    r.arrayHeader(0);
+  }
+  const subs = entry.subcommands ? entry.subcommands.entries() : [];
+  r.arrayHeader(subs.length);
+  for (const s of subs) replyCommandInfo(ctx, s);
+}
+
+function lookupByName(ctx: CommandContext, name: Buffer): CommandEntry | undefined {
+  const text = name.toString('latin1');
+  const bar = text.indexOf('|');
+  const table = ctx.server.control.commands;
+  if (bar < 0) return table.lookup(name);
+  const parent = table.lookupString(text.slice(0, bar));
+  return parent?.subcommands?.lookupString(text.slice(bar + 1));
+}
+
+function command(ctx: CommandContext): void {
+  const entries = ctx.server.control.commands.entries();
+  ctx.reply.arrayHeader(entries.length);
+  for (const e of entries) replyCommandInfo(ctx, e);
+}
+
+function commandInfo(ctx: CommandContext, argv: Buffer[]): void {
+  if (argv.length === 2) {
+    command(ctx);
+    return;
+  }
+  ctx.reply.arrayHeader(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const e = lookupByName(ctx, argv[i]);
+    if (e) replyCommandInfo(ctx, e);
+    else ctx.reply.nullArray();
+  }
+}
+
+function commandCount(ctx: CommandContext): void {
+  ctx.reply.integer(ctx.server.control.commands.size);
+}
+
+function commandList(ctx: CommandContext, argv: Buffer[]): void {
+  const names: string[] = [];
+  const all: CommandEntry[] = [];
+  for (const e of ctx.server.control.commands.entries()) {
+    all.push(e);
+    if (e.subcommands) all.push(...e.subcommands.entries());
+  }
+  if (argv.length === 2) {
+    for (const e of all) names.push(e.fullName);
+  } else if (argv.length === 5 && eqIgnoreCase(argv[2], 'filterby')) {
+    const kind = argv[3].toString('latin1').toLowerCase();
+    const value = argv[4].toString('latin1');
+    for (const e of all) {
+      if (kind === 'pattern' && globMatch(value, e.fullName, true)) names.push(e.fullName);
+      else if (kind === 'aclcat' && aclCategories(e.spec).includes('@' + value.toLowerCase())) names.push(e.fullName);
+      else if (kind !== 'pattern' && kind !== 'aclcat' && kind !== 'module') {
+        ctx.reply.error('ERR syntax error');
+        return;
+      }
+    }
+  } else {
+    ctx.reply.error('ERR syntax error');
+    return;
+  }
+  ctx.reply.bulkArray(names);
+}
+
+function commandGetkeys(ctx: CommandContext, argv: Buffer[]): void {
+  const args = argv.slice(2);
+  const table = ctx.server.control.commands;
+  let entry = table.lookup(args[0]);
+  if (entry?.subcommands && args.length > 1) entry = entry.subcommands.lookup(args[1]) ?? entry;
+  if (entry === undefined) {
+    ctx.reply.error('ERR Invalid command specified');
+    return;
+  }
+  if (!entry.arityOk(args.length)) {
+    ctx.reply.error('ERR Invalid number of arguments specified for command');
+    return;
+  }
+  const indexes = entry.keyIndexes(args);
+  if (indexes.length === 0) {
+    ctx.reply.error('ERR The command has no key arguments');
+    return;
+  }
+  ctx.reply.arrayHeader(indexes.length);
+  for (const i of indexes) ctx.reply.bulk(args[i]);
+}
+
+function commandDocsCmd(ctx: CommandContext, argv: Buffer[]): void {
+  const table = ctx.server.control.commands;
+  const entries: CommandEntry[] = [];
+  if (argv.length === 2) entries.push(...table.entries());
+  else {
+    for (let i = 2; i < argv.length; i++) {
+      const e = lookupByName(ctx, argv[i]);
+      if (e) entries.push(e);
+    }
+  }
+  ctx.reply.mapHeader(entries.length);
+  for (const e of entries) {
+    ctx.reply.bulk(e.fullName);
+    writeDocValue(ctx.reply, commandDocs(e));
+  }
+}
+
+const COMMAND_HELP = [
+  'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  '(no subcommand)',
+  '    Return details about all commands.',
+  'COUNT',
+  '    Return the total number of commands in this server.',
+  'LIST',
+  '    Return a list of all commands in this server.',
+  'INFO [<command-name> ...]',
+  '    Return details about multiple commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'DOCS [<command-name> ...]',
+  '    Return documentation details about multiple commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'GETKEYS <full-command>',
+  '    Return the keys from a full command.',
+  'HELP',
+  '    Print this help.',
+];
+
+// ---------------------------------------------------------------------------- the rest
+
+function time(ctx: CommandContext): void {
+  const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  ctx.reply.arrayHeader(2);
+  ctx.reply.bulk(String(Math.floor(us / 1e6)));
+  ctx.reply.bulk(String(us % 1e6));
+}
+
+function lastsave(ctx: CommandContext): void {
+  ctx.reply.integer(ctx.server.lastSave);
+}
+
+async function save(ctx: CommandContext): Promise<void> {
+  try {
+    await ctx.server.db.flush();
+    ctx.server.lastSave = Math.floor(Date.now() / 1000);
+    ctx.reply.ok();
+  } catch (err) {
+    ctx.reply.error(`ERR ${(err as Error).message}`);
+  }
+}
+
+function bgsave(ctx: CommandContext, argv: Buffer[]): void {
+  if (argv.length > 2 || (argv.length === 2 && !eqIgnoreCase(argv[1], 'schedule'))) {
+    ctx.reply.error('ERR syntax error');
+    return;
+  }
+  const server = ctx.server;
+  server.db.flush().then(
+    () => {
+      server.lastSave = Math.floor(Date.now() / 1000);
+      server.logger.notice('Background saving terminated with success');
+    },
+    (err: Error) => server.logger.warning(`Background saving error: ${err.message}`),
+  );
+  ctx.reply.simple('Background saving started');
+}
+
+function shutdown(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  let mode: 'default' | 'save' | 'nosave' = 'default';
+  for (let i = 1; i < argv.length; i++) {
+    if (eqIgnoreCase(argv[i], 'nosave')) mode = 'nosave';
+    else if (eqIgnoreCase(argv[i], 'save')) mode = 'save';
+    else if (eqIgnoreCase(argv[i], 'now') || eqIgnoreCase(argv[i], 'force')) continue;
+    else if (eqIgnoreCase(argv[i], 'abort')) {
+      ctx.reply.error('ERR No shutdown in progress.');
+      return;
+    } else {
+      ctx.reply.error('ERR syntax error');
+      return;
+    }
+  }
+  // No reply on success: the connection closes as the server exits, as with Redis.
+  return ctx.server.control.shutdown(mode).catch((err: Error) => {
+    ctx.reply.error(`ERR Errors trying to SHUTDOWN. Check logs. (${err.message})`);
+  });
+}
+
+function slowlogGet(ctx: CommandContext, argv: Buffer[]): void {
+  let count = 10;
+  if (argv.length === 3) {
+    const n = parseInteger(argv[2]);
+    if (n === null || n < -1) {
+      ctx.reply.error('ERR count should be greater than or equal to -1');
+      return;
+    }
+    count = n;
+  }
+  const entries = ctx.server.control.slowlog.get(count);
+  const r = ctx.reply;
+  r.arrayHeader(entries.length);
+  for (const e of entries) {
+    r.arrayHeader(6);
+    r.integer(e.id);
+    r.integer(e.time);
+    r.integer(e.durationUsec);
+    r.bulkArray(e.argv as Buffer[]);
+    r.bulk(e.addr);
+    r.bulk(e.name);
+  }
+}
+
+const SLOWLOG_HELP = [
+  'SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GET [<count>]',
+  '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
+  '    Entries are made of:',
+  '    id, timestamp, time in microseconds, arguments array, client IP and port,',
+  '    client name',
+  'LEN',
+  '    Return the length of the slowlog.',
+  'RESET',
+  '    Reset the slowlog.',
+  'HELP',
+  '    Print this help.',
+];
+
+function monitor(ctx: CommandContext): void {
+  ctx.server.control.addMonitor(ctx.client);
+  ctx.reply.ok();
+}
+
+function debug(ctx: CommandContext, argv: Buffer[]): void {
+  if (eqIgnoreCase(argv[1], 'sleep') && argv.length === 3) {
+    const seconds = Number(argv[2].toString('latin1'));
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      ctx.reply.error('ERR value is not a valid float');
+      return;
+    }
+    // Redis' DEBUG SLEEP blocks the whole server; tests use it for exactly that.
+    if (seconds > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
+    ctx.reply.ok();
+    return;
+  }
+  if (eqIgnoreCase(argv[1], 'help')) {
+    replyHelp(ctx, ['DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'SLEEP <seconds>', '    Stop the server for <seconds>. Decimals allowed.', 'HELP', '    Print this help.']);
+    return;
+  }
+  ctx.reply.error(`ERR unknown subcommand '${argv[1].toString('latin1')}'. Try DEBUG HELP.`);
+}
+
+// ---------------------------------------------------------------------------- table
+
+function spec(name: string, arity: number, flags: string[], summary: string, since: string, handler: CommandSpec['handler'], extra: Partial<CommandSpec> = {}): CommandSpec {
+  return { name, arity, flags, firstKey: 0, lastKey: 0, step: 0, group: 'server', summary, since, complexity: 'O(1)', handler, ...extra };
+}
+
+const noop = (): void => {};
+
+export const serverCommands: CommandSpec[] = [
+  spec('info', -1, ['loading', 'stale'], 'Returns information and statistics about the server.', '1.0.0', info, { complexity: 'O(1)' }),
+  spec('config', -2, [], 'A container for server configuration commands.', '2.0.0', noop, {
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      spec('config|get', -3, ['admin', 'noscript', 'loading', 'stale'], 'Returns the effective values of configuration parameters.', '2.0.0', configGetCmd, { complexity: 'O(N) when N is the number of configuration parameters provided' }),
+      spec('config|set', -4, ['admin', 'noscript', 'loading', 'stale'], 'Sets configuration parameters in-flight.', '2.0.0', configSetCmd, { complexity: 'O(N) when N is the number of configuration parameters provided' }),
+      spec('config|resetstat', 2, ['admin', 'noscript', 'loading', 'stale'], 'Resets the server\'s statistics.', '2.0.0', (ctx) => { ctx.server.control.resetStats(); ctx.server.control.slowlog.reset(); ctx.reply.ok(); }),
+      spec('config|rewrite', 2, ['admin', 'noscript', 'loading', 'stale'], 'Persists the effective configuration to file.', '2.8.0', configRewrite),
+      spec('config|help', 2, ['loading', 'stale'], 'Returns helpful text about the different subcommands.', '5.0.0', (ctx) => replyHelp(ctx, CONFIG_HELP)),
+    ],
+  }),
+  spec('command', -1, ['loading', 'stale'], 'Returns detailed information about all commands.', '2.8.13', command, {
+    complexity: 'O(N) where N is the total number of Redis commands',
+    subcommands: [
+      spec('command|count', 2, ['loading', 'stale'], 'Returns a count of commands.', '2.8.13', commandCount),
+      spec('command|docs', -2, ['loading', 'stale'], 'Returns documentary information about one, multiple or all commands.', '7.0.0', commandDocsCmd, { complexity: 'O(N) where N is the number of commands to look up' }),
+      spec('command|getkeys', -3, ['loading', 'stale'], 'Extracts the key names from an arbitrary command.', '2.8.13', commandGetkeys, { complexity: 'O(N) where N is the number of arguments to the command' }),
+      spec('command|info', -2, ['loading', 'stale'], 'Returns information about one, multiple or all commands.', '2.8.13', commandInfo, { complexity: 'O(N) where N is the number of commands to look up' }),
+      spec('command|list', -2, ['loading', 'stale'], 'Returns a list of command names.', '7.0.0', commandList, { complexity: 'O(N) where N is the total number of Redis commands' }),
+      spec('command|help', 2, ['loading', 'stale'], 'Returns helpful text about the different subcommands.', '5.0.0', (ctx) => replyHelp(ctx, COMMAND_HELP)),
+    ],
+  }),
+  spec('time', 1, ['loading', 'stale', 'fast'], 'Returns the server time.', '2.6.0', time),
+  spec('lastsave', 1, ['loading', 'stale', 'fast'], 'Returns the Unix timestamp of the last successful save to disk.', '1.0.0', lastsave),
+  spec('save', 1, ['admin', 'noscript', 'no-async-loading', 'no-multi'], 'Synchronously saves the database(s) to disk.', '1.0.0', save, { complexity: 'O(N) where N is the total number of keys in all databases' }),
+  spec('bgsave', -1, ['admin', 'noscript', 'no-async-loading'], 'Asynchronously saves the database(s) to disk.', '1.0.0', bgsave, { complexity: 'O(N) where N is the total number of keys in all databases' }),
+  spec('shutdown', -1, ['admin', 'noscript', 'loading', 'stale', 'no-multi', 'allow-busy'], 'Synchronously saves the database(s) to disk and shuts down the Redis server.', '1.0.0', shutdown, { complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)' }),
+  spec('slowlog', -2, [], 'A container for slow log commands.', '2.2.12', noop, {
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      spec('slowlog|get', -2, ['admin', 'loading', 'stale'], 'Returns the slow log\'s entries.', '2.2.12', slowlogGet, { complexity: 'O(N) where N is the number of entries returned' }),
+      spec('slowlog|len', 2, ['admin', 'loading', 'stale'], 'Returns the number of entries in the slow log.', '2.2.12', (ctx) => ctx.reply.integer(ctx.server.control.slowlog.length)),
+      spec('slowlog|reset', 2, ['admin', 'loading', 'stale'], 'Clears all entries from the slow log.', '2.2.12', (ctx) => { ctx.server.control.slowlog.reset(); ctx.reply.ok(); }, { complexity: 'O(N) where N is the number of entries in the slowlog' }),
+      spec('slowlog|help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', '6.2.0', (ctx) => replyHelp(ctx, SLOWLOG_HELP)),
+    ],
+  }),
+  spec('monitor', 1, ['admin', 'noscript', 'loading', 'stale'], 'Listens for all requests received by the server in real-time.', '1.0.0', monitor),
+  spec('debug', -2, ['admin', 'noscript', 'loading', 'stale'], 'A container for debugging commands.', '1.0.0', debug, { complexity: 'Depends on subcommand.' }),
+];

@@ -1,0 +1,114 @@
+/**
+ * Transactions: MULTI EXEC DISCARD WATCH UNWATCH.
+ *
+ * Queueing is the dispatcher's job (it answers +QUEUED, and flags the transaction when a command
+ * is refused while queueing). EXEC runs the queue through ServerControl.runQueued. Atomicity: the
+ * queued commands run back to back in one synchronous stretch unless one must wait for the disk;
+ * in that case EXEC returns a promise with its reply unfinished, and the dispatcher locks the keys
+ * of every queued command until it settles, so no other client sees a partial transaction or
+ * changes what it reads. WATCH is the keyspace's: it flags `client.watchDirty` on modification.
+ */
+import type { ClientState, CommandContext, CommandSpec, QueuedCommand, ServerContext } from './types.js';
+
+function endTransaction(client: ClientState, server: ServerContext): void {
+  client.multi = null;
+  client.multiFailed = false;
+  if (client.watchedKeys > 0) server.keyspace.unwatchAll(client);
+  client.watchDirty = false;
+}
+
+function multi(ctx: CommandContext): void {
+  if (ctx.client.multi !== null) {
+    ctx.reply.error('ERR MULTI calls can not be nested');
+    return;
+  }
+  ctx.client.multi = [];
+  ctx.client.multiFailed = false;
+  ctx.reply.ok();
+}
+
+function discard(ctx: CommandContext): void {
+  if (ctx.client.multi === null) {
+    ctx.reply.error('ERR DISCARD without MULTI');
+    return;
+  }
+  endTransaction(ctx.client, ctx.server);
+  ctx.reply.ok();
+}
+
+function exec(ctx: CommandContext): void | Promise<void> {
+  const { client, server, reply } = ctx;
+  const queue = client.multi;
+  if (queue === null) {
+    reply.error('ERR EXEC without MULTI');
+    return;
+  }
+  if (client.multiFailed) {
+    endTransaction(client, server);
+    reply.error('EXECABORT Transaction discarded because of previous errors.');
+    return;
+  }
+  if (client.watchDirty) {
+    endTransaction(client, server);
+    reply.nullArray();
+    return;
+  }
+  // Leave MULTI state before running the commands, so they execute instead of being queued again.
+  endTransaction(client, server);
+  reply.arrayHeader(queue.length);
+  for (let i = 0; i < queue.length; i++) {
+    const pending = server.control.runQueued(ctx, queue[i]);
+    if (pending !== undefined) return runRest(ctx, queue, i + 1, pending);
+  }
+}
+
+/** Continues a transaction after one of its commands had to wait for the disk. */
+async function runRest(ctx: CommandContext, queue: readonly QueuedCommand[], from: number, pending: Promise<void>): Promise<void> {
+  await pending;
+  for (let i = from; i < queue.length; i++) {
+    const next = ctx.server.control.runQueued(ctx, queue[i]);
+    if (next !== undefined) await next;
+  }
+}
+
+function watch(ctx: CommandContext, argv: Buffer[]): void {
+  const { client, server, reply } = ctx;
+  if (client.multi !== null) {
+    reply.error('ERR WATCH inside MULTI is not allowed');
+    return;
+  }
+  for (let i = 1; i < argv.length; i++) server.keyspace.watch(client.db, argv[i].toString('latin1'), client);
+  reply.ok();
+}
+
+function unwatch(ctx: CommandContext): void {
+  const { client, server } = ctx;
+  if (client.watchedKeys > 0) server.keyspace.unwatchAll(client);
+  client.watchDirty = false;
+  ctx.reply.ok();
+}
+
+const TX_FLAGS = ['noscript', 'loading', 'stale', 'fast', 'allow-busy'];
+
+export const transactionCommands: CommandSpec[] = [
+  {
+    name: 'multi', arity: 1, flags: [...TX_FLAGS], firstKey: 0, lastKey: 0, step: 0,
+    group: 'transactions', summary: 'Starts a transaction.', since: '1.2.0', complexity: 'O(1)', handler: multi,
+  },
+  {
+    name: 'exec', arity: 1, flags: ['noscript', 'loading', 'stale', 'skip-slowlog'], firstKey: 0, lastKey: 0, step: 0,
+    group: 'transactions', summary: 'Executes all commands in a transaction.', since: '1.2.0', complexity: 'Depends on commands in the transaction', handler: exec,
+  },
+  {
+    name: 'discard', arity: 1, flags: [...TX_FLAGS], firstKey: 0, lastKey: 0, step: 0,
+    group: 'transactions', summary: 'Discards a transaction.', since: '2.0.0', complexity: 'O(N), when N is the number of queued commands', handler: discard,
+  },
+  {
+    name: 'watch', arity: -2, flags: [...TX_FLAGS], firstKey: 1, lastKey: -1, step: 1,
+    group: 'transactions', summary: 'Monitors changes to keys to determine the execution of a transaction.', since: '2.2.0', complexity: 'O(1) for every key.', handler: watch,
+  },
+  {
+    name: 'unwatch', arity: 1, flags: [...TX_FLAGS], firstKey: 0, lastKey: 0, step: 0,
+    group: 'transactions', summary: 'Forgets about watched keys of a transaction.', since: '2.2.0', complexity: 'O(1)', handler: unwatch,
+  },
+];

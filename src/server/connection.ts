@@ -1,0 +1,349 @@
+/**
+ * One client connection: socket → RequestParser → Dispatcher → ReplyWriter → one socket write per
+ * read batch.
+ *
+ * Ordering: requests run in arrival order. While one is in flight (its handler is waiting for the
+ * disk) or while the connection waits for its replies to become sendable (DurabilityBarrier),
+ * later requests queue; nothing of this connection runs out of order, and other connections are
+ * not held up. Replies are appended to the connection's ReplyWriter and leave in one write at the
+ * end of each batch.
+ *
+ * Backpressure: when the socket holds more than OUTPUT_PAUSE_BYTES of unsent replies, reading
+ * stops until it drains, so a client that pipelines without reading cannot grow our memory; a
+ * single reply beyond client-output-buffer-limit (hard, or soft for too long) disconnects it, as
+ * Redis does. Unparsed input beyond client-query-buffer-limit disconnects too.
+ */
+import type net from 'node:net';
+import type { ClientState, CommandContext, QueuedCommand, ReplyMode, ServerContext } from '../commands/types.js';
+import { ReplyWriter } from '../protocol/reply.js';
+import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
+import type { BarrierWaiter, DurabilityBarrier } from './durability.js';
+import type { Dispatcher } from './dispatcher.js';
+
+/** Unsent reply bytes at which we stop reading from the client until the socket drains. */
+const OUTPUT_PAUSE_BYTES = 1024 * 1024;
+/** Queued requests at which we stop reading while one is in flight. */
+const QUEUE_PAUSE_REQUESTS = 4096;
+
+/** What a connection needs from the server that owns it. */
+export interface ConnectionOwner {
+  readonly context: ServerContext;
+  readonly dispatcher: Dispatcher;
+  readonly barrier: DurabilityBarrier;
+  connectionClosed(conn: Connection): void;
+}
+
+export class Connection implements ClientState, RequestSink, BarrierWaiter {
+  // ---- ClientState
+  name = '';
+  db = 0;
+  authenticated: boolean;
+  user = 'default';
+  multi: QueuedCommand[] | null = null;
+  multiFailed = false;
+  watchDirty = false;
+  watchedKeys = 0;
+  replyMode: ReplyMode = 'on';
+  noEvict = false;
+  noTouch = false;
+  libName = '';
+  libVer = '';
+  readonly addr: string;
+  readonly laddr: string;
+  readonly createdAt: number;
+  lastInteraction: number;
+  lastCommand = 'NULL';
+  /** MONITOR mode: receives every command; its own requests other than QUIT/RESET are refused by Redis, we just run them. */
+  monitoring = false;
+
+  readonly reply = new ReplyWriter();
+  readonly ctx: CommandContext;
+  private readonly parser: RequestParser;
+  private readonly queue: Buffer[][] = [];
+  private queueHead = 0;
+  /** A request is in flight (handler, pause, write delay or lock wait). */
+  private executing = false;
+  /** Replies are waiting at the durability barrier. */
+  private awaitingDurability = false;
+  private closeRequested = false;
+  private closed = false;
+  private readingPaused = false;
+  /** When the output backlog first exceeded the soft limit (0 = not exceeded). */
+  private softLimitSince = 0;
+  private flushScheduled = false;
+  private ending = false;
+
+  /** A protocol error that arrived while earlier requests were still running: replied after them. */
+  private pendingProtocolError: string | null = null;
+
+  private readonly onExecDoneBound = (): void => {
+    this.executing = false;
+    this.resume();
+  };
+  private readonly onDataBound = (chunk: Buffer): void => this.onData(chunk);
+  private readonly onDrainBound = (): void => this.onDrain();
+  private readonly onCloseBound = (): void => this.onClose();
+  private readonly flushSoonBound = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
+
+  constructor(readonly id: number, private readonly socket: net.Socket, private readonly owner: ConnectionOwner) {
+    const ctx = owner.context;
+    this.authenticated = ctx.config.requirepass === '';
+    this.addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
+    this.createdAt = Date.now();
+    this.lastInteraction = this.createdAt;
+    this.ctx = { client: this, server: ctx, reply: this.reply };
+    this.parser = new RequestParser(this, { maxBulkLength: ctx.config.protoMaxBulkLen });
+    this.parser.authRequired = !this.authenticated;
+    socket.setNoDelay(true);
+    if (ctx.config.tcpKeepalive > 0) socket.setKeepAlive(true, ctx.config.tcpKeepalive * 1000);
+    socket.on('data', this.onDataBound);
+    socket.on('drain', this.onDrainBound);
+    socket.on('close', this.onCloseBound);
+    socket.on('error', () => { /* 'close' follows */ });
+  }
+
+  get resp(): 2 | 3 {
+    return this.reply.resp;
+  }
+
+  set resp(v: 2 | 3) {
+    this.reply.resp = v;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Unsent reply bytes: in the socket plus not yet handed to it. */
+  get outputBytes(): number {
+    return this.socket.writableLength + this.reply.pendingBytes;
+  }
+
+  get queryBufferBytes(): number {
+    return this.parser.bufferedBytes;
+  }
+
+  get pendingRequests(): number {
+    return this.queue.length - this.queueHead;
+  }
+
+  closeAfterReply(): void {
+    this.closeRequested = true;
+    this.parser.halt();
+    this.queue.length = 0;
+    this.queueHead = 0;
+    if (!this.executing && !this.awaitingDurability) this.scheduleFlush();
+  }
+
+  /** Closes now, dropping unsent replies (idle timeout, limits, shutdown). */
+  destroy(): void {
+    if (this.closed) return;
+    this.parser.halt();
+    this.socket.destroy();
+    this.onClose();
+  }
+
+  /** Writes something outside the request/reply flow (MONITOR lines) and sends it soon. */
+  pushOutOfBand(write: (reply: ReplyWriter) => void): void {
+    if (this.closed) return;
+    write(this.reply);
+    if (!this.executing && !this.awaitingDurability) this.scheduleFlush();
+  }
+
+  // ---- RequestSink
+
+  onRequest(argv: Buffer[]): void {
+    if (this.executing || this.awaitingDurability || this.queueHead < this.queue.length) {
+      this.queue.push(argv);
+      if (this.queue.length - this.queueHead >= QUEUE_PAUSE_REQUESTS) this.pauseReading();
+      return;
+    }
+    this.run(argv);
+  }
+
+  onProtocolError(message: string): void {
+    if (this.executing || this.awaitingDurability || this.queueHead < this.queue.length) this.pendingProtocolError = message;
+    else this.replyProtocolError(message);
+  }
+
+  private replyProtocolError(message: string): void {
+    const server = this.owner.context;
+    server.logger.verbose(`Protocol error (${message}) from client: id=${this.id} addr=${this.addr}`);
+    this.reply.error(`ERR ${message}`);
+    server.stats.totalErrorReplies++;
+    this.closeRequested = true;
+  }
+
+  // ---- BarrierWaiter
+
+  onDurable(failed: boolean): void {
+    this.awaitingDurability = false;
+    if (this.closed) return;
+    if (failed) {
+      this.owner.context.logger.warning(`Closing client id=${this.id} addr=${this.addr}: a write it may have observed failed to become durable`);
+      this.destroy();
+      return;
+    }
+    this.writeOut();
+    if (!this.executing) this.resume();
+  }
+
+  // ---- internals
+
+  private onData(chunk: Buffer): void {
+    const server = this.owner.context;
+    server.stats.netInputBytes += chunk.length;
+    this.lastInteraction = Date.now();
+    this.parser.authRequired = !this.authenticated;
+    this.parser.feed(chunk);
+    if (this.parser.bufferedBytes > server.config.clientQueryBufferLimit) {
+      server.logger.warning(`Closing client that reached max query buffer length: id=${this.id} addr=${this.addr} qbuf=${this.parser.bufferedBytes}`);
+      this.destroy();
+      return;
+    }
+    if (!this.executing) this.flush();
+  }
+
+  /** Runs one request; if it goes asynchronous, later requests wait in the queue. */
+  private run(argv: Buffer[]): void {
+    const mode = this.replyMode;
+    const mark = mode === 'on' ? 0 : this.reply.position;
+    const pending = this.owner.dispatcher.execute(this.ctx, argv);
+    if (pending !== undefined) {
+      this.executing = true;
+      if (mode !== 'on') {
+        // CLIENT REPLY OFF/SKIP for an asynchronous command: drop its reply once it is written.
+        pending.then(() => this.dropReplySince(mark, mode), () => this.dropReplySince(mark, mode)).then(this.onExecDoneBound, this.onExecDoneBound);
+      } else {
+        pending.then(this.onExecDoneBound, this.onExecDoneBound);
+      }
+      return;
+    }
+    if (mode !== 'on') this.dropReplySince(mark, mode);
+  }
+
+  private dropReplySince(mark: number, mode: ReplyMode): void {
+    // CLIENT REPLY itself switches the mode; its own "OK" (for ON) must stay.
+    if (mode === 'skip') {
+      this.reply.rewind(mark);
+      if (this.replyMode === 'skip') this.replyMode = 'on';
+    } else if (mode === 'off' && this.replyMode !== 'on') {
+      this.reply.rewind(mark);
+    }
+  }
+
+  /** Continues with queued requests after an in-flight one finished (or the barrier released). */
+  private resume(): void {
+    if (this.closed) return;
+    while (!this.executing && !this.awaitingDurability && this.queueHead < this.queue.length) {
+      const argv = this.queue[this.queueHead];
+      this.queue[this.queueHead++] = EMPTY_ARGV;
+      this.run(argv);
+    }
+    if (this.queueHead === this.queue.length) {
+      this.queue.length = 0;
+      this.queueHead = 0;
+      if (this.pendingProtocolError !== null && !this.executing && !this.awaitingDurability) {
+        this.replyProtocolError(this.pendingProtocolError);
+        this.pendingProtocolError = null;
+      }
+    }
+    if (!this.executing && !this.awaitingDurability) {
+      this.flush();
+      if (this.readingPaused && this.socket.writableLength < OUTPUT_PAUSE_BYTES && this.queue.length === 0) this.resumeReading();
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushSoonBound);
+  }
+
+  /** Sends pending replies now, or once the writes they may have observed are durable. */
+  private flush(): void {
+    if (this.closed || this.awaitingDurability) return;
+    if (this.reply.pendingBytes === 0) {
+      if (this.closeRequested && !this.executing) this.finishClose();
+      return;
+    }
+    if (this.owner.barrier.pending) {
+      this.awaitingDurability = true;
+      this.owner.barrier.wait(this);
+      return;
+    }
+    this.writeOut();
+  }
+
+  private writeOut(): void {
+    const out = this.reply.take();
+    if (out !== null && !this.closed) {
+      this.owner.context.stats.netOutputBytes += out.length;
+      this.socket.write(out);
+      const backlog = this.socket.writableLength;
+      if (backlog === 0) this.reply.recycle();
+      else if (backlog > OUTPUT_PAUSE_BYTES) {
+        this.pauseReading();
+        if (this.outputLimitExceeded(backlog)) return;
+      }
+    }
+    if (this.closeRequested && !this.executing && this.queueHead >= this.queue.length) this.finishClose();
+  }
+
+  private outputLimitExceeded(backlog: number): boolean {
+    const limit = this.owner.context.config.clientOutputBufferLimit.normal;
+    let exceeded = limit.hardBytes > 0 && backlog > limit.hardBytes;
+    if (!exceeded && limit.softBytes > 0 && backlog > limit.softBytes) {
+      const now = Date.now();
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      else if (now - this.softLimitSince > limit.softSeconds * 1000) exceeded = true;
+    } else if (!exceeded) {
+      this.softLimitSince = 0;
+    }
+    if (exceeded) {
+      this.owner.context.logger.warning(`Client id=${this.id} addr=${this.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+      this.destroy();
+    }
+    return exceeded;
+  }
+
+  private pauseReading(): void {
+    if (this.readingPaused) return;
+    this.readingPaused = true;
+    this.socket.pause();
+  }
+
+  private resumeReading(): void {
+    if (!this.readingPaused || this.closed) return;
+    this.readingPaused = false;
+    this.socket.resume();
+  }
+
+  private onDrain(): void {
+    this.softLimitSince = 0;
+    this.reply.recycle();
+    if (!this.executing && !this.awaitingDurability && this.queue.length === 0) this.resumeReading();
+  }
+
+  private finishClose(): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    // Close once the last reply is on the wire, whether or not the peer closes its side.
+    this.socket.end(() => this.socket.destroy());
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.parser.halt();
+    this.queue.length = 0;
+    this.queueHead = 0;
+    this.owner.connectionClosed(this);
+  }
+}
+
+const EMPTY_ARGV: Buffer[] = [];

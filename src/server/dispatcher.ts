@@ -1,0 +1,244 @@
+/**
+ * The dispatcher: from a request's argv to a handler call, with every rule Redis applies on the
+ * way, in Redis' order: lookup (unknown command / subcommand), arity, authentication, MULTI
+ * queueing, client pause, write backpressure (db.writeDelay), key locks, then the call, and after
+ * it the bookkeeping (commandstats, errorstats, slowlog, MONITOR).
+ *
+ * The hot path (a known command, no transaction, nothing in flight) allocates nothing of its own:
+ * the lookup hashes the argv[0] bytes, flags are bit tests, timing is performance.now().
+ *
+ * What a handler returns decides the ordering (see CommandHandler in commands/types.ts):
+ * - void: done.
+ * - a Promise with the reply complete: a durability promise, given to the DurabilityBarrier; the
+ *   connection goes on, its replies wait at flush time.
+ * - a Promise with the reply incomplete: the command is in flight. Its keys are locked until it
+ *   settles and execute() returns a promise the connection waits for before its next command.
+ */
+import { performance } from 'node:perf_hooks';
+import type { CommandContext, QueuedCommand, ServerContext } from '../commands/types.js';
+import {
+  FLAG_ADMIN, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_WRITE, type CommandEntry, type CommandTable,
+} from '../commands/registry.js';
+import type { DurabilityBarrier } from './durability.js';
+import { KeyLocks, type LockHold } from './key-locks.js';
+import type { SlowLog } from './slowlog.js';
+
+/** Commands that run at once even inside MULTI (Redis' list in processCommand). */
+const MULTI_PASSTHROUGH = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** Commands that change more than their key arguments say, so they lock the whole keyspace. */
+const WHOLE_KEYSPACE = new Set(['move', 'copy', 'swapdb', 'flushdb', 'flushall', 'select']);
+
+/** What the dispatcher needs from the server besides the ServerContext. */
+export interface DispatchEnvironment {
+  readonly slowlog: SlowLog;
+  readonly errorStats: Map<string, number>;
+  /** Non-empty while clients are in MONITOR mode. */
+  readonly monitorCount: number;
+  feedMonitors(ctx: CommandContext, argv: readonly Buffer[]): void;
+  /** Resolves when a CLIENT PAUSE affecting this command ends, or undefined when not paused. */
+  pauseFor(isWrite: boolean): Promise<void> | undefined;
+}
+
+/** A queued command remembers its entry so EXEC does not look it up again. */
+interface QueuedEntry extends QueuedCommand {
+  entry: CommandEntry;
+}
+
+/** Redis' text for an unknown command: name and the first arguments, each quoted, capped at 128 chars. */
+export function unknownCommandError(argv: readonly Buffer[]): string {
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += `'${argv[i].toString('latin1', 0, Math.min(argv[i].length, 128 - args.length))}' `;
+  }
+  return `ERR unknown command '${argv[0].toString('latin1', 0, Math.min(argv[0].length, 128))}', with args beginning with: ${args}`;
+}
+
+function errorCode(message: string): string {
+  const space = message.indexOf(' ');
+  return space < 0 ? message : message.slice(0, space);
+}
+
+export class Dispatcher {
+  readonly locks = new KeyLocks();
+
+  constructor(
+    private readonly server: ServerContext,
+    private readonly table: CommandTable,
+    private readonly barrier: DurabilityBarrier,
+    private readonly env: DispatchEnvironment,
+  ) {}
+
+  /**
+   * Runs one request for the client of `ctx`. Returns undefined when done (the reply is written,
+   * perhaps awaiting durability), or a promise (never rejecting) the connection must wait for
+   * before its next request.
+   */
+  execute(ctx: CommandContext, argv: Buffer[]): Promise<void> | undefined {
+    const reply = ctx.reply;
+    const client = ctx.client;
+    let entry = this.table.lookup(argv[0]);
+    if (entry === undefined) return this.reject(ctx, null, unknownCommandError(argv));
+    if (!entry.arityOk(argv.length)) return this.reject(ctx, entry, entry.arityError);
+    if (entry.subcommands !== null) {
+      const sub = entry.subcommands.lookup(argv[1]);
+      if (sub === undefined) {
+        return this.reject(ctx, entry, `ERR unknown subcommand '${argv[1].toString('latin1', 0, Math.min(argv[1].length, 128))}'. Try ${entry.fullName.toUpperCase()} HELP.`);
+      }
+      if (!sub.arityOk(argv.length)) return this.reject(ctx, sub, sub.arityError);
+      entry = sub;
+    }
+    const flags = entry.flagBits;
+    if (!client.authenticated && (flags & FLAG_NOAUTH) === 0) return this.reject(ctx, entry, 'NOAUTH Authentication required.');
+    if (client.multi !== null) {
+      if ((flags & FLAG_NOMULTI) !== 0) return this.reject(ctx, entry, 'ERR Command not allowed inside a transaction');
+      if (!MULTI_PASSTHROUGH.has((entry.parent ?? entry).fullName)) {
+        const queued: QueuedEntry = { spec: entry.spec, argv, entry };
+        client.multi.push(queued);
+        reply.simple('QUEUED');
+        return undefined;
+      }
+    }
+    const isWrite = (flags & FLAG_WRITE) !== 0 || (entry.fullName === 'exec' && this.transactionWrites(client.multi));
+    const paused = this.env.pauseFor(isWrite);
+    if (paused !== undefined) return this.retryAfter(paused, ctx, argv);
+    if (isWrite) {
+      const delay = this.server.db.writeDelay();
+      if (delay !== undefined) return this.retryAfter(delay, ctx, argv);
+    }
+    if (!this.locks.idle) {
+      const names = this.lockNames(client.db, entry, argv, client.multi);
+      if (this.locks.conflicts(names, this.isExclusive(entry, client.multi))) return this.retryAfter(this.locks.nextRelease(), ctx, argv);
+    }
+    return this.invoke(ctx, entry, argv, true);
+  }
+
+  /** Runs a command queued by MULTI (EXEC holds the transaction's locks). Never rejects. */
+  runQueued(ctx: CommandContext, cmd: QueuedCommand): Promise<void> | undefined {
+    const entry = (cmd as QueuedEntry).entry ?? this.resolve(cmd.argv);
+    if (entry === undefined) {
+      ctx.reply.error(unknownCommandError(cmd.argv));
+      return undefined;
+    }
+    return this.invoke(ctx, entry, cmd.argv, false);
+  }
+
+  /** Key argument indexes of a request (COMMAND GETKEYS), or null for an unknown command. */
+  resolve(argv: Buffer[]): CommandEntry | undefined {
+    const entry = this.table.lookup(argv[0]);
+    if (entry === undefined || entry.subcommands === null || argv.length < 2) return entry;
+    return entry.subcommands.lookup(argv[1]);
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private invoke(ctx: CommandContext, entry: CommandEntry, argv: Buffer[], lock: boolean): Promise<void> | undefined {
+    const reply = ctx.reply;
+    if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0) this.env.feedMonitors(ctx, argv);
+    ctx.client.lastCommand = entry.fullName;
+    const before = reply.position;
+    const errorsBefore = reply.errors;
+    const t0 = performance.now();
+    let result: void | Promise<void>;
+    try {
+      result = entry.spec.handler(ctx, argv);
+    } catch (err) {
+      result = undefined;
+      this.handlerFailed(ctx, entry, err);
+    }
+    if (result === undefined) {
+      this.account(ctx, entry, argv, t0, errorsBefore);
+      return undefined;
+    }
+    if (reply.completeSince(before)) {
+      this.barrier.track(result);
+      this.account(ctx, entry, argv, t0, errorsBefore);
+      return undefined;
+    }
+    const hold = lock ? this.locks.acquire(this.lockNames(ctx.client.db, entry, argv, ctx.client.multi), this.isExclusive(entry, ctx.client.multi)) : null;
+    return this.settle(result, ctx, entry, argv, t0, errorsBefore, hold);
+  }
+
+  private async settle(result: Promise<void>, ctx: CommandContext, entry: CommandEntry, argv: Buffer[], t0: number, errorsBefore: number, hold: LockHold | null): Promise<void> {
+    try {
+      await result;
+    } catch (err) {
+      this.handlerFailed(ctx, entry, err);
+    } finally {
+      if (hold !== null) this.locks.release(hold);
+    }
+    this.account(ctx, entry, argv, t0, errorsBefore);
+  }
+
+  private handlerFailed(ctx: CommandContext, entry: CommandEntry, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.server.logger.warning(`command '${entry.fullName}' failed: ${err instanceof Error && err.stack ? err.stack : message}`);
+    ctx.reply.error(/^[A-Z]+ /.test(message) ? message : `ERR ${message}`);
+  }
+
+  private account(ctx: CommandContext, entry: CommandEntry, argv: Buffer[], t0: number, errorsBefore: number): void {
+    const usec = (performance.now() - t0) * 1000;
+    entry.calls++;
+    entry.usec += usec;
+    this.server.stats.totalCommandsProcessed++;
+    const reply = ctx.reply;
+    if (reply.errors !== errorsBefore) {
+      entry.failedCalls++;
+      this.countError(reply.lastError);
+    }
+    const threshold = this.server.config.slowlogLogSlowerThan;
+    if (threshold >= 0 && usec >= threshold) {
+      this.env.slowlog.add(argv, usec, ctx.client.addr, ctx.client.name, this.server.config.slowlogMaxLen);
+    }
+  }
+
+  private reject(ctx: CommandContext, entry: CommandEntry | null, message: string): undefined {
+    ctx.reply.error(message);
+    if (entry !== null) entry.rejectedCalls++;
+    this.countError(message);
+    if (ctx.client.multi !== null) ctx.client.multiFailed = true;
+    return undefined;
+  }
+
+  private countError(message: string): void {
+    this.server.stats.totalErrorReplies++;
+    const code = errorCode(message);
+    this.env.errorStats.set(code, (this.env.errorStats.get(code) ?? 0) + 1);
+  }
+
+  private async retryAfter(wait: Promise<void>, ctx: CommandContext, argv: Buffer[]): Promise<void> {
+    try {
+      await wait;
+    } catch {
+      // a failed delay only means we try again now
+    }
+    const next = this.execute(ctx, argv);
+    if (next !== undefined) await next;
+  }
+
+  private transactionWrites(multi: QueuedCommand[] | null): boolean {
+    if (multi === null) return false;
+    for (const q of multi) if (((q as QueuedEntry).entry.flagBits & FLAG_WRITE) !== 0) return true;
+    return false;
+  }
+
+  private isExclusive(entry: CommandEntry, multi: QueuedCommand[] | null): boolean {
+    if (entry.fullName === 'exec' && multi !== null) {
+      for (const q of multi) if (this.isExclusive((q as QueuedEntry).entry, null)) return true;
+      return false;
+    }
+    return WHOLE_KEYSPACE.has(entry.fullName) || ((entry.flagBits & FLAG_WRITE) !== 0 && !entry.hasKeys);
+  }
+
+  private lockNames(db: number, entry: CommandEntry, argv: Buffer[], multi: QueuedCommand[] | null): string[] {
+    const names: string[] = [];
+    if (entry.fullName === 'exec' && multi !== null) {
+      for (const q of multi) {
+        const qe = (q as QueuedEntry).entry;
+        for (const i of qe.keyIndexes(q.argv)) names.push(KeyLocks.lockName(db, q.argv[i]));
+      }
+      return names;
+    }
+    for (const i of entry.keyIndexes(argv)) names.push(KeyLocks.lockName(db, argv[i]));
+    return names;
+  }
+}

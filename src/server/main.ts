@@ -1,0 +1,215 @@
+/**
+ * The launcher behind bin/stratakv: `stratakv [CONFIG_FILE] [--directive value ...]`, exactly like
+ * redis-server. Loads the config (file, then command-line directives over it), takes the data
+ * directory's lock, opens the engine and the keyspace, starts listening, and closes everything
+ * cleanly on SIGTERM/SIGINT or SHUTDOWN.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type ServerConfig } from '../config/config.js';
+import { Db } from '../engine/db.js';
+import { Keyspace, keyspaceDbOptions } from '../keyspace/keyspace.js';
+import { allCommands } from '../commands/index.js';
+import { STRATAKV_VERSION } from '../commands/server.js';
+import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
+import { Logger } from '../util/logger.js';
+import { Server } from './server.js';
+import type { ShutdownMode } from './control.js';
+
+const LOCK_FILE = 'stratakv.lock';
+
+/** Raised for problems that should end startup with a message and exit code 1. */
+class StartupError extends Error {}
+
+/**
+ * Takes `dir/stratakv.lock` (created exclusively, holding our pid). A lock left by a process that
+ * no longer exists is taken over; one held by a live process refuses the start.
+ */
+function acquireLock(dir: string): string {
+  const file = path.join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const owner = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
+      throw new StartupError(`Another StrataKV server (pid ${owner}) is using the data directory ${dir} (lock file ${file}). Stop it first, or use another 'dir'.`);
+    }
+    unlinkSync(file); // stale: its process is gone
+  }
+  throw new StartupError(`Could not take the lock ${file}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
+}
+
+function parseArguments(argv: readonly string[]): { configFile: string | undefined; options: string[] } {
+  const program = new Command();
+  program
+    .name('stratakv')
+    .usage('[CONFIG_FILE] [--directive value ...]')
+    .description(
+      'A Redis-protocol-compatible server over its own LSM-tree storage engine.\n\n' +
+      'Any configuration directive may be given on the command line as --name value and overrides the\n' +
+      'config file, as with redis-server. Examples:\n' +
+      '  stratakv conf/stratakv.conf\n' +
+      '  stratakv --port 7000 --dir ./data --appendfsync always\n' +
+      '  stratakv conf/stratakv.conf --loglevel verbose',
+    )
+    .version(`StrataKV v=${STRATAKV_VERSION} (Redis ${REDIS_COMPAT_VERSION} compatible) node=${process.version}`, '-v, --version')
+    .helpOption('-h, --help')
+    .allowUnknownOption(true)
+    .allowExcessArguments(true)
+    .argument('[CONFIG_FILE]', 'redis.conf-syntax configuration file')
+    .exitOverride((err) => process.exit(err.exitCode));
+  program.parse([...argv], { from: 'user' });
+  let configFile: string | undefined;
+  let rest = [...argv];
+  if (rest.length > 0 && !rest[0].startsWith('--')) {
+    configFile = rest[0];
+    rest = rest.slice(1);
+  }
+  return { configFile, options: rest };
+}
+
+/** Runs the server; resolves once it is listening. Exits the process on fatal errors. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const { configFile, options } = parseArguments(argv);
+  let config: ServerConfig;
+  try {
+    config = loadConfig(configFile, options);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (StrataKV ${STRATAKV_VERSION}) ***\n`);
+      process.stderr.write(`${err.source}:${err.line}: ${err.detail}\n`);
+      if (err.directiveText !== '') process.stderr.write(`>>> '${err.directiveText}'\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = new Logger(config.loglevel, config.logfile);
+  const absConfigFile = configFile === undefined ? undefined : path.resolve(configFile);
+  const dir = path.resolve(config.dir);
+  let lockFile: string | null = null;
+  let pidFile: string | null = null;
+  let db: Db | null = null;
+  let keyspace: Keyspace | null = null;
+  let server: Server | null = null;
+
+  const fail = (message: string): never => {
+    logger.warning(message);
+    if (config.logfile !== '') process.stderr.write(message + '\n');
+    if (lockFile) removeQuietly(lockFile);
+    process.exit(1);
+  };
+
+  let closing: Promise<void> | null = null;
+  const closeAll = (mode: ShutdownMode): Promise<void> => {
+    if (closing) return closing;
+    closing = (async () => {
+      try {
+        if (server) await server.close();
+        if (keyspace) await keyspace.close();
+        if (db) {
+          logger.notice(mode === 'nosave' ? 'Closing the engine (the write-ahead log keeps every write)...' : 'Flushing and closing the engine...');
+          await db.close();
+        }
+      } catch (err) {
+        logger.warning(`Error while shutting down: ${(err as Error).stack ?? String(err)}`);
+      } finally {
+        if (pidFile) removeQuietly(pidFile);
+        if (lockFile) removeQuietly(lockFile);
+        logger.warning('StrataKV is now ready to exit, bye bye...');
+        process.exit(0);
+      }
+    })();
+    return closing;
+  };
+
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    fail(`Can't create the data directory ${dir}: ${(err as Error).message}`);
+  }
+  try {
+    lockFile = acquireLock(dir);
+  } catch (err) {
+    fail(err instanceof StartupError ? err.message : `Can't lock the data directory ${dir}: ${(err as Error).message}`);
+  }
+  if (config.pidfile !== '') {
+    pidFile = path.resolve(config.pidfile);
+    try {
+      writeFileSync(pidFile, `${process.pid}\n`);
+    } catch (err) {
+      logger.warning(`Failed to write PID file: ${(err as Error).message}`);
+      pidFile = null;
+    }
+  }
+  logger.notice(`StrataKV ${STRATAKV_VERSION} starting, pid=${process.pid}, node ${process.version}`);
+  logger.notice(configFile === undefined ? 'No config file specified, using the defaults' : `Configuration loaded from ${absConfigFile}`);
+
+  const started = Date.now();
+  try {
+    db = await Db.open({
+      dir,
+      fsync: config.appendfsync,
+      memtableSize: config.memtableSize,
+      blockCacheSize: config.blockCacheSize,
+      walTruncateCorrupt: config.walTruncateCorrupt,
+      logger: (level, message) => logger.log(level, message),
+      ...keyspaceDbOptions(),
+    });
+    keyspace = await Keyspace.open(db, { databases: config.databases, logger: (level, message) => logger.log(level, message) });
+  } catch (err) {
+    if (db) await db.close().catch(() => {});
+    fail(`Failed to open the data in ${dir}: ${(err as Error).message}`);
+    return;
+  }
+  logger.notice(`Data loaded from ${dir} in ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
+
+  server = new Server({ config, db, keyspace, logger, commands: allCommands, configFile: absConfigFile, onShutdown: closeAll });
+  try {
+    await server.listen();
+  } catch (err) {
+    await keyspace.close().catch(() => {});
+    await db.close().catch(() => {});
+    fail((err as Error).message);
+    return;
+  }
+  keyspace.startActiveExpiry();
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (closing) {
+      logger.warning(`Received ${signal} again, exiting now`);
+      process.exit(1);
+    }
+    logger.warning(`Received ${signal} scheduling shutdown...`);
+    void closeAll('default');
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('unhandledRejection', (reason) => {
+    logger.warning(`Unhandled promise rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
+  });
+  logger.notice(`Ready to accept connections tcp on ${config.bind.join(' ')} port ${server.tcpPort}`);
+}

@@ -1,0 +1,351 @@
+/**
+ * The server: listeners on every `bind` address, admission (maxclients, protected-mode), the client
+ * registry, the once-per-tick housekeeping (idle timeout, client pause), MONITOR fan-out and
+ * shutdown. It is also the ServerContext every command sees and the ServerControl the server-side
+ * families use.
+ */
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { ClientDirectory, ClientState, CommandContext, CommandSpec, QueuedCommand, ServerContext, ServerStats } from '../commands/types.js';
+import { CommandTable } from '../commands/registry.js';
+import type { ServerConfig } from '../config/config.js';
+import type { Db } from '../engine/db.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { ParserLimits } from '../protocol/request-parser.js';
+import type { Logger, LogLevel } from '../util/logger.js';
+import { Connection, type ConnectionOwner } from './connection.js';
+import type { ServerControl, ShutdownMode } from './control.js';
+import { Dispatcher, type DispatchEnvironment } from './dispatcher.js';
+import { DurabilityBarrier } from './durability.js';
+import { SlowLog } from './slowlog.js';
+
+const PROTECTED_MODE_DENIED =
+  '-DENIED StrataKV is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
+  'In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to StrataKV you may adopt one of the following solutions: ' +
+  "1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to StrataKV from the same host the server is running, however MAKE SURE StrataKV is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. " +
+  "2) Alternatively you can just disable the protected mode by editing the StrataKV configuration file, and setting the protected mode option to 'no', and then restarting the server. " +
+  "3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
+  '4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';
+
+export interface ServerOptions {
+  config: ServerConfig;
+  db: Db;
+  keyspace: Keyspace;
+  logger: Logger;
+  commands: readonly CommandSpec[];
+  configFile?: string;
+  /** Called by SHUTDOWN after the listeners and clients are closed; the launcher closes the engine and exits. */
+  onShutdown: (mode: ShutdownMode) => Promise<void>;
+}
+
+function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.') || address === 'localhost';
+}
+
+class ClientRegistry implements ClientDirectory {
+  readonly byId = new Map<number, Connection>();
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: number): ClientState | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): Iterable<ClientState> {
+    return this.byId.values();
+  }
+}
+
+export class Server implements ServerContext, ServerControl, ConnectionOwner, DispatchEnvironment {
+  readonly config: ServerConfig;
+  readonly db: Db;
+  readonly keyspace: Keyspace;
+  readonly logger: Logger;
+  readonly startTime = Date.now();
+  lastSave = Math.floor(Date.now() / 1000);
+  readonly stats: ServerStats = {
+    totalConnectionsReceived: 0, totalCommandsProcessed: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0,
+    totalErrorReplies: 0, keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, evictedKeys: 0,
+  };
+  readonly commands = new CommandTable();
+  readonly slowlog = new SlowLog();
+  readonly errorStats = new Map<string, number>();
+  readonly runId = randomBytes(20).toString('hex');
+  readonly configFile: string | undefined;
+  readonly barrier = new DurabilityBarrier();
+  readonly dispatcher: Dispatcher;
+  readonly clients = new ClientRegistry();
+  /** Shared by every connection's parser; CONFIG SET proto-max-bulk-len updates it. */
+  readonly parserLimits: ParserLimits;
+  tcpPort = 0;
+
+  private readonly listeners: net.Server[] = [];
+  private readonly monitors = new Set<Connection>();
+  private nextClientId = 1;
+  private pausedUntil = 0;
+  private pauseWritesOnly = false;
+  private pauseWaiters: Array<() => void> = [];
+  private pauseTimer: NodeJS.Timeout | null = null;
+  private cronTimer: NodeJS.Timeout | null = null;
+  private shuttingDown = false;
+  private readonly onShutdown: (mode: ShutdownMode) => Promise<void>;
+
+  constructor(options: ServerOptions) {
+    this.config = options.config;
+    this.db = options.db;
+    this.keyspace = options.keyspace;
+    this.logger = options.logger;
+    this.configFile = options.configFile;
+    this.onShutdown = options.onShutdown;
+    this.parserLimits = { maxBulkLength: this.config.protoMaxBulkLen };
+    for (const spec of options.commands) this.commands.add(spec);
+    this.dispatcher = new Dispatcher(this, this.commands, this.barrier, this);
+    this.barrier.failureHandler = (err) => this.logger.warning(`Write to the write-ahead log failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  get context(): ServerContext {
+    return this;
+  }
+
+  get control(): ServerControl {
+    return this;
+  }
+
+  get monitorCount(): number {
+    return this.monitors.size;
+  }
+
+  // ------------------------------------------------------------------ listening
+
+  /** Listens on every bind address (a leading '-' marks one that may be unavailable). */
+  async listen(): Promise<void> {
+    let port = this.config.port;
+    for (const raw of this.config.bind) {
+      const optional = raw.startsWith('-');
+      const host = optional ? raw.slice(1) : raw;
+      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen({ port, host, backlog: 511 }, () => {
+            srv.removeListener('error', reject);
+            resolve();
+          });
+        });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EINVAL')) {
+          this.logger.verbose(`Skipping unavailable bind address ${host}`);
+          continue;
+        }
+        throw new Error(`Could not create server TCP listening socket ${host}:${port}: ${(err as Error).message}`);
+      }
+      srv.on('error', (err) => this.logger.warning(`Listener error: ${err.message}`));
+      const address = srv.address();
+      if (port === 0 && typeof address === 'object' && address) port = address.port;
+      this.listeners.push(srv);
+    }
+    if (this.listeners.length === 0) throw new Error('Failed listening on any bind address');
+    this.tcpPort = port;
+    this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.floor(1000 / this.config.hz)));
+    this.cronTimer.unref();
+  }
+
+  /** Stops listening and disconnects every client. */
+  async close(): Promise<void> {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    const closing = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+    for (const conn of [...this.clients.byId.values()]) conn.destroy();
+    this.unpauseClients();
+    await Promise.all(closing);
+  }
+
+  private accept(socket: net.Socket): void {
+    this.stats.totalConnectionsReceived++;
+    socket.on('error', () => { /* refused sockets may reset; nothing to do */ });
+    if (this.shuttingDown) {
+      socket.destroy();
+      return;
+    }
+    if (this.clients.size >= this.config.maxclients) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (this.config.protectedMode && this.config.requirepass === '' && !isLoopback(socket.remoteAddress)) {
+      this.stats.rejectedConnections++;
+      socket.end(PROTECTED_MODE_DENIED);
+      return;
+    }
+    const conn = new Connection(this.nextClientId++, socket, this);
+    this.clients.byId.set(conn.id, conn);
+  }
+
+  connectionClosed(conn: Connection): void {
+    this.clients.byId.delete(conn.id);
+    this.monitors.delete(conn);
+    if (conn.watchedKeys > 0) this.keyspace.unwatchAll(conn);
+  }
+
+  /** Housekeeping: idle clients, expired pauses. */
+  private cron(): void {
+    const now = Date.now();
+    const timeout = this.config.timeout;
+    if (timeout > 0) {
+      for (const conn of this.clients.byId.values()) {
+        if (this.monitors.has(conn)) continue;
+        if (now - conn.lastInteraction > timeout * 1000 && conn.pendingRequests === 0) {
+          this.logger.verbose(`Closing idle client id=${conn.id} addr=${conn.addr}`);
+          conn.destroy();
+        }
+      }
+    }
+    if (this.pausedUntil !== 0 && now >= this.pausedUntil) this.unpauseClients();
+  }
+
+  // ------------------------------------------------------------------ DispatchEnvironment
+
+  feedMonitors(ctx: CommandContext, argv: readonly Buffer[]): void {
+    const now = Date.now();
+    const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000) % 1000000;
+    let line = `${Math.floor(now / 1000)}.${String(micros).padStart(6, '0')} [${ctx.client.db} ${ctx.client.addr}]`;
+    const name = argv[0].toString('latin1').toLowerCase();
+    const redact = name === 'auth' || name === 'hello' || name === 'migrate';
+    for (let i = 0; i < argv.length; i++) line += ' ' + (redact && i > 0 ? '"(redacted)"' : quoteRepr(argv[i]));
+    for (const m of this.monitors) {
+      if (m === ctx.client) continue;
+      m.pushOutOfBand((r) => r.simple(line));
+    }
+  }
+
+  pauseFor(isWrite: boolean): Promise<void> | undefined {
+    if (this.pausedUntil === 0) return undefined;
+    if (this.pauseWritesOnly && !isWrite) return undefined;
+    if (Date.now() >= this.pausedUntil) {
+      this.unpauseClients();
+      return undefined;
+    }
+    return new Promise((resolve) => this.pauseWaiters.push(resolve));
+  }
+
+  // ------------------------------------------------------------------ ServerControl
+
+  runQueued(ctx: CommandContext, cmd: QueuedCommand): void | Promise<void> {
+    return this.dispatcher.runQueued(ctx, cmd);
+  }
+
+  configChanged(names: readonly string[]): void {
+    for (const name of names) {
+      switch (name) {
+        case 'loglevel':
+          this.logger.level = this.config.loglevel as LogLevel;
+          break;
+        case 'appendfsync':
+          this.db.setFsyncPolicy(this.config.appendfsync);
+          break;
+        case 'block-cache-size':
+          this.db.setBlockCacheSize(this.config.blockCacheSize);
+          break;
+        case 'slowlog-max-len':
+          this.slowlog.trim(this.config.slowlogMaxLen);
+          break;
+        case 'proto-max-bulk-len':
+          this.parserLimits.maxBulkLength = this.config.protoMaxBulkLen;
+          break;
+        case 'hz':
+          if (this.cronTimer) {
+            clearInterval(this.cronTimer);
+            this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.floor(1000 / this.config.hz)));
+            this.cronTimer.unref();
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  resetStats(): void {
+    const s = this.stats;
+    s.totalConnectionsReceived = 0;
+    s.totalCommandsProcessed = 0;
+    s.rejectedConnections = 0;
+    s.netInputBytes = 0;
+    s.netOutputBytes = 0;
+    s.totalErrorReplies = 0;
+    s.keyspaceHits = 0;
+    s.keyspaceMisses = 0;
+    s.expiredKeys = 0;
+    s.evictedKeys = 0;
+    this.errorStats.clear();
+    for (const e of this.commands.entries()) {
+      e.calls = e.usec = e.rejectedCalls = e.failedCalls = 0;
+      if (e.subcommands) for (const sub of e.subcommands.entries()) sub.calls = sub.usec = sub.rejectedCalls = sub.failedCalls = 0;
+    }
+  }
+
+  async shutdown(mode: ShutdownMode): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.logger.warning('User requested shutdown...');
+    await this.close();
+    await this.onShutdown(mode);
+  }
+
+  addMonitor(client: ClientState): void {
+    const conn = this.clients.byId.get(client.id);
+    if (conn) {
+      conn.monitoring = true;
+      this.monitors.add(conn);
+    }
+  }
+
+  pauseClients(untilMs: number, writesOnly: boolean): void {
+    // A new pause can only extend an existing one, and ALL wins over WRITE, as in Redis.
+    const active = this.pausedUntil !== 0;
+    this.pauseWritesOnly = active ? this.pauseWritesOnly && writesOnly : writesOnly;
+    if (!active || untilMs > this.pausedUntil) this.pausedUntil = untilMs;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => this.unpauseClients(), Math.max(0, this.pausedUntil - Date.now()));
+  }
+
+  unpauseClients(): void {
+    this.pausedUntil = 0;
+    this.pauseWritesOnly = false;
+    if (this.pauseTimer) {
+      clearTimeout(this.pauseTimer);
+      this.pauseTimer = null;
+    }
+    const waiters = this.pauseWaiters;
+    this.pauseWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  usedMemory(): NodeJS.MemoryUsage {
+    return process.memoryUsage();
+  }
+}
+
+/** Redis' sdscatrepr: a double-quoted string with C escapes, non-printables as \xHH. */
+export function quoteRepr(value: Buffer): string {
+  let out = '"';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    switch (c) {
+      case 0x5c: out += '\\\\'; break;
+      case 0x22: out += '\\"'; break;
+      case 0x0a: out += '\\n'; break;
+      case 0x0d: out += '\\r'; break;
+      case 0x09: out += '\\t'; break;
+      case 0x07: out += '\\a'; break;
+      case 0x08: out += '\\b'; break;
+      default:
+        out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '\\x' + c.toString(16).padStart(2, '0');
+    }
+  }
+  return out + '"';
+}
