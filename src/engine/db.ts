@@ -245,7 +245,8 @@ export class Db {
 
   private wakeWriters(): void {
     if (this.roomWaiters.length === 0) return;
-    if (this.imms.length >= DEFAULTS.maxImmutableMemtables || this.versions.current.levels[0].length >= this.l0StopTrigger) return;
+    // After a background failure nobody will make room: let writers through to get the error.
+    if (this.backgroundError === null && this.imms.length >= DEFAULTS.maxImmutableMemtables || this.versions.current.levels[0].length >= this.l0StopTrigger) return;
     const waiters = this.roomWaiters;
     this.roomWaiters = [];
     for (const wake of waiters) wake();

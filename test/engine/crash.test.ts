@@ -66,6 +66,7 @@ test(`acknowledged writes survive ${KILLS} SIGKILLs, no batch half-applied`, asy
       nextId = maxId + 1000;
     }
     assert.ok(allAcked.size > KILLS, 'the writer made progress');
+    assert.ok(fs.readdirSync(dir).some((n) => n.endsWith('.sst')), 'flushes happened between kills');
   } catch (err) {
     console.error(`crash test failed with SEED=${seed}`);
     throw err;
