@@ -246,7 +246,8 @@ export class Db {
   private wakeWriters(): void {
     if (this.roomWaiters.length === 0) return;
     // After a background failure nobody will make room: let writers through to get the error.
-    if (this.backgroundError === null && this.imms.length >= DEFAULTS.maxImmutableMemtables || this.versions.current.levels[0].length >= this.l0StopTrigger) return;
+    const stillFull = this.imms.length >= DEFAULTS.maxImmutableMemtables || this.versions.current.levels[0].length >= this.l0StopTrigger;
+    if (stillFull && this.backgroundError === null) return;
     const waiters = this.roomWaiters;
     this.roomWaiters = [];
     for (const wake of waiters) wake();
