@@ -89,7 +89,7 @@ export const DIRECTIVES: readonly Directive[] = [
     read: (c) => yesNo(c.protectedMode), write: (c, v) => { c.protectedMode = v as boolean; },
   },
   {
-    name: 'requirepass', kind: 'string', default: '', mutable: true,
+    name: 'requirepass', kind: 'string', default: '""', mutable: true,
     why: 'clients must AUTH with this password first; empty means no password',
     read: (c) => c.requirepass, write: (c, v) => { c.requirepass = v as string; },
   },
@@ -180,7 +180,7 @@ export const DIRECTIVES: readonly Directive[] = [
   },
   {
     name: 'hz', kind: 'int', default: '10', mutable: true, min: 1, max: 500,
-    why: 'background task frequency (idle-client checks, active expiry cycles) per second',
+    why: 'housekeeping runs per second (idle-client timeouts, end of CLIENT PAUSE)',
     read: (c) => String(c.hz), write: (c, v) => { c.hz = v as number; },
   },
 ];

@@ -90,6 +90,9 @@ export function globMatch(pattern: string | Buffer, subject: string | Buffer, no
   const str = typeof subject === 'string' ? subject : subject.toString('latin1');
   const plen = pat.length;
   const slen = str.length;
+  // Redis quirk, kept for exactness: an empty subject matches only the empty pattern (even '*'
+  // does not match it). KEYS and SCAN special-case the pattern '*' (see globMatchesAll).
+  if (slen === 0) return plen === 0;
   let p = 0;
   let s = 0;
   let starP = -1; // pattern index just past the last `*` seen
@@ -119,11 +122,12 @@ export function globMatch(pattern: string | Buffer, subject: string | Buffer, no
   return p === plen;
 }
 
-/** True when the pattern matches every subject (only stars), so callers can skip matching. */
+/**
+ * True for the pattern '*', which KEYS and SCAN treat as "no pattern" (so they skip matching and
+ * also list the empty key), exactly as Redis' keysCommand/scanGenericCommand do.
+ */
 export function globMatchesAll(pattern: string): boolean {
-  if (pattern.length === 0) return false;
-  for (let i = 0; i < pattern.length; i++) if (pattern.charCodeAt(i) !== STAR) return false;
-  return true;
+  return pattern.length === 1 && pattern.charCodeAt(0) === STAR;
 }
 
 /**
