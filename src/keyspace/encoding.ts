@@ -95,10 +95,21 @@ export function readNamespace(key: BinaryKey): number {
   );
 }
 
+/**
+ * Expire times are JS numbers: exact up to 2^53 ms (year 287 396). Larger ones (PEXPIREAT near
+ * 2^63, allowed by Redis) are stored as the int64 nearest to the double, capped at INT64_MAX.
+ */
+function int64Halves(ms: number): [number, number] {
+  if (ms <= Number.MAX_SAFE_INTEGER) return [Math.floor(ms / TWO_32), ms >>> 0];
+  const big = ms >= 2 ** 63 ? INT64_MAX : BigInt(ms);
+  return [Number(big >> 32n), Number(big & 0xffff_ffffn)];
+}
+
+const INT64_MAX = 0x7fff_ffff_ffff_ffffn;
+
 /** The 8-char big-endian encoding of a non-negative ms timestamp (as stored in the index). */
 export function encodeTime(ms: number): BinaryKey {
-  const hi = Math.floor(ms / TWO_32);
-  const lo = ms >>> 0;
+  const [hi, lo] = int64Halves(ms);
   return String.fromCharCode(
     (hi >>> 24) & 0xff,
     (hi >>> 16) & 0xff,
@@ -160,6 +171,14 @@ export function expireAt(value: Buffer): number {
   return value.readInt32BE(1) * TWO_32 + value.readUInt32BE(5);
 }
 
+/** The expire time exactly (a bigint beyond 2^53), or NO_EXPIRE; for replies. */
+export function expireAtExact(value: Buffer): number | bigint {
+  if ((value[0] & EXPIRE_FLAG) === 0) return NO_EXPIRE;
+  const hi = value.readInt32BE(1);
+  if (hi < 0x20_0000) return hi * TWO_32 + value.readUInt32BE(5);
+  return value.readBigInt64BE(1);
+}
+
 export function payloadOffset(value: Buffer): number {
   return (value[0] & EXPIRE_FLAG) === 0 ? 1 : 1 + EXPIRE_BYTES;
 }
@@ -196,8 +215,9 @@ export function writeHeader(target: Buffer, type: ValueType, hint: StringEncodin
     return 1;
   }
   target[0] = type | (hint << HINT_SHIFT) | EXPIRE_FLAG;
-  target.writeInt32BE(Math.floor(expire / TWO_32), 1);
-  target.writeUInt32BE(expire >>> 0, 5);
+  const [hi, lo] = int64Halves(expire);
+  target.writeInt32BE(hi | 0, 1);
+  target.writeUInt32BE(lo, 5);
   return 1 + EXPIRE_BYTES;
 }
 

@@ -1,0 +1,167 @@
+/**
+ * Database commands: SELECT MOVE SWAPDB FLUSHDB FLUSHALL DBSIZE.
+ *
+ * FLUSHDB/FLUSHALL/SWAPDB are one small metadata write each (the keyspace remaps databases to
+ * namespaces; see src/keyspace/keyspace.ts), so SYNC and ASYNC behave the same: the reply comes
+ * at once and the flushed keys are deleted in the background.
+ */
+import type { CommandContext, CommandSpec } from './types.js';
+import { binaryKey } from '../keyspace/encoding.js';
+import { ERR_SYNTAX, argIs, parseInt32Arg } from '../keyspace/numbers.js';
+import { durable, retryAfter } from '../keyspace/command-support.js';
+
+const ERR_DB_RANGE = 'ERR DB index is out of range';
+
+function selectCommand(ctx: CommandContext, argv: Buffer[]): void {
+  const index = parseInt32Arg(argv[1]);
+  if (typeof index === 'string') return ctx.reply.error(index);
+  if (index < 0 || index >= ctx.server.keyspace.databases) return ctx.reply.error(ERR_DB_RANGE);
+  ctx.client.db = index;
+  ctx.reply.ok();
+}
+
+function moveCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const ks = ctx.server.keyspace;
+  const target = parseInt32Arg(argv[2]);
+  if (typeof target === 'string') return ctx.reply.error(target);
+  if (target < 0 || target >= ks.databases) return ctx.reply.error(ERR_DB_RANGE);
+  const source = ctx.client.db;
+  if (source === target) return ctx.reply.error('ERR source and destination objects are the same');
+  const key = binaryKey(argv[1]);
+  const value = ks.lookupWrite(source, key);
+  if (value instanceof Promise) return retryAfter(value, moveCommand, ctx, argv);
+  if (value === null) return ctx.reply.integer(0);
+  const existing = ks.lookupWrite(target, key);
+  if (existing instanceof Promise) return retryAfter(existing, moveCommand, ctx, argv);
+  if (existing !== null) return ctx.reply.integer(0);
+  const write = ks.batch().put(target, key, value, null).delete(source, key, value).commit();
+  ctx.reply.integer(1);
+  return durable(write);
+}
+
+function swapdbCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const ks = ctx.server.keyspace;
+  const first = parseInt32Arg(argv[1], 'ERR invalid first DB index');
+  if (typeof first === 'string') return ctx.reply.error(first);
+  const second = parseInt32Arg(argv[2], 'ERR invalid second DB index');
+  if (typeof second === 'string') return ctx.reply.error(second);
+  if (first < 0 || first >= ks.databases || second < 0 || second >= ks.databases) return ctx.reply.error(ERR_DB_RANGE);
+  const write = ks.swapDb(first, second);
+  ctx.reply.ok();
+  return durable(write);
+}
+
+/** The optional SYNC|ASYNC argument; false (after replying) when it is anything else. */
+function flushModeOk(ctx: CommandContext, argv: Buffer[]): boolean {
+  if (argv.length === 1) return true;
+  if (argv.length === 2 && (argIs(argv[1], 'sync') || argIs(argv[1], 'async'))) return true;
+  ctx.reply.error(ERR_SYNTAX);
+  return false;
+}
+
+function flushdbCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  if (!flushModeOk(ctx, argv)) return;
+  const write = ctx.server.keyspace.flushDb(ctx.client.db);
+  ctx.reply.ok();
+  return durable(write);
+}
+
+function flushallCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  if (!flushModeOk(ctx, argv)) return;
+  const write = ctx.server.keyspace.flushAll();
+  ctx.reply.ok();
+  return durable(write);
+}
+
+function dbsizeCommand(ctx: CommandContext): void {
+  ctx.reply.integer(ctx.server.keyspace.dbsize(ctx.client.db));
+}
+
+// ---------------------------------------------------------------- command table (metadata from Redis 7.0 COMMAND INFO / DOCS)
+
+export const databaseCommands: CommandSpec[] = [
+  {
+    name: 'select',
+    arity: 2,
+    flags: ['loading', 'stale', 'fast'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: 'connection',
+    summary: 'Change the selected database for the current connection',
+    since: '1.0.0',
+    complexity: 'O(1)',
+    aclCategories: ['fast', 'connection'],
+    handler: selectCommand,
+  },
+  {
+    name: 'move',
+    arity: 3,
+    flags: ['write', 'fast'],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: 'generic',
+    summary: 'Move a key to another database',
+    since: '1.0.0',
+    complexity: 'O(1)',
+    aclCategories: ['keyspace', 'write', 'fast'],
+    handler: moveCommand,
+  },
+  {
+    name: 'swapdb',
+    arity: 3,
+    flags: ['write', 'fast'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: 'server',
+    summary: 'Swaps two Redis databases',
+    since: '4.0.0',
+    complexity: 'O(N) where N is the count of clients watching or blocking on keys from both databases.',
+    aclCategories: ['keyspace', 'write', 'fast', 'dangerous'],
+    handler: swapdbCommand,
+  },
+  {
+    name: 'flushdb',
+    arity: -1,
+    flags: ['write'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: 'server',
+    summary: 'Remove all keys from the current database',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the number of keys in the selected database',
+    aclCategories: ['keyspace', 'write', 'slow', 'dangerous'],
+    handler: flushdbCommand,
+  },
+  {
+    name: 'flushall',
+    arity: -1,
+    flags: ['write'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: 'server',
+    summary: 'Remove all keys from all databases',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the total number of keys in all databases',
+    aclCategories: ['keyspace', 'write', 'slow', 'dangerous'],
+    handler: flushallCommand,
+  },
+  {
+    name: 'dbsize',
+    arity: 1,
+    flags: ['readonly', 'fast'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: 'server',
+    summary: 'Return the number of keys in the selected database',
+    since: '1.0.0',
+    complexity: 'O(1)',
+    aclCategories: ['keyspace', 'read', 'fast'],
+    handler: dbsizeCommand,
+  },
+];

@@ -1,0 +1,500 @@
+/**
+ * Generic key commands: DEL UNLINK EXISTS TYPE RENAME RENAMENX COPY KEYS SCAN RANDOMKEY TOUCH
+ * OBJECT (ENCODING REFCOUNT IDLETIME FREQ HELP).
+ *
+ * They work on any value type through the keyspace (type tag, expire time and payload travel
+ * together in one engine value). Types added later that keep members under their own engine
+ * keys will need RENAME/COPY/MOVE/DEL to carry those along.
+ */
+import type { CommandContext, CommandSpec } from './types.js';
+import type { BinaryKey } from '../engine/types.js';
+import { TYPE_NAMES, binaryKey, objectEncoding, payloadOffset, valueType } from '../keyspace/encoding.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, argIs, parseInt32Arg, parseInt64, parseIntegerArg } from '../keyspace/numbers.js';
+import { durable, retryAfter } from '../keyspace/command-support.js';
+import { parseCursor } from '../keyspace/scan-cursors.js';
+import { matchingKeys, randomKey, scanPage } from '../keyspace/scan.js';
+
+const ERR_SAME_OBJECT = 'ERR source and destination objects are the same';
+const ERR_DB_RANGE = 'ERR DB index is out of range';
+
+function keysOf(argv: Buffer[], from: number): BinaryKey[] {
+  const keys: BinaryKey[] = new Array<BinaryKey>(argv.length - from);
+  for (let i = from; i < argv.length; i++) keys[i - from] = binaryKey(argv[i]);
+  return keys;
+}
+
+// ---------------------------------------------------------------- DEL / UNLINK / EXISTS / TOUCH / TYPE
+
+function delCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const ks = ctx.server.keyspace;
+  const db = ctx.client.db;
+  const keys = keysOf(argv, 1);
+  const values = ks.lookupMany(db, keys, false);
+  if (values instanceof Promise) return retryAfter(values, delCommand, ctx, argv);
+  if (keys.length === 1) {
+    const value = values[0];
+    if (value === null) return ctx.reply.integer(0);
+    const write = ks.remove(db, keys[0], value);
+    ctx.reply.integer(1);
+    return durable(write);
+  }
+  const batch = ks.batch();
+  const seen = new Set<BinaryKey>();
+  let deleted = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const value = values[i];
+    if (value === null || seen.has(keys[i])) continue;
+    seen.add(keys[i]);
+    batch.delete(db, keys[i], value);
+    deleted++;
+  }
+  const write = deleted === 0 ? undefined : batch.commit();
+  ctx.reply.integer(deleted);
+  return durable(write);
+}
+
+/** EXISTS and TOUCH: how many of the keys exist, repeats counted. */
+function countExisting(ctx: CommandContext, argv: Buffer[], self: (ctx: CommandContext, argv: Buffer[]) => void | Promise<void>): void | Promise<void> {
+  const values = ctx.server.keyspace.lookupMany(ctx.client.db, keysOf(argv, 1), true);
+  if (values instanceof Promise) return retryAfter(values, self, ctx, argv);
+  let count = 0;
+  for (const value of values) if (value !== null) count++;
+  ctx.reply.integer(count);
+}
+
+function existsCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  return countExisting(ctx, argv, existsCommand);
+}
+
+function touchCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  return countExisting(ctx, argv, touchCommand);
+}
+
+function typeCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const value = ctx.server.keyspace.lookupRead(ctx.client.db, binaryKey(argv[1]));
+  if (value instanceof Promise) return retryAfter(value, typeCommand, ctx, argv);
+  ctx.reply.simple(value === null ? 'none' : TYPE_NAMES[valueType(value)] ?? 'unknown');
+}
+
+// ---------------------------------------------------------------- RENAME / COPY
+
+function renameGeneric(ctx: CommandContext, argv: Buffer[], onlyIfAbsent: boolean, self: (ctx: CommandContext, argv: Buffer[]) => void | Promise<void>): void | Promise<void> {
+  const ks = ctx.server.keyspace;
+  const db = ctx.client.db;
+  const source = binaryKey(argv[1]);
+  const target = binaryKey(argv[2]);
+  const values = ks.lookupMany(db, [source, target], false);
+  if (values instanceof Promise) return retryAfter(values, self, ctx, argv);
+  const [value, existing] = values;
+  if (value === null) return ctx.reply.error('ERR no such key');
+  if (source === target) return onlyIfAbsent ? ctx.reply.integer(0) : ctx.reply.ok();
+  if (existing !== null && onlyIfAbsent) return ctx.reply.integer(0);
+  // The value keeps its expire time: it travels in the value's header.
+  const write = ks.batch().put(db, target, value, existing).delete(db, source, value).commit();
+  if (onlyIfAbsent) ctx.reply.integer(1);
+  else ctx.reply.ok();
+  return durable(write);
+}
+
+function renameCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  return renameGeneric(ctx, argv, false, renameCommand);
+}
+
+function renamenxCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  return renameGeneric(ctx, argv, true, renamenxCommand);
+}
+
+function copyCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const ks = ctx.server.keyspace;
+  const sourceDb = ctx.client.db;
+  let targetDb = sourceDb;
+  let replace = false;
+  for (let j = 3; j < argv.length; j++) {
+    if (argIs(argv[j], 'replace')) replace = true;
+    else if (argIs(argv[j], 'db') && j < argv.length - 1) {
+      const parsed = parseInt32Arg(argv[++j]);
+      if (typeof parsed === 'string') return ctx.reply.error(parsed);
+      if (parsed < 0 || parsed >= ks.databases) return ctx.reply.error(ERR_DB_RANGE);
+      targetDb = parsed;
+    } else return ctx.reply.error(ERR_SYNTAX);
+  }
+  const source = binaryKey(argv[1]);
+  const target = binaryKey(argv[2]);
+  if (sourceDb === targetDb && source === target) return ctx.reply.error(ERR_SAME_OBJECT);
+  const value = ks.lookupRead(sourceDb, source);
+  if (value instanceof Promise) return retryAfter(value, copyCommand, ctx, argv);
+  if (value === null) return ctx.reply.integer(0);
+  const existing = ks.lookupWrite(targetDb, target);
+  if (existing instanceof Promise) return retryAfter(existing, copyCommand, ctx, argv);
+  if (existing !== null && !replace) return ctx.reply.integer(0);
+  const write = ks.store(targetDb, target, value, existing);
+  ctx.reply.integer(1);
+  return durable(write);
+}
+
+// ---------------------------------------------------------------- KEYS / SCAN / RANDOMKEY
+
+async function keysCommand(ctx: CommandContext, argv: Buffer[]): Promise<void> {
+  const keys = await matchingKeys(ctx.server.keyspace, ctx.client.db, binaryKey(argv[1]));
+  ctx.reply.bulkArray(keys);
+}
+
+function scanCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const cursor = parseCursor(argv[1]);
+  if (cursor === undefined) return ctx.reply.error('ERR invalid cursor');
+  let count = 10;
+  let pattern: BinaryKey | null = null;
+  let type: string | null = null;
+  for (let i = 2; i < argv.length; i += 2) {
+    const opt = argv[i];
+    const hasValue = i + 1 < argv.length;
+    if (hasValue && argIs(opt, 'count')) {
+      const parsed = parseIntegerArg(argv[i + 1]);
+      if (parsed === undefined) return ctx.reply.error(ERR_NOT_INTEGER);
+      if (parsed < 1) return ctx.reply.error(ERR_SYNTAX);
+      count = typeof parsed === 'bigint' ? Number.MAX_SAFE_INTEGER : parsed;
+    } else if (hasValue && argIs(opt, 'match')) {
+      pattern = binaryKey(argv[i + 1]);
+    } else if (hasValue && argIs(opt, 'type')) {
+      type = binaryKey(argv[i + 1]);
+    } else {
+      return ctx.reply.error(ERR_SYNTAX);
+    }
+  }
+  return runScan(ctx, cursor, count, pattern, type);
+}
+
+async function runScan(ctx: CommandContext, cursor: string, count: number, pattern: BinaryKey | null, type: string | null): Promise<void> {
+  const page = await scanPage(ctx.server.keyspace, ctx.client.db, cursor, { count, pattern, type });
+  // The cursor must be durable before a client can rely on it (a crash must not forget it).
+  if (page.durable !== undefined) await page.durable;
+  const reply = ctx.reply;
+  reply.arrayHeader(2);
+  reply.bulk(page.cursor);
+  reply.bulkArray(page.keys);
+}
+
+async function randomkeyCommand(ctx: CommandContext): Promise<void> {
+  const key = await randomKey(ctx.server.keyspace, ctx.client.db);
+  ctx.reply.bulk(key);
+}
+
+// ---------------------------------------------------------------- OBJECT
+
+/** Redis shares the integer objects 0..9999, whose REFCOUNT reads as INT_MAX. */
+const SHARED_INTEGERS = 10000;
+const SHARED_REFCOUNT = 2147483647;
+
+const OBJECT_HELP = [
+  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+  'HELP',
+  '    Prints this help.',
+];
+
+/** OBJECT subcommands share the lookup: a missing key answers a null bulk. */
+function objectLookup(ctx: CommandContext, argv: Buffer[], self: (ctx: CommandContext, argv: Buffer[]) => void | Promise<void>): Buffer | null | Promise<void> {
+  const value = ctx.server.keyspace.lookupRead(ctx.client.db, binaryKey(argv[2]));
+  if (value instanceof Promise) return retryAfter(value, self, ctx, argv);
+  if (value === null) ctx.reply.nullBulk();
+  return value;
+}
+
+function objectEncodingCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const value = objectLookup(ctx, argv, objectEncodingCommand);
+  if (value === null || value instanceof Promise) return value ?? undefined;
+  ctx.reply.bulk(objectEncoding(value));
+}
+
+function objectRefcountCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const value = objectLookup(ctx, argv, objectRefcountCommand);
+  if (value === null || value instanceof Promise) return value ?? undefined;
+  let refcount = 1;
+  if (objectEncoding(value) === 'int') {
+    const n = parseInt64(value, payloadOffset(value), value.length);
+    if (typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS) refcount = SHARED_REFCOUNT;
+  }
+  ctx.reply.integer(refcount);
+}
+
+/** Access times are not tracked (it would turn every read into a write), so every key reads as just used. */
+function objectIdletimeCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const value = objectLookup(ctx, argv, objectIdletimeCommand);
+  if (value === null || value instanceof Promise) return value ?? undefined;
+  ctx.reply.integer(0);
+}
+
+/** There is no LFU eviction policy, so FREQ always answers Redis' error for that case. */
+function objectFreqCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const value = objectLookup(ctx, argv, objectFreqCommand);
+  if (value === null || value instanceof Promise) return value ?? undefined;
+  ctx.reply.error(
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  );
+}
+
+function objectHelpCommand(ctx: CommandContext): void {
+  ctx.reply.arrayHeader(OBJECT_HELP.length);
+  for (const line of OBJECT_HELP) ctx.reply.simple(line);
+}
+
+/** Never called: the dispatcher routes OBJECT to its subcommands. */
+function unreachable(ctx: CommandContext): void {
+  ctx.reply.error("ERR unknown subcommand. Try OBJECT HELP.");
+}
+
+// ---------------------------------------------------------------- command table (metadata from Redis 7.0 COMMAND INFO / DOCS)
+
+export const keyCommands: CommandSpec[] = [
+  {
+    name: 'del',
+    arity: -2,
+    flags: ['write'],
+    firstKey: 1,
+    lastKey: -1,
+    step: 1,
+    group: 'generic',
+    summary: 'Delete a key',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).',
+    aclCategories: ['keyspace', 'write', 'slow'],
+    handler: delCommand,
+  },
+  {
+    name: 'unlink',
+    arity: -2,
+    flags: ['write', 'fast'],
+    firstKey: 1,
+    lastKey: -1,
+    step: 1,
+    group: 'generic',
+    summary: 'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
+    since: '4.0.0',
+    complexity: 'O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.',
+    aclCategories: ['keyspace', 'write', 'fast'],
+    handler: delCommand,
+  },
+  {
+    name: 'exists',
+    arity: -2,
+    flags: ['readonly', 'fast'],
+    firstKey: 1,
+    lastKey: -1,
+    step: 1,
+    group: 'generic',
+    summary: 'Determine if a key exists',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the number of keys to check.',
+    aclCategories: ['keyspace', 'read', 'fast'],
+    handler: existsCommand,
+  },
+  {
+    name: 'type',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: 'generic',
+    summary: 'Determine the type stored at key',
+    since: '1.0.0',
+    complexity: 'O(1)',
+    aclCategories: ['keyspace', 'read', 'fast'],
+    handler: typeCommand,
+  },
+  {
+    name: 'rename',
+    arity: 3,
+    flags: ['write'],
+    firstKey: 1,
+    lastKey: 2,
+    step: 1,
+    group: 'generic',
+    summary: 'Rename a key',
+    since: '1.0.0',
+    complexity: 'O(1)',
+    aclCategories: ['keyspace', 'write', 'slow'],
+    handler: renameCommand,
+  },
+  {
+    name: 'renamenx',
+    arity: 3,
+    flags: ['write', 'fast'],
+    firstKey: 1,
+    lastKey: 2,
+    step: 1,
+    group: 'generic',
+    summary: 'Rename a key, only if the new key does not exist',
+    since: '1.0.0',
+    complexity: 'O(1)',
+    aclCategories: ['keyspace', 'write', 'fast'],
+    handler: renamenxCommand,
+  },
+  {
+    name: 'copy',
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    firstKey: 1,
+    lastKey: 2,
+    step: 1,
+    group: 'generic',
+    summary: 'Copy a key',
+    since: '6.2.0',
+    complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
+    aclCategories: ['keyspace', 'write', 'slow'],
+    handler: copyCommand,
+  },
+  {
+    name: 'keys',
+    arity: 2,
+    flags: ['readonly'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: 'generic',
+    summary: 'Find all keys matching the given pattern',
+    since: '1.0.0',
+    complexity: 'O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.',
+    aclCategories: ['keyspace', 'read', 'slow', 'dangerous'],
+    handler: keysCommand,
+  },
+  {
+    name: 'scan',
+    arity: -2,
+    flags: ['readonly'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: 'generic',
+    summary: 'Incrementally iterate the keys space',
+    since: '2.8.0',
+    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    aclCategories: ['keyspace', 'read', 'slow'],
+    handler: scanCommand,
+  },
+  {
+    name: 'randomkey',
+    arity: 1,
+    flags: ['readonly'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: 'generic',
+    summary: 'Return a random key from the keyspace',
+    since: '1.0.0',
+    complexity: 'O(1)',
+    aclCategories: ['keyspace', 'read', 'slow'],
+    handler: randomkeyCommand,
+  },
+  {
+    name: 'touch',
+    arity: -2,
+    flags: ['readonly', 'fast'],
+    firstKey: 1,
+    lastKey: -1,
+    step: 1,
+    group: 'generic',
+    summary: 'Alters the last access time of a key(s). Returns the number of existing keys specified.',
+    since: '3.2.1',
+    complexity: 'O(N) where N is the number of keys that will be touched.',
+    aclCategories: ['keyspace', 'read', 'fast'],
+    handler: touchCommand,
+  },
+  {
+    name: 'object',
+    arity: -2,
+    flags: [],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    group: 'generic',
+    summary: 'A container for object introspection commands',
+    since: '2.2.3',
+    complexity: 'Depends on subcommand.',
+    aclCategories: ['slow'],
+    subcommands: [
+      {
+        name: 'object|freq',
+        arity: 3,
+        flags: ['readonly'],
+        firstKey: 2,
+        lastKey: 2,
+        step: 1,
+        group: 'generic',
+        summary: 'Get the logarithmic access frequency counter of a Redis object',
+        since: '4.0.0',
+        complexity: 'O(1)',
+        aclCategories: ['keyspace', 'read', 'slow'],
+        handler: objectFreqCommand,
+      },
+      {
+        name: 'object|help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        firstKey: 0,
+        lastKey: 0,
+        step: 0,
+        group: 'generic',
+        summary: 'Show helpful text about the different subcommands',
+        since: '6.2.0',
+        complexity: 'O(1)',
+        aclCategories: ['keyspace', 'slow'],
+        handler: objectHelpCommand,
+      },
+      {
+        name: 'object|encoding',
+        arity: 3,
+        flags: ['readonly'],
+        firstKey: 2,
+        lastKey: 2,
+        step: 1,
+        group: 'generic',
+        summary: 'Inspect the internal encoding of a Redis object',
+        since: '2.2.3',
+        complexity: 'O(1)',
+        aclCategories: ['keyspace', 'read', 'slow'],
+        handler: objectEncodingCommand,
+      },
+      {
+        name: 'object|idletime',
+        arity: 3,
+        flags: ['readonly'],
+        firstKey: 2,
+        lastKey: 2,
+        step: 1,
+        group: 'generic',
+        summary: 'Get the time since a Redis object was last accessed',
+        since: '2.2.3',
+        complexity: 'O(1)',
+        aclCategories: ['keyspace', 'read', 'slow'],
+        handler: objectIdletimeCommand,
+      },
+      {
+        name: 'object|refcount',
+        arity: 3,
+        flags: ['readonly'],
+        firstKey: 2,
+        lastKey: 2,
+        step: 1,
+        group: 'generic',
+        summary: 'Get the number of references to the value of the key',
+        since: '2.2.3',
+        complexity: 'O(1)',
+        aclCategories: ['keyspace', 'read', 'slow'],
+        handler: objectRefcountCommand,
+      },
+    ],
+    handler: unreachable,
+  },
+];
