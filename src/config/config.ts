@@ -29,6 +29,7 @@ export interface ServerConfig {
   databases: number;
   dir: string;
   appendfsync: FsyncMode;
+  save: string;
   memtableSize: number;
   blockCacheSize: number;
   walTruncateCorrupt: boolean;
@@ -107,6 +108,16 @@ export const DIRECTIVES: readonly Directive[] = [
     name: 'appendfsync', kind: 'enum', default: 'everysec', mutable: true, values: ['everysec', 'always', 'no'],
     why: 'when the write-ahead log is fsynced: always (no acknowledged write lost), everysec (at most ~1 s lost), no (the OS decides)',
     read: (c) => c.appendfsync, write: (c, v) => { c.appendfsync = v as FsyncMode; },
+  },
+  {
+    name: 'appendonly', kind: 'enum', default: 'yes', mutable: false, values: ['yes'],
+    why: 'always yes: every write goes to the write-ahead log first (listed because tools such as redis-benchmark read it)',
+    read: () => 'yes', write: () => {},
+  },
+  {
+    name: 'save', kind: 'string', default: '""', mutable: true,
+    why: 'accepted for redis.conf compatibility and ignored: there are no RDB snapshots, the log and tables are the data',
+    read: (c) => c.save, write: (c, v) => { c.save = v as string; },
   },
   {
     name: 'memtable-size', kind: 'memory', default: '64mb', mutable: false, min: 1024 * 1024, max: LLONG_MAX,

@@ -172,7 +172,7 @@ export class ReplyWriter {
   simple(s: string): void {
     this.reserve(s.length + 3);
     this.buf[this.end++] = 0x2b;
-    this.end += this.buf.latin1Write(s, this.end);
+    this.writeLatin1(s);
     this.crlf();
   }
 
@@ -215,7 +215,7 @@ export class ReplyWriter {
     this.writeDecimal(n);
     b[this.end++] = CR;
     b[this.end++] = LF;
-    if (typeof value === 'string') this.end += b.latin1Write(value, this.end);
+    if (typeof value === 'string') this.writeLatin1(value);
     else {
       b.set(value, this.end);
       this.end += n;
@@ -313,6 +313,19 @@ export class ReplyWriter {
     this.buf = next;
     this.start = 0;
     this.end = pending;
+  }
+
+  /** Copies a binary string; short ones in JS, which beats the native call's fixed cost. Room must be reserved. */
+  private writeLatin1(s: string): void {
+    const n = s.length;
+    if (n > 24) {
+      this.end += this.buf.latin1Write(s, this.end);
+      return;
+    }
+    const b = this.buf;
+    let i = this.end;
+    for (let k = 0; k < n; k++) b[i++] = s.charCodeAt(k);
+    this.end = i;
   }
 
   private crlf(): void {

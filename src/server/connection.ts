@@ -30,6 +30,8 @@ export interface ConnectionOwner {
   readonly context: ServerContext;
   readonly dispatcher: Dispatcher;
   readonly barrier: DurabilityBarrier;
+  /** A clock updated by the server's housekeeping tick: good enough for idle times, free to read. */
+  readonly coarseNow: number;
   connectionClosed(conn: Connection): void;
 }
 
@@ -197,7 +199,8 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
   private onData(chunk: Buffer): void {
     const server = this.owner.context;
     server.stats.netInputBytes += chunk.length;
-    this.lastInteraction = Date.now();
+    this.lastInteraction = this.owner.coarseNow;
+    this.owner.dispatcher.beginBatch();
     this.parser.authRequired = !this.authenticated;
     this.parser.feed(chunk);
     if (this.parser.bufferedBytes > server.config.clientQueryBufferLimit) {
@@ -239,6 +242,7 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
   /** Continues with queued requests after an in-flight one finished (or the barrier released). */
   private resume(): void {
     if (this.closed) return;
+    this.owner.dispatcher.beginBatch();
     while (!this.executing && !this.awaitingDurability && this.queueHead < this.queue.length) {
       const argv = this.queue[this.queueHead];
       this.queue[this.queueHead++] = EMPTY_ARGV;

@@ -5,7 +5,7 @@
  * it the bookkeeping (commandstats, errorstats, slowlog, MONITOR).
  *
  * The hot path (a known command, no transaction, nothing in flight) allocates nothing of its own:
- * the lookup hashes the argv[0] bytes, flags are bit tests, timing is performance.now().
+ * the lookup hashes the argv[0] bytes, flags are bit tests, timing is one performance.now() per command.
  *
  * What a handler returns decides the ordering (see CommandHandler in commands/types.ts):
  * - void: done.
@@ -60,6 +60,12 @@ function errorCode(message: string): string {
 
 export class Dispatcher {
   readonly locks = new KeyLocks();
+  /**
+   * The end time of the previous call in this synchronous stretch, which is the start time of the
+   * next: one clock read per command instead of two. Reset by beginBatch() whenever a connection
+   * starts running requests after waiting.
+   */
+  private clock = 0;
 
   constructor(
     private readonly server: ServerContext,
@@ -112,8 +118,14 @@ export class Dispatcher {
     return this.invoke(ctx, entry, argv, true);
   }
 
+  /** Starts timing a synchronous run of requests (a read batch, or a resumption after a wait). */
+  beginBatch(): void {
+    this.clock = performance.now();
+  }
+
   /** Runs a command queued by MULTI (EXEC holds the transaction's locks). Never rejects. */
   runQueued(ctx: CommandContext, cmd: QueuedCommand): Promise<void> | undefined {
+    this.clock = performance.now();
     const entry = (cmd as QueuedEntry).entry ?? this.resolve(cmd.argv);
     if (entry === undefined) {
       ctx.reply.error(unknownCommandError(cmd.argv));
@@ -137,7 +149,7 @@ export class Dispatcher {
     ctx.client.lastCommand = entry.fullName;
     const before = reply.position;
     const errorsBefore = reply.errors;
-    const t0 = performance.now();
+    const t0 = this.clock;
     let result: void | Promise<void>;
     try {
       result = entry.spec.handler(ctx, argv);
@@ -145,13 +157,15 @@ export class Dispatcher {
       result = undefined;
       this.handlerFailed(ctx, entry, err);
     }
+    const t1 = performance.now();
+    this.clock = t1;
     if (result === undefined) {
-      this.account(ctx, entry, argv, t0, errorsBefore);
+      this.account(ctx, entry, argv, t1 - t0, errorsBefore);
       return undefined;
     }
     if (reply.completeSince(before)) {
       this.barrier.track(result);
-      this.account(ctx, entry, argv, t0, errorsBefore);
+      this.account(ctx, entry, argv, t1 - t0, errorsBefore);
       return undefined;
     }
     const hold = lock ? this.locks.acquire(this.lockNames(ctx.client.db, entry, argv, ctx.client.multi), this.isExclusive(entry, ctx.client.multi)) : null;
@@ -166,7 +180,7 @@ export class Dispatcher {
     } finally {
       if (hold !== null) this.locks.release(hold);
     }
-    this.account(ctx, entry, argv, t0, errorsBefore);
+    this.account(ctx, entry, argv, performance.now() - t0, errorsBefore);
   }
 
   private handlerFailed(ctx: CommandContext, entry: CommandEntry, err: unknown): void {
@@ -175,8 +189,8 @@ export class Dispatcher {
     ctx.reply.error(/^[A-Z]+ /.test(message) ? message : `ERR ${message}`);
   }
 
-  private account(ctx: CommandContext, entry: CommandEntry, argv: Buffer[], t0: number, errorsBefore: number): void {
-    const usec = (performance.now() - t0) * 1000;
+  private account(ctx: CommandContext, entry: CommandEntry, argv: Buffer[], elapsedMs: number, errorsBefore: number): void {
+    const usec = elapsedMs * 1000;
     entry.calls++;
     entry.usec += usec;
     this.server.stats.totalCommandsProcessed++;
@@ -211,6 +225,7 @@ export class Dispatcher {
     } catch {
       // a failed delay only means we try again now
     }
+    this.beginBatch();
     const next = this.execute(ctx, argv);
     if (next !== undefined) await next;
   }

@@ -81,6 +81,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   /** Shared by every connection's parser; CONFIG SET proto-max-bulk-len updates it. */
   readonly parserLimits: ParserLimits;
   tcpPort = 0;
+  /** Updated every housekeeping tick; connections read it instead of calling Date.now() per read. */
+  coarseNow = Date.now();
 
   private readonly listeners: net.Server[] = [];
   private readonly monitors = new Set<Connection>();
@@ -194,6 +196,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   /** Housekeeping: idle clients, expired pauses. */
   private cron(): void {
     const now = Date.now();
+    this.coarseNow = now;
     const timeout = this.config.timeout;
     if (timeout > 0) {
       for (const conn of this.clients.byId.values()) {
