@@ -40,6 +40,34 @@ test('hash is MurmurHash3 x86_32 (published test vectors)', () => {
   assert.is(bloomHash('\xff\xfe\x80', 0), bloomHash(Buffer.from([0xff, 0xfe, 0x80]).toString('latin1'), 0));
 });
 
+test('filter bits are exactly those docs/format.md describes', () => {
+  const fmix32 = (x: number): number => {
+    x ^= x >>> 16;
+    x = Math.imul(x, 0x85ebca6b);
+    x ^= x >>> 13;
+    x = Math.imul(x, 0xc2b2ae35);
+    return (x ^ (x >>> 16)) >>> 0;
+  };
+  const keys = ['alpha', 'beta', '', '\0\xff', 'a much longer key than the others'];
+  const builder = new BloomFilterBuilder(10);
+  for (const key of keys) builder.addKey(key);
+  const actual = builder.finish();
+  const lines = Math.max(1, Math.ceil((keys.length * 10) / 512));
+  const expected = Buffer.alloc(lines * 64 + 1);
+  for (const key of keys) {
+    const h = bloomHash(key);
+    const line = Math.floor((h * lines) / 2 ** 32);
+    let p = fmix32((h ^ 0x9e3779b9) >>> 0);
+    for (let i = 0; i < 7; i++) {
+      const bit = p >>> 23;
+      expected[line * 64 + (bit >> 3)] |= 1 << (bit & 7);
+      p = Math.imul(p, 0x9e3779b9) >>> 0;
+    }
+  }
+  expected[lines * 64] = 7;
+  assert.is(actual.toString('hex'), expected.toString('hex'));
+});
+
 test('no false negatives, for readable and binary keys', () => {
   const random = rng(SEED);
   const readable = Array.from({ length: 20000 }, (_, i) => `user:${i}`);
@@ -80,13 +108,13 @@ test('false-positive rate at 10 bits/key is within 2x of theory', () => {
   }
 });
 
-test('filter size follows bits per key, with a 64-bit minimum', () => {
+test('filter size follows bits per key in whole 64-byte lines', () => {
   const builder = new BloomFilterBuilder(10);
   for (let i = 0; i < 1000; i++) builder.addKey(`k${i}`);
   const data = builder.finish();
-  assert.is(data.length, 1250 + 1);
+  assert.is(data.length, 20 * 64 + 1); // ceil(10000 bits / 512)
   assert.is(data[data.length - 1], 7);
-  assert.is(new BloomFilterBuilder(10).finish().length, 9);
+  assert.is(new BloomFilterBuilder(10).finish().length, 65);
   const empty = new BloomFilter(new BloomFilterBuilder(10).finish(), 'f.sst', 0);
   assert.is(empty.mayContain('anything'), false);
 });
@@ -98,6 +126,7 @@ test('a filter with a bad probe count or too few bytes is corruption', () => {
   raw[raw.length - 1] = 31;
   assert.throws(() => new BloomFilter(raw, 'f.sst', 77), (e: unknown) => e instanceof CorruptionError);
   assert.throws(() => new BloomFilter(Buffer.alloc(3), 'f.sst', 77), (e: unknown) => e instanceof CorruptionError);
+  assert.throws(() => new BloomFilter(Buffer.alloc(100), 'f.sst', 77), (e: unknown) => e instanceof CorruptionError);
 });
 
 test.run();

@@ -66,6 +66,8 @@ export class BlockCursor {
   /** The current internal key, rebuilt from prefix-compressed entries. */
   private keyBuf = Buffer.allocUnsafe(256);
   private keyLength = 0;
+  /** Bytes the current key shares with the previous one (0 at a restart point). */
+  private shared = 0;
   private valueOffset = 0;
   private valueLength = 0;
   /** Offset of the entry after the current one; `limit` when the current one is the last. */
@@ -139,28 +141,53 @@ export class BlockCursor {
     }
     this.keyLength = 0;
     this.decodeAt(block.restartPoint(left));
-    while (this.valid && this.compareCurrent(key, seq) < 0) this.decodeAt(this.nextOffset);
-  }
 
-  /** Sign of (current entry) - (key, seq) in internal order. */
-  private compareCurrent(key: BinaryKey, seq: SequenceNumber): number {
-    const userLength = this.keyLength - KEY_TRAILER_BYTES;
-    const c = compareUserKey(this.keyBuf, 0, userLength, key);
-    if (c !== 0) return c;
-    return seq - readTrailerSeq(this.keyBuf, userLength);
+    // Linear scan. `same` counts leading user-key bytes known equal to the target's; `below` says the
+    // current user key is below the target at byte `same`. An entry sharing more than `same` bytes
+    // with a key that was below there is below too, so most entries are passed without a comparison.
+    const targetLength = key.length;
+    let same = 0;
+    let below = false;
+    while (this.valid) {
+      const keyBuf = this.keyBuf; // decodeAt may have grown it
+      const userLength = this.keyLength - KEY_TRAILER_BYTES;
+      if (below && this.shared > same && userLength > same) {
+        this.decodeAt(this.nextOffset);
+        continue;
+      }
+      let i = this.shared < same ? this.shared : same;
+      const limit = userLength < targetLength ? userLength : targetLength;
+      while (i < limit && keyBuf[i] === key.charCodeAt(i)) i++;
+      same = i;
+      if (i < limit) {
+        below = keyBuf[i] < key.charCodeAt(i);
+        if (!below) return;
+      } else if (userLength !== targetLength) {
+        below = userLength < targetLength;
+        if (!below) return;
+        below = false; // a prefix of the target: the next key may extend it either way
+      } else {
+        below = false;
+        if (readTrailerSeq(keyBuf, userLength) <= seq) return;
+      }
+      this.decodeAt(this.nextOffset);
+    }
   }
 
   /** Compares the full key stored at a restart point (shared = 0) with (key, seq), in place. */
   private compareRestartKey(offset: number, key: BinaryKey, seq: SequenceNumber): number {
     const data = this.data;
-    const v = this.varint;
-    v.offset = offset;
-    readVarint(data, v, this.limit);
-    const shared = v.value;
-    readVarint(data, v, this.limit);
-    const nonShared = v.value;
-    readVarint(data, v, this.limit);
-    const keyStart = v.offset;
+    let keyStart: number;
+    let shared = data[offset];
+    let nonShared = data[offset + 1];
+    if ((shared | nonShared | data[offset + 2]) < 0x80 && offset + 3 <= this.limit) {
+      keyStart = offset + 3;
+    } else {
+      shared = this.varintAt(offset);
+      nonShared = this.varintAt(this.varint.offset);
+      this.varintAt(this.varint.offset);
+      keyStart = this.varint.offset;
+    }
     if (shared !== 0 || nonShared < KEY_TRAILER_BYTES || keyStart + nonShared > this.limit) {
       throw this.corrupt(offset, 'bad restart entry');
     }
@@ -173,47 +200,68 @@ export class BlockCursor {
   /** Decodes the entry at `offset` on top of the current key; invalid at the end of the entries. */
   private decodeAt(offset: number): void {
     this.keyString = null;
-    if (offset >= this.limit) {
+    const limit = this.limit;
+    if (offset >= limit) {
       this.valid = false;
       return;
     }
     const data = this.data;
+    // Header varints: almost always one byte each, decoded inline.
+    let p = offset;
+    let shared = data[p];
+    if (shared < 0x80 && p + 3 <= limit) p++;
+    else {
+      shared = this.varintAt(p);
+      p = this.varint.offset;
+    }
+    let nonShared = data[p];
+    if (nonShared < 0x80 && p + 2 <= limit) p++;
+    else {
+      nonShared = this.varintAt(p);
+      p = this.varint.offset;
+    }
+    let valueLength = data[p];
+    if (valueLength < 0x80 && p + 1 <= limit) p++;
+    else {
+      valueLength = this.varintAt(p);
+      p = this.varint.offset;
+    }
+    const keyLength = shared + nonShared;
+    const valueStart = p + nonShared;
+    if (shared > this.keyLength || keyLength < KEY_TRAILER_BYTES || valueStart + valueLength > limit) {
+      this.valid = false;
+      throw this.corrupt(offset, 'entry out of bounds');
+    }
+    if (this.keyBuf.length < keyLength) {
+      const grown = Buffer.allocUnsafe(keyLength * 2);
+      this.keyBuf.copy(grown, 0, 0, shared);
+      this.keyBuf = grown;
+    }
+    const keyBuf = this.keyBuf;
+    if (nonShared <= 32) {
+      for (let i = 0; i < nonShared; i++) keyBuf[shared + i] = data[p + i];
+    } else {
+      data.copy(keyBuf, shared, p, valueStart);
+    }
+    this.shared = shared;
+    this.keyLength = keyLength;
+    this.valueOffset = valueStart;
+    this.valueLength = valueLength;
+    this.nextOffset = valueStart + valueLength;
+    this.valid = true;
+  }
+
+  /** Reads the varint at `offset` (value returned, end in `this.varint.offset`); corruption if malformed. */
+  private varintAt(offset: number): number {
     const v = this.varint;
     v.offset = offset;
     try {
-      readVarint(data, v, this.limit);
-      const shared = v.value;
-      readVarint(data, v, this.limit);
-      const nonShared = v.value;
-      readVarint(data, v, this.limit);
-      const valueLength = v.value;
-      const keyStart = v.offset;
-      const keyLength = shared + nonShared;
-      const valueStart = keyStart + nonShared;
-      if (shared > this.keyLength || keyLength < KEY_TRAILER_BYTES || valueStart + valueLength > this.limit) {
-        throw this.corrupt(offset, 'entry out of bounds');
-      }
-      if (this.keyBuf.length < keyLength) {
-        const grown = Buffer.allocUnsafe(keyLength * 2);
-        this.keyBuf.copy(grown, 0, 0, shared);
-        this.keyBuf = grown;
-      }
-      const keyBuf = this.keyBuf;
-      if (nonShared <= 32) {
-        for (let i = 0; i < nonShared; i++) keyBuf[shared + i] = data[keyStart + i];
-      } else {
-        data.copy(keyBuf, shared, keyStart, valueStart);
-      }
-      this.keyLength = keyLength;
-      this.valueOffset = valueStart;
-      this.valueLength = valueLength;
-      this.nextOffset = valueStart + valueLength;
-      this.valid = true;
+      readVarint(this.data, v, this.limit);
     } catch (error) {
       this.valid = false;
-      if (error instanceof RangeError) throw this.corrupt(offset, error.message);
-      throw error;
+      throw this.corrupt(offset, error instanceof Error ? error.message : String(error));
     }
+    return v.value;
   }
 
   private corrupt(entryOffset: number, detail: string): CorruptionError {

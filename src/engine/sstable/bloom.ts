@@ -1,13 +1,18 @@
 /**
- * The table's bloom filter over user keys (docs/format.md, "Filter block"). k probes come from one
- * 32-bit hash by double hashing (Kirsch–Mitzenmacher), so a lookup reads the key's bytes once.
+ * The table's bloom filter over user keys (docs/format.md, "Filter block"), cache-local as
+ * RocksDB's FastLocalBloom: the key's hash picks one 64-byte line and all k probes fall inside it.
+ * A standard filter costs up to k cache misses per lookup (7 at 10 bits/key) in a filter of
+ * megabytes; this one costs one, for ~0.95% false positives instead of ~0.82%.
  */
 import { CorruptionError } from '../errors.js';
 import type { BinaryKey } from '../types.js';
 
 const HASH_SEED = 0xbc9f1d34;
-const MIN_BITS = 64;
+/** One CPU cache line: every probe of a key lands in the same line, so a lookup costs one memory miss. */
+const LINE_BYTES = 64;
 const MAX_PROBES = 30;
+/** Golden-ratio multiplier that steps the probe hash from one probe to the next. */
+const PROBE_STEP = 0x9e3779b9;
 
 /**
  * MurmurHash3 (x86, 32-bit) of a binary key's bytes (one byte per char). `seed` is there so tests can
@@ -51,11 +56,10 @@ export function bloomHash(key: BinaryKey, seed: number = HASH_SEED): number {
 }
 
 /**
- * The step between probes: a second hash derived from the first by the Murmur3 finalizer. Stepping
- * modulo m (not modulo 2^32, as LevelDB does) keeps the probes independent enough that the measured
- * false-positive rate matches theory at every filter size; LevelDB's rotation drifts to ~2x at 300k keys.
+ * The second hash, from which the probes inside the chosen cache line are drawn: the Murmur3
+ * finalizer over the first hash, so it is independent of the line choice.
  */
-function probeDelta(hash: number): number {
+function probeHash(hash: number): number {
   let h = hash ^ 0x9e3779b9;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -63,6 +67,11 @@ function probeDelta(hash: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** Byte offset of the 64-byte line a hash selects among `lines` (multiply-shift, no division). */
+function lineOffset(hash: number, lines: number): number {
+  return Math.floor((hash * lines) / 0x100000000) * LINE_BYTES;
 }
 
 /** Probes for a filter of `bitsPerKey`: the k minimising false positives, (bits/key)·ln 2. */
@@ -91,30 +100,29 @@ export class BloomFilterBuilder {
     return this.count;
   }
 
-  /** The filter block's bytes (bits then k), without the block trailer. */
+  /** The filter block's bytes (lines of bits, then k), without the block trailer. */
   finish(): Buffer {
-    const bytes = Math.max(MIN_BITS / 8, Math.ceil((this.count * this.bitsPerKey) / 8));
-    const bits = bytes * 8;
+    const lines = Math.max(1, Math.ceil((this.count * this.bitsPerKey) / (LINE_BYTES * 8)));
     const probes = bloomProbes(this.bitsPerKey);
-    const out = Buffer.alloc(bytes + 1);
+    const out = Buffer.alloc(lines * LINE_BYTES + 1);
     for (let n = 0; n < this.count; n++) {
       const h = this.hashes[n];
-      let bit = h % bits;
-      const delta = probeDelta(h) % bits;
+      const line = lineOffset(h, lines);
+      let p = probeHash(h);
       for (let j = 0; j < probes; j++) {
-        out[bit >>> 3] |= 1 << (bit & 7);
-        bit += delta;
-        if (bit >= bits) bit -= bits;
+        const bit = p >>> 23;
+        out[line + (bit >>> 3)] |= 1 << (bit & 7);
+        p = Math.imul(p, PROBE_STEP) >>> 0;
       }
     }
-    out[bytes] = probes;
+    out[lines * LINE_BYTES] = probes;
     return out;
   }
 }
 
 /** A filter read back from a table; answers "maybe present" or "certainly absent". */
 export class BloomFilter {
-  private readonly bits: number;
+  private readonly lines: number;
   private readonly probes: number;
 
   /** `data` is the filter block without its trailer; `file`/`offset` name it in errors. */
@@ -123,14 +131,14 @@ export class BloomFilter {
     file: string,
     offset: number,
   ) {
-    if (data.length < MIN_BITS / 8 + 1) {
-      throw new CorruptionError(file, offset, `filter block too short (${data.length} bytes)`);
+    if (data.length < LINE_BYTES + 1 || (data.length - 1) % LINE_BYTES !== 0) {
+      throw new CorruptionError(file, offset, `filter block has a bad size (${data.length} bytes)`);
     }
     this.probes = data[data.length - 1];
     if (this.probes < 1 || this.probes > MAX_PROBES) {
       throw new CorruptionError(file, offset, `filter block has a bad probe count ${this.probes}`);
     }
-    this.bits = (data.length - 1) * 8;
+    this.lines = (data.length - 1) / LINE_BYTES;
   }
 
   get byteSize(): number {
@@ -143,13 +151,12 @@ export class BloomFilter {
 
   mayContainHash(hash: number): boolean {
     const data = this.data;
-    const bits = this.bits;
-    let bit = hash % bits;
-    const delta = probeDelta(hash) % bits;
+    const line = lineOffset(hash, this.lines);
+    let p = probeHash(hash);
     for (let j = 0; j < this.probes; j++) {
-      if ((data[bit >>> 3] & (1 << (bit & 7))) === 0) return false;
-      bit += delta;
-      if (bit >= bits) bit -= bits;
+      const bit = p >>> 23;
+      if ((data[line + (bit >>> 3)] & (1 << (bit & 7))) === 0) return false;
+      p = Math.imul(p, PROBE_STEP) >>> 0;
     }
     return true;
   }
