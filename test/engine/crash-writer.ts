@@ -4,7 +4,6 @@
  * promise resolves it prints `ack <id>`; the parent SIGKILLs it at a random moment.
  * Usage: node crash-writer.js DIR START_ID
  */
-import fs from 'node:fs';
 import { Db } from '../../src/engine/db.js';
 import { EntryKind, type BatchOp } from '../../src/engine/types.js';
 
@@ -19,7 +18,7 @@ const db = await Db.open({
   l0CompactionTrigger: 2,
 });
 let id = Number(startArg);
-fs.writeSync(1, 'ready\n');
+process.stdout.write('ready\n');
 // Several writers in flight at once so group commit batches them, as it does under a real server.
 for (let w = 0; w < 8; w++) {
   void (async () => {
@@ -29,7 +28,7 @@ for (let w = 0; w < 8; w++) {
       const n = 1 + (batch % 5);
       for (let j = 0; j < n; j++) ops.push({ kind: EntryKind.Put, key: `b${batch}:${j}`, value: Buffer.from(`batch ${batch} of ${n} `.repeat(3)) });
       await db.write(ops);
-      fs.writeSync(1, `ack ${batch}\n`);
+      process.stdout.write(`ack ${batch}\n`);
     }
   })();
 }
