@@ -351,7 +351,7 @@ function replyCommandInfo(ctx: CommandContext, entry: CommandEntry): void {
     r.arrayHeader(1);
     r.mapHeader(3);
     r.bulk('flags');
-    const kflags = spec.flags.includes('write') ? ['RW', 'UPDATE'] : ['RO', 'ACCESS'];
+    const kflags = spec.flags.includes('write') ? ['RW', 'access', 'update'] : ['RO', 'access'];
     r.setHeader(kflags.length);
     for (const f of kflags) r.simple(f);
     r.bulk('begin_search');
@@ -406,7 +406,7 @@ function commandInfo(ctx: CommandContext, argv: Buffer[]): void {
   for (let i = 2; i < argv.length; i++) {
     const e = lookupByName(ctx, argv[i]);
     if (e) replyCommandInfo(ctx, e);
-    else ctx.reply.nullArray();
+    else ctx.reply.nullBulk();
   }
 }
 
@@ -649,7 +649,7 @@ export const serverCommands: CommandSpec[] = [
     subcommands: [
       spec('command|count', 2, ['loading', 'stale'], 'Returns a count of commands.', '2.8.13', commandCount),
       spec('command|docs', -2, ['loading', 'stale'], 'Returns documentary information about one, multiple or all commands.', '7.0.0', commandDocsCmd, { complexity: 'O(N) where N is the number of commands to look up' }),
-      spec('command|getkeys', -3, ['loading', 'stale'], 'Extracts the key names from an arbitrary command.', '2.8.13', commandGetkeys, { complexity: 'O(N) where N is the number of arguments to the command' }),
+      spec('command|getkeys', -4, ['loading', 'stale'], 'Extracts the key names from an arbitrary command.', '2.8.13', commandGetkeys, { complexity: 'O(N) where N is the number of arguments to the command' }),
       spec('command|info', -2, ['loading', 'stale'], 'Returns information about one, multiple or all commands.', '2.8.13', commandInfo, { complexity: 'O(N) where N is the number of commands to look up' }),
       spec('command|list', -2, ['loading', 'stale'], 'Returns a list of command names.', '7.0.0', commandList, { complexity: 'O(N) where N is the total number of Redis commands' }),
       spec('command|help', 2, ['loading', 'stale'], 'Returns helpful text about the different subcommands.', '5.0.0', (ctx) => replyHelp(ctx, COMMAND_HELP)),
