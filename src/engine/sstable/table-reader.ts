@@ -73,14 +73,6 @@ export class TableReader implements BlockSource {
   private readonly filter: BloomFilter;
   /** Index entry i: separator (user key, seq) >= every key of data block i, and its handle. */
   private readonly indexKeys: BinaryKey[];
-  /**
-   * The prefix every index key and every in-range lookup key share, and for each index key the 4
-   * bytes after it (big-endian, zero-padded). The block search compares these integers, one flat
-   * array, and touches a key string only on a tie: a binary search over thousands of separate
-   * strings was the largest cost of a cached lookup.
-   */
-  private readonly indexPrefix: BinaryKey;
-  private readonly indexWords: Uint32Array;
   private readonly indexSeqs: Float64Array;
   private readonly blockOffsets: Float64Array;
   private readonly blockSizes: Float64Array;
@@ -149,9 +141,6 @@ export class TableReader implements BlockSource {
       sizes.push(blockSize);
     }
     this.indexKeys = keys;
-    this.indexPrefix = keys.length === 0 ? '' : sharedPrefix(this.properties.smallest, this.properties.largest, keys[0], keys[keys.length - 1]);
-    this.indexWords = new Uint32Array(keys.length);
-    for (let i = 0; i < keys.length; i++) this.indexWords[i] = wordAfter(keys[i], this.indexPrefix.length);
     this.indexSeqs = Float64Array.from(seqs);
     this.blockOffsets = Float64Array.from(offsets);
     this.blockSizes = Float64Array.from(sizes);
@@ -221,23 +210,6 @@ export class TableReader implements BlockSource {
     const seqs = this.indexSeqs;
     let low = 0;
     let high = keys.length;
-    const prefix = this.indexPrefix;
-    if (prefix.length === 0 || key.startsWith(prefix)) {
-      const words = this.indexWords;
-      const word = wordAfter(key, prefix.length);
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        const w = words[mid];
-        if (w < word) low = mid + 1;
-        else if (w > word) high = mid;
-        else {
-          const k = keys[mid];
-          if (k < key || (k === key && seqs[mid] > seq)) low = mid + 1;
-          else high = mid;
-        }
-      }
-      return low;
-    }
     // First i whose separator is not < (key, seq) in internal order.
     while (low < high) {
       const mid = (low + high) >>> 1;
@@ -398,25 +370,4 @@ export class TableReader implements BlockSource {
       throw new CorruptionError(this.path, blockOffset, `bad properties block: ${detail}`);
     }
   }
-}
-
-/** Length-limited longest common prefix of four keys (taken from the first). */
-function sharedPrefix(a: BinaryKey, b: BinaryKey, c: BinaryKey, d: BinaryKey): BinaryKey {
-  let n = Math.min(a.length, b.length, c.length, d.length);
-  for (let i = 0; i < n; i++) {
-    const ch = a.charCodeAt(i);
-    if (b.charCodeAt(i) !== ch || c.charCodeAt(i) !== ch || d.charCodeAt(i) !== ch) {
-      n = i;
-      break;
-    }
-  }
-  return a.slice(0, n);
-}
-
-/** Bytes [at, at + 4) of a key as a big-endian u32, zero past its end: orders like the keys do. */
-function wordAfter(key: BinaryKey, at: number): number {
-  const length = key.length;
-  let word = 0;
-  for (let i = at; i < at + 4; i++) word = word * 256 + (i < length ? key.charCodeAt(i) : 0);
-  return word;
 }
