@@ -445,6 +445,9 @@ test('a failing write surfaces from add/finish and abandon still cleans up', asy
         return file.size;
       },
       append: () => Promise.reject(new Error('ENOSPC: no space left on device')),
+      appendSync: () => {
+        throw new Error('ENOSPC: no space left on device');
+      },
       sync: () => file.sync(),
       close: () => file.close(),
     };

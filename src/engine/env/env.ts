@@ -11,6 +11,13 @@ export interface WritableFile {
   readonly size: number;
   /** Appends at the end; resolves once the OS has the bytes (not durable). Appends apply in call order. */
   append(data: Buffer): Promise<void>;
+  /**
+   * Appends synchronously: the OS has the bytes when it returns (throws on failure). Used by the WAL
+   * for its group write, which is a small copy into the page cache: doing it inline, as Redis does
+   * with its AOF buffer, saves a thread-pool round trip on every acknowledged write. Must not be
+   * mixed with a pending `append` on the same file.
+   */
+  appendSync(data: Buffer): void;
   /** fdatasync: everything appended before this call is durable when it resolves. */
   sync(): Promise<void>;
   /** Waits for pending appends, then closes. Does not sync. */

@@ -235,6 +235,21 @@ class FaultWritableFile implements WritableFile {
     return this.inner.append(data.subarray(0, fault.keep)).then(() => Promise.reject(fault.error));
   }
 
+  appendSync(data: Buffer): void {
+    if (this.lostError !== null) throw this.lostError;
+    const fault = this.env.beforeAppend(this.path, data.length);
+    if (fault === null) {
+      this.inner.appendSync(data);
+      this.state.size += data.length;
+      return;
+    }
+    if (fault.keep > 0) {
+      this.inner.appendSync(data.subarray(0, fault.keep));
+      this.state.size += fault.keep;
+    }
+    throw fault.error;
+  }
+
   async sync(): Promise<void> {
     if (this.lostError !== null) throw this.lostError;
     const error = this.env.beforeSync(this.path);

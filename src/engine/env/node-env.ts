@@ -112,6 +112,18 @@ class NodeWritableFile implements WritableFile {
     return this.lastWrite;
   }
 
+  appendSync(data: Buffer): void {
+    if (this.closed) throw new Error(`append to closed file ${this.path}`);
+    const position = this.size;
+    let done = 0;
+    while (done < data.length) {
+      const written = fs.writeSync(this.fd, data, done, data.length - done, position + done);
+      if (written === 0) throw new Error(`write made no progress at offset ${position + done}`);
+      done += written;
+    }
+    this.size += data.length;
+  }
+
   sync(): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`sync of closed file ${this.path}`));
     return this.lastWrite.then(() => fdatasync(this.fd));

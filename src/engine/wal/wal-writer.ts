@@ -279,7 +279,15 @@ export class WalWriter {
     }
     this.inFlight = job;
     if (job.kind === 'write') {
-      this.file.append(job.buffer.subarray(0, job.length)).then(this.onGroupWritten, this.onInFlightFailed);
+      // Written inline (a page-cache copy, as Redis writes its AOF buffer): the group's writers are
+      // answered in this same turn instead of after a thread-pool round trip.
+      try {
+        this.file.appendSync(job.buffer.subarray(0, job.length));
+      } catch (error) {
+        this.onInFlightFailed(error);
+        return;
+      }
+      this.onGroupWritten();
     } else {
       this.runControl(job).then(this.onInFlightDone, this.onInFlightFailed);
     }
