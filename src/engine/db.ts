@@ -418,9 +418,20 @@ export class Db {
         const it = slot.mem.iterator();
         it.seekToFirst();
         let sinceYield = 0;
+        // A version shadowed by a newer one that every reader can see is dead already: drop it
+        // here rather than write it only for compaction to drop it.
+        const smallestSnapshot = this.smallestSnapshot();
+        let previousKey: BinaryKey | undefined;
+        let previousSeq = 0;
         while (it.valid) {
-          const backpressure = builder.add(it.key, it.seq, it.kind, it.value);
-          if (backpressure !== undefined) await backpressure;
+          const key = it.key;
+          const seq = it.seq;
+          if (key !== previousKey || previousSeq > smallestSnapshot) {
+            const backpressure = builder.add(key, seq, it.kind, it.value);
+            if (backpressure !== undefined) await backpressure;
+          }
+          previousKey = key;
+          previousSeq = seq;
           // Building blocks is CPU work on the serving thread: let connections in every few thousand entries.
           if (++sinceYield === 4096) {
             sinceYield = 0;
