@@ -8,7 +8,8 @@
  *     argument's token (`EX seconds`).
  *   - lowercase word: an argument; `:type` sets its type (integer, double, key, pattern,
  *     unix-time, string); names ending in "key" default to key, others to string.
- *   - `[...]` optional, `(... | ...)` or `[... | ...]` one of, `...` after an element: repeats.
+ *   - `[...]` optional, `(... | ...)` or `[... | ...]` one of, `...` after an element: repeats,
+ *     `@name` right after a group names it (Redis names one-ofs: `[NX | XX]@condition`).
  * Kept here as data, one line per command, so the keyspace families need not carry it.
  */
 import type { ReplyWriter } from '../protocol/reply.js';
@@ -58,11 +59,11 @@ const SYNTAX: Record<string, string> = {
   'client|list': '[TYPE (NORMAL | MASTER | REPLICA | PUBSUB)] [ID client-id:integer ...]',
   'client|info': '',
   'client|kill': '(ip:port | [ID client-id:integer] [TYPE (NORMAL | MASTER | SLAVE | REPLICA | PUBSUB)] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME (YES | NO)])',
-  'client|no-evict': '(ON | OFF)',
-  'client|no-touch': '(ON | OFF)',
-  'client|pause': 'timeout:integer [WRITE | ALL]',
+  'client|no-evict': '(ON | OFF)@enabled',
+  'client|no-touch': '(ON | OFF)@enabled',
+  'client|pause': 'timeout:integer [WRITE | ALL]@mode',
   'client|unpause': '',
-  'client|reply': '(ON | OFF | SKIP)',
+  'client|reply': '(ON | OFF | SKIP)@action',
   'client|help': '',
   // server
   info: '[section ...]',
@@ -82,7 +83,7 @@ const SYNTAX: Record<string, string> = {
   lastsave: '',
   save: '',
   bgsave: '[SCHEDULE]',
-  shutdown: '[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]',
+  shutdown: '[NOSAVE | SAVE]@nosave-save [NOW] [FORCE] [ABORT]',
   'slowlog|get': '[count:integer]',
   'slowlog|len': '',
   'slowlog|reset': '',
@@ -90,8 +91,8 @@ const SYNTAX: Record<string, string> = {
   monitor: '',
   debug: 'subcommand [arg ...]',
   dbsize: '',
-  flushdb: '[ASYNC | SYNC]',
-  flushall: '[ASYNC | SYNC]',
+  flushdb: '[ASYNC | SYNC]@flush-type',
+  flushall: '[ASYNC | SYNC]@flush-type',
   swapdb: 'index1:integer index2:integer',
   move: 'key db:integer',
   // transactions
@@ -102,16 +103,16 @@ const SYNTAX: Record<string, string> = {
   unwatch: '',
   // strings
   get: 'key',
-  set: 'key value [NX | XX] [GET] [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | KEEPTTL]',
+  set: 'key value [NX | XX]@condition [GET] [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | KEEPTTL]@expiration',
   setnx: 'key value',
   setex: 'key seconds:integer value',
   psetex: 'key milliseconds:integer value',
   getset: 'key value',
   getdel: 'key',
-  getex: 'key [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | PERSIST]',
+  getex: 'key [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | PERSIST]@expiration',
   mget: 'key ...',
-  mset: '(key value) ...',
-  msetnx: '(key value) ...',
+  mset: '(key value)@data ...',
+  msetnx: '(key value)@data ...',
   append: 'key value',
   strlen: 'key',
   getrange: 'key start:integer end:integer',
@@ -126,8 +127,8 @@ const SYNTAX: Record<string, string> = {
   // bitmaps
   setbit: 'key offset:integer value:integer',
   getbit: 'key offset:integer',
-  bitcount: 'key [start:integer end:integer [BYTE | BIT]]',
-  bitpos: 'key bit:integer [start:integer [end:integer [BYTE | BIT]]]',
+  bitcount: 'key [start:integer end:integer [BYTE | BIT]@unit]@index',
+  bitpos: 'key bit:integer [start:integer [end:integer [BYTE | BIT]@unit]@end-unit-block]@range',
   bitop: 'operation destkey key ...',
   bitfield: 'key [GET encoding offset:integer | [OVERFLOW (WRAP | SAT | FAIL)] (SET encoding offset:integer value:integer | INCRBY encoding offset:integer increment:integer) ...]',
   bitfield_ro: 'key [GET encoding offset:integer ...]',
@@ -152,10 +153,10 @@ const SYNTAX: Record<string, string> = {
   dump: 'key',
   restore: 'key ttl:integer serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds:integer] [FREQ frequency:integer]',
   // expiry
-  expire: 'key seconds:integer [NX | XX | GT | LT]',
-  pexpire: 'key milliseconds:integer [NX | XX | GT | LT]',
-  expireat: 'key unix-time-seconds:unix-time [NX | XX | GT | LT]',
-  pexpireat: 'key unix-time-milliseconds:unix-time [NX | XX | GT | LT]',
+  expire: 'key seconds:integer [NX | XX | GT | LT]@condition',
+  pexpire: 'key milliseconds:integer [NX | XX | GT | LT]@condition',
+  expireat: 'key unix-time-seconds:unix-time [NX | XX | GT | LT]@condition',
+  pexpireat: 'key unix-time-milliseconds:unix-time [NX | XX | GT | LT]@condition',
   ttl: 'key',
   pttl: 'key',
   expiretime: 'key',
@@ -179,6 +180,7 @@ class SyntaxParser {
 
   constructor(text: string) {
     this.tokens = text.replace(/([[\]()|])/g, ' $1 ').split(/\s+/).filter((t) => t.length > 0);
+    // '@name' after a closing bracket became its own token; keep it next to the group.
   }
 
   parse(): Arg[] {
@@ -204,6 +206,11 @@ class SyntaxParser {
     if (t === '[' || t === '(') {
       arg = this.group(t === '[' ? ']' : ')');
       if (t === '[') arg.optional = true;
+      const label = this.tokens[this.pos];
+      if (label !== undefined && label.startsWith('@')) {
+        arg.name = label.slice(1);
+        this.pos++;
+      }
     } else if (/^[A-Z][A-Z0-9_-]*$/.test(t)) {
       const next = this.tokens[this.pos];
       if (next !== undefined && /^[a-z]/.test(next) && next !== '...') {
@@ -246,7 +253,7 @@ class SyntaxParser {
       return asArg(only);
     }
     const options = alternatives.map(asArg);
-    return { name: options.map((o) => o.name).join('_').slice(0, 40) || 'choice', type: 'oneof', arguments: options };
+    return { name: options[0]?.name ?? 'choice', type: 'oneof', arguments: options };
   }
 
   nextKeyIndex(): number {

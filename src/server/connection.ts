@@ -8,10 +8,12 @@
  * not held up. Replies are appended to the connection's ReplyWriter and leave in one write at the
  * end of each batch.
  *
- * Backpressure: when the socket holds more than OUTPUT_PAUSE_BYTES of unsent replies, reading
- * stops until it drains, so a client that pipelines without reading cannot grow our memory; a
- * single reply beyond client-output-buffer-limit (hard, or soft for too long) disconnects it, as
- * Redis does. Unparsed input beyond client-query-buffer-limit disconnects too.
+ * Backpressure: once more than OUTPUT_PAUSE_BYTES of replies are unsent, the connection stops
+ * running requests and stops reading until the socket drains, so a client that pipelines without
+ * reading holds at most about that much of our memory (plus one reply). Beyond that,
+ * client-output-buffer-limit applies as in Redis: over the hard limit (one huge reply), or over the
+ * soft limit for too long, the client is disconnected. Unparsed input beyond
+ * client-query-buffer-limit disconnects too.
  */
 import type net from 'node:net';
 import type { ClientState, CommandContext, QueuedCommand, ReplyMode, ServerContext } from '../commands/types.js';
@@ -67,6 +69,8 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
   private executing = false;
   /** Replies are waiting at the durability barrier. */
   private awaitingDurability = false;
+  /** Too many unsent reply bytes: no request runs until the socket drains. */
+  private outputBlocked = false;
   private closeRequested = false;
   private closed = false;
   private readingPaused = false;
@@ -159,17 +163,33 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
   // ---- RequestSink
 
   onRequest(argv: Buffer[]): void {
-    if (this.executing || this.awaitingDurability || this.queueHead < this.queue.length) {
+    if (this.executing || this.awaitingDurability || this.outputBlocked || this.queueHead < this.queue.length) {
       this.queue.push(argv);
       if (this.queue.length - this.queueHead >= QUEUE_PAUSE_REQUESTS) this.pauseReading();
       return;
     }
     this.run(argv);
+    if (!this.executing && this.reply.pendingBytes > OUTPUT_PAUSE_BYTES) this.blockOnOutput();
   }
 
   onProtocolError(message: string): void {
-    if (this.executing || this.awaitingDurability || this.queueHead < this.queue.length) this.pendingProtocolError = message;
+    if (this.executing || this.awaitingDurability || this.outputBlocked || this.queueHead < this.queue.length) this.pendingProtocolError = message;
     else this.replyProtocolError(message);
+  }
+
+  /**
+   * Called by the server's housekeeping tick: applies client-output-buffer-limit to a client
+   * whose replies pile up while it does not read (no write happens then to check it).
+   */
+  checkOutputLimits(): void {
+    const backlog = this.socket.writableLength;
+    if (backlog > 0 || this.softLimitSince !== 0) this.outputLimitExceeded(backlog);
+  }
+
+  /** Stops running requests until the replies so far are handed to the socket and it drains. */
+  private blockOnOutput(): void {
+    this.outputBlocked = true;
+    this.pauseReading();
   }
 
   private replyProtocolError(message: string): void {
@@ -194,6 +214,10 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
     if (!this.executing) this.resume();
   }
 
+  private get blocked(): boolean {
+    return this.executing || this.awaitingDurability || this.outputBlocked;
+  }
+
   // ---- internals
 
   private onData(chunk: Buffer): void {
@@ -208,7 +232,7 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
       this.destroy();
       return;
     }
-    if (!this.executing) this.flush();
+    this.resume();
   }
 
   /** Runs one request; if it goes asynchronous, later requests wait in the queue. */
@@ -239,27 +263,33 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
     }
   }
 
-  /** Continues with queued requests after an in-flight one finished (or the barrier released). */
+  /**
+   * Runs queued requests until the queue is empty or something blocks (a request in flight,
+   * replies waiting for durability or for the socket to drain), then sends what is ready.
+   */
   private resume(): void {
     if (this.closed) return;
     this.owner.dispatcher.beginBatch();
-    while (!this.executing && !this.awaitingDurability && this.queueHead < this.queue.length) {
-      const argv = this.queue[this.queueHead];
-      this.queue[this.queueHead++] = EMPTY_ARGV;
-      this.run(argv);
-    }
-    if (this.queueHead === this.queue.length) {
-      this.queue.length = 0;
-      this.queueHead = 0;
-      if (this.pendingProtocolError !== null && !this.executing && !this.awaitingDurability) {
-        this.replyProtocolError(this.pendingProtocolError);
-        this.pendingProtocolError = null;
+    for (;;) {
+      while (!this.blocked && this.queueHead < this.queue.length) {
+        const argv = this.queue[this.queueHead];
+        this.queue[this.queueHead++] = EMPTY_ARGV;
+        this.run(argv);
+        if (!this.executing && this.reply.pendingBytes > OUTPUT_PAUSE_BYTES) this.blockOnOutput();
       }
+      if (this.queueHead === this.queue.length) {
+        this.queue.length = 0;
+        this.queueHead = 0;
+        if (this.pendingProtocolError !== null && !this.blocked) {
+          this.replyProtocolError(this.pendingProtocolError);
+          this.pendingProtocolError = null;
+        }
+      }
+      if (this.executing || this.awaitingDurability || this.closed) return;
+      this.flush(); // may clear outputBlocked (the socket took it all) or start waiting for durability
+      if (this.blocked || this.queueHead >= this.queue.length) break;
     }
-    if (!this.executing && !this.awaitingDurability) {
-      this.flush();
-      if (this.readingPaused && this.socket.writableLength < OUTPUT_PAUSE_BYTES && this.queue.length === 0) this.resumeReading();
-    }
+    if (!this.blocked && this.queue.length === 0) this.resumeReading();
   }
 
   private scheduleFlush(): void {
@@ -290,9 +320,11 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
       this.socket.write(out);
       const backlog = this.socket.writableLength;
       if (backlog === 0) this.reply.recycle();
-      else if (backlog > OUTPUT_PAUSE_BYTES) {
-        this.pauseReading();
+      if (backlog > OUTPUT_PAUSE_BYTES) {
+        this.blockOnOutput();
         if (this.outputLimitExceeded(backlog)) return;
+      } else {
+        this.outputBlocked = false;
       }
     }
     if (this.closeRequested && !this.executing && this.queueHead >= this.queue.length) this.finishClose();
@@ -330,7 +362,12 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
   private onDrain(): void {
     this.softLimitSince = 0;
     this.reply.recycle();
-    if (!this.executing && !this.awaitingDurability && this.queue.length === 0) this.resumeReading();
+    if (this.outputBlocked) {
+      this.outputBlocked = false;
+      if (!this.executing && !this.awaitingDurability) this.resume();
+    } else if (!this.blocked && this.queue.length === 0) {
+      this.resumeReading();
+    }
   }
 
   private finishClose(): void {

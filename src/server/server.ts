@@ -197,6 +197,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   private cron(): void {
     const now = Date.now();
     this.coarseNow = now;
+    for (const conn of this.clients.byId.values()) conn.checkOutputLimits();
     const timeout = this.config.timeout;
     if (timeout > 0) {
       for (const conn of this.clients.byId.values()) {
