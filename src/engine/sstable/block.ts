@@ -108,11 +108,6 @@ export class BlockCursor {
     return this.data.subarray(this.valueOffset, this.valueOffset + this.valueLength);
   }
 
-  /** Offset of the value within the block's data, for callers decoding it in place (index handles). */
-  get valueStart(): number {
-    return this.valueOffset;
-  }
-
   /** Whether the current entry's user key equals `key`, without building a string. */
   userKeyEquals(key: BinaryKey): boolean {
     return this.keyLength - KEY_TRAILER_BYTES === key.length && compareUserKey(this.keyBuf, 0, key.length, key) === 0;

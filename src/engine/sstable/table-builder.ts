@@ -107,6 +107,7 @@ export class TableBuilder {
     if (this.state !== 'open') throw new Error(`table ${this.path}: add after finish/abandon`);
     if (this.writeError !== null) throw this.writeError;
     if (!Number.isInteger(seq) || seq < 0 || seq > MAX_SEQUENCE) throw new RangeError(`bad sequence number ${seq}`);
+    if (kind !== EntryKind.Put && kind !== EntryKind.Delete) throw new RangeError(`bad entry kind ${String(kind)}`);
     const newUserKey = this.entryCount === 0 || key !== this.lastKey;
     if (this.entryCount > 0 && (key < this.lastKey || (!newUserKey && seq >= this.lastSeq))) {
       throw new Error(
