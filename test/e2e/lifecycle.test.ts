@@ -1,0 +1,179 @@
+/**
+ * The launcher and the server's life: --help/--version, config errors with file:line, the data
+ * directory (created, locked), requirepass/AUTH/HELLO AUTH, a config file with CONFIG REWRITE,
+ * SHUTDOWN and SIGTERM, restarts (clean, and SIGKILL with appendfsync always) keeping data, TTLs
+ * and SCAN cursors.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { BIN, RawClient, encodeCommand, runProcess, startServer } from './helpers.js';
+
+const tmpDirs: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'stratakv-life-'));
+  tmpDirs.push(dir);
+  return dir;
+}
+
+test.after(() => {
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
+
+test('--help and --version', async () => {
+  const help = await runProcess(process.execPath, [BIN, '--help']);
+  assert.is(help.code, 0);
+  assert.match(help.stdout, /Usage: stratakv \[CONFIG_FILE\] \[--directive value \.\.\.\]/);
+  const version = await runProcess(process.execPath, [BIN, '--version']);
+  assert.is(version.code, 0);
+  assert.match(version.stdout, /StrataKV v=\d+\.\d+\.\d+/);
+});
+
+test('bad configuration: file and line, exit 1, nothing started', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'bad.conf');
+  writeFileSync(file, '# ok\nport 7000\nmaxclients lots\n');
+  const res = await runProcess(process.execPath, [BIN, file]);
+  assert.is(res.code, 1);
+  assert.ok(res.stderr.includes(`${file}:3: argument couldn't be parsed into an integer`), res.stderr);
+  assert.ok(res.stderr.includes(">>> 'maxclients lots'"), res.stderr);
+  const cli = await runProcess(process.execPath, [BIN, '--port', '1', '--no-such-directive', 'x']);
+  assert.is(cli.code, 1);
+  assert.match(cli.stderr, /\(command line\):2: Bad directive or wrong number of arguments/);
+  const missing = await runProcess(process.execPath, [BIN, path.join(dir, 'nope.conf')]);
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, /cannot read the config file/);
+});
+
+test('the data dir is created and locked against a second server', async () => {
+  const dir = path.join(tempDir(), 'nested', 'data');
+  const first = await startServer({ dir });
+  try {
+    assert.ok(existsSync(path.join(dir, 'stratakv.lock')));
+    const second = await runProcess(process.execPath, [BIN, '--port', '0', '--dir', dir]);
+    assert.is(second.code, 1);
+    assert.match(second.stdout + second.stderr, /Another StrataKV server \(pid \d+\) is using the data directory/);
+    assert.is((await RawClient.connect(first.port).then(async (c) => { const r = await c.command('PING'); c.close(); return r; })).toString(), '+PONG\r\n');
+  } finally {
+    await first.stop();
+  }
+  assert.not.ok(existsSync(path.join(dir, 'stratakv.lock')), 'lock released on exit');
+});
+
+test('requirepass: NOAUTH, WRONGPASS, AUTH, HELLO AUTH, unauthenticated limits', async () => {
+  const srv = await startServer({ args: ['--requirepass', 's3cret'] });
+  try {
+    const c = await RawClient.connect(srv.port);
+    assert.is((await c.command('GET', 'k')).toString(), '-NOAUTH Authentication required.\r\n');
+    assert.is((await c.command('AUTH', 'wrong')).toString(), '-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+    assert.is((await c.command('HELLO', '3')).toString().slice(0, 7), '-NOAUTH');
+    assert.is((await c.command('AUTH', 's3cret')).toString(), '+OK\r\n');
+    assert.is((await c.command('SET', 'k', 'v')).toString(), '+OK\r\n');
+    assert.is((await c.command('RESET')).toString(), '+RESET\r\n');
+    assert.is((await c.command('GET', 'k')).toString(), '-NOAUTH Authentication required.\r\n', 'RESET de-authenticates');
+    const hello = (await c.command('HELLO', '3', 'AUTH', 'default', 's3cret', 'SETNAME', 'me')).toString();
+    assert.ok(hello.startsWith('%7\r\n'), hello);
+    assert.is((await c.command('CLIENT', 'GETNAME')).toString(), '$2\r\nme\r\n');
+    c.close();
+    const big = await RawClient.connect(srv.port);
+    big.write(encodeCommand(Array.from({ length: 20 }, (_, i) => `a${i}`)));
+    assert.is((await big.readUntilClose(2000)).toString(), '-ERR Protocol error: unauthenticated multibulk length\r\n');
+    const io = new Redis({ port: srv.port, password: 's3cret', lazyConnect: true });
+    await io.connect();
+    assert.is(await io.get('k'), 'v');
+    io.disconnect();
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('config file: directives apply, CONFIG REWRITE persists CONFIG SET', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'server.conf');
+  writeFileSync(file, '# test server\nslowlog-max-len 5\ntimeout 0\n');
+  const srv = await startServer({ configFile: file });
+  try {
+    const r = new Redis({ port: srv.port, lazyConnect: true });
+    await r.connect();
+    assert.equal(await r.config('GET', 'slowlog-max-len'), ['slowlog-max-len', '5']);
+    await r.config('SET', 'slowlog-max-len', '64', 'maxclients', '123');
+    assert.is(await r.config('REWRITE'), 'OK');
+    r.disconnect();
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /^# test server\nslowlog-max-len 64\ntimeout 0\n/);
+    assert.match(text, /\nmaxclients 123\n/);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('SHUTDOWN and restart keep data, TTLs and SCAN cursors', async () => {
+  const dir = tempDir();
+  let srv = await startServer({ dir });
+  const r = new Redis({ port: srv.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  await r.connect();
+  for (let i = 0; i < 300; i++) await r.set(`rs:${i}`, `v${i}`);
+  await r.set('rs:ttl', 'x', 'EX', 1000);
+  const [cursor, first] = await r.scan('0', 'MATCH', 'rs:*', 'COUNT', '50');
+  assert.not.equal(cursor, '0');
+  await r.call('SHUTDOWN').catch(() => {});
+  r.disconnect();
+  assert.is(await srv.exited(), 0);
+  assert.match(srv.output(), /ready to exit, bye bye/);
+
+  srv = await startServer({ dir, port: srv.port });
+  const r2 = new Redis({ port: srv.port, lazyConnect: true });
+  await r2.connect();
+  try {
+    assert.is(await r2.get('rs:299'), 'v299');
+    assert.is(await r2.dbsize(), 301);
+    const ttl = await r2.ttl('rs:ttl');
+    assert.ok(ttl > 900 && ttl <= 1000, String(ttl));
+    const seen = new Set(first);
+    let c = cursor;
+    do {
+      const [next, keys] = await r2.scan(c, 'MATCH', 'rs:*', 'COUNT', '50');
+      for (const k of keys) seen.add(k);
+      c = next;
+    } while (c !== '0');
+    assert.is(seen.size, 301, 'the cursor from before the restart completes the scan');
+  } finally {
+    r2.disconnect();
+    await srv.stop();
+  }
+});
+
+test('SIGTERM closes cleanly; SIGKILL with appendfsync always loses no acknowledged write', async () => {
+  const dir = tempDir();
+  let srv = await startServer({ dir, args: ['--appendfsync', 'always'] });
+  const r = new Redis({ port: srv.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => { /* the kill resets the connection */ });
+  await r.connect();
+  let acked = 0;
+  const writers = Array.from({ length: 4 }, async (_, w) => {
+    for (let i = 0; i < 200; i++) {
+      await r.set(`k:${w}:${i}`, String(i));
+      await r.incr('k:count');
+      acked++;
+    }
+  });
+  await Promise.race([Promise.all(writers), new Promise((resolve) => setTimeout(resolve, 300))]);
+  await srv.kill();
+  const ackedAtKill = acked;
+  await Promise.allSettled(writers);
+  r.disconnect();
+  srv = await startServer({ dir, port: srv.port });
+  const r2 = new Redis({ port: srv.port, lazyConnect: true });
+  await r2.connect();
+  const count = Number(await r2.get('k:count'));
+  assert.ok(count >= ackedAtKill, `acknowledged ${ackedAtKill}, found ${count}`);
+  r2.disconnect();
+  assert.is(await srv.stop({ keepDir: true }), 0, 'SIGTERM exits with 0');
+  assert.match(srv.output(), /Received SIGTERM scheduling shutdown/);
+});
+
+test.run();
