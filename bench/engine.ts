@@ -21,7 +21,7 @@ import { StrataKvTarget } from './lib/stratakv-target.js';
 import { ClassicLevelTarget } from './lib/classic-level-target.js';
 import { BENCHES, Orders, runSuite, type BenchName } from './lib/suite.js';
 import { runBeyondRam } from './lib/beyond-ram.js';
-import { printTable, progress, type Result } from './lib/report.js';
+import { medians, printResult, printTable, progress, type Result } from './lib/report.js';
 import { MIB } from './lib/measure.js';
 
 const FACTORIES: Record<ImplName, TargetFactory> = {
@@ -60,6 +60,8 @@ interface CliOptions {
   memtableMib: number;
   cacheMib?: number;
   settleMax?: number;
+  rounds: number;
+  verbose: boolean;
   beyondRam: boolean;
 }
 
@@ -77,6 +79,8 @@ const program = new Command()
   .option('--memtable-mib <n>', 'memtable / write buffer size for both engines', positiveInt, 64)
   .option('--cache-mib <n>', 'block cache size for both engines (default 256; 64 with --beyond-ram)', positiveInt)
   .option('--settle-max <seconds>', 'longest wait for background work to go quiet before reads (default 120; 1800 with --beyond-ram)', positiveInt)
+  .option('--rounds <n>', 'repeat the suite, alternating which engine goes first, and report medians', positiveInt, 1)
+  .option('--verbose', "print StrataKV's flush and compaction log lines on stderr", false)
   .option('--beyond-ram', 'load --num keys with a small cache; report RSS, read rate, disk bytes, reopen time', false);
 
 function printHeader(lines: readonly string[]): void {
@@ -86,6 +90,11 @@ function printHeader(lines: readonly string[]): void {
 function machine(): string {
   const cpus = os.cpus();
   return `${os.availableParallelism()} cpus (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+/** Other processes competing for the CPUs make every number noisier; say how busy the machine was. */
+function loadAverage(): string {
+  return os.loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
 /** The same invocation once per engine, each in its own process so RSS figures are its own. */
@@ -111,7 +120,7 @@ async function main(): Promise<number> {
 
   const n = opts.num ?? (beyondRam ? 20_000_000 : 1_000_000);
   const reads = opts.reads ?? (beyondRam ? 1_000_000 : n);
-  const config: EngineConfig = { memtableBytes: opts.memtableMib * MIB, cacheBytes: (opts.cacheMib ?? (beyondRam ? 64 : 256)) * MIB };
+  const config: EngineConfig = { memtableBytes: opts.memtableMib * MIB, cacheBytes: (opts.cacheMib ?? (beyondRam ? 64 : 256)) * MIB, verbose: opts.verbose };
   const settleMaxSeconds = opts.settleMax ?? (beyondRam ? 1800 : 120);
   const root = opts.dir ?? os.tmpdir();
   fs.mkdirSync(root, { recursive: true });
@@ -124,7 +133,7 @@ async function main(): Promise<number> {
 
   try {
     if (beyondRam) {
-      printHeader([`machine: ${machine()}`, `data in ${runDir}`]);
+      printHeader([`machine: ${machine()}; load average ${loadAverage()}`, `data in ${runDir}`]);
       await runBeyondRam(FACTORIES[opts.impl[0]], { n, reads, seed: opts.seed, config, settleMaxSeconds, runDir });
       return 0;
     }
@@ -136,7 +145,7 @@ async function main(): Promise<number> {
     const targets = opts.impl.map((impl) => FACTORIES[impl](workload, config));
     printHeader([
       `engine benchmark: ${n.toLocaleString('en-US')} keys, 16-byte keys, 100-byte incompressible values, seed ${opts.seed}, ${reads.toLocaleString('en-US')} reads, ${plan.seeks.toLocaleString('en-US')} seeks`,
-      `machine: ${machine()}`,
+      `machine: ${machine()}; load average ${loadAverage()}`,
       `data in ${runDir}`,
       ...targets.map((t) => `${t.impl}: ${t.description}`),
       `durability: neither engine fsyncs per write; both append every write to a log (StrataKV fsyncs it once a second, LevelDB leaves it to the OS)`,
@@ -150,16 +159,28 @@ async function main(): Promise<number> {
     const warmPlan = { ...plan, reads: warmN, seeks: warmN, settleMaxSeconds: 5, silent: true };
     for (const impl of opts.impl) await runSuite(FACTORIES[impl](warmWorkload, config), warmWorkload, new Orders(warmWorkload), warmPlan);
 
-    const results: Result[] = [];
+    const rounds: Result[][] = [];
     const notes: string[] = [];
-    for (const target of targets) {
-      const outcome = await runSuite(target, workload, orders, plan);
-      results.push(...outcome.results);
-      notes.push(...outcome.references);
-      if (outcome.finalState !== '') notes.push(`${target.impl} after the read benches: ${outcome.finalState}`);
+    for (let round = 0; round < opts.rounds; round++) {
+      if (opts.rounds > 1) progress(`round ${round + 1} of ${opts.rounds}`);
+      const results: Result[] = [];
+      // Alternating who goes first cancels out drift (page cache, machine load) across rounds.
+      const ordered = round % 2 === 0 ? targets : [...targets].reverse();
+      for (const target of ordered) {
+        const outcome = await runSuite(target, workload, orders, { ...plan, onResult: opts.rounds === 1 ? printResult : undefined });
+        results.push(...outcome.results);
+        if (round === opts.rounds - 1) {
+          notes.push(...outcome.references);
+          if (outcome.finalState !== '') notes.push(`${target.impl} after the read benches: ${outcome.finalState}`);
+        }
+      }
+      rounds.push(results);
     }
-    printTable(results, BENCHES);
-    if (notes.length > 0) process.stdout.write('\n' + notes.map((note) => `- ${note}`).join('\n') + '\n');
+    const reported = opts.rounds === 1 ? rounds[0] : medians(rounds);
+    if (opts.rounds > 1) for (const r of reported) printResult(r);
+    printTable(reported, BENCHES);
+    notes.push(`load average at the end: ${loadAverage()}${opts.rounds > 1 ? `; figures are medians of ${opts.rounds} rounds` : ''}`);
+    process.stdout.write('\n' + notes.map((note) => `- ${note}`).join('\n') + '\n');
     return 0;
   } finally {
     cleanUp();

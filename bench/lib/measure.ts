@@ -16,13 +16,22 @@ export function collectGarbage(): void {
   collect();
 }
 
+export interface Timing<T> {
+  readonly seconds: number;
+  /** CPU time of the whole process (all threads) meanwhile; far below `seconds` means waiting on I/O or on other processes. */
+  readonly cpuSeconds: number;
+  readonly result: T;
+}
+
 /** Runs `work` after a GC and returns its wall time in seconds together with its result. */
-export async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; result: T }> {
+export async function timed<T>(work: () => Promise<T>): Promise<Timing<T>> {
   collectGarbage();
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await work();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { seconds, result };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, result };
 }
 
 /**

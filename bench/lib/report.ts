@@ -44,3 +44,22 @@ export function printTable(results: readonly Result[], benchOrder: readonly stri
   process.stdout.write('\n' + line(rows[0]) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
   for (const row of rows.slice(1)) process.stdout.write(line(row) + '\n');
 }
+
+/** The median of each (bench, impl, mode) over several rounds, in first-measured order. */
+export function medians(rounds: readonly (readonly Result[])[]): Result[] {
+  const groups = new Map<string, Result[]>();
+  for (const round of rounds) {
+    for (const r of round) {
+      const id = `${r.bench}/${r.impl}/${r.mode}`;
+      let group = groups.get(id);
+      if (group === undefined) groups.set(id, (group = []));
+      group.push(r);
+    }
+  }
+  return [...groups.values()].map((group) => {
+    const rates = group.map((r) => r.opsPerSec).sort((a, b) => a - b);
+    const mid = rates.length >> 1;
+    const median = rates.length % 2 === 1 ? rates[mid] : (rates[mid - 1] + rates[mid]) / 2;
+    return { ...group[0], opsPerSec: median };
+  });
+}

@@ -7,8 +7,18 @@ import { Db } from '../../src/engine/db.js';
 import { EntryKind, type BatchOp } from '../../src/engine/types.js';
 import { READ_BATCH, WRITE_BATCH, type EngineConfig, type Mode, type Target } from './target.js';
 import type { KeySet, Workload } from './workload.js';
+import { progress } from './report.js';
 
 const MIB = 1024 * 1024;
+
+/** A failing background compaction would silently skew every number after it: always show warnings. */
+function logWarnings(level: string, message: string): void {
+  if (level === 'warning') progress(`stratakv ${level}: ${message}`);
+}
+
+function logAll(level: string, message: string): void {
+  progress(`stratakv ${level}: ${message}`);
+}
 
 export class StrataKvTarget implements Target {
   readonly impl = 'stratakv';
@@ -28,7 +38,13 @@ export class StrataKvTarget implements Target {
   }
 
   async open(dir: string): Promise<void> {
-    this.db = await Db.open({ dir, fsync: 'everysec', memtableSize: this.config.memtableBytes, blockCacheSize: this.config.cacheBytes });
+    this.db = await Db.open({
+      dir,
+      fsync: 'everysec',
+      memtableSize: this.config.memtableBytes,
+      blockCacheSize: this.config.cacheBytes,
+      logger: this.config.verbose === true ? logAll : logWarnings,
+    });
   }
 
   async close(): Promise<void> {

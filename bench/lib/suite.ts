@@ -15,8 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { permutation, sequentialOrder, uniformOrder, type Workload } from './workload.js';
 import type { Mode, Target } from './target.js';
-import { directoryBytes, timed, waitForIdle } from './measure.js';
-import { printResult, progress, type Result } from './report.js';
+import { directoryBytes, timed, waitForIdle, type Timing } from './measure.js';
+import { progress, type Result } from './report.js';
 
 export const BENCHES = ['fillseq', 'fillrandom', 'overwrite', 'readrandom', 'readmissing', 'readseq', 'seekrandom'] as const;
 export type BenchName = (typeof BENCHES)[number];
@@ -30,8 +30,10 @@ export interface SuitePlan {
   readonly settleMaxSeconds: number;
   /** Databases are created under here, one directory per engine and bench, and removed after use. */
   readonly runDir: string;
-  /** A warm-up run: measured and checked like any other, but nothing is printed. */
+  /** A warm-up run: measured and checked like any other, but nothing is reported. */
   readonly silent?: boolean;
+  /** Called with each measurement as it is made. */
+  readonly onResult?: (result: Result) => void;
 }
 
 export interface SuiteOutcome {
@@ -95,12 +97,12 @@ export async function runSuite(target: Target, workload: Workload, orders: Order
   const n = workload.n;
   const results: Result[] = [];
   const references: string[] = [];
-  const record = (bench: BenchName, mode: Mode, ops: number, seconds: number): void => {
+  const record = (bench: BenchName, mode: Mode, ops: number, { seconds, cpuSeconds }: Timing<unknown>): void => {
     const r: Result = { bench, impl, mode, n: ops, opsPerSec: ops / seconds };
     results.push(r);
     if (plan.silent === true) return;
-    printResult(r);
-    progress(`${impl} ${bench} ${mode}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s (${seconds.toFixed(2)} s)`);
+    plan.onResult?.(r);
+    progress(`${impl} ${bench} ${mode}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s (${seconds.toFixed(2)} s, process CPU ${cpuSeconds.toFixed(2)} s)`);
   };
   const dbDir = (name: string): string => path.join(plan.runDir, `${impl}-${plan.silent === true ? 'warmup-' : ''}${name}`);
   const needsLoadedDb = plan.benches.has('overwrite') || READ_BENCHES.some((b) => plan.benches.has(b));
@@ -115,8 +117,7 @@ export async function runSuite(target: Target, workload: Workload, orders: Order
       const dir = dbDir(`${bench}-${mode}`);
       await target.open(dir);
       const order = bench === 'fillseq' ? orders.sequential() : orders.shuffled();
-      const { seconds } = await timed(() => target.write(order, 0, mode));
-      record(bench, mode, n, seconds);
+      record(bench, mode, n, await timed(() => target.write(order, 0, mode)));
       await verify(target, workload, generation, `${bench}-${mode}`, 200);
       if (needsLoadedDb && bench === 'fillrandom' && mode === lastMode) {
         liveDir = dir;
@@ -131,7 +132,7 @@ export async function runSuite(target: Target, workload: Workload, orders: Order
   if (liveDir === null) {
     liveDir = dbDir('load');
     await target.open(liveDir);
-    progress(`${impl}: loading ${n} keys (untimed) for the benches that need a full database`);
+    if (plan.silent !== true) progress(`${impl}: loading ${n} keys (untimed) for the benches that need a full database`);
     await target.write(orders.shuffled(), 0, 'batch');
   }
 
@@ -140,8 +141,7 @@ export async function runSuite(target: Target, workload: Workload, orders: Order
     for (const mode of plan.modes) {
       pass++;
       const order = orders.uniform(`overwrite-${mode}`, n);
-      const { seconds } = await timed(() => target.write(order, pass, mode));
-      record('overwrite', mode, n, seconds);
+      record('overwrite', mode, n, await timed(() => target.write(order, pass, mode)));
       for (let j = 0; j < order.length; j++) generation[order[j]] = pass;
       await verify(target, workload, generation, `overwrite-${mode}`, 200);
     }
@@ -158,9 +158,9 @@ export async function runSuite(target: Target, workload: Workload, orders: Order
     if (!plan.benches.has(bench)) continue;
     for (const mode of plan.modes) {
       const order = orders.uniform(`${bench}-${mode}`, plan.reads);
-      const { seconds, result: found } = await timed(() => target.read(keys, order, mode));
-      expect(impl, `${bench} ${mode} found`, found, wantFound ? plan.reads : 0);
-      record(bench, mode, plan.reads, seconds);
+      const timing = await timed(() => target.read(keys, order, mode));
+      expect(impl, `${bench} ${mode} found`, timing.result, wantFound ? plan.reads : 0);
+      record(bench, mode, plan.reads, timing);
     }
     if (target.readSync !== undefined) {
       const order = orders.uniform(`${bench}-sync`, plan.reads);
@@ -176,17 +176,17 @@ export async function runSuite(target: Target, workload: Workload, orders: Order
   }
   if (plan.benches.has('readseq')) {
     for (const mode of plan.modes) {
-      const { seconds, result: count } = await timed(() => target.scan(mode));
-      expect(impl, `readseq ${mode} entries`, count, n);
-      record('readseq', mode, n, seconds);
+      const timing = await timed(() => target.scan(mode));
+      expect(impl, `readseq ${mode} entries`, timing.result, n);
+      record('readseq', mode, n, timing);
     }
   }
   if (plan.benches.has('seekrandom')) {
     for (const mode of plan.modes) {
       const order = orders.uniform(`seekrandom-${mode}`, plan.seeks);
-      const { seconds, result: exact } = await timed(() => target.seek(workload.present, order, mode));
-      expect(impl, `seekrandom ${mode} exact landings`, exact, plan.seeks);
-      record('seekrandom', mode, plan.seeks, seconds);
+      const timing = await timed(() => target.seek(workload.present, order, mode));
+      expect(impl, `seekrandom ${mode} exact landings`, timing.result, plan.seeks);
+      record('seekrandom', mode, plan.seeks, timing);
     }
   }
 

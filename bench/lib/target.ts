@@ -16,6 +16,8 @@ export const READ_BATCH = 100;
 export interface EngineConfig {
   readonly memtableBytes: number;
   readonly cacheBytes: number;
+  /** Pass the engine's own log lines (flushes, compactions) through to stderr. */
+  readonly verbose?: boolean;
 }
 
 export interface Target {
