@@ -30,9 +30,11 @@ function validName(value: Buffer): boolean {
 export function parseInteger(arg: Buffer): number | null {
   const text = arg.toString('latin1');
   if (!/^-?(0|[1-9]\d{0,18})$/.test(text)) return null;
-  const n = Number(text);
-  return Number.isSafeInteger(n) || Math.abs(n) <= 9223372036854775807 ? n : null;
+  const big = BigInt(text);
+  return big > INT64_MAX || big < -INT64_MAX - 1n ? null : Number(big);
 }
+
+const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * Checks a password for `user` against requirepass. There are no ACL users: 'default' is the only

@@ -63,7 +63,7 @@ function parseLength(buf: Buffer, start: number, end: number): number {
     if (c < 0 || c > 9) return NaN;
     value = value * 10 + c;
   }
-  if (value > 9223372036854775807) return NaN;
+  if (value >= 2 ** 63) return NaN; // beyond a signed 64-bit integer (compared as a double: precise enough for limits)
   return negative ? -value : value;
 }
 
