@@ -575,6 +575,52 @@ test('corruption: magic, footer, index, filter, properties and data blocks are e
 
 });
 
+test('corruption: a flipped bit at any byte of a table is caught by open or a full scan', async () => {
+  const dir = tempDir();
+  try {
+    const entries = makeEntries(SEED + 6, 60);
+    await buildTable(dir, 3, entries, { blockSize: 256 });
+    const file = path.join(dir, tableFileName(3));
+    const original = fs.readFileSync(file);
+    const random = rng(SEED + 6);
+    // Every byte of the meta blocks and footer, and a sample of the data blocks' bytes.
+    const metaStart = handles(original).filter;
+    const positions: number[] = [];
+    for (let at = metaStart; at < original.length; at++) positions.push(at);
+    for (let n = 0; n < 2000; n++) positions.push(Math.floor(random() * metaStart));
+    // Reads are served from memory: rewriting the file thousands of times would dominate the test.
+    let damaged = original;
+    const inMemory: Env = Object.create(env) as Env;
+    inMemory.openRandomAccess = (p) => ({
+      path: p,
+      size: damaged.length,
+      read: (position, length) => Promise.resolve(Buffer.from(damaged.subarray(position, position + length))),
+      readSync: (position, length) => Buffer.from(damaged.subarray(position, position + length)),
+      close: () => {},
+    });
+    for (const at of positions) {
+      damaged = Buffer.from(original);
+      damaged[at] ^= 1 << Math.floor(random() * 8);
+      try {
+        const reader = TableReader.open(inMemory, dir, 3, null, { syncReads: true });
+        try {
+          const it = reader.iterator();
+          for (it.seekToFirst(); it.valid; it.next());
+        } finally {
+          reader.close();
+        }
+        assert.unreachable(`flip at byte ${at} of ${original.length} went unnoticed (seed ${SEED})`);
+      } catch (error) {
+        if (!(error instanceof CorruptionError)) throw error;
+        assert.is(error.file, file);
+        assert.ok(error.offset >= 0 && error.offset <= at, `offset ${error.offset} for a flip at ${at}`);
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('corruption: a truncated or tiny file is reported, not misread', async () => {
   const dir = tempDir();
   try {
