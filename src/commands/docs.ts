@@ -58,7 +58,7 @@ const SYNTAX: Record<string, string> = {
   'client|setinfo': '(LIB-NAME libname | LIB-VER libver)',
   'client|list': '[TYPE (NORMAL | MASTER | REPLICA | PUBSUB)] [ID client-id:integer ...]',
   'client|info': '',
-  'client|kill': '(ip:port | [ID client-id:integer] [TYPE (NORMAL | MASTER | SLAVE | REPLICA | PUBSUB)] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME (YES | NO)])',
+  'client|kill': '(ip-port | [ID client-id:integer] [TYPE (NORMAL | MASTER | SLAVE | REPLICA | PUBSUB)] [USER username] [ADDR ip-port] [LADDR ip-port] [SKIPME (YES | NO)])@filter',
   'client|no-evict': '(ON | OFF)@enabled',
   'client|no-touch': '(ON | OFF)@enabled',
   'client|pause': 'timeout:integer [WRITE | ALL]@mode',

@@ -109,6 +109,37 @@ test('redis-cli: commands, errors, -x, a pipe of commands, --pipe, --scan', asyn
   assert.match(hints.stdout, /arguments/);
 });
 
+test('redis-cli 7 shows argument hints from COMMAND DOCS', async () => {
+  if (!existsSync('/usr/bin/python3')) return;
+  // Drive an interactive redis-cli through a pseudo-terminal and read the hint it prints after "SET ".
+  const script = `
+import pty, os, time, select, fcntl, termios, struct, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp('redis-cli', ['redis-cli', '-p', '${srv.port}'])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 200, 0, 0))
+def drain(t):
+    out = b''
+    end = time.time() + t
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            out += chunk
+            if b'\\x1b[6n' in chunk: os.write(fd, b'\\x1b[1;1R')
+    return out
+drain(0.8)
+os.write(fd, b'SET ')
+sys.stdout.write(drain(0.6).decode('latin1'))
+os.kill(pid, 9)
+`;
+  const res = await runProcess('/usr/bin/python3', ['-c', script]);
+  assert.ok(res.stdout.includes('key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]'), JSON.stringify(res.stdout.slice(-400)) + res.stderr);
+});
+
 test('redis-py (Debian python3-redis)', async () => {
   if (!existsSync('/usr/bin/python3')) {
     console.log('  (no /usr/bin/python3: redis-py not run)');
