@@ -247,6 +247,9 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
         pending.then(() => this.dropReplySince(mark, mode), () => this.dropReplySince(mark, mode)).then(this.onExecDoneBound, this.onExecDoneBound);
       } else {
         pending.then(this.onExecDoneBound, this.onExecDoneBound);
+        // Send the replies that are ready (and the in-flight command's first bytes: order is kept)
+        // instead of holding them for as long as the disk takes.
+        if (!this.awaitingDurability) this.flush();
       }
       return;
     }

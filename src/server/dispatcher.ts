@@ -147,6 +147,8 @@ export class Dispatcher {
     const reply = ctx.reply;
     if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0) this.env.feedMonitors(ctx, argv);
     ctx.client.lastCommand = entry.fullName;
+    // EXEC leaves MULTI state before running its queue; its locks come from the queue as it was.
+    const queued = ctx.client.multi;
     const before = reply.position;
     const errorsBefore = reply.errors;
     const t0 = this.clock;
@@ -168,7 +170,7 @@ export class Dispatcher {
       this.account(ctx, entry, argv, t1 - t0, errorsBefore);
       return undefined;
     }
-    const hold = lock ? this.locks.acquire(this.lockNames(ctx.client.db, entry, argv, ctx.client.multi), this.isExclusive(entry, ctx.client.multi)) : null;
+    const hold = lock ? this.locks.acquire(this.lockNames(ctx.client.db, entry, argv, queued), this.isExclusive(entry, queued)) : null;
     return this.settle(result, ctx, entry, argv, t0, errorsBefore, hold);
   }
 
