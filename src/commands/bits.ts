@@ -315,17 +315,40 @@ function writeField(bytes: Buffer, base: number, offset: number, bits: number, v
   }
 }
 
+const U64 = (v: bigint): bigint => BigInt.asUintN(64, v);
+const I64 = (v: bigint): bigint => BigInt.asIntN(64, v);
+
 /**
- * Applies the overflow policy to an exact result: the value to store, or undefined for FAIL.
- * Unsigned SET arguments arrive as their 64-bit two's complement (as C's cast does).
+ * Redis' checkSignedBitfieldOverflow, including its 64-bit wrap-around in the limits (so e.g.
+ * SET i8 with -2^63 under SAT saturates to +127, as Redis answers). Returns the value to store
+ * (value + increment, or the wrapped/saturated limit) or undefined for OVERFLOW FAIL.
  */
-function fitField(result: bigint, bits: number, signed: boolean, overflow: Overflow): bigint | undefined {
-  const max = signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
-  const min = signed ? -max - 1n : 0n;
-  if (result >= min && result <= max) return result;
+function signedField(value: bigint, increment: bigint, bits: number, overflow: Overflow): bigint | undefined {
+  const max = bits === 64 ? 0x7fff_ffff_ffff_ffffn : (1n << BigInt(bits - 1)) - 1n;
+  const min = -max - 1n;
+  const maxIncrement = I64(U64(max) - U64(value));
+  const minIncrement = I64(min - value);
+  let high: boolean;
+  if (value > max || (bits !== 64 && increment > maxIncrement) || (value >= 0n && increment > 0n && increment > maxIncrement)) high = true;
+  else if (value < min || (bits !== 64 && increment < minIncrement) || (value < 0n && increment < 0n && increment < minIncrement)) high = false;
+  else return value + increment;
   if (overflow === Overflow.Fail) return undefined;
-  if (overflow === Overflow.Sat) return result > max ? max : min;
-  return signed ? BigInt.asIntN(bits, result) : BigInt.asUintN(bits, result);
+  if (overflow === Overflow.Sat) return high ? max : min;
+  return BigInt.asIntN(bits, U64(value + increment));
+}
+
+/** Redis' checkUnsignedBitfieldOverflow (value is the field, or a SET argument cast to uint64). */
+function unsignedField(value: bigint, increment: bigint, bits: number, overflow: Overflow): bigint | undefined {
+  const max = (1n << BigInt(bits)) - 1n;
+  const maxIncrement = I64(max - value);
+  const minIncrement = I64(-value);
+  let high: boolean;
+  if (value > max || (increment > 0n && increment > maxIncrement)) high = true;
+  else if (increment < 0n && increment < minIncrement) high = false;
+  else return value + increment;
+  if (overflow === Overflow.Fail) return undefined;
+  if (overflow === Overflow.Sat) return high ? max : 0n;
+  return BigInt.asUintN(bits, value + increment);
 }
 
 function bitfieldGeneric(ctx: CommandContext, argv: Buffer[], readOnlyCommand: boolean, self: (ctx: CommandContext, argv: Buffer[]) => void | Promise<void>): void | Promise<void> {
@@ -390,9 +413,13 @@ function bitfieldGeneric(ctx: CommandContext, argv: Buffer[], readOnlyCommand: b
       reply.integer(old);
       continue;
     }
-    // An unsigned SET takes its argument as C's (uint64_t) cast does.
-    const wantedValue = f.op === FieldOp.IncrBy ? old + f.argument : f.signed ? f.argument : BigInt.asUintN(64, f.argument);
-    const stored = fitField(wantedValue, f.bits, f.signed, f.overflow);
+    // SET checks its argument as if it were an increment of 0 (unsigned: after C's uint64 cast).
+    const stored =
+      f.op === FieldOp.IncrBy
+        ? (f.signed ? signedField : unsignedField)(old, f.argument, f.bits, f.overflow)
+        : f.signed
+          ? signedField(f.argument, 0n, f.bits, f.overflow)
+          : unsignedField(U64(f.argument), 0n, f.bits, f.overflow);
     if (stored === undefined) {
       reply.nullBulk();
       continue;
