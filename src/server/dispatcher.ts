@@ -26,7 +26,7 @@ import type { SlowLog } from './slowlog.js';
 /** Commands that run at once even inside MULTI (Redis' list in processCommand). */
 const MULTI_PASSTHROUGH = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 /** Commands that change more than their key arguments say, so they lock the whole keyspace. */
-const WHOLE_KEYSPACE = new Set(['move', 'copy', 'swapdb', 'flushdb', 'flushall', 'select']);
+const WHOLE_KEYSPACE = new Set(['move', 'copy', 'swapdb', 'flushdb', 'flushall']);
 
 /** What the dispatcher needs from the server besides the ServerContext. */
 export interface DispatchEnvironment {

@@ -91,6 +91,29 @@ test('requirepass: NOAUTH, WRONGPASS, AUTH, HELLO AUTH, unauthenticated limits',
   }
 });
 
+test('protected-mode: without a password only loopback clients are served', async () => {
+  const external = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4');
+  if (!external) {
+    console.log('  (no non-loopback IPv4 address: protected-mode not exercised)');
+    return;
+  }
+  const srv = await startServer({ args: ['--bind', '127.0.0.1', external.address] });
+  try {
+    const outside = await RawClient.connect(srv.port, external.address);
+    const text = (await outside.readUntilClose(2000)).toString();
+    assert.ok(text.startsWith('-DENIED StrataKV is running in protected mode'), text.slice(0, 80));
+    assert.ok(text.endsWith('\r\n'));
+    const local = await RawClient.connect(srv.port);
+    assert.is((await local.command('CONFIG', 'SET', 'protected-mode', 'no')).toString(), '+OK\r\n');
+    local.close();
+    const allowed = await RawClient.connect(srv.port, external.address);
+    assert.is((await allowed.command('PING')).toString(), '+PONG\r\n');
+    allowed.close();
+  } finally {
+    await srv.stop();
+  }
+});
+
 test('config file: directives apply, CONFIG REWRITE persists CONFIG SET', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'server.conf');
