@@ -67,6 +67,16 @@ function parseLength(buf: Buffer, start: number, end: number): number {
   return negative ? -value : value;
 }
 
+/**
+ * Index of the first CR at or after `from`, or -1. Count lines (`$3`) are a few bytes long, and a
+ * short JS scan beats the native indexOf call's fixed cost; long lines fall back to indexOf.
+ */
+function findCR(buf: Buffer, from: number, len: number): number {
+  const stop = from + 24 < len ? from + 24 : len;
+  for (let i = from; i < stop; i++) if (buf[i] === CR) return i;
+  return stop === len ? -1 : buf.indexOf(CR, stop);
+}
+
 export class RequestParser {
   /** Set by the connection: before AUTH, requests are limited as in Redis. */
   authRequired = false;
@@ -168,7 +178,7 @@ export class RequestParser {
 
   /** `*N\r\n`. Returns false when more input is needed (or after a protocol error). */
   private readMultibulkHeader(buf: Buffer, len: number): boolean {
-    const cr = buf.indexOf(CR, this.pos);
+    const cr = findCR(buf, this.pos, len);
     if (cr < 0 || cr + 1 >= len) {
       if (len - this.pos > PROTO_INLINE_MAX_SIZE) this.fail('Protocol error: too big mbulk count string');
       return false;
@@ -192,7 +202,7 @@ export class RequestParser {
 
   /** `$N\r\n` of the next argument. Returns false when more input is needed (or after an error). */
   private readBulkHeader(buf: Buffer, len: number): boolean {
-    const cr = buf.indexOf(CR, this.pos);
+    const cr = findCR(buf, this.pos, len);
     if (cr < 0 || cr + 1 >= len) {
       if (len - this.pos > PROTO_INLINE_MAX_SIZE) this.fail('Protocol error: too big bulk count string');
       return false;
