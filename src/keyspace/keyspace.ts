@@ -196,6 +196,22 @@ export class Keyspace {
     return this.cycle.stop();
   }
 
+  /** Runs one background cycle now (tests, DEBUG); `now` defaults to the clock. */
+  runBackgroundCycle(now?: number): Promise<void> {
+    return this.cycle.runOnce(now);
+  }
+
+  /** CONFIG RESETSTAT */
+  resetStats(): void {
+    const s = this.stats;
+    s.expiredKeys = 0;
+    s.expiredStalePerc = 0;
+    s.expiredTimeCapReachedCount = 0;
+    s.expireCycleCpuMilliseconds = 0;
+    s.keyspaceHits = 0;
+    s.keyspaceMisses = 0;
+  }
+
   /** Stops background work. The caller closes the Db afterwards. */
   async close(): Promise<void> {
     await this.cycle.stop();
@@ -491,10 +507,25 @@ export class Keyspace {
 
   // ------------------------------------------------------------------ WATCH
 
+  /**
+   * WATCH. A key already past its time is deleted first (as Redis treats a key that was expired
+   * at WATCH time as absent, its later deletion must not fail EXEC); a live key's expire time is
+   * remembered so that touchExpiredWatches can flag it once that time passes.
+   */
   watch(db: number, key: BinaryKey, client: WatchingClient & { watchedKeys?: number }): void {
+    const value = this.lookupWrite(db, key);
+    const expire = value instanceof Promise || value === null ? NO_EXPIRE : expireAt(value);
     const before = this.watches.countFor(client);
-    this.watches.watch(db, key, client);
+    this.watches.watch(db, key, client, expire);
     if (client.watchedKeys !== undefined) client.watchedKeys += this.watches.countFor(client) - before;
+  }
+
+  /**
+   * Flags `client` when a key it watches has reached its expire time since WATCH, even if nothing
+   * has deleted it yet (Redis' isWatchedKeyExpired). EXEC calls it before checking watchDirty.
+   */
+  touchExpiredWatches(client: WatchingClient): void {
+    if (this.watches.active) this.watches.touchExpired(client, Date.now());
   }
 
   unwatchAll(client: WatchingClient & { watchedKeys?: number }): void {
@@ -546,6 +577,7 @@ export class Keyspace {
       this.remove(db, key, value).catch(this.onBackgroundFailure);
       return;
     }
+    if (this.watches.active) this.watches.touch(db, key);
     const counts = this.counts[db];
     const keys = counts.keys - 1;
     const expires = counts.expires - 1;

@@ -13,6 +13,8 @@ export interface WatchingClient {
 interface WatchedKey {
   readonly db: number;
   readonly key: BinaryKey;
+  /** The key's expire time when it was watched (-1: none or absent). */
+  readonly expireAt: number;
 }
 
 export class WatchRegistry {
@@ -25,7 +27,7 @@ export class WatchRegistry {
     return this.byClient.size !== 0;
   }
 
-  watch(db: number, key: BinaryKey, client: WatchingClient): void {
+  watch(db: number, key: BinaryKey, client: WatchingClient, expireAt = -1): void {
     let keys = this.byDb[db];
     if (keys === undefined) {
       keys = new Map();
@@ -43,7 +45,7 @@ export class WatchRegistry {
       list = [];
       this.byClient.set(client, list);
     }
-    list.push({ db, key });
+    list.push({ db, key, expireAt });
   }
 
   unwatchAll(client: WatchingClient): void {
@@ -69,6 +71,18 @@ export class WatchRegistry {
     const watchers = this.byDb[db]?.get(key);
     if (watchers === undefined) return;
     for (const client of watchers) client.watchDirty = true;
+  }
+
+  /** Flags `client` if one of its keys had an expire time that has passed by `now`. */
+  touchExpired(client: WatchingClient, now: number): void {
+    const list = this.byClient.get(client);
+    if (list === undefined) return;
+    for (const watched of list) {
+      if (watched.expireAt !== -1 && watched.expireAt <= now) {
+        client.watchDirty = true;
+        return;
+      }
+    }
   }
 
   /** Keys watched in `db` (a fresh array, safe to use while touching). */
