@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Memtable, MEMTABLE_ENTRY_OVERHEAD } from '../../src/engine/memtable/memtable.js';
+import { Memtable, MEMTABLE_ENTRY_OVERHEAD, MEMTABLE_VERSION_OVERHEAD } from '../../src/engine/memtable/memtable.js';
 import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
 
 interface ModelEntry {
@@ -84,8 +84,12 @@ withSeed('iteration matches a sorted model; counters and byte accounting', (rand
   assert.is(memtable.entries, 4000);
   assert.is(memtable.smallestSeq, 1);
   assert.is(memtable.largestSeq, 4000);
-  const expectedBytes = model.reduce((sum, e) => sum + e.key.length + e.value.length + MEMTABLE_ENTRY_OVERHEAD, 0);
-  assert.is(memtable.approximateBytes, expectedBytes);
+  // Each distinct key pays its bytes and the entry overhead once; every version its value bytes.
+  const distinctKeys = new Set(model.map((e) => e.key));
+  assert.is(memtable.keyCount, distinctKeys.size);
+  const keyBytes = [...distinctKeys].reduce((sum, key) => sum + key.length + MEMTABLE_ENTRY_OVERHEAD, 0);
+  const versionBytes = model.reduce((sum, e) => sum + e.value.length, 0) + (model.length - distinctKeys.size) * MEMTABLE_VERSION_OVERHEAD;
+  assert.is(memtable.approximateBytes, keyBytes + versionBytes);
 });
 
 withSeed('get returns the newest version at or below the snapshot', (random) => {

@@ -1,75 +1,115 @@
 /**
- * The memtable: every write lands here first, so inserting must be cheap.
+ * The memtable: every write lands here first, so inserting and reading back must be cheap.
  *
- * It is a skip list (ordered by user key ascending, then sequence number descending). A search
- * on a large list is bound by cache misses, not by instructions, so the layout is built around
- * touching as few cache lines per step as possible. Nodes are not objects but records in one
- * Int32Array, `nodes`; a node's id is the offset of its record:
+ * The workload that shapes it is a Redis SET: read the key's old value, write the key, and
+ * rewrite a per-database meta key (the key count) that is the same key on every SET. So most
+ * operations touch a key that is already present, and one key is rewritten constantly. Three
+ * structures share the work:
  *
- *   nodes[id + 0]        the node's ordinal: its index into the per-entry arrays below
- *   nodes[id + 1 .. 4]   the key's first 16 bytes as four big-endian words, zero-padded and
- *                        sign-flipped so that signed int comparison gives unsigned byte order
- *   nodes[id + 5 + l]    the next node at level l, for l below the node's height (0 = none)
+ * 1. A hash index (key-index.ts) from each user key to its ordinal, and per ordinal the key's
+ *    newest version. A point read or a write to a key already present is one hash lookup; it
+ *    never searches the skip list.
  *
- *   keys[ordinal], seqs[ordinal], kinds[ordinal], value address (slab, offset, length)[ordinal]
+ * 2. A skip list that holds each user key ONCE, ordered by key, for seek and ordered iteration.
+ *    Only a brand-new key pays its search. A search on a large list is bound by cache misses, so
+ *    nodes are records in one Int32Array, `nodes`, laid out to touch few cache lines per step; a
+ *    node's id is the offset of its record:
  *
- * Comparing a node with the search target first compares the inline words, which sit in the same
- * cache line as the links just followed; only when the first 16 bytes tie (same key, or long keys
- * with a shared prefix) does it read the key string and sequence number. Measured over 1 M
- * inserts, this is 1.4x (random 16-byte keys) to 2x (redis-benchmark's `key:000000123456` keys)
- * faster than keeping links and keys in separate arrays, and ~3x faster than one object per node
- * (which also makes the garbage collector trace every entry).
+ *      nodes[id + 0]        the key's ordinal (its index in the hash index's `keys`)
+ *      nodes[id + 1 .. 4]   the key's first 16 bytes as four big-endian words, zero-padded and
+ *                           sign-flipped so that signed int comparison gives unsigned byte order
+ *      nodes[id + 5 + l]    the next node at level l, for l below the node's height (0 = none)
  *
- * The record at offset 0 is the head; since nothing links back to the head, 0 doubles as the null
- * pointer, which lets freshly grown (zero-filled) arrays mean "no successor". A node's record holds
- * exactly its height in links (1.33 on average with p = 1/4). Growing the arrays copies them,
- * amortized O(1) per insert, and ids stay valid because records never move within the array.
+ *    Comparing a node with a search target first compares the inline words, which sit in the
+ *    cache line of the links just followed; only when the first 16 bytes tie does it read the
+ *    key string. The record at offset 0 is the head; nothing links back to it, so 0 doubles as the
+ *    null pointer and freshly grown (zero-filled) arrays mean "no successor". A record holds
+ *    exactly its height in links (1.33 on average with p = 1/4). Appending in key order skips the
+ *    search: the last node of every level is tracked, and a key sorting after the last node is
+ *    linked straight after those nodes.
  *
- * Appending in order (sequential keys, bulk loads) skips the search: the last node of every level
- * is tracked, and an entry sorting after the last node is linked straight after those nodes.
+ * 3. Versions: each key's versions form a chain, newest (highest seq) first, in one buffer of
+ *    24-byte records viewed as both Float64Array and Int32Array; version id v occupies
+ *    bytes 24v .. 24v+23:
  *
- * Concurrency: JavaScript runs one thing at a time, so an iterator only ever observes the list
- * between inserts. It holds a node id, which never changes meaning; new nodes are spliced in front
- * of existing successors, so a live iterator simply may or may not see them.
+ *      float64[3v]      sequence number (exact up to 2^53)
+ *      int32[6v + 2]    the next older version of the same key (0 = none)
+ *      int32[6v + 3]    value length, or DELETED (-1) for a tombstone
+ *      int32[6v + 4/5]  value address in the arena: slab, offset
+ *
+ *    A new version of a present key is prepended to its chain in O(1). When the caller knows no
+ *    reader can need older versions (no snapshot or iterator alive), `add(..., overwrite = true)`
+ *    rewrites the newest version in place and drops the rest of the chain, so a hot key costs one
+ *    version however often it is written. The overwritten value's bytes stay in the arena as
+ *    garbage until the memtable is flushed, and they are counted in `approximateBytes`.
+ *
+ * Nothing here is a per-entry object besides the key string, so millions of entries cost the
+ * garbage collector little to trace. Arrays grow by doubling;
+ * ids stay valid because records never move within their array.
+ *
+ * Concurrency: JavaScript runs one thing at a time, so an iterator only ever observes the
+ * memtable between inserts. It holds a node and a version id, which never change meaning; new
+ * nodes are spliced in front of existing successors and new versions are linked in front of
+ * older ones, so a live iterator simply may or may not see them. (In-place overwrites are the
+ * caller's promise that no iterator is alive.)
  */
 import { EntryKind, type BinaryKey, type FoundEntry, type SequenceNumber } from '../types.js';
 import type { InternalIterator } from '../iterator/internal-iterator.js';
 import { ValueArena } from './value-arena.js';
+import { KeyIndex, hashKey } from './key-index.js';
 
-/** With p = 1/4, 12 levels index ~16 M entries at full efficiency, far beyond a 64 MiB memtable. */
+/** With p = 1/4, 12 levels index ~16 M keys at full efficiency, far beyond a 64 MiB memtable. */
 const MAX_HEIGHT = 12;
 const HEAD = 0;
 const NONE = 0;
-const ORDINAL = 0;
+
+// Node record fields.
+const KEY_ORDINAL = 0;
 const WORD0 = 1;
 const WORD1 = 2;
 const WORD2 = 3;
 const WORD3 = 4;
 const LINKS = 5;
-const INITIAL_ENTRY_CAPACITY = 1024;
-/** Sorts before every real version of a key, so seek(key) lands on the key's newest version. */
-const NEWEST_SEQ = Number.MAX_SAFE_INTEGER;
+
+// Version record fields, as Int32Array offsets within the 6-int record (the seq is float64 slot 0).
+const VERSION_INTS = 6;
+const VERSION_FLOATS = 3;
+const OLDER = 2;
+const LENGTH = 3;
+const SLAB = 4;
+const OFFSET = 5;
+/** LENGTH of a tombstone: tells Delete from an empty Put without a separate kind field. */
+const DELETED = -1;
+
+const INITIAL_CAPACITY = 1024;
 
 /**
- * Fixed bytes added per entry to `approximateBytes`, on top of key and value length. It covers
- * what an entry costs besides its bytes: the record (5 ints + ~1.33 links, ~25), the key string's
- * header (~16) and array slot (8), seq (8), kind (1), value address (12), i.e. ~70, plus the
- * arrays' doubling slack. Measured for 1 M entries of 16-byte keys and 100-byte values: ~167 B
- * of heap + arena per entry, plus ~32 B for the key string itself, against 116 + 80 = 196 counted.
+ * Bytes counted in `approximateBytes` for a new key, on top of its key and value bytes: its node
+ * record (5 ints + 1.33 links, ~25), the key string's header and padding (~16), its `keys` slot
+ * (8), its hash-index slots (8 B each, 2 to 4 per key), `newest` (4) and its first version record
+ * (24), plus the typed arrays' doubling slack. Measured for 1 M keys of 16 bytes with 100-byte
+ * values (node --expose-gc dist/test/memtable/memtable.bench.js): 223 B of heap + arena per entry,
+ * i.e. 16 + 100 + 107.
  */
-export const MEMTABLE_ENTRY_OVERHEAD = 80;
+export const MEMTABLE_ENTRY_OVERHEAD = 112;
+/** Bytes counted for an extra version of a key already present: its version record and slack. */
+export const MEMTABLE_VERSION_OVERHEAD = 32;
 
 const EMPTY_VALUE = Buffer.alloc(0);
 
 export class Memtable {
-  private nodes = new Int32Array(INITIAL_ENTRY_CAPACITY * 8);
+  private nodes = new Int32Array(INITIAL_CAPACITY * 8);
   private nodesUsed = LINKS + MAX_HEIGHT;
-  private readonly keys: BinaryKey[] = [''];
-  private seqs = new Float64Array(INITIAL_ENTRY_CAPACITY);
-  private kinds = new Uint8Array(INITIAL_ENTRY_CAPACITY);
-  private valueSlab = new Int32Array(INITIAL_ENTRY_CAPACITY);
-  private valueOffset = new Int32Array(INITIAL_ENTRY_CAPACITY);
-  private valueLength = new Int32Array(INITIAL_ENTRY_CAPACITY);
+  private readonly index = new KeyIndex();
+  /** keys[ordinal], shared with the index. */
+  private readonly keys = this.index.keys;
+  /** newest[ordinal]: the key's newest version. */
+  private newest = new Int32Array(INITIAL_CAPACITY);
+  private versionFloats = new Float64Array(INITIAL_CAPACITY * VERSION_FLOATS);
+  private versionInts = new Int32Array(this.versionFloats.buffer);
+  /** Version id 0 is NONE. */
+  private versionsUsed = 1;
+  private liveVersions = 0;
   private height = 1;
   private readonly arena = new ValueArena();
   /** Scratch for insert: the node after which the new node is linked, per level. */
@@ -82,16 +122,26 @@ export class Memtable {
   private minSeq = 0;
   private maxSeq = 0;
 
-  /** Key bytes + value bytes + MEMTABLE_ENTRY_OVERHEAD per entry. */
+  /**
+   * Bytes this memtable holds, approximately: per key, its bytes + MEMTABLE_ENTRY_OVERHEAD; per
+   * extra version, MEMTABLE_VERSION_OVERHEAD; and every value byte ever stored, including values
+   * since overwritten in place.
+   */
   get approximateBytes(): number {
     return this.bytes;
   }
 
+  /** Versions an iterator would yield (versions dropped by an overwrite are not counted). */
   get entries(): number {
-    return this.keys.length - 1;
+    return this.liveVersions;
   }
 
-  /** Smallest sequence number inserted; 0 while empty. */
+  /** Distinct user keys. */
+  get keyCount(): number {
+    return this.keys.length;
+  }
+
+  /** Smallest sequence number inserted (a lower bound once overwrites dropped versions); 0 while empty. */
   get smallestSeq(): SequenceNumber {
     return this.minSeq;
   }
@@ -101,20 +151,107 @@ export class Memtable {
     return this.maxSeq;
   }
 
-  /** Insert one version. (key, seq) pairs are unique; order: key asc, seq desc. */
-  add(key: BinaryKey, seq: SequenceNumber, kind: EntryKind, value: Buffer): void {
-    const ordinal = this.keys.length;
-    if (ordinal === this.seqs.length) this.growEntries(ordinal * 2);
-    this.keys.push(key);
-    this.seqs[ordinal] = seq;
-    this.kinds[ordinal] = kind;
-    const valueLength = kind === EntryKind.Put ? value.length : 0;
-    if (valueLength > 0) {
-      this.valueOffset[ordinal] = this.arena.append(value);
-      this.valueSlab[ordinal] = this.arena.lastSlab;
+  /**
+   * Inserts one version. (key, seq) pairs are unique; order: key asc, seq desc. The value is
+   * copied (the caller may reuse its buffer) and ignored for Delete.
+   *
+   * With `overwrite`, the caller promises that no snapshot or iterator is alive, so no reader
+   * can need the key's older versions: if `seq` is newer than the key's newest version, that
+   * version is rewritten in place and the older ones are dropped. Otherwise it is ignored.
+   */
+  add(key: BinaryKey, seq: SequenceNumber, kind: EntryKind, value: Buffer, overwrite = false): void {
+    if (this.versionsUsed === 1) {
+      this.minSeq = seq;
+      this.maxSeq = seq;
+    } else if (seq < this.minSeq) {
+      this.minSeq = seq;
+    } else if (seq > this.maxSeq) {
+      this.maxSeq = seq;
     }
-    this.valueLength[ordinal] = valueLength;
+    const hash = hashKey(key);
+    const ordinal = this.index.find(key, hash);
+    if (ordinal < 0) {
+      this.addKey(key, hash, seq, kind, value);
+    } else if (overwrite && seq > this.versionFloats[this.newest[ordinal] * VERSION_FLOATS]) {
+      this.overwriteNewest(ordinal, seq, kind, value);
+    } else {
+      this.addVersion(ordinal, seq, kind, value);
+    }
+  }
 
+  /** Newest version of key with seq <= snapshot, or undefined. */
+  get(key: BinaryKey, snapshot: SequenceNumber): FoundEntry | undefined {
+    const ordinal = this.index.find(key, hashKey(key));
+    if (ordinal < 0) return undefined;
+    const floats = this.versionFloats;
+    const ints = this.versionInts;
+    let version = this.newest[ordinal];
+    while (floats[version * VERSION_FLOATS] > snapshot) {
+      version = ints[version * VERSION_INTS + OLDER];
+      if (version === NONE) return undefined;
+    }
+    const length = ints[version * VERSION_INTS + LENGTH];
+    return {
+      kind: length === DELETED ? EntryKind.Delete : EntryKind.Put,
+      seq: floats[version * VERSION_FLOATS],
+      value: this.valueOf(version),
+    };
+  }
+
+  iterator(): MemtableIterator {
+    return new MemtableIterator(this);
+  }
+
+  // ---- Node and version access for MemtableIterator (ids are not part of the public contract) ----
+
+  /** The node of the first key >= `key`, or NONE. */
+  firstNodeAtOrAfter(key: BinaryKey): number {
+    return this.search(key, keyWord(key, 0), keyWord(key, 4), keyWord(key, 8), keyWord(key, 12), false);
+  }
+
+  firstNode(): number {
+    return this.nodes[HEAD + LINKS];
+  }
+
+  nextNode(node: number): number {
+    return this.nodes[node + LINKS];
+  }
+
+  newestVersion(node: number): number {
+    return this.newest[this.nodes[node + KEY_ORDINAL]];
+  }
+
+  olderVersion(version: number): number {
+    return this.versionInts[version * VERSION_INTS + OLDER];
+  }
+
+  keyAt(node: number): BinaryKey {
+    return this.keys[this.nodes[node + KEY_ORDINAL]];
+  }
+
+  seqAt(version: number): SequenceNumber {
+    return this.versionFloats[version * VERSION_FLOATS];
+  }
+
+  kindAt(version: number): EntryKind {
+    return this.versionInts[version * VERSION_INTS + LENGTH] === DELETED ? EntryKind.Delete : EntryKind.Put;
+  }
+
+  valueAt(version: number): Buffer {
+    return this.valueOf(version);
+  }
+
+  // ---- internals ----
+
+  /** A brand-new key: one version, one node spliced into the skip list, one index entry. */
+  private addKey(key: BinaryKey, hash: number, seq: SequenceNumber, kind: EntryKind, value: Buffer): void {
+    const version = this.allocateVersion();
+    const valueBytes = this.writeVersion(version, seq, kind, value);
+    this.versionInts[version * VERSION_INTS + OLDER] = NONE;
+
+    const ordinal = this.index.insert(key, hash);
+    if (ordinal === this.newest.length) this.newest = grow(this.newest, ordinal * 2);
+    this.newest[ordinal] = version;
     const height = this.randomHeight();
     if (this.nodesUsed + LINKS + height > this.nodes.length) this.growNodes();
     const nodes = this.nodes;
@@ -124,7 +261,7 @@ export class Memtable {
     const w1 = keyWord(key, 4);
     const w2 = keyWord(key, 8);
     const w3 = keyWord(key, 12);
-    nodes[node + ORDINAL] = ordinal;
+    nodes[node + KEY_ORDINAL] = ordinal;
     nodes[node + WORD0] = w0;
     nodes[node + WORD1] = w1;
     nodes[node + WORD2] = w2;
@@ -133,10 +270,10 @@ export class Memtable {
     const splice = this.splice;
     const lastAtLevel = this.lastAtLevel;
     const last = lastAtLevel[0];
-    if (last !== HEAD && this.isBefore(last, key, seq, w0, w1, w2, w3)) {
+    if (last !== HEAD && this.isBefore(last, key, w0, w1, w2, w3)) {
       for (let level = 0; level < height; level++) splice[level] = lastAtLevel[level];
     } else {
-      this.search(key, seq, w0, w1, w2, w3, true);
+      this.search(key, w0, w1, w2, w3, true);
       for (let level = this.height; level < height; level++) splice[level] = HEAD;
     }
     if (height > this.height) this.height = height;
@@ -149,71 +286,80 @@ export class Memtable {
       if (successor === NONE) lastAtLevel[level] = node;
     }
 
-    this.bytes += key.length + valueLength + MEMTABLE_ENTRY_OVERHEAD;
-    if (ordinal === 1) {
-      this.minSeq = seq;
-      this.maxSeq = seq;
-    } else if (seq < this.minSeq) {
-      this.minSeq = seq;
-    } else if (seq > this.maxSeq) {
-      this.maxSeq = seq;
+    this.bytes += key.length + valueBytes + MEMTABLE_ENTRY_OVERHEAD;
+  }
+
+  /** Links a new version into the key's chain at its place by seq (in front, for in-order writes). */
+  private addVersion(ordinal: number, seq: SequenceNumber, kind: EntryKind, value: Buffer): void {
+    const version = this.allocateVersion();
+    const valueBytes = this.writeVersion(version, seq, kind, value);
+    const floats = this.versionFloats;
+    const ints = this.versionInts;
+    let newer = this.newest[ordinal];
+    if (seq > floats[newer * VERSION_FLOATS]) {
+      ints[version * VERSION_INTS + OLDER] = newer;
+      this.newest[ordinal] = version;
+    } else {
+      // Out of order (only tests and hand-built memtables do this): walk to the version's place.
+      let older = ints[newer * VERSION_INTS + OLDER];
+      while (older !== NONE && floats[older * VERSION_FLOATS] > seq) {
+        newer = older;
+        older = ints[newer * VERSION_INTS + OLDER];
+      }
+      ints[version * VERSION_INTS + OLDER] = older;
+      ints[newer * VERSION_INTS + OLDER] = version;
     }
+    this.bytes += valueBytes + MEMTABLE_VERSION_OVERHEAD;
   }
 
-  /** Newest version of key with seq <= snapshot, or undefined. */
-  get(key: BinaryKey, snapshot: SequenceNumber): FoundEntry | undefined {
-    const node = this.firstAtOrAfter(key, snapshot);
-    if (node === NONE) return undefined;
-    const ordinal = this.nodes[node + ORDINAL];
-    if (this.keys[ordinal] !== key) return undefined;
-    return { kind: this.kinds[ordinal] as EntryKind, seq: this.seqs[ordinal], value: this.valueOf(ordinal) };
+  /** Rewrites the key's newest version with (seq, kind, value) and drops its older versions. */
+  private overwriteNewest(ordinal: number, seq: SequenceNumber, kind: EntryKind, value: Buffer): void {
+    const version = this.newest[ordinal];
+    this.bytes += this.writeVersion(version, seq, kind, value);
+    const ints = this.versionInts;
+    const olderAt = version * VERSION_INTS + OLDER;
+    let older = ints[olderAt];
+    if (older === NONE) return;
+    ints[olderAt] = NONE;
+    // Their records stay allocated (and counted); only the count of iterable versions drops.
+    for (; older !== NONE; older = ints[older * VERSION_INTS + OLDER]) this.liveVersions--;
   }
 
-  iterator(): MemtableIterator {
-    return new MemtableIterator(this);
+  /** Fills every field of `version` but its link; returns the value bytes appended to the arena. */
+  private writeVersion(version: number, seq: SequenceNumber, kind: EntryKind, value: Buffer): number {
+    const ints = this.versionInts;
+    const at = version * VERSION_INTS;
+    this.versionFloats[version * VERSION_FLOATS] = seq;
+    if (kind !== EntryKind.Put) {
+      ints[at + LENGTH] = DELETED;
+      return 0;
+    }
+    const length = value.length;
+    ints[at + LENGTH] = length;
+    if (length > 0) {
+      ints[at + OFFSET] = this.arena.append(value);
+      ints[at + SLAB] = this.arena.lastSlab;
+    }
+    return length;
   }
 
-  // ---- Node access for MemtableIterator (node ids are not part of the public contract) ----
-
-  /** The first node at or after (key, seq) in internal order, or NONE. */
-  firstAtOrAfter(key: BinaryKey, seq: SequenceNumber): number {
-    return this.search(key, seq, keyWord(key, 0), keyWord(key, 4), keyWord(key, 8), keyWord(key, 12), false);
+  private allocateVersion(): number {
+    const version = this.versionsUsed;
+    if (version * VERSION_FLOATS === this.versionFloats.length) this.growVersions();
+    this.versionsUsed = version + 1;
+    this.liveVersions++;
+    return version;
   }
 
-  firstNode(): number {
-    return this.nodes[HEAD + LINKS];
+  private valueOf(version: number): Buffer {
+    const at = version * VERSION_INTS;
+    const length = this.versionInts[at + LENGTH];
+    if (length <= 0) return EMPTY_VALUE;
+    return this.arena.view(this.versionInts[at + SLAB], this.versionInts[at + OFFSET], length);
   }
 
-  nextNode(node: number): number {
-    return this.nodes[node + LINKS];
-  }
-
-  keyAt(node: number): BinaryKey {
-    return this.keys[this.nodes[node + ORDINAL]];
-  }
-
-  seqAt(node: number): SequenceNumber {
-    return this.seqs[this.nodes[node + ORDINAL]];
-  }
-
-  kindAt(node: number): EntryKind {
-    return this.kinds[this.nodes[node + ORDINAL]] as EntryKind;
-  }
-
-  valueAt(node: number): Buffer {
-    return this.valueOf(this.nodes[node + ORDINAL]);
-  }
-
-  // ---- internals ----
-
-  private valueOf(ordinal: number): Buffer {
-    const length = this.valueLength[ordinal];
-    if (length === 0) return EMPTY_VALUE;
-    return this.arena.view(this.valueSlab[ordinal], this.valueOffset[ordinal], length);
-  }
-
-  /** True if `node` sorts strictly before (key, seq); w0..w3 are the key's words (see keyWord). */
-  private isBefore(node: number, key: BinaryKey, seq: SequenceNumber, w0: number, w1: number, w2: number, w3: number): boolean {
+  /** True if `node`'s key sorts strictly before `key`; w0..w3 are the key's words (see keyWord). */
+  private isBefore(node: number, key: BinaryKey, w0: number, w1: number, w2: number, w3: number): boolean {
     const nodes = this.nodes;
     let word = nodes[node + WORD0];
     if (word !== w0) return word < w0;
@@ -223,16 +369,14 @@ export class Memtable {
     if (word !== w2) return word < w2;
     word = nodes[node + WORD3];
     if (word !== w3) return word < w3;
-    const ordinal = nodes[node + ORDINAL];
-    const nodeKey = this.keys[ordinal];
-    return nodeKey < key || (nodeKey === key && this.seqs[ordinal] > seq);
+    return this.keys[nodes[node + KEY_ORDINAL]] < key;
   }
 
   /**
-   * Returns the first node at or after (key, seq). With `recordSplice`, also fills
+   * Returns the first node whose key is >= `key`. With `recordSplice`, also fills
    * `splice[level]` with the last node before it on every level below `height`.
    */
-  private search(key: BinaryKey, seq: SequenceNumber, w0: number, w1: number, w2: number, w3: number, recordSplice: boolean): number {
+  private search(key: BinaryKey, w0: number, w1: number, w2: number, w3: number, recordSplice: boolean): number {
     const nodes = this.nodes;
     const splice = this.splice;
     let node = HEAD;
@@ -242,7 +386,7 @@ export class Memtable {
     for (let level = this.height - 1; level >= 0; level--) {
       for (;;) {
         const next = nodes[node + LINKS + level];
-        if (next === NONE || next === knownNotBefore || !this.isBefore(next, key, seq, w0, w1, w2, w3)) {
+        if (next === NONE || next === knownNotBefore || !this.isBefore(next, key, w0, w1, w2, w3)) {
           knownNotBefore = next;
           break;
         }
@@ -259,16 +403,11 @@ export class Memtable {
     this.nodes = grown;
   }
 
-  private growEntries(capacity: number): void {
-    const seqs = new Float64Array(capacity);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    const kinds = new Uint8Array(capacity);
-    kinds.set(this.kinds);
-    this.kinds = kinds;
-    this.valueSlab = grow(this.valueSlab, capacity);
-    this.valueOffset = grow(this.valueOffset, capacity);
-    this.valueLength = grow(this.valueLength, capacity);
+  private growVersions(): void {
+    const grown = new Float64Array(this.versionFloats.length * 2);
+    grown.set(this.versionFloats);
+    this.versionFloats = grown;
+    this.versionInts = new Int32Array(grown.buffer);
   }
 
   /** Height with P(h >= k) = 4^-(k-1): two random bits per extra level. */
@@ -309,16 +448,18 @@ function grow(array: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
 }
 
 /**
- * Walks a memtable in internal order. All methods are synchronous. Stays valid while inserts
- * continue: entries added after it was created may or may not be seen (callers filter by seq).
+ * Walks a memtable in internal order: keys ascending, each key's versions newest first. All
+ * methods are synchronous. Stays valid while inserts continue: entries added after it was
+ * created may or may not be seen (callers filter by seq).
  */
 export class MemtableIterator implements InternalIterator {
   private node = NONE;
+  private version = NONE;
 
   constructor(private readonly memtable: Memtable) {}
 
   get valid(): boolean {
-    return this.node !== NONE;
+    return this.version !== NONE;
   }
 
   get key(): BinaryKey {
@@ -326,26 +467,34 @@ export class MemtableIterator implements InternalIterator {
   }
 
   get seq(): SequenceNumber {
-    return this.memtable.seqAt(this.node);
+    return this.memtable.seqAt(this.version);
   }
 
   get kind(): EntryKind {
-    return this.memtable.kindAt(this.node);
+    return this.memtable.kindAt(this.version);
   }
 
   get value(): Buffer {
-    return this.memtable.valueAt(this.node);
+    return this.memtable.valueAt(this.version);
   }
 
   seekToFirst(): void {
-    this.node = this.memtable.firstNode();
+    this.enter(this.memtable.firstNode());
   }
 
   seek(key: BinaryKey): void {
-    this.node = this.memtable.firstAtOrAfter(key, NEWEST_SEQ);
+    this.enter(this.memtable.firstNodeAtOrAfter(key));
   }
 
   next(): void {
-    this.node = this.memtable.nextNode(this.node);
+    const older = this.memtable.olderVersion(this.version);
+    if (older !== NONE) this.version = older;
+    else this.enter(this.memtable.nextNode(this.node));
+  }
+
+  /** Positions at `node`'s newest version (every node has at least one). */
+  private enter(node: number): void {
+    this.node = node;
+    this.version = node === NONE ? NONE : this.memtable.newestVersion(node);
   }
 }
