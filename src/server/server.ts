@@ -286,6 +286,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     s.expiredKeys = 0;
     s.evictedKeys = 0;
     this.errorStats.clear();
+    this.keyspace.resetStats();
     for (const e of this.commands.entries()) {
       e.calls = e.usec = e.rejectedCalls = e.failedCalls = 0;
       if (e.subcommands) for (const sub of e.subcommands.entries()) sub.calls = sub.usec = sub.rejectedCalls = sub.failedCalls = 0;

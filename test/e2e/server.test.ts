@@ -67,8 +67,11 @@ test('CONFIG GET/SET and side effects', async () => {
   } catch (err) {
     assert.match((err as Error).message, /running without a config file/);
   }
+  await r.get('cfg:none');
   assert.is(await r.config('RESETSTAT'), 'OK');
-  assert.match(await r.info('stats'), /total_error_replies:0\r\n/);
+  const stats = await r.info('stats');
+  assert.match(stats, /total_error_replies:0\r\n/);
+  assert.match(stats, /keyspace_misses:0\r\n/);
 });
 
 test('COMMAND: COUNT, LIST, INFO, DOCS (with argument hints), GETKEYS', async () => {
