@@ -51,7 +51,8 @@ function randomKeys(count: number, seed: number): BinaryKey[] {
 function redisKeys(count: number, seed: number): BinaryKey[] {
   const next = xorshift(seed);
   const keys: BinaryKey[] = new Array(count);
-  for (let i = 0; i < count; i++) keys[i] = `key:${String(next() % 1_000_000).padStart(12, '0')}`;
+  // Flat strings, as the server's parser hands them over (a template literal makes a cons string).
+  for (let i = 0; i < count; i++) keys[i] = Buffer.from(`key:${String(next() % 1_000_000).padStart(12, '0')}`, 'latin1').latin1Slice();
   return keys;
 }
 
