@@ -26,7 +26,7 @@ import { NodeEnv } from './env/node-env.js';
 import { Memtable } from './memtable/memtable.js';
 import { WalWriter } from './wal/wal-writer.js';
 import { replayWal } from './wal/wal-replay.js';
-import { ManifestWriter, manifestFileName, readCurrentManifest } from './manifest/manifest-file.js';
+import { ManifestWriter, readCurrentManifest } from './manifest/manifest-file.js';
 import type { FileMeta, VersionEdit } from './manifest/version-edit.js';
 import { Version, VersionSet } from './manifest/version-set.js';
 import { BlockCache } from './cache/block-cache.js';
@@ -128,8 +128,8 @@ export class Db {
     const log = options.logger ?? noopLogger;
     const started = Date.now();
     env.mkdirp(dir);
-    let db: Db | undefined;
-    const versions = new VersionSet(DEFAULTS.levels, (n) => db?.fileObsolete(n));
+    // Tables dropped by edits replayed here are orphans on disk; removeOrphans deletes them below.
+    const versions = new VersionSet(DEFAULTS.levels);
     const existing = readCurrentManifest(env, dir, log);
     if (existing !== null) {
       for (const edit of existing.edits) versions.install(versions.build(edit));
@@ -166,7 +166,8 @@ export class Db {
     const firstLog = segments.length > 0 ? segments[0] : walNumber;
     versions.logNumber = firstLog;
     const manifest = await ManifestWriter.create(env, dir, manifestNumber, versions.snapshotEdit());
-    db = new Db(env, dir, versions, wal, manifest, log, options);
+    const db = new Db(env, dir, versions, wal, manifest, log, options);
+    versions.onObsoleteFile = (fileNumber) => db.fileObsolete(fileNumber);
     // Recovered writes stay in memtables covering the old segments; they are flushed like any other.
     const nonEmpty = recovered.filter((m) => m.entries > 0);
     if (nonEmpty.length > 0) {

@@ -64,11 +64,10 @@ export class VersionSet {
   /** WAL segments with numbers below this are fully contained in tables. */
   logNumber = 0;
   private readonly fileRefs = new Map<number, number>();
+  /** Called when no live version references a table any more. Set by the Db once it exists. */
+  onObsoleteFile: (fileNumber: number) => void = () => {};
 
-  constructor(
-    readonly levelCount: number,
-    private readonly onObsoleteFile: (fileNumber: number) => void,
-  ) {
+  constructor(readonly levelCount: number) {
     this.current = new Version(
       Array.from({ length: levelCount }, () => []),
       this,
