@@ -153,7 +153,7 @@ export class Db {
         if (mem.approximateBytes >= memtableSize) recovered.push((mem = new Memtable()));
         for (let i = 0; i < ops.length; i++) {
           const op = ops[i];
-          mem.add(op.key, firstSeq + i, op.kind, op.kind === EntryKind.Put ? op.value : EMPTY);
+          mem.add(op.key, firstSeq + i, op.kind, op.kind === EntryKind.Put ? op.value : EMPTY, true);
         }
       },
     );
@@ -217,9 +217,11 @@ export class Db {
     const firstSeq = this.versions.lastSequence + 1;
     const durable = this.wal.append(firstSeq, ops);
     const mem = this.mem.mem;
+    // With no snapshot (and so no iterator) alive, nobody can read an older version: overwrite in place.
+    const overwrite = this.snapshots.size === 0;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i];
-      mem.add(op.key, firstSeq + i, op.kind, op.kind === EntryKind.Put ? op.value : EMPTY);
+      mem.add(op.key, firstSeq + i, op.kind, op.kind === EntryKind.Put ? op.value : EMPTY, overwrite);
     }
     this.versions.lastSequence = firstSeq + ops.length - 1;
     if (mem.approximateBytes >= this.memtableSize) this.rotateMemtable();
