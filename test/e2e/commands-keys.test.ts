@@ -82,7 +82,7 @@ const KEYS: Transcript = [
   [["EXPIRE", "big", "20", "nx"], ":0\r\n"],
   [["EXPIRE", "big", "5", "xx"], ":1\r\n"],
   [["TTL", "big"], null],
-  [["EXPIRE", "big", "5", "gt"], ":1\r\n"],
+  [["EXPIRE", "big", "6", "gt"], ":1\r\n"],
   [["EXPIRE", "big", "50", "gt"], ":1\r\n"],
   [["TTL", "big"], null],
   [["EXPIRE", "big", "10", "nx", "xx"], "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n"],
