@@ -137,36 +137,43 @@ export class BackgroundCycle {
     }
   }
 
+  /** Deletes chunks of flushed namespaces until they are gone or the budget is spent (at least one chunk per cycle). */
   private async deleteDeadNamespaces(deadline: number): Promise<void> {
     const ks = this.keyspace;
-    for (const ns of ks.deadNamespaces().slice()) {
-      const prefix = namespacePrefix(ns);
-      const it = ks.db.iterator({ start: this.deadResume.get(ns) ?? prefix, end: prefixEnd(prefix) });
-      const keys: BinaryKey[] = [];
-      let exhausted = false;
-      try {
-        while (keys.length < DEAD_CHUNK) {
-          const entry = await it.next();
-          if (entry === undefined) {
-            exhausted = true;
-            break;
-          }
-          keys.push(entry.key);
+    do {
+      const dead = ks.deadNamespaces();
+      if (dead.length === 0) return;
+      await this.deleteDeadChunk(dead[0]);
+    } while (performance.now() < deadline && !this.stopped);
+  }
+
+  private async deleteDeadChunk(ns: number): Promise<void> {
+    const ks = this.keyspace;
+    const prefix = namespacePrefix(ns);
+    const it = ks.db.iterator({ start: this.deadResume.get(ns) ?? prefix, end: prefixEnd(prefix) });
+    const keys: BinaryKey[] = [];
+    let exhausted = false;
+    try {
+      while (keys.length < DEAD_CHUNK) {
+        const entry = await it.next();
+        if (entry === undefined) {
+          exhausted = true;
+          break;
         }
-      } finally {
-        it.close();
+        keys.push(entry.key);
       }
-      const delay = ks.db.writeDelay();
-      if (delay !== undefined) await delay;
-      if (keys.length > 0) {
-        await ks.deleteDeadKeys(keys);
-        this.deadResume.set(ns, keys[keys.length - 1] + '\0');
-      }
-      if (exhausted) {
-        await ks.forgetDeadNamespace(ns);
-        this.deadResume.delete(ns);
-      }
-      if (performance.now() > deadline) return;
+    } finally {
+      it.close();
+    }
+    const delay = ks.db.writeDelay();
+    if (delay !== undefined) await delay;
+    if (keys.length > 0) {
+      await ks.deleteDeadKeys(keys);
+      this.deadResume.set(ns, keys[keys.length - 1] + '\0');
+    }
+    if (exhausted) {
+      await ks.forgetDeadNamespace(ns);
+      this.deadResume.delete(ns);
     }
   }
 }
