@@ -321,9 +321,10 @@ export class Keyspace {
         expireSum += newExpire;
       }
     }
-    const countsChanged = keys !== counts.keys || expires !== counts.expires;
+    if (expires === 0) expireSum = 0;
+    // Plain overwrites (the common SET) change nothing here and write no counts record.
+    const countsChanged = keys !== counts.keys || expires !== counts.expires || expireSum !== counts.expireSum;
     if (countsChanged) {
-      if (expires === 0) expireSum = 0;
       ops.push({ kind: EntryKind.Put, key: this.countKeys[db], value: encodeCounts({ keys, expires, expireSum }) });
     }
     const durable = this.db.write(ops);

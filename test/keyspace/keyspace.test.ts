@@ -105,6 +105,21 @@ test('counts are exact and survive a clean reopen', async () => {
   await close(h);
 });
 
+test('avg_ttl follows TTL changes, across a reopen', async () => {
+  const dir = tempDir();
+  let h = await open(dir);
+  const now = Date.now();
+  await set(h.ks, 0, 'a', 'v', now + HOUR);
+  await set(h.ks, 0, 'b', 'v', now + HOUR);
+  await set(h.ks, 0, 'b', 'v', now + 3 * HOUR); // same number of keys with a TTL, new time
+  const approx = (ms: number) => Math.abs(h.ks.averageTtl(0) - ms) < 60_000;
+  assert.ok(approx(2 * HOUR), String(h.ks.averageTtl(0)));
+  await close(h);
+  h = await open(dir);
+  assert.ok(approx(2 * HOUR), String(h.ks.averageTtl(0)));
+  await close(h);
+});
+
 test('counts survive a crash (no close) with fsync always', async () => {
   const dir = tempDir();
   const h = await open(dir);
