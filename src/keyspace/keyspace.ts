@@ -85,7 +85,7 @@ export function keyspaceDbOptions(): Pick<DbOptions, 'compactionFilter'> {
 const noopLogger: EngineLogger = () => {};
 const EMPTY = Buffer.alloc(0);
 
-function ignoreBackgroundFailure(log: EngineLogger): (err: unknown) => void {
+function logBackgroundFailure(log: EngineLogger): (err: unknown) => void {
   return (err) => log('warning', `keyspace background write failed: ${(err as Error).message}`);
 }
 
@@ -126,7 +126,7 @@ export class Keyspace {
     this.databases = databases;
     this.cursors = cursors;
     this.log = logger;
-    this.onBackgroundFailure = ignoreBackgroundFailure(logger);
+    this.onBackgroundFailure = logBackgroundFailure(logger);
     this.applyLayout(layout, counts);
     this.cycle = new BackgroundCycle(this);
   }
