@@ -48,6 +48,8 @@ function exec(ctx: CommandContext): void | Promise<void> {
     reply.error('EXECABORT Transaction discarded because of previous errors.');
     return;
   }
+  // A watched key whose TTL ran out since WATCH counts as modified, even if not yet deleted.
+  server.keyspace.touchExpiredWatches(client);
   if (client.watchDirty) {
     endTransaction(client, server);
     reply.nullArray();
