@@ -1,16 +1,20 @@
 /**
- * Parses client requests: RESP multibulk (`*2\r\n$3\r\nGET\r\n$1\r\nk\r\n`) and inline commands
- * (`GET k\r\n`, as typed in telnet), with Redis 7.0's limits and exact protocol error texts.
+ * Turns client input into requests: RESP multibulk (`*2\r\n$3\r\nGET\r\n$1\r\nk\r\n`) decoded by
+ * redis-parser, and inline commands (`GET k\r\n`, as typed in telnet) split by our own inline code,
+ * with Redis 7.0's limits and exact protocol error texts.
  *
- * Why not redis-parser: it parses *replies* (it treats `-` as an error, `:` as an integer...), has
- * no inline mode, and cannot refuse a 4 GB bulk length before buffering it. Requests need the
- * server's rules, the ones Redis' processMultibulkBuffer/processInlineBuffer apply, so that is what
- * this module implements.
- *
- * Zero copy in the common case: arguments are views (subarray) into the chunk read from the
- * socket. A request split across reads keeps the parsed arguments and only re-reads the unfinished
- * element; a large bulk that spans many reads is gathered chunk by chunk and joined once.
+ * redis-parser is a *reply* parser: it trusts the peer (it reads `$abc` as some number, takes
+ * `:1` or `-x` inside an array as integers and errors, would buffer a `$4000000000` bulk), and it
+ * has no inline mode. So before bytes reach it, a framer walks each request's headers only — the
+ * `*N` line, each `$len` line, then skips `len + 2` payload bytes without reading them — applying
+ * Redis' processMultibulkBuffer checks. Only whole, validated multibulk requests are handed to
+ * redis-parser; a request still incomplete at the end of a read is held back by the framer (its
+ * payload never inspected twice) and handed over, joined into one buffer, once its last byte
+ * arrives. That keeps redis-parser on its zero-copy path: every execute() gets complete requests,
+ * so it returns argv as views into the read and never copies a read's tail into a new buffer or
+ * gathers a large bulk into its shared, tripled-in-size buffer pool.
  */
+import { createRequire } from 'node:module';
 import { splitArgs as splitInline } from './inline.js';
 
 /** Redis' PROTO_INLINE_MAX_SIZE: the longest inline request or count line (`*N`, `$N`). */
@@ -25,7 +29,20 @@ const STAR = 0x2a;
 const DOLLAR = 0x24;
 const CR = 0x0d;
 const LF = 0x0a;
-const EMPTY = Buffer.alloc(0);
+
+/** What the parts of redis-parser 3 we use look like (the package ships no types). */
+interface RespDecoderOptions {
+  returnBuffers: boolean;
+  returnReply(reply: unknown): void;
+  returnError(error: Error): void;
+  returnFatalError(error: Error): void;
+}
+interface RespDecoder {
+  execute(input: Buffer): void;
+  reset(): void;
+}
+type RespDecoderClass = new (options: RespDecoderOptions) => RespDecoder;
+const RespDecoder = createRequire(import.meta.url)('redis-parser') as RespDecoderClass;
 
 /** Receives parsed requests. Implemented by the connection (a method call, no closure per request). */
 export interface RequestSink {
@@ -39,6 +56,24 @@ export interface ParserLimits {
   /** proto-max-bulk-len */
   maxBulkLength: number;
 }
+
+/** Where the framer is inside the current request. */
+const enum Frame {
+  /** Between requests: the next byte decides multibulk (`*`) or inline. */
+  Start,
+  /** Reading the `*N` line. */
+  CountLine,
+  /** Reading an argument's `$len` line. */
+  BulkLine,
+  /** Skipping an argument's payload and its CRLF. */
+  Payload,
+  /** Reading an inline request up to its LF. */
+  InlineLine,
+}
+
+/** scanFrame() results other than a frame's end offset. */
+const NEED_MORE = -1;
+const INVALID = -2;
 
 /**
  * Redis' string2ll over bytes [start, end): optional '-', digits, no leading zeros or '+', no
@@ -80,34 +115,54 @@ function findCR(buf: Buffer, from: number, len: number): number {
 export class RequestParser {
   /** Set by the connection: before AUTH, requests are limited as in Redis. */
   authRequired = false;
-  private buf: Buffer = EMPTY;
-  private pos = 0;
-  /** Arguments of the request being read, or null between requests. */
-  private args: Buffer[] | null = null;
-  /** Elements still to read for `args`. */
-  private argsLeft = 0;
-  /** Length of the bulk being read, or -1 when its `$N` line is next. */
-  private bulkLength = -1;
-  /** Reads gathered while waiting for the rest of a large bulk; joined once it is complete. */
-  private gathered: Buffer[] | null = null;
-  private gatheredBytes = 0;
-  private gatherTarget = 0;
+  private readonly decoder: RespDecoder;
   private halted = false;
 
-  constructor(private readonly sink: RequestSink, private readonly limits: ParserLimits) {}
+  // ---- framer state, kept across reads
+  private frame = Frame.Start;
+  /** Arguments of the current multibulk request not yet complete. */
+  private argsLeft = 0;
+  /** Payload bytes (plus CRLF) of the current argument still to skip. */
+  private payloadLeft = 0;
+  /** The start of a `*N`/`$len` line split across reads (Redis waits for its CR and one byte more). */
+  private partialLine: Buffer | null = null;
+  /** Reads (or their tails) holding the start of the request still incomplete. */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  /** Bytes of the unfinished element (header line, payload or inline line) from earlier reads. */
+  private elementBytes = 0;
+  /** The first byte and the number of the header line readSplitLine() last completed. */
+  private lineType = 0;
+  private lineNumber = NaN;
+  /** Set with INVALID: the protocol error to report once the requests before it are delivered. */
+  private errorMessage = '';
+
+  constructor(private readonly sink: RequestSink, private readonly limits: ParserLimits) {
+    this.decoder = new RespDecoder({
+      returnBuffers: true,
+      returnReply: (reply) => this.onDecoded(reply as Buffer[] | null),
+      // Unreachable: the framer lets only `*N` of `$len` bulks through. Treated as a protocol error anyway.
+      returnError: (error) => this.fail(`Protocol error: ${error.message}`),
+      returnFatalError: (error) => this.fail(`Protocol error: ${error.message}`),
+    });
+  }
 
   /** Bytes received and not yet turned into requests (client-query-buffer-limit applies to them). */
   get bufferedBytes(): number {
-    return this.buf.length - this.pos + this.gatheredBytes;
+    return this.elementBytes;
   }
 
-  /** Stop delivering requests (QUIT, CLIENT KILL, protocol error); the rest of the input is ignored. */
+  /**
+   * Stop delivering requests (QUIT, CLIENT KILL, protocol error); the rest of the input is ignored.
+   * May be called from onRequest while redis-parser is inside execute(): its state is left alone
+   * (resetting it there would break its loop) and whatever it still decodes is dropped.
+   */
   halt(): void {
     this.halted = true;
-    this.buf = EMPTY;
-    this.pos = 0;
-    this.gathered = null;
-    this.gatheredBytes = 0;
+    this.held = [];
+    this.heldBytes = 0;
+    this.partialLine = null;
+    this.elementBytes = 0;
   }
 
   get isHalted(): boolean {
@@ -116,141 +171,233 @@ export class RequestParser {
 
   /** Feeds one read from the socket; calls the sink for every complete request in it. */
   feed(chunk: Buffer): void {
-    if (this.halted) return;
-    if (this.gathered !== null) {
-      this.gathered.push(chunk);
-      this.gatheredBytes += chunk.length;
-      if (this.gatheredBytes < this.gatherTarget) return;
-      this.buf = Buffer.concat(this.gathered, this.gatheredBytes);
-      this.pos = 0;
-      this.gathered = null;
-      this.gatheredBytes = 0;
-    } else if (this.pos >= this.buf.length) {
-      this.buf = chunk;
-      this.pos = 0;
-    } else {
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
-      this.pos = 0;
-    }
-    this.parse();
-  }
-
-  private parse(): void {
-    const buf = this.buf;
-    const len = buf.length;
-    while (!this.halted) {
-      if (this.args === null) {
-        if (this.pos >= len) break;
-        if (buf[this.pos] === STAR) {
-          if (!this.readMultibulkHeader(buf, len)) break;
-        } else if (!this.readInline(buf, len)) break;
-        continue;
-      }
-      if (this.bulkLength < 0 && !this.readBulkHeader(buf, len)) break;
-      if (this.halted) break;
-      const need = this.bulkLength + 2;
-      if (len - this.pos < need) {
-        // Wait for the rest of the bulk; large ones gather reads instead of re-copying per read.
-        if (need > 32 * 1024) {
-          this.gathered = [buf.subarray(this.pos)];
-          this.gatheredBytes = len - this.pos;
-          this.gatherTarget = need;
-          this.buf = EMPTY;
-          this.pos = 0;
-        }
+    const len = chunk.length;
+    if (this.halted || len === 0) return;
+    let pos = 0;
+    if (this.heldBytes > 0) {
+      // Finish the request begun in earlier reads; it is delivered on its own, joined once.
+      const end = this.scanFrame(chunk, 0);
+      if (end < 0) {
+        if (end === INVALID) this.fail(this.errorMessage);
+        else this.hold(chunk);
         return;
       }
-      const arg = buf.subarray(this.pos, this.pos + this.bulkLength);
-      this.pos += need;
-      this.bulkLength = -1;
-      const args = this.args;
-      args.push(arg);
-      if (--this.argsLeft === 0) {
-        this.args = null;
-        this.sink.onRequest(args);
+      const request = Buffer.concat([...this.held, chunk.subarray(0, end)], this.heldBytes + end);
+      this.held = [];
+      this.heldBytes = 0;
+      if (request[0] === STAR) this.decode(request);
+      else this.parseInline(request, 0, request.length);
+      if (this.halted) return;
+      pos = end;
+    }
+    // Whole multibulk requests in [decodeFrom, pos) go to redis-parser in one execute().
+    let decodeFrom = pos;
+    while (pos < len) {
+      const start = pos;
+      const end = this.scanFrame(chunk, start);
+      if (end < 0) {
+        if (decodeFrom < start) this.decode(chunk.subarray(decodeFrom, start));
+        if (this.halted) return;
+        if (end === INVALID) this.fail(this.errorMessage);
+        else this.hold(chunk.subarray(start));
+        return;
       }
+      if (chunk[start] !== STAR) {
+        if (decodeFrom < start) this.decode(chunk.subarray(decodeFrom, start));
+        if (this.halted) return;
+        this.parseInline(chunk, start, end);
+        if (this.halted) return;
+        decodeFrom = end;
+      }
+      pos = end;
     }
-    if (this.pos >= len && !this.halted) {
-      this.buf = EMPTY;
-      this.pos = 0;
+    if (decodeFrom < len) this.decode(chunk.subarray(decodeFrom, len));
+  }
+
+  /** Keeps the start of an incomplete request until the read that completes it. */
+  private hold(tail: Buffer): void {
+    this.held.push(tail);
+    this.heldBytes += tail.length;
+  }
+
+  private decode(requests: Buffer): void {
+    try {
+      this.decoder.execute(requests);
+    } catch (err) {
+      // A sink that throws leaves redis-parser mid-buffer; start the next execute() clean.
+      this.decoder.reset();
+      throw err;
     }
   }
 
-  /** `*N\r\n`. Returns false when more input is needed (or after a protocol error). */
-  private readMultibulkHeader(buf: Buffer, len: number): boolean {
-    const cr = findCR(buf, this.pos, len);
-    if (cr < 0 || cr + 1 >= len) {
-      if (len - this.pos > PROTO_INLINE_MAX_SIZE) this.fail('Protocol error: too big mbulk count string');
-      return false;
-    }
-    const n = parseLength(buf, this.pos + 1, cr);
-    if (Number.isNaN(n) || n > MAX_MULTIBULK) {
-      this.fail('Protocol error: invalid multibulk length');
-      return false;
-    }
-    if (n > UNAUTH_MAX_MULTIBULK && this.authRequired) {
-      this.fail('Protocol error: unauthenticated multibulk length');
-      return false;
-    }
-    this.pos = cr + 2;
-    if (n <= 0) return true; // an empty request is skipped, as Redis does
-    this.args = [];
-    this.argsLeft = n;
-    this.bulkLength = -1;
-    return true;
+  private onDecoded(argv: Buffer[] | null): void {
+    // `*0` and `*-1` decode to [] and null: empty requests, skipped as Redis does.
+    if (this.halted || argv === null || argv.length === 0) return;
+    this.sink.onRequest(argv);
   }
 
-  /** `$N\r\n` of the next argument. Returns false when more input is needed (or after an error). */
-  private readBulkHeader(buf: Buffer, len: number): boolean {
-    const cr = findCR(buf, this.pos, len);
-    if (cr < 0 || cr + 1 >= len) {
-      if (len - this.pos > PROTO_INLINE_MAX_SIZE) this.fail('Protocol error: too big bulk count string');
-      return false;
+  /**
+   * Advances the framer over `buf` from `from` through the current request. Returns the offset just
+   * past the request's last byte, NEED_MORE when the read ends first, or INVALID (errorMessage set).
+   * Header lines are checked in Redis' order: "too big" while no CR has come, then the type byte,
+   * then the number and its limits. State lives in locals and is stored only when the read ends
+   * inside the request: most requests start and end within one read.
+   */
+  private scanFrame(buf: Buffer, from: number): number {
+    const len = buf.length;
+    let frame = this.frame;
+    let argsLeft = this.argsLeft;
+    let i = from;
+    /** Where the unfinished element starts in this read, and its bytes from earlier reads. */
+    let element = from;
+    let carried = this.elementBytes;
+    for (;;) {
+      let number: number;
+      switch (frame) {
+        case Frame.Start:
+          frame = buf[i] === STAR ? Frame.CountLine : Frame.InlineLine;
+          break;
+        case Frame.InlineLine: {
+          const lf = buf.indexOf(LF, i);
+          if (lf < 0) {
+            if (carried + len - element > PROTO_INLINE_MAX_SIZE) return this.invalid('Protocol error: too big inline request');
+            return this.suspend(frame, argsLeft, carried + len - element);
+          }
+          this.frame = Frame.Start;
+          this.elementBytes = 0;
+          return lf + 1;
+        }
+        case Frame.CountLine: {
+          const cr = this.partialLine === null ? findCR(buf, i, len) : -1;
+          if (cr >= 0 && cr + 1 < len) {
+            number = parseLength(buf, i + 1, cr);
+            i = cr + 2;
+          } else {
+            const next = this.readSplitLine(buf, i, 'Protocol error: too big mbulk count string');
+            if (next < 0) return next === INVALID ? next : this.suspend(frame, argsLeft, carried + len - element);
+            number = this.lineNumber;
+            i = next;
+          }
+          if (Number.isNaN(number) || number > MAX_MULTIBULK) return this.invalid('Protocol error: invalid multibulk length');
+          if (number > UNAUTH_MAX_MULTIBULK && this.authRequired) return this.invalid('Protocol error: unauthenticated multibulk length');
+          element = i;
+          carried = 0;
+          if (number <= 0) {
+            this.frame = Frame.Start;
+            this.elementBytes = 0;
+            return i;
+          }
+          argsLeft = number;
+          frame = Frame.BulkLine;
+          break;
+        }
+        case Frame.BulkLine: {
+          const cr = this.partialLine === null ? findCR(buf, i, len) : -1;
+          let type: number;
+          if (cr >= 0 && cr + 1 < len) {
+            type = buf[i];
+            number = parseLength(buf, i + 1, cr);
+            i = cr + 2;
+          } else {
+            const next = this.readSplitLine(buf, i, 'Protocol error: too big bulk count string');
+            if (next < 0) return next === INVALID ? next : this.suspend(frame, argsLeft, carried + len - element);
+            type = this.lineType;
+            number = this.lineNumber;
+            i = next;
+          }
+          if (type !== DOLLAR) return this.invalid(`Protocol error: expected '$', got '${String.fromCharCode(type)}'`);
+          if (Number.isNaN(number) || number < 0 || number > this.limits.maxBulkLength) return this.invalid('Protocol error: invalid bulk length');
+          if (number > UNAUTH_MAX_BULK && this.authRequired) return this.invalid('Protocol error: unauthenticated bulk length');
+          element = i;
+          carried = 0;
+          this.payloadLeft = number + 2;
+          frame = Frame.Payload;
+          break;
+        }
+        case Frame.Payload: {
+          const payloadLeft = this.payloadLeft;
+          if (len - i < payloadLeft) {
+            this.payloadLeft = payloadLeft - (len - i);
+            return this.suspend(frame, argsLeft, carried + len - element);
+          }
+          i += payloadLeft;
+          element = i;
+          carried = 0;
+          if (--argsLeft === 0) {
+            this.frame = Frame.Start;
+            this.elementBytes = 0;
+            return i;
+          }
+          frame = Frame.BulkLine;
+          break;
+        }
+      }
+      if (i >= len) return this.suspend(frame, argsLeft, 0);
     }
-    if (buf[this.pos] !== DOLLAR) {
-      this.fail(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
-      return false;
-    }
-    const n = parseLength(buf, this.pos + 1, cr);
-    if (Number.isNaN(n) || n < 0 || n > this.limits.maxBulkLength) {
-      this.fail('Protocol error: invalid bulk length');
-      return false;
-    }
-    if (n > UNAUTH_MAX_BULK && this.authRequired) {
-      this.fail('Protocol error: unauthenticated bulk length');
-      return false;
-    }
-    this.pos = cr + 2;
-    this.bulkLength = n;
-    return true;
   }
 
-  /** One inline request line. Returns false when more input is needed (or after an error). */
-  private readInline(buf: Buffer, len: number): boolean {
-    const lf = buf.indexOf(LF, this.pos);
-    if (lf < 0) {
-      if (len - this.pos > PROTO_INLINE_MAX_SIZE) this.fail('Protocol error: too big inline request');
-      return false;
+  /** The read ended inside a request: keep where the framer is, for the next read. */
+  private suspend(frame: Frame, argsLeft: number, elementBytes: number): number {
+    this.frame = frame;
+    this.argsLeft = argsLeft;
+    this.elementBytes = elementBytes;
+    return NEED_MORE;
+  }
+
+  /**
+   * A `*N` / `$len` line that does not end within this read, or began in an earlier one (rare: at
+   * most once per read, so its pieces are simply joined). Returns the offset after its CR and the
+   * byte that follows (not checked, as in Redis), setting lineType and lineNumber; NEED_MORE; or
+   * INVALID when more than PROTO_INLINE_MAX_SIZE bytes came without a complete line.
+   */
+  private readSplitLine(buf: Buffer, from: number, tooBig: string): number {
+    const len = buf.length;
+    const partial = this.partialLine ?? buf.subarray(from, from);
+    let cr: number;
+    let next: number;
+    if (partial.length > 0 && partial[partial.length - 1] === CR) {
+      cr = partial.length - 1;
+      next = from + 1;
+    } else {
+      const crHere = findCR(buf, from, len);
+      if (crHere < 0 || crHere + 1 >= len) {
+        if (partial.length + len - from > PROTO_INLINE_MAX_SIZE) return this.invalid(tooBig);
+        this.partialLine = Buffer.concat([partial, buf.subarray(from)]);
+        return NEED_MORE;
+      }
+      cr = partial.length + crHere - from;
+      next = crHere + 2;
     }
-    let end = lf;
-    if (end > this.pos && buf[end - 1] === CR) end--;
-    const line = buf.toString('latin1', this.pos, end);
-    this.pos = lf + 1;
-    const words = splitInline(line);
+    const line = Buffer.concat([partial, buf.subarray(from, next)]);
+    this.partialLine = null;
+    this.lineType = line[0];
+    this.lineNumber = parseLength(line, 1, cr);
+    return next;
+  }
+
+  private invalid(message: string): number {
+    this.errorMessage = message;
+    return INVALID;
+  }
+
+  /** One inline request: the line in [start, end), end just past its LF. */
+  private parseInline(buf: Buffer, start: number, end: number): void {
+    let lineEnd = end - 1;
+    if (lineEnd > start && buf[lineEnd - 1] === CR) lineEnd--;
+    const words = splitInline(buf.toString('latin1', start, lineEnd));
     if (words === null) {
       this.fail('Protocol error: unbalanced quotes in request');
-      return false;
+      return;
     }
-    if (words.length === 0) return true;
+    if (words.length === 0) return;
     const argv = new Array<Buffer>(words.length);
     for (let i = 0; i < words.length; i++) argv[i] = Buffer.from(words[i], 'latin1');
     this.sink.onRequest(argv);
-    return true;
   }
 
   private fail(message: string): void {
+    if (this.halted) return;
     this.halt();
     this.sink.onProtocolError(message);
   }
 }
-

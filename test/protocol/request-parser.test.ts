@@ -88,6 +88,109 @@ test('requests before a protocol error are delivered, nothing after it', () => {
   assert.is(c.errors.length, 1);
 });
 
+test('protocol errors are the same however the input is split', () => {
+  const cases = ['*abc\r\n', '*1\r\n:1\r\n', '*1\r\n$-1\r\n', '*2\r\n$3\r\nGET\r\n$abc\r\n', 'SET "a"b\r\n', '*11\r\n$1\r\n'];
+  for (const input of cases) {
+    const whole = parse(input, { auth: true });
+    assert.is(whole.errors.length, 1, JSON.stringify(input));
+    for (const chunk of [1, 2, 3, 4, 5]) assert.equal(parse(input, { chunk, auth: true }).errors, whole.errors, `${JSON.stringify(input)} chunk ${chunk}`);
+  }
+  // A count line whose CR ends one read still waits for the byte after it before it is judged.
+  assert.equal(parse('*1\r\n$3000000000\r\n', { chunk: 17 }).errors, ['Protocol error: invalid bulk length']);
+});
+
+test('random binary requests over random reads (seeded)', () => {
+  const seed = Number(process.env.SEED ?? 20240611);
+  let state = seed;
+  const rand = (n: number): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 8) % n;
+  };
+  const expected: string[][] = [];
+  const parts: string[] = [];
+  for (let r = 0; r < 300; r++) {
+    if (rand(5) === 0) {
+      const words = Array.from({ length: 1 + rand(3) }, () => 'w' + rand(1000));
+      expected.push(words);
+      parts.push(words.join(' ') + (rand(2) ? '\r\n' : '\n'));
+    } else {
+      const args = Array.from({ length: 1 + rand(4) }, () => {
+        const bytes = Array.from({ length: rand(4) === 0 ? rand(70000) : rand(40) }, () => rand(256));
+        return Buffer.from(bytes).toString('latin1');
+      });
+      expected.push(args);
+      parts.push(resp(...args));
+    }
+  }
+  const data = Buffer.from(parts.join(''), 'latin1');
+  const sink = new Collector();
+  const parser = new RequestParser(sink, { maxBulkLength: 1 << 20 });
+  for (let i = 0; i < data.length;) {
+    const n = 1 + rand(rand(2) ? 50 : 20000);
+    parser.feed(data.subarray(i, i + n));
+    i += n;
+  }
+  assert.equal(sink.errors, [], `seed ${seed}`);
+  assert.ok(sink.requests.length === expected.length && sink.requests.every((r, i) => r.join('\0') === expected[i].join('\0')), `seed ${seed}`);
+});
+
+test('halt from inside onRequest stops delivery within the same read', () => {
+  const requests: string[] = [];
+  const errors: string[] = [];
+  const sink: RequestSink = {
+    onRequest(argv) {
+      requests.push(argv[0].toString());
+      if (argv[0].toString() === 'QUIT') parser.halt();
+    },
+    onProtocolError(message) {
+      errors.push(message);
+    },
+  };
+  const parser = new RequestParser(sink, { maxBulkLength: 1024 });
+  parser.feed(Buffer.from(resp('PING') + resp('QUIT') + resp('PING') + '*1\r\n:bad\r\n'));
+  parser.feed(Buffer.from(resp('PING')));
+  assert.equal(requests, ['PING', 'QUIT']);
+  assert.equal(errors, []);
+  assert.ok(parser.isHalted);
+});
+
+test('a sink that throws does not corrupt the requests that follow', () => {
+  const seen: string[] = [];
+  let throwOnce = true;
+  const sink: RequestSink = {
+    onRequest(argv) {
+      seen.push(argv[1].toString());
+      if (throwOnce) {
+        throwOnce = false;
+        throw new Error('boom');
+      }
+    },
+    onProtocolError() {},
+  };
+  const parser = new RequestParser(sink, { maxBulkLength: 1024 });
+  assert.throws(() => parser.feed(Buffer.from(resp('ECHO', 'a') + resp('ECHO', 'b'))), /boom/);
+  parser.feed(Buffer.from(resp('ECHO', 'c')));
+  assert.equal(seen, ['a', 'c']);
+});
+
+test('bufferedBytes counts the unfinished element only', () => {
+  const sink = new Collector();
+  const parser = new RequestParser(sink, { maxBulkLength: 1 << 20 });
+  parser.feed(Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\n'));
+  assert.is(parser.bufferedBytes, 0);
+  parser.feed(Buffer.alloc(60, 0x61));
+  assert.is(parser.bufferedBytes, 60);
+  parser.feed(Buffer.alloc(30, 0x61));
+  assert.is(parser.bufferedBytes, 90);
+  parser.feed(Buffer.from('a'.repeat(10) + '\r\nPIN'));
+  assert.is(parser.bufferedBytes, 3);
+  assert.is(sink.requests.length, 1);
+  assert.is(sink.requests[0][2].length, 100);
+  parser.feed(Buffer.from('G\r\n'));
+  assert.is(parser.bufferedBytes, 0);
+  assert.equal(sink.requests[1], ['PING']);
+});
+
 test('splitArgs follows sdssplitargs', () => {
   assert.equal(splitArgs('a  b\tc'), ['a', 'b', 'c']);
   assert.equal(splitArgs('"a\\tb" \'c d\''), ['a\tb', 'c d']);
