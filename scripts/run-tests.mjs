@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 
 const pattern = process.argv[2] ?? '.*\\.test\\.js$';
-const c8 = ['c8', '--reporter=text-summary', '--exclude=dist/test/**', '--exclude=dist/bench/**'];
+// Coverage floor: raise it as tests grow (measured 97% lines, 90% branches when it was set).
+const c8 = ['c8', '--reporter=text-summary', '--exclude=dist/test/**', '--exclude=dist/bench/**', '--check-coverage', '--lines=90', '--branches=82', '--functions=90'];
 const child = spawn('npx', [...c8, 'uvu', 'dist/test', pattern], { stdio: ['ignore', 'pipe', 'inherit'] });
 let tail = '';
 child.stdout.on('data', (chunk) => {
@@ -14,7 +15,8 @@ child.stdout.on('data', (chunk) => {
 child.on('close', (code) => {
   const num = (label) => Number((tail.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? 0);
   const total = num('Total'), passed = num('Passed'), skipped = num('Skipped');
-  const failed = Math.max(0, total - passed - skipped) + (code !== 0 && total === passed + skipped ? 1 : 0);
+  const failed = Math.max(0, total - passed - skipped);
+  if (code !== 0 && failed === 0) console.log(`the run exited with code ${code} (coverage below the floor, or a crash outside a test)`);
   console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(code === 0 && failed === 0 && total > 0 ? 0 : 1);
 });
