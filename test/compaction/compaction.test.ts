@@ -9,6 +9,7 @@ import { TableReader } from '../../src/engine/sstable/table-reader.js';
 import { runCompaction, type CompactionPlan, type CompactionResult } from '../../src/engine/compaction/compaction-job.js';
 import { CompactionRunner } from '../../src/engine/compaction/compaction-runner.js';
 import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
+import { mulberry32 as prng } from '../support/prng.js';
 
 interface Entry {
   key: BinaryKey;
@@ -20,16 +21,6 @@ interface Entry {
 const env = new NodeEnv();
 const SEED = Number(process.env.TEST_SEED ?? 0xc0ffee);
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Asserts that `promise` rejects with an error matching `expected` (a pattern for its message, or a predicate). */
 async function rejects(promise: Promise<unknown>, expected: RegExp | ((error: Error) => boolean)): Promise<void> {

@@ -1,15 +1,11 @@
-/** A small seeded PRNG (mulberry32) so randomized tests replay exactly from a printed seed. */
+import { mulberry32 } from '../support/prng.js';
+
+/** Seeded randomness for the engine's randomized tests, with helpers for ints and bytes. */
 export class Random {
-  private state: number;
-  constructor(readonly seed: number) {
-    this.state = seed >>> 0;
-  }
   /** Uniform float in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  readonly next: () => number;
+  constructor(readonly seed: number) {
+    this.next = mulberry32(seed);
   }
   int(n: number): number {
     return Math.floor(this.next() * n);

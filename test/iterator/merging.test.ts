@@ -4,6 +4,7 @@ import { Memtable } from '../../src/engine/memtable/memtable.js';
 import { MergingIterator } from '../../src/engine/iterator/merging-iterator.js';
 import type { InternalIterator } from '../../src/engine/iterator/internal-iterator.js';
 import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
+import { mulberry32 as prng } from '../support/prng.js';
 
 interface Entry {
   key: BinaryKey;
@@ -12,16 +13,6 @@ interface Entry {
   value: string;
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.TEST_SEED ?? 0xbeef);
 

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Memtable, MEMTABLE_ENTRY_OVERHEAD, MEMTABLE_VERSION_OVERHEAD } from '../../src/engine/memtable/memtable.js';
 import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
+import { mulberry32 as prng } from '../support/prng.js';
 
 interface ModelEntry {
   key: BinaryKey;
@@ -10,17 +11,6 @@ interface ModelEntry {
   value: string;
 }
 
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.TEST_SEED ?? 0x5eed);
 

@@ -5,18 +5,8 @@ import { compareInternal, EntryKind } from '../../src/engine/types.js';
 import { BlockBuilder } from '../../src/engine/sstable/block-builder.js';
 import { BlockCursor, DataBlock } from '../../src/engine/sstable/block.js';
 import { BLOCK_TRAILER_BYTES, MAX_SEQUENCE, verifyBlock, writeBlockTrailer } from '../../src/engine/sstable/format.js';
+import { mulberry32 as rng } from '../support/prng.js';
 
-/** mulberry32: small, seeded, good enough for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Entry {
   key: string;

@@ -2,17 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CorruptionError } from '../../src/engine/errors.js';
 import { BloomFilter, BloomFilterBuilder, bloomHash, bloomProbes } from '../../src/engine/sstable/bloom.js';
+import { mulberry32 as rng } from '../support/prng.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.TEST_SEED ?? 0xb100);
 

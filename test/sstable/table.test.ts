@@ -12,17 +12,8 @@ import { FOOTER_BYTES, readU64, type TableOptions, tableFileName } from '../../s
 import { TableBuilder } from '../../src/engine/sstable/table-builder.js';
 import type { TableIterator } from '../../src/engine/sstable/table-iterator.js';
 import { newTableReadStats, TableReader } from '../../src/engine/sstable/table-reader.js';
+import { mulberry32 as rng } from '../support/prng.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.TEST_SEED ?? 0x7ab1e);
 const env = new NodeEnv();

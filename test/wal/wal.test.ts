@@ -9,6 +9,7 @@ import { EntryKind, type BatchOp, type EngineLogger, type FsyncPolicy, type Sequ
 import { RECORD_HEADER_SIZE, readLogRecords } from '../../src/engine/wal/log-format.js';
 import { WalCorruptionError, replayWal } from '../../src/engine/wal/wal-replay.js';
 import { WalWriter, walFileName } from '../../src/engine/wal/wal-writer.js';
+import { mulberry32 as rng } from '../support/prng.js';
 
 let dir = '';
 test.before.each(() => {
@@ -353,17 +354,6 @@ test('appends after close are refused without poisoning the writer', async () =>
   assert.is(writer.error, null, 'a refused append after close is not a WAL failure');
 });
 
-/** mulberry32: small, seedable, good enough to pick test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('random batches across turns and rotations replay byte for byte', async () => {
   const seed = Number(process.env.TEST_SEED ?? 20240611);

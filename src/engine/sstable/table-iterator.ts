@@ -7,21 +7,12 @@
  * await such a Promise before using the iterator again.
  */
 import type { BinaryKey, EntryKind, SequenceNumber } from '../types.js';
+import type { InternalIterator } from '../iterator/internal-iterator.js';
 import { BlockCursor, DataBlock } from './block.js';
 import { MAX_SEQUENCE } from './format.js';
 
-export interface TableIterator {
-  readonly valid: boolean;
-  readonly key: BinaryKey;
-  readonly seq: SequenceNumber;
-  readonly kind: EntryKind;
-  /** A view into a (possibly cached) block: callers must not mutate it. */
-  readonly value: Buffer;
-  seekToFirst(): void | Promise<void>;
-  /** First entry whose user key >= key (its newest version first). */
-  seek(key: BinaryKey): void | Promise<void>;
-  next(): void | Promise<void>;
-}
+/** A table's cursor is an InternalIterator; its `value` is a view into a (possibly cached) block: never mutate it. */
+export type TableIterator = InternalIterator;
 
 /**
  * An iterator's read-ahead state, kept by the iterator and driven by the reader: a scan that keeps
