@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MissingKeysOnDemand, PresentKeysOnDemand, Workload, uniformOrder } from './workload.js';
 import { READ_BATCH, type EngineConfig, type Target, type TargetFactory } from './target.js';
-import { MIB, RssSampler, directoryBytes, mib, resident, timed, waitForIdle, type Resident } from './measure.js';
+import { MIB, RssSampler, collectGarbage, describeJsMemory, directoryBytes, mib, resident, timed, waitForIdle, type Resident } from './measure.js';
 import { printResult, progress } from './report.js';
 
 export interface BeyondRamPlan {
@@ -100,12 +100,17 @@ export async function runBeyondRam(factory: TargetFactory, plan: BeyondRamPlan):
 
   const settled = await waitForIdle(plan.settleMaxSeconds);
   const settledResident = resident();
+  collectGarbage();
+  const collectedResident = resident();
+  const settledJs = describeJsMemory();
   const disk = directoryBytes(dir);
   progress(`${target.impl} settled ${settled.toFixed(1)} s after load; ${target.describeState()}`);
 
   const reads = await readPhase(target, workload, 'beyond-ram-readrandom', plan.reads, rss);
   await verifySample(target, workload, 1000);
   const state = target.describeState();
+  collectGarbage();
+  const readJs = describeJsMemory();
 
   const closing = await timed(() => target.close());
   const opening = await timed(() => target.open(dir));
@@ -128,6 +133,7 @@ export async function runBeyondRam(factory: TargetFactory, plan: BeyondRamPlan):
     peak_anon_rss_load_bytes: loadPeak.anon,
     rss_after_settle_bytes: settledResident.rss,
     anon_rss_after_settle_bytes: settledResident.anon,
+    anon_rss_after_settle_and_gc_bytes: collectedResident.anon,
     readrandom_ops_per_sec: Math.round(reads.opsPerSec),
     peak_rss_readrandom_bytes: reads.peakRss,
     peak_anon_rss_readrandom_bytes: reads.peakAnon,
@@ -147,7 +153,10 @@ export async function runBeyondRam(factory: TargetFactory, plan: BeyondRamPlan):
       `  load             ${Math.round(loadRate).toLocaleString('en-US')} keys/s (${load.seconds.toFixed(1)} s), then ${settled.toFixed(1)} s until background work went quiet`,
       `  RSS              peak during load ${mib(loadPeak.rss)} MiB (anonymous ${mib(loadPeak.anon)}); after settling ${describeResident(settledResident)}`,
       `                   peak during reads ${mib(reads.peakRss)} MiB (anonymous ${mib(reads.peakAnon)}); process peak ${mib(summary.process_peak_rss_bytes)} MiB`,
+      `                   after settling and a full GC ${describeResident(collectedResident)}`,
       `                   budget cache + memtable + 150 MiB = ${mib(budget)} MiB`,
+      `  JS memory        after settling: ${settledJs}`,
+      `                   after reads: ${readJs}`,
       `  readrandom       ${Math.round(reads.opsPerSec).toLocaleString('en-US')} ops/s (${READ_BATCH} at a time); ${Math.round(reopened.opsPerSec).toLocaleString('en-US')} ops/s right after reopening (OS page cache still warm)`,
       `  disk             ${mib(disk)} MiB (raw keys + values ${mib(plan.n * 116)} MiB)`,
       `  close / open     ${summary.close_ms} ms / ${summary.open_ms} ms; first get after open ${summary.first_get_ms} ms`,

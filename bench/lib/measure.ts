@@ -112,6 +112,12 @@ export class RssSampler {
   }
 }
 
+/** Where the JavaScript side of the memory is: live V8 heap and the bytes held by Buffers. */
+export function describeJsMemory(): string {
+  const m = process.memoryUsage();
+  return `V8 heap ${mib(m.heapUsed)} MiB used of ${mib(m.heapTotal)}, Buffers/ArrayBuffers ${mib(m.arrayBuffers)} MiB, other external ${mib(m.external - m.arrayBuffers)} MiB`;
+}
+
 /** Total size of the regular files under `dir`. */
 export function directoryBytes(dir: string): number {
   let total = 0;
