@@ -114,7 +114,7 @@ const SECTIONS: Record<string, Section> = {
       'aof_enabled:1',
       'aof_rewrite_in_progress:0',
       'aof_rewrite_scheduled:0',
-      `aof_last_write_status:${st.backgroundError === '' ? 'ok' : 'err'}`,
+      `aof_last_write_status:${st.writeFailure === '' ? 'ok' : 'err'}`,
       `appendfsync:${s.config.appendfsync}`,
       `wal_bytes:${st.walBytes}`,
       `wal_syncs:${st.walSyncs}`,
@@ -204,7 +204,8 @@ const SECTIONS: Record<string, Section> = {
       `write_slowdowns:${st.slowdowns}`,
       `last_sequence:${st.lastSequence}`,
       `live_snapshots:${st.liveSnapshots}`,
-      `background_error:${st.backgroundError}`,
+      `write_failure:${st.writeFailure}`,
+      `write_failures:${st.writeFailures}`,
     ];
     for (const l of st.levels) lines.push(`level${l.level}:files=${l.files},bytes=${l.bytes}`);
     return lines.join('\r\n');

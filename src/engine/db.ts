@@ -85,7 +85,15 @@ export class Db {
   private flushing: Promise<void> | null = null;
   private compacting: Promise<void> | null = null;
   private roomWaiters: (() => void)[] = [];
-  private backgroundError: Error | null = null;
+  /**
+   * Set while writes cannot be made durable (a WAL write or fsync failed, or a flush could not write
+   * its table, e.g. a full disk). Writes are refused meanwhile; reads go on. A retry loop recovers.
+   */
+  private failure: Error | null = null;
+  private recovering: Promise<void> | null = null;
+  /** Cuts the recovery loop's wait short when the Db closes. */
+  private readonly closeSignal = new AbortController();
+  private walOptions!: Parameters<typeof WalWriter.create>[0];
   private closed = false;
   private closing = false;
   private readonly memtableSize: number;
@@ -162,12 +170,17 @@ export class Db {
     // A fresh WAL segment and a fresh manifest (holding the whole state) on every open.
     const walNumber = versions.newFileNumber();
     const manifestNumber = versions.newFileNumber();
-    const wal = await WalWriter.create({ env, dir, fsync: options.fsync ?? DEFAULTS.fsync, logger: log }, walNumber);
+    // The WAL reports its first failure to the Db, which exists only once the WAL does.
+    const failures = { sink: (_error: Error): void => {} };
+    const walOptions = { env, dir, fsync: options.fsync ?? DEFAULTS.fsync, logger: log, onFailure: (error: Error) => failures.sink(error) };
+    const wal = await WalWriter.create(walOptions, walNumber);
     const firstLog = segments.length > 0 ? segments[0] : walNumber;
     versions.logNumber = firstLog;
     const manifest = await ManifestWriter.create(env, dir, manifestNumber, versions.snapshotEdit());
     const db = new Db(env, dir, versions, wal, manifest, log, options);
     versions.onObsoleteFile = (fileNumber) => db.fileObsolete(fileNumber);
+    failures.sink = (error) => db.enterFailure(error);
+    db.walOptions = walOptions;
     // Recovered writes stay in memtables covering the old segments; they are flushed like any other.
     const nonEmpty = recovered.filter((m) => m.entries > 0);
     if (nonEmpty.length > 0) {
@@ -212,7 +225,7 @@ export class Db {
    */
   write(ops: readonly BatchOp[]): Promise<SequenceNumber> {
     if (this.closed || this.closing) return Promise.reject(new Error('database is closed'));
-    if (this.backgroundError !== null) return Promise.reject(this.backgroundError);
+    if (this.failure !== null) return Promise.reject(this.failure);
     if (ops.length === 0) return Promise.resolve(this.versions.lastSequence);
     const firstSeq = this.versions.lastSequence + 1;
     const durable = this.wal.append(firstSeq, ops);
@@ -250,7 +263,7 @@ export class Db {
     if (this.roomWaiters.length === 0) return;
     // After a background failure nobody will make room: let writers through to get the error.
     const stillFull = this.imms.length >= DEFAULTS.maxImmutableMemtables || this.versions.current.levels[0].length >= this.l0StopTrigger;
-    if (stillFull && this.backgroundError === null) return;
+    if (stillFull && this.failure === null) return;
     const waiters = this.roomWaiters;
     this.roomWaiters = [];
     for (const wake of waiters) wake();
@@ -398,10 +411,9 @@ export class Db {
     if (this.flushing !== null) return;
     this.flushing = (async () => {
       try {
-        while (this.imms.length > 0 && this.backgroundError === null) await this.flushOldest();
+        while (this.imms.length > 0 && this.failure === null) await this.flushOldest();
       } catch (err) {
-        this.backgroundError = err as Error;
-        this.log('warning', `memtable flush failed, writes are refused until restart: ${(err as Error).message}`);
+        this.enterFailure(err as Error);
       } finally {
         this.flushing = null;
         this.wakeWriters();
@@ -502,9 +514,72 @@ export class Db {
 
   /** Flushes the active memtable (and any waiting ones) to L0. SAVE/BGSAVE use it. */
   async flush(): Promise<void> {
+    if (this.failure !== null) throw this.failure;
     if (this.mem.mem.entries > 0) this.rotateMemtable();
     while (this.flushing !== null) await this.flushing;
-    if (this.backgroundError !== null) throw this.backgroundError;
+    if (this.failure !== null) throw this.failure;
+  }
+
+  // ---------------------------------------------------------------- write failures
+
+  /** The reason writes are refused right now, or null when the engine is healthy. */
+  get writeFailure(): Error | null {
+    return this.failure;
+  }
+
+  /** Refuses writes from now on and starts retrying until the disk takes writes again. */
+  private enterFailure(error: Error): void {
+    if (this.failure === null) {
+      this.failure = error;
+      this.counters.writeFailures++;
+      this.log('warning', `writes refused: ${error.message}; retrying every second`);
+    }
+    if (this.recovering === null && !this.closing && !this.closed) {
+      this.recovering = this.recover().finally(() => {
+        this.recovering = null;
+      });
+    }
+    this.wakeWriters();
+  }
+
+  private async recover(): Promise<void> {
+    while (this.failure !== null && !this.closing && !this.closed) {
+      // Unref'd: a process that has nothing else to do need not stay up for the retry.
+      const aborted = await sleep(RECOVERY_RETRY_MS, false, { ref: false, signal: this.closeSignal.signal }).catch(() => true);
+      if (aborted || this.closing || this.closed) return;
+      try {
+        await this.tryRecover();
+        this.log('notice', `writes accepted again after: ${this.failure?.message ?? 'a failure'}`);
+        this.failure = null;
+        this.wakeWriters();
+        this.maybeScheduleCompaction();
+      } catch (err) {
+        this.log('verbose', `recovery attempt failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /**
+   * Makes everything in memory durable again. Writes that reached the memtable after the WAL
+   * failed may be missing from the WAL, so every memtable goes to a table (as Redis keeps what is
+   * in memory and rewrites its AOF); then a fresh WAL segment (and manifest, if its append failed)
+   * takes over. Throws if the disk still refuses; the caller retries.
+   */
+  private async tryRecover(): Promise<void> {
+    while (this.flushing !== null) await this.flushing;
+    if (this.manifest.failed) await this.rollManifest();
+    if (this.wal.error !== null) {
+      const segment = this.versions.newFileNumber();
+      const wal = await WalWriter.create(this.walOptions, segment);
+      const dead = this.wal;
+      this.wal = wal;
+      await dead.close().catch(() => {});
+      if (this.mem.mem.entries > 0) this.imms.push(this.mem);
+      this.mem = { mem: new Memtable(), logNumber: segment };
+    }
+    // Their WAL segments may be damaged or unwritten; the tables about to be written replace them.
+    for (const slot of this.imms) slot.walClosed = Promise.resolve();
+    while (this.imms.length > 0) await this.flushOldest();
   }
 
   // ---------------------------------------------------------------- compaction
@@ -595,19 +670,26 @@ export class Db {
   async close(): Promise<void> {
     if (this.closed || this.closing) return;
     this.closing = true;
+    this.closeSignal.abort();
+    if (this.recovering !== null) await this.recovering;
     await this.runner.close();
     if (this.compacting !== null) await this.compacting;
     while (this.flushing !== null) await this.flushing;
-    await this.wal.close();
-    if (this.backgroundError === null) {
-      if (this.mem.mem.entries > 0) {
-        this.imms.push({ ...this.mem, walClosed: Promise.resolve() });
-        this.mem = { mem: new Memtable(), logNumber: this.versions.newFileNumber() };
-      }
+    await this.wal.close().catch((err: Error) => this.log('warning', `WAL close failed: ${err.message}`));
+    // Best effort even while writes are failing: after a WAL failure these tables are the only
+    // copy of what reached the memtable; if the disk still refuses, the WAL replays next open.
+    for (const slot of this.imms) slot.walClosed = Promise.resolve();
+    if (this.mem.mem.entries > 0) {
+      this.imms.push({ ...this.mem, walClosed: Promise.resolve() });
+      this.mem = { mem: new Memtable(), logNumber: this.versions.newFileNumber() };
+    }
+    try {
       while (this.imms.length > 0) await this.flushOldest();
+    } catch (err) {
+      this.log('warning', `close could not flush the memtable (${(err as Error).message}); its WAL replays at the next open`);
     }
     await this.editChain;
-    await this.manifest.close();
+    await this.manifest.close().catch((err: Error) => this.log('warning', `manifest close failed: ${err.message}`));
     for (const reader of this.tables.values()) reader.close();
     this.tables.clear();
     this.closed = true;
@@ -650,9 +732,12 @@ export class Db {
       slowdowns: c.slowdowns,
       lastSequence: this.versions.lastSequence,
       liveSnapshots: this.snapshots.size,
-      backgroundError: this.backgroundError?.message ?? '',
+      writeFailure: this.failure?.message ?? '',
+      writeFailures: c.writeFailures,
     };
   }
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Pause between attempts to make writes durable again after an I/O failure. */
+const RECOVERY_RETRY_MS = 1000;

@@ -39,7 +39,10 @@ export interface EngineStats {
   readonly slowdowns: number;
   readonly lastSequence: number;
   readonly liveSnapshots: number;
-  readonly backgroundError: string;
+  /** Why writes are refused right now ('' when healthy): a failed WAL write/fsync or flush. */
+  readonly writeFailure: string;
+  /** Times the engine entered the write-failure state. */
+  readonly writeFailures: number;
 }
 
 /** The mutable counters behind EngineStats. */
@@ -52,4 +55,5 @@ export class StatsCounters {
   compactionBytesWritten = 0;
   stalls = 0;
   slowdowns = 0;
+  writeFailures = 0;
 }

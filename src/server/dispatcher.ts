@@ -20,6 +20,7 @@ import {
   FLAG_ADMIN, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_WRITE, type CommandEntry, type CommandTable,
 } from '../commands/registry.js';
 import type { DurabilityBarrier } from './durability.js';
+import { redactSecrets } from './redaction.js';
 import { KeyLocks, type LockHold } from './key-locks.js';
 import type { SlowLog } from './slowlog.js';
 
@@ -95,6 +96,10 @@ export class Dispatcher {
     }
     const flags = entry.flagBits;
     if (!client.authenticated && (flags & FLAG_NOAUTH) === 0) return this.reject(ctx, entry, 'NOAUTH Authentication required.');
+    const isWrite = (flags & FLAG_WRITE) !== 0 || (entry.fullName === 'exec' && this.transactionWrites(client.multi));
+    // As Redis refuses writes (and PING) while its AOF cannot be written, until the disk recovers.
+    const writeFailure = this.server.db.writeFailure;
+    if (writeFailure !== null && (isWrite || entry.fullName === 'ping')) return this.reject(ctx, entry, misconfError(writeFailure));
     if (client.multi !== null) {
       if ((flags & FLAG_NOMULTI) !== 0) return this.reject(ctx, entry, 'ERR Command not allowed inside a transaction');
       if (!MULTI_PASSTHROUGH.has((entry.parent ?? entry).fullName)) {
@@ -104,7 +109,6 @@ export class Dispatcher {
         return undefined;
       }
     }
-    const isWrite = (flags & FLAG_WRITE) !== 0 || (entry.fullName === 'exec' && this.transactionWrites(client.multi));
     const paused = this.env.pauseFor(isWrite);
     if (paused !== undefined) return this.retryAfter(paused, ctx, argv);
     if (isWrite) {
@@ -145,7 +149,7 @@ export class Dispatcher {
 
   private invoke(ctx: CommandContext, entry: CommandEntry, argv: Buffer[], lock: boolean): Promise<void> | undefined {
     const reply = ctx.reply;
-    if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0) this.env.feedMonitors(ctx, argv);
+    if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0) this.env.feedMonitors(ctx, redactSecrets(entry.fullName, argv));
     ctx.client.lastCommand = entry.fullName;
     // EXEC leaves MULTI state before running its queue; its locks come from the queue as it was.
     const queued = ctx.client.multi;
@@ -203,7 +207,7 @@ export class Dispatcher {
     }
     const threshold = this.server.config.slowlogLogSlowerThan;
     if (threshold >= 0 && usec >= threshold) {
-      this.env.slowlog.add(argv, usec, ctx.client.addr, ctx.client.name, this.server.config.slowlogMaxLen);
+      this.env.slowlog.add(redactSecrets(entry.fullName, argv), usec, ctx.client.addr, ctx.client.name, this.server.config.slowlogMaxLen);
     }
   }
 
@@ -258,4 +262,22 @@ export class Dispatcher {
     for (const i of entry.keyIndexes(argv)) names.push(KeyLocks.lockName(db, argv[i]));
     return names;
   }
+}
+
+/** strerror() texts Redis would print for the errors a disk gives. */
+const STRERROR: Record<string, string> = {
+  ENOSPC: 'No space left on device',
+  EIO: 'Input/output error',
+  EDQUOT: 'Disk quota exceeded',
+  EROFS: 'Read-only file system',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  EBADF: 'Bad file descriptor',
+};
+
+/** Redis' reply while its AOF cannot be written: `-MISCONF Errors writing to the AOF file: <strerror>`. */
+function misconfError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = (code !== undefined && STRERROR[code]) || error.message;
+  return `MISCONF Errors writing to the AOF file: ${reason}`;
 }

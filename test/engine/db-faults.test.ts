@@ -31,11 +31,48 @@ test('a failed fsync rejects the waiting writes; acknowledged ones survive power
     rejected = true;
   });
   assert.ok(rejected, 'the write whose fsync failed is not acknowledged');
+  assert.ok(db.writeFailure !== null, 'writes are refused after a failed fsync');
+  await db.close();
   await env.dropUnsyncedData();
   env.reset();
   const reopened = await Db.open({ dir, env: new NodeEnv() });
   assert.is((await reopened.get('a'))?.toString(), '1');
   assert.is((await reopened.get('b'))?.toString(), '2');
+  await reopened.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a full disk refuses writes, keeps reads, and writes resume once space returns', async () => {
+  const dir = tempDir();
+  const env = new FaultInjectingEnv(new NodeEnv());
+  const db = await Db.open({ dir, env, fsync: 'always', memtableSize: 8 * 1024 });
+  for (let i = 0; i < 50; i++) await db.write([put(`before${i}`, 'x'.repeat(200))]);
+  const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  env.failWrites(full);
+  const failed = await db.write([put('during', '1')]).then(
+    () => false,
+    () => true,
+  );
+  assert.ok(failed, 'the write that hit the full disk is not acknowledged');
+  assert.is((db.writeFailure as NodeJS.ErrnoException | null)?.code, 'ENOSPC');
+  await db.write([put('refused', '1')]).then(
+    () => assert.unreachable('writes are refused while the disk is full'),
+    () => {},
+  );
+  assert.is((await db.get('before7'))?.toString(), 'x'.repeat(200), 'reads keep working');
+  // Still full after a retry or two: still refused.
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  assert.ok(db.writeFailure !== null);
+  env.failWrites(null);
+  const deadline = Date.now() + 5000;
+  while (db.writeFailure !== null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.is(db.writeFailure, null, 'writes resume once space returns');
+  await db.write([put('after', '1')]);
+  assert.is(db.stats().writeFailures, 1);
+  await db.close();
+  const reopened = await Db.open({ dir });
+  for (let i = 0; i < 50; i++) assert.is((await reopened.get(`before${i}`))?.toString(), 'x'.repeat(200), 'acknowledged writes kept');
+  assert.is((await reopened.get('after'))?.toString(), '1');
   await reopened.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });

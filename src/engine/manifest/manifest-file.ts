@@ -49,6 +49,11 @@ export class ManifestWriter {
 
   private constructor(private readonly file: WritableFile) {}
 
+  /** True once an append failed: the owner must start a fresh manifest from its in-memory state. */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
   /** Bytes in the manifest, counting edits still being written; roll to a new manifest when it grows too big. */
   get size(): number {
     return this.file.size;

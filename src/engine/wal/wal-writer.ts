@@ -25,6 +25,8 @@ export interface WalWriterOptions {
   dir: string;
   fsync: FsyncPolicy;
   logger?: EngineLogger;
+  /** Called once, when a write or fsync first fails (the Db then refuses writes and recovers). */
+  onFailure?: (error: Error) => void;
 }
 
 export interface WalWriterStats {
@@ -89,6 +91,7 @@ export class WalWriter {
   private readonly env: Env;
   private readonly dir: string;
   private readonly logger: EngineLogger | undefined;
+  private readonly onFailure: ((error: Error) => void) | undefined;
   private policy: FsyncPolicy;
   /** The file jobs are executed against; switches when a rotate job runs. */
   private file: WritableFile;
@@ -119,6 +122,7 @@ export class WalWriter {
     this.env = options.env;
     this.dir = options.dir;
     this.logger = options.logger;
+    this.onFailure = options.onFailure;
     this.policy = options.fsync;
     this.file = file;
     this.currentSegment = segmentNumber;
@@ -367,6 +371,7 @@ export class WalWriter {
   private fail(error: Error): void {
     if (this.stickyError === null) {
       this.stickyError = error;
+      this.onFailure?.(error);
       this.logger?.('warning', `WAL ${this.file.path} failed (${error.message}); refusing further writes`);
     }
     if (this.filling.promise !== null) this.filling.reject(error);
