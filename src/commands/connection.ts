@@ -2,6 +2,7 @@
  * Connection family: PING ECHO HELLO AUTH QUIT RESET and CLIENT *. SELECT lives with the
  * databases family. Replies and error texts are Redis 7.0's.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ClientState, CommandContext, CommandSpec, ServerContext } from './types.js';
 import { clientInfoLine } from './client-info.js';
 
@@ -44,7 +45,13 @@ function passwordOk(server: ServerContext, user: string, password: Buffer): bool
   if (user !== 'default') return false;
   const expected = server.config.requirepass;
   if (expected === '') return true;
-  return password.toString('latin1') === Buffer.from(expected, 'utf8').toString('latin1');
+  // Equal-length digests compared in constant time: neither the position of the first wrong byte
+  // nor the password's length shows in how long a wrong AUTH takes.
+  return timingSafeEqual(passwordDigest(password), passwordDigest(Buffer.from(expected, 'utf8')));
+}
+
+function passwordDigest(password: Buffer): Buffer {
+  return createHash('sha256').update(password).digest();
 }
 
 function authenticate(ctx: CommandContext, user: string, password: Buffer): boolean {

@@ -35,6 +35,11 @@ export class CommandEntry {
   readonly subcommands: CommandTable | null;
   /** Lower-case bytes of the (sub)command word, for lookup comparison. */
   readonly nameBytes: Buffer;
+  /**
+   * The lower-case word the table finds this entry by: nameBytes unless `rename-command` gave it
+   * another. Everything else (errors, stats, COMMAND output) keeps the real name, as in Redis.
+   */
+  lookupName: Buffer;
   readonly hasKeys: boolean;
   // INFO commandstats
   calls = 0;
@@ -49,6 +54,7 @@ export class CommandEntry {
     this.fullName = spec.name.toLowerCase();
     const word = parent === null ? this.fullName : this.fullName.slice(this.fullName.indexOf('|') + 1);
     this.nameBytes = Buffer.from(word, 'latin1');
+    this.lookupName = this.nameBytes;
     this.arityError = `ERR wrong number of arguments for '${this.fullName}' command`;
     this.hasKeys = spec.firstKey > 0 || spec.keys !== undefined;
     if (spec.subcommands && spec.subcommands.length > 0) {
@@ -126,10 +132,45 @@ export class CommandTable {
   }
 
   addEntry(entry: CommandEntry): void {
-    if (this.lookupString(entry.nameBytes.toString('latin1')) !== undefined) {
+    if (this.lookupString(entry.lookupName.toString('latin1')) !== undefined) {
       throw new Error(`command '${entry.fullName}' registered twice`);
     }
-    const h = hashName(entry.nameBytes);
+    this.index(entry);
+    this.ordered.push(entry);
+  }
+
+  /**
+   * `rename-command from to`: the command answers to `to` only; an empty `to` removes it. Returns
+   * Redis' config error text, or null when done.
+   */
+  rename(from: string, to: string): string | null {
+    const entry = this.lookupString(from);
+    if (entry === undefined) return 'No such command in rename-command';
+    if (to !== '' && this.lookupString(to) !== undefined) return 'Target command name already exists';
+    this.unindex(entry);
+    if (to === '') {
+      this.ordered.splice(this.ordered.indexOf(entry), 1);
+      return null;
+    }
+    entry.lookupName = Buffer.from(to.toLowerCase(), 'latin1');
+    this.index(entry);
+    return null;
+  }
+
+  private unindex(entry: CommandEntry): void {
+    const h = hashName(entry.lookupName);
+    const list = this.collisions.get(h);
+    if (list === undefined) {
+      this.byHash.delete(h);
+      return;
+    }
+    list.splice(list.indexOf(entry), 1);
+    this.byHash.set(h, list[0]);
+    if (list.length === 1) this.collisions.delete(h);
+  }
+
+  private index(entry: CommandEntry): void {
+    const h = hashName(entry.lookupName);
     const first = this.byHash.get(h);
     if (first === undefined) this.byHash.set(h, entry);
     else {
@@ -137,8 +178,7 @@ export class CommandTable {
       list.push(entry);
       this.collisions.set(h, list);
     }
-    this.ordered.push(entry);
-    if (entry.nameBytes.length > this.longestName) this.longestName = entry.nameBytes.length;
+    if (entry.lookupName.length > this.longestName) this.longestName = entry.lookupName.length;
   }
 
   /** The entry named by the request's bytes (any case), or undefined. Allocates nothing. */
@@ -147,10 +187,10 @@ export class CommandTable {
     const h = hashName(name);
     const entry = this.byHash.get(h);
     if (entry === undefined) return undefined;
-    if (sameNameIgnoringCase(entry.nameBytes, name)) return entry;
+    if (sameNameIgnoringCase(entry.lookupName, name)) return entry;
     const list = this.collisions.get(h);
     if (list === undefined) return undefined;
-    for (const e of list) if (sameNameIgnoringCase(e.nameBytes, name)) return e;
+    for (const e of list) if (sameNameIgnoringCase(e.lookupName, name)) return e;
     return undefined;
   }
 

@@ -20,12 +20,31 @@ export interface OutputBufferLimit {
   softSeconds: number;
 }
 
+export type TlsAuthClients = 'yes' | 'no' | 'optional';
+
+/** One `rename-command FROM TO` line, kept with its place so a bad name is reported there. */
+export interface CommandRename {
+  from: string;
+  /** Empty: the command is disabled. */
+  to: string;
+  source: string;
+  line: number;
+  text: string;
+}
+
 /** The typed, live configuration. CONFIG SET changes it in place; listeners apply side effects. */
 export interface ServerConfig {
   bind: string[];
   port: number;
   protectedMode: boolean;
   requirepass: string;
+  tlsPort: number;
+  tlsCertFile: string;
+  tlsKeyFile: string;
+  tlsCaCertFile: string;
+  tlsAuthClients: TlsAuthClients;
+  /** rename-command lines in file order; applied to the command table at startup, not a CONFIG parameter. */
+  renamedCommands: CommandRename[];
   databases: number;
   dir: string;
   appendfsync: FsyncMode;
@@ -63,6 +82,8 @@ interface Directive {
   values?: readonly string[];
   /** One line of why, printed into conf/stratakv.conf and README. */
   why: string;
+  /** A secret: its value is never echoed in error messages (CONFIG GET still shows it, as Redis 7.0). */
+  sensitive?: boolean;
   read(cfg: ServerConfig): string;
   write(cfg: ServerConfig, value: ParsedValue): void;
 }
@@ -90,9 +111,34 @@ export const DIRECTIVES: readonly Directive[] = [
     read: (c) => yesNo(c.protectedMode), write: (c, v) => { c.protectedMode = v as boolean; },
   },
   {
-    name: 'requirepass', kind: 'string', default: '""', mutable: true,
+    name: 'requirepass', kind: 'string', default: '""', mutable: true, sensitive: true,
     why: 'clients must AUTH with this password first; empty means no password',
     read: (c) => c.requirepass, write: (c, v) => { c.requirepass = v as string; },
+  },
+  {
+    name: 'tls-port', kind: 'int', default: '0', mutable: false, min: 0, max: 65535,
+    why: 'serve the same protocol over TLS on this port (on every bind address); 0 disables TLS, and port 0 then means TLS only',
+    read: (c) => String(c.tlsPort), write: (c, v) => { c.tlsPort = v as number; },
+  },
+  {
+    name: 'tls-cert-file', kind: 'string', default: '""', mutable: false,
+    why: 'the server certificate (PEM, may include the chain) presented to TLS clients',
+    read: (c) => c.tlsCertFile, write: (c, v) => { c.tlsCertFile = v as string; },
+  },
+  {
+    name: 'tls-key-file', kind: 'string', default: '""', mutable: false,
+    why: 'the private key (PEM, unencrypted) of tls-cert-file; keep it readable by the server only',
+    read: (c) => c.tlsKeyFile, write: (c, v) => { c.tlsKeyFile = v as string; },
+  },
+  {
+    name: 'tls-ca-cert-file', kind: 'string', default: '""', mutable: false,
+    why: 'CA certificates (PEM) that client certificates must chain to; needed unless tls-auth-clients is no',
+    read: (c) => c.tlsCaCertFile, write: (c, v) => { c.tlsCaCertFile = v as string; },
+  },
+  {
+    name: 'tls-auth-clients', kind: 'enum', default: 'yes', mutable: false, values: ['yes', 'no', 'optional'],
+    why: 'client certificates: yes requires a valid one, optional checks one if offered, no never asks (Redis\' default is yes)',
+    read: (c) => c.tlsAuthClients, write: (c, v) => { c.tlsAuthClients = v as TlsAuthClients; },
   },
   {
     name: 'databases', kind: 'int', default: '16', mutable: false, min: 1, max: 65535,
@@ -195,6 +241,9 @@ export const DIRECTIVES: readonly Directive[] = [
     read: (c) => String(c.hz), write: (c, v) => { c.hz = v as number; },
   },
 ];
+
+/** Not a CONFIG parameter (Redis' CONFIG GET does not know it either), so it is not in DIRECTIVES. */
+const RENAME_COMMAND = 'rename-command';
 
 const BY_NAME = new Map<string, Directive>();
 for (const d of DIRECTIVES) {
@@ -300,7 +349,7 @@ export class ConfigError extends Error {
 
 /** A fresh configuration holding every default. */
 export function defaultConfig(): ServerConfig {
-  const cfg = {} as ServerConfig;
+  const cfg = { renamedCommands: [] as CommandRename[] } as ServerConfig;
   for (const d of DIRECTIVES) {
     const args = splitArgs(d.default) ?? [];
     const parsed = parseValue(d, d.kind === 'string' ? [args[0] ?? ''] : args);
@@ -322,10 +371,18 @@ export function applyConfigText(cfg: ServerConfig, text: string, source: string)
     const args = splitArgs(line);
     if (args === null) throw new ConfigError(source, i + 1, line, 'Unbalanced quotes in configuration line');
     if (args.length === 0) continue;
-    const d = BY_NAME.get(args[0].toLowerCase());
+    const name = args[0].toLowerCase();
+    if (name === RENAME_COMMAND) {
+      if (args.length !== 3) throw new ConfigError(source, i + 1, line, 'Bad directive or wrong number of arguments');
+      cfg.renamedCommands.push({ from: args[1], to: args[2], source, line: i + 1, text: line });
+      continue;
+    }
+    const d = BY_NAME.get(name);
     if (!d) throw new ConfigError(source, i + 1, line, 'Bad directive or wrong number of arguments');
     const parsed = parseValue(d, args.slice(1));
-    if (parsed.value === undefined) throw new ConfigError(source, i + 1, line, parsed.error ?? 'invalid value');
+    // A mistyped secret must not end up in a terminal scrollback or a CI log.
+    const shown = d.sensitive === true ? `${args[0]} (redacted)` : line;
+    if (parsed.value === undefined) throw new ConfigError(source, i + 1, shown, parsed.error ?? 'invalid value');
     d.write(cfg, parsed.value);
   }
 }
@@ -379,6 +436,11 @@ export function configGet(cfg: ServerConfig, patterns: readonly string[]): Array
     }
   }
   return out;
+}
+
+/** Whether a directive holds a secret that MONITOR, SLOWLOG and error messages must not show. */
+export function isSensitiveDirective(name: string): boolean {
+  return BY_NAME.get(name.toLowerCase())?.sensitive === true;
 }
 
 /** The current value of one directive as CONFIG GET shows it, or undefined for an unknown name. */

@@ -86,7 +86,8 @@ export class Dispatcher {
     let entry = this.table.lookup(argv[0]);
     if (entry === undefined) return this.reject(ctx, null, unknownCommandError(argv));
     if (!entry.arityOk(argv.length)) return this.reject(ctx, entry, entry.arityError);
-    if (entry.subcommands !== null) {
+    // A container with arity -1 (COMMAND) may come alone: then the container itself runs.
+    if (entry.subcommands !== null && argv.length > 1) {
       const sub = entry.subcommands.lookup(argv[1]);
       if (sub === undefined) {
         return this.reject(ctx, entry, `ERR unknown subcommand '${argv[1].toString('latin1', 0, Math.min(argv[1].length, 128))}'. Try ${entry.fullName.toUpperCase()} HELP.`);

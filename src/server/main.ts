@@ -14,7 +14,9 @@ import { allCommands } from '../commands/index.js';
 import { STRATAKV_VERSION } from '../commands/server.js';
 import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
 import { Logger } from '../util/logger.js';
-import { Server } from './server.js';
+import { applyCommandRenames, Server } from './server.js';
+import { CommandTable } from '../commands/registry.js';
+import type { CommandSpec } from '../commands/types.js';
 import type { ShutdownMode } from './control.js';
 
 const LOCK_FILE = 'stratakv.lock';
@@ -92,12 +94,20 @@ function parseArguments(argv: readonly string[]): { configFile: string | undefin
   return { configFile, options: rest };
 }
 
+function commandTable(specs: readonly CommandSpec[]): CommandTable {
+  const table = new CommandTable();
+  for (const spec of specs) table.add(spec);
+  return table;
+}
+
 /** Runs the server; resolves once it is listening. Exits the process on fatal errors. */
 export async function main(argv: readonly string[]): Promise<void> {
   const { configFile, options } = parseArguments(argv);
   let config: ServerConfig;
   try {
     config = loadConfig(configFile, options);
+    // rename-command mistakes are config errors: report them before anything is opened.
+    applyCommandRenames(commandTable(allCommands), config.renamedCommands);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (StrataKV ${STRATAKV_VERSION}) ***\n`);
@@ -211,5 +221,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     logger.warning(`Unhandled promise rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
   });
-  logger.notice(`Ready to accept connections tcp on ${config.bind.join(' ')} port ${server.tcpPort}`);
+  if (server.tcpPort !== 0) logger.notice(`Ready to accept connections tcp on ${config.bind.join(' ')} port ${server.tcpPort}`);
+  if (server.tlsPort !== 0) logger.notice(`Ready to accept connections tls on ${config.bind.join(' ')} port ${server.tlsPort}`);
 }

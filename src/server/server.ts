@@ -5,10 +5,11 @@
  * families use.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import type { ClientDirectory, ClientState, CommandContext, CommandSpec, QueuedCommand, ServerContext, ServerStats } from '../commands/types.js';
 import { CommandTable } from '../commands/registry.js';
-import type { ServerConfig } from '../config/config.js';
+import { ConfigError, type CommandRename, type ServerConfig } from '../config/config.js';
 import type { Db } from '../engine/db.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { ParserLimits } from '../protocol/request-parser.js';
@@ -18,6 +19,7 @@ import type { ServerControl, ShutdownMode } from './control.js';
 import { Dispatcher, type DispatchEnvironment } from './dispatcher.js';
 import { DurabilityBarrier } from './durability.js';
 import { SlowLog } from './slowlog.js';
+import { acceptTlsClient, tlsServerOptions } from './tls.js';
 
 const PROTECTED_MODE_DENIED =
   '-DENIED StrataKV is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
@@ -81,6 +83,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   /** Shared by every connection's parser; CONFIG SET proto-max-bulk-len updates it. */
   readonly parserLimits: ParserLimits;
   tcpPort = 0;
+  /** The TLS port listened on, 0 without TLS. */
+  tlsPort = 0;
   /** Updated every housekeeping tick; connections read it instead of calling Date.now() per read. */
   coarseNow = Date.now();
 
@@ -104,6 +108,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.onShutdown = options.onShutdown;
     this.parserLimits = { maxBulkLength: this.config.protoMaxBulkLen };
     for (const spec of options.commands) this.commands.add(spec);
+    applyCommandRenames(this.commands, this.config.renamedCommands);
     this.dispatcher = new Dispatcher(this, this.commands, this.barrier, this);
     this.barrier.failureHandler = (err) => this.logger.warning(`Write to the write-ahead log failed: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -122,38 +127,60 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
 
   // ------------------------------------------------------------------ listening
 
-  /** Listens on every bind address (a leading '-' marks one that may be unavailable). */
+  /**
+   * Listens on every bind address (a leading '-' marks one that may be unavailable): plain TCP on
+   * `port`, TLS on `tls-port` when set. As in Redis, `port 0` with TLS on means TLS only; without
+   * TLS it picks a free port (what tests and embedders use).
+   */
   async listen(): Promise<void> {
+    const tlsOptions = this.config.tlsPort > 0 ? tlsServerOptions(this.config) : null;
+    const plain = tlsOptions === null || this.config.port !== 0;
     let port = this.config.port;
+    let tlsPort = this.config.tlsPort;
     for (const raw of this.config.bind) {
       const optional = raw.startsWith('-');
       const host = optional ? raw.slice(1) : raw;
-      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-      try {
-        await new Promise<void>((resolve, reject) => {
-          srv.once('error', reject);
-          srv.listen({ port, host, backlog: 511 }, () => {
-            srv.removeListener('error', reject);
-            resolve();
-          });
-        });
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EINVAL')) {
-          this.logger.verbose(`Skipping unavailable bind address ${host}`);
-          continue;
-        }
-        throw new Error(`Could not create server TCP listening socket ${host}:${port}: ${(err as Error).message}`);
+      if (plain) {
+        const bound = await this.listenOn(net.createServer({ noDelay: true }, (socket) => this.accept(socket)), host, port, optional);
+        if (bound === null) continue;
+        port = bound;
       }
-      srv.on('error', (err) => this.logger.warning(`Listener error: ${err.message}`));
-      const address = srv.address();
-      if (port === 0 && typeof address === 'object' && address) port = address.port;
-      this.listeners.push(srv);
+      if (tlsOptions !== null) {
+        const srv = tls.createServer(tlsOptions, (socket) => this.acceptTls(socket));
+        srv.on('tlsClientError', (err) => this.logger.verbose(`Error accepting a TLS client connection: ${err.message.trim()}`));
+        const bound = await this.listenOn(srv, host, tlsPort, optional);
+        if (bound !== null) tlsPort = bound;
+      }
     }
     if (this.listeners.length === 0) throw new Error('Failed listening on any bind address');
-    this.tcpPort = port;
+    this.tcpPort = plain ? port : 0;
+    this.tlsPort = tlsOptions === null ? 0 : tlsPort;
     this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.floor(1000 / this.config.hz)));
     this.cronTimer.unref();
+  }
+
+  /** The port bound, or null for an optional address that is not available here. */
+  private async listenOn(srv: net.Server, host: string, port: number, optional: boolean): Promise<number | null> {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen({ port, host, backlog: 511 }, () => {
+          srv.removeListener('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EINVAL')) {
+        this.logger.verbose(`Skipping unavailable bind address ${host}`);
+        return null;
+      }
+      throw new Error(`Could not create server ${srv instanceof tls.Server ? 'TLS' : 'TCP'} listening socket ${host}:${port}: ${(err as Error).message}`);
+    }
+    srv.on('error', (err) => this.logger.warning(`Listener error: ${err.message}`));
+    this.listeners.push(srv);
+    const address = srv.address();
+    return typeof address === 'object' && address ? address.port : port;
   }
 
   /** Stops listening and disconnects every client. */
@@ -187,6 +214,16 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.clients.byId.set(conn.id, conn);
   }
 
+  private acceptTls(socket: tls.TLSSocket): void {
+    if (acceptTlsClient(this.config, socket)) {
+      this.accept(socket);
+      return;
+    }
+    this.logger.verbose(`Refusing TLS client ${socket.remoteAddress ?? '?'}: ${String(socket.authorizationError)}`);
+    socket.on('error', () => { /* the peer may reset first */ });
+    socket.destroy();
+  }
+
   connectionClosed(conn: Connection): void {
     this.clients.byId.delete(conn.id);
     this.monitors.delete(conn);
@@ -217,9 +254,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     const now = Date.now();
     const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000) % 1000000;
     let line = `${Math.floor(now / 1000)}.${String(micros).padStart(6, '0')} [${ctx.client.db} ${ctx.client.addr}]`;
-    const name = argv[0].toString('latin1').toLowerCase();
-    const redact = name === 'auth' || name === 'hello' || name === 'migrate';
-    for (let i = 0; i < argv.length; i++) line += ' ' + (redact && i > 0 ? '"(redacted)"' : quoteRepr(argv[i]));
+    // argv comes with its secrets already redacted by the dispatcher.
+    for (let i = 0; i < argv.length; i++) line += ' ' + quoteRepr(argv[i]);
     for (const m of this.monitors) {
       if (m === ctx.client) continue;
       m.pushOutOfBand((r) => r.simple(line));
@@ -332,6 +368,17 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
 
   usedMemory(): NodeJS.MemoryUsage {
     return process.memoryUsage();
+  }
+}
+
+/**
+ * Applies the config's `rename-command` lines to a command table, in file order as Redis does.
+ * Throws a ConfigError at the first line naming a missing command or an existing target.
+ */
+export function applyCommandRenames(table: CommandTable, renames: readonly CommandRename[]): void {
+  for (const r of renames) {
+    const problem = table.rename(r.from, r.to);
+    if (problem !== null) throw new ConfigError(r.source, r.line, r.text, problem);
   }
 }
 

@@ -1,0 +1,57 @@
+/**
+ * Secrets in commands: what MONITOR and SLOWLOG show instead of a password. Redis 7.0 replaces
+ * AUTH's arguments, HELLO's AUTH username and password, and the value of a sensitive CONFIG SET
+ * parameter (requirepass) with "(redacted)"; we do the same, and also for AUTH forms Redis would
+ * reject as a syntax error, since a password typed there is no less secret.
+ */
+import { isSensitiveDirective } from '../config/config.js';
+
+const REDACTED = Buffer.from('(redacted)', 'latin1');
+
+function isWord(arg: Buffer, lower: string): boolean {
+  return arg.length === lower.length && arg.toString('latin1').toLowerCase() === lower;
+}
+
+/**
+ * argv as it may be shown to other clients: the original array when it holds no secret (the common
+ * case allocates nothing), else a copy with each secret replaced. `command` is the entry's real
+ * name ('auth', 'config|set'), so a renamed AUTH is still recognised.
+ */
+export function redactSecrets(command: string, argv: readonly Buffer[]): readonly Buffer[] {
+  switch (command) {
+    case 'auth': {
+      const shown = argv.slice();
+      for (let i = 1; i < shown.length; i++) shown[i] = REDACTED;
+      return shown;
+    }
+    case 'hello': {
+      let shown: Buffer[] | null = null;
+      // HELLO [protover [AUTH username password] [SETNAME clientname]]: options start after protover.
+      for (let i = 2; i < argv.length; i++) {
+        const more = argv.length - i - 1;
+        if (isWord(argv[i], 'auth') && more >= 2) {
+          shown ??= argv.slice();
+          shown[i + 1] = REDACTED;
+          shown[i + 2] = REDACTED;
+          i += 2;
+        } else if (isWord(argv[i], 'setname') && more >= 1) {
+          i += 1;
+        } else {
+          break;
+        }
+      }
+      return shown ?? argv;
+    }
+    case 'config|set': {
+      let shown: Buffer[] | null = null;
+      for (let i = 2; i + 1 < argv.length; i += 2) {
+        if (!isSensitiveDirective(argv[i].toString('latin1'))) continue;
+        shown ??= argv.slice();
+        shown[i + 1] = REDACTED;
+      }
+      return shown ?? argv;
+    }
+    default:
+      return argv;
+  }
+}
