@@ -14,7 +14,7 @@ export class Version {
   private refs = 0;
 
   constructor(
-    /** L0 newest first (larger file number first, they may overlap); L1+ sorted by smallest key, disjoint. */
+    /** L0 newest first (larger largestSeq first, then larger file number; they may overlap); L1+ sorted by smallest key, disjoint. */
     readonly levels: readonly (readonly FileMeta[])[],
     private readonly owner: VersionSet,
   ) {}
@@ -57,6 +57,11 @@ export class Version {
   }
 }
 
+/** L0 order: the table holding the newest sequence number first; file number breaks ties. */
+function newestFirst(a: FileMeta, b: FileMeta): number {
+  return b.largestSeq - a.largestSeq || b.fileNumber - a.fileNumber;
+}
+
 export class VersionSet {
   current: Version;
   nextFileNumber = 2;
@@ -94,7 +99,11 @@ export class VersionSet {
       levels[level].push(file);
       if (file.fileNumber >= this.nextFileNumber) this.nextFileNumber = file.fileNumber + 1;
     }
-    levels[0].sort((a, b) => b.fileNumber - a.fileNumber);
+    // L0 newest data first. A normal flush covers a higher sequence range than every earlier
+    // flush and gets a higher file number, so this is the file-number order; ordering by
+    // largestSeq also holds for tables whose numbers no longer say their age, as after --repair
+    // (src/engine/repair.ts) puts tables from every level back into L0.
+    levels[0].sort(newestFirst);
     for (let l = 1; l < levels.length; l++) levels[l].sort((a, b) => (a.smallest < b.smallest ? -1 : a.smallest > b.smallest ? 1 : 0));
     return new Version(levels, this);
   }
