@@ -14,6 +14,9 @@ import { allCommands } from '../commands/index.js';
 import { STRATAKV_VERSION } from '../commands/server.js';
 import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
 import { Logger } from '../util/logger.js';
+import { CorruptionError } from '../engine/errors.js';
+import { WalCorruptionError } from '../engine/wal/wal-replay.js';
+import { repairDb, verifyLiveTables } from '../engine/repair.js';
 import { applyCommandRenames, Server } from './server.js';
 import { CommandTable } from '../commands/registry.js';
 import type { CommandSpec } from '../commands/types.js';
@@ -65,7 +68,7 @@ function removeQuietly(file: string): void {
   }
 }
 
-function parseArguments(argv: readonly string[]): { configFile: string | undefined; options: string[] } {
+function parseArguments(argv: readonly string[]): { configFile: string | undefined; options: string[]; repair: boolean } {
   const program = new Command();
   program
     .name('stratakv')
@@ -78,6 +81,7 @@ function parseArguments(argv: readonly string[]): { configFile: string | undefin
       '  stratakv --port 7000 --dir ./data --appendfsync always\n' +
       '  stratakv conf/stratakv.conf --loglevel verbose',
     )
+    .option('--repair', 'rebuild MANIFEST and CURRENT from the table files that pass their checks, set damaged ones aside in <dir>/lost/ and cut a damaged WAL, then start (README: "Damaged data files")')
     .version(`StrataKV v=${STRATAKV_VERSION} (Redis ${REDIS_COMPAT_VERSION} compatible) node=${process.version}`, '-v, --version')
     .helpOption('-h, --help')
     .allowUnknownOption(true)
@@ -86,12 +90,14 @@ function parseArguments(argv: readonly string[]): { configFile: string | undefin
     .exitOverride((err) => process.exit(err.exitCode));
   program.parse([...argv], { from: 'user' });
   let configFile: string | undefined;
-  let rest = [...argv];
+  // --repair is a launcher flag, not a config directive: it takes no value and is not kept in the config.
+  const repair = argv.includes('--repair');
+  let rest = argv.filter((arg) => arg !== '--repair');
   if (rest.length > 0 && !rest[0].startsWith('--')) {
     configFile = rest[0];
     rest = rest.slice(1);
   }
-  return { configFile, options: rest };
+  return { configFile, options: rest, repair };
 }
 
 function commandTable(specs: readonly CommandSpec[]): CommandTable {
@@ -100,9 +106,21 @@ function commandTable(specs: readonly CommandSpec[]): CommandTable {
   return table;
 }
 
+/**
+ * What to do about damaged data, appended to the startup failure. WAL errors carry their own
+ * advice (wal-truncate-corrupt); the table list and tables are what --repair rebuilds.
+ */
+function wayOut(err: unknown): string {
+  if (!(err instanceof CorruptionError) || err instanceof WalCorruptionError) return '';
+  return (
+    '. To start anyway, run once with --repair: it rebuilds MANIFEST and CURRENT from the table files that pass their ' +
+    'checks and moves damaged tables to <dir>/lost/ (see "Damaged data files" in README.md)'
+  );
+}
+
 /** Runs the server; resolves once it is listening. Exits the process on fatal errors. */
 export async function main(argv: readonly string[]): Promise<void> {
-  const { configFile, options } = parseArguments(argv);
+  const { configFile, options, repair } = parseArguments(argv);
   let config: ServerConfig;
   try {
     config = loadConfig(configFile, options);
@@ -180,19 +198,21 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   const started = Date.now();
   try {
+    if (repair) await repairDb({ dir, logger: (level, message) => logger.log(level, message) });
+    verifyLiveTables({ dir });
     db = await Db.open({
       dir,
       fsync: config.appendfsync,
       memtableSize: config.memtableSize,
       blockCacheSize: config.blockCacheSize,
-      walTruncateCorrupt: config.walTruncateCorrupt,
+      walTruncateCorrupt: config.walTruncateCorrupt || repair,
       logger: (level, message) => logger.log(level, message),
       ...keyspaceDbOptions(),
     });
     keyspace = await Keyspace.open(db, { databases: config.databases, logger: (level, message) => logger.log(level, message) });
   } catch (err) {
     if (db) await db.close().catch(() => {});
-    fail(`Failed to open the data in ${dir}: ${(err as Error).message}`);
+    fail(`Failed to open the data in ${dir}: ${(err as Error).message}${wayOut(err)}`);
     return;
   }
   logger.notice(`Data loaded from ${dir} in ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
