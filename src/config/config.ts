@@ -117,7 +117,7 @@ export const DIRECTIVES: readonly Directive[] = [
   },
   {
     name: 'tls-port', kind: 'int', default: '0', mutable: false, min: 0, max: 65535,
-    why: 'serve the same protocol over TLS on this port (on every bind address); 0 disables TLS, and port 0 then means TLS only',
+    why: 'serve the same protocol over TLS on this port, on every bind address; 0 disables TLS (with TLS on, port 0 turns plain TCP off, as in Redis)',
     read: (c) => String(c.tlsPort), write: (c, v) => { c.tlsPort = v as number; },
   },
   {
