@@ -26,6 +26,8 @@ import type { Dispatcher } from './dispatcher.js';
 const OUTPUT_PAUSE_BYTES = 1024 * 1024;
 /** Queued requests at which we stop reading while one is in flight. */
 const QUEUE_PAUSE_REQUESTS = 4096;
+/** Longest wait, after a close we initiate, for the peer to stop sending and close its side. */
+const LINGER_MS = 2000;
 
 /** What a connection needs from the server that owns it. */
 export interface ConnectionOwner {
@@ -89,6 +91,9 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
   private readonly onDataBound = (chunk: Buffer): void => this.onData(chunk);
   private readonly onDrainBound = (): void => this.onDrain();
   private readonly onCloseBound = (): void => this.onClose();
+  private readonly lingerBound = (): void => this.linger();
+  private readonly destroyBound = (): void => this.destroy();
+  private lingerTimer: NodeJS.Timeout | null = null;
   private readonly flushSoonBound = (): void => {
     this.flushScheduled = false;
     this.flush();
@@ -223,6 +228,7 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
   private onData(chunk: Buffer): void {
     const server = this.owner.context;
     server.stats.netInputBytes += chunk.length;
+    if (this.ending) return; // lingering close: input after our last reply is dropped
     this.lastInteraction = this.owner.coarseNow;
     this.owner.dispatcher.beginBatch();
     this.parser.authRequired = !this.authenticated;
@@ -376,13 +382,27 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
   private finishClose(): void {
     if (this.closed || this.ending) return;
     this.ending = true;
-    // Close once the last reply is on the wire, whether or not the peer closes its side.
-    this.socket.end(() => this.socket.destroy());
+    this.socket.end(this.lingerBound);
+  }
+
+  /**
+   * Lingering close, once our FIN follows the last reply: read and drop whatever the peer still
+   * sends until it closes its side (which destroys the socket) or LINGER_MS pass. Closing with
+   * unread input makes the kernel answer with a reset, and a reset can make the peer lose the
+   * replies it has not read yet: the protocol error that explains the close above all.
+   */
+  private linger(): void {
+    if (this.closed) return;
+    this.readingPaused = false;
+    this.socket.resume();
+    this.lingerTimer = setTimeout(this.destroyBound, LINGER_MS);
+    this.lingerTimer.unref();
   }
 
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
     this.parser.halt();
     this.queue.length = 0;
     this.queueHead = 0;
