@@ -25,20 +25,16 @@ export function redactSecrets(command: string, argv: readonly Buffer[]): readonl
       return shown;
     }
     case 'hello': {
+      // HELLO [protover [AUTH username password] [SETNAME clientname]]. The two words after any
+      // AUTH are hidden, even in a malformed HELLO (no protover, options out of order) that
+      // Redis would echo as is: a mistyped handshake still carries a real password.
       let shown: Buffer[] | null = null;
-      // HELLO [protover [AUTH username password] [SETNAME clientname]]: options start after protover.
-      for (let i = 2; i < argv.length; i++) {
-        const more = argv.length - i - 1;
-        if (isWord(argv[i], 'auth') && more >= 2) {
-          shown ??= argv.slice();
-          shown[i + 1] = REDACTED;
-          shown[i + 2] = REDACTED;
-          i += 2;
-        } else if (isWord(argv[i], 'setname') && more >= 1) {
-          i += 1;
-        } else {
-          break;
-        }
+      for (let i = 1; i + 1 < argv.length; i++) {
+        if (!isWord(argv[i], 'auth')) continue;
+        shown ??= argv.slice();
+        shown[i + 1] = REDACTED;
+        if (i + 2 < argv.length) shown[i + 2] = REDACTED;
+        i += 2;
       }
       return shown ?? argv;
     }

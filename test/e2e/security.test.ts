@@ -135,13 +135,15 @@ test('the password never shows in MONITOR, SLOWLOG, INFO, CLIENT LIST or the log
     await c.command('AUTH', 'a', 'b', PASSWORD);
     await c.command('HELLO', '3', 'AUTH', 'default', PASSWORD, 'SETNAME', 'me');
     await c.command('hello', '2', 'setname', 'you');
+    await c.command('HELLO', 'AUTH', 'default', PASSWORD);
     assert.is((await c.command('CONFIG', 'SET', 'requirepass', next)).toString(), '+OK\r\n');
     await c.command('AUTH', next);
     await c.command('ECHO', 'done');
     // The MONITOR lines of those commands, exactly as redis-server 7.0 prints them.
     const expected = [
       '"AUTH" "(redacted)"', '"AUTH" "(redacted)"', '"AUTH" "(redacted)" "(redacted)"', '"AUTH" "(redacted)" "(redacted)" "(redacted)"',
-      '"HELLO" "3" "AUTH" "(redacted)" "(redacted)" "SETNAME" "me"', '"hello" "2" "setname" "you"', '"AUTH" "(redacted)"', '"ECHO" "done"',
+      '"HELLO" "3" "AUTH" "(redacted)" "(redacted)" "SETNAME" "me"', '"hello" "2" "setname" "you"',
+      '"HELLO" "AUTH" "(redacted)" "(redacted)"', '"AUTH" "(redacted)"', '"ECHO" "done"',
     ];
     const seen: string[] = [];
     while (seen.length < expected.length) {
