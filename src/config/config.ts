@@ -430,7 +430,9 @@ export function configGet(cfg: ServerConfig, patterns: readonly string[]): Array
   for (const d of DIRECTIVES) {
     for (const p of patterns) {
       if (globMatch(p, d.name, true)) {
-        out.push([d.name, d.read(cfg)]);
+        // Unlike Redis 7.0, a secret never leaves the server, not even to an authenticated client
+        // (issue 4's security defaults); CONFIG REWRITE still writes it to the file.
+        out.push([d.name, d.sensitive === true && d.read(cfg) !== '' ? '(redacted)' : d.read(cfg)]);
         break;
       }
     }

@@ -161,9 +161,10 @@ test('the password never shows in MONITOR, SLOWLOG, INFO, CLIENT LIST or the log
     assert.match(slowlog, /\$6\r\nCONFIG\r\n\$3\r\nSET\r\n\$11\r\nrequirepass\r\n\$10\r\n\(redacted\)\r\n/);
     const info = (await c.command('INFO', 'everything')).toString('latin1');
     const clients = (await c.command('CLIENT', 'LIST')).toString('latin1');
-    // CONFIG GET does show it: redis-server 7.0 answers `CONFIG GET requirepass` with the password
-    // (only an authenticated client can ask), and tools that copy a config rely on that.
-    assert.is((await c.command('CONFIG', 'GET', 'requirepass')).toString('utf8'), `*2\r\n$11\r\nrequirepass\r\n$${Buffer.byteLength(next)}\r\n${next}\r\n`);
+    // Redis 7.0 would answer CONFIG GET requirepass with the password; the issue asks that it never
+    // leave the server, so it is redacted (and a glob over all directives shows no secret either).
+    assert.is((await c.command('CONFIG', 'GET', 'requirepass')).toString('utf8'), '*2\r\n$11\r\nrequirepass\r\n$10\r\n(redacted)\r\n');
+    assert.not.ok((await c.command('CONFIG', 'GET', '*')).toString('latin1').includes(next), 'no directive shows the password');
     c.close();
     await srv.stop();
     const log = readFileSync(logfile, 'latin1') + srv.output();
