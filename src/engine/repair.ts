@@ -145,7 +145,7 @@ export async function repairDb(options: RepairOptions): Promise<RepairReport> {
   const lost: LostTable[] = [];
   const salvaged: SalvagedTable[] = [];
 
-  const setAside = async (name: string, reason: string): Promise<string> => {
+  const setAside = async (name: string): Promise<string> => {
     env.mkdirp(lostDir);
     let target = path.join(lostDir, name);
     for (let n = 1; env.exists(target); n++) target = path.join(lostDir, `${name}.${n}`);
@@ -164,14 +164,14 @@ export async function repairDb(options: RepairOptions): Promise<RepairReport> {
     const check = checkTable(env, dir, fileNumber);
     if (check.kind === 'good') return check.meta;
     if (check.kind === 'unreadable') {
-      const movedTo = await setAside(name, check.reason);
+      const movedTo = await setAside(name);
       lost.push({ file: name, movedTo, reason: check.reason });
       log('warning', `repair: table ${name} cannot be opened (${check.reason}); moved to ${movedTo}, its data is lost`);
       return null;
     }
     const newNumber = nextFileNumber++;
     const rewritten = await rewriteGoodBlocks(env, dir, fileNumber, check.badBlocks, newNumber);
-    const movedTo = await setAside(name, `${check.badBlocks.length} damaged block(s)`);
+    const movedTo = await setAside(name);
     const detail = check.badBlocks.map((b) => b.error.message).join('; ');
     if (rewritten === null) {
       lost.push({ file: name, movedTo, reason: detail });
@@ -222,7 +222,7 @@ export async function repairDb(options: RepairOptions): Promise<RepairReport> {
   await writer.close();
   // The damaged manifests are evidence for a post-mortem, not garbage: keep them aside.
   for (const name of names) {
-    if (MANIFEST_FILE.test(name) && name !== manifestFileName(manifestNumber)) await setAside(name, 'replaced by repair');
+    if (MANIFEST_FILE.test(name) && name !== manifestFileName(manifestNumber)) await setAside(name);
   }
   await env.syncDir(dir);
   const liveSegments = segments.filter((n) => n >= logNumber).length;
