@@ -278,6 +278,20 @@ test('a flipped bit in CURRENT is refused; repair keeps the manifest it names an
   await db.close();
 });
 
+test('a table the manifest lists but the directory lacks is refused; repair drops it from the list', async () => {
+  const dir = tempDir();
+  const { tables } = await twoTables(dir);
+  fs.rmSync(path.join(dir, tables[1]));
+  const error = await rejection(() => verifyLiveTables({ dir }));
+  assert.instance(error, CorruptionError);
+  assert.match(error.message, `${tables[1]} at offset 0: the manifest lists this table but the file is missing`);
+  const report = await repairDb({ dir });
+  assert.equal(report.lost.map((l) => [l.file, l.reason]), [[tables[1], 'missing']]);
+  const db = await Db.open({ dir, ...OPTIONS });
+  assert.is(await value(db, key(5)), 'first-5');
+  await db.close();
+});
+
 test('repair of a directory without damage changes no data and a second repair is harmless', async () => {
   const dir = tempDir();
   await twoTables(dir);
