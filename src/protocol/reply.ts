@@ -14,6 +14,8 @@
 
 /** Default slab size; a reply larger than this gets a slab of its own size. */
 const SLAB_BYTES = 16 * 1024;
+/** A slab grown beyond this for one large reply is dropped once that reply is sent. */
+const MAX_KEPT_SLAB_BYTES = 1024 * 1024;
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -146,7 +148,10 @@ export class ReplyWriter {
    * handed everything to the kernel), so writing may restart at the beginning of the slab.
    */
   recycle(): void {
-    if (this.start === this.end) this.start = this.end = 0;
+    if (this.start !== this.end) return;
+    this.start = this.end = 0;
+    // Do not keep a slab that one huge reply grew for the rest of the connection's life.
+    if (this.buf.length > MAX_KEPT_SLAB_BYTES) this.buf = Buffer.allocUnsafe(SLAB_BYTES);
   }
 
   /** Appends pre-encoded RESP bytes. */
@@ -306,7 +311,9 @@ export class ReplyWriter {
     if (this.end + n <= this.buf.length) return;
     const pending = this.end - this.start;
     if (this.start === 0 && pending === 0 && n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(SLAB_BYTES, pending + n));
+    // A reply that outgrows its slab (KEYS, a giant MGET) grows geometrically: sizing the new slab
+    // to just fit would copy everything pending on every element, quadratic in the reply's size.
+    const next = Buffer.allocUnsafe(Math.max(SLAB_BYTES, pending + n, pending > 0 ? 2 * pending : 0));
     // The old slab may still be referenced by a socket write in flight, so never write into it
     // again; copy only the bytes not yet taken.
     if (pending > 0) this.buf.copy(next, 0, this.start, this.end);

@@ -18,7 +18,7 @@
 import type net from 'node:net';
 import type { ClientState, CommandContext, QueuedCommand, ReplyMode, ServerContext } from '../commands/types.js';
 import { ReplyWriter } from '../protocol/reply.js';
-import { RequestParser, type RequestSink } from '../protocol/request-parser.js';
+import { RequestParser, type ParserLimits, type RequestSink } from '../protocol/request-parser.js';
 import type { BarrierWaiter, DurabilityBarrier } from './durability.js';
 import type { Dispatcher } from './dispatcher.js';
 
@@ -34,6 +34,8 @@ export interface ConnectionOwner {
   readonly context: ServerContext;
   readonly dispatcher: Dispatcher;
   readonly barrier: DurabilityBarrier;
+  /** Shared by every connection's parser, so CONFIG SET proto-max-bulk-len reaches open connections too. */
+  readonly parserLimits: ParserLimits;
   /** A clock updated by the server's housekeeping tick: good enough for idle times, free to read. */
   readonly coarseNow: number;
   connectionClosed(conn: Connection): void;
@@ -107,7 +109,7 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
     this.createdAt = Date.now();
     this.lastInteraction = this.createdAt;
     this.ctx = { client: this, server: ctx, reply: this.reply };
-    this.parser = new RequestParser(this, { maxBulkLength: ctx.config.protoMaxBulkLen });
+    this.parser = new RequestParser(this, owner.parserLimits);
     this.parser.authRequired = !this.authenticated;
     socket.setNoDelay(true);
     if (ctx.config.tcpKeepalive > 0) socket.setKeepAlive(true, ctx.config.tcpKeepalive * 1000);

@@ -378,6 +378,8 @@ function check(session: Session, data: Buffer, closedByServer: boolean): Session
 export function errorKind(line: string): string {
   if (line.startsWith('ERR unknown command')) return 'ERR unknown command';
   if (line.startsWith('ERR wrong number of arguments')) return 'ERR wrong number of arguments';
+  if (line.startsWith("ERR Protocol error: expected '$', got '*'")) return line;
+  if (line.startsWith("ERR Protocol error: expected '$', got")) return "ERR Protocol error: expected '$', got (another byte)";
   return line.length > 70 ? line.slice(0, 70) + '...' : line;
 }
 
