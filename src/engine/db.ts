@@ -40,6 +40,7 @@ import type { CompactionPlan } from './compaction/compaction-job.js';
 import { compactionFor, pickCompaction, type PickedCompaction } from './compaction/picker.js';
 import { DbIteratorImpl, LevelIterator, type DbIterator, type IteratorOptions } from './db-iterator.js';
 import { StatsCounters, type EngineStats } from './stats.js';
+import { CorruptionError } from './errors.js';
 
 export type { DbOptions } from './options.js';
 export type { DbIterator, IteratorOptions } from './db-iterator.js';
@@ -591,8 +592,12 @@ export class Db {
     this.compacting = this.runCompaction(picked)
       .catch(async (err: Error) => {
         if (this.closing) return;
-        this.log('warning', `compaction failed, retrying in 1 s: ${err.message}`);
-        await sleep(1000);
+        // Damage does not heal by retrying: say what to do and retry rarely (reads of the damaged
+        // block fail on their own; everything else keeps working until repair).
+        const damaged = err instanceof CorruptionError;
+        const wait = damaged ? 60_000 : 1000;
+        this.log('warning', `compaction failed, retrying in ${wait / 1000} s: ${err.message}${damaged ? ' (stop the server and start it with --repair to set damaged tables aside)' : ''}`);
+        await sleep(wait, undefined, { ref: false, signal: this.closeSignal.signal }).catch(() => {});
       })
       .finally(() => {
         this.compacting = null;
