@@ -592,9 +592,9 @@ export class Db {
     this.compacting = this.runCompaction(picked)
       .catch(async (err: Error) => {
         if (this.closing) return;
-        // Damage does not heal by retrying (the worker's errors arrive rebuilt: match by name): say
-        // what to do and retry rarely (reads of the damaged
-        // block fail on their own; everything else keeps working until repair).
+        // Damage does not heal by retrying: say what to do and retry rarely (reads of the damaged
+        // block fail on their own; everything else keeps working until repair). Errors from the
+        // worker arrive rebuilt as plain Errors, hence the match by name.
         const damaged = err instanceof CorruptionError || err.name === 'CorruptionError';
         const wait = damaged ? 60_000 : 1000;
         this.log('warning', `compaction failed, retrying in ${wait / 1000} s: ${err.message}${damaged ? ' (stop the server and start it with --repair to set damaged tables aside)' : ''}`);
