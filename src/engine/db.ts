@@ -33,6 +33,7 @@ import { BlockCache } from './cache/block-cache.js';
 import { TableBuilder } from './sstable/table-builder.js';
 import { TableReader, type TableReadStats } from './sstable/table-reader.js';
 import { tableFileName } from './sstable/format.js';
+import { DataBlock } from './sstable/block.js';
 import type { TableIterator } from './sstable/table-iterator.js';
 import { MergingIterator } from './iterator/merging-iterator.js';
 import { CompactionRunner } from './compaction/compaction-runner.js';
@@ -429,7 +430,12 @@ export class Db {
     let file: FileMeta | undefined;
     if (slot.mem.entries > 0) {
       const fileNumber = this.versions.newFileNumber();
-      const builder = await TableBuilder.create(this.env, this.dir, fileNumber, { blockSize: this.blockSize });
+      // Fresh data is the likeliest to be read next (a SET reads its key's old value first): its
+      // blocks go into the cache as they are written, as RocksDB's prepopulate_block_cache does.
+      const tablePath = path.join(this.dir, tableFileName(fileNumber));
+      const builder = await TableBuilder.create(this.env, this.dir, fileNumber, { blockSize: this.blockSize }, (offset, contents) =>
+        this.cache.set(fileNumber, offset, new DataBlock(contents, tablePath, offset)),
+      );
       try {
         const it = slot.mem.iterator();
         it.seekToFirst();

@@ -38,6 +38,9 @@ const EMPTY_VALUE = Buffer.alloc(0);
 
 type BuilderState = 'open' | 'finishing' | 'finished' | 'abandoned';
 
+/** Receives a finished data block's contents (a private copy) and its offset in the table. */
+export type DataBlockSink = (offset: number, contents: Buffer) => void;
+
 export class TableBuilder {
   private readonly blockSize: number;
   private readonly dataBlock: BlockBuilder;
@@ -76,6 +79,7 @@ export class TableBuilder {
     /** Final path of the table; the builder writes to `${path}.tmp`. */
     readonly path: string,
     options: TableOptions,
+    private readonly onDataBlock: DataBlockSink | undefined,
   ) {
     this.blockSize = options.blockSize ?? DEFAULT_TABLE_OPTIONS.blockSize;
     this.dataBlock = new BlockBuilder(options.restartInterval ?? DEFAULT_TABLE_OPTIONS.restartInterval);
@@ -83,10 +87,14 @@ export class TableBuilder {
     if (!(this.blockSize >= 1)) throw new RangeError(`blockSize must be >= 1, got ${this.blockSize}`);
   }
 
-  static async create(env: Env, dir: string, fileNumber: number, options: TableOptions = {}): Promise<TableBuilder> {
+  /**
+   * @param onDataBlock receives each finished data block (its own copy, without trailer) and its
+   * file offset, so a flush can put freshly written data straight into the block cache.
+   */
+  static async create(env: Env, dir: string, fileNumber: number, options: TableOptions = {}, onDataBlock?: DataBlockSink): Promise<TableBuilder> {
     const path = join(dir, tableFileName(fileNumber));
     const file = await env.openWritable(`${path}.tmp`, 'truncate');
-    return new TableBuilder(env, file, fileNumber, path, options);
+    return new TableBuilder(env, file, fileNumber, path, options, onDataBlock);
   }
 
   /** Bytes of the table so far (finished blocks + the block being filled), for splitting outputs. */
@@ -181,7 +189,9 @@ export class TableBuilder {
   }
 
   private finishDataBlock(): void {
-    const handle = this.emitBlock(this.dataBlock.finish());
+    const contents = this.dataBlock.finish();
+    const handle = this.emitBlock(contents);
+    if (this.onDataBlock !== undefined) this.onDataBlock(handle.offset, Buffer.from(contents));
     this.dataBlock.reset();
     this.dataBlocks++;
     this.pendingHandle.offset = handle.offset;
