@@ -77,15 +77,19 @@ export class CommandEntry {
    * Positions past the end are ignored, as Redis' getKeysFromCommand does.
    */
   keyIndexes(argv: Buffer[]): number[] {
-    const spec = this.spec;
-    if (spec.keys !== undefined) return spec.keys(argv);
-    const out: number[] = [];
-    if (spec.firstKey <= 0) return out;
-    const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
-    const step = spec.step > 0 ? spec.step : 1;
-    for (let i = spec.firstKey; i <= last && i < argv.length; i += step) out.push(i);
-    return out;
+    return keyIndexesOf(this.spec, argv);
   }
+}
+
+/** CommandEntry.keyIndexes for a bare spec (EXEC's queue holds specs). */
+export function keyIndexesOf(spec: CommandSpec, argv: Buffer[]): number[] {
+  if (spec.keys !== undefined) return spec.keys(argv);
+  const out: number[] = [];
+  if (spec.firstKey <= 0) return out;
+  const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
+  const step = spec.step > 0 ? spec.step : 1;
+  for (let i = spec.firstKey; i <= last && i < argv.length; i += step) out.push(i);
+  return out;
 }
 
 /** Case-insensitive hash of bytes; letters A-Z fold to a-z. */

@@ -6,8 +6,11 @@
  * queued commands run back to back in one synchronous stretch unless one must wait for the disk;
  * in that case EXEC returns a promise with its reply unfinished, and the dispatcher locks the keys
  * of every queued command until it settles, so no other client sees a partial transaction or
- * changes what it reads. WATCH is the keyspace's: it flags `client.watchDirty` on modification.
+ * changes what it reads. Before running the queue EXEC reads every key it names into memory, so
+ * that the queue's writes are issued in one synchronous stretch and so share one WAL group: a
+ * wait for the disk between two of them would let a crash keep the first and lose the second. WATCH is the keyspace's: it flags `client.watchDirty` on modification.
  */
+import { keyIndexesOf } from './registry.js';
 import type { ClientState, CommandContext, CommandSpec, QueuedCommand, ServerContext } from './types.js';
 
 function endTransaction(client: ClientState, server: ServerContext): void {
@@ -37,6 +40,35 @@ function discard(ctx: CommandContext): void {
 }
 
 function exec(ctx: CommandContext): void | Promise<void> {
+  const queue = ctx.client.multi;
+  if (queue !== null && !ctx.client.multiFailed) {
+    const warming = readQueuedKeys(ctx, queue);
+    // The checks below run after the wait: a watched key may change meanwhile.
+    if (warming !== undefined) return warming.then(() => runExec(ctx), () => runExec(ctx));
+  }
+  return runExec(ctx);
+}
+
+/**
+ * Starts reading every key the queue names that is not in memory; undefined when all are. Once
+ * it resolves the blocks are cached and the queue runs without waiting (unless the cache evicts
+ * them first, which runRest still handles, only without the single-group guarantee).
+ */
+function readQueuedKeys(ctx: CommandContext, queue: readonly QueuedCommand[]): Promise<unknown> | undefined {
+  const { db, keyspace } = ctx.server;
+  // A SELECT inside the queue makes later keys belong to another database: they are just not warmed.
+  const prefix = keyspace.dataPrefix(ctx.client.db);
+  let reads: Array<Promise<unknown>> | null = null;
+  for (const { spec, argv } of queue) {
+    for (const i of keyIndexesOf(spec, argv)) {
+      const value = db.get(prefix + argv[i].toString('latin1'));
+      if (value instanceof Promise) (reads ??= []).push(value);
+    }
+  }
+  return reads === null ? undefined : Promise.all(reads);
+}
+
+function runExec(ctx: CommandContext): void | Promise<void> {
   const { client, server, reply } = ctx;
   const queue = client.multi;
   if (queue === null) {
