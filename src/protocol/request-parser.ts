@@ -153,6 +153,15 @@ export class RequestParser {
   }
 
   /**
+   * Bytes held for the request not yet complete, all its arguments so far. bufferedBytes counts
+   * only the unfinished argument, as Redis' query buffer does; this bounds the rest (`*2147483647`
+   * followed by an endless stream of small arguments), which Redis would keep as argv.
+   */
+  get unfinishedRequestBytes(): number {
+    return this.heldBytes;
+  }
+
+  /**
    * Stop delivering requests (QUIT, CLIENT KILL, protocol error); the rest of the input is ignored.
    * May be called from onRequest while redis-parser is inside execute(): its state is left alone
    * (resetting it there would break its loop) and whatever it still decodes is dropped.

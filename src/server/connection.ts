@@ -235,8 +235,9 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
     this.owner.dispatcher.beginBatch();
     this.parser.authRequired = !this.authenticated;
     this.parser.feed(chunk);
-    if (this.parser.bufferedBytes > server.config.clientQueryBufferLimit) {
-      server.logger.warning(`Closing client that reached max query buffer length: id=${this.id} addr=${this.addr} qbuf=${this.parser.bufferedBytes}`);
+    const limit = server.config.clientQueryBufferLimit;
+    if (this.parser.bufferedBytes > limit || this.parser.unfinishedRequestBytes > limit) {
+      server.logger.warning(`Closing client that reached max query buffer length: id=${this.id} addr=${this.addr} qbuf=${this.parser.unfinishedRequestBytes}`);
       this.destroy();
       return;
     }

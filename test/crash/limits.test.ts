@@ -266,6 +266,26 @@ test('a reply of 200k elements grows its slab geometrically (KEYS * took 30 s wh
   assert.is(out.length, items.reduce((n, k) => n + k.length + String(k.length).length + 5, '*200000\r\n'.length));
 });
 
+test('a request of endless small arguments is bounded by client-query-buffer-limit', async () => {
+  await ok(admin, 'CONFIG', 'SET', 'client-query-buffer-limit', '1mb');
+  const before = await memory();
+  try {
+    const hog = await RawClient.connect(srv.port);
+    hog.write('*2147483647\r\n');
+    const args = Buffer.from('$1\r\na\r\n'.repeat(8192)); // 56 KB of complete one-byte arguments
+    for (let i = 0; i < 64 && !hog.isClosed; i++) {
+      hog.write(args);
+      await sleep(2);
+    }
+    await hog.readUntilClose(3000);
+    assert.ok(hog.isClosed, 'disconnected once its unfinished request passed 1 MB');
+    hog.close();
+  } finally {
+    await ok(admin, 'CONFIG', 'SET', 'client-query-buffer-limit', '1gb');
+  }
+  report('endless arguments', before, await memory());
+});
+
 /** Reads an array reply's element count from its header. */
 function arrayLength(reply: Buffer): number {
   const header = reply.toString('latin1', 0, reply.indexOf('\r\n'));
