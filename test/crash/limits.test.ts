@@ -135,6 +135,14 @@ test('a client that never reads: the server stops at ~1 MB of its replies; outpu
     hardReader.write(Buffer.concat([encodeCommand(['CLIENT', 'SETNAME', 'hardreader']), encodeCommand(['GET', 'limits:big32m'])]));
     await sleep(200);
     await waitFor('the hard output limit to disconnect the reader of a 32 MB reply', async () => !(await clientNames()).includes('hardreader'), 3000);
+    // Reading now shows the cut: part of the reply, then the end of the connection.
+    let received = 0;
+    const closed = new Promise<void>((resolve) => hardReader.once('close', () => resolve()));
+    hardReader.on('data', (d: Buffer) => { received += d.length; });
+    hardReader.resume();
+    await Promise.race([closed, sleep(3000)]);
+    assert.ok(hardReader.destroyed, 'the server closed the connection');
+    assert.ok(received < 32 * MIB, `received ${received} bytes of a 32 MB reply`);
   } finally {
     hardReader.destroy();
     await ok(admin, 'CONFIG', 'SET', 'client-output-buffer-limit', 'normal 256mb 64mb 60');
