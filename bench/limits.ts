@@ -14,6 +14,7 @@ import net from 'node:net';
 import { Command } from 'commander';
 import { RawClient, encodeCommand, sleep, startServer, type TestServer } from '../test/e2e/helpers.js';
 import { processMemory } from '../test/crash/fuzz-frames.js';
+import { bigArrayCommand } from '../test/crash/big-replies.js';
 
 const MIB = 1024 * 1024;
 const SCENARIOS = ['bulk512', 'nonreader', 'slowloris', 'idle', 'keys'] as const;
@@ -163,54 +164,6 @@ async function idleConnections(srv: TestServer, count: number): Promise<string> 
   const mem = await processMemory(srv.process.pid ?? 0);
   for (const s of sockets) s.destroy();
   return `${count} idle connections (${refused} failed to connect): ${info.match(/connected_clients:\d+/)?.[0]}, RSS ${mib(mem.rss)}`;
-}
-
-/**
- * Sends one command whose reply is a large array of bulk strings and walks the reply as it
- * streams in (RawClient re-parses its whole buffer on every read, quadratic at this size and
- * enough to starve the bystander in this process). Returns the element count, the reply's
- * size, the first element and the server-side latency to the last byte.
- */
-function bigArrayCommand(port: number, request: Buffer): Promise<{ count: number; bytes: number; first: string; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const started = performance.now();
-    let tail: Buffer = Buffer.alloc(0);
-    let count = -1;
-    let seen = 0;
-    let bytes = 0;
-    let first = '';
-    socket.on('connect', () => socket.write(request));
-    socket.on('error', reject);
-    socket.on('close', () => reject(new Error(`closed after ${seen} of ${count} elements`)));
-    socket.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      const buf = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
-      let pos = 0;
-      for (;;) {
-        const cr = buf.indexOf(0x0d, pos);
-        if (cr < 0 || cr + 1 >= buf.length) break;
-        const n = Number(buf.toString('latin1', pos + 1, cr));
-        if (count < 0) {
-          if (buf[pos] !== 0x2a) return reject(new Error(`not an array: ${buf.toString('latin1', pos, cr)}`));
-          count = n;
-          pos = cr + 2;
-          continue;
-        }
-        const end = n < 0 ? cr + 2 : cr + 2 + n + 2;
-        if (end > buf.length) break;
-        if (seen === 0) first = n < 0 ? '(nil)' : buf.toString('latin1', cr + 2, cr + 2 + n);
-        seen++;
-        pos = end;
-      }
-      tail = buf.subarray(pos);
-      if (count >= 0 && seen === count) {
-        socket.removeAllListeners('close');
-        socket.destroy();
-        resolve({ count, bytes, first, ms: performance.now() - started });
-      }
-    });
-  });
 }
 
 async function keysAndMget(srv: TestServer, keys: number): Promise<string> {
