@@ -73,6 +73,7 @@ const report = await runCrashLoop({
         `in flight ${c.inFlightApplied} applied / ${c.inFlightDropped} not; ${c.olderKeysChecked} earlier keys re-read` +
         (c.failures.length > 0 ? `; ${c.failures.length} FAILURES` : '') + '\n',
     );
+    for (const failure of c.failures) process.stderr.write(`    ${failure}\n`);
   },
 });
 console.log(`# crash loop: ${cli.clients} clients x ${cli.depth} in flight, memtable ${cli.memtableSize}, runs ${minRunMs}-${maxRunMs} ms`);

@@ -73,6 +73,8 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
   private executing = false;
   /** Replies are waiting at the durability barrier. */
   private awaitingDurability = false;
+  /** reply.position when the durability wait began: only bytes written before it may go out when it ends. */
+  private positionAtWait = 0;
   /** Too many unsent reply bytes: no request runs until the socket drains. */
   private outputBlocked = false;
   private closeRequested = false;
@@ -217,7 +219,10 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
       this.destroy();
       return;
     }
-    this.writeOut();
+    // An asynchronous command that resumed during the wait may have written replies for writes
+    // issued after the wait began (EXEC's results): those must wait for their own writes.
+    if (this.reply.position === this.positionAtWait) this.writeOut();
+    else this.flush();
     if (!this.executing) this.resume();
   }
 
@@ -319,6 +324,7 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
     }
     if (this.owner.barrier.pending) {
       this.awaitingDurability = true;
+      this.positionAtWait = this.reply.position;
       this.owner.barrier.wait(this);
       return;
     }

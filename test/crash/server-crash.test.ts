@@ -16,9 +16,10 @@ import { Db } from '../../src/engine/db.js';
 import type { BatchOp, SequenceNumber } from '../../src/engine/types.js';
 import { Keyspace } from '../../src/keyspace/keyspace.js';
 import { allCommands } from '../../src/commands/index.js';
+import type { CommandSpec } from '../../src/commands/types.js';
 import { Server } from '../../src/server/server.js';
 import { Logger } from '../../src/util/logger.js';
-import { RawClient, encodeCommand } from '../e2e/helpers.js';
+import { RawClient, encodeCommand, sleep } from '../e2e/helpers.js';
 import { formatReport, runCrashLoop, type CrashLoopOptions } from './crash-run.js';
 
 const seed = process.env.SEED !== undefined ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -115,6 +116,62 @@ test('EXEC issues all its writes in one event-loop turn even when a key must be 
   } finally {
     ticking = false;
     if (s !== null) await close(s);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * The second thing the crash loop found: a connection waiting for durability sent, when the wait
+ * ended, every reply in its buffer, including EXEC results written meanwhile by a transaction
+ * that had resumed after a wait, for writes issued after the wait began (acknowledged before
+ * their fsync; lost by a kill right after).
+ */
+test('replies written while a durability wait was running wait for their own writes', async () => {
+  const held: Array<() => void> = [];
+  const heldWrite: CommandSpec = {
+    name: 'heldwrite', arity: 2, flags: ['write'], firstKey: 1, lastKey: 1, step: 1, group: 'server', summary: 'test', since: '0.0.0',
+    handler: (ctx) => {
+      ctx.reply.ok();
+      return new Promise<void>((resolve) => held.push(resolve));
+    },
+  };
+  const slowPing: CommandSpec = {
+    name: 'slowping', arity: 1, flags: [], firstKey: 0, lastKey: 0, step: 0, group: 'server', summary: 'test', since: '0.0.0',
+    handler: async (ctx) => {
+      await sleep(30);
+      ctx.reply.simple('PONG');
+    },
+  };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'stratakv-held-reply-'));
+  const db = await Db.open({ dir });
+  const keyspace = await Keyspace.open(db, { databases: 16 });
+  const config = defaultConfig();
+  config.port = 0;
+  config.bind = ['127.0.0.1'];
+  const server = new Server({ config, db, keyspace, logger: new Logger('warning', '/dev/null'), commands: [...allCommands, heldWrite, slowPing], onShutdown: async () => {} });
+  await server.listen();
+  const c = await RawClient.connect(server.tcpPort);
+  try {
+    c.write(Buffer.concat([
+      encodeCommand(['HELDWRITE', 'a']),
+      encodeCommand(['MULTI']),
+      encodeCommand(['SLOWPING']),
+      encodeCommand(['HELDWRITE', 'b']),
+      encodeCommand(['EXEC']),
+    ]));
+    await sleep(100); // the transaction has resumed and issued its write while the connection waited for `a`
+    assert.is(held.length, 2, 'both writes issued');
+    held[0]();
+    const early = await c.readReplies(5, 150).then((r) => r.toString(), () => null);
+    assert.is(early, null, 'EXEC results went out before the write they acknowledge was durable');
+    held[1]();
+    assert.is((await c.readReplies(5)).toString(), '+OK\r\n+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+PONG\r\n+OK\r\n');
+  } finally {
+    for (const resolve of held) resolve();
+    c.close();
+    await server.close();
+    await keyspace.close();
+    await db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
