@@ -112,6 +112,14 @@ export class Keyspace {
   private nextNs = 1;
 
   private readonly watches = new WatchRegistry();
+  /** Values kept by stageLookup() for a command's run again, and the sequence number they are current at. */
+  private lookupStage: Map<BinaryKey, Buffer | null> | null = null;
+  private lookupStageSeq = -1;
+  private lookupStageClearing = false;
+  private readonly clearLookupStageBound = (): void => {
+    this.lookupStage = null;
+    this.lookupStageClearing = false;
+  };
   private readonly cycle: BackgroundCycle;
   private readonly onBackgroundFailure: (err: unknown) => void;
 
@@ -264,13 +272,26 @@ export class Keyspace {
    */
   lookupMany(db: number, keys: readonly BinaryKey[], forRead: boolean): (Buffer | null)[] | Promise<unknown> {
     const out: (Buffer | null)[] = new Array<Buffer | null>(keys.length);
-    let pending: Promise<unknown>[] | null = null;
+    const prefix = this.dataPrefixes[db];
+    const staged = this.lookupStage !== null && this.lookupStageSeq === this.db.lastSequence ? this.lookupStage : null;
+    let pending: Promise<Buffer | undefined>[] | null = null;
+    let pendingAt: number[] | null = null;
     for (let i = 0; i < keys.length; i++) {
-      const value = this.db.get(this.dataPrefixes[db] + keys[i]);
-      if (value instanceof Promise) (pending ??= []).push(value);
-      else out[i] = value === undefined ? null : value;
+      const key = prefix + keys[i];
+      const known = staged === null ? undefined : staged.get(key);
+      if (known !== undefined) {
+        out[i] = known;
+        continue;
+      }
+      const value = this.db.get(key);
+      if (value instanceof Promise) {
+        (pending ??= []).push(value);
+        (pendingAt ??= []).push(i);
+      } else {
+        out[i] = value === undefined ? null : value;
+      }
     }
-    if (pending !== null) return Promise.all(pending);
+    if (pending !== null) return this.stageLookup(pending, pendingAt as number[], out, keys, prefix);
     const now = Date.now();
     for (let i = 0; i < keys.length; i++) {
       const value = out[i];
@@ -285,6 +306,28 @@ export class Keyspace {
       }
     }
     return out;
+  }
+
+  /**
+   * Waits for the reads of a lookupMany that went to the disk, then keeps every value of that call
+   * for the command's run again. Re-reading them all instead made a giant MGET whose blocks do not
+   * fit in the block cache evict, on each pass, what the next pass needed: it never finished and
+   * kept the CPU busy after its client left. The kept values are current while no write has happened
+   * since: the command's keys stay locked by the dispatcher until it finishes, and any write anywhere
+   * moves the sequence number and drops them.
+   */
+  private stageLookup(pending: Promise<Buffer | undefined>[], pendingAt: number[], out: (Buffer | null)[], keys: readonly BinaryKey[], prefix: BinaryKey): Promise<void> {
+    return Promise.all(pending).then((values) => {
+      for (let k = 0; k < values.length; k++) out[pendingAt[k]] = values[k] ?? null;
+      const seq = this.db.lastSequence;
+      if (this.lookupStage === null || this.lookupStageSeq !== seq) this.lookupStage = new Map();
+      this.lookupStageSeq = seq;
+      for (let i = 0; i < keys.length; i++) this.lookupStage.set(prefix + keys[i], out[i]);
+      if (!this.lookupStageClearing) {
+        this.lookupStageClearing = true;
+        setImmediate(this.clearLookupStageBound); // after the command's run again, which follows in microtasks
+      }
+    });
   }
 
   /** Deletes a key whose time has passed (lazy expiry). The write is not awaited: no reply depends on its durability. */

@@ -335,4 +335,33 @@ test('KEYS * and a giant MGET on 200k keys: right answers, others served, memory
   assert.ok(stats.rounds > 0);
 });
 
+test('a giant MGET over more blocks than the block cache holds completes (it used to re-read forever)', async () => {
+  const cold = await startServer({ args: ['--block-cache-size', '1mb', '--memtable-size', '1mb'] });
+  try {
+    const KEYS = 60_000;
+    const loader = await RawClient.connect(cold.port);
+    for (let base = 0; base < KEYS; base += 20_000) {
+      const parts: Buffer[] = [];
+      for (let b = base; b < base + 20_000; b += 1000) {
+        const args: string[] = ['MSET'];
+        for (let i = b; i < b + 1000; i++) args.push(`k:${i}`, `value-${i}-${'p'.repeat(40)}`);
+        parts.push(encodeCommand(args));
+      }
+      loader.write(Buffer.concat(parts));
+      for (let i = 0; i < parts.length; i++) assert.is((await loader.readReply(20_000)).toString(), '+OK\r\n');
+    }
+    loader.close();
+    const args: string[] = ['MGET'];
+    for (let i = 0; i < KEYS; i++) args.push(`k:${i}`);
+    args.push('k:missing');
+    const mget = await bigArrayCommand(cold.port, encodeCommand(args), 20_000);
+    assert.is(mget.count, KEYS + 1);
+    assert.is(mget.first, `value-0-${'p'.repeat(40)}`);
+    assert.is(mget.last, '(nil)');
+    console.log(`  [limits] MGET of ${KEYS} keys over a 1 MB block cache: ${mget.ms.toFixed(0)} ms`);
+  } finally {
+    await cold.stop();
+  }
+});
+
 test.run();
