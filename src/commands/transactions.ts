@@ -8,7 +8,9 @@
  * of every queued command until it settles, so no other client sees a partial transaction or
  * changes what it reads. Before running the queue EXEC reads every key it names into memory, so
  * that the queue's writes are issued in one synchronous stretch and so share one WAL group: a
- * wait for the disk between two of them would let a crash keep the first and lose the second. WATCH is the keyspace's: it flags `client.watchDirty` on modification.
+ * wait for the disk between two of them would let a crash keep the first and lose the second; the
+ * stretch runs as one engine atomic section, so its writes are one WAL record. WATCH is the
+ * keyspace's: it flags `client.watchDirty` on modification.
  */
 import { keyIndexesOf } from './registry.js';
 import type { ClientState, CommandContext, CommandSpec, QueuedCommand, ServerContext } from './types.js';
@@ -90,10 +92,21 @@ function runExec(ctx: CommandContext): void | Promise<void> {
   // Leave MULTI state before running the commands, so they execute instead of being queued again.
   endTransaction(client, server);
   reply.arrayHeader(queue.length);
-  for (let i = 0; i < queue.length; i++) {
-    const pending = server.control.runQueued(ctx, queue[i]);
-    if (pending !== undefined) return runRest(ctx, queue, i + 1, pending);
-  }
+  // One atomic section: the queue's writes become one WAL record, so not even a torn write at a
+  // crash can keep part of the transaction.
+  let waitingAt = -1;
+  let waiting: Promise<void> | undefined;
+  server.db.atomic(() => {
+    for (let i = 0; i < queue.length; i++) {
+      const pending = server.control.runQueued(ctx, queue[i]);
+      if (pending !== undefined) {
+        waiting = pending;
+        waitingAt = i;
+        return;
+      }
+    }
+  });
+  if (waiting !== undefined) return runRest(ctx, queue, waitingAt + 1, waiting);
 }
 
 /** Continues a transaction after one of its commands had to wait for the disk. */

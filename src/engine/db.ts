@@ -230,7 +230,14 @@ export class Db {
     if (this.failure !== null) return Promise.reject(this.failure);
     if (ops.length === 0) return Promise.resolve(this.versions.lastSequence);
     const firstSeq = this.versions.lastSequence + 1;
-    const durable = this.wal.append(firstSeq, ops);
+    const atomic = this.atomicSection;
+    let durable: Promise<void>;
+    if (atomic !== null) {
+      for (const op of ops) atomic.ops.push(op);
+      durable = atomic.durable;
+    } else {
+      durable = this.wal.append(firstSeq, ops);
+    }
     const mem = this.mem.mem;
     // With no snapshot (and so no iterator) alive, nobody can read an older version: overwrite in place.
     const overwrite = this.snapshots.size === 0;
@@ -239,8 +246,45 @@ export class Db {
       mem.add(op.key, firstSeq + i, op.kind, op.kind === EntryKind.Put ? op.value : EMPTY, overwrite);
     }
     this.versions.lastSequence = firstSeq + ops.length - 1;
-    if (mem.approximateBytes >= this.memtableSize) this.rotateMemtable();
+    if (mem.approximateBytes >= this.memtableSize && !this.rotationPending) {
+      // Rotating seals the WAL group; wait for the end of this synchronous stretch so writes
+      // issued together (EXEC's commands) stay in one group and one segment.
+      this.rotationPending = true;
+      queueMicrotask(this.rotateIfFull);
+    }
     return durable.then(() => firstSeq);
+  }
+
+  private rotationPending = false;
+  private readonly rotateIfFull = (): void => {
+    this.rotationPending = false;
+    if (!this.closing && !this.closed && this.failure === null && this.mem.mem.approximateBytes >= this.memtableSize) this.rotateMemtable();
+  };
+
+  /** Ops of the open atomic section, and the promise all its writes share. */
+  private atomicSection: { ops: BatchOp[]; durable: Promise<void>; settle: (written: Promise<void>) => void } | null = null;
+
+  /**
+   * Runs `fn` (synchronously) so that every write it makes is logged as ONE WAL record: after a
+   * crash, even a torn write, either all of them are there or none. Reads inside see each write at
+   * once, as usual. MULTI/EXEC uses it. Nested calls join the outer section.
+   */
+  atomic<T>(fn: () => T): T {
+    if (this.atomicSection !== null) return fn();
+    let settle: (written: Promise<void>) => void = () => {};
+    const durable = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const section = { ops: [] as BatchOp[], durable, settle };
+    const firstSeq = this.versions.lastSequence + 1;
+    this.atomicSection = section;
+    try {
+      return fn();
+    } finally {
+      this.atomicSection = null;
+      // Resolving with the WAL's promise makes every write of the section share its outcome.
+      section.settle(section.ops.length > 0 ? this.wal.append(firstSeq, section.ops) : Promise.resolve());
+    }
   }
 
   /**

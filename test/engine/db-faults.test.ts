@@ -77,6 +77,36 @@ test('a full disk refuses writes, keeps reads, and writes resume once space retu
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('an atomic section is one WAL record: a torn write keeps all of it or none', async () => {
+  for (const atomic of [true, false]) {
+    const dir = tempDir();
+    const env = new FaultInjectingEnv(new NodeEnv());
+    const db = await Db.open({ dir, env, fsync: 'always' });
+    await db.write([put('before', '1')]);
+    // Tear the group's write 20 bytes short of its end: the last record is cut.
+    env.tearNextAppend(2 * (8 + 8 + 4 + 1 + 1 + 1 + 1 + 400) - 20);
+    const writes: Promise<unknown>[] = [];
+    const run = () => {
+      writes.push(db.write([put('a', 'x'.repeat(400))]).catch(() => 'failed'));
+      writes.push(db.write([put('b', 'y'.repeat(400))]).catch(() => 'failed'));
+    };
+    if (atomic) db.atomic(run);
+    else run();
+    assert.equal(await Promise.all(writes), ['failed', 'failed'], 'neither write is acknowledged');
+    // The torn bytes stay in the file, as after a crash in the middle of the write.
+    await db.close().catch(() => {});
+    env.reset();
+    const reopened = await Db.open({ dir });
+    const a = (await reopened.get('a')) !== undefined;
+    const b = (await reopened.get('b')) !== undefined;
+    assert.is((await reopened.get('before'))?.toString(), '1');
+    if (atomic) assert.equal([a, b], [false, false], 'the torn atomic record is dropped whole');
+    else assert.equal([a, b], [true, false], 'without a section, the first record survives the tear alone');
+    await reopened.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('with appendfsync no, power loss may lose unsynced writes but never corrupts', async () => {
   const dir = tempDir();
   const env = new FaultInjectingEnv(new NodeEnv());
