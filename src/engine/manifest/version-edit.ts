@@ -3,18 +3,12 @@
  * restart), as stored in a MANIFEST record. Byte layout in docs/format.md, "Manifest and CURRENT".
  */
 import { CorruptionError } from '../errors.js';
+import type { TableProperties } from '../sstable/format.js';
 import type { BinaryKey, SequenceNumber } from '../types.js';
 import { readVarint, varintLength, writeVarint, type VarintCursor } from '../../util/varint.js';
 
-export interface FileMeta {
-  fileNumber: number;
-  size: number;
-  entries: number;
-  smallest: BinaryKey;
-  largest: BinaryKey;
-  smallestSeq: SequenceNumber;
-  largestSeq: SequenceNumber;
-}
+/** A live table as the manifest records it: exactly the properties its builder reported. */
+export type FileMeta = TableProperties;
 
 export interface VersionEdit {
   /** WAL segments below this number are fully covered by tables. */

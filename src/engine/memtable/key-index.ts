@@ -13,6 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { BinaryKey } from '../types.js';
+import { murmur3 } from '../../util/hash.js';
 
 const INITIAL_SLOTS = 1024;
 const EMPTY = 0;
@@ -71,32 +72,6 @@ export class KeyIndex {
 
 /** MurmurHash3_x86_32 of the key's bytes (one byte per char), with the process's seed. */
 export function hashKey(key: BinaryKey): number {
-  const length = key.length;
-  const blocksEnd = length & ~3;
-  let h = SEED;
-  let i = 0;
-  for (; i < blocksEnd; i += 4) {
-    let k = key.charCodeAt(i) | (key.charCodeAt(i + 1) << 8) | (key.charCodeAt(i + 2) << 16) | (key.charCodeAt(i + 3) << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const tail = length & 3;
-  if (tail !== 0) {
-    let k = key.charCodeAt(i);
-    if (tail > 1) k |= key.charCodeAt(i + 1) << 8;
-    if (tail > 2) k |= key.charCodeAt(i + 2) << 16;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-  }
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
+  // Signed, as the Int32Array slots store it.
+  return murmur3(key, SEED) | 0;
 }

@@ -6,6 +6,7 @@
  */
 import { CorruptionError } from '../errors.js';
 import type { BinaryKey } from '../types.js';
+import { fmix32, murmur3 } from '../../util/hash.js';
 
 const HASH_SEED = 0xbc9f1d34;
 /** One CPU cache line: every probe of a key lands in the same line, so a lookup costs one memory miss. */
@@ -19,40 +20,7 @@ const PROBE_STEP = 0x9e3779b9;
  * check the published Murmur3 vectors; the filter always uses HASH_SEED.
  */
 export function bloomHash(key: BinaryKey, seed: number = HASH_SEED): number {
-  const length = key.length;
-  const wholeWords = length & ~3;
-  let h = seed | 0;
-  let i = 0;
-  for (; i < wholeWords; i += 4) {
-    let w =
-      (key.charCodeAt(i) & 0xff) |
-      ((key.charCodeAt(i + 1) & 0xff) << 8) |
-      ((key.charCodeAt(i + 2) & 0xff) << 16) |
-      ((key.charCodeAt(i + 3) & 0xff) << 24);
-    w = Math.imul(w, 0xcc9e2d51);
-    w = (w << 15) | (w >>> 17);
-    w = Math.imul(w, 0x1b873593);
-    h ^= w;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const tail = length - wholeWords;
-  if (tail > 0) {
-    let w = key.charCodeAt(i) & 0xff;
-    if (tail > 1) w |= (key.charCodeAt(i + 1) & 0xff) << 8;
-    if (tail > 2) w |= (key.charCodeAt(i + 2) & 0xff) << 16;
-    w = Math.imul(w, 0xcc9e2d51);
-    w = (w << 15) | (w >>> 17);
-    w = Math.imul(w, 0x1b873593);
-    h ^= w;
-  }
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return murmur3(key, seed);
 }
 
 /**
@@ -60,13 +28,7 @@ export function bloomHash(key: BinaryKey, seed: number = HASH_SEED): number {
  * finalizer over the first hash, so it is independent of the line choice.
  */
 function probeHash(hash: number): number {
-  let h = hash ^ 0x9e3779b9;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(hash ^ 0x9e3779b9);
 }
 
 /** Byte offset of the 64-byte line a hash selects among `lines` (multiply-shift, no division). */
