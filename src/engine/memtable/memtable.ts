@@ -16,13 +16,15 @@
  *    node's id is the offset of its record:
  *
  *      nodes[id + 0]        the key's ordinal (its index in the hash index's `keys`)
- *      nodes[id + 1 .. 4]   the key's first 16 bytes as four big-endian words, zero-padded and
+ *      nodes[id + 1 .. 8]   the key's first 32 bytes as eight big-endian words, zero-padded and
  *                           sign-flipped so that signed int comparison gives unsigned byte order
- *      nodes[id + 5 + l]    the next node at level l, for l below the node's height (0 = none)
+ *      nodes[id + 9 + l]    the next node at level l, for l below the node's height (0 = none)
  *
  *    Comparing a node with a search target first compares the inline words, which sit in the
- *    cache line of the links just followed; only when the first 16 bytes tie does it read the
- *    key string. The record at offset 0 is the head; nothing links back to it, so 0 doubles as the
+ *    cache line of the links just followed; only when the first 32 bytes tie does it read the
+ *    key string. 32, not 16: every key the keyspace writes starts with a 5-byte namespace
+ *    prefix, and typical keys share a long head ("user:0000..."), so 16 bytes tied on nearly
+ *    every step and each comparison chased the key string (a cache miss) instead. The record at offset 0 is the head; nothing links back to it, so 0 doubles as the
  *    null pointer and freshly grown (zero-filled) arrays mean "no successor". A record holds
  *    exactly its height in links (1.33 on average with p = 1/4). Appending in key order skips the
  *    search: the last node of every level is tracked, and a key sorting after the last node is
@@ -65,11 +67,10 @@ const NONE = 0;
 
 // Node record fields.
 const KEY_ORDINAL = 0;
-const WORD0 = 1;
-const WORD1 = 2;
-const WORD2 = 3;
-const WORD3 = 4;
-const LINKS = 5;
+const WORDS = 1;
+/** Inline key words per node: the first 4 * INLINE_WORDS key bytes. */
+const INLINE_WORDS = 8;
+const LINKS = WORDS + INLINE_WORDS;
 
 // Version record fields, as Int32Array offsets within the 6-int record (the seq is float64 slot 0).
 const VERSION_INTS = 6;
@@ -85,20 +86,20 @@ const INITIAL_CAPACITY = 1024;
 
 /**
  * Bytes counted in `approximateBytes` for a new key, on top of its key and value bytes: its node
- * record (5 ints + 1.33 links, ~25), the key string's header and padding (~16), its `keys` slot
+ * record (9 ints + 1.33 links, ~41), the key string's header and padding (~16), its `keys` slot
  * (8), its hash-index slots (8 B each, 2 to 4 per key), `newest` (4) and its first version record
  * (24), plus the typed arrays' doubling slack. Measured for 1 M keys of 16 bytes with 100-byte
- * values (node --expose-gc dist/test/memtable/memtable.bench.js): 223 B of heap + arena per entry,
- * i.e. 16 + 100 + 107.
+ * values (node --expose-gc dist/test/memtable/memtable.bench.js) with 4 inline words: 223 B of
+ * heap + arena per entry, i.e. 16 + 100 + 107; the 4 more inline words add 16.
  */
-export const MEMTABLE_ENTRY_OVERHEAD = 112;
+export const MEMTABLE_ENTRY_OVERHEAD = 128;
 /** Bytes counted for an extra version of a key already present: its version record and slack. */
 export const MEMTABLE_VERSION_OVERHEAD = 32;
 
 const EMPTY_VALUE = Buffer.alloc(0);
 
 export class Memtable {
-  private nodes = new Int32Array(INITIAL_CAPACITY * 8);
+  private nodes = new Int32Array(INITIAL_CAPACITY * 12);
   private nodesUsed = LINKS + MAX_HEIGHT;
   private readonly index = new KeyIndex();
   /** keys[ordinal], shared with the index. */
@@ -112,6 +113,8 @@ export class Memtable {
   private liveVersions = 0;
   private height = 1;
   private readonly arena = new ValueArena();
+  /** Scratch: the inline words of the key being searched for or inserted. */
+  private readonly target = new Int32Array(INLINE_WORDS);
   /** Scratch for insert: the node after which the new node is linked, per level. */
   private readonly splice = new Int32Array(MAX_HEIGHT);
   /** The last node at each level (HEAD when the level is empty), for the in-order append path. */
@@ -206,7 +209,8 @@ export class Memtable {
 
   /** The node of the first key >= `key`, or NONE. */
   firstNodeAtOrAfter(key: BinaryKey): number {
-    return this.search(key, keyWord(key, 0), keyWord(key, 4), keyWord(key, 8), keyWord(key, 12), false);
+    this.loadTarget(key);
+    return this.search(key, false);
   }
 
   firstNode(): number {
@@ -257,23 +261,18 @@ export class Memtable {
     const nodes = this.nodes;
     const node = this.nodesUsed;
     this.nodesUsed = node + LINKS + height;
-    const w0 = keyWord(key, 0);
-    const w1 = keyWord(key, 4);
-    const w2 = keyWord(key, 8);
-    const w3 = keyWord(key, 12);
+    this.loadTarget(key);
+    const target = this.target;
     nodes[node + KEY_ORDINAL] = ordinal;
-    nodes[node + WORD0] = w0;
-    nodes[node + WORD1] = w1;
-    nodes[node + WORD2] = w2;
-    nodes[node + WORD3] = w3;
+    for (let i = 0; i < INLINE_WORDS; i++) nodes[node + WORDS + i] = target[i];
 
     const splice = this.splice;
     const lastAtLevel = this.lastAtLevel;
     const last = lastAtLevel[0];
-    if (last !== HEAD && this.isBefore(last, key, w0, w1, w2, w3)) {
+    if (last !== HEAD && this.isBefore(last, key)) {
       for (let level = 0; level < height; level++) splice[level] = lastAtLevel[level];
     } else {
-      this.search(key, w0, w1, w2, w3, true);
+      this.search(key, true);
       for (let level = this.height; level < height; level++) splice[level] = HEAD;
     }
     if (height > this.height) this.height = height;
@@ -358,17 +357,22 @@ export class Memtable {
     return this.arena.view(this.versionInts[at + SLAB], this.versionInts[at + OFFSET], length);
   }
 
-  /** True if `node`'s key sorts strictly before `key`; w0..w3 are the key's words (see keyWord). */
-  private isBefore(node: number, key: BinaryKey, w0: number, w1: number, w2: number, w3: number): boolean {
+  /** Fills `target` with the inline words of `key`, the search target of isBefore. */
+  private loadTarget(key: BinaryKey): void {
+    const target = this.target;
+    for (let i = 0; i < INLINE_WORDS; i++) target[i] = keyWord(key, 4 * i);
+  }
+
+  /** True if `node`'s key sorts strictly before `key`, whose words are in `target` (see loadTarget). */
+  private isBefore(node: number, key: BinaryKey): boolean {
     const nodes = this.nodes;
-    let word = nodes[node + WORD0];
-    if (word !== w0) return word < w0;
-    word = nodes[node + WORD1];
-    if (word !== w1) return word < w1;
-    word = nodes[node + WORD2];
-    if (word !== w2) return word < w2;
-    word = nodes[node + WORD3];
-    if (word !== w3) return word < w3;
+    const target = this.target;
+    const words = node + WORDS;
+    for (let i = 0; i < INLINE_WORDS; i++) {
+      const word = nodes[words + i];
+      const wanted = target[i];
+      if (word !== wanted) return word < wanted;
+    }
     return this.keys[nodes[node + KEY_ORDINAL]] < key;
   }
 
@@ -376,7 +380,7 @@ export class Memtable {
    * Returns the first node whose key is >= `key`. With `recordSplice`, also fills
    * `splice[level]` with the last node before it on every level below `height`.
    */
-  private search(key: BinaryKey, w0: number, w1: number, w2: number, w3: number, recordSplice: boolean): number {
+  private search(key: BinaryKey, recordSplice: boolean): number {
     const nodes = this.nodes;
     const splice = this.splice;
     let node = HEAD;
@@ -386,7 +390,7 @@ export class Memtable {
     for (let level = this.height - 1; level >= 0; level--) {
       for (;;) {
         const next = nodes[node + LINKS + level];
-        if (next === NONE || next === knownNotBefore || !this.isBefore(next, key, w0, w1, w2, w3)) {
+        if (next === NONE || next === knownNotBefore || !this.isBefore(next, key)) {
           knownNotBefore = next;
           break;
         }
