@@ -8,14 +8,10 @@
  *
  * Prints one line per cycle on stderr and the totals on stdout; exits 1 on any failure.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { formatReport, runCrashLoop, type CycleResult } from '../test/crash/crash-run.js';
+import { positiveInt } from './lib/cli.js';
 
-function positiveInt(text: string): number {
-  const value = Number(text.replace(/_/g, ''));
-  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return value;
-}
 
 const program = new Command('crash-loop')
   .description('SIGKILL the server at random moments under write load; check every acknowledged write after each restart')

@@ -7,9 +7,10 @@
  *   npm run bench:durability -- [--rounds 3] [--requests 200000] [--pipelines 1,16] [--size 100]
  *                               [--clients 50]
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positiveInt, intList } from './lib/cli.js';
 import {
-  ProcessGroup, formatTable, machineDescription, parseIntList, redisBenchmarkMissing, resultJson, runInterleaved,
+  ProcessGroup, formatTable, machineDescription, redisBenchmarkMissing, resultJson, runInterleaved,
   stratakvSpec, type ThroughputResult,
 } from './lib/resp-targets.js';
 
@@ -17,19 +18,7 @@ const TARGET_RATIO = 0.5;
 const POLICIES = ['always', 'everysec', 'no'] as const;
 const nameOf = (policy: string): string => `stratakv-${policy}`;
 
-function positiveInt(text: string): number {
-  const value = Number(text.replace(/_/g, ''));
-  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return value;
-}
 
-function intList(text: string): number[] {
-  try {
-    return parseIntList(text);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
 
 const program = new Command('durability')
   .description('SET throughput of StrataKV with appendfsync always vs everysec vs no, interleaved rounds')

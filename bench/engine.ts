@@ -23,17 +23,13 @@ import { BENCHES, Orders, runSuite, type BenchName } from './lib/suite.js';
 import { runBeyondRam } from './lib/beyond-ram.js';
 import { medians, printResult, printTable, progress, type Result } from './lib/report.js';
 import { MIB } from './lib/measure.js';
+import { positiveInt } from './lib/cli.js';
 
 const FACTORIES: Record<ImplName, TargetFactory> = {
   stratakv: (workload, config) => new StrataKvTarget(workload, config),
   'classic-level': (workload, config) => new ClassicLevelTarget(workload, config),
 };
 
-function positiveInt(text: string): number {
-  const value = Number(text.replace(/_/g, ''));
-  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return value;
-}
 
 function listOf<T extends string>(allowed: readonly T[]): (text: string) => T[] {
   return (text) => {

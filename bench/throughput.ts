@@ -10,8 +10,9 @@
  * table with each target's ratio to redis without persistence and StrataKV's ratio to the ceiling.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { positiveInt, intList } from './lib/cli.js';
 import {
-  ProcessGroup, ceilingSpec, formatTable, machineDescription, parseIntList, redisBenchmarkMissing,
+  ProcessGroup, ceilingSpec, formatTable, machineDescription, redisBenchmarkMissing,
   redisServerMissing, redisSpec, resultJson, runInterleaved, stratakvSpec, type TargetSpec, type ThroughputResult,
 } from './lib/resp-targets.js';
 
@@ -20,19 +21,7 @@ const REDIS_PLAIN = 'redis';
 const CEILING = 'node-ceiling';
 const STRATAKV = 'stratakv';
 
-function positiveInt(text: string): number {
-  const value = Number(text.replace(/_/g, ''));
-  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return value;
-}
 
-function intList(text: string): number[] {
-  try {
-    return parseIntList(text);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
 
 function testList(text: string): string[] {
   const tests = text.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
