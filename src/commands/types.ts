@@ -126,9 +126,7 @@ export interface ServerStats {
   netInputBytes: number;
   netOutputBytes: number;
   totalErrorReplies: number;
-  keyspaceHits: number;
-  keyspaceMisses: number;
-  expiredKeys: number;
+  /** Always 0: there is no eviction (kept for INFO's evicted_keys). Hits, misses and expired keys are the keyspace's stats. */
   evictedKeys: number;
 }
 

@@ -70,7 +70,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   lastSave = Math.floor(Date.now() / 1000);
   readonly stats: ServerStats = {
     totalConnectionsReceived: 0, totalCommandsProcessed: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0,
-    totalErrorReplies: 0, keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, evictedKeys: 0,
+    totalErrorReplies: 0, evictedKeys: 0,
   };
   readonly commands = new CommandTable();
   readonly slowlog = new SlowLog();
@@ -317,10 +317,6 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     s.netInputBytes = 0;
     s.netOutputBytes = 0;
     s.totalErrorReplies = 0;
-    s.keyspaceHits = 0;
-    s.keyspaceMisses = 0;
-    s.expiredKeys = 0;
-    s.evictedKeys = 0;
     this.errorStats.clear();
     this.keyspace.resetStats();
     for (const e of this.commands.entries()) {
