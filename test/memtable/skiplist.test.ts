@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Memtable, MEMTABLE_ENTRY_OVERHEAD, MEMTABLE_VERSION_OVERHEAD } from '../../src/engine/memtable/memtable.js';
 import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
-import { mulberry32 as prng } from '../support/prng.js';
+import { seededTest } from '../support/prng.js';
 
 interface ModelEntry {
   key: BinaryKey;
@@ -12,17 +12,8 @@ interface ModelEntry {
 }
 
 
-const SEED = Number(process.env.TEST_SEED ?? 0x5eed);
-
 function withSeed(name: string, body: (random: () => number) => void): void {
-  test(name, () => {
-    try {
-      body(prng(SEED));
-    } catch (error) {
-      console.error(`${name} failed with TEST_SEED=${SEED}`);
-      throw error;
-    }
-  });
+  seededTest(test, name, 0x5eed, body);
 }
 
 /** Keys over a tiny alphabet that includes \0 and \xff, so many keys share prefixes and bytes at the extremes. */

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { Memtable, MEMTABLE_ENTRY_OVERHEAD, MEMTABLE_VERSION_OVERHEAD } from '../../src/engine/memtable/memtable.js';
 import { KeyIndex, hashKey } from '../../src/engine/memtable/key-index.js';
 import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
-import { mulberry32 as prng } from '../support/prng.js';
+import { seededTest } from '../support/prng.js';
 
 interface Version {
   seq: SequenceNumber;
@@ -15,17 +15,8 @@ interface Entry extends Version {
 }
 
 
-const SEED = Number(process.env.TEST_SEED ?? 0xc4a1);
-
 function withSeed(name: string, body: (random: () => number) => void): void {
-  test(name, () => {
-    try {
-      body(prng(SEED));
-    } catch (error) {
-      console.error(`${name} failed with TEST_SEED=${SEED}`);
-      throw error;
-    }
-  });
+  seededTest(test, name, 0xc4a1, body);
 }
 
 /** Few keys (so each gets many versions), sharing long prefixes past the 16 inlined bytes. */

@@ -12,3 +12,19 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A uvu test fed with a PRNG seeded from TEST_SEED (or `defaultSeed`); on failure it prints the
+ * seed to replay. Pass the suite's `test` function.
+ */
+export function seededTest(test: (name: string, body: () => void) => void, name: string, defaultSeed: number, body: (random: () => number) => void): void {
+  const seed = Number(process.env.TEST_SEED ?? defaultSeed);
+  test(name, () => {
+    try {
+      body(mulberry32(seed));
+    } catch (error) {
+      console.error(`${name} failed with TEST_SEED=${seed}`);
+      throw error;
+    }
+  });
+}
