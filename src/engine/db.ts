@@ -79,7 +79,7 @@ export class Db {
   private readonly cache: BlockCache;
   private readonly readStats: TableReadStats = { bloomChecks: 0, bloomUseful: 0, bloomFalsePositives: 0, blockReads: 0, bytesRead: 0 };
   private readonly counters = new StatsCounters();
-  private readonly runner = new CompactionRunner();
+  private readonly runner: CompactionRunner;
   private readonly snapshots = new Map<SequenceNumber, number>();
   private readonly compactPointers: (BinaryKey | undefined)[] = [];
   /** Serializes manifest edits: each is built on the version current when its turn comes. */
@@ -128,6 +128,7 @@ export class Db {
     this.targetFileSize = options.targetFileSize ?? DEFAULTS.targetFileSize;
     this.blockSize = options.blockSize;
     this.filter = options.compactionFilter;
+    this.runner = new CompactionRunner({ nice: options.compactionNice ?? DEFAULTS.compactionNice });
   }
 
   // ---------------------------------------------------------------- open / recover

@@ -28,6 +28,8 @@ export interface DbOptions {
   readonly blockSize?: number;
   /** Run compactions automatically after flushes (tests of manual compaction turn it off). */
   readonly autoCompaction?: boolean;
+  /** Scheduling priority (nice, 0..19) of the compaction worker thread on Linux; 0 = same as the server. */
+  readonly compactionNice?: number;
 }
 
 /** Tuning constants, each with its reason. */
@@ -51,4 +53,12 @@ export const DEFAULTS = {
   /** Immutable memtables allowed to wait for flushing before writes stop. */
   maxImmutableMemtables: 2,
   levels: 7,
+  /**
+   * On a machine with few cores the compaction worker competes with the thread serving clients
+   * (and, in benchmarks, with the load generator). Merging can wait a few milliseconds; a reply
+   * cannot. At nice 10 the kernel gives the worker ~1/10 of a core's share while the serving
+   * thread wants the CPU and all of an idle core otherwise; if compaction falls behind anyway,
+   * the L0 slowdown makes room for it.
+   */
+  compactionNice: 10,
 } as const;

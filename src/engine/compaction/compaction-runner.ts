@@ -8,7 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { CompactionPlan, CompactionResult } from './compaction-job.js';
-import type { CompactionResponse, SerializedError } from './compaction-worker.js';
+import type { CompactionResponse, CompactionWorkerData, SerializedError } from './compaction-worker.js';
 
 interface Job {
   readonly id: number;
@@ -19,7 +19,14 @@ interface Job {
 
 const WORKER_URL = new URL('./compaction-worker.js', import.meta.url);
 
+export interface CompactionRunnerOptions {
+  /** Linux nice value for the worker thread (see DEFAULTS.compactionNice); 0 leaves it alone. */
+  readonly nice: number;
+}
+
 export class CompactionRunner {
+  constructor(private readonly options: CompactionRunnerOptions = { nice: 0 }) {}
+
   private worker: Worker | null = null;
   private running: Job | null = null;
   private readonly queue: Job[] = [];
@@ -67,7 +74,7 @@ export class CompactionRunner {
   }
 
   private startWorker(): Worker {
-    const worker = new Worker(WORKER_URL);
+    const worker = new Worker(WORKER_URL, { workerData: { nice: this.options.nice } satisfies CompactionWorkerData });
     worker.on('message', (response: CompactionResponse) => this.onResponse(worker, response));
     worker.on('error', (error: Error) => this.onWorkerGone(worker, error));
     worker.on('exit', (code: number) => this.onWorkerGone(worker, new Error(`compaction worker exited with code ${code}`)));

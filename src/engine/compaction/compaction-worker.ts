@@ -3,9 +3,17 @@
  * `{ id, plan }`; the worker answers `{ id, result }` or `{ id, error }`. All merging and table
  * writing happens here, so the event loop serving clients never does it.
  */
-import { parentPort } from 'node:worker_threads';
+import { readlinkSync } from 'node:fs';
+import os from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { NodeEnv } from '../env/node-env.js';
 import { runCompaction, type CompactionPlan, type CompactionResult } from './compaction-job.js';
+
+/** What the runner passes when it starts the worker. */
+export interface CompactionWorkerData {
+  /** Nice value for this thread (0 = leave as is). */
+  nice: number;
+}
 
 export interface CompactionRequest {
   id: number;
@@ -25,6 +33,22 @@ const port = parentPort;
 if (port === null) throw new Error('compaction-worker.js must be started as a worker thread');
 
 const env = new NodeEnv();
+lowerThreadPriority((workerData as CompactionWorkerData | undefined)?.nice ?? 0);
+
+/**
+ * Lowers the scheduling priority of this thread only. On Linux a thread is a task with its own id,
+ * setpriority() on that id changes just that thread, and /proc/thread-self names it. Elsewhere
+ * (or if the kernel refuses) compaction simply runs at the server's priority.
+ */
+function lowerThreadPriority(nice: number): void {
+  if (nice === 0 || process.platform !== 'linux') return;
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId > 0 && threadId !== process.pid) os.setPriority(threadId, nice);
+  } catch {
+    // Not fatal: only fairness between compaction and serving is lost.
+  }
+}
 
 port.on('message', (request: CompactionRequest) => {
   runCompaction(request.plan, env).then(
