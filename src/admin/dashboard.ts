@@ -1,0 +1,388 @@
+/**
+ * The live dashboard on the admin port. The admin router hands us every request for `/`,
+ * `/dashboard…` and `/api/…`:
+ *
+ *   GET /api/stats            a JSON snapshot of the numbers the page charts (DashboardStats below)
+ *   GET / and /dashboard/     the page: plain HTML, CSS and an ES module from src/admin/static/
+ *   GET /dashboard/<file>     the page's other static files
+ *   GET /dashboard/vendor/…   uPlot (the charting library), served from its npm package's dist/
+ *
+ * The snapshot carries counters, not rates: the page turns two successive snapshots into ops/sec
+ * and bytes/sec, so any number of browsers (or curl) can poll without the server keeping state
+ * for them. Static files are looked up by name in one flat directory: a path with `..`, an empty
+ * segment, an encoded slash or a NUL never reaches the file system, it is a 404.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
+import type { CommandEntry } from '../commands/registry.js';
+import { STRATAKV_VERSION } from '../commands/server.js';
+import type { Server } from '../server/server.js';
+
+// ---------------------------------------------------------------------------- the snapshot
+
+/** One command's INFO commandstats line, as numbers. */
+export interface CommandCalls {
+  /** Lower-case full name, 'get' or 'config|get'. */
+  readonly name: string;
+  readonly calls: number;
+  /** Microseconds spent in the command, summed over its calls. */
+  readonly usec: number;
+  readonly failedCalls: number;
+  readonly rejectedCalls: number;
+}
+
+export interface LevelSnapshot {
+  readonly level: number;
+  readonly files: number;
+  readonly bytes: number;
+}
+
+/** Everything /api/stats returns. Counters only grow (until CONFIG RESETSTAT); gauges are "now". */
+export interface DashboardStats {
+  /** When the snapshot was taken, ms since the epoch: the x axis of every chart. */
+  readonly time: number;
+  readonly server: {
+    readonly version: string;
+    readonly redisVersion: string;
+    readonly pid: number;
+    readonly tcpPort: number;
+    readonly uptimeSeconds: number;
+  };
+  readonly commands: {
+    /** INFO total_commands_processed. */
+    readonly processed: number;
+    readonly errorReplies: number;
+    /** Commands called at least once, most called first. */
+    readonly perCommand: readonly CommandCalls[];
+  };
+  readonly clients: {
+    readonly connected: number;
+    readonly connectionsReceived: number;
+    readonly rejectedConnections: number;
+  };
+  readonly net: { readonly inputBytes: number; readonly outputBytes: number };
+  readonly memory: {
+    readonly rssBytes: number;
+    readonly heapUsedBytes: number;
+    readonly heapTotalBytes: number;
+    /** Buffers outside the V8 heap (block cache, memtable arenas, socket buffers). */
+    readonly externalBytes: number;
+    readonly blockCacheBytes: number;
+    readonly blockCacheCapacityBytes: number;
+    /** The active memtable plus the immutable ones waiting for their flush. */
+    readonly memtableBytes: number;
+    readonly immutableMemtables: number;
+  };
+  readonly keyspace: {
+    /** Keys in every database together (the sum of DBSIZE over SELECT 0..n). */
+    readonly keys: number;
+    readonly expires: number;
+    /** Databases holding at least one key. */
+    readonly databases: ReadonlyArray<{ readonly db: number; readonly keys: number; readonly expires: number }>;
+  };
+  readonly storage: {
+    readonly levels: readonly LevelSnapshot[];
+    readonly flushes: number;
+    readonly flushBytesWritten: number;
+    readonly compactionsRunning: number;
+    readonly compactions: number;
+    readonly compactionBytesRead: number;
+    readonly compactionBytesWritten: number;
+    readonly writeAmplification: number;
+    /** Writes that waited for room (too many L0 tables or memtables). */
+    readonly stalls: number;
+    /** Writes delayed a little to let compaction catch up. */
+    readonly slowdowns: number;
+    readonly blockCacheHits: number;
+    readonly blockCacheMisses: number;
+  };
+  readonly wal: {
+    readonly appendfsync: string;
+    readonly bytesWritten: number;
+    readonly syncs: number;
+    /** ms since the epoch of the last completed fsync. */
+    readonly lastSyncAt: number;
+    /** '' while healthy, else why writes are refused. */
+    readonly writeFailure: string;
+  };
+}
+
+function commandCalls(server: Server): CommandCalls[] {
+  const out: CommandCalls[] = [];
+  const add = (e: CommandEntry): void => {
+    if (e.calls === 0 && e.rejectedCalls === 0 && e.failedCalls === 0) return;
+    out.push({ name: e.fullName, calls: e.calls, usec: Math.round(e.usec), failedCalls: e.failedCalls, rejectedCalls: e.rejectedCalls });
+  };
+  // Flattened exactly as INFO commandstats: a command with subcommands counts per subcommand.
+  for (const e of server.commands.entries()) {
+    if (e.subcommands) for (const sub of e.subcommands.entries()) add(sub);
+    else add(e);
+  }
+  return out.sort((a, b) => b.calls - a.calls || (a.name < b.name ? -1 : 1));
+}
+
+/** Reads every number the dashboard shows, from the same sources INFO reads. */
+export function collectDashboardStats(server: Server): DashboardStats {
+  const now = Date.now();
+  const mem = server.usedMemory();
+  const engine = server.db.stats();
+  const databases: Array<{ db: number; keys: number; expires: number }> = [];
+  for (let db = 0; db < server.config.databases; db++) {
+    const keys = server.keyspace.dbsize(db);
+    if (keys > 0) databases.push({ db, keys, expires: server.keyspace.expiresCount(db) });
+  }
+  return {
+    time: now,
+    server: {
+      version: STRATAKV_VERSION,
+      redisVersion: REDIS_COMPAT_VERSION,
+      pid: process.pid,
+      tcpPort: server.tcpPort,
+      uptimeSeconds: Math.floor((now - server.startTime) / 1000),
+    },
+    commands: {
+      processed: server.stats.totalCommandsProcessed,
+      errorReplies: server.stats.totalErrorReplies,
+      perCommand: commandCalls(server),
+    },
+    clients: {
+      connected: server.clients.size,
+      connectionsReceived: server.stats.totalConnectionsReceived,
+      rejectedConnections: server.stats.rejectedConnections,
+    },
+    net: { inputBytes: server.stats.netInputBytes, outputBytes: server.stats.netOutputBytes },
+    memory: {
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+      heapTotalBytes: mem.heapTotal,
+      externalBytes: mem.external,
+      blockCacheBytes: engine.blockCacheBytes,
+      blockCacheCapacityBytes: engine.blockCacheCapacity,
+      memtableBytes: engine.memtableBytes + engine.immutableBytes,
+      immutableMemtables: engine.immutableMemtables,
+    },
+    keyspace: {
+      keys: databases.reduce((sum, d) => sum + d.keys, 0),
+      expires: databases.reduce((sum, d) => sum + d.expires, 0),
+      databases,
+    },
+    storage: {
+      levels: engine.levels.map((l) => ({ level: l.level, files: l.files, bytes: l.bytes })),
+      flushes: engine.flushes,
+      flushBytesWritten: engine.flushBytesWritten,
+      compactionsRunning: engine.compactionRunning,
+      compactions: engine.compactions,
+      compactionBytesRead: engine.compactionBytesRead,
+      compactionBytesWritten: engine.compactionBytesWritten,
+      writeAmplification: engine.writeAmplification,
+      stalls: engine.stalls,
+      slowdowns: engine.slowdowns,
+      blockCacheHits: engine.blockCacheHits,
+      blockCacheMisses: engine.blockCacheMisses,
+    },
+    wal: {
+      appendfsync: server.config.appendfsync,
+      bytesWritten: engine.walBytes,
+      syncs: engine.walSyncs,
+      lastSyncAt: engine.lastWalSyncAt,
+      writeFailure: engine.writeFailure,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------- static files
+
+/**
+ * The page's own files. tsc does not copy them, so from dist/src/admin/ they are found back in
+ * the source tree; from src/admin/ (a loader running the .ts directly) they are next to us.
+ */
+function findStaticDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, 'static'), path.resolve(here, '../../../src/admin/static')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0];
+}
+
+const STATIC_DIR = findStaticDir();
+/** uPlot's browser builds (its package has no `exports` map, so `main` resolves to dist/). */
+const UPLOT_DIST = path.dirname(createRequire(import.meta.url).resolve('uplot'));
+const VENDOR_FILES: ReadonlyMap<string, string> = new Map([
+  ['uPlot.esm.js', path.join(UPLOT_DIST, 'uPlot.esm.js')],
+  ['uPlot.min.css', path.join(UPLOT_DIST, 'uPlot.min.css')],
+]);
+
+const CONTENT_TYPES: ReadonlyMap<string, string> = new Map([
+  ['.html', 'text/html; charset=utf-8'],
+  ['.js', 'text/javascript; charset=utf-8'],
+  ['.css', 'text/css; charset=utf-8'],
+  ['.svg', 'image/svg+xml'],
+  ['.png', 'image/png'],
+  ['.ico', 'image/x-icon'],
+]);
+
+/**
+ * Our files change with the server, so browsers revalidate them every time (a cheap 304 thanks to
+ * the ETag); the library changes only with its npm version, so it may be cached for a day.
+ */
+const OWN_FILE_CACHE = 'no-cache';
+const VENDOR_CACHE = 'public, max-age=86400';
+
+interface StaticFile {
+  readonly body: Buffer;
+  readonly etag: string;
+  readonly contentType: string;
+}
+
+/** Files read once and kept: a handful of small files, and the page polls only the API. */
+const fileCache = new Map<string, StaticFile>();
+
+async function loadStaticFile(file: string): Promise<StaticFile | null> {
+  const cached = fileCache.get(file);
+  if (cached) return cached;
+  const contentType = CONTENT_TYPES.get(path.extname(file));
+  if (contentType === undefined) return null;
+  let body: Buffer;
+  try {
+    body = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+  const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
+  const loaded = { body, etag, contentType };
+  fileCache.set(file, loaded);
+  return loaded;
+}
+
+/**
+ * The file a `/dashboard/…` path names, or null. Only `name` and `vendor/name` exist; each
+ * segment is percent-decoded on its own and refused if it could step out of the directory.
+ */
+function resolveDashboardPath(segments: readonly string[]): { file: string; cacheControl: string } | null {
+  if (segments.length === 0 || (segments.length === 1 && segments[0] === '')) {
+    return { file: path.join(STATIC_DIR, 'index.html'), cacheControl: OWN_FILE_CACHE };
+  }
+  if (!segments.every(isPlainFileName)) return null;
+  if (segments.length === 1) return { file: path.join(STATIC_DIR, segments[0]), cacheControl: OWN_FILE_CACHE };
+  if (segments.length === 2 && segments[0] === 'vendor') {
+    const file = VENDOR_FILES.get(segments[1]);
+    return file === undefined ? null : { file, cacheControl: VENDOR_CACHE };
+  }
+  return null;
+}
+
+function isPlainFileName(segment: string): boolean {
+  return segment !== '' && segment !== '.' && segment !== '..' && !/[/\\\0]/.test(segment) && !segment.startsWith('.');
+}
+
+// ---------------------------------------------------------------------------- replies
+
+/** Headers every reply carries: the page is same-origin only and must not be sniffed or framed. */
+function baseHeaders(contentType: string): http.OutgoingHttpHeaders {
+  return {
+    'Content-Type': contentType,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+  };
+}
+
+function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | string): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  res.writeHead(status, { ...headers, 'Content-Length': bytes.length });
+  res.end(req.method === 'HEAD' ? undefined : bytes);
+}
+
+function sendJson(req: http.IncomingMessage, res: http.ServerResponse, status: number, value: unknown, extra: http.OutgoingHttpHeaders = {}): void {
+  send(req, res, status, { ...baseHeaders('application/json; charset=utf-8'), 'Cache-Control': 'no-store', ...extra }, JSON.stringify(value));
+}
+
+function sendText(req: http.IncomingMessage, res: http.ServerResponse, status: number, message: string, extra: http.OutgoingHttpHeaders = {}): void {
+  send(req, res, status, { ...baseHeaders('text/plain; charset=utf-8'), 'Cache-Control': 'no-store', ...extra }, message + '\n');
+}
+
+async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, target: { file: string; cacheControl: string }): Promise<void> {
+  const file = await loadStaticFile(target.file);
+  if (file === null) {
+    sendText(req, res, 404, 'Not found');
+    return;
+  }
+  const headers = { ...baseHeaders(file.contentType), 'Cache-Control': target.cacheControl, ETag: file.etag };
+  if (req.headers['if-none-match'] === file.etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  send(req, res, 200, headers, file.body);
+}
+
+// ---------------------------------------------------------------------------- routing
+
+/** The path's segments after `prefix`, percent-decoded one by one; null for a malformed escape. */
+function decodeSegments(pathname: string, prefix: string): string[] | null {
+  const rest = pathname.slice(prefix.length);
+  if (rest === '') return [];
+  try {
+    return rest.split('/').map((s) => decodeURIComponent(s));
+  } catch {
+    return null;
+  }
+}
+
+async function route(req: http.IncomingMessage, res: http.ServerResponse, server: Server): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const isApi = (req.url ?? '').startsWith('/api/');
+    if (isApi) sendJson(req, res, 405, { error: `method ${req.method ?? ''} not allowed` }, { Allow: 'GET, HEAD' });
+    else sendText(req, res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
+    return;
+  }
+  // The raw path, not a WHATWG URL: URL() would quietly resolve `/dashboard/../x` to `/x`.
+  const rawUrl = req.url ?? '/';
+  const queryAt = rawUrl.indexOf('?');
+  const pathname = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+
+  if (pathname.startsWith('/api/')) {
+    if (pathname === '/api/stats') sendJson(req, res, 200, collectDashboardStats(server));
+    else sendJson(req, res, 404, { error: `no such endpoint: ${pathname}` });
+    return;
+  }
+  if (pathname === '/') {
+    await serveStatic(req, res, { file: path.join(STATIC_DIR, 'index.html'), cacheControl: OWN_FILE_CACHE });
+    return;
+  }
+  if (pathname === '/dashboard') {
+    // One canonical address for the page (its own links are absolute, so `/` serves it as well).
+    sendText(req, res, 301, 'Moved to /dashboard/', { Location: '/dashboard/' });
+    return;
+  }
+  if (pathname.startsWith('/dashboard/')) {
+    const segments = decodeSegments(pathname, '/dashboard/');
+    if (segments === null) {
+      sendText(req, res, 400, 'Bad request: malformed percent-encoding in the path');
+      return;
+    }
+    const target = resolveDashboardPath(segments);
+    if (target === null) sendText(req, res, 404, 'Not found');
+    else await serveStatic(req, res, target);
+    return;
+  }
+  sendText(req, res, 404, 'Not found');
+}
+
+/**
+ * Entry point for the admin router. Never throws: an unexpected failure (a file that cannot be
+ * read) becomes a 500 and a log line, and the admin port keeps serving.
+ */
+export function handleDashboardRequest(req: http.IncomingMessage, res: http.ServerResponse, server: Server): void {
+  route(req, res, server).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    server.logger.warning(`Dashboard request ${req.method ?? ''} ${req.url ?? ''} failed: ${message}`);
+    if (res.headersSent) res.destroy();
+    else sendText(req, res, 500, 'Internal server error');
+  });
+}
