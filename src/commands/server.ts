@@ -5,7 +5,7 @@
 import os from 'node:os';
 import type { CommandContext, CommandSpec } from './types.js';
 import type { CommandEntry } from './registry.js';
-import { configGet, configSet, rewriteConfigFile } from '../config/config.js';
+import { configGet, configSet, formatPercentile, rewriteConfigFile } from '../config/config.js';
 import { globMatch } from '../util/glob.js';
 import { parseInteger, replyHelp, REDIS_COMPAT_VERSION } from './connection.js';
 import { commandDocs, writeDocValue } from './docs.js';
@@ -171,6 +171,20 @@ const SECTIONS: Record<string, Section> = {
     for (const [code, count] of ctx.server.control.errorStats) lines.push(`errorstat_${code}:count=${count}`);
     return lines.join('\r\n');
   },
+  latencystats(ctx) {
+    const s = ctx.server;
+    // As Redis: the section title stays, the lines go, while latency-tracking is off.
+    if (!s.config.latencyTracking) return '';
+    const percentiles = s.config.latencyTrackingInfoPercentiles;
+    const labels = percentiles.map((p) => `p${formatPercentile(p)}`);
+    const tracker = s.control.commandLatency;
+    const lines: string[] = [];
+    for (const name of tracker.commands()) {
+      const values = tracker.percentiles(name, percentiles);
+      lines.push(`latency_percentiles_usec_${name}:${values.map((v, i) => `${labels[i]}=${v.toFixed(3)}`).join(',')}`);
+    }
+    return lines.join('\r\n');
+  },
   cluster() {
     return 'cluster_enabled:0';
   },
@@ -227,11 +241,11 @@ const SECTIONS: Record<string, Section> = {
 
 const SECTION_TITLES: Record<string, string> = {
   server: 'Server', clients: 'Clients', memory: 'Memory', persistence: 'Persistence', stats: 'Stats',
-  replication: 'Replication', cpu: 'CPU', modules: 'Modules', errorstats: 'Errorstats', cluster: 'Cluster',
+  replication: 'Replication', cpu: 'CPU', modules: 'Modules', errorstats: 'Errorstats', latencystats: 'Latencystats', cluster: 'Cluster',
   keyspace: 'Keyspace', storage: 'Storage', commandstats: 'Commandstats',
 };
 const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace', 'storage'];
-const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats', 'cluster', 'keyspace', 'storage'];
+const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats', 'latencystats', 'cluster', 'keyspace', 'storage'];
 
 /** The INFO text for the requested section names (lower case), as Redis' genRedisInfoString. */
 export function infoText(ctx: CommandContext, requested: readonly string[]): string {

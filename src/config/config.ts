@@ -63,6 +63,12 @@ export interface ServerConfig {
   pidfile: string;
   slowlogLogSlowerThan: number;
   slowlogMaxLen: number;
+  /** Milliseconds; events at least this long go to LATENCY LATEST/HISTORY. 0 = off. */
+  latencyMonitorThreshold: number;
+  /** Per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM). */
+  latencyTracking: boolean;
+  /** Percentiles (0..100) INFO latencystats prints for each command. */
+  latencyTrackingInfoPercentiles: number[];
   hz: number;
 }
 
@@ -84,11 +90,13 @@ interface Directive {
   why: string;
   /** A secret: its value is never echoed in error messages (CONFIG GET still shows it, as Redis 7.0). */
   sensitive?: boolean;
+  /** A directive-specific parser, for values none of the kinds describe (it gets the raw arguments). */
+  parse?(args: string[]): { value?: ParsedValue; error?: string };
   read(cfg: ServerConfig): string;
   write(cfg: ServerConfig, value: ParsedValue): void;
 }
 
-type ParsedValue = string | number | boolean | string[] | ServerConfig['clientOutputBufferLimit'];
+type ParsedValue = string | number | boolean | string[] | number[] | ServerConfig['clientOutputBufferLimit'];
 
 const INT_MAX = 2147483647;
 const LLONG_MAX = Number.MAX_SAFE_INTEGER;
@@ -236,6 +244,23 @@ export const DIRECTIVES: readonly Directive[] = [
     read: (c) => String(c.slowlogMaxLen), write: (c, v) => { c.slowlogMaxLen = v as number; },
   },
   {
+    name: 'latency-monitor-threshold', kind: 'int', default: '0', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'commands and engine events (fsync, flush, compaction, write-stall) taking at least this many milliseconds are kept for LATENCY LATEST/HISTORY; 0 disables',
+    read: (c) => String(c.latencyMonitorThreshold), write: (c, v) => { c.latencyMonitorThreshold = v as number; },
+  },
+  {
+    name: 'latency-tracking', kind: 'bool', default: 'yes', mutable: true,
+    why: 'keep a latency histogram per command for INFO latencystats and LATENCY HISTOGRAM',
+    read: (c) => yesNo(c.latencyTracking), write: (c, v) => { c.latencyTracking = v as boolean; },
+  },
+  {
+    name: 'latency-tracking-info-percentiles', kind: 'string', default: '"50 99 99.9"', mutable: true,
+    why: 'the percentiles INFO latencystats prints per command, as a space-separated list of numbers from 0 to 100',
+    parse: parsePercentiles,
+    read: (c) => c.latencyTrackingInfoPercentiles.map(formatPercentile).join(' '),
+    write: (c, v) => { c.latencyTrackingInfoPercentiles = v as number[]; },
+  },
+  {
     name: 'hz', kind: 'int', default: '10', mutable: true, min: 1, max: 500,
     why: 'housekeeping runs per second (idle-client timeouts, end of CLIENT PAUSE)',
     read: (c) => String(c.hz), write: (c, v) => { c.hz = v as number; },
@@ -253,6 +278,24 @@ for (const d of DIRECTIVES) {
 
 function yesNo(b: boolean): string {
   return b ? 'yes' : 'no';
+}
+
+/** A percentile as Redis prints it: `%f` with trailing zeros (and a bare dot) trimmed, e.g. 99.9, 50. */
+export function formatPercentile(p: number): string {
+  return p.toFixed(6).replace(/\.?0+$/, '');
+}
+
+/** latency-tracking-info-percentiles: numbers 0..100, given as one argument or several (Redis' texts). */
+function parsePercentiles(args: string[]): { value?: ParsedValue; error?: string } {
+  const words = args.flatMap((a) => a.split(' ').filter((s) => s.length > 0));
+  const values: number[] = [];
+  for (const w of words) {
+    const v = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(w) ? Number(w) : Number.NaN;
+    if (!Number.isFinite(v)) return { error: 'Invalid latency-tracking-info-percentiles parameters' };
+    if (v < 0 || v > 100) return { error: 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]' };
+    values.push(v);
+  }
+  return { value: values };
 }
 
 function formatObl(o: ServerConfig['clientOutputBufferLimit']): string {
@@ -279,6 +322,7 @@ function parseInteger(text: string): number | null {
 
 /** Parses a directive's arguments. Returns the value, or a Redis-worded error string in `error`. */
 function parseValue(d: Directive, args: string[]): { value?: ParsedValue; error?: string } {
+  if (d.parse !== undefined) return d.parse(args);
   if (d.kind === 'bind') {
     if (args.length < 1) return { error: 'wrong number of arguments' };
     // CONFIG SET passes "a b" as one argument; the file passes several.

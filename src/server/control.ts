@@ -5,6 +5,8 @@
  */
 import type { CommandTable } from '../commands/registry.js';
 import type { ClientState, CommandContext, QueuedCommand } from '../commands/types.js';
+import type { CommandLatency } from './command-latency.js';
+import type { LatencyMonitor } from './latency-monitor.js';
 import type { SlowLog } from './slowlog.js';
 
 export type ShutdownMode = 'default' | 'save' | 'nosave';
@@ -12,6 +14,10 @@ export type ShutdownMode = 'default' | 'save' | 'nosave';
 export interface ServerControl {
   readonly commands: CommandTable;
   readonly slowlog: SlowLog;
+  /** Per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM). */
+  readonly commandLatency: CommandLatency;
+  /** LATENCY LATEST / HISTORY / RESET. */
+  readonly latencyMonitor: LatencyMonitor;
   /** Absolute path of the config file the server started with (CONFIG REWRITE), if any. */
   readonly configFile: string | undefined;
   /** 40 hex chars, new per process (INFO run_id). */

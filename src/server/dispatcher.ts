@@ -2,7 +2,7 @@
  * The dispatcher: from a request's argv to a handler call, with every rule Redis applies on the
  * way, in Redis' order: lookup (unknown command / subcommand), arity, authentication, MULTI
  * queueing, client pause, write backpressure (db.writeDelay), key locks, then the call, and after
- * it the bookkeeping (commandstats, errorstats, slowlog, MONITOR).
+ * it the bookkeeping (commandstats, latency histograms and monitor, errorstats, slowlog, MONITOR).
  *
  * The hot path (a known command, no transaction, nothing in flight) allocates nothing of its own:
  * the lookup hashes the argv[0] bytes, flags are bit tests, timing is one performance.now() per command.
@@ -17,8 +17,10 @@
 import { performance } from 'node:perf_hooks';
 import type { CommandContext, QueuedCommand, ServerContext } from '../commands/types.js';
 import {
-  FLAG_ADMIN, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_WRITE, type CommandEntry, type CommandTable,
+  FLAG_ADMIN, FLAG_FAST, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_WRITE, type CommandEntry, type CommandTable,
 } from '../commands/registry.js';
+import type { CommandLatency } from './command-latency.js';
+import type { LatencyMonitor } from './latency-monitor.js';
 import type { DurabilityBarrier } from './durability.js';
 import { redactSecrets } from './redaction.js';
 import { KeyLocks, type LockHold } from './key-locks.js';
@@ -33,6 +35,10 @@ const WHOLE_KEYSPACE = new Set(['move', 'copy', 'swapdb', 'flushdb', 'flushall']
 export interface DispatchEnvironment {
   readonly slowlog: SlowLog;
   readonly errorStats: Map<string, number>;
+  /** Per-command histograms (latency-tracking). */
+  readonly commandLatency: CommandLatency;
+  /** Takes `command` / `fast-command` samples past latency-monitor-threshold. */
+  readonly latencyMonitor: LatencyMonitor;
   /** Non-empty while clients are in MONITOR mode. */
   readonly monitorCount: number;
   feedMonitors(ctx: CommandContext, argv: readonly Buffer[]): void;
@@ -201,14 +207,17 @@ export class Dispatcher {
     entry.calls++;
     entry.usec += usec;
     this.server.stats.totalCommandsProcessed++;
+    const config = this.server.config;
+    if (config.latencyTracking) this.env.commandLatency.record(entry.fullName, elapsedMs);
+    if (config.latencyMonitorThreshold > 0) this.env.latencyMonitor.addIfNeeded((entry.flagBits & FLAG_FAST) !== 0 ? 'fast-command' : 'command', elapsedMs);
     const reply = ctx.reply;
     if (reply.errors !== errorsBefore) {
       entry.failedCalls++;
       this.countError(reply.lastError);
     }
-    const threshold = this.server.config.slowlogLogSlowerThan;
+    const threshold = config.slowlogLogSlowerThan;
     if (threshold >= 0 && usec >= threshold) {
-      this.env.slowlog.add(redactSecrets(entry.fullName, argv), usec, ctx.client.addr, ctx.client.name, this.server.config.slowlogMaxLen);
+      this.env.slowlog.add(redactSecrets(entry.fullName, argv), usec, ctx.client.addr, ctx.client.name, config.slowlogMaxLen);
     }
   }
 

@@ -14,10 +14,12 @@ import type { Db } from '../engine/db.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { ParserLimits } from '../protocol/request-parser.js';
 import type { Logger, LogLevel } from '../util/logger.js';
+import { CommandLatency } from './command-latency.js';
 import { Connection, type ConnectionOwner } from './connection.js';
 import type { ServerControl, ShutdownMode } from './control.js';
 import { Dispatcher, type DispatchEnvironment } from './dispatcher.js';
 import { DurabilityBarrier } from './durability.js';
+import { LatencyMonitor } from './latency-monitor.js';
 import { SlowLog } from './slowlog.js';
 import { acceptTlsClient, tlsServerOptions } from './tls.js';
 
@@ -36,6 +38,8 @@ export interface ServerOptions {
   logger: Logger;
   commands: readonly CommandSpec[];
   configFile?: string;
+  /** The launcher makes it before opening the engine, so engine events (fsync, flush...) reach it too. */
+  latencyMonitor?: LatencyMonitor;
   /** Called by SHUTDOWN after the listeners and clients are closed; the launcher closes the engine and exits. */
   onShutdown: (mode: ShutdownMode) => Promise<void>;
 }
@@ -75,6 +79,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   readonly commands = new CommandTable();
   readonly slowlog = new SlowLog();
   readonly errorStats = new Map<string, number>();
+  readonly commandLatency = new CommandLatency();
+  readonly latencyMonitor: LatencyMonitor;
   readonly runId = randomBytes(20).toString('hex');
   readonly configFile: string | undefined;
   readonly barrier = new DurabilityBarrier();
@@ -106,6 +112,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.logger = options.logger;
     this.configFile = options.configFile;
     this.onShutdown = options.onShutdown;
+    this.latencyMonitor = options.latencyMonitor ?? new LatencyMonitor(() => this.config.latencyMonitorThreshold);
     this.parserLimits = { maxBulkLength: this.config.protoMaxBulkLen };
     for (const spec of options.commands) this.commands.add(spec);
     applyCommandRenames(this.commands, this.config.renamedCommands);
@@ -328,6 +335,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   async shutdown(mode: ShutdownMode): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
+    this.commandLatency.reset();
     this.logger.warning('User requested shutdown...');
     await this.close();
     await this.onShutdown(mode);
