@@ -1,6 +1,6 @@
 /**
- * Server family: INFO, CONFIG, COMMAND, TIME, LASTSAVE, SAVE, BGSAVE, SHUTDOWN, SLOWLOG, MONITOR,
- * DEBUG. Replies and error texts follow Redis 7.0.
+ * Server family: INFO, CONFIG, COMMAND, TIME, LASTSAVE, SAVE, BGSAVE, SHUTDOWN, SLOWLOG, LATENCY,
+ * MONITOR, DEBUG. Replies and error texts follow Redis 7.0.
  */
 import os from 'node:os';
 import type { CommandContext, CommandSpec } from './types.js';
@@ -615,6 +615,87 @@ const SLOWLOG_HELP = [
   '    Print this help.',
 ];
 
+// ---------------------------------------------------------------------------- LATENCY
+
+function latencyLatest(ctx: CommandContext): void {
+  const r = ctx.reply;
+  const latest = ctx.server.control.latencyMonitor.latest();
+  r.arrayHeader(latest.length);
+  for (const e of latest) {
+    r.arrayHeader(4);
+    r.bulk(e.event);
+    r.integer(e.time);
+    r.integer(e.latency);
+    r.integer(e.max);
+  }
+}
+
+function latencyHistory(ctx: CommandContext, argv: Buffer[]): void {
+  const r = ctx.reply;
+  const samples = ctx.server.control.latencyMonitor.history(argv[2].toString('latin1'));
+  r.arrayHeader(samples.length);
+  for (const s of samples) {
+    r.arrayHeader(2);
+    r.integer(s.time);
+    r.integer(s.latency);
+  }
+}
+
+function latencyReset(ctx: CommandContext, argv: Buffer[]): void {
+  ctx.reply.integer(ctx.server.control.latencyMonitor.reset(argv.slice(2).map((a) => a.toString('latin1'))));
+}
+
+/** LATENCY HISTOGRAM [command ...]: as Redis, unknown names are skipped and a container lists its subcommands. */
+function latencyHistogram(ctx: CommandContext, argv: Buffer[]): void {
+  const tracker = ctx.server.control.commandLatency;
+  const names: string[] = [];
+  if (argv.length === 2) {
+    names.push(...tracker.commands());
+  } else {
+    for (let i = 2; i < argv.length; i++) {
+      const entry = lookupByName(ctx, argv[i]);
+      if (entry === undefined) continue;
+      names.push(entry.fullName);
+      if (entry.subcommands !== null) for (const sub of entry.subcommands.entries()) names.push(sub.fullName);
+    }
+  }
+  const histograms = names.flatMap((name) => {
+    const h = tracker.cumulative(name);
+    return h === undefined ? [] : [{ name, h }];
+  });
+  const r = ctx.reply;
+  r.mapHeader(histograms.length);
+  for (const { name, h } of histograms) {
+    r.bulk(name);
+    r.mapHeader(2);
+    r.bulk('calls');
+    r.integer(h.calls);
+    r.bulk('histogram_usec');
+    r.mapHeader(h.buckets.length);
+    for (const [usec, count] of h.buckets) {
+      r.integer(usec);
+      r.integer(count);
+    }
+  }
+}
+
+/** Redis' LATENCY HELP without DOCTOR and GRAPH, which we do not have. */
+const LATENCY_HELP = [
+  'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'HISTORY <event>',
+  '    Return time-latency samples for the <event> class.',
+  'LATEST',
+  '    Return the latest latency samples for all events.',
+  'RESET [<event> ...]',
+  '    Reset latency data of one or more <event> classes.',
+  '    (default: reset all data for all event classes)',
+  'HISTOGRAM [COMMAND ...]',
+  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+  '    If no commands are specified then all histograms are replied.',
+  'HELP',
+  '    Prints this help.',
+];
+
 function monitor(ctx: CommandContext): void {
   ctx.server.control.addMonitor(ctx.client);
   ctx.reply.ok();
@@ -682,6 +763,16 @@ export const serverCommands: CommandSpec[] = [
       spec('slowlog|len', 2, ['admin', 'loading', 'stale'], 'Returns the number of entries in the slow log.', '2.2.12', (ctx) => ctx.reply.integer(ctx.server.control.slowlog.length)),
       spec('slowlog|reset', 2, ['admin', 'loading', 'stale'], 'Clears all entries from the slow log.', '2.2.12', (ctx) => { ctx.server.control.slowlog.reset(); ctx.reply.ok(); }, { complexity: 'O(N) where N is the number of entries in the slowlog' }),
       spec('slowlog|help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', '6.2.0', (ctx) => replyHelp(ctx, SLOWLOG_HELP)),
+    ],
+  }),
+  spec('latency', -2, [], 'A container for latency diagnostics commands', '2.8.13', noop, {
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      spec('latency|latest', 2, ['admin', 'noscript', 'loading', 'stale'], 'Return the latest latency samples for all events.', '2.8.13', latencyLatest),
+      spec('latency|history', 3, ['admin', 'noscript', 'loading', 'stale'], 'Return timestamp-latency samples for the event.', '2.8.13', latencyHistory),
+      spec('latency|reset', -2, ['admin', 'noscript', 'loading', 'stale'], 'Reset latency data for one or more events.', '2.8.13', latencyReset),
+      spec('latency|histogram', -2, ['admin', 'noscript', 'loading', 'stale'], 'Return the cumulative distribution of latencies of a subset of commands or all.', '7.0.0', latencyHistogram, { complexity: 'O(N) where N is the number of commands with latency information being retrieved.' }),
+      spec('latency|help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands.', '2.8.13', (ctx) => replyHelp(ctx, LATENCY_HELP)),
     ],
   }),
   spec('monitor', 1, ['admin', 'noscript', 'loading', 'stale'], 'Listens for all requests received by the server in real-time.', '1.0.0', monitor),
