@@ -70,6 +70,8 @@ export interface ServerConfig {
   /** Percentiles (0..100) INFO latencystats prints for each command. */
   latencyTrackingInfoPercentiles: number[];
   hz: number;
+  /** Port of the admin HTTP server (/metrics, /healthz, /readyz, REST); 0 = off. */
+  adminPort: number;
 }
 
 type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'bind' | 'obl';
@@ -264,6 +266,11 @@ export const DIRECTIVES: readonly Directive[] = [
     name: 'hz', kind: 'int', default: '10', mutable: true, min: 1, max: 500,
     why: 'housekeeping runs per second (idle-client timeouts, end of CLIENT PAUSE)',
     read: (c) => String(c.hz), write: (c, v) => { c.hz = v as number; },
+  },
+  {
+    name: 'admin-port', kind: 'int', default: '0', mutable: false, min: 0, max: 65535,
+    why: 'HTTP port for /metrics (Prometheus), /healthz, /readyz, the dashboard and the REST gateway, on the bind addresses; 0 keeps it off',
+    read: (c) => String(c.adminPort), write: (c, v) => { c.adminPort = v as number; },
   },
 ];
 

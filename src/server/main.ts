@@ -18,6 +18,7 @@ import { CorruptionError } from '../engine/errors.js';
 import { WalCorruptionError } from '../engine/wal/wal-replay.js';
 import { repairDb, verifyLiveTables } from '../engine/repair.js';
 import { applyCommandRenames, Server } from './server.js';
+import { AdminServer } from '../admin/admin-server.js';
 import { CommandTable } from '../commands/registry.js';
 import type { CommandSpec } from '../commands/types.js';
 import type { ShutdownMode } from './control.js';
@@ -143,6 +144,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   let db: Db | null = null;
   let keyspace: Keyspace | null = null;
   let server: Server | null = null;
+  let admin: AdminServer | null = null;
 
   const fail = (message: string): never => {
     logger.warning(message);
@@ -156,7 +158,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (closing) return closing;
     closing = (async () => {
       try {
+        // The admin port stops taking requests now; those in flight finish while the engine is open.
+        const adminClosed = admin ? admin.close() : Promise.resolve();
         if (server) await server.close();
+        await adminClosed;
         if (keyspace) await keyspace.close();
         if (db) {
           logger.notice(mode === 'nosave' ? 'Closing the engine (the write-ahead log keeps every write)...' : 'Flushing and closing the engine...');
@@ -226,6 +231,18 @@ export async function main(argv: readonly string[]): Promise<void> {
     fail((err as Error).message);
     return;
   }
+  if (config.adminPort !== 0) {
+    admin = new AdminServer(server);
+    try {
+      await admin.listen(config.adminPort);
+    } catch (err) {
+      await server.close();
+      await keyspace.close().catch(() => {});
+      await db.close().catch(() => {});
+      fail((err as Error).message);
+      return;
+    }
+  }
   keyspace.startActiveExpiry();
 
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -243,4 +260,5 @@ export async function main(argv: readonly string[]): Promise<void> {
   });
   if (server.tcpPort !== 0) logger.notice(`Ready to accept connections tcp on ${config.bind.join(' ')} port ${server.tcpPort}`);
   if (server.tlsPort !== 0) logger.notice(`Ready to accept connections tls on ${config.bind.join(' ')} port ${server.tlsPort}`);
+  if (admin !== null) logger.notice(`Admin HTTP port ready on ${config.bind.join(' ')} port ${admin.port} (/metrics /healthz /readyz /v1/kv /dashboard/)`);
 }

@@ -44,7 +44,7 @@ export interface ServerOptions {
   onShutdown: (mode: ShutdownMode) => Promise<void>;
 }
 
-function isLoopback(address: string | undefined): boolean {
+export function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.') || address === 'localhost';
 }
@@ -130,6 +130,16 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
 
   get monitorCount(): number {
     return this.monitors.size;
+  }
+
+  /** True once SHUTDOWN has begun: the admin port's /readyz turns 503. */
+  get isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+
+  /** A fresh client id for a client that is not a connection (the admin port's REST gateway). */
+  allocateClientId(): number {
+    return this.nextClientId++;
   }
 
   // ------------------------------------------------------------------ listening
