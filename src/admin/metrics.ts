@@ -2,15 +2,16 @@
  * The admin port's `/metrics`: the numbers INFO prints, as Prometheus metrics (prom-client).
  *
  * Nothing here counts anything itself. Every metric has a collect() callback that reads, at scrape
- * time, the live counter INFO reads for the same field (server stats, keyspace stats, the command
- * table's calls/usec, errorstats, the engine's stats()), so /metrics and INFO can never disagree
- * and the hot path pays nothing for metrics. The engine's stats() and the memory usage are read
- * once per scrape (a Snapshot), so the numbers of one scrape agree with each other.
+ * time, the live number INFO reads for the same field (server stats, keyspace stats, the command
+ * table's calls/usec, the latency histograms, errorstats, the engine's stats()), so /metrics and
+ * INFO cannot disagree and the hot path pays nothing for metrics. The engine's stats() and the
+ * memory usage are read once per scrape (a Snapshot), so the numbers of one scrape agree.
+ * Labels: `command`, `quantile`, `code`, `db`, `level`.
  *
  * Names follow the Prometheus conventions: `stratakv_` prefix, base units in the name (`_bytes`,
- * `_seconds`), `_total` on counters, and labels (`command`, `code`, `db`, `level`) instead of one
- * name per value. A private Registry keeps them apart from anything else in the process; the
- * default process and Node.js metrics (CPU, RSS, heap, event loop lag, GC) are added to it.
+ * `_seconds`), `_total` on counters, and labels instead of one name per value. A private Registry
+ * keeps them apart from anything else in the process; the default process and Node.js metrics
+ * (CPU, RSS, heap, event loop lag, GC) are added to it.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
@@ -151,6 +152,20 @@ export class ServerMetrics {
         },
       });
     }
+    new Gauge({
+      name: 'stratakv_command_latency_seconds', help: 'Command latency at the latency-tracking-info-percentiles, per command, since start or CONFIG RESETSTAT (INFO latencystats)',
+      registers, labelNames: ['command', 'quantile'] as const,
+      collect() {
+        this.reset();
+        const percentiles = server.config.latencyTrackingInfoPercentiles;
+        // 99.9 / 100 is 0.9990000000000001 in binary floating point; the label says 0.999.
+        const quantiles = percentiles.map((p) => String(Number((p / 100).toPrecision(12))));
+        for (const command of server.commandLatency.commands()) {
+          const micros = server.commandLatency.percentiles(command, percentiles);
+          for (let i = 0; i < quantiles.length; i++) this.set({ command, quantile: quantiles[i] }, micros[i] / 1e6);
+        }
+      },
+    });
     new Counter({
       name: 'stratakv_errors_total', help: 'Error replies per error code, ERR, WRONGTYPE... (INFO errorstats)', registers, labelNames: ['code'] as const,
       collect() {

@@ -238,6 +238,9 @@ test('/metrics is Prometheus text with the stratakv_ metrics, the process metric
     assert.is(sampleValue(after, 'stratakv_command_calls_total', { command: 'get' }), 6);
     assert.is(sampleValue(after, 'stratakv_command_rejected_calls_total', { command: 'get' }), 1, 'the arity error');
     assert.ok((sampleValue(after, 'stratakv_command_duration_seconds_total', { command: 'set' }) ?? 0) > 0);
+    const p50 = sampleValue(after, 'stratakv_command_latency_seconds', { command: 'set', quantile: '0.5' }) ?? 0;
+    const p999 = sampleValue(after, 'stratakv_command_latency_seconds', { command: 'set', quantile: '0.999' }) ?? 0;
+    assert.ok(p50 > 0 && p50 <= p999, `SET latency p50 ${p50} s, p99.9 ${p999} s`);
     assert.is(sampleValue(after, 'stratakv_keys', { db: '0' }), 10);
     assert.is(sampleValue(after, 'stratakv_keys_with_expiry', { db: '0' }), 10);
     assert.is(sampleValue(after, 'stratakv_keyspace_hits_total'), 5);
