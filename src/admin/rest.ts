@@ -245,6 +245,10 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, received)));
     req.once('error', reject);
+    // A client that disconnects mid-upload: nothing is written, and nothing is left waiting.
+    req.once('close', () => {
+      if (!req.complete) reject(new HttpError(400, 'the request body was cut short'));
+    });
   });
 }
 

@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { Redis } from 'ioredis';
 import { freePort, RawClient, sleep, startServer, type StartOptions, type TestServer } from './helpers.js';
 
@@ -264,6 +265,17 @@ test('values larger than proto-max-bulk-len get 413: declared, chunked, or refus
   } finally {
     await srv.stop();
   }
+});
+
+test('an upload cut short by the client writes nothing', async () => {
+  const socket = net.connect(gw.adminPort, '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  socket.write('PUT /v1/kv/cut-short HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part of it');
+  await sleep(100);
+  socket.destroy();
+  await sleep(100);
+  assert.is((await fetch(`${gw.kv}/cut-short`)).status, 404);
+  assert.is(await r.exists('cut-short'), 0);
 });
 
 test('REST operations are commands: counted in commandstats, shown by MONITOR with the HTTP peer, and they break a WATCH', async () => {
