@@ -26,6 +26,16 @@ import type { Server } from '../server/server.js';
 
 // ---------------------------------------------------------------------------- the snapshot
 
+/**
+ * Latency percentiles in microseconds, since the start or the last CONFIG RESETSTAT: the numbers
+ * INFO latencystats prints, from the same HDR histograms (so within 1% of the exact value).
+ */
+export interface LatencyPercentiles {
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+}
+
 /** One command's INFO commandstats line, as numbers. */
 export interface CommandCalls {
   /** Lower-case full name, 'get' or 'config|get'. */
@@ -35,6 +45,8 @@ export interface CommandCalls {
   readonly usec: number;
   readonly failedCalls: number;
   readonly rejectedCalls: number;
+  /** null while `latency-tracking` is off. */
+  readonly latency: LatencyPercentiles | null;
 }
 
 export interface LevelSnapshot {
@@ -60,6 +72,8 @@ export interface DashboardStats {
     readonly errorReplies: number;
     /** Commands called at least once, most called first. */
     readonly perCommand: readonly CommandCalls[];
+    /** Every command together; null while `latency-tracking` is off. */
+    readonly latency: LatencyPercentiles | null;
   };
   readonly clients: {
     readonly connected: number;
@@ -113,11 +127,27 @@ export interface DashboardStats {
   };
 }
 
+const LATENCY_PERCENTILES = [50, 99, 99.9];
+
+/** One command's percentiles (`name` as 'get' or 'config|get'), or all commands' for null. */
+function latencyOf(server: Server, name: string | null): LatencyPercentiles | null {
+  if (!server.config.latencyTracking) return null;
+  const [p50, p99, p999] = server.commandLatency.percentiles(name, LATENCY_PERCENTILES);
+  return { p50, p99, p999 };
+}
+
 function commandCalls(server: Server): CommandCalls[] {
   const out: CommandCalls[] = [];
   const add = (e: CommandEntry): void => {
     if (e.calls === 0 && e.rejectedCalls === 0 && e.failedCalls === 0) return;
-    out.push({ name: e.fullName, calls: e.calls, usec: Math.round(e.usec), failedCalls: e.failedCalls, rejectedCalls: e.rejectedCalls });
+    out.push({
+      name: e.fullName,
+      calls: e.calls,
+      usec: Math.round(e.usec),
+      failedCalls: e.failedCalls,
+      rejectedCalls: e.rejectedCalls,
+      latency: latencyOf(server, e.fullName),
+    });
   };
   // Flattened exactly as INFO commandstats: a command with subcommands counts per subcommand.
   for (const e of server.commands.entries()) {
@@ -150,6 +180,7 @@ export function collectDashboardStats(server: Server): DashboardStats {
       processed: server.stats.totalCommandsProcessed,
       errorReplies: server.stats.totalErrorReplies,
       perCommand: commandCalls(server),
+      latency: latencyOf(server, null),
     },
     clients: {
       connected: server.clients.size,

@@ -86,10 +86,11 @@ function ratePerSecond(current, previous, seconds) {
   return delta >= 0 ? delta / seconds : null;
 }
 
-/** The latency percentile in µs, or null while the server reports none. */
+/** A percentile of every command's latency in µs, or null while latency-tracking is off. */
 function percentile(stats, name) {
-  const value = stats.latency ? stats.latency[name] : undefined;
-  return typeof value === 'number' ? value : null;
+  const value = stats.commands.latency === null ? 0 : stats.commands.latency[name];
+  // 0 means no command yet: a gap, which the logarithmic scale needs anyway.
+  return value > 0 ? value : null;
 }
 
 function record(stats, previous) {
@@ -132,6 +133,8 @@ const TIME_CHARTS = [
   {
     id: 'chart-latency',
     format: formatMicros,
+    // p99.9 is often 10-100x p50: on a linear scale p50 would be a flat line at the bottom.
+    logScale: true,
     series: [
       { key: 'p50', label: 'p50', color: '#3fb950' },
       { key: 'p99', label: 'p99', color: '#d29922' },
@@ -165,10 +168,17 @@ function chartWidth(element) {
   return Math.max(200, element.clientWidth);
 }
 
-function axes(format, xAxis) {
+/** Powers of ten from below `min` to above `max`: the only grid lines of a logarithmic axis. */
+function decades(u, axisIndex, min, max) {
+  const splits = [];
+  for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) splits.push(10 ** e);
+  return splits;
+}
+
+function axes(format, xAxis, yAxis = {}) {
   return [
     { stroke: AXIS_COLOR, grid: { stroke: GRID_COLOR }, ticks: { stroke: GRID_COLOR }, ...xAxis },
-    { stroke: AXIS_COLOR, grid: { stroke: GRID_COLOR }, ticks: { stroke: GRID_COLOR }, size: 80, values: (u, splits) => splits.map(format) },
+    { stroke: AXIS_COLOR, grid: { stroke: GRID_COLOR }, ticks: { stroke: GRID_COLOR }, size: 80, values: (u, splits) => splits.map(format), ...yAxis },
   ];
 }
 
@@ -194,8 +204,11 @@ function createTimeChart(definition) {
         value: (u, v) => definition.format(v),
       })),
     ],
-    axes: axes(definition.format, {}),
-    scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    axes: axes(definition.format, {}, definition.logScale ? { splits: decades } : {}),
+    scales: {
+      x: { time: true },
+      y: definition.logScale ? { distr: 3 } : { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] },
+    },
     hooks: { setCursor: [showLatestInLegend] },
   };
   const chart = new uPlot(options, [[], ...definition.series.map(() => [])], element);
@@ -274,6 +287,9 @@ function renderTiles(stats, sample, previous) {
   const netOut = ratePerSecond(stats.net.outputBytes, previous?.net.outputBytes, seconds);
   setStat('net', `${formatBytes(netIn)} / ${formatBytes(netOut)}`);
   setStat('uptime', formatDuration(stats.server.uptimeSeconds));
+  document.getElementById('latency-scope').textContent = stats.commands.latency === null
+    ? 'latency-tracking is off (CONFIG SET latency-tracking yes)'
+    : 'µs, all commands, since start or CONFIG RESETSTAT';
   const info = `v${stats.server.version} (Redis ${stats.server.redisVersion}) · port ${stats.server.tcpPort} · pid ${stats.server.pid} · appendfsync ${stats.wal.appendfsync}`;
   document.getElementById('server-info').textContent = stats.wal.writeFailure ? `${info} · WRITES FAILING: ${stats.wal.writeFailure}` : info;
 }
@@ -303,6 +319,7 @@ function renderTables(stats, previous) {
       formatCount(c.calls),
       formatRate(ratePerSecond(c.calls, previousCalls.get(c.name) ?? (previous ? 0 : undefined), seconds)),
       formatRate(c.calls > 0 ? c.usec / c.calls : 0),
+      c.latency === null ? '–' : formatRate(c.latency.p99),
     ]),
   );
   replaceRows(

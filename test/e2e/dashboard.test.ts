@@ -1,0 +1,431 @@
+/**
+ * The dashboard on the admin port, end to end: the real server started with `--admin-port`, load
+ * from ioredis, /api/stats and the static files over real HTTP, and the page itself in a real
+ * headless Chromium (Debian's `chromium`, driven by playwright-core).
+ *
+ * The browser test checks what a person would: the charts fill in by themselves, the numbers on
+ * the page agree with INFO, and the charts are really drawn (pixels of each series' colour inside
+ * each plot area of a screenshot). Without chromium the browser test is skipped, except in CI
+ * (CI=true), where .ci/run installs it and a missing browser is a failure.
+ *
+ * UPDATE_DASHBOARD_SCREENSHOT=1 also writes the screenshot to docs/dashboard.png (the README's).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { freePort, REPO_ROOT, sleep, startServer, type TestServer } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const IN_CI = process.env.CI === 'true';
+const BROWSER_AVAILABLE = existsSync(CHROMIUM);
+
+// ---------------------------------------------------------------------------- helpers
+
+interface Running {
+  server: TestServer;
+  adminPort: number;
+  base: string;
+}
+
+/** The server with a small memtable, so a few MB of writes flush and compact while we watch. */
+async function startWithAdminPort(): Promise<Running> {
+  const adminPort = await freePort();
+  const server = await startServer({ args: ['--admin-port', String(adminPort), '--memtable-size', '1mb'] });
+  const base = `http://127.0.0.1:${adminPort}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/api/stats`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`admin port ${adminPort} did not answer:\n${server.output()}`);
+    }
+    await sleep(50);
+  }
+  return { server, adminPort, base };
+}
+
+/** A request whose path is sent byte for byte (fetch would resolve `..` before sending). */
+function rawGet(port: number, rawPath: string, method = 'GET', headers: http.OutgoingHttpHeaders = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: rawPath, method, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** INFO as a field -> value map (every section). */
+async function info(client: Redis): Promise<Map<string, string>> {
+  const text = await client.info('everything');
+  const fields = new Map<string, string>();
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && !line.startsWith('#')) fields.set(line.slice(0, colon), line.slice(colon + 1));
+  }
+  return fields;
+}
+
+function infoNumber(fields: Map<string, string>, name: string): number {
+  const value = fields.get(name);
+  if (value === undefined) throw new Error(`INFO has no ${name}`);
+  return Number(value);
+}
+
+/** INFO latencystats' percentiles of one command: `latency_percentiles_usec_set:p50=1.003,p99=...`. */
+function infoLatency(fields: Map<string, string>, command: string): Map<string, number> {
+  const line = fields.get(`latency_percentiles_usec_${command}`);
+  if (line === undefined) throw new Error(`INFO latencystats has no ${command}`);
+  return new Map(line.split(',').map((pair) => {
+    const [name, value] = pair.split('=');
+    return [name, Number(value)];
+  }));
+}
+
+/** Keys of `db0:keys=N,expires=...`. */
+function infoKeys(fields: Map<string, string>): number {
+  const db0 = fields.get('db0');
+  return db0 === undefined ? 0 : Number(/keys=(\d+)/.exec(db0)?.[1] ?? 0);
+}
+
+/** SETs over `keySpace` keys (pipelined by `batch`) until `stop()` is called; returns how many. */
+function runLoad(client: Redis, keySpace: number, batch = 500): { stop: () => Promise<number> } {
+  let running = true;
+  let sent = 0;
+  const value = 'v'.repeat(200);
+  const done = (async () => {
+    while (running) {
+      const pipeline = client.pipeline();
+      for (let i = 0; i < batch; i++) {
+        pipeline.set(`key:${(sent + i) % keySpace}`, value + sent);
+      }
+      await pipeline.exec();
+      sent += batch;
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      return sent;
+    },
+  };
+}
+
+/**
+ * INFO once the engine has settled: nothing running and the same flush and compaction counts a
+ * second apart (one compaction may schedule the next, with none running in between).
+ */
+async function waitForQuietStorage(client: Redis): Promise<Map<string, string>> {
+  const deadline = Date.now() + 60_000;
+  let before = await info(client);
+  for (;;) {
+    await sleep(1000);
+    const now = await info(client);
+    const settled = ['compactions_running', 'compactions', 'flushes', 'immutable_memtables'].every((f) => now.get(f) === before.get(f));
+    if (settled && infoNumber(now, 'compactions_running') === 0 && infoNumber(now, 'immutable_memtables') === 0) return now;
+    if (Date.now() > deadline) throw new Error('storage never settled: compactions kept running for a minute');
+    before = now;
+  }
+}
+
+async function waitForSamples(page: Page, atLeast: number): Promise<void> {
+  await page.waitForFunction((n) => Number(document.getElementById('status')?.dataset.samples ?? 0) >= n, atLeast, { timeout: 30_000, polling: 100 });
+}
+
+async function samplesSoFar(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.getElementById('status')?.dataset.samples ?? 0));
+}
+
+/** The number a tile shows, e.g. "12,345" -> 12345. */
+async function tileNumber(page: Page, stat: string): Promise<number> {
+  const text = (await page.textContent(`[data-stat="${stat}"]`)) ?? '';
+  return Number(text.replace(/,/g, ''));
+}
+
+function parseColor(hex: string): [number, number, number] {
+  const n = Number.parseInt(hex.replace('#', ''), 16);
+  return [(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+}
+
+interface Box { x: number; y: number; width: number; height: number }
+
+/** Pixels of `png` inside `box` within 16 per channel of one of `colors`, and their vertical spread. */
+function seriesPixels(png: PNG, box: Box, colors: ReadonlyArray<[number, number, number]>): { count: number; rows: number } {
+  let count = 0;
+  let top = Infinity;
+  let bottom = -Infinity;
+  const x0 = Math.max(0, Math.floor(box.x));
+  const y0 = Math.max(0, Math.floor(box.y));
+  const x1 = Math.min(png.width, Math.ceil(box.x + box.width));
+  const y1 = Math.min(png.height, Math.ceil(box.y + box.height));
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const at = (y * png.width + x) * 4;
+      const [r, g, b] = [png.data[at], png.data[at + 1], png.data[at + 2]];
+      if (colors.some(([cr, cg, cb]) => Math.abs(r - cr) <= 16 && Math.abs(g - cg) <= 16 && Math.abs(b - cb) <= 16)) {
+        count++;
+        top = Math.min(top, y);
+        bottom = Math.max(bottom, y);
+      }
+    }
+  }
+  return { count, rows: count === 0 ? 0 : bottom - top + 1 };
+}
+
+// ---------------------------------------------------------------------------- HTTP
+
+test('/api/stats: a JSON snapshot that agrees with INFO', async () => {
+  const { server, base } = await startWithAdminPort();
+  const client = new Redis({ port: server.port, lazyConnect: true, enableReadyCheck: false });
+  try {
+    await client.connect();
+    for (let i = 0; i < 50; i++) await client.set(`k${i}`, 'x'.repeat(i), 'EX', 1000 + i);
+    await client.get('k1');
+    await client.get('missing');
+    const fields = await info(client);
+
+    const res = await fetch(`${base}/api/stats`);
+    assert.is(res.status, 200);
+    assert.is(res.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.is(res.headers.get('cache-control'), 'no-store');
+    const stats = await res.json();
+
+    // INFO itself is counted once it has run, so the snapshot after it has one more.
+    assert.is(stats.commands.processed, infoNumber(fields, 'total_commands_processed') + 1);
+    assert.is(stats.keyspace.keys, 50);
+    assert.is(stats.keyspace.expires, 50);
+    assert.equal(stats.keyspace.databases, [{ db: 0, keys: 50, expires: 50 }]);
+    assert.is(stats.clients.connected, infoNumber(fields, 'connected_clients'));
+    assert.is(stats.server.tcpPort, server.port);
+    assert.is(stats.wal.appendfsync, fields.get('appendfsync'));
+    assert.ok(stats.wal.bytesWritten >= infoNumber(fields, 'wal_bytes'));
+    assert.ok(stats.net.inputBytes > infoNumber(fields, 'total_net_input_bytes') - 1);
+    assert.ok(stats.memory.rssBytes > 0 && stats.memory.heapUsedBytes > 0);
+    assert.is(stats.memory.blockCacheCapacityBytes, infoNumber(fields, 'block_cache_capacity'));
+    assert.is(stats.memory.memtableBytes, infoNumber(fields, 'memtable_bytes') + infoNumber(fields, 'immutable_memtable_bytes'));
+    assert.is(stats.storage.levels.length, [...fields.keys()].filter((k) => /^level\d+$/.test(k)).length);
+    assert.ok(Math.abs(stats.time - Date.now()) < 60_000);
+
+    const set = stats.commands.perCommand.find((c: { name: string }) => c.name === 'set');
+    assert.is(set.calls, 50);
+    assert.is(stats.commands.perCommand[0].name, 'set', 'most called first');
+    assert.is(stats.commands.perCommand.find((c: { name: string }) => c.name === 'get').calls, 2);
+    assert.ok(/cmdstat_set:calls=50,/.test([...fields].map(([k, v]) => `${k}:${v}`).join('\n')));
+
+    // Latency: the same histograms as INFO latencystats, per command and all together.
+    const setLatency = infoLatency(fields, 'set');
+    assert.is(set.latency.p50.toFixed(3), setLatency.get('p50')!.toFixed(3));
+    assert.is(set.latency.p99.toFixed(3), setLatency.get('p99')!.toFixed(3));
+    assert.is(set.latency.p999.toFixed(3), setLatency.get('p99.9')!.toFixed(3));
+    const all = stats.commands.latency;
+    assert.ok(all.p50 > 0 && all.p50 <= all.p99 && all.p99 <= all.p999, JSON.stringify(all));
+    await client.config('SET', 'latency-tracking', 'no');
+    const untracked = await (await fetch(`${base}/api/stats`)).json();
+    assert.is(untracked.commands.latency, null);
+    assert.is(untracked.commands.perCommand[0].latency, null);
+
+    // Unknown API paths and other methods get JSON errors, never the page.
+    const missing = await fetch(`${base}/api/nope`);
+    assert.is(missing.status, 404);
+    assert.match((await missing.json()).error, /no such endpoint/);
+    const post = await fetch(`${base}/api/stats`, { method: 'POST', body: '{}' });
+    assert.is(post.status, 405);
+    assert.is(post.headers.get('allow'), 'GET, HEAD');
+  } finally {
+    client.disconnect();
+    await server.stop();
+  }
+});
+
+test('static files: types, caching, 404s, no path traversal, bad escapes', async () => {
+  const { server, base, adminPort } = await startWithAdminPort();
+  try {
+    for (const page of ['/', '/dashboard/']) {
+      const res = await fetch(`${base}${page}`);
+      assert.is(res.status, 200, page);
+      assert.is(res.headers.get('content-type'), 'text/html; charset=utf-8');
+      assert.is(res.headers.get('cache-control'), 'no-cache');
+      assert.is(res.headers.get('x-content-type-options'), 'nosniff');
+      assert.match(await res.text(), /<title>StrataKV dashboard<\/title>/);
+    }
+    const redirect = await fetch(`${base}/dashboard`, { redirect: 'manual' });
+    assert.is(redirect.status, 301);
+    assert.is(redirect.headers.get('location'), '/dashboard/');
+
+    const script = await fetch(`${base}/dashboard/dashboard.js`);
+    assert.is(script.status, 200);
+    assert.is(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.match(await script.text(), /from '\/dashboard\/vendor\/uPlot\.esm\.js'/);
+    const css = await fetch(`${base}/dashboard/dashboard.css`);
+    assert.is(css.headers.get('content-type'), 'text/css; charset=utf-8');
+
+    // The charting library comes from its npm package and may be cached for a day.
+    const uplot = await fetch(`${base}/dashboard/vendor/uPlot.esm.js`);
+    assert.is(uplot.status, 200);
+    assert.is(uplot.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.is(uplot.headers.get('cache-control'), 'public, max-age=86400');
+    assert.match(await uplot.text(), /export \{ uPlot as default \}|export default uPlot/);
+    assert.is((await fetch(`${base}/dashboard/vendor/uPlot.min.css`)).headers.get('content-type'), 'text/css; charset=utf-8');
+
+    // Revalidation: the ETag comes back as a 304 with no body.
+    const etag = script.headers.get('etag');
+    assert.ok(etag !== null && etag.length > 2);
+    const again = await rawGet(adminPort, '/dashboard/dashboard.js', 'GET', { 'If-None-Match': etag });
+    assert.is(again.status, 304);
+    assert.is(again.body, '');
+
+    // HEAD: the headers of GET, no body.
+    const head = await rawGet(adminPort, '/dashboard/', 'HEAD');
+    assert.is(head.status, 200);
+    assert.is(head.body, '');
+    assert.ok(Number(head.headers['content-length']) > 100);
+
+    for (const unknown of ['/dashboard/nope.js', '/dashboard/index.htm', '/dashboard/vendor/uPlot.cjs.js', '/dashboard/vendor/', '/dashboard/a/b/c.js', '/dashboardx']) {
+      const res = await rawGet(adminPort, unknown);
+      assert.is(res.status, 404, unknown);
+    }
+
+    // Whatever the spelling, nothing outside the static directory is served.
+    const traversals = [
+      '/dashboard/../package.json',
+      '/dashboard/../../../../../../etc/passwd',
+      '/dashboard/..%2f..%2f..%2fpackage.json',
+      '/dashboard/%2e%2e/%2e%2e/%2e%2e/package.json',
+      '/dashboard/%2e%2e%2f%2e%2e%2f%2e%2e%2fpackage.json',
+      '/dashboard/..%5c..%5cpackage.json',
+      '/dashboard/vendor/..%2fpackage.json',
+      '/dashboard/vendor/../../package.json',
+      '/dashboard/%2Fetc%2Fpasswd',
+      '/dashboard//etc/passwd',
+      '/dashboard/dashboard.js%00.html',
+      '/dashboard/.gitignore',
+    ];
+    for (const attempt of traversals) {
+      const res = await rawGet(adminPort, attempt);
+      assert.is(res.status, 404, attempt);
+      assert.not.match(res.body, /root:|"name": "stratakv"/, attempt);
+    }
+
+    const malformed = await rawGet(adminPort, '/dashboard/%E0%A4%A');
+    assert.is(malformed.status, 400);
+    assert.match(malformed.body, /malformed percent-encoding/);
+    const put = await rawGet(adminPort, '/dashboard/', 'PUT');
+    assert.is(put.status, 405);
+
+    // The server is still fine after all that.
+    assert.is((await fetch(`${base}/api/stats`)).status, 200);
+  } finally {
+    await server.stop();
+  }
+});
+
+// ---------------------------------------------------------------------------- the page in Chromium
+
+const browserTest = BROWSER_AVAILABLE || IN_CI ? test : test.skip;
+if (!BROWSER_AVAILABLE && !IN_CI) {
+  console.log(`dashboard: ${CHROMIUM} not found, skipping the headless Chromium test (apt-get install chromium, or set CHROMIUM_PATH; in CI it must run)`);
+}
+
+browserTest('the page in headless Chromium: live charts, numbers that agree with INFO, charts really drawn', async () => {
+  const { server, base } = await startWithAdminPort();
+  const client = new Redis({ port: server.port, lazyConnect: true, enableReadyCheck: false });
+  let browser: Browser | null = null;
+  try {
+    await client.connect();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const problems: string[] = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
+    page.on('pageerror', (err) => problems.push(err.message));
+
+    await page.goto(`${base}/dashboard/`);
+    await waitForSamples(page, 2);
+
+    // Load while the page watches: several MB of SETs through a 1 MB memtable flush and compact.
+    const load = runLoad(client, 30_000);
+    const loadStart = Date.now();
+    await page.waitForFunction(() => Number((document.querySelector('[data-stat="opsPerSec"]')?.textContent ?? '').replace(/,/g, '')) > 0, undefined, { timeout: 30_000, polling: 100 });
+    await page.waitForFunction(() => Number((document.querySelector('[data-stat="compactions"]')?.textContent ?? '0 / 0').split('/')[1].replace(/,/g, '')) > 0, undefined, { timeout: 60_000, polling: 200 });
+    // A few more seconds of load, so every chart has a stretch of history.
+    await sleep(Math.max(0, 4000 - (Date.now() - loadStart)));
+    const sent = await load.stop();
+    assert.ok(sent >= 10_000, `load sent ${sent} SETs`);
+
+    // Quiet: no flush or compaction for a second, then compare the page with INFO.
+    const fields = await waitForQuietStorage(client);
+    const after = await samplesSoFar(page);
+    await waitForSamples(page, after + 2);
+
+    assert.is(await tileNumber(page, 'keys'), infoKeys(fields));
+    assert.is(await tileNumber(page, 'keys'), Math.min(sent, 30_000));
+    assert.is(await tileNumber(page, 'commandsProcessed'), infoNumber(fields, 'total_commands_processed') + 1);
+    assert.is(await tileNumber(page, 'connectedClients'), infoNumber(fields, 'connected_clients'));
+    assert.is(await page.textContent('[data-stat="writeAmplification"]'), Number(fields.get('write_amplification')).toFixed(2));
+    const [running, done] = ((await page.textContent('[data-stat="compactions"]')) ?? '').split('/').map((s) => Number(s.trim().replace(/,/g, '')));
+    assert.is(running, 0);
+    assert.is(done, infoNumber(fields, 'compactions'));
+    // The levels table: files per level exactly as INFO storage has them.
+    const levelRows = await page.$$eval('#levels tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const infoLevels = [...fields].filter(([k]) => /^level\d+$/.test(k));
+    assert.is(levelRows.length, infoLevels.length);
+    for (const [name, value] of infoLevels) {
+      const row = levelRows.find((r) => r[0] === `L${name.slice('level'.length)}`);
+      assert.ok(row, name);
+      assert.is(Number(row[1].replace(/,/g, '')), Number(/files=(\d+)/.exec(value)?.[1]), name);
+    }
+    assert.ok(levelRows.some((r) => Number(r[1]) > 0), 'some level holds tables');
+    // The busiest command is SET, with every call counted and INFO latencystats' p99.
+    const commandRows = await page.$$eval('#commands tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    assert.is(commandRows[0][0], 'set');
+    assert.is(Number(commandRows[0][1].replace(/,/g, '')), sent);
+    const infoP99 = infoLatency(fields, 'set').get('p99')!;
+    const shownP99 = Number(commandRows[0][4].replace(/,/g, ''));
+    // Shown rounded: whole µs from 100 up, one decimal below.
+    assert.ok(Math.abs(shownP99 - infoP99) <= (infoP99 >= 100 ? 0.5 : 0.05), `p99 shown ${shownP99}, INFO ${infoP99}`);
+
+    // The charts: every series colour drawn inside each plot area of a real screenshot.
+    const shot = await page.screenshot({ fullPage: true });
+    const png = PNG.sync.read(shot);
+    const charts = await page.$$eval('.chart', (elements) => elements.map((e) => {
+      const plot = e.querySelector('.u-over');
+      const r = (plot ?? e).getBoundingClientRect();
+      return { id: e.id, colors: e.dataset.colors ?? '', box: { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height } };
+    }));
+    assert.equal(charts.map((c) => c.id).sort(), ['chart-compaction', 'chart-latency', 'chart-levels', 'chart-memory', 'chart-ops']);
+    const drawn = new Map<string, { count: number; rows: number }>();
+    for (const chart of charts) {
+      assert.ok(chart.box.width > 200 && chart.box.height > 100, `${chart.id} has a plot area`);
+      const seen = seriesPixels(png, chart.box, chart.colors.split(',').map(parseColor));
+      drawn.set(chart.id, seen);
+      assert.ok(seen.count >= 100, `${chart.id}: ${seen.count} pixels of its series colours`);
+    }
+    // Lines that move: throughput rose from 0 and fell back; levels are bars of real height.
+    assert.ok(drawn.get('chart-ops')!.rows >= 40, `ops/sec line spans ${drawn.get('chart-ops')!.rows} px`);
+    assert.ok(drawn.get('chart-levels')!.rows >= 20, `level bars are ${drawn.get('chart-levels')!.rows} px high`);
+    assert.ok(drawn.get('chart-compaction')!.rows >= 20, `compaction lines span ${drawn.get('chart-compaction')!.rows} px`);
+
+    assert.equal(problems, [], 'no errors in the browser console');
+    if (process.env.UPDATE_DASHBOARD_SCREENSHOT === '1') {
+      writeFileSync(path.join(REPO_ROOT, 'docs', 'dashboard.png'), await page.screenshot({ fullPage: true }));
+    }
+  } finally {
+    await browser?.close();
+    client.disconnect();
+    await server.stop();
+  }
+});
+
+test.run();
