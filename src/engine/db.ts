@@ -42,10 +42,31 @@ import { compactionFor, pickCompaction, type PickedCompaction } from './compacti
 import { DbIteratorImpl, LevelIterator, type DbIterator, type IteratorOptions } from './db-iterator.js';
 import { StatsCounters, type EngineStats } from './stats.js';
 import { CorruptionError } from './errors.js';
+import { KeyRangeSet, rangeHolds, rangeOverlaps, type KeyRange } from './key-ranges.js';
+import type { InternalIterator } from './iterator/internal-iterator.js';
+import { writeCheckpoint, type CheckpointInfo } from './checkpoint.js';
 
 export type { DbOptions } from './options.js';
 export type { DbIterator, IteratorOptions } from './db-iterator.js';
 export type { EngineStats } from './stats.js';
+export type { KeyRange } from './key-ranges.js';
+export type { CheckpointInfo } from './checkpoint.js';
+
+/** What Db.dropRanges did. */
+export interface DropRangesResult {
+  /** Tables wholly inside the ranges, dropped by one version edit, and their bytes. */
+  readonly droppedTables: number;
+  readonly droppedBytes: number;
+  /** Tables holding keys inside and outside the ranges, compacted without the former. */
+  readonly compactedTables: number;
+}
+
+/** A version held for a checkpoint, with the counters its manifest records. */
+interface PinnedVersion {
+  readonly version: Version;
+  readonly lastSequence: SequenceNumber;
+  readonly nextFileNumber: number;
+}
 
 /** A consistent read point. Release it when done so compaction may drop what only it could see. */
 export interface Snapshot {
@@ -59,6 +80,8 @@ interface MemtableSlot {
   readonly logNumber: number;
   /** For an immutable memtable: resolves once the WAL segments it covers are fully written and closed. */
   walClosed?: Promise<void>;
+  /** Called with the version the flush of this memtable installs, at once (Db.checkpoint pins it). */
+  onFlushed?: (version: Version) => void;
 }
 
 const LOG_FILE = /^(\d{6,})\.log$/;
@@ -82,6 +105,8 @@ export class Db {
   private readonly runner: CompactionRunner;
   private readonly snapshots = new Map<SequenceNumber, number>();
   private readonly compactPointers: (BinaryKey | undefined)[] = [];
+  /** Key ranges given up by dropRanges: flushes and compactions leave their entries out. */
+  private readonly dropped = new KeyRangeSet();
   /** Serializes manifest edits: each is built on the version current when its turn comes. */
   private editChain: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | null = null;
@@ -489,12 +514,13 @@ export class Db {
         // A version shadowed by a newer one that every reader can see is dead already: drop it
         // here rather than write it only for compaction to drop it.
         const smallestSnapshot = this.smallestSnapshot();
+        const dropped = this.dropped.cursor();
         let previousKey: BinaryKey | undefined;
         let previousSeq = 0;
         while (it.valid) {
           const key = it.key;
           const seq = it.seq;
-          if (key !== previousKey || previousSeq > smallestSnapshot) {
+          if ((key !== previousKey || previousSeq > smallestSnapshot) && (dropped === null || !dropped.covers(key))) {
             const backpressure = builder.add(key, seq, it.kind, it.value);
             if (backpressure !== undefined) await backpressure;
           }
@@ -521,13 +547,16 @@ export class Db {
     }
     await slot.walClosed;
     const next = this.imms.length > 1 ? this.imms[1] : this.mem;
-    await this.logAndApply({
-      logNumber: next.logNumber,
-      lastSequence: this.versions.lastSequence,
-      nextFileNumber: this.versions.nextFileNumber,
-      deletedFiles: [],
-      newFiles: file === undefined ? [] : [{ level: 0, file }],
-    });
+    await this.logAndApply(
+      {
+        logNumber: next.logNumber,
+        lastSequence: this.versions.lastSequence,
+        nextFileNumber: this.versions.nextFileNumber,
+        deletedFiles: [],
+        newFiles: file === undefined ? [] : [{ level: 0, file }],
+      },
+      slot.onFlushed,
+    );
     this.imms.shift();
     this.counters.flushes++;
     if (file !== undefined) {
@@ -546,12 +575,16 @@ export class Db {
     }
   }
 
-  /** Appends the edit to the manifest (fsynced), then installs the new version. One at a time. */
-  private logAndApply(edit: VersionEdit): Promise<void> {
+  /**
+   * Appends the edit to the manifest (fsynced), then installs the new version. One at a time.
+   * `onInstalled` sees the new version before any later edit can replace it.
+   */
+  private logAndApply(edit: VersionEdit, onInstalled?: (version: Version) => void): Promise<void> {
     const run = this.editChain.then(async () => {
       const version = this.versions.build(edit);
       await this.manifest.append({ ...edit, nextFileNumber: this.versions.nextFileNumber, lastSequence: this.versions.lastSequence });
       this.versions.install(version);
+      onInstalled?.(version);
       if (this.manifest.size > DEFAULTS.manifestRollBytes) await this.rollManifest();
     });
     this.editChain = run.catch(() => {});
@@ -576,6 +609,61 @@ export class Db {
     if (this.mem.mem.entries > 0) this.rotateMemtable();
     while (this.flushing !== null) await this.flushing;
     if (this.failure !== null) throw this.failure;
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  /**
+   * Writes a consistent copy of the database as of this call into `targetDir`, which must not
+   * exist yet (checkpoint.ts; docs/format.md, "Checkpoints"). Clients are not held up: this thread
+   * only rotates the memtable and pins a version; the flush, links and copies are background I/O.
+   */
+  async checkpoint(targetDir: string): Promise<CheckpointInfo> {
+    const pinned = await this.pinFlushedVersion();
+    try {
+      const source = { dir: this.dir, levels: pinned.version.levels, lastSequence: pinned.lastSequence, nextFileNumber: pinned.nextFileNumber };
+      return await writeCheckpoint(this.env, source, targetDir);
+    } finally {
+      pinned.version.unref();
+    }
+  }
+
+  /**
+   * Puts every write made so far into tables and returns the version holding exactly those
+   * writes, referenced (the caller unrefs it) so that compaction cannot delete its tables.
+   */
+  private async pinFlushedVersion(): Promise<PinnedVersion> {
+    // Inside a transaction (an atomic section: EXEC) start once it has ended, so that it is in
+    // the checkpoint whole. Otherwise the checkpoint is the state at the call, as a fork is.
+    if (this.atomicSection !== null) await Promise.resolve();
+    if (this.closed || this.closing) throw new Error('database is closed');
+    if (this.failure !== null) throw this.failure;
+    const lastSequence = this.versions.lastSequence;
+    const pin = (version: Version): PinnedVersion => {
+      version.ref();
+      return { version, lastSequence, nextFileNumber: this.versions.nextFileNumber };
+    };
+    if (this.mem.mem.entries > 0) this.rotateMemtable();
+    const newest = this.imms[this.imms.length - 1];
+    if (newest === undefined) return pin(this.versions.current);
+    // The version installed by this memtable's flush holds every write up to lastSequence and
+    // none after: memtables flush in order, and compactions only move what tables hold.
+    const box: { pinned?: PinnedVersion } = {};
+    const flushed = new Promise<void>((resolve) => {
+      newest.onFlushed = (version) => {
+        box.pinned = pin(version);
+        resolve();
+      };
+    });
+    while (box.pinned === undefined) {
+      if (this.failure !== null || this.closing) {
+        newest.onFlushed = undefined;
+        throw this.failure ?? new Error('database is closed');
+      }
+      if (this.flushing === null) this.scheduleFlush();
+      await Promise.race([flushed, this.flushing]);
+    }
+    return box.pinned;
   }
 
   // ---------------------------------------------------------------- write failures
@@ -691,6 +779,7 @@ export class Db {
       smallestSnapshot: this.smallestSnapshot(),
       bottommost: c.bottommost,
       filter: this.filter === undefined ? undefined : { module: this.filter.module, options: this.filter.options() },
+      dropRanges: this.dropped.size > 0 ? this.dropped.list() : undefined,
       tableOptions: { blockSize: this.blockSize },
     };
     // The inputs must outlive the worker's reads even if another edit lands meanwhile.
@@ -725,6 +814,90 @@ export class Db {
       await this.runCompaction(compactionFor(version, level, files, false));
     }
     this.maybeScheduleCompaction();
+  }
+
+  /**
+   * Deletes every key in `ranges` for good, as RocksDB's DeleteFilesInRange followed by a
+   * CompactRange that drops them. The caller promises never to read or write these keys again
+   * (the keyspace's flushed namespaces); until this resolves, reads may still find some.
+   * Tables wholly inside a range leave the version in one edit (their files go once no reader
+   * holds them); the memtable and the tables that hold keys inside and outside a range are
+   * rewritten without the inside ones. Resolves once no memtable or table holds any of them.
+   */
+  async dropRanges(ranges: readonly KeyRange[]): Promise<DropRangesResult> {
+    if (this.closed || this.closing) throw new Error('database is closed');
+    const started = Date.now();
+    for (const range of ranges) this.dropped.add(range);
+    // Flushes from now on leave the ranges out; the active memtable gets flushed now.
+    if (await holdsKeysIn(this.mem.mem.iterator(), ranges)) this.rotateMemtable();
+    while (this.flushing !== null) await this.flushing;
+    if (this.failure !== null) throw this.failure;
+    // A compaction planned before the ranges were added would write their keys again: wait for
+    // it, then take its place so that none runs beside this job.
+    while (this.compacting !== null) await this.compacting;
+    const job = this.dropTablesInRanges(ranges);
+    this.compacting = job.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => {
+      this.compacting = null;
+      this.wakeWriters();
+      this.maybeScheduleCompaction();
+    });
+    const result = await job;
+    this.log(
+      'verbose',
+      `dropped ${ranges.length} key range(s) in ${Date.now() - started} ms: ${result.droppedTables} tables (${result.droppedBytes} bytes) deleted, ${result.compactedTables} compacted`,
+    );
+    return result;
+  }
+
+  private async dropTablesInRanges(ranges: readonly KeyRange[]): Promise<DropRangesResult> {
+    let droppedTables = 0;
+    let droppedBytes = 0;
+    let compactedTables = 0;
+    const deletedFiles: VersionEdit['deletedFiles'] = [];
+    this.versions.current.levels.forEach((files, level) => {
+      for (const f of files) {
+        if (!ranges.some((r) => rangeHolds(r, f.smallest, f.largest))) continue;
+        deletedFiles.push({ level, fileNumber: f.fileNumber });
+        droppedTables++;
+        droppedBytes += f.size;
+      }
+    });
+    if (deletedFiles.length > 0) await this.logAndApply({ deletedFiles, newFiles: [] });
+    // Top down, so what a compaction pushes into the next level is looked at there too. The last
+    // level has nowhere to push to; it only fills beyond terabytes, and its tables keep their
+    // dropped keys until then.
+    const last = this.versions.current.levels.length - 1;
+    for (let level = 0; level < last; level++) {
+      const holding = await this.tablesHoldingKeysIn(level, ranges);
+      if (holding.length === 0) continue;
+      if (level === 0) {
+        // L0 tables overlap one another: pushing some below others that hold the same keys would
+        // let older versions win, so L0 goes down whole, as in every L0 compaction.
+        const l0 = this.versions.current.levels[0];
+        compactedTables += l0.length;
+        await this.runCompaction(compactionFor(this.versions.current, 0, l0, false));
+        continue;
+      }
+      for (const f of holding) {
+        if (this.closing) throw new Error('database is closed');
+        compactedTables++;
+        await this.runCompaction(compactionFor(this.versions.current, level, [f], false));
+      }
+    }
+    return { droppedTables, droppedBytes, compactedTables };
+  }
+
+  /** Tables of `level` holding at least one key inside the ranges (by a seek, not just their bounds). */
+  private async tablesHoldingKeysIn(level: number, ranges: readonly KeyRange[]): Promise<FileMeta[]> {
+    const holding: FileMeta[] = [];
+    for (const f of this.versions.current.levels[level]) {
+      if (!ranges.some((r) => rangeOverlaps(r, f.smallest, f.largest))) continue;
+      if (await holdsKeysIn(this.table(f).iterator({ fillCache: false }), ranges)) holding.push(f);
+    }
+    return holding;
   }
 
   // ---------------------------------------------------------------- close / stats
@@ -802,6 +975,17 @@ export class Db {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Whether the iterator has an entry inside one of the ranges. */
+async function holdsKeysIn(it: InternalIterator, ranges: readonly KeyRange[]): Promise<boolean> {
+  for (const range of ranges) {
+    const wait = it.seek(range.start);
+    if (wait !== undefined) await wait;
+    if (it.valid && it.key < range.end) return true;
+  }
+  return false;
+}
+
 /** Pause between attempts to make writes durable again after an I/O failure. */
 const RECOVERY_RETRY_MS = 1000;
 /** Longest stretch a flush runs on the serving thread before letting connections in. */

@@ -19,6 +19,9 @@
  *    of a key, a Put no live snapshot predates. At the bottom it simply goes; above the bottom it
  *    becomes a tombstone at the same seq, because dropping it would resurrect older versions of
  *    the key that still sit in deeper levels.
+ *  - in a dropped range (Db.dropRanges): every version goes, whatever the snapshots and level.
+ *    Nobody reads those keys again, so older versions left in deeper levels do no harm; they go
+ *    when their own tables are compacted.
  */
 import { join } from 'node:path';
 import type { Env } from '../env/env.js';
@@ -27,6 +30,7 @@ import { TableBuilder } from '../sstable/table-builder.js';
 import { TableReader } from '../sstable/table-reader.js';
 import { tableFileName, type TableOptions, type TableProperties } from '../sstable/format.js';
 import { EntryKind, type BinaryKey, type SequenceNumber } from '../types.js';
+import { RangeCursor, type KeyRange } from '../key-ranges.js';
 
 export interface CompactionPlan {
   dir: string;
@@ -43,6 +47,8 @@ export interface CompactionPlan {
   bottommost: boolean;
   /** File URL of a module exporting `createCompactionFilter(options)`; see CompactionFilterModule. */
   filter?: { module: string; options: unknown };
+  /** Key ranges whose entries are all dropped (sorted, disjoint: KeyRangeSet.list()). */
+  dropRanges?: KeyRange[];
   tableOptions?: TableOptions;
 }
 
@@ -53,6 +59,7 @@ export interface CompactionResult {
   droppedShadowed: number;
   droppedTombstones: number;
   filtered: number;
+  droppedInRanges: number;
   bytesRead: number;
   bytesWritten: number;
   millis: number;
@@ -95,13 +102,15 @@ interface MergeCounts {
   droppedShadowed: number;
   droppedTombstones: number;
   filtered: number;
+  droppedInRanges: number;
 }
 
 async function mergeInto(readers: TableReader[], outputs: OutputTables, plan: CompactionPlan, filter: CompactionFilter | null): Promise<MergeCounts> {
-  const counts: MergeCounts = { entriesIn: 0, entriesOut: 0, droppedShadowed: 0, droppedTombstones: 0, filtered: 0 };
+  const counts: MergeCounts = { entriesIn: 0, entriesOut: 0, droppedShadowed: 0, droppedTombstones: 0, filtered: 0, droppedInRanges: 0 };
   const merged = new MergingIterator(readers.map((reader) => reader.iterator({ fillCache: false })));
   const smallestSnapshot = plan.smallestSnapshot;
   const bottommost = plan.bottommost;
+  const dropped = plan.dropRanges === undefined || plan.dropRanges.length === 0 ? null : new RangeCursor(plan.dropRanges);
 
   let wait = merged.seekToFirst();
   if (wait !== undefined) await wait;
@@ -122,7 +131,10 @@ async function mergeInto(readers: TableReader[], outputs: OutputTables, plan: Co
     }
     const isNewest = newerSeq === Infinity;
     let keep = true;
-    if (newerSeq <= smallestSnapshot) {
+    if (dropped !== null && dropped.covers(key)) {
+      keep = false;
+      counts.droppedInRanges++;
+    } else if (newerSeq <= smallestSnapshot) {
       keep = false;
       counts.droppedShadowed++;
     } else if (kind === EntryKind.Delete && seq <= smallestSnapshot && bottommost) {
