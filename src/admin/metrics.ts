@@ -208,10 +208,13 @@ export class ServerMetrics {
   }
 
   /** Every metric as Prometheus text, read now. */
-  render(): Promise<string> {
+  async render(): Promise<string> {
     // Replaced, never cleared: an overlapping scrape just reads the newer numbers.
     this.snapshot = this.takeSnapshot();
-    return this.registry.metrics();
+    const text = await this.registry.metrics();
+    // prom-client 15 writes not-a-number as "Nan" (the event loop lag before its first sample);
+    // the format says "NaN". Prometheus reads either, stricter parsers only the latter.
+    return text.replace(/^([^#\n].*) Nan$/gm, '$1 NaN');
   }
 
   private takeSnapshot(): Snapshot {

@@ -32,6 +32,11 @@ function human(bytes: number): string {
 
 type Section = (ctx: CommandContext) => string;
 
+/** part / whole with 4 decimals; 0 when nothing was counted yet. */
+function ratio(part: number, whole: number): string {
+  return (whole > 0 ? part / whole : 0).toFixed(4);
+}
+
 let peakMemory = 0;
 
 const SECTIONS: Record<string, Section> = {
@@ -78,6 +83,7 @@ const SECTIONS: Record<string, Section> = {
   },
   memory(ctx) {
     const mem = ctx.server.control.usedMemory();
+    const st = ctx.server.db.stats();
     const used = mem.heapUsed + mem.external + mem.arrayBuffers;
     if (used > peakMemory) peakMemory = used;
     const total = os.totalmem();
@@ -91,6 +97,10 @@ const SECTIONS: Record<string, Section> = {
       `used_memory_heap:${mem.heapUsed}`,
       `used_memory_heap_total:${mem.heapTotal}`,
       `used_memory_external:${mem.external}`,
+      // Part of used_memory: table blocks cached (block-cache-size bounds it), and the active plus
+      // immutable memtables (their skip lists and value arenas, as the engine accounts them).
+      `used_memory_block_cache:${st.blockCacheBytes}`,
+      `used_memory_memtables:${st.memtableBytes + st.immutableBytes}`,
       `total_system_memory:${total}`,
       `total_system_memory_human:${human(total)}`,
       'maxmemory:0',
@@ -124,12 +134,15 @@ const SECTIONS: Record<string, Section> = {
   stats(ctx) {
     const s = ctx.server.stats;
     const ks = ctx.server.keyspace.stats;
+    const rates = ctx.server.control.instantaneous;
     return [
       `total_connections_received:${s.totalConnectionsReceived}`,
       `total_commands_processed:${s.totalCommandsProcessed}`,
-      'instantaneous_ops_per_sec:0',
+      `instantaneous_ops_per_sec:${rates.opsPerSec}`,
       `total_net_input_bytes:${s.netInputBytes}`,
       `total_net_output_bytes:${s.netOutputBytes}`,
+      `instantaneous_input_kbps:${rates.inputKbps.toFixed(2)}`,
+      `instantaneous_output_kbps:${rates.outputKbps.toFixed(2)}`,
       `rejected_connections:${s.rejectedConnections}`,
       `expired_keys:${ks.expiredKeys}`,
       `expired_stale_perc:${ks.expiredStalePerc.toFixed(2)}`,
@@ -168,7 +181,9 @@ const SECTIONS: Record<string, Section> = {
   },
   errorstats(ctx) {
     const lines: string[] = [];
-    for (const [code, count] of ctx.server.control.errorStats) lines.push(`errorstat_${code}:count=${count}`);
+    // Sorted by code, as Redis' radix tree of error codes lists them.
+    const codes = [...ctx.server.control.errorStats].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [code, count] of codes) lines.push(`errorstat_${code}:count=${count}`);
     return lines.join('\r\n');
   },
   latencystats(ctx) {
@@ -201,14 +216,19 @@ const SECTIONS: Record<string, Section> = {
       `block_cache_capacity:${st.blockCacheCapacity}`,
       `block_cache_hits:${st.blockCacheHits}`,
       `block_cache_misses:${st.blockCacheMisses}`,
+      `block_cache_hit_ratio:${ratio(st.blockCacheHits, st.blockCacheHits + st.blockCacheMisses)}`,
       `bloom_checks:${st.bloomChecks}`,
       `bloom_useful:${st.bloomUseful}`,
       `bloom_false_positives:${st.bloomFalsePositives}`,
+      // Share of filter checks that saved a block read; share of absent keys the filter let through.
+      `bloom_useful_ratio:${ratio(st.bloomUseful, st.bloomChecks)}`,
+      `bloom_false_positive_ratio:${ratio(st.bloomFalsePositives, st.bloomFalsePositives + st.bloomUseful)}`,
       `table_bytes_read:${st.tableBytesRead}`,
       `open_tables:${st.openTables}`,
       `flushes:${st.flushes}`,
       `compactions:${st.compactions}`,
       `compactions_running:${st.compactionRunning}`,
+      `compaction_pending_bytes:${st.compactionPendingBytes}`,
       `trivial_moves:${st.trivialMoves}`,
       `flush_bytes_written:${st.flushBytesWritten}`,
       `compaction_bytes_read:${st.compactionBytesRead}`,
@@ -216,6 +236,8 @@ const SECTIONS: Record<string, Section> = {
       `write_amplification:${st.writeAmplification.toFixed(2)}`,
       `write_stalls:${st.stalls}`,
       `write_slowdowns:${st.slowdowns}`,
+      `write_stall_time_ms:${Math.round(st.stallMs)}`,
+      `write_slowdown_time_ms:${Math.round(st.slowdownMs)}`,
       `last_sequence:${st.lastSequence}`,
       `live_snapshots:${st.liveSnapshots}`,
       `write_failure:${st.writeFailure}`,

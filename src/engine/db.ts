@@ -19,7 +19,7 @@
  */
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULTS, type CompactionFilterSpec, type DbOptions } from './options.js';
+import { DEFAULTS, type CompactionFilterSpec, type DbOptions, type EngineEvent } from './options.js';
 import { EntryKind, type BatchOp, type BinaryKey, type EngineLogger, type FoundEntry, type FsyncPolicy, type SequenceNumber } from './types.js';
 import type { Env } from './env/env.js';
 import { NodeEnv } from './env/node-env.js';
@@ -40,7 +40,7 @@ import { CompactionRunner } from './compaction/compaction-runner.js';
 import type { CompactionPlan } from './compaction/compaction-job.js';
 import { compactionFor, pickCompaction, type PickedCompaction } from './compaction/picker.js';
 import { DbIteratorImpl, LevelIterator, type DbIterator, type IteratorOptions } from './db-iterator.js';
-import { StatsCounters, type EngineStats } from './stats.js';
+import { pendingCompactionBytes, StatsCounters, type EngineStats } from './stats.js';
 import { CorruptionError } from './errors.js';
 import { KeyRangeSet, rangeHolds, rangeOverlaps, type KeyRange } from './key-ranges.js';
 import type { InternalIterator } from './iterator/internal-iterator.js';
@@ -93,6 +93,7 @@ function valueOf(entry: FoundEntry | undefined): Buffer | undefined {
 }
 
 const noopLogger: EngineLogger = () => {};
+const noEvents = (_event: EngineEvent, _durationMs: number): void => {};
 
 export class Db {
   private mem: MemtableSlot;
@@ -112,6 +113,9 @@ export class Db {
   private flushing: Promise<void> | null = null;
   private compacting: Promise<void> | null = null;
   private roomWaiters: (() => void)[] = [];
+  /** performance.now() when the first of the current roomWaiters began waiting. */
+  private stallStartedAt = 0;
+  private readonly onEvent: (event: EngineEvent, durationMs: number) => void;
   /**
    * Set while writes cannot be made durable (a WAL write or fsync failed, or a flush could not write
    * its table, e.g. a full disk). Writes are refused meanwhile; reads go on. A retry loop recovers.
@@ -153,6 +157,7 @@ export class Db {
     this.targetFileSize = options.targetFileSize ?? DEFAULTS.targetFileSize;
     this.blockSize = options.blockSize;
     this.filter = options.compactionFilter;
+    this.onEvent = options.onEvent ?? noEvents;
     this.runner = new CompactionRunner({ nice: options.compactionNice ?? DEFAULTS.compactionNice });
   }
 
@@ -200,7 +205,11 @@ export class Db {
     const manifestNumber = versions.newFileNumber();
     // The WAL reports its first failure to the Db, which exists only once the WAL does.
     const failures = { sink: (_error: Error): void => {} };
-    const walOptions = { env, dir, fsync: options.fsync ?? DEFAULTS.fsync, logger: log, onFailure: (error: Error) => failures.sink(error) };
+    const onEvent = options.onEvent;
+    const walOptions = {
+      env, dir, fsync: options.fsync ?? DEFAULTS.fsync, logger: log, onFailure: (error: Error) => failures.sink(error),
+      onSync: onEvent === undefined ? undefined : (durationMs: number) => onEvent('fsync', durationMs),
+    };
     const wal = await WalWriter.create(walOptions, walNumber);
     const firstLog = segments.length > 0 ? segments[0] : walNumber;
     versions.logNumber = firstLog;
@@ -322,11 +331,15 @@ export class Db {
     const l0 = this.versions.current.levels[0].length;
     if (this.imms.length >= DEFAULTS.maxImmutableMemtables || l0 >= this.l0StopTrigger) {
       this.counters.stalls++;
+      if (this.roomWaiters.length === 0) this.stallStartedAt = performance.now();
       return new Promise((resolve) => this.roomWaiters.push(resolve));
     }
     if (l0 >= this.l0SlowdownTrigger) {
+      const delayMs = Math.min(16, 1 << (l0 - this.l0SlowdownTrigger));
       this.counters.slowdowns++;
-      return sleep(Math.min(16, 1 << (l0 - this.l0SlowdownTrigger)));
+      this.counters.slowdownMs += delayMs;
+      this.onEvent('write-stall', delayMs);
+      return sleep(delayMs);
     }
     return undefined;
   }
@@ -336,8 +349,17 @@ export class Db {
     // After a background failure nobody will make room: let writers through to get the error.
     const stillFull = this.imms.length >= DEFAULTS.maxImmutableMemtables || this.versions.current.levels[0].length >= this.l0StopTrigger;
     if (stillFull && this.failure === null) return;
+    this.releaseWriters();
+  }
+
+  /** Lets every writer waiting for room go, and accounts the stall they sat through. */
+  private releaseWriters(): void {
     const waiters = this.roomWaiters;
+    if (waiters.length === 0) return;
     this.roomWaiters = [];
+    const stalledMs = performance.now() - this.stallStartedAt;
+    this.counters.stallMs += stalledMs;
+    this.onEvent('write-stall', stalledMs);
     for (const wake of waiters) wake();
   }
 
@@ -560,8 +582,10 @@ export class Db {
     this.imms.shift();
     this.counters.flushes++;
     if (file !== undefined) {
+      const elapsedMs = Date.now() - started;
       this.counters.flushBytesWritten += file.size;
-      this.log('verbose', `flushed memtable (${slot.mem.entries} entries) to L0 table ${file.fileNumber}: ${file.size} bytes in ${Date.now() - started} ms`);
+      this.log('verbose', `flushed memtable (${slot.mem.entries} entries, ${slot.mem.approximateBytes} bytes) to L0 table ${file.fileNumber}: ${file.size} bytes in ${elapsedMs} ms`);
+      this.onEvent('flush', elapsedMs);
     }
     await this.deleteObsoleteLogs();
     this.wakeWriters();
@@ -792,10 +816,12 @@ export class Db {
       this.counters.compactions++;
       this.counters.compactionBytesRead += result.bytesRead;
       this.counters.compactionBytesWritten += result.bytesWritten;
+      const elapsedMs = Date.now() - started;
       this.log(
         'verbose',
-        `compacted ${c.inputs.length}+${c.nextInputs.length} tables L${c.level}->L${c.outputLevel}: ${inputBytes} -> ${result.bytesWritten} bytes, ${result.entriesIn} -> ${result.entriesOut} entries in ${Date.now() - started} ms`,
+        `compacted ${c.inputs.length}+${c.nextInputs.length} tables L${c.level}->L${c.outputLevel}: ${inputBytes} -> ${result.bytesWritten} bytes, ${result.entriesIn} -> ${result.entriesOut} entries in ${elapsedMs} ms`,
       );
+      this.onEvent('compaction', elapsedMs);
     } finally {
       version.unref();
     }
@@ -929,9 +955,7 @@ export class Db {
     for (const reader of this.tables.values()) reader.close();
     this.tables.clear();
     this.closed = true;
-    const waiters = this.roomWaiters;
-    this.roomWaiters = [];
-    for (const wake of waiters) wake();
+    this.releaseWriters();
   }
 
   stats(): EngineStats {
@@ -966,6 +990,9 @@ export class Db {
       lastWalSyncAt: wal.lastSyncAt,
       stalls: c.stalls,
       slowdowns: c.slowdowns,
+      stallMs: c.stallMs,
+      slowdownMs: c.slowdownMs,
+      compactionPendingBytes: pendingCompactionBytes(version, { l0CompactionTrigger: this.l0CompactionTrigger, levelBaseBytes: this.levelBaseBytes }),
       lastSequence: this.versions.lastSequence,
       liveSnapshots: this.snapshots.size,
       writeFailure: this.failure?.message ?? '',

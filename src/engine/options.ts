@@ -9,6 +9,12 @@ export interface CompactionFilterSpec {
   readonly options: () => unknown;
 }
 
+/**
+ * Timed engine events, for a latency monitor above (LATENCY in the server): a WAL fsync, a memtable
+ * flush, a compaction (not trivial moves), a write stall (writes stopped for room, or one delayed write).
+ */
+export type EngineEvent = 'fsync' | 'flush' | 'compaction' | 'write-stall' | 'checkpoint';
+
 export interface DbOptions {
   readonly dir: string;
   readonly env?: Env;
@@ -19,6 +25,8 @@ export interface DbOptions {
   readonly walTruncateCorrupt?: boolean;
   readonly compactionFilter?: CompactionFilterSpec;
   readonly logger?: EngineLogger;
+  /** Told when each timed event ends, with its duration in milliseconds. Must be cheap: fsyncs call it. */
+  readonly onEvent?: (event: EngineEvent, durationMs: number) => void;
   /** Tuning knobs below exist mostly so tests can make flushes and compactions happen with little data. */
   readonly l0CompactionTrigger?: number;
   readonly l0SlowdownTrigger?: number;

@@ -1,4 +1,6 @@
 /** Engine statistics, shaped for INFO's `storage` section and for benchmarks. */
+import { levelTargetBytes, type PickerOptions } from './compaction/picker.js';
+import type { Version } from './manifest/version-set.js';
 
 export interface LevelStats {
   readonly level: number;
@@ -37,6 +39,12 @@ export interface EngineStats {
   readonly stalls: number;
   /** Writes delayed a little (slowdown threshold). */
   readonly slowdowns: number;
+  /** Wall-clock milliseconds during which writes were stopped waiting for room. */
+  readonly stallMs: number;
+  /** Milliseconds of delay given to slowed-down writes, summed over the writes. */
+  readonly slowdownMs: number;
+  /** Bytes compaction must still move down to bring every level under its target (see pendingCompactionBytes). */
+  readonly compactionPendingBytes: number;
   readonly lastSequence: number;
   readonly liveSnapshots: number;
   /** Why writes are refused right now ('' when healthy): a failed WAL write/fsync or flush. */
@@ -55,5 +63,22 @@ export class StatsCounters {
   compactionBytesWritten = 0;
   stalls = 0;
   slowdowns = 0;
+  stallMs = 0;
+  slowdownMs = 0;
   writeFailures = 0;
+}
+
+/**
+ * The compaction debt the picker's scores describe: all of L0 once it has reached its file-count
+ * trigger (score >= 1), plus each deeper level's bytes above its target. The last level has no
+ * target. Not counted: the overlapping next-level data each of those compactions also rewrites,
+ * which depends on key ranges the estimate does not look at.
+ */
+export function pendingCompactionBytes(version: Version, options: PickerOptions): number {
+  const last = version.levels.length - 1;
+  let pending = version.levels[0].length >= options.l0CompactionTrigger ? version.levelBytes(0) : 0;
+  for (let level = 1; level < last; level++) {
+    pending += Math.max(0, version.levelBytes(level) - levelTargetBytes(level, options.levelBaseBytes));
+  }
+  return pending;
 }

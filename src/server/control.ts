@@ -6,6 +6,7 @@
 import type { CommandTable } from '../commands/registry.js';
 import type { ClientState, CommandContext, QueuedCommand } from '../commands/types.js';
 import type { CommandLatency } from './command-latency.js';
+import type { InstantaneousMetrics } from './instantaneous-metrics.js';
 import type { LatencyMonitor } from './latency-monitor.js';
 import type { SlowLog } from './slowlog.js';
 
@@ -18,6 +19,8 @@ export interface ServerControl {
   readonly commandLatency: CommandLatency;
   /** LATENCY LATEST / HISTORY / RESET. */
   readonly latencyMonitor: LatencyMonitor;
+  /** INFO's instantaneous_* rates. */
+  readonly instantaneous: InstantaneousMetrics;
   /** Absolute path of the config file the server started with (CONFIG REWRITE), if any. */
   readonly configFile: string | undefined;
   /** 40 hex chars, new per process (INFO run_id). */

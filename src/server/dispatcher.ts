@@ -19,6 +19,7 @@ import type { CommandContext, QueuedCommand, ServerContext } from '../commands/t
 import {
   FLAG_ADMIN, FLAG_FAST, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_WRITE, type CommandEntry, type CommandTable,
 } from '../commands/registry.js';
+import type { ReplyWriter } from '../protocol/reply.js';
 import type { CommandLatency } from './command-latency.js';
 import type { LatencyMonitor } from './latency-monitor.js';
 import type { DurabilityBarrier } from './durability.js';
@@ -73,6 +74,11 @@ export class Dispatcher {
    * starts running requests after waiting.
    */
   private clock = 0;
+  /**
+   * Error replies of commands EXEC ran, per connection, not yet set against EXEC's own count: each
+   * error is counted once, when its command runs, and EXEC fails only by its own (as Redis counts).
+   */
+  private readonly execErrors = new Map<ReplyWriter, number>();
 
   constructor(
     private readonly server: ServerContext,
@@ -154,6 +160,7 @@ export class Dispatcher {
 
   // ------------------------------------------------------------------------------------------
 
+  /** `lock` is false for a command EXEC runs (it holds the transaction's locks). */
   private invoke(ctx: CommandContext, entry: CommandEntry, argv: Buffer[], lock: boolean): Promise<void> | undefined {
     const reply = ctx.reply;
     if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0) this.env.feedMonitors(ctx, redactSecrets(entry.fullName, argv));
@@ -173,19 +180,19 @@ export class Dispatcher {
     const t1 = performance.now();
     this.clock = t1;
     if (result === undefined) {
-      this.account(ctx, entry, argv, t1 - t0, errorsBefore);
+      this.account(ctx, entry, argv, t1 - t0, errorsBefore, !lock);
       return undefined;
     }
     if (reply.completeSince(before)) {
       this.barrier.track(result);
-      this.account(ctx, entry, argv, t1 - t0, errorsBefore);
+      this.account(ctx, entry, argv, t1 - t0, errorsBefore, !lock);
       return undefined;
     }
     const hold = lock ? this.locks.acquire(this.lockNames(ctx.client.db, entry, argv, queued), this.isExclusive(entry, queued)) : null;
-    return this.settle(result, ctx, entry, argv, t0, errorsBefore, hold);
+    return this.settle(result, ctx, entry, argv, t0, errorsBefore, hold, !lock);
   }
 
-  private async settle(result: Promise<void>, ctx: CommandContext, entry: CommandEntry, argv: Buffer[], t0: number, errorsBefore: number, hold: LockHold | null): Promise<void> {
+  private async settle(result: Promise<void>, ctx: CommandContext, entry: CommandEntry, argv: Buffer[], t0: number, errorsBefore: number, hold: LockHold | null, fromExec: boolean): Promise<void> {
     try {
       await result;
     } catch (err) {
@@ -193,7 +200,7 @@ export class Dispatcher {
     } finally {
       if (hold !== null) this.locks.release(hold);
     }
-    this.account(ctx, entry, argv, performance.now() - t0, errorsBefore);
+    this.account(ctx, entry, argv, performance.now() - t0, errorsBefore, fromExec);
   }
 
   private handlerFailed(ctx: CommandContext, entry: CommandEntry, err: unknown): void {
@@ -202,7 +209,7 @@ export class Dispatcher {
     ctx.reply.error(/^[A-Z]+ /.test(message) ? message : `ERR ${message}`);
   }
 
-  private account(ctx: CommandContext, entry: CommandEntry, argv: Buffer[], elapsedMs: number, errorsBefore: number): void {
+  private account(ctx: CommandContext, entry: CommandEntry, argv: Buffer[], elapsedMs: number, errorsBefore: number, fromExec: boolean): void {
     const usec = elapsedMs * 1000;
     entry.calls++;
     entry.usec += usec;
@@ -211,7 +218,14 @@ export class Dispatcher {
     if (config.latencyTracking) this.env.commandLatency.record(entry.fullName, elapsedMs);
     if (config.latencyMonitorThreshold > 0) this.env.latencyMonitor.addIfNeeded((entry.flagBits & FLAG_FAST) !== 0 ? 'fast-command' : 'command', elapsedMs);
     const reply = ctx.reply;
-    if (reply.errors !== errorsBefore) {
+    let errors = reply.errors - errorsBefore;
+    if (errors > 0 && fromExec) {
+      this.execErrors.set(reply, (this.execErrors.get(reply) ?? 0) + errors);
+    } else if (errors > 0 && entry.fullName === 'exec') {
+      errors -= this.execErrors.get(reply) ?? 0;
+      this.execErrors.delete(reply);
+    }
+    if (errors > 0) {
       entry.failedCalls++;
       this.countError(reply.lastError);
     }

@@ -18,6 +18,7 @@ import { CorruptionError } from '../engine/errors.js';
 import { WalCorruptionError } from '../engine/wal/wal-replay.js';
 import { repairDb, verifyLiveTables } from '../engine/repair.js';
 import { applyCommandRenames, Server } from './server.js';
+import { LatencyMonitor } from './latency-monitor.js';
 import { AdminServer } from '../admin/admin-server.js';
 import { CommandTable } from '../commands/registry.js';
 import type { CommandSpec } from '../commands/types.js';
@@ -198,8 +199,12 @@ export async function main(argv: readonly string[]): Promise<void> {
       pidFile = null;
     }
   }
-  logger.notice(`StrataKV ${STRATAKV_VERSION} starting, pid=${process.pid}, node ${process.version}`);
-  logger.notice(configFile === undefined ? 'No config file specified, using the defaults' : `Configuration loaded from ${absConfigFile}`);
+  // Redis' banner, at its level (warning, so it shows whatever the loglevel).
+  logger.warning('oO0OoO0OoO0Oo StrataKV is starting oO0OoO0OoO0Oo');
+  logger.warning(`StrataKV version=${STRATAKV_VERSION}, redis_version=${REDIS_COMPAT_VERSION}, bits=${process.arch.endsWith('64') ? 64 : 32}, node=${process.version}, pid=${process.pid}, just started`);
+  logger.warning(configFile === undefined ? 'Warning: no config file specified, using the default config. In order to specify a config file use bin/stratakv /path/to/stratakv.conf' : `Configuration loaded from ${absConfigFile}`);
+  // Made before the engine opens, so its events (fsync, flush, compaction, stalls) are sampled from the start.
+  const latencyMonitor = new LatencyMonitor(() => config.latencyMonitorThreshold);
 
   const started = Date.now();
   try {
@@ -212,6 +217,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       blockCacheSize: config.blockCacheSize,
       walTruncateCorrupt: config.walTruncateCorrupt || repair,
       logger: (level, message) => logger.log(level, message),
+      onEvent: (event, durationMs) => latencyMonitor.addIfNeeded(event, durationMs),
       ...keyspaceDbOptions(),
     });
     keyspace = await Keyspace.open(db, { databases: config.databases, logger: (level, message) => logger.log(level, message) });
@@ -222,7 +228,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   logger.notice(`Data loaded from ${dir} in ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
 
-  server = new Server({ config, db, keyspace, logger, commands: allCommands, configFile: absConfigFile, onShutdown: closeAll });
+  server = new Server({ config, db, keyspace, logger, commands: allCommands, configFile: absConfigFile, latencyMonitor, onShutdown: closeAll });
   try {
     await server.listen();
   } catch (err) {
@@ -258,6 +264,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     logger.warning(`Unhandled promise rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
   });
+  logger.notice(`Running mode=standalone, port=${server.tcpPort}${server.tlsPort !== 0 ? `, tls-port=${server.tlsPort}` : ''}, dir=${dir}, appendfsync=${config.appendfsync}, memtable-size=${config.memtableSize}, block-cache-size=${config.blockCacheSize}.`);
   if (server.tcpPort !== 0) logger.notice(`Ready to accept connections tcp on ${config.bind.join(' ')} port ${server.tcpPort}`);
   if (server.tlsPort !== 0) logger.notice(`Ready to accept connections tls on ${config.bind.join(' ')} port ${server.tlsPort}`);
   if (admin !== null) logger.notice(`Admin HTTP port ready on ${config.bind.join(' ')} port ${admin.port} (/metrics /healthz /readyz /v1/kv /dashboard/)`);

@@ -19,6 +19,7 @@ import { Connection, type ConnectionOwner } from './connection.js';
 import type { ServerControl, ShutdownMode } from './control.js';
 import { Dispatcher, type DispatchEnvironment } from './dispatcher.js';
 import { DurabilityBarrier } from './durability.js';
+import { InstantaneousMetrics } from './instantaneous-metrics.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { SlowLog } from './slowlog.js';
 import { acceptTlsClient, tlsServerOptions } from './tls.js';
@@ -80,6 +81,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   readonly slowlog = new SlowLog();
   readonly errorStats = new Map<string, number>();
   readonly commandLatency = new CommandLatency();
+  /** instantaneous_ops_per_sec and the kbps rates of INFO stats, sampled every 100 ms while listening. */
+  readonly instantaneous = new InstantaneousMetrics(this.stats);
   readonly latencyMonitor: LatencyMonitor;
   readonly runId = randomBytes(20).toString('hex');
   readonly configFile: string | undefined;
@@ -174,6 +177,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.tlsPort = tlsOptions === null ? 0 : tlsPort;
     this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.floor(1000 / this.config.hz)));
     this.cronTimer.unref();
+    this.instantaneous.start();
   }
 
   /** The port bound, or null for an optional address that is not available here. */
@@ -204,6 +208,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   async close(): Promise<void> {
     if (this.cronTimer) clearInterval(this.cronTimer);
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.instantaneous.stop();
     const closing = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
     for (const conn of [...this.clients.byId.values()]) conn.destroy();
     this.unpauseClients();
@@ -335,6 +340,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     s.netOutputBytes = 0;
     s.totalErrorReplies = 0;
     this.errorStats.clear();
+    this.commandLatency.reset();
+    this.instantaneous.reset();
     this.keyspace.resetStats();
     for (const e of this.commands.entries()) {
       e.calls = e.usec = e.rejectedCalls = e.failedCalls = 0;
@@ -345,7 +352,6 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   async shutdown(mode: ShutdownMode): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
-    this.commandLatency.reset();
     this.logger.warning('User requested shutdown...');
     await this.close();
     await this.onShutdown(mode);

@@ -27,6 +27,8 @@ export interface WalWriterOptions {
   logger?: EngineLogger;
   /** Called once, when a write or fsync first fails (the Db then refuses writes and recovers). */
   onFailure?: (error: Error) => void;
+  /** Called after each fsync of a segment with how long it took, in milliseconds. */
+  onSync?: (durationMs: number) => void;
 }
 
 export interface WalWriterStats {
@@ -92,6 +94,7 @@ export class WalWriter {
   private readonly dir: string;
   private readonly logger: EngineLogger | undefined;
   private readonly onFailure: ((error: Error) => void) | undefined;
+  private readonly onSync: ((durationMs: number) => void) | undefined;
   private policy: FsyncPolicy;
   /** The file jobs are executed against; switches when a rotate job runs. */
   private file: WritableFile;
@@ -123,6 +126,7 @@ export class WalWriter {
     this.dir = options.dir;
     this.logger = options.logger;
     this.onFailure = options.onFailure;
+    this.onSync = options.onSync;
     this.policy = options.fsync;
     this.file = file;
     this.currentSegment = segmentNumber;
@@ -304,7 +308,7 @@ export class WalWriter {
     this.groupCount++;
     this.recordCount += group.records;
     if (this.policy === 'always' && this.stickyError === null) {
-      this.file.sync().then(this.onGroupSynced, this.onInFlightFailed);
+      this.timedSync(this.file).then(this.onGroupSynced, this.onInFlightFailed);
     } else {
       this.onInFlightDone();
     }
@@ -357,8 +361,16 @@ export class WalWriter {
   private async syncIfNeeded(): Promise<void> {
     if (this.fileSynced >= this.fileWritten) return;
     const target = this.fileWritten;
-    await this.file.sync();
+    await this.timedSync(this.file);
     this.noteSynced(target);
+  }
+
+  /** fsyncs `file`, telling onSync how long it took. */
+  private timedSync(file: WritableFile): Promise<void> {
+    const onSync = this.onSync;
+    if (onSync === undefined) return file.sync();
+    const started = performance.now();
+    return file.sync().then(() => onSync(performance.now() - started));
   }
 
   private noteSynced(upTo: number): void {
@@ -417,7 +429,7 @@ export class WalWriter {
     if (this.inFlight !== null && this.inFlight.kind !== 'write') return;
     const file = this.file;
     const target = this.fileWritten;
-    this.backgroundSync = file.sync().then(
+    this.backgroundSync = this.timedSync(file).then(
       () => {
         this.backgroundSync = null;
         if (this.file === file) this.noteSynced(target);
