@@ -163,7 +163,8 @@ async function launch(port: number): Promise<{ server: ServerProcess; readyMs: n
 }
 
 function connectClient(port: number): Redis {
-  return new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => null, enableOfflineQueue: true });
+  // No reconnecting: a server that went away is a failed run, not something to wait out.
+  return new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => null });
 }
 
 /** `field:value` lines of one INFO section. */

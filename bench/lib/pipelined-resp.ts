@@ -217,8 +217,7 @@ class GetReplyCounter {
       for (let i = 1; i < end; i++) length = length * 10 + (header[i] - 0x30);
       if (length === this.driver.valueSize) this.driver.values++;
       else this.driver.wrongSizes++;
-      this.toSkip = length + 2;
-      if (this.toSkip === 0) return true;
+      this.toSkip = length + 2; // the body and its CRLF, which complete the reply
       return false;
     }
     this.driver.errors++;
