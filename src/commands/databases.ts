@@ -2,8 +2,10 @@
  * Database commands: SELECT MOVE SWAPDB FLUSHDB FLUSHALL DBSIZE.
  *
  * FLUSHDB/FLUSHALL/SWAPDB are one small metadata write each (the keyspace remaps databases to
- * namespaces; see src/keyspace/keyspace.ts), so SYNC and ASYNC behave the same: the reply comes
- * at once and the flushed keys are deleted in the background.
+ * namespaces; see src/keyspace/keyspace.ts): the flushed keys are gone for every reader at once,
+ * and the engine reclaims their disk space in the background within seconds. With an explicit
+ * SYNC the reply waits for that reclamation (only this client waits; others go on), which is
+ * the closest thing to Redis freeing the memory before it replies.
  */
 import type { CommandContext, CommandSpec } from './types.js';
 import { binaryKey } from '../keyspace/encoding.js';
@@ -61,14 +63,19 @@ function flushModeOk(ctx: CommandContext, argv: Buffer[]): boolean {
 
 function flushdbCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   if (!flushModeOk(ctx, argv)) return;
-  const write = ctx.server.keyspace.flushDb(ctx.client.db);
-  ctx.reply.ok();
-  return durable(write);
+  return flushReply(ctx, argv, ctx.server.keyspace.flushDb(ctx.client.db));
 }
 
 function flushallCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   if (!flushModeOk(ctx, argv)) return;
-  const write = ctx.server.keyspace.flushAll();
+  return flushReply(ctx, argv, ctx.server.keyspace.flushAll());
+}
+
+/** +OK now (the write's durability still gates it), or with SYNC once the disk space is reclaimed too. */
+function flushReply(ctx: CommandContext, argv: Buffer[], write: Promise<unknown>): Promise<void> {
+  if (argv.length === 2 && argIs(argv[1], 'sync')) {
+    return Promise.all([write, ctx.server.keyspace.reclaimDeadNamespaces()]).then(() => ctx.reply.ok());
+  }
   ctx.reply.ok();
   return durable(write);
 }

@@ -7,19 +7,17 @@
  *    tombstones it left behind) and deletes each key through the keyspace. Unlike Redis'
  *    sampling, nothing due is left behind unless the cycle hits its time budget, and then the
  *    next cycle continues where it stopped.
- * 2. Deleting flushed databases. FLUSHDB/FLUSHALL only remap a database to a fresh namespace; the
- *    old namespace's keys are deleted here in bounded chunks so disk space comes back.
+ * 2. Reclaiming flushed databases. FLUSHDB/FLUSHALL only remap a database to a fresh namespace;
+ *    the cycle hands the old namespaces to the keyspace's reclamation (Keyspace.reclaimInBackground:
+ *    the engine drops their keys wholesale), which runs beside the cycle, not inside it.
  *
  * Budget: at most TIME_BUDGET_MS of each tick, as Redis' slow cycle limits itself to 25% CPU.
  */
-import type { BinaryKey } from '../engine/types.js';
 import type { Keyspace } from './keyspace.js';
-import { TAG_EXPIRY, decodeTime, encodeTime, namespacePrefix, prefixEnd } from './encoding.js';
+import { TAG_EXPIRY, decodeTime, encodeTime, namespacePrefix } from './encoding.js';
 
 const TICK_MS = 100;
 const TIME_BUDGET_MS = 25;
-/** Keys of a flushed namespace deleted per batch: large enough to be efficient, small enough not to hog a tick. */
-const DEAD_CHUNK = 1000;
 /** Watermarks assume the clock never goes back; forgetting them now and then bounds the damage if it does. */
 const WATERMARK_RESET_TICKS = 600;
 const TIME_KEY_BYTES = 8;
@@ -33,8 +31,6 @@ export class BackgroundCycle {
   private ticks = 0;
   /** ns -> every index entry with an earlier time has been handled. */
   private readonly watermarks = new Map<number, number>();
-  /** dead ns -> where deletion resumes. */
-  private readonly deadResume = new Map<number, BinaryKey>();
 
   constructor(private readonly keyspace: Keyspace) {}
 
@@ -102,7 +98,7 @@ export class BackgroundCycle {
       this.nextDb = 0;
       ks.stats.expiredStalePerc = 0;
     }
-    if (ks.deadNamespaces().length > 0) await this.deleteDeadNamespaces(deadline);
+    ks.reclaimInBackground();
     ks.stats.expireCycleCpuMilliseconds += Math.round(performance.now() - started);
   }
 
@@ -134,46 +130,6 @@ export class BackgroundCycle {
       }
     } finally {
       it.close();
-    }
-  }
-
-  /** Deletes chunks of flushed namespaces until they are gone or the budget is spent (at least one chunk per cycle). */
-  private async deleteDeadNamespaces(deadline: number): Promise<void> {
-    const ks = this.keyspace;
-    do {
-      const dead = ks.deadNamespaces();
-      if (dead.length === 0) return;
-      await this.deleteDeadChunk(dead[0]);
-    } while (performance.now() < deadline && !this.stopped);
-  }
-
-  private async deleteDeadChunk(ns: number): Promise<void> {
-    const ks = this.keyspace;
-    const prefix = namespacePrefix(ns);
-    const it = ks.db.iterator({ start: this.deadResume.get(ns) ?? prefix, end: prefixEnd(prefix) });
-    const keys: BinaryKey[] = [];
-    let exhausted = false;
-    try {
-      while (keys.length < DEAD_CHUNK) {
-        const entry = await it.next();
-        if (entry === undefined) {
-          exhausted = true;
-          break;
-        }
-        keys.push(entry.key);
-      }
-    } finally {
-      it.close();
-    }
-    const delay = ks.db.writeDelay();
-    if (delay !== undefined) await delay;
-    if (keys.length > 0) {
-      await ks.deleteDeadKeys(keys);
-      this.deadResume.set(ns, keys[keys.length - 1] + '\0');
-    }
-    if (exhausted) {
-      await ks.forgetDeadNamespace(ns);
-      this.deadResume.delete(ns);
     }
   }
 }

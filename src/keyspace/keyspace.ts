@@ -23,7 +23,7 @@
  * dispatcher holds the reply back until the promise says the batch is durable.
  */
 import { EntryKind, type BatchOp, type BinaryKey, type EngineLogger, type SequenceNumber } from '../engine/types.js';
-import type { Db, DbOptions } from '../engine/db.js';
+import type { Db, DbOptions, KeyRange } from '../engine/db.js';
 import {
   META_LAYOUT_KEY,
   NO_EXPIRE,
@@ -84,6 +84,13 @@ export function keyspaceDbOptions(): Pick<DbOptions, 'compactionFilter'> {
 
 const noopLogger: EngineLogger = () => {};
 const EMPTY = Buffer.alloc(0);
+/** After a failed reclamation (a full disk, say), the background cycle tries again this much later. */
+const RECLAIM_RETRY_MS = 5000;
+
+/** Every engine key of a namespace. Ids stay far below 2^32 - 1, so ns + 1 is its end. */
+function namespaceRange(ns: number): KeyRange {
+  return { start: namespacePrefix(ns), end: namespacePrefix(ns + 1) };
+}
 
 function logBackgroundFailure(log: EngineLogger): (err: unknown) => void {
   return (err) => log('warning', `keyspace background write failed: ${(err as Error).message}`);
@@ -122,6 +129,10 @@ export class Keyspace {
   };
   private readonly cycle: BackgroundCycle;
   private readonly onBackgroundFailure: (err: unknown) => void;
+  /** The reclamation of flushed namespaces under way, if any (reclaimDeadNamespaces). */
+  private reclaiming: Promise<void> | null = null;
+  private reclaimRetryAt = 0;
+  private closed = false;
 
   private constructor(
     readonly db: Db,
@@ -204,9 +215,13 @@ export class Keyspace {
     return this.cycle.stop();
   }
 
-  /** Runs one background cycle now (tests, DEBUG); `now` defaults to the clock. */
-  runBackgroundCycle(now?: number): Promise<void> {
-    return this.cycle.runOnce(now);
+  /**
+   * Runs one background cycle now (tests, DEBUG); `now` defaults to the clock. Also waits for the
+   * reclamation of flushed databases the cycle started, which otherwise runs beside it.
+   */
+  async runBackgroundCycle(now?: number): Promise<void> {
+    await this.cycle.runOnce(now);
+    if (this.reclaiming !== null) await this.reclaiming;
   }
 
   /** CONFIG RESETSTAT */
@@ -221,7 +236,9 @@ export class Keyspace {
   }
 
   /** Stops background work. The caller closes the Db afterwards. */
+  /** Stops the background work. A reclamation under way is cut short by the engine's close (and resumes at the next open). */
   async close(): Promise<void> {
+    this.closed = true;
     await this.cycle.stop();
   }
 
@@ -484,7 +501,7 @@ export class Keyspace {
 
   // ------------------------------------------------------------------ databases
 
-  /** FLUSHDB: the database gets a fresh namespace in one small write; the old one is deleted in the background. */
+  /** FLUSHDB: the database gets a fresh namespace in one small write; the old one is reclaimed in the background. */
   flushDb(db: number): Promise<SequenceNumber> {
     return this.flushDatabases([db]);
   }
@@ -638,20 +655,51 @@ export class Keyspace {
     counts.expireSum = expireSum;
   }
 
-  /** @internal Deletes the given keys of a dead namespace (tombstones; compaction reclaims the space). */
-  deleteDeadKeys(keys: readonly BinaryKey[]): Promise<SequenceNumber> {
-    const ops: BatchOp[] = keys.map((key) => ({ kind: EntryKind.Delete, key }));
-    return this.db.write(ops);
+  // ------------------------------------------------------------------ reclaiming flushed databases
+
+  /**
+   * Hands the flushed (dead) namespaces to the engine, which drops their keys wholesale
+   * (Db.dropRanges: tables wholly inside go in one edit, the memtable and the tables around them
+   * are rewritten without them), then forgets them in the layout record. Until then they stay
+   * listed there, so a reclamation cut short by a crash or a close starts again at the next open.
+   * Resolves once no dead namespace is left; one reclamation runs at a time, and a flush during
+   * it is reclaimed by the same one.
+   */
+  reclaimDeadNamespaces(): Promise<void> {
+    if (this.reclaiming === null) {
+      this.reclaiming = this.reclaimAll().finally(() => {
+        this.reclaiming = null;
+      });
+    }
+    return this.reclaiming;
   }
 
-  /** @internal A dead namespace is empty: forget it. */
-  forgetDeadNamespace(ns: number): Promise<SequenceNumber> {
+  private async reclaimAll(): Promise<void> {
+    while (this.dead.length > 0 && !this.closed) {
+      const namespaces = this.dead.slice();
+      await this.db.dropRanges(namespaces.map(namespaceRange));
+      await this.forgetDeadNamespaces(namespaces);
+    }
+  }
+
+  /** The background cycle's way in: starts a reclamation when one is due; failures are logged and retried later. */
+  reclaimInBackground(): void {
+    if (this.dead.length === 0 || this.reclaiming !== null || this.closed || Date.now() < this.reclaimRetryAt) return;
+    this.reclaimDeadNamespaces().catch((err: unknown) => {
+      if (this.closed) return;
+      this.reclaimRetryAt = Date.now() + RECLAIM_RETRY_MS;
+      this.onBackgroundFailure(err);
+    });
+  }
+
+  /** The engine holds nothing of these namespaces any more: drop them from the layout, and their counts. */
+  private forgetDeadNamespaces(namespaces: readonly number[]): Promise<SequenceNumber> {
+    const gone = new Set(namespaces);
     const layout = this.currentLayout();
-    layout.dead = layout.dead.filter((d) => d !== ns);
-    const durable = this.db.write([
-      { kind: EntryKind.Put, key: META_LAYOUT_KEY, value: encodeLayout(layout) },
-      { kind: EntryKind.Delete, key: countsKey(ns) },
-    ]);
+    layout.dead = layout.dead.filter((ns) => !gone.has(ns));
+    const ops: BatchOp[] = [{ kind: EntryKind.Put, key: META_LAYOUT_KEY, value: encodeLayout(layout) }];
+    for (const ns of namespaces) ops.push({ kind: EntryKind.Delete, key: countsKey(ns) });
+    const durable = this.db.write(ops);
     this.dead = layout.dead;
     return durable;
   }
