@@ -63,8 +63,14 @@ class EventHistory {
 export class LatencyMonitor {
   private readonly events = new Map<string, EventHistory>();
 
-  /** @param threshold the live `latency-monitor-threshold` in milliseconds (0 = off). */
-  constructor(private readonly threshold: () => number) {}
+  /**
+   * @param threshold the live `latency-monitor-threshold` in milliseconds (0 = off).
+   * @param now the clock, ms since the epoch (tests pass their own).
+   */
+  constructor(
+    private readonly threshold: () => number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Samples the event if it lasted at least the threshold (whole milliseconds, as Redis counts them). */
   addIfNeeded(event: string, durationMs: number): void {
@@ -81,7 +87,7 @@ export class LatencyMonitor {
       history = new EventHistory();
       this.events.set(event, history);
     }
-    history.add(Math.floor(Date.now() / 1000), latencyMs);
+    history.add(Math.floor(this.now() / 1000), latencyMs);
   }
 
   /** LATENCY LATEST: each event's newest sample and all-time max, in the order events first happened. */
