@@ -42,6 +42,7 @@ import { compactionFor, pickCompaction, type PickedCompaction } from './compacti
 import { DbIteratorImpl, LevelIterator, type DbIterator, type IteratorOptions } from './db-iterator.js';
 import { pendingCompactionBytes, StatsCounters, type EngineStats } from './stats.js';
 import { CorruptionError } from './errors.js';
+import { WriteController } from './write-controller.js';
 import { KeyRangeSet, rangeHolds, rangeOverlaps, type KeyRange } from './key-ranges.js';
 import type { InternalIterator } from './iterator/internal-iterator.js';
 import { writeCheckpoint, type CheckpointInfo } from './checkpoint.js';
@@ -131,6 +132,7 @@ export class Db {
   private readonly autoCompaction: boolean;
   private readonly l0CompactionTrigger: number;
   private readonly l0SlowdownTrigger: number;
+  private readonly writeController: WriteController;
   private readonly l0StopTrigger: number;
   private readonly levelBaseBytes: number;
   private readonly targetFileSize: number;
@@ -152,6 +154,7 @@ export class Db {
     this.autoCompaction = options.autoCompaction ?? true;
     this.l0CompactionTrigger = options.l0CompactionTrigger ?? DEFAULTS.l0CompactionTrigger;
     this.l0SlowdownTrigger = options.l0SlowdownTrigger ?? DEFAULTS.l0SlowdownTrigger;
+    this.writeController = new WriteController(this.l0SlowdownTrigger);
     this.l0StopTrigger = options.l0StopTrigger ?? DEFAULTS.l0StopTrigger;
     this.levelBaseBytes = options.levelBaseBytes ?? DEFAULTS.levelBaseBytes;
     this.targetFileSize = options.targetFileSize ?? DEFAULTS.targetFileSize;
@@ -324,8 +327,10 @@ export class Db {
 
   /**
    * Backpressure for writers: undefined when a write may go ahead now; otherwise a promise to await
-   * first. Past the slowdown threshold each write waits a little longer the further behind
-   * compaction is; at the stop threshold (or with too many memtables waiting) it waits for room.
+   * first. Ask once per write: a write that has awaited the promise goes ahead without asking
+   * again. Past the slowdown threshold writes are admitted at a rate that drops the further
+   * behind compaction is (write-controller.ts); at the stop threshold (or with too many memtables
+   * waiting) a write waits for room.
    */
   writeDelay(): Promise<void> | undefined {
     const l0 = this.versions.current.levels[0].length;
@@ -334,8 +339,8 @@ export class Db {
       if (this.roomWaiters.length === 0) this.stallStartedAt = performance.now();
       return new Promise((resolve) => this.roomWaiters.push(resolve));
     }
-    if (l0 >= this.l0SlowdownTrigger) {
-      const delayMs = Math.min(16, 1 << (l0 - this.l0SlowdownTrigger));
+    const delayMs = this.writeController.delayFor(l0, performance.now());
+    if (delayMs > 0) {
       this.counters.slowdowns++;
       this.counters.slowdownMs += delayMs;
       this.onEvent('write-stall', delayMs);

@@ -92,7 +92,7 @@ export class Dispatcher {
    * perhaps awaiting durability), or a promise (never rejecting) the connection must wait for
    * before its next request.
    */
-  execute(ctx: CommandContext, argv: Buffer[]): Promise<void> | undefined {
+  execute(ctx: CommandContext, argv: Buffer[], admitted = false): Promise<void> | undefined {
     const reply = ctx.reply;
     const client = ctx.client;
     let entry = this.table.lookup(argv[0]);
@@ -123,14 +123,15 @@ export class Dispatcher {
       }
     }
     const paused = this.env.pauseFor(isWrite);
-    if (paused !== undefined) return this.retryAfter(paused, ctx, argv);
-    if (isWrite) {
+    if (paused !== undefined) return this.retryAfter(paused, ctx, argv, admitted);
+    // Engine backpressure is asked once per write: a write that waited its turn goes.
+    if (isWrite && !admitted) {
       const delay = this.server.db.writeDelay();
-      if (delay !== undefined) return this.retryAfter(delay, ctx, argv);
+      if (delay !== undefined) return this.retryAfter(delay, ctx, argv, true);
     }
     if (!this.locks.idle) {
       const names = this.lockNames(client.db, entry, argv, client.multi);
-      if (this.locks.conflicts(names, this.isExclusive(entry, client.multi))) return this.retryAfter(this.locks.nextRelease(), ctx, argv);
+      if (this.locks.conflicts(names, this.isExclusive(entry, client.multi))) return this.retryAfter(this.locks.nextRelease(), ctx, argv, isWrite || admitted);
     }
     return this.invoke(ctx, entry, argv, true);
   }
@@ -249,14 +250,15 @@ export class Dispatcher {
     this.env.errorStats.set(code, (this.env.errorStats.get(code) ?? 0) + 1);
   }
 
-  private async retryAfter(wait: Promise<void>, ctx: CommandContext, argv: Buffer[]): Promise<void> {
+  /** Runs the request again once `wait` settles; `admitted`: it has passed the engine's write backpressure. */
+  private async retryAfter(wait: Promise<void>, ctx: CommandContext, argv: Buffer[], admitted: boolean): Promise<void> {
     try {
       await wait;
     } catch {
       // a failed delay only means we try again now
     }
     this.beginBatch();
-    const next = this.execute(ctx, argv);
+    const next = this.execute(ctx, argv, admitted);
     if (next !== undefined) await next;
   }
 
