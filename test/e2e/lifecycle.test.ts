@@ -2,15 +2,17 @@
  * The launcher and the server's life: --help/--version, config errors with file:line, the data
  * directory (created, locked), requirepass/AUTH/HELLO AUTH, a config file with CONFIG REWRITE,
  * SHUTDOWN and SIGTERM, restarts (clean, and SIGKILL with appendfsync always) keeping data, TTLs
- * and SCAN cursors.
+ * and SCAN cursors; a clean stop leaves nothing to replay; a second signal exits at once; CONFIG
+ * REWRITE writes the same file as redis-server 7 does.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { BIN, RawClient, encodeCommand, runProcess, startServer } from './helpers.js';
+import { BIN, RawClient, encodeCommand, freePort, runProcess, sleep, startServer } from './helpers.js';
 
 const tmpDirs: string[] = [];
 
@@ -149,6 +151,7 @@ test('SHUTDOWN and restart keep data, TTLs and SCAN cursors', async () => {
   assert.match(srv.output(), /ready to exit, bye bye/);
 
   srv = await startServer({ dir, port: srv.port });
+  assert.match(srv.output(), /replayed 0 batches from/, 'SHUTDOWN flushed everything: nothing to replay');
   const r2 = new Redis({ port: srv.port, lazyConnect: true });
   await r2.connect();
   try {
@@ -197,6 +200,124 @@ test('SIGTERM closes cleanly; SIGKILL with appendfsync always loses no acknowled
   r2.disconnect();
   assert.is(await srv.stop({ keepDir: true }), 0, 'SIGTERM exits with 0');
   assert.match(srv.output(), /Received SIGTERM scheduling shutdown/);
+});
+
+test('SIGINT flushes and closes: the next start replays nothing; a second signal exits at once', async () => {
+  const dir = tempDir();
+  let srv = await startServer({ dir });
+  let r = new Redis({ port: srv.port, lazyConnect: true });
+  await r.connect();
+  for (let i = 0; i < 2000; i += 500) await r.mset(Object.fromEntries(Array.from({ length: 500 }, (_, j) => [`s:${i + j}`, `v${i + j}`])));
+  r.disconnect();
+  assert.is(await srv.stop({ signal: 'SIGINT', keepDir: true }), 0);
+  assert.match(srv.output(), /Received SIGINT scheduling shutdown/);
+  assert.match(srv.output(), /Flushing and closing the engine/);
+
+  srv = await startServer({ dir, port: srv.port });
+  assert.match(srv.output(), /replayed 0 batches from/, 'nothing left in the WAL to replay');
+  r = new Redis({ port: srv.port, lazyConnect: true });
+  await r.connect();
+  assert.is(await r.dbsize(), 2000);
+  // Enough in the memtable that the flush at close takes a while; both signals arrive together.
+  const big = 'x'.repeat(10_000);
+  for (let i = 0; i < 2000; i += 100) await r.mset(Object.fromEntries(Array.from({ length: 100 }, (_, j) => [`big:${i + j}`, big])));
+  r.disconnect();
+  srv.process.kill('SIGTERM');
+  srv.process.kill('SIGINT');
+  assert.is(await srv.exited(), 1, 'the second signal exits without waiting for the close');
+  assert.match(srv.output(), /Received SIG(TERM|INT) again, exiting now/);
+  assert.not.match(srv.output(), /ready to exit, bye bye/);
+
+  // Nothing was flushed, but every write reached the WAL (in the page cache), so none is lost.
+  srv = await startServer({ dir, port: srv.port });
+  assert.not.match(srv.output(), /replayed 0 batches from/);
+  r = new Redis({ port: srv.port, lazyConnect: true });
+  await r.connect();
+  assert.is(await r.dbsize(), 4000);
+  r.disconnect();
+  await srv.stop();
+});
+
+/** Starts redis-server on `file` alone (port and dir come from the file); null without redis-server. */
+async function startRedisOn(file: string, port: number): Promise<{ stop(): Promise<void> } | null> {
+  const binary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
+  if (binary === undefined) return null;
+  const child = spawn(binary, [file], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  for (let i = 0; i < 200; i++) {
+    try {
+      const c = await RawClient.connect(port);
+      const pong = (await c.command('PING')).toString();
+      c.close();
+      if (pong === '+PONG\r\n') return { stop };
+    } catch {
+      // not listening yet
+    }
+    await sleep(25);
+  }
+  await stop();
+  throw new Error(`redis-server did not start on ${file}`);
+}
+
+test('CONFIG REWRITE writes the file exactly as redis-server 7 does', async () => {
+  const template = (port: number, dir: string): string =>
+    `# A config file both servers read\nport ${port}\nbind 127.0.0.1\n  # an indented comment\n\ntimeout 30\n\n\n` +
+    `slowlog-max-len 5\ntimeout 40\ndir "${dir}"\nproto-max-bulk-len 100mb\nsave ""\nhz 10\n`;
+  const redisDir = tempDir();
+  const redisPort = await freePort();
+  const redisFile = path.join(redisDir, 'redis.conf');
+  writeFileSync(redisFile, template(redisPort, redisDir));
+  const redis = await startRedisOn(redisFile, redisPort);
+  if (redis === null) {
+    console.log('  (no redis-server: CONFIG REWRITE not compared)');
+    return;
+  }
+  const ourDir = tempDir();
+  const ourPort = await freePort();
+  const ourFile = path.join(ourDir, 'stratakv.conf');
+  writeFileSync(ourFile, template(ourPort, ourDir));
+  const srv = await startServer({ configFile: ourFile, port: ourPort, dir: ourDir });
+  const theirs = new Redis({ port: redisPort, lazyConnect: true });
+  const ours = new Redis({ port: ourPort, lazyConnect: true });
+  // Redis 7.0 also appends its ACL user line and latency-tracking-info-percentiles (which it
+  // always thinks changed); neither is a StrataKV directive.
+  const comparable = (file: string, port: number, dir: string): string =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('user ') && !line.startsWith('latency-tracking-info-percentiles '))
+      .join('\n')
+      .replace(`port ${port}`, 'port PORT')
+      .replace(dir, 'DIR');
+  try {
+    await theirs.connect();
+    await ours.connect();
+    for (const client of [theirs, ours]) {
+      // In the file (one set back to its default), new (appended), a size (written in units).
+      await client.config('SET', 'timeout', '0', 'slowlog-max-len', '64', 'loglevel', 'debug', 'proto-max-bulk-len', String(2 * 1024 * 1024));
+      assert.is(await client.config('REWRITE'), 'OK');
+    }
+    const first = comparable(ourFile, ourPort, ourDir);
+    assert.is(first, comparable(redisFile, redisPort, redisDir));
+    assert.match(first, /\n# Generated by CONFIG REWRITE\nloglevel debug\n/);
+    // A second rewrite appends after the existing marker instead of adding another.
+    for (const client of [theirs, ours]) {
+      await client.config('SET', 'tcp-keepalive', '60');
+      assert.is(await client.config('REWRITE'), 'OK');
+    }
+    const second = comparable(ourFile, ourPort, ourDir);
+    assert.is(second, comparable(redisFile, redisPort, redisDir));
+    assert.is(second.split('# Generated by CONFIG REWRITE').length, 2, 'one marker');
+    assert.match(second, /\ntcp-keepalive 60\n$/);
+  } finally {
+    theirs.disconnect();
+    ours.disconnect();
+    await redis.stop();
+    await srv.stop();
+  }
 });
 
 test.run();
