@@ -9,6 +9,7 @@ import { configGet, configSet, formatPercentile, rewriteConfigFile } from '../co
 import { globMatch } from '../util/glob.js';
 import { parseInteger, replyHelp, REDIS_COMPAT_VERSION } from './connection.js';
 import { commandDocs, writeDocValue } from './docs.js';
+import { checkpointsOf } from '../server/checkpoints.js';
 
 /** Our own version, printed next to the Redis version we are compatible with. */
 export const STRATAKV_VERSION = '0.1.0';
@@ -114,13 +115,18 @@ const SECTIONS: Record<string, Section> = {
   persistence(ctx) {
     const s = ctx.server;
     const st = s.db.stats();
+    const checkpoints = checkpointsOf(s);
     return [
       'loading:0',
       'async_loading:0',
       `rdb_changes_since_last_save:${st.memtableBytes > 0 ? 1 : 0}`,
-      'rdb_bgsave_in_progress:0',
+      `rdb_bgsave_in_progress:${checkpoints.inProgress ? 1 : 0}`,
       `rdb_last_save_time:${s.lastSave}`,
-      'rdb_last_bgsave_status:ok',
+      `rdb_last_bgsave_status:${checkpoints.lastStatus}`,
+      `rdb_last_bgsave_time_sec:${checkpoints.lastDurationSec}`,
+      `rdb_current_bgsave_time_sec:${checkpoints.currentSeconds()}`,
+      `rdb_saves:${checkpoints.saves}`,
+      `last_checkpoint_dir:${checkpoints.lastDir}`,
       'aof_enabled:1',
       'aof_rewrite_in_progress:0',
       'aof_rewrite_scheduled:0',
@@ -552,29 +558,33 @@ function lastsave(ctx: CommandContext): void {
   ctx.reply.integer(ctx.server.lastSave);
 }
 
+/** SAVE: a checkpoint (src/server/checkpoints.ts), replied to once it is complete; other clients go on meanwhile. */
 async function save(ctx: CommandContext): Promise<void> {
   try {
-    await ctx.server.db.flush();
-    ctx.server.lastSave = Math.floor(Date.now() / 1000);
+    await checkpointsOf(ctx.server).start('save');
     ctx.reply.ok();
   } catch (err) {
     ctx.reply.error(`ERR ${(err as Error).message}`);
   }
 }
 
+/**
+ * BGSAVE [SCHEDULE]: starts a checkpoint and replies at once. Redis' SCHEDULE waits for another
+ * background job (an AOF rewrite) to end; StrataKV has no such job, so it starts at once too, and
+ * a checkpoint already running is an error with or without it, as in Redis.
+ */
 function bgsave(ctx: CommandContext, argv: Buffer[]): void {
   if (argv.length > 2 || (argv.length === 2 && !eqIgnoreCase(argv[1], 'schedule'))) {
     ctx.reply.error('ERR syntax error');
     return;
   }
-  const server = ctx.server;
-  server.db.flush().then(
-    () => {
-      server.lastSave = Math.floor(Date.now() / 1000);
-      server.logger.notice('Background saving terminated with success');
-    },
-    (err: Error) => server.logger.warning(`Background saving error: ${err.message}`),
-  );
+  try {
+    // The outcome is logged and shown by INFO persistence; nobody waits for it here.
+    checkpointsOf(ctx.server).start('bgsave').catch(() => undefined);
+  } catch (err) {
+    ctx.reply.error(`ERR ${(err as Error).message}`);
+    return;
+  }
   ctx.reply.simple('Background saving started');
 }
 

@@ -49,6 +49,8 @@ export interface ServerConfig {
   dir: string;
   appendfsync: FsyncMode;
   save: string;
+  /** SAVE/BGSAVE checkpoints kept in dir/checkpoints; older ones are deleted after each new one. */
+  checkpointKeep: number;
   memtableSize: number;
   blockCacheSize: number;
   walTruncateCorrupt: boolean;
@@ -172,8 +174,15 @@ export const DIRECTIVES: readonly Directive[] = [
   },
   {
     name: 'save', kind: 'string', default: '""', mutable: true,
-    why: 'accepted for redis.conf compatibility and ignored: there are no RDB snapshots, the log and tables are the data',
+    why: 'accepted for redis.conf compatibility and ignored: there are no automatic snapshots; SAVE and BGSAVE write checkpoints (see checkpoint-keep)',
+    // redis.conf writes `save 3600 1 300 100` (several words), CONFIG SET passes them as one.
+    parse: (args) => ({ value: args.join(' ') }),
     read: (c) => c.save, write: (c, v) => { c.save = v as string; },
+  },
+  {
+    name: 'checkpoint-keep', kind: 'int', default: '2', mutable: true, min: 1, max: INT_MAX,
+    why: 'SAVE and BGSAVE write a checkpoint to dir/checkpoints/<UTC time> (start a server on one with --restore); after each, only this many of the newest are kept',
+    read: (c) => String(c.checkpointKeep), write: (c, v) => { c.checkpointKeep = v as number; },
   },
   {
     name: 'memtable-size', kind: 'memory', default: '64mb', mutable: false, min: 1024 * 1024, max: LLONG_MAX,

@@ -17,6 +17,8 @@ import { Logger } from '../util/logger.js';
 import { CorruptionError } from '../engine/errors.js';
 import { WalCorruptionError } from '../engine/wal/wal-replay.js';
 import { repairDb, verifyLiveTables } from '../engine/repair.js';
+import { restoreCheckpoint } from '../engine/checkpoint.js';
+import { checkpointsOf } from './checkpoints.js';
 import { applyCommandRenames, Server } from './server.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { AdminServer } from '../admin/admin-server.js';
@@ -70,7 +72,7 @@ function removeQuietly(file: string): void {
   }
 }
 
-function parseArguments(argv: readonly string[]): { configFile: string | undefined; options: string[]; repair: boolean } {
+function parseArguments(argv: readonly string[]): { configFile: string | undefined; options: string[]; repair: boolean; restore: string | undefined } {
   const program = new Command();
   program
     .name('stratakv')
@@ -84,6 +86,7 @@ function parseArguments(argv: readonly string[]): { configFile: string | undefin
       '  stratakv conf/stratakv.conf --loglevel verbose',
     )
     .option('--repair', 'rebuild MANIFEST and CURRENT from the table files that pass their checks, set damaged ones aside in <dir>/lost/ and cut a damaged WAL, then start (README: "Damaged data files")')
+    .option('--restore <checkpoint>', 'copy a checkpoint (a directory made by SAVE/BGSAVE in <dir>/checkpoints/) into the data directory, which must hold no data yet, then start on it (README: "Backups and restore")')
     .version(`StrataKV v=${STRATAKV_VERSION} (Redis ${REDIS_COMPAT_VERSION} compatible) node=${process.version}`, '-v, --version')
     .helpOption('-h, --help')
     .allowUnknownOption(true)
@@ -92,14 +95,17 @@ function parseArguments(argv: readonly string[]): { configFile: string | undefin
     .exitOverride((err) => process.exit(err.exitCode));
   program.parse([...argv], { from: 'user' });
   let configFile: string | undefined;
-  // --repair is a launcher flag, not a config directive: it takes no value and is not kept in the config.
+  // --repair and --restore are launcher flags, not config directives: they are not kept in the config.
   const repair = argv.includes('--repair');
   let rest = argv.filter((arg) => arg !== '--repair');
+  const restoreAt = rest.indexOf('--restore');
+  const restore = restoreAt >= 0 ? (program.opts() as { restore?: string }).restore : undefined;
+  if (restoreAt >= 0) rest = [...rest.slice(0, restoreAt), ...rest.slice(restoreAt + 2)];
   if (rest.length > 0 && !rest[0].startsWith('--')) {
     configFile = rest[0];
     rest = rest.slice(1);
   }
-  return { configFile, options: rest, repair };
+  return { configFile, options: rest, repair, restore };
 }
 
 function commandTable(specs: readonly CommandSpec[]): CommandTable {
@@ -122,7 +128,7 @@ function wayOut(err: unknown): string {
 
 /** Runs the server; resolves once it is listening. Exits the process on fatal errors. */
 export async function main(argv: readonly string[]): Promise<void> {
-  const { configFile, options, repair } = parseArguments(argv);
+  const { configFile, options, repair, restore } = parseArguments(argv);
   let config: ServerConfig;
   try {
     config = loadConfig(configFile, options);
@@ -164,6 +170,10 @@ export async function main(argv: readonly string[]): Promise<void> {
         if (server) await server.close();
         await adminClosed;
         if (keyspace) await keyspace.close();
+        if (server && checkpointsOf(server).inProgress) {
+          logger.notice('Waiting for the checkpoint in progress to complete...');
+          await checkpointsOf(server).settled();
+        }
         if (db) {
           logger.notice(mode === 'nosave' ? 'Closing the engine (the write-ahead log keeps every write)...' : 'Flushing and closing the engine...');
           await db.close();
@@ -208,6 +218,10 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   const started = Date.now();
   try {
+    if (restore !== undefined) {
+      const restored = await restoreCheckpoint(restore, dir).catch((err: Error) => fail(`Can't restore ${path.resolve(restore)} into ${dir}: ${err.message}`));
+      logger.notice(`Restored checkpoint ${path.resolve(restore)} into ${dir}: ${restored.tables} tables, ${restored.bytes} bytes, up to sequence ${restored.lastSequence}, in ${restored.millis} ms`);
+    }
     if (repair) await repairDb({ dir, logger: (level, message) => logger.log(level, message) });
     verifyLiveTables({ dir });
     db = await Db.open({
