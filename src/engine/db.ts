@@ -82,7 +82,7 @@ interface MemtableSlot {
   /** For an immutable memtable: resolves once the WAL segments it covers are fully written and closed. */
   walClosed?: Promise<void>;
   /** Called with the version the flush of this memtable installs, at once (Db.checkpoint pins it). */
-  onFlushed?: (version: Version) => void;
+  flushWaiters?: Array<(version: Version) => void>;
 }
 
 const LOG_FILE = /^(\d{6,})\.log$/;
@@ -582,7 +582,9 @@ export class Db {
         deletedFiles: [],
         newFiles: file === undefined ? [] : [{ level: 0, file }],
       },
-      slot.onFlushed,
+      (version) => {
+        for (const waiter of slot.flushWaiters ?? []) waiter(version);
+      },
     );
     this.imms.shift();
     this.counters.flushes++;
@@ -678,15 +680,17 @@ export class Db {
     // The version installed by this memtable's flush holds every write up to lastSequence and
     // none after: memtables flush in order, and compactions only move what tables hold.
     const box: { pinned?: PinnedVersion } = {};
+    let waiter: (version: Version) => void = () => {};
     const flushed = new Promise<void>((resolve) => {
-      newest.onFlushed = (version) => {
+      waiter = (version) => {
         box.pinned = pin(version);
         resolve();
       };
     });
+    (newest.flushWaiters ??= []).push(waiter);
     while (box.pinned === undefined) {
       if (this.failure !== null || this.closing) {
-        newest.onFlushed = undefined;
+        newest.flushWaiters = newest.flushWaiters.filter((w) => w !== waiter);
         throw this.failure ?? new Error('database is closed');
       }
       if (this.flushing === null) this.scheduleFlush();

@@ -169,6 +169,22 @@ test('a transaction is in a checkpoint whole', async () => {
   await db.close();
 });
 
+test('checkpoints started together each hold their own moment', async () => {
+  const dir = tempDir();
+  const db = await Db.open({ dir });
+  await db.write([{ kind: EntryKind.Put, key: 'a', value: Buffer.from('1') }]);
+  // The second finds the memtable just rotated by the first: both wait for the same flush.
+  const first = db.checkpoint(path.join(dir, 'first'));
+  const second = db.checkpoint(path.join(dir, 'second'));
+  void db.write([{ kind: EntryKind.Put, key: 'a', value: Buffer.from('2') }]);
+  const third = db.checkpoint(path.join(dir, 'third'));
+  const infos = await Promise.all([first, second, third]);
+  assertSameMap(await restoredContents(infos[0].dir), new Map([['a', '1']]), 'first');
+  assertSameMap(await restoredContents(infos[1].dir), new Map([['a', '1']]), 'second');
+  assertSameMap(await restoredContents(infos[2].dir), new Map([['a', '2']]), 'third');
+  await db.close();
+});
+
 test('an empty database, and a checkpoint of a database with nothing in its memtable', async () => {
   const dir = tempDir();
   const db = await Db.open({ dir });
