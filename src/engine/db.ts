@@ -531,7 +531,7 @@ export class Db {
       // blocks go into the cache as they are written, as RocksDB's prepopulate_block_cache does.
       const tablePath = path.join(this.dir, tableFileName(fileNumber));
       const builder = await TableBuilder.create(this.env, this.dir, fileNumber, { blockSize: this.blockSize }, (offset, contents) =>
-        this.cache.set(fileNumber, offset, new DataBlock(contents, tablePath, offset)),
+        this.cache.set(fileNumber, offset, new DataBlock(contents, tablePath, offset, true)),
       );
       try {
         const it = slot.mem.iterator();

@@ -116,4 +116,28 @@ test('a block larger than the capacity is not kept; capacity 0 keeps nothing', (
   assert.throws(() => new BlockCache(-1));
 });
 
+test('a hit on a block cut from a shared slab gives it its own bytes, so the slab can be freed', () => {
+  const slab = Buffer.alloc(64 * 1024, 0x5a);
+  const view = slab.subarray(8192, 8192 + 4096);
+  view.writeUInt32LE(0, 4096 - 8);
+  view.writeUInt32LE(1, 4096 - 4);
+  const shared = new DataBlock(view, 'f.sst', 8192, true);
+  const own = blockOf(4096);
+  const cache = new BlockCache(1 << 20);
+  cache.set(1, 0, shared);
+  cache.set(1, 4096, own);
+  assert.ok(shared.sharesSlab);
+  assert.is(shared.data.buffer, slab.buffer, 'not copied before it is read');
+  const hit = cache.get(1, 0);
+  assert.is(hit, shared);
+  assert.not.ok(shared.sharesSlab);
+  assert.is.not(shared.data.buffer, slab.buffer);
+  assert.is(shared.data.buffer.byteLength, 4096, 'exactly its own bytes, not a pooled slab');
+  assert.ok(shared.data.equals(view), 'same contents');
+  const ownBefore = own.data;
+  cache.get(1, 4096);
+  assert.is(own.data, ownBefore, 'a block with its own buffer is left alone');
+  assert.is(cache.usageBytes, 8192, 'the charge does not change');
+});
+
 test.run();

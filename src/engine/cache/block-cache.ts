@@ -62,8 +62,12 @@ export class BlockCache {
 
   get(fileNumber: number, offset: number): DataBlock | undefined {
     const block = this.lru.get(blockKey(fileNumber, offset));
-    if (block === undefined) this.missCount++;
-    else this.hitCount++;
+    if (block === undefined) {
+      this.missCount++;
+    } else {
+      this.hitCount++;
+      if (block.sharesSlab) block.ownData();
+    }
     return block;
   }
 
