@@ -650,10 +650,13 @@ export class Db {
    * only rotates the memtable and pins a version; the flush, links and copies are background I/O.
    */
   async checkpoint(targetDir: string): Promise<CheckpointInfo> {
+    const started = performance.now();
     const pinned = await this.pinFlushedVersion();
     try {
       const source = { dir: this.dir, levels: pinned.version.levels, lastSequence: pinned.lastSequence, nextFileNumber: pinned.nextFileNumber };
-      return await writeCheckpoint(this.env, source, targetDir);
+      const info = await writeCheckpoint(this.env, source, targetDir);
+      this.onEvent('checkpoint', performance.now() - started);
+      return info;
     } finally {
       pinned.version.unref();
     }

@@ -11,7 +11,8 @@ export interface CompactionFilterSpec {
 
 /**
  * Timed engine events, for a latency monitor above (LATENCY in the server): a WAL fsync, a memtable
- * flush, a compaction (not trivial moves), a write stall (writes stopped for room, or one delayed write).
+ * flush, a compaction (not trivial moves), a write stall (writes stopped for room, or one delayed write),
+ * a checkpoint (BGSAVE: from the call to its directory being complete).
  */
 export type EngineEvent = 'fsync' | 'flush' | 'compaction' | 'write-stall' | 'checkpoint';
 
@@ -36,6 +37,12 @@ export interface DbOptions {
   readonly blockSize?: number;
   /** Run compactions automatically after flushes (tests of manual compaction turn it off). */
   readonly autoCompaction?: boolean;
+  /**
+   * How a block missing from the block cache is read: 'adaptive' (default) reads synchronously
+   * while the page cache answers fast, else through the thread pool (sstable/read-policy.ts);
+   * 'async' always uses the thread pool, so get() returns a Promise on every cache miss.
+   */
+  readonly blockReads?: 'adaptive' | 'async';
   /** Scheduling priority (nice, 0..19) of the compaction worker thread on Linux; 0 = same as the server. */
   readonly compactionNice?: number;
 }
