@@ -230,6 +230,8 @@ const SECTIONS: Record<string, Section> = {
       `bloom_useful_ratio:${ratio(st.bloomUseful, st.bloomChecks)}`,
       `bloom_false_positive_ratio:${ratio(st.bloomFalsePositives, st.bloomFalsePositives + st.bloomUseful)}`,
       `table_bytes_read:${st.tableBytesRead}`,
+      `block_reads_sync:${st.syncBlockReads}`,
+      `block_reads_async:${st.asyncBlockReads}`,
       `open_tables:${st.openTables}`,
       `flushes:${st.flushes}`,
       `compactions:${st.compactions}`,

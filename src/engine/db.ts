@@ -32,6 +32,7 @@ import { Version, VersionSet } from './manifest/version-set.js';
 import { BlockCache } from './cache/block-cache.js';
 import { TableBuilder } from './sstable/table-builder.js';
 import { TableReader, type TableReadStats } from './sstable/table-reader.js';
+import { AdaptiveReadPolicy } from './sstable/read-policy.js';
 import { tableFileName } from './sstable/format.js';
 import { DataBlock } from './sstable/block.js';
 import type { TableIterator } from './sstable/table-iterator.js';
@@ -103,6 +104,9 @@ export class Db {
   private readonly tables = new Map<number, TableReader>();
   private readonly cache: BlockCache;
   private readonly readStats: TableReadStats = { bloomChecks: 0, bloomUseful: 0, bloomFalsePositives: 0, blockReads: 0, bytesRead: 0 };
+  /** Shared by every table: reads a missing block synchronously while the page cache answers fast. */
+  private readonly readPolicy = new AdaptiveReadPolicy();
+  private readonly adaptiveReads: boolean;
   private readonly counters = new StatsCounters();
   private readonly runner: CompactionRunner;
   private readonly snapshots = new Map<SequenceNumber, number>();
@@ -161,6 +165,7 @@ export class Db {
     this.blockSize = options.blockSize;
     this.filter = options.compactionFilter;
     this.onEvent = options.onEvent ?? noEvents;
+    this.adaptiveReads = (options.blockReads ?? 'adaptive') === 'adaptive';
     this.runner = new CompactionRunner({ nice: options.compactionNice ?? DEFAULTS.compactionNice });
   }
 
@@ -478,7 +483,7 @@ export class Db {
   private table(f: FileMeta): TableReader {
     let reader = this.tables.get(f.fileNumber);
     if (reader === undefined) {
-      reader = TableReader.open(this.env, this.dir, f.fileNumber, this.cache, { stats: this.readStats });
+      reader = TableReader.open(this.env, this.dir, f.fileNumber, this.cache, { stats: this.readStats, readPolicy: this.adaptiveReads ? this.readPolicy : undefined });
       this.tables.set(f.fileNumber, reader);
     }
     return reader;
@@ -988,6 +993,8 @@ export class Db {
       bloomUseful: this.readStats.bloomUseful,
       bloomFalsePositives: this.readStats.bloomFalsePositives,
       tableBytesRead: this.readStats.bytesRead,
+      syncBlockReads: this.readPolicy.syncReads,
+      asyncBlockReads: this.readPolicy.asyncReads,
       openTables: this.tables.size,
       flushes: c.flushes,
       compactions: c.compactions,

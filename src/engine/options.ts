@@ -37,6 +37,12 @@ export interface DbOptions {
   readonly blockSize?: number;
   /** Run compactions automatically after flushes (tests of manual compaction turn it off). */
   readonly autoCompaction?: boolean;
+  /**
+   * How a block missing from the block cache is read: 'adaptive' (default) reads synchronously
+   * while the page cache answers fast, else through the thread pool (sstable/read-policy.ts);
+   * 'async' always uses the thread pool, so get() returns a Promise on every cache miss.
+   */
+  readonly blockReads?: 'adaptive' | 'async';
   /** Scheduling priority (nice, 0..19) of the compaction worker thread on Linux; 0 = same as the server. */
   readonly compactionNice?: number;
 }

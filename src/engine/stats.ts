@@ -22,6 +22,9 @@ export interface EngineStats {
   readonly bloomUseful: number;
   readonly bloomFalsePositives: number;
   readonly tableBytesRead: number;
+  /** Missing blocks read synchronously (the page cache answered fast) / through the thread pool. */
+  readonly syncBlockReads: number;
+  readonly asyncBlockReads: number;
   readonly openTables: number;
   readonly flushes: number;
   readonly compactions: number;

@@ -21,12 +21,21 @@ test('flushed blocks are served from the cache, synchronously', async () => {
   }
   assert.is(db.stats().blockCacheMisses, missesBefore);
   await db.close();
-  // A fresh process has a cold cache: the same reads now go to disk (and still find the data).
-  const reopened = await Db.open({ dir });
+  // A fresh process has a cold cache: the same reads now go to the file (and still find the data),
+  // through the thread pool when asked to...
+  const reopened = await Db.open({ dir, blockReads: 'async' });
   const cold = reopened.get('key00097');
   assert.instance(cold, Promise);
   assert.is((await cold)?.toString(), 'value97');
+  assert.is(reopened.stats().syncBlockReads, 0);
   await reopened.close();
+  // ...and by default synchronously, since the page cache (just written) answers at once.
+  const adaptive = await Db.open({ dir });
+  const hot = adaptive.get('key00194');
+  assert.not.instance(hot, Promise);
+  assert.is((hot as Buffer).toString(), 'value194');
+  assert.is(adaptive.stats().syncBlockReads, 1);
+  await adaptive.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

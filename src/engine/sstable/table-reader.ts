@@ -18,6 +18,7 @@ import type { BinaryKey, FoundEntry, SequenceNumber } from '../types.js';
 import { readVarint, type VarintCursor } from '../../util/varint.js';
 import { BlockCursor, DataBlock } from './block.js';
 import { BloomFilter } from './bloom.js';
+import type { AdaptiveReadPolicy } from './read-policy.js';
 import {
   BLOCK_TRAILER_BYTES,
   type BlockHandle,
@@ -56,6 +57,8 @@ export function newTableReadStats(): TableReadStats {
 export interface TableReaderOptions {
   /** Read missing blocks with readSync: get() and iterators never return a Promise. */
   syncReads?: boolean;
+  /** Otherwise, read single missing blocks synchronously when this policy says the page cache serves them. */
+  readPolicy?: AdaptiveReadPolicy;
   stats?: TableReadStats;
 }
 
@@ -81,6 +84,7 @@ export class TableReader implements BlockSource {
   /** Reads in flight by block offset, so concurrent misses on one block share a single pread. */
   private readonly pendingReads = new Map<number, Promise<DataBlock>>();
   private readonly syncReads: boolean;
+  private readonly readPolicy: AdaptiveReadPolicy | null;
   private readonly stats: TableReadStats | null;
   private inflightReads = 0;
   private closed = false;
@@ -93,6 +97,7 @@ export class TableReader implements BlockSource {
   ) {
     this.path = file.path;
     this.syncReads = options.syncReads ?? false;
+    this.readPolicy = options.readPolicy ?? null;
     this.stats = options.stats ?? null;
 
     const size = file.size;
@@ -238,6 +243,17 @@ export class TableReader implements BlockSource {
       const block = this.parseDataBlock(this.file.readSync(offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES), index);
       if (fillCache && cache !== null) cache.set(this.fileNumber, offset, block);
       return block;
+    }
+    const policy = this.readPolicy;
+    if (policy !== null && !this.pendingReads.has(offset)) {
+      const started = performance.now();
+      if (policy.preferSync(started)) {
+        const raw = this.file.readSync(offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES);
+        policy.recordSync(performance.now() - started);
+        const block = this.parseDataBlock(raw, index);
+        if (fillCache && cache !== null) cache.set(this.fileNumber, offset, block);
+        return block;
+      }
     }
     let pending = this.pendingReads.get(offset);
     if (pending === undefined) {
