@@ -11,6 +11,12 @@
  * recording costs ~13 ns there against ~100 ns in its pure-JS classes (measured in Node 20), which
  * on pipelined GETs was the difference between a 15% and a ~1% throughput cost. The rare readers
  * (LATENCY HISTOGRAM) decode a copy into a JS histogram to walk its buckets.
+ *
+ * Every call is also recorded, for all commands together, into an interval histogram (hdr's
+ * Recorder over two WebAssembly histograms) that an unref'd timer closes once a second into one
+ * small summary (p50, p99, p99.9, max): the last LATENCY_SECONDS_KEPT of them are what the
+ * dashboard charts. Cumulative percentiles flatten as calls pile up, so a slow stretch an hour in
+ * barely moves them; a second's own percentiles show it.
  */
 import hdr from 'hdr-histogram-js';
 
@@ -23,15 +29,33 @@ const SIGNIFICANT_DIGITS = 2;
 /** LATENCY HISTOGRAM buckets: upper bounds 1024 ns, 2048 ns, ... as Redis' hdr_iter_log_init(1024, 2). */
 const FIRST_BUCKET_NS = 1024;
 
+const HISTOGRAM_SHAPE: hdr.BuildRequest = {
+  useWebAssembly: true,
+  bitBucketSize: 64,
+  autoResize: false,
+  lowestDiscernibleValue: LOWEST_NS,
+  highestTrackableValue: HIGHEST_NS,
+  numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
+};
+
 function newHistogram(): Histogram {
-  return hdr.WasmHistogram.build({
-    useWebAssembly: true,
-    bitBucketSize: 64,
-    autoResize: false,
-    lowestDiscernibleValue: LOWEST_NS,
-    highestTrackableValue: HIGHEST_NS,
-    numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
-  });
+  return hdr.WasmHistogram.build(HISTOGRAM_SHAPE);
+}
+
+/** Per-second summaries kept: five minutes. */
+export const LATENCY_SECONDS_KEPT = 300;
+const SECOND_MS = 1000;
+
+/** The latency of every command together over one interval of about a second, in microseconds. */
+export interface LatencySecond {
+  /** When the interval closed, ms since the epoch. */
+  readonly time: number;
+  /** Calls that completed in the interval; the percentiles are 0 when there were none. */
+  readonly calls: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
 }
 
 /** One LATENCY HISTOGRAM entry: calls, and cumulative counts at power-of-two bounds in microseconds. */
@@ -45,10 +69,19 @@ export class CommandLatency {
   private readonly histograms = new Map<string, Histogram>();
   /** Reused by percentiles(null, ...) to merge every command's histogram. */
   private merged: Histogram | null = null;
+  /** Every call of the current second; swapped for `closedSecond` (then reset) by closeSecond(). */
+  private readonly thisSecond: InstanceType<typeof hdr.Recorder>;
+  private closedSecond: hdr.Histogram | undefined;
+  /** Oldest first, at most LATENCY_SECONDS_KEPT. */
+  private readonly seconds: LatencySecond[] = [];
 
-  constructor() {
+  /** `clock` (ms since the epoch) stamps the per-second summaries; tests pass their own. */
+  constructor(clock: () => number = Date.now) {
     // Compiles the module once per process (~15 ms); later calls return at once.
     hdr.initWebAssemblySync();
+    this.thisSecond = new hdr.Recorder(HISTOGRAM_SHAPE, clock);
+    // unref: the per-second view alone never keeps the process alive.
+    setInterval(() => this.closeSecond(), SECOND_MS).unref();
   }
 
   /** Counts one call of the command `fullName` (e.g. 'get', 'config|get') that took `elapsedMs`. */
@@ -59,7 +92,29 @@ export class CommandLatency {
       this.histograms.set(fullName, histogram);
     }
     const ns = Math.round(elapsedMs * 1e6);
-    histogram.recordValue(ns < LOWEST_NS ? LOWEST_NS : ns > HIGHEST_NS ? HIGHEST_NS : ns);
+    const clamped = ns < LOWEST_NS ? LOWEST_NS : ns > HIGHEST_NS ? HIGHEST_NS : ns;
+    histogram.recordValue(clamped);
+    this.thisSecond.recordValue(clamped);
+  }
+
+  /**
+   * Ends the current interval: summarizes it into the per-second series (dropping the oldest beyond
+   * LATENCY_SECONDS_KEPT) and starts the next. The timer calls it every second.
+   */
+  closeSecond(): void {
+    const closed = this.thisSecond.getIntervalHistogram(this.closedSecond);
+    this.closedSecond = closed;
+    const calls = closed.totalCount;
+    const max = closed.maxValue;
+    // A percentile is the top of its bucket (up to 1% high): never above the exact maximum.
+    const micros = (p: number): number => (calls === 0 ? 0 : Math.min(closed.getValueAtPercentile(p), max) / 1000);
+    this.seconds.push({ time: closed.endTimeStampMsec, calls, p50: micros(50), p99: micros(99), p999: micros(99.9), max: max / 1000 });
+    if (this.seconds.length > LATENCY_SECONDS_KEPT) this.seconds.shift();
+  }
+
+  /** The per-second summaries of every command together, oldest first (the current second is not closed yet). */
+  recentSeconds(): readonly LatencySecond[] {
+    return this.seconds;
   }
 
   /**
@@ -106,6 +161,8 @@ export class CommandLatency {
     // WebAssembly memory is not garbage collected: each histogram is freed explicitly.
     for (const histogram of this.histograms.values()) histogram.destroy();
     this.histograms.clear();
+    this.thisSecond.reset();
+    this.seconds.length = 0;
   }
 
   private mergeAll(): Histogram {
