@@ -9,7 +9,9 @@
  *
  * The snapshot carries counters, not rates: the page turns two successive snapshots into ops/sec
  * and bytes/sec, so any number of browsers (or curl) can poll without the server keeping state
- * for them. Static files are looked up by name in one flat directory: a path with `..`, an empty
+ * for them. The one exception is latency: percentiles cannot be subtracted, so the server keeps the
+ * last five minutes of per-second percentiles (CommandLatency) and every snapshot carries them all.
+ * Static files are looked up by name in one flat directory: a path with `..`, an empty
  * segment, an encoded slash or a NUL never reaches the file system, it is a 404.
  */
 import { createHash } from 'node:crypto';
@@ -22,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
 import type { CommandEntry } from '../commands/registry.js';
 import { STRATAKV_VERSION } from '../commands/server.js';
+import type { LatencySecond } from '../server/command-latency.js';
 import type { Server } from '../server/server.js';
 
 // ---------------------------------------------------------------------------- the snapshot
@@ -74,6 +77,12 @@ export interface DashboardStats {
     readonly perCommand: readonly CommandCalls[];
     /** Every command together; null while `latency-tracking` is off. */
     readonly latency: LatencyPercentiles | null;
+    /**
+     * Every command together, second by second: the last five minutes, oldest first, each
+     * second's own p50/p99/p99.9/max in µs (0 in a second without calls). Sent whole, so a page
+     * just opened charts them at once. null while `latency-tracking` is off.
+     */
+    readonly latencyPerSecond: readonly LatencySecond[] | null;
   };
   readonly clients: {
     readonly connected: number;
@@ -181,6 +190,7 @@ export function collectDashboardStats(server: Server): DashboardStats {
       errorReplies: server.stats.totalErrorReplies,
       perCommand: commandCalls(server),
       latency: latencyOf(server, null),
+      latencyPerSecond: server.config.latencyTracking ? server.commandLatency.recentSeconds() : null,
     },
     clients: {
       connected: server.clients.size,

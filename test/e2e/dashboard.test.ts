@@ -141,6 +141,25 @@ async function waitForQuietStorage(client: Redis): Promise<Map<string, string>> 
   }
 }
 
+interface LatencySecond { time: number; calls: number; p50: number; p99: number; p999: number; max: number }
+
+/**
+ * /api/stats once every call so far is in a closed second: their calls add up to the commands
+ * processed (the dispatcher counts and records each call at the same place). Nothing may run
+ * meanwhile; a miscount shows as a timeout with both numbers.
+ */
+async function statsWithAllSecondsClosed(base: string): Promise<{ processed: number; seconds: LatencySecond[] }> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const stats = await (await fetch(`${base}/api/stats`)).json();
+    const seconds: LatencySecond[] = stats.commands.latencyPerSecond;
+    const recorded = seconds.reduce((sum, s) => sum + s.calls, 0);
+    if (recorded === stats.commands.processed) return { processed: stats.commands.processed, seconds };
+    if (Date.now() > deadline) throw new Error(`per-second calls add up to ${recorded}, commands processed ${stats.commands.processed}`);
+    await sleep(200);
+  }
+}
+
 async function waitForSamples(page: Page, atLeast: number): Promise<void> {
   await page.waitForFunction((n) => Number(document.getElementById('status')?.dataset.samples ?? 0) >= n, atLeast, { timeout: 30_000, polling: 100 });
 }
@@ -244,6 +263,52 @@ test('/api/stats: a JSON snapshot that agrees with INFO', async () => {
     const post = await fetch(`${base}/api/stats`, { method: 'POST', body: '{}' });
     assert.is(post.status, 405);
     assert.is(post.headers.get('allow'), 'GET, HEAD');
+  } finally {
+    client.disconnect();
+    await server.stop();
+  }
+});
+
+test('/api/stats latencyPerSecond: each call in exactly one closed second, a slow second standing out alone; null with latency-tracking off; forgotten by RESETSTAT', async () => {
+  const { server, base } = await startWithAdminPort();
+  const client = new Redis({ port: server.port, lazyConnect: true, enableReadyCheck: false });
+  try {
+    await client.connect();
+    // Fast calls, one call of 0.8 s (DEBUG SLEEP blocks the server), fast calls again, across seconds.
+    for (let i = 0; i < 500; i++) await client.set(`k${i}`, 'v');
+    await sleep(1100);
+    await client.call('DEBUG', 'SLEEP', '0.8');
+    for (let i = 0; i < 500; i++) await client.get(`k${i}`);
+    await sleep(1100);
+    for (let i = 0; i < 500; i++) await client.get(`k${i}`);
+
+    const { processed, seconds } = await statsWithAllSecondsClosed(base);
+    assert.ok(processed >= 1501, `processed ${processed}`);
+    assert.ok(seconds.length >= 3, `${seconds.length} seconds`);
+    for (let i = 1; i < seconds.length; i++) assert.ok(seconds[i].time > seconds[i - 1].time, 'oldest first');
+    for (const s of seconds) {
+      if (s.calls === 0) assert.equal([s.p50, s.p99, s.p999, s.max], [0, 0, 0, 0]);
+      else assert.ok(s.p50 > 0 && s.p50 <= s.p99 && s.p99 <= s.p999 && s.p999 <= s.max, JSON.stringify(s));
+    }
+    // The sleep is in one second's max (HDR's 1%: at least 792 ms), and in no other second's.
+    const slow = seconds.filter((s) => s.max >= 792_000);
+    assert.is(slow.length, 1, JSON.stringify(seconds));
+    const slowAt = seconds.indexOf(slow[0]);
+    assert.ok(seconds.slice(slowAt + 1).some((s) => s.calls > 0), 'calls after the slow second, in later seconds');
+    // The cumulative percentiles, by contrast, keep one slow call among 1,500 out of view.
+    const cumulative = (await (await fetch(`${base}/api/stats`)).json()).commands.latency;
+    assert.ok(cumulative.p999 < 792_000, `cumulative p99.9 ${cumulative.p999}`);
+
+    await client.config('SET', 'latency-tracking', 'no');
+    assert.is((await (await fetch(`${base}/api/stats`)).json()).commands.latencyPerSecond, null);
+    await client.config('SET', 'latency-tracking', 'yes');
+
+    // CONFIG RESETSTAT: the seconds go with the other latencies; the RESETSTAT call itself is the
+    // first command of the new count.
+    await client.config('RESETSTAT');
+    const afterReset = await statsWithAllSecondsClosed(base);
+    assert.is(afterReset.processed, 1);
+    assert.ok(afterReset.seconds.every((s) => s.max < 792_000), 'the slow second is forgotten');
   } finally {
     client.disconnect();
     await server.stop();

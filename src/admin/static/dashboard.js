@@ -2,7 +2,9 @@
  * StrataKV dashboard: polls /api/stats once a second, keeps the last few minutes of samples in the
  * page, and draws them with uPlot. The server sends counters (commands processed, bytes compacted);
  * rates are the difference between two successive snapshots divided by the time between them, so
- * the server keeps no per-viewer state.
+ * the server keeps no per-viewer state. Latency is the exception: percentiles of two snapshots
+ * cannot be subtracted, so the server sends its own last five minutes of per-second percentiles
+ * and the latency chart plots those as they are (complete even right after a reload).
  *
  * Plain ES module, no build step: served as is from src/admin/static/.
  */
@@ -68,9 +70,6 @@ function formatDuration(seconds) {
 const history = {
   time: [],
   ops: [],
-  p50: [],
-  p99: [],
-  p999: [],
   rss: [],
   heapUsed: [],
   blockCache: [],
@@ -86,22 +85,12 @@ function ratePerSecond(current, previous, seconds) {
   return delta >= 0 ? delta / seconds : null;
 }
 
-/** A percentile of every command's latency in µs, or null while latency-tracking is off. */
-function percentile(stats, name) {
-  const value = stats.commands.latency === null ? 0 : stats.commands.latency[name];
-  // 0 means no command yet: a gap, which the logarithmic scale needs anyway.
-  return value > 0 ? value : null;
-}
-
 function record(stats, previous) {
   const seconds = previous ? (stats.time - previous.time) / 1000 : 0;
   const rate = (pick) => ratePerSecond(pick(stats), previous ? pick(previous) : undefined, seconds);
   const sample = {
     time: stats.time / 1000,
     ops: rate((s) => s.commands.processed),
-    p50: percentile(stats, 'p50'),
-    p99: percentile(stats, 'p99'),
-    p999: percentile(stats, 'p999'),
     rss: stats.memory.rssBytes,
     heapUsed: stats.memory.heapUsedBytes,
     blockCache: stats.memory.blockCacheBytes,
@@ -117,10 +106,21 @@ function record(stats, previous) {
   return sample;
 }
 
+/**
+ * The latency chart's columns, from the server's per-second series rather than the page's history.
+ * A second without calls (or latency-tracking off) is a gap: a log scale has no place for 0.
+ */
+function latencyColumns(stats) {
+  const seconds = stats.commands.latencyPerSecond ?? [];
+  const column = (name) => seconds.map((s) => (s.calls > 0 ? s[name] : null));
+  return { time: seconds.map((s) => s.time / 1000), p50: column('p50'), p99: column('p99'), p999: column('p999'), max: column('max') };
+}
+
 // ---------------------------------------------------------------------------- charts
 
 /**
- * The time charts: which history columns each plots, in which colour, with which unit. The colours
+ * The time charts: which history columns each plots (or, with `columns`, which columns of the
+ * snapshot itself), in which colour, with which unit. The colours
  * are also written on the chart's element (data-colors) for the end-to-end test, which counts
  * pixels of these colours in a screenshot to check the lines were really drawn.
  */
@@ -135,10 +135,12 @@ const TIME_CHARTS = [
     format: formatMicros,
     // p99.9 is often 10-100x p50: on a linear scale p50 would be a flat line at the bottom.
     logScale: true,
+    columns: latencyColumns,
     series: [
       { key: 'p50', label: 'p50', color: '#3fb950' },
       { key: 'p99', label: 'p99', color: '#d29922' },
       { key: 'p999', label: 'p99.9', color: '#f85149' },
+      { key: 'max', label: 'max', color: '#a371f7' },
     ],
   },
   {
@@ -215,8 +217,9 @@ function createTimeChart(definition) {
   return {
     element,
     chart,
-    update() {
-      chart.setData([history.time, ...definition.series.map((s) => history[s.key])]);
+    update(stats) {
+      const columns = definition.columns ? definition.columns(stats) : history;
+      chart.setData([columns.time, ...definition.series.map((s) => columns[s.key])]);
       showLatestInLegend(chart);
     },
   };
@@ -289,7 +292,7 @@ function renderTiles(stats, sample, previous) {
   setStat('uptime', formatDuration(stats.server.uptimeSeconds));
   document.getElementById('latency-scope').textContent = stats.commands.latency === null
     ? 'latency-tracking is off (CONFIG SET latency-tracking yes)'
-    : 'µs, all commands, since start or CONFIG RESETSTAT';
+    : 'per second, all commands';
   const info = `v${stats.server.version} (Redis ${stats.server.redisVersion}) · port ${stats.server.tcpPort} · pid ${stats.server.pid} · appendfsync ${stats.wal.appendfsync}`;
   document.getElementById('server-info').textContent = stats.wal.writeFailure ? `${info} · WRITES FAILING: ${stats.wal.writeFailure}` : info;
 }
