@@ -11,20 +11,27 @@
  *
  * Access follows the RESP port's rules. The probes stay open, since they reveal nothing and
  * orchestrators call them without credentials. Everything else shows or changes data, so with
- * `requirepass` set it needs `Authorization: Bearer <requirepass>` (Prometheus sends it with
- * `authorization: {credentials: ...}` in a scrape config), and with protected mode on and no
- * password only loopback clients are served, as on the RESP port.
+ * `requirepass` set it needs the password, either as `Authorization: Bearer <requirepass>`
+ * (Prometheus sends it with `authorization: {credentials: ...}` in a scrape config) or as HTTP
+ * Basic credentials with any user name (what a browser sends once it has prompted for them).
+ * A refused dashboard path challenges with Basic, so a browser opening the page prompts; the
+ * machine paths (/metrics, /v1) challenge with Bearer and answer JSON. With protected mode on and
+ * no password only loopback clients are served, as on the RESP port.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { isLoopback, type Server } from '../server/server.js';
-import { handleDashboardRequest } from './dashboard.js';
+import { handleDashboardRequest, isDashboardPath, sendDashboardRefusal } from './dashboard.js';
 import { HttpError, methodNotAllowed, sendError, sendJson } from './http-replies.js';
 import { ServerMetrics } from './metrics.js';
 import { handleRestRequest, isRestPath } from './rest.js';
 
 /** How long close() lets requests in flight finish before it cuts their connections. */
 const CLOSE_GRACE_MS = 5000;
+
+/** 401 challenges: a browser prompts for a password on Basic, tools read Bearer. */
+const BASIC_CHALLENGE = 'Basic realm="stratakv", charset="UTF-8"';
+const BEARER_CHALLENGE = 'Bearer realm="stratakv"';
 
 export class AdminServer {
   /** The port listened on (the configured one; 0 before listen()). */
@@ -101,6 +108,7 @@ export class AdminServer {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
+    const forDashboard = isDashboardPath(path);
     try {
       if (path === '/healthz') {
         readOnly(req);
@@ -113,7 +121,7 @@ export class AdminServer {
         sendJson(res, reason === null ? 200 : 503, reason === null ? { status: 'ok' } : { status: 'unavailable', reason });
         return;
       }
-      this.checkAccess(req);
+      this.checkAccess(req, forDashboard ? BASIC_CHALLENGE : BEARER_CHALLENGE);
       if (path === '/metrics') {
         readOnly(req);
         const text = await this.metrics.render();
@@ -128,7 +136,7 @@ export class AdminServer {
         await handleRestRequest(req, res, this.server);
         return;
       }
-      if (path === '/' || path.startsWith('/dashboard') || path.startsWith('/api/')) {
+      if (forDashboard) {
         if (expectsContinue) res.writeContinue();
         handleDashboardRequest(req, res, this.server);
         return;
@@ -138,7 +146,8 @@ export class AdminServer {
       if (!(err instanceof HttpError)) throw err;
       // A refused upload is not read: no 100 Continue was sent, the client never sends its body.
       if (!expectsContinue) req.resume();
-      sendError(res, err);
+      if (forDashboard) sendDashboardRefusal(req, res, err);
+      else sendError(res, err);
     }
   }
 
@@ -150,20 +159,30 @@ export class AdminServer {
     return null;
   }
 
-  /** Protected mode and the bearer token, as the RESP port applies protected mode and AUTH. */
-  private checkAccess(req: http.IncomingMessage): void {
+  /**
+   * Protected mode and the password, as the RESP port applies protected mode and AUTH. A 401
+   * carries `challenge` as its WWW-Authenticate.
+   */
+  private checkAccess(req: http.IncomingMessage, challenge: string): void {
     const { protectedMode, requirepass } = this.server.config;
     if (requirepass === '') {
       if (protectedMode && !isLoopback(req.socket.remoteAddress)) {
-        throw new HttpError(403, 'protected mode: without requirepass only loopback clients are served; set a password (then send it as a bearer token) or turn protected-mode off');
+        throw new HttpError(403, 'protected mode: without requirepass only loopback clients are served; set a password (then send it as a bearer token or Basic credentials) or turn protected-mode off');
       }
       return;
     }
-    const challenge = { 'WWW-Authenticate': 'Bearer realm="stratakv"' };
+    const refuse = (message: string): HttpError => new HttpError(401, message, { 'WWW-Authenticate': challenge });
     const header = req.headers.authorization;
-    const match = header === undefined ? null : /^Bearer +(.*)$/i.exec(header);
-    if (match === null) throw new HttpError(401, 'authentication required: send "Authorization: Bearer <requirepass>"', challenge);
-    if (!tokenMatches(match[1], requirepass)) throw new HttpError(401, 'invalid bearer token', challenge);
+    const match = header === undefined ? null : /^(Bearer|Basic) +(.*)$/i.exec(header);
+    if (match === null) throw refuse('authentication required: send "Authorization: Bearer <requirepass>", or Basic credentials with requirepass as the password');
+    if (match[1].toLowerCase() === 'bearer') {
+      // Node hands header values over as latin1 (one char per byte): back to the bytes the client sent.
+      if (!passwordMatches(Buffer.from(match[2], 'latin1'), requirepass)) throw refuse('invalid bearer token');
+      return;
+    }
+    const password = basicPassword(match[2]);
+    if (password === null) throw refuse('malformed Basic credentials: expected the base64 of "user:password"');
+    if (!passwordMatches(password, requirepass)) throw refuse('invalid password');
   }
 
   private uploadFits(req: http.IncomingMessage): boolean {
@@ -178,11 +197,23 @@ function readOnly(req: http.IncomingMessage): void {
 }
 
 /**
- * Compares SHA-256 digests in constant time, as AUTH does: neither the position of the first
- * wrong byte nor the password's length shows in how long a wrong token takes.
+ * The password half of Basic credentials (RFC 7617: base64 of `user:password`, the user name
+ * ending at the first colon), as bytes; null if `encoded` is not that. The user name is ignored,
+ * as AUTH with one argument ignores it: there is one password.
  */
-function tokenMatches(token: string, password: string): boolean {
+function basicPassword(encoded: string): Buffer | null {
+  // Buffer.from(…, 'base64') skips characters outside the alphabet instead of failing.
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return null;
+  const decoded = Buffer.from(encoded, 'base64');
+  const colon = decoded.indexOf(0x3a);
+  return colon < 0 ? null : decoded.subarray(colon + 1);
+}
+
+/**
+ * Compares SHA-256 digests in constant time, as AUTH does: neither the position of the first
+ * wrong byte nor the password's length shows in how long a wrong guess takes.
+ */
+function passwordMatches(offered: Buffer, password: string): boolean {
   const digest = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
-  // Node hands header values over as latin1 (one char per byte): back to the bytes the client sent.
-  return timingSafeEqual(digest(Buffer.from(token, 'latin1')), digest(Buffer.from(password, 'utf8')));
+  return timingSafeEqual(digest(offered), digest(Buffer.from(password, 'utf8')));
 }

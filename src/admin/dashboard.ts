@@ -26,6 +26,7 @@ import type { CommandEntry } from '../commands/registry.js';
 import { STRATAKV_VERSION } from '../commands/server.js';
 import type { LatencySecond } from '../server/command-latency.js';
 import type { Server } from '../server/server.js';
+import type { HttpError } from './http-replies.js';
 
 // ---------------------------------------------------------------------------- the snapshot
 
@@ -363,6 +364,21 @@ async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, 
 }
 
 // ---------------------------------------------------------------------------- routing
+
+/** Whether the admin router hands `pathname` (no query) to the dashboard. */
+export function isDashboardPath(pathname: string): boolean {
+  return pathname === '/' || pathname.startsWith('/dashboard') || pathname.startsWith('/api/');
+}
+
+/**
+ * A refusal decided before the dashboard is reached (401 without the password, 403 in protected
+ * mode), answered as the dashboard answers its own errors: JSON under /api/, a line of text for
+ * the page (what a browser shows when its password prompt is cancelled).
+ */
+export function sendDashboardRefusal(req: http.IncomingMessage, res: http.ServerResponse, error: HttpError): void {
+  if ((req.url ?? '').startsWith('/api/')) sendJson(req, res, error.status, { error: error.message }, error.headers);
+  else sendText(req, res, error.status, error.message, error.headers);
+}
 
 /** The path's segments after `prefix`, percent-decoded one by one; null for a malformed escape. */
 function decodeSegments(pathname: string, prefix: string): string[] | null {

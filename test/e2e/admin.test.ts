@@ -335,6 +335,73 @@ test('with requirepass, /metrics and the dashboard need the bearer token (checke
   }
 });
 
+/** `Authorization: Basic base64(user:password)`, the password's bytes in UTF-8 as browsers send them. */
+function basic(user: string, password: string): Record<string, string> {
+  return { Authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}` };
+}
+
+test('with requirepass, Basic credentials (any user name) work on every protected path; dashboard paths challenge with Basic, /metrics and /v1 keep Bearer and JSON', async () => {
+  // A colon and a non-ASCII letter: the user name ends at the first colon, the rest is UTF-8.
+  const password = 'pa:ss wörd';
+  const { srv, base } = await startWithAdmin({ args: ['--requirepass', password] });
+  const basicChallenge = 'Basic realm="stratakv", charset="UTF-8"';
+  try {
+    // Accepted everywhere, whatever the user name (also none).
+    await scrape(base, basic('prometheus', password));
+    const put = await fetch(`${base}/v1/kv/greeting`, { method: 'PUT', body: 'hello', headers: basic('', password) });
+    assert.is(put.status, 204);
+    const got = await fetch(`${base}/v1/kv/greeting`, { headers: basic('anyone', password) });
+    assert.is(got.status, 200);
+    assert.is(await got.text(), 'hello');
+    const page = await fetch(`${base}/dashboard/`, { headers: basic('admin', password) });
+    assert.is(page.status, 200);
+    assert.match(await page.text(), /<title>StrataKV dashboard<\/title>/);
+    assert.is((await fetch(`${base}/`, { headers: basic('admin', password) })).status, 200);
+    const stats = await fetch(`${base}/api/stats`, { headers: basic('admin', password) });
+    assert.is(stats.status, 200);
+    assert.is(((await stats.json()) as { keyspace: { keys: number } }).keyspace.keys, 1);
+
+    // The dashboard paths: a Basic challenge, so a browser prompts; text for the page, JSON for the API.
+    for (const [path, headers] of [['/', {}], ['/dashboard/', basic('admin', 'pa:ss word')], ['/dashboard/dashboard.js', basic('admin', 'pa')]] as const) {
+      const res = await fetch(base + path, { headers });
+      assert.is(res.status, 401, path);
+      assert.is(res.headers.get('www-authenticate'), basicChallenge, path);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/plain/, path);
+      assert.match(await res.text(), Object.keys(headers).length === 0 ? /authentication required/ : /invalid password/, path);
+    }
+    const api = await fetch(`${base}/api/stats`, { headers: basic('admin', 'wrong') });
+    assert.is(api.status, 401);
+    assert.is(api.headers.get('www-authenticate'), basicChallenge);
+    assert.equal(await api.json(), { error: 'invalid password' });
+
+    // The machine paths keep their Bearer challenge and JSON errors, whichever scheme failed.
+    for (const path of ['/metrics', '/v1/kv/greeting']) {
+      const res = await fetch(base + path, { headers: basic('admin', 'wrong') });
+      assert.is(res.status, 401, path);
+      assert.is(res.headers.get('www-authenticate'), 'Bearer realm="stratakv"', path);
+      assert.equal(await res.json(), { error: 'invalid password' }, path);
+    }
+
+    // Credentials that are not base64 of user:password are refused as such.
+    for (const header of ['Basic !!!', `Basic ${Buffer.from('no colon').toString('base64')}`, 'Basic ', 'Digest username="x"']) {
+      const res = await fetch(`${base}/metrics`, { headers: { Authorization: header } });
+      assert.is(res.status, 401, header);
+      assert.match(((await res.json()) as { error: string }).error, /malformed Basic credentials|authentication required/, header);
+    }
+    const notBase64 = await fetch(`${base}/metrics`, { headers: { Authorization: 'Basic !!!' } });
+    assert.match(((await notBase64.json()) as { error: string }).error, /malformed Basic credentials/);
+
+    // A new password applies at once, to Basic as to Bearer.
+    const r = redis(srv, password);
+    await r.config('SET', 'requirepass', 'n3w');
+    assert.is((await fetch(`${base}/api/stats`, { headers: basic('admin', password) })).status, 401);
+    assert.is((await fetch(`${base}/api/stats`, { headers: basic('admin', 'n3w') })).status, 200);
+    r.disconnect();
+  } finally {
+    await srv.stop();
+  }
+});
+
 /** An IPv4 address of this host that is not loopback, if there is one. */
 function externalAddress(): string | undefined {
   for (const list of Object.values(os.networkInterfaces())) {

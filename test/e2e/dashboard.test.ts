@@ -32,15 +32,20 @@ interface Running {
   base: string;
 }
 
-/** The server with a small memtable, so a few MB of writes flush and compact while we watch. */
-async function startWithAdminPort(): Promise<Running> {
+/**
+ * The server with a small memtable, so a few MB of writes flush and compact while we watch.
+ * With `password`, it is started with that requirepass.
+ */
+async function startWithAdminPort(password?: string): Promise<Running> {
   const adminPort = await freePort();
-  const server = await startServer({ args: ['--admin-port', String(adminPort), '--memtable-size', '1mb'] });
+  const auth = password === undefined ? [] : ['--requirepass', password];
+  const server = await startServer({ args: ['--admin-port', String(adminPort), '--memtable-size', '1mb', ...auth] });
   const base = `http://127.0.0.1:${adminPort}`;
+  const headers: Record<string, string> = password === undefined ? {} : { Authorization: `Bearer ${password}` };
   const deadline = Date.now() + 15_000;
   for (;;) {
     try {
-      if ((await fetch(`${base}/api/stats`)).ok) break;
+      if ((await fetch(`${base}/api/stats`, { headers })).ok) break;
     } catch {
       // not listening yet
     }
@@ -486,6 +491,56 @@ browserTest('the page in headless Chromium: live charts, numbers that agree with
     if (process.env.UPDATE_DASHBOARD_SCREENSHOT === '1') {
       writeFileSync(path.join(REPO_ROOT, 'docs', 'dashboard.png'), await page.screenshot({ fullPage: true }));
     }
+  } finally {
+    await browser?.close();
+    client.disconnect();
+    await server.stop();
+  }
+});
+
+browserTest('with requirepass, the page opens with the password as Basic credentials and charts the seconds before it was opened', async () => {
+  const password = 's3cret';
+  const { server, base } = await startWithAdminPort(password);
+  const client = new Redis({ port: server.port, password, lazyConnect: true, enableReadyCheck: false });
+  let browser: Browser | null = null;
+  try {
+    await client.connect();
+    // A few seconds of calls before any page is open: the server's per-second latency has them.
+    const load = runLoad(client, 1000, 100);
+    await sleep(3500);
+    await load.stop();
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    // Without credentials Chromium takes the Basic challenge as a request for a password (a person
+    // would see the prompt); playwright, with none to give, fails the navigation.
+    const anonymous = await browser.newPage();
+    const challenged = await anonymous.goto(`${base}/dashboard/`).then(() => 'loaded', (err: Error) => err.message);
+    assert.match(challenged, /ERR_INVALID_AUTH_CREDENTIALS/);
+    await anonymous.close();
+
+    // What a person does at the browser's prompt: any user name, the password.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, httpCredentials: { username: 'admin', password } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
+    page.on('pageerror', (err) => problems.push(err.message));
+    const opened = await page.goto(`${base}/dashboard/`);
+    assert.is(opened?.status(), 200);
+    await waitForSamples(page, 1);
+    assert.is(await tileNumber(page, 'keys'), 1000);
+    assert.match((await page.textContent('#status')) ?? '', /^live/);
+    assert.match((await page.textContent('#latency-scope')) ?? '', /per second/);
+
+    // After one poll the page has one sample of its own, yet the latency chart already shows lines
+    // over the seconds before it was opened.
+    const png = PNG.sync.read(await page.screenshot({ fullPage: true }));
+    const chart = await page.$eval('#chart-latency', (e) => {
+      const r = (e.querySelector('.u-over') ?? e).getBoundingClientRect();
+      return { colors: e.dataset.colors ?? '', box: { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height } };
+    });
+    const seen = seriesPixels(png, chart.box, chart.colors.split(',').map(parseColor));
+    assert.ok(seen.count >= 100, `latency chart: ${seen.count} pixels of its series colours after one poll`);
+    assert.equal(problems, [], 'no errors in the browser console');
   } finally {
     await browser?.close();
     client.disconnect();
