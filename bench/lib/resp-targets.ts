@@ -38,8 +38,9 @@ export function stratakvSpec(name: string, appendfsync: 'always' | 'everysec' | 
   return {
     name,
     command: (port, dir) => ({
-      file: process.execPath,
-      args: ['bin/stratakv', '--port', String(port), '--dir', dir, '--appendfsync', appendfsync],
+      // Run as users do, through the launcher's shebang (which sets MALLOC_MMAP_THRESHOLD_).
+      file: path.join(REPO_ROOT, 'bin', 'stratakv'),
+      args: ['--port', String(port), '--dir', dir, '--appendfsync', appendfsync],
       cwd: REPO_ROOT,
     }),
   };

@@ -10,6 +10,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT } from './resp-targets.js';
 
+/** What bin/stratakv's shebang sets when users run it directly; spawning `node bin/stratakv` skips the shebang. */
+const LAUNCHER_MMAP_THRESHOLD = '131072';
 const BIN = path.join(REPO_ROOT, 'bin', 'stratakv');
 /** Fine enough for a restart time of tens of milliseconds; each probe is one loopback connect. */
 const PROBE_INTERVAL_MS = 2;
@@ -60,7 +62,7 @@ export class ServerProcess {
   static async start(launch: ServerLaunch, probe: Buffer): Promise<{ server: ServerProcess; readyMs: number; reply: Buffer }> {
     const args = [...launch.nodeArgs, BIN, '--port', String(launch.port), '--bind', '127.0.0.1', '--dir', launch.dir, ...launch.directives];
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...launch.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { MALLOC_MMAP_THRESHOLD_: LAUNCHER_MMAP_THRESHOLD, ...process.env, ...launch.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     const server = new ServerProcess(child, launch);
     const deadline = started + launch.readyTimeoutMs;
