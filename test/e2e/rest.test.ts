@@ -301,7 +301,7 @@ test('REST operations are commands: counted in commandstats, shown by MONITOR wi
   watcher.disconnect();
 });
 
-test('with requirepass, /v1 needs "Authorization: Bearer <requirepass>"', async () => {
+test('with requirepass, /v1 needs the password as a bearer token (or Basic credentials)', async () => {
   const { srv, kv } = await startGateway({ args: ['--requirepass', 'rest-secret'] });
   try {
     const anonymous = await fetch(`${kv}/k`, { method: 'PUT', body: 'x' });
@@ -310,8 +310,9 @@ test('with requirepass, /v1 needs "Authorization: Bearer <requirepass>"', async 
     assert.match(await errorOf(anonymous), /authentication required/);
     const wrong = await fetch(`${kv}/k`, { method: 'PUT', body: 'x', headers: { Authorization: 'Bearer nope' } });
     assert.is(wrong.status, 401);
+    // Basic credentials carry the same password (test/e2e/admin.test.ts covers them): no such key yet.
     const basic = await fetch(`${kv}/k`, { headers: { Authorization: `Basic ${Buffer.from('default:rest-secret').toString('base64')}` } });
-    assert.is(basic.status, 401);
+    assert.is(basic.status, 404);
     const auth = { Authorization: 'Bearer rest-secret' };
     assert.is((await fetch(`${kv}/k`, { method: 'PUT', body: 'x', headers: auth })).status, 204);
     assert.is(await (await fetch(`${kv}/k`, { headers: auth })).text(), 'x');
