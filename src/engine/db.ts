@@ -160,7 +160,7 @@ export class Db {
     this.l0SlowdownTrigger = options.l0SlowdownTrigger ?? DEFAULTS.l0SlowdownTrigger;
     this.writeController = new WriteController(this.l0SlowdownTrigger);
     this.l0StopTrigger = options.l0StopTrigger ?? DEFAULTS.l0StopTrigger;
-    this.levelBaseBytes = options.levelBaseBytes ?? DEFAULTS.levelBaseBytes;
+    this.levelBaseBytes = options.levelBaseBytes ?? Math.max(DEFAULTS.minLevelBaseBytes, this.memtableSize * this.l0CompactionTrigger);
     this.targetFileSize = options.targetFileSize ?? DEFAULTS.targetFileSize;
     this.blockSize = options.blockSize;
     this.filter = options.compactionFilter;

@@ -59,8 +59,15 @@ export const DEFAULTS = {
   l0SlowdownTrigger: 8,
   /** Hard stop: reads would otherwise probe too many overlapping tables. */
   l0StopTrigger: 12,
-  /** L1 target size; each deeper level is 10x (RocksDB's max_bytes_for_level_base). */
-  levelBaseBytes: 256 * 1024 * 1024,
+  /**
+   * L1 target size when not given: what L0 holds when it triggers a compaction (memtable size x
+   * l0CompactionTrigger; 256 MiB with the default 64 MiB memtable), as RocksDB advises for
+   * max_bytes_for_level_base. Each deeper level is 10x. A fixed 256 MiB with small memtables made
+   * every L0 compaction rewrite up to 16x its input from L1, and compaction fell behind any
+   * sustained write rate (bench/latency.ts with a 4 MiB memtable: writes stalled for seconds).
+   * Db derives it; this is its floor: smaller level targets are not worth their files.
+   */
+  minLevelBaseBytes: 8 * 1024 * 1024,
   /** Output table size: small enough for fine-grained compactions, large enough to keep file counts (fds) low. */
   targetFileSize: 16 * 1024 * 1024,
   /** A new manifest (with a full snapshot) is started once the current one grows past this. */
