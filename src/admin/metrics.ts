@@ -45,8 +45,8 @@ const SCALARS: readonly ScalarMetric[] = [
   { name: 'stratakv_max_clients', type: 'gauge', help: 'Configured maxclients', read: (s) => s.config.maxclients },
   // memory
   {
-    name: 'stratakv_memory_used_bytes', type: 'gauge', help: 'JavaScript heap in use plus external and array buffer memory (INFO used_memory)',
-    read: (_s, snap) => snap.memory.heapUsed + snap.memory.external + snap.memory.arrayBuffers,
+    name: 'stratakv_memory_used_bytes', type: 'gauge', help: 'JavaScript heap in use plus external memory, Buffers included (INFO used_memory)',
+    read: (_s, snap) => snap.memory.heapUsed + snap.memory.external,
   },
   { name: 'stratakv_memtable_bytes', type: 'gauge', help: 'Approximate size of the active memtable', read: (_s, snap) => snap.engine.memtableBytes },
   { name: 'stratakv_immutable_memtables', type: 'gauge', help: 'Full memtables waiting to be flushed to tables', read: (_s, snap) => snap.engine.immutableMemtables },

@@ -85,7 +85,8 @@ const SECTIONS: Record<string, Section> = {
   memory(ctx) {
     const mem = ctx.server.control.usedMemory();
     const st = ctx.server.db.stats();
-    const used = mem.heapUsed + mem.external + mem.arrayBuffers;
+    // external already includes arrayBuffers (every Buffer), so they are not added again.
+    const used = mem.heapUsed + mem.external;
     if (used > peakMemory) peakMemory = used;
     const total = os.totalmem();
     return [
@@ -769,7 +770,7 @@ export const serverCommands: CommandSpec[] = [
     subcommands: [
       spec('config|get', -3, ['admin', 'noscript', 'loading', 'stale'], 'Returns the effective values of configuration parameters.', '2.0.0', configGetCmd, { complexity: 'O(N) when N is the number of configuration parameters provided' }),
       spec('config|set', -4, ['admin', 'noscript', 'loading', 'stale'], 'Sets configuration parameters in-flight.', '2.0.0', configSetCmd, { complexity: 'O(N) when N is the number of configuration parameters provided' }),
-      spec('config|resetstat', 2, ['admin', 'noscript', 'loading', 'stale'], 'Resets the server\'s statistics.', '2.0.0', (ctx) => { ctx.server.control.resetStats(); ctx.server.control.slowlog.reset(); ctx.reply.ok(); }),
+      spec('config|resetstat', 2, ['admin', 'noscript', 'loading', 'stale'], 'Resets the server\'s statistics.', '2.0.0', (ctx) => { ctx.server.control.resetStats(); ctx.reply.ok(); }),
       spec('config|rewrite', 2, ['admin', 'noscript', 'loading', 'stale'], 'Persists the effective configuration to file.', '2.8.0', configRewrite),
       spec('config|help', 2, ['loading', 'stale'], 'Returns helpful text about the different subcommands.', '5.0.0', (ctx) => replyHelp(ctx, CONFIG_HELP)),
     ],
