@@ -12,9 +12,9 @@
  * Replies are written by a ReplyWriter (RESP2) and decoded with redis-parser, the decoder ioredis
  * uses; values come back as Buffers (binary safe).
  */
-import { createRequire } from 'node:module';
 import type { ClientState, CommandContext, QueuedCommand, ReplyMode } from '../commands/types.js';
 import { ReplyWriter } from '../protocol/reply.js';
+import { RespDecoder } from '../protocol/redis-parser.js';
 import type { Server } from '../server/server.js';
 
 /** A decoded RESP2 reply: bulk strings as Buffers, integers as numbers, nil as null. */
@@ -41,17 +41,6 @@ export class NotDurableError extends Error {
   }
 }
 
-/** What the parts of redis-parser 3 we use look like (the package ships no types). */
-interface RespDecoderOptions {
-  returnBuffers: boolean;
-  returnReply(reply: unknown): void;
-  returnError(error: Error): void;
-  returnFatalError(error: Error): void;
-}
-interface RespDecoder {
-  execute(input: Buffer): void;
-}
-const RespDecoder = createRequire(import.meta.url)('redis-parser') as new (options: RespDecoderOptions) => RespDecoder;
 
 /** Replies are small (one value, one page of keys); the writer grows for bigger ones. */
 const INITIAL_REPLY_BYTES = 256;

@@ -14,8 +14,8 @@
  * so it returns argv as views into the read and never copies a read's tail into a new buffer or
  * gathers a large bulk into its shared, tripled-in-size buffer pool.
  */
-import { createRequire } from 'node:module';
 import { splitArgs as splitInline } from './inline.js';
+import { RespDecoder } from './redis-parser.js';
 
 /** Redis' PROTO_INLINE_MAX_SIZE: the longest inline request or count line (`*N`, `$N`). */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
@@ -30,19 +30,6 @@ const DOLLAR = 0x24;
 const CR = 0x0d;
 const LF = 0x0a;
 
-/** What the parts of redis-parser 3 we use look like (the package ships no types). */
-interface RespDecoderOptions {
-  returnBuffers: boolean;
-  returnReply(reply: unknown): void;
-  returnError(error: Error): void;
-  returnFatalError(error: Error): void;
-}
-interface RespDecoder {
-  execute(input: Buffer): void;
-  reset(): void;
-}
-type RespDecoderClass = new (options: RespDecoderOptions) => RespDecoder;
-const RespDecoder = createRequire(import.meta.url)('redis-parser') as RespDecoderClass;
 
 /** Receives parsed requests. Implemented by the connection (a method call, no closure per request). */
 export interface RequestSink {

@@ -12,7 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, RawClient, sleep, startServer, type StartOptions, type TestServer } from './helpers.js';
+import { freePort, mountTmpfs, RawClient, sleep, startServer, type StartOptions, type TestServer } from './helpers.js';
 
 interface AdminServer {
   srv: TestServer;
@@ -432,16 +432,6 @@ test('protected mode: without a password, a non-loopback client gets 403 except 
 });
 
 // ---------------------------------------------------------------------------- readiness
-
-function mountTmpfs(dir: string, size: string): string | null {
-  if (process.getuid?.() !== 0) return 'not running as root';
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
-    return null;
-  } catch (err) {
-    return `mount failed: ${(err as Error).message.split('\n')[0]}`;
-  }
-}
 
 test('a full disk: /readyz is 503 with the reason and REST writes get 503 while reads go on; both recover with the disk', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stratakv-admin-full-'));

@@ -10,17 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RawClient, sleep, startServer } from './helpers.js';
-
-function mountTmpfs(dir: string, size: string): string | null {
-  if (process.getuid?.() !== 0) return 'not running as root';
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
-    return null;
-  } catch (err) {
-    return `mount failed: ${(err as Error).message.split('\n')[0]}`;
-  }
-}
+import { mountTmpfs, RawClient, sleep, startServer } from './helpers.js';
 
 test('full disk: -MISCONF for writes, reads go on, writes resume when space returns', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stratakv-full-'));

@@ -10,7 +10,7 @@
  *   raw.close();
  *   await srv.stop();                            // SIGTERM, waits for exit, removes the temp dir
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -350,4 +350,18 @@ export function runProcess(cmd: string, args: string[], input?: string | Buffer,
     if (input !== undefined) child.stdin.end(input);
     else child.stdin.end();
   });
+}
+
+/**
+ * Mounts a tmpfs of `size` (e.g. '16m') on `dir`, to fill a disk for real. Returns null when
+ * mounted, else why not (not root, or mount refused) so the caller can skip with that reason.
+ */
+export function mountTmpfs(dir: string, size: string): string | null {
+  if (process.getuid?.() !== 0) return 'not running as root';
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
+    return null;
+  } catch (err) {
+    return `mount failed: ${(err as Error).message.split('\n')[0]}`;
+  }
 }

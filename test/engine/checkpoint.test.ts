@@ -7,32 +7,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Db, type DbOptions } from '../../src/engine/db.js';
+import { Db } from '../../src/engine/db.js';
 import { EntryKind, type BatchOp, type BinaryKey } from '../../src/engine/types.js';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint } from '../../src/engine/checkpoint.js';
 import { NodeEnv } from '../../src/engine/env/node-env.js';
 import type { FileMeta } from '../../src/engine/manifest/version-edit.js';
 import { mulberry32 } from '../support/prng.js';
+import { smallDbOptions, tempDirs } from '../support/engine-dirs.js';
 
 const SEED = Number(process.env.TEST_SEED ?? 20261122);
-const dirs: string[] = [];
+const dirs = tempDirs('stratakv-checkpoint-');
+const tempDir = (): string => dirs.make();
 
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratakv-checkpoint-'));
-  dirs.push(dir);
-  return dir;
-}
+test.after(() => dirs.removeAll());
 
-test.after(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** Small sizes, so a few thousand writes make several flushes, L0 compactions and two levels. */
-function smallDb(dir: string): DbOptions {
-  return { dir, memtableSize: 64 * 1024, l0CompactionTrigger: 2, levelBaseBytes: 128 * 1024, targetFileSize: 32 * 1024, blockSize: 1024 };
-}
+const smallDb = smallDbOptions;
 
 /** Random writes in chunks of 200, each awaited (a full memtable rotates between chunks). */
 async function randomWritesAwaited(db: Db, model: Map<BinaryKey, string>, random: () => number, count: number, tag: string): Promise<void> {

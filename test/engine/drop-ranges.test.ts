@@ -6,27 +6,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Db, type DbOptions } from '../../src/engine/db.js';
+import { Db } from '../../src/engine/db.js';
 import { EntryKind, type BinaryKey } from '../../src/engine/types.js';
 import { KeyRangeSet, RangeCursor } from '../../src/engine/key-ranges.js';
+import { smallDbOptions, tempDirs } from '../support/engine-dirs.js';
 
-const dirs: string[] = [];
+const dirs = tempDirs('stratakv-drop-');
+const tempDir = (): string => dirs.make();
 
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratakv-drop-'));
-  dirs.push(dir);
-  return dir;
-}
+test.after(() => dirs.removeAll());
 
-test.after(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function options(dir: string): DbOptions {
-  return { dir, memtableSize: 64 * 1024, l0CompactionTrigger: 2, levelBaseBytes: 128 * 1024, targetFileSize: 32 * 1024, blockSize: 1024 };
-}
+const options = smallDbOptions;
 
 /** Keys `<prefix>:00000` ... in batches of 100, each batch awaited (so full memtables rotate). */
 async function fill(db: Db, prefix: string, count: number, model: Map<BinaryKey, string>): Promise<void> {
