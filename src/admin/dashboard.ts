@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
 import type { CommandEntry } from '../commands/registry.js';
-import { STRATAKV_VERSION } from '../commands/server.js';
+import { STRATAKV_VERSION } from '../commands/version.js';
 import type { LatencySecond } from '../server/command-latency.js';
 import type { Server } from '../server/server.js';
 import type { HttpError } from './http-replies.js';

@@ -16,7 +16,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
 import type { CommandEntry } from '../commands/registry.js';
-import { STRATAKV_VERSION } from '../commands/server.js';
+import { STRATAKV_VERSION } from '../commands/version.js';
 import type { EngineStats } from '../engine/db.js';
 import type { Server } from '../server/server.js';
 

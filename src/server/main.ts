@@ -11,7 +11,7 @@ import { ConfigError, loadConfig, type ServerConfig } from '../config/config.js'
 import { Db } from '../engine/db.js';
 import { Keyspace, keyspaceDbOptions } from '../keyspace/keyspace.js';
 import { allCommands } from '../commands/index.js';
-import { STRATAKV_VERSION } from '../commands/server.js';
+import { STRATAKV_VERSION } from '../commands/version.js';
 import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
 import { Logger } from '../util/logger.js';
 import { CorruptionError } from '../engine/errors.js';
