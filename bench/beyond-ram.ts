@@ -296,6 +296,8 @@ interface ReadResult {
   /** null when no GET reached a table (every key still in a memtable). */
   readonly cacheHitRatio: number | null;
   readonly blockReadsPerGet: number;
+  /** Share of those block reads done synchronously (the engine's read policy saw the page cache answer). */
+  readonly syncReadShare: number | null;
   readonly peaks: MemoryPeaks;
   readonly io: ProcIo;
 }
@@ -320,20 +322,24 @@ async function readPhase(server: ServerProcess, redis: Redis, sampler: MemorySam
   }
   const hits = numberField(after, 'block_cache_hits') - numberField(before, 'block_cache_hits');
   const misses = numberField(after, 'block_cache_misses') - numberField(before, 'block_cache_misses');
+  const syncReads = numberField(after, 'block_reads_sync') - numberField(before, 'block_reads_sync');
+  const asyncReads = numberField(after, 'block_reads_async') - numberField(before, 'block_reads_async');
   const result: ReadResult = {
     name,
     getsPerSec: window.replies / window.seconds,
     gets: window.replies,
     cacheHitRatio: hits + misses > 0 ? hits / (hits + misses) : null,
     blockReadsPerGet: window.replies > 0 ? misses / window.replies : 0,
+    syncReadShare: syncReads + asyncReads > 0 ? syncReads / (syncReads + asyncReads) : null,
     peaks,
     io,
   };
   progress(`${name}: ${count(result.getsPerSec)} GET/s, block cache hit ratio ${percent(result.cacheHitRatio)}, ` +
-    `${result.blockReadsPerGet.toFixed(2)} block reads per GET, ${mib(io.readBytes)} MiB read from the device; peak RSS ${mib(peaks.rss)} MiB (anonymous ${mib(peaks.anon)})`);
+    `${result.blockReadsPerGet.toFixed(2)} block reads per GET (${percent(result.syncReadShare)} synchronous), ${mib(io.readBytes)} MiB read from the device; peak RSS ${mib(peaks.rss)} MiB (anonymous ${mib(peaks.anon)})`);
   emit({
     phase: `get-${name}`, gets: result.gets, seconds: Number(window.seconds.toFixed(2)), gets_per_sec: Math.round(result.getsPerSec),
     cache_hit_ratio: ratio(result.cacheHitRatio), block_reads_per_get: Number(result.blockReadsPerGet.toFixed(3)),
+    sync_read_share: ratio(result.syncReadShare),
     device_read_bytes: io.readBytes, pread_bytes: io.rchar, peak_rss_bytes: peaks.rss, peak_anon_bytes: peaks.anon,
     connections: cli.readConnections, window: cli.readWindow,
   });

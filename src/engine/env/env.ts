@@ -31,6 +31,12 @@ export interface RandomAccessFile {
   /** pread; the result is shorter than `length` only at the end of the file. */
   read(position: number, length: number): Promise<Buffer>;
   readSync(position: number, length: number): Buffer;
+  /**
+   * pread into `target` (from its start, target.length bytes); returns the bytes read. Optional:
+   * it lets a caller time the read alone, without the allocation of its buffer (which may run a
+   * step of garbage collection), as the adaptive read policy does.
+   */
+  readSyncInto?(target: Buffer, position: number): number;
   close(): void;
 }
 

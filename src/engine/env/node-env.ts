@@ -182,6 +182,10 @@ class NodeRandomAccessFile implements RandomAccessFile {
     return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
   }
 
+  readSyncInto(target: Buffer, position: number): number {
+    return fs.readSync(this.fd, target, 0, target.length, position);
+  }
+
   close(): void {
     fs.closeSync(this.fd);
   }

@@ -9,20 +9,21 @@
  * than the machine's RAM is served from the page cache nearly always, so there a synchronous read
  * is several times cheaper. A read that reaches the device, though, would stall every connection
  * for the device's latency. So this policy watches the last 16 synchronous reads and sends reads to
- * the thread pool while at least half of them were slow (device-like), probing with one
- * synchronous read now and then to notice when the data is hot again. Not an average: on a busy
- * machine the thread is sometimes preempted in the middle of a fast read, and one such 2 ms
- * outlier must not look like a slow device (measured: an average sent 40% of page-cache reads to
- * the thread pool under load).
+ * the thread pool while at least 12 of them were slow (device-like), probing with one synchronous
+ * read every few milliseconds to notice when the data is hot again. Only the read itself is
+ * timed (TableReader allocates the buffer first): an allocation may run a step of incremental
+ * garbage collection, and timing those made page-cache reads look device-slow in bursts of tens
+ * (33 us-1 ms each while marking ran) and sent 34-72% of them to the thread pool. Not an average
+ * and not a bare majority either, since a thread can still be preempted mid-read on a busy machine.
  */
 
 /** A synchronous read slower than this looks like the device (page cache ~2-5 us; an NVMe read ~50-100 us). */
 const SLOW_READ_MS = 0.03;
 /** How many of the last 16 synchronous reads must be slow to switch to the thread pool. */
-const SLOW_READS_TO_SWITCH = 8;
+const SLOW_READS_TO_SWITCH = 12;
 const RECENT_MASK = 0xffff;
-/** While reads are slow, one synchronous probe this often. */
-const PROBE_INTERVAL_MS = 50;
+/** While reads are slow, one synchronous probe this often: a wrong switch costs at most ~25 ms. */
+const PROBE_INTERVAL_MS = 5;
 
 export class AdaptiveReadPolicy {
   /** One bit per recent synchronous read, newest in bit 0: 1 = slow. */
