@@ -104,9 +104,8 @@ export class Db {
   private readonly tables = new Map<number, TableReader>();
   private readonly cache: BlockCache;
   private readonly readStats: TableReadStats = { bloomChecks: 0, bloomUseful: 0, bloomFalsePositives: 0, blockReads: 0, bytesRead: 0 };
-  /** Shared by every table: reads a missing block synchronously while the page cache answers fast. */
-  private readonly readPolicy = new AdaptiveReadPolicy();
-  private readonly adaptiveReads: boolean;
+  /** Shared by every table: reads a missing block synchronously while the page cache answers fast (undefined with blockReads 'async'). */
+  private readonly readPolicy: AdaptiveReadPolicy | undefined;
   private readonly counters = new StatsCounters();
   private readonly runner: CompactionRunner;
   private readonly snapshots = new Map<SequenceNumber, number>();
@@ -165,7 +164,7 @@ export class Db {
     this.blockSize = options.blockSize;
     this.filter = options.compactionFilter;
     this.onEvent = options.onEvent ?? noEvents;
-    this.adaptiveReads = (options.blockReads ?? 'adaptive') === 'adaptive';
+    this.readPolicy = (options.blockReads ?? 'adaptive') === 'adaptive' ? new AdaptiveReadPolicy() : undefined;
     this.runner = new CompactionRunner({ nice: options.compactionNice ?? DEFAULTS.compactionNice });
   }
 
@@ -483,7 +482,7 @@ export class Db {
   private table(f: FileMeta): TableReader {
     let reader = this.tables.get(f.fileNumber);
     if (reader === undefined) {
-      reader = TableReader.open(this.env, this.dir, f.fileNumber, this.cache, { stats: this.readStats, readPolicy: this.adaptiveReads ? this.readPolicy : undefined });
+      reader = TableReader.open(this.env, this.dir, f.fileNumber, this.cache, { stats: this.readStats, readPolicy: this.readPolicy });
       this.tables.set(f.fileNumber, reader);
     }
     return reader;
@@ -993,8 +992,8 @@ export class Db {
       bloomUseful: this.readStats.bloomUseful,
       bloomFalsePositives: this.readStats.bloomFalsePositives,
       tableBytesRead: this.readStats.bytesRead,
-      syncBlockReads: this.readPolicy.syncReads,
-      asyncBlockReads: this.readPolicy.asyncReads,
+      syncBlockReads: this.readPolicy?.syncReads ?? 0,
+      asyncBlockReads: this.readPolicy?.asyncReads ?? 0,
       openTables: this.tables.size,
       flushes: c.flushes,
       compactions: c.compactions,

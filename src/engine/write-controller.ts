@@ -39,14 +39,13 @@ export class WriteController {
       this.nextSlot = now;
       return 0;
     }
-    const rate = Math.max(MIN_RATE, this.normalRate / 2 ** (excess + 1));
     const slot = Math.max(this.nextSlot, now);
-    this.nextSlot = slot + 1000 / rate;
+    this.nextSlot = slot + 1000 / this.rateFor(l0Tables);
     const wait = slot - now;
     return wait < MIN_WAIT_MS ? 0 : wait;
   }
 
-  /** The admission rate in writes/s for this many L0 tables (for stats and tests). */
+  /** The admission rate in writes/s for this many L0 tables (Infinity below the trigger). */
   rateFor(l0Tables: number): number {
     const excess = l0Tables - this.slowdownTrigger;
     return excess < 0 ? Infinity : Math.max(MIN_RATE, this.normalRate / 2 ** (excess + 1));
