@@ -12,7 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, mountTmpfs, RawClient, sleep, startServer, type StartOptions, type TestServer } from './helpers.js';
+import { freePort, mountTmpfs, RawClient, sleep, startServer, testRedis, type StartOptions, type TestServer } from './helpers.js';
 
 interface AdminServer {
   srv: TestServer;
@@ -40,7 +40,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 function redis(srv: TestServer, password?: string): Redis {
-  return new Redis({ port: srv.port, password, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  return testRedis({ port: srv.port, password });
 }
 
 // ---------------------------------------------------------------------------- Prometheus text

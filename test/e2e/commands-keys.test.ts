@@ -8,17 +8,15 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { RawClient, sleep, startServer, type TestServer } from './helpers.js';
+import { RawClient, sleep, startServer, TestClients, type TestServer } from './helpers.js';
 
 type Transcript = ReadonlyArray<readonly [readonly string[], string | null]>;
 
 let srv: TestServer;
-const clients: Redis[] = [];
+const clients = new TestClients();
 
 function client(db = 0): Redis {
-  const r = new Redis({ port: srv.port, db, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  clients.push(r);
-  return r;
+  return clients.connect({ port: srv.port, db });
 }
 
 test.before(async () => {
@@ -26,7 +24,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  for (const c of clients) c.disconnect();
+  clients.disconnectAll();
   await srv?.stop();
 });
 

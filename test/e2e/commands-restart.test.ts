@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { sleep, startServer, type TestServer } from './helpers.js';
+import { sleep, startServer, TestClients, type TestServer } from './helpers.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -18,7 +18,7 @@ function tempDir(): string {
 }
 
 const running: TestServer[] = [];
-const clients: Redis[] = [];
+const clients = new TestClients();
 
 async function start(dir: string, args: string[] = []): Promise<TestServer> {
   const srv = await startServer({ dir, args });
@@ -27,14 +27,13 @@ async function start(dir: string, args: string[] = []): Promise<TestServer> {
 }
 
 function client(srv: TestServer, db = 0): Redis {
-  const r = new Redis({ port: srv.port, db, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = clients.connect({ port: srv.port, db });
   r.on('error', () => {});
-  clients.push(r);
   return r;
 }
 
 test.after(async () => {
-  for (const c of clients) c.disconnect();
+  clients.disconnectAll();
   for (const s of running) await s.stop({ keepDir: true }).catch(() => {});
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });

@@ -7,19 +7,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
-import { RawClient, startRedis, startServer, type TestServer } from './helpers.js';
+import { RawClient, startRedis, startServer, TestClients, type TestServer } from './helpers.js';
 import { Random, seedFromEnv } from '../engine/random.js';
 
 /** [arguments, reply bytes as latin1 (null: run for its effect, reply not compared)] */
 type Transcript = ReadonlyArray<readonly [readonly string[], string | null]>;
 
 let srv: TestServer;
-const clients: Redis[] = [];
+const clients = new TestClients();
 
 function client(): Redis {
-  const r = new Redis({ port: srv.port, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  clients.push(r);
-  return r;
+  return clients.connect({ port: srv.port });
 }
 
 async function replay(transcript: Transcript): Promise<void> {
@@ -40,7 +38,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  for (const c of clients) c.disconnect();
+  clients.disconnectAll();
   await srv?.stop();
 });
 

@@ -11,11 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { startServer, type TestServer } from './helpers.js';
+import { startServer, TestClients, type TestServer } from './helpers.js';
 
 const dirs: string[] = [];
 const running: TestServer[] = [];
-const clients: Redis[] = [];
+const clients = new TestClients();
 
 function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratakv-e2e-corrupt-'));
@@ -24,7 +24,7 @@ function tempDir(): string {
 }
 
 test.after.each(async () => {
-  for (const c of clients.splice(0)) c.disconnect();
+  clients.disconnectAll();
   for (const s of running.splice(0)) await s.stop({ keepDir: true }).catch(() => {});
 });
 test.after(() => {
@@ -38,9 +38,8 @@ async function start(dir: string, args: string[] = []): Promise<TestServer> {
 }
 
 function client(srv: TestServer): Redis {
-  const r = new Redis({ port: srv.port, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = clients.connect({ port: srv.port });
   r.on('error', () => {});
-  clients.push(r);
   return r;
 }
 

@@ -16,6 +16,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis, type RedisOptions } from 'ioredis';
 
 /** Repository root: this file runs from dist/test/e2e/. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -363,5 +364,25 @@ export function mountTmpfs(dir: string, size: string): string | null {
     return null;
   } catch (err) {
     return `mount failed: ${(err as Error).message.split('\n')[0]}`;
+  }
+}
+
+/** An ioredis client that never retries or reconnects: a test sees every failure at once. */
+export function testRedis(options: RedisOptions): Redis {
+  return new Redis({ maxRetriesPerRequest: 0, retryStrategy: () => null, ...options });
+}
+
+/** The ioredis clients a suite opens (testRedis), disconnected together when it ends. */
+export class TestClients {
+  private readonly open: Redis[] = [];
+
+  connect(options: RedisOptions): Redis {
+    const client = testRedis(options);
+    this.open.push(client);
+    return client;
+  }
+
+  disconnectAll(): void {
+    for (const client of this.open.splice(0)) client.disconnect();
   }
 }

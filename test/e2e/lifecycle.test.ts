@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { BIN, RawClient, encodeCommand, freePort, runProcess, sleep, startServer } from './helpers.js';
+import { BIN, encodeCommand, freePort, RawClient, runProcess, sleep, startServer, testRedis } from './helpers.js';
 
 const tmpDirs: string[] = [];
 
@@ -139,7 +139,7 @@ test('config file: directives apply, CONFIG REWRITE persists CONFIG SET', async 
 test('SHUTDOWN and restart keep data, TTLs and SCAN cursors', async () => {
   const dir = tempDir();
   let srv = await startServer({ dir });
-  const r = new Redis({ port: srv.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = testRedis({ port: srv.port, lazyConnect: true });
   await r.connect();
   for (let i = 0; i < 300; i++) await r.set(`rs:${i}`, `v${i}`);
   await r.set('rs:ttl', 'x', 'EX', 1000);
@@ -176,7 +176,7 @@ test('SHUTDOWN and restart keep data, TTLs and SCAN cursors', async () => {
 test('SIGTERM closes cleanly; SIGKILL with appendfsync always loses no acknowledged write', async () => {
   const dir = tempDir();
   let srv = await startServer({ dir, args: ['--appendfsync', 'always'] });
-  const r = new Redis({ port: srv.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = testRedis({ port: srv.port, lazyConnect: true });
   r.on('error', () => { /* the kill resets the connection */ });
   await r.connect();
   let acked = 0;

@@ -8,15 +8,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
-import { RawClient, sleep, startRedis, startServer, type TestServer } from './helpers.js';
+import { RawClient, sleep, startRedis, startServer, TestClients, type TestServer } from './helpers.js';
 
 let srv: TestServer;
-const clients: Redis[] = [];
+const clients = new TestClients();
 
 function client(port = srv.port): Redis {
-  const r = new Redis({ port, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  clients.push(r);
-  return r;
+  return clients.connect({ port });
 }
 
 /** The `field:value` lines of an INFO reply, as redis_exporter reads them. */
@@ -54,7 +52,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  for (const c of clients) c.disconnect();
+  clients.disconnectAll();
   await srv?.stop();
 });
 

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { freePort, RawClient, sleep, startServer, type StartOptions, type TestServer } from './helpers.js';
+import { freePort, RawClient, sleep, startServer, testRedis, type StartOptions, type TestServer } from './helpers.js';
 
 interface Gateway {
   srv: TestServer;
@@ -26,7 +26,7 @@ async function startGateway(options: StartOptions = {}): Promise<Gateway> {
 }
 
 function redis(srv: TestServer, password?: string): Redis {
-  return new Redis({ port: srv.port, password, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  return testRedis({ port: srv.port, password });
 }
 
 /** Every byte percent-encoded: how a client addresses a binary key. */

@@ -6,15 +6,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
-import { RawClient, encodeCommand, sleep, startServer, type TestServer } from './helpers.js';
+import { encodeCommand, RawClient, sleep, startServer, TestClients, type TestServer } from './helpers.js';
 
 let srv: TestServer;
-const clients: Redis[] = [];
+const clients = new TestClients();
 
 function client(): Redis {
-  const r = new Redis({ port: srv.port, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  clients.push(r);
-  return r;
+  return clients.connect({ port: srv.port });
 }
 
 test.before(async () => {
@@ -22,7 +20,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  for (const c of clients) c.disconnect();
+  clients.disconnectAll();
   await srv?.stop();
 });
 

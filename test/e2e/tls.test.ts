@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { BIN, RawClient, freePort, runProcess, sleep } from './helpers.js';
+import { BIN, freePort, RawClient, runProcess, sleep, testRedis } from './helpers.js';
 
 let certs: string;
 const file = (name: string): string => path.join(certs, name);
@@ -90,7 +90,7 @@ function ioredis(port: number, withCert: 'client' | 'rogue' | null, password?: s
     ca: readFileSync(file('ca.crt')),
     ...(withCert === null ? {} : { cert: readFileSync(file(`${withCert}.crt`)), key: readFileSync(file(`${withCert}.key`)) }),
   };
-  return new Redis({ host: '127.0.0.1', port, tls, password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  return testRedis({ host: '127.0.0.1', port, tls, password, lazyConnect: true });
 }
 
 /** Resolves with the first reply to PING, or the error that prevented it. */
