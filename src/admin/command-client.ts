@@ -12,7 +12,8 @@
  * Replies are written by a ReplyWriter (RESP2) and decoded with redis-parser, the decoder ioredis
  * uses; values come back as Buffers (binary safe).
  */
-import type { ClientState, CommandContext, QueuedCommand, ReplyMode } from '../commands/types.js';
+import type { ClientState, CommandContext } from '../commands/types.js';
+import { ClientSession } from '../commands/client-session.js';
 import { ReplyWriter } from '../protocol/reply.js';
 import { RespDecoder } from '../protocol/redis-parser.js';
 import type { Server } from '../server/server.js';
@@ -45,28 +46,15 @@ export class NotDurableError extends Error {
 /** Replies are small (one value, one page of keys); the writer grows for bigger ones. */
 const INITIAL_REPLY_BYTES = 256;
 
-export class CommandClient implements ClientState {
+export class CommandClient extends ClientSession implements ClientState {
   // ---- ClientState: a plain authenticated RESP2 client in database 0
   readonly id: number;
-  name = '';
-  db = 0;
   resp: 2 | 3 = 2;
   /** The HTTP layer checked the bearer token before any command runs. */
   authenticated = true;
-  user = 'default';
-  multi: QueuedCommand[] | null = null;
-  multiFailed = false;
-  watchDirty = false;
-  watchedKeys = 0;
-  replyMode: ReplyMode = 'on';
-  noEvict = false;
-  noTouch = false;
-  libName = '';
-  libVer = '';
   readonly laddr: string;
   readonly createdAt = Date.now();
   lastInteraction = this.createdAt;
-  lastCommand = 'NULL';
 
   private readonly reply = new ReplyWriter(INITIAL_REPLY_BYTES);
   private readonly ctx: CommandContext;
@@ -76,6 +64,7 @@ export class CommandClient implements ClientState {
    * (e.g. 'http:127.0.0.1:51234'), so they can be told apart from RESP connections.
    */
   constructor(private readonly server: Server, readonly addr: string, laddr: string) {
+    super();
     this.id = server.allocateClientId();
     this.laddr = laddr;
     this.ctx = { client: this, server, reply: this.reply };

@@ -16,7 +16,8 @@
  * client-query-buffer-limit disconnects too.
  */
 import type net from 'node:net';
-import type { ClientState, CommandContext, QueuedCommand, ReplyMode, ServerContext } from '../commands/types.js';
+import type { ClientState, CommandContext, ReplyMode, ServerContext } from '../commands/types.js';
+import { ClientSession } from '../commands/client-session.js';
 import { ReplyWriter } from '../protocol/reply.js';
 import { RequestParser, type ParserLimits, type RequestSink } from '../protocol/request-parser.js';
 import type { BarrierWaiter, DurabilityBarrier } from './durability.js';
@@ -41,26 +42,13 @@ export interface ConnectionOwner {
   connectionClosed(conn: Connection): void;
 }
 
-export class Connection implements ClientState, RequestSink, BarrierWaiter {
-  // ---- ClientState
-  name = '';
-  db = 0;
+export class Connection extends ClientSession implements ClientState, RequestSink, BarrierWaiter {
+  // ---- ClientState beyond the session defaults
   authenticated: boolean;
-  user = 'default';
-  multi: QueuedCommand[] | null = null;
-  multiFailed = false;
-  watchDirty = false;
-  watchedKeys = 0;
-  replyMode: ReplyMode = 'on';
-  noEvict = false;
-  noTouch = false;
-  libName = '';
-  libVer = '';
   readonly addr: string;
   readonly laddr: string;
   readonly createdAt: number;
   lastInteraction: number;
-  lastCommand = 'NULL';
   /** MONITOR mode: receives every command; its own requests other than QUIT/RESET are refused by Redis, we just run them. */
   monitoring = false;
 
@@ -104,6 +92,7 @@ export class Connection implements ClientState, RequestSink, BarrierWaiter {
   };
 
   constructor(readonly id: number, private readonly socket: net.Socket, private readonly owner: ConnectionOwner) {
+    super();
     const ctx = owner.context;
     this.authenticated = ctx.config.requirepass === '';
     this.addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
