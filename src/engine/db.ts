@@ -115,7 +115,13 @@ export class Db {
   /** Serializes manifest edits: each is built on the version current when its turn comes. */
   private editChain: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | null = null;
+  /**
+   * The compaction slot: the one compaction-like job running (a scheduled compaction, compactAll
+   * or dropRanges). Whoever holds it is the only writer of new tables below L0.
+   */
   private compacting: Promise<void> | null = null;
+  /** Unlinks of tables no version references any more, still under way. */
+  private readonly deletions = new Set<Promise<void>>();
   private roomWaiters: (() => void)[] = [];
   /** performance.now() when the first of the current roomWaiters began waiting. */
   private stallStartedAt = 0;
@@ -496,7 +502,16 @@ export class Db {
       this.tables.delete(fileNumber);
     }
     this.cache.evictFile(fileNumber);
-    this.env.unlink(path.join(this.dir, tableFileName(fileNumber))).catch((err: Error) => this.log('warning', `could not delete table ${fileNumber}: ${err.message}`));
+    const deletion = this.env
+      .unlink(path.join(this.dir, tableFileName(fileNumber)))
+      .catch((err: Error) => this.log('warning', `could not delete table ${fileNumber}: ${err.message}`))
+      .finally(() => this.deletions.delete(deletion));
+    this.deletions.add(deletion);
+  }
+
+  /** Resolves once every table that became obsolete before this call is gone from the disk. */
+  private async obsoleteTablesDeleted(): Promise<void> {
+    while (this.deletions.size > 0) await Promise.all(this.deletions);
   }
 
   // ---------------------------------------------------------------- flush
@@ -638,7 +653,10 @@ export class Db {
     }
   }
 
-  /** Flushes the active memtable (and any waiting ones) to L0. SAVE/BGSAVE use it. */
+  /**
+   * Flushes the active memtable (and any waiting ones) to L0. SAVE/BGSAVE use it. Does not wait
+   * for the compaction a flush may start (compactAll does).
+   */
   async flush(): Promise<void> {
     if (this.failure !== null) throw this.failure;
     if (this.mem.mem.entries > 0) this.rotateMemtable();
@@ -652,6 +670,7 @@ export class Db {
    * Writes a consistent copy of the database as of this call into `targetDir`, which must not
    * exist yet (checkpoint.ts; docs/format.md, "Checkpoints"). Clients are not held up: this thread
    * only rotates the memtable and pins a version; the flush, links and copies are background I/O.
+   * Compactions go on meanwhile; the copy is of the pinned version, whatever they do.
    */
   async checkpoint(targetDir: string): Promise<CheckpointInfo> {
     const started = performance.now();
@@ -772,7 +791,7 @@ export class Db {
 
   private maybeScheduleCompaction(): void {
     if (!this.autoCompaction || this.compacting !== null || this.closing || this.closed) return;
-    const picked = pickCompaction(this.versions.current, { l0CompactionTrigger: this.l0CompactionTrigger, levelBaseBytes: this.levelBaseBytes }, this.compactPointers);
+    const picked = this.pick();
     if (picked === undefined) return;
     this.compacting = this.runCompaction(picked)
       .catch(async (err: Error) => {
@@ -790,6 +809,11 @@ export class Db {
         this.wakeWriters();
         this.maybeScheduleCompaction();
       });
+  }
+
+  /** The compaction the level scores call for next, if any. */
+  private pick(): PickedCompaction | undefined {
+    return pickCompaction(this.versions.current, { l0CompactionTrigger: this.l0CompactionTrigger, levelBaseBytes: this.levelBaseBytes }, this.compactPointers);
   }
 
   private async runCompaction(c: PickedCompaction): Promise<void> {
@@ -843,19 +867,55 @@ export class Db {
     }
   }
 
-  /** Compacts everything down, level by level (used by tests and FLUSHALL-style reclamation). */
+  /**
+   * Runs `job` in the compaction slot: waits until no compaction runs, takes the slot (so the
+   * scheduler starts none beside it), and hands it back when `job` settles. A job that may leave
+   * work for the picker (compactAll) runs it itself before letting go.
+   */
+  private async inCompactionSlot<T>(job: () => Promise<T>): Promise<T> {
+    while (this.compacting !== null) await this.compacting;
+    const running = (async () => {
+      try {
+        return await job();
+      } finally {
+        this.compacting = null;
+        this.wakeWriters();
+        this.maybeScheduleCompaction();
+      }
+    })();
+    this.compacting = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    return running;
+  }
+
+  /**
+   * Compacts everything down, level by level (used by tests and FLUSHALL-style reclamation).
+   * Resolves with the tree quiescent: no compaction running, none the picker would start, and
+   * every table this left behind deleted (unless a reader still holds it). Writes made meanwhile
+   * can make a flush start a compaction afterwards, as any write can.
+   */
   async compactAll(): Promise<void> {
     await this.flush();
-    while (this.compacting !== null) await this.compacting;
-    for (let level = 0; level < DEFAULTS.levels - 1; level++) {
-      const version = this.versions.current;
-      const files = version.levels[level];
-      if (files.length === 0) continue;
-      const deeper = version.levels.slice(level + 1).some((l) => l.length > 0);
-      if (!deeper && level > 0) break;
-      await this.runCompaction(compactionFor(version, level, files, false));
-    }
-    this.maybeScheduleCompaction();
+    await this.inCompactionSlot(async () => {
+      for (let level = 0; level < DEFAULTS.levels - 1; level++) {
+        const version = this.versions.current;
+        const files = version.levels[level];
+        if (files.length === 0) continue;
+        const deeper = version.levels.slice(level + 1).some((l) => l.length > 0);
+        if (!deeper && level > 0) break;
+        await this.runCompaction(compactionFor(version, level, files, false));
+      }
+      // Moving everything down can leave a level over its size target: do that work now rather
+      // than let the scheduler start it the moment this returns.
+      for (;;) {
+        const picked = this.autoCompaction ? this.pick() : undefined;
+        if (picked === undefined || this.closing) break;
+        await this.runCompaction(picked);
+      }
+    });
+    await this.obsoleteTablesDeleted();
   }
 
   /**
@@ -864,7 +924,8 @@ export class Db {
    * (the keyspace's flushed namespaces); until this resolves, reads may still find some.
    * Tables wholly inside a range leave the version in one edit (their files go once no reader
    * holds them); the memtable and the tables that hold keys inside and outside a range are
-   * rewritten without the inside ones. Resolves once no memtable or table holds any of them.
+   * rewritten without the inside ones. Resolves once no memtable or table holds any of them and
+   * the files of the tables it dropped are deleted (those an open reader holds go when it closes).
    */
   async dropRanges(ranges: readonly KeyRange[]): Promise<DropRangesResult> {
     if (this.closed || this.closing) throw new Error('database is closed');
@@ -876,17 +937,8 @@ export class Db {
     if (this.failure !== null) throw this.failure;
     // A compaction planned before the ranges were added would write their keys again: wait for
     // it, then take its place so that none runs beside this job.
-    while (this.compacting !== null) await this.compacting;
-    const job = this.dropTablesInRanges(ranges);
-    this.compacting = job.then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => {
-      this.compacting = null;
-      this.wakeWriters();
-      this.maybeScheduleCompaction();
-    });
-    const result = await job;
+    const result = await this.inCompactionSlot(() => this.dropTablesInRanges(ranges));
+    await this.obsoleteTablesDeleted();
     this.log(
       'verbose',
       `dropped ${ranges.length} key range(s) in ${Date.now() - started} ms: ${result.droppedTables} tables (${result.droppedBytes} bytes) deleted, ${result.compactedTables} compacted`,
@@ -944,7 +996,10 @@ export class Db {
 
   // ---------------------------------------------------------------- close / stats
 
-  /** Flushes everything to tables and closes; the next open replays nothing. */
+  /**
+   * Flushes everything to tables and closes; the next open replays nothing. Waits for the running
+   * compaction and for the deletion of every obsolete table.
+   */
   async close(): Promise<void> {
     if (this.closed || this.closing) return;
     this.closing = true;
@@ -970,6 +1025,7 @@ export class Db {
     await this.manifest.close().catch((err: Error) => this.log('warning', `manifest close failed: ${err.message}`));
     for (const reader of this.tables.values()) reader.close();
     this.tables.clear();
+    await this.obsoleteTablesDeleted();
     this.closed = true;
     this.releaseWriters();
   }
