@@ -15,6 +15,7 @@ import { NodeEnv } from '../../src/engine/env/node-env.js';
 import type { FileMeta } from '../../src/engine/manifest/version-edit.js';
 import { mulberry32 } from '../support/prng.js';
 import { smallDbOptions, tempDirs } from '../support/engine-dirs.js';
+import { waitFor } from '../support/wait.js';
 
 const SEED = Number(process.env.TEST_SEED ?? 20261122);
 const dirs = tempDirs('stratakv-checkpoint-');
@@ -136,9 +137,8 @@ test('tables a checkpoint links survive a compaction that replaces them meanwhil
   const info = await writeCheckpoint(new NodeEnv(), { dir, levels: pinned.version.levels, lastSequence: pinned.lastSequence, nextFileNumber: pinned.nextFileNumber }, path.join(dir, 'cp'));
   pinned.version.unref();
   assert.is(info.tables, tables.length);
-  // Unlinks are asynchronous: give them a moment.
-  for (let i = 0; i < 100 && tables.some((t) => fs.existsSync(t)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  for (const table of tables) assert.not.ok(fs.existsSync(table), `${table} deleted once released`);
+  // Unlinks are asynchronous.
+  await waitFor('the compacted tables to be deleted once released', () => tables.every((t) => !fs.existsSync(t)));
   assertSameMap(await restoredContents(info.dir), expected, 'restored checkpoint');
   assertSameMap(await contents(db), model, 'the database itself');
   await db.close();
