@@ -21,6 +21,7 @@ import { Server } from '../../src/server/server.js';
 import { Logger } from '../../src/util/logger.js';
 import { RawClient, encodeCommand, sleep } from '../e2e/helpers.js';
 import { formatReport, runCrashLoop, type CrashLoopOptions } from './crash-run.js';
+import { waitFor } from '../support/wait.js';
 
 const seed = process.env.SEED !== undefined ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31);
 
@@ -159,8 +160,8 @@ test('replies written while a durability wait was running wait for their own wri
       encodeCommand(['HELDWRITE', 'b']),
       encodeCommand(['EXEC']),
     ]));
-    await sleep(100); // the transaction has resumed and issued its write while the connection waited for `a`
-    assert.is(held.length, 2, 'both writes issued');
+    // The transaction resumes and issues its write while the connection waits for `a`.
+    await waitFor('both writes to be issued', () => held.length === 2);
     held[0]();
     const early = await c.readReplies(5, 150).then((r) => r.toString(), () => null);
     assert.is(early, null, 'EXEC results went out before the write they acknowledge was durable');

@@ -285,8 +285,10 @@ test('WATCH: RENAME, MOVE, SWAPDB, FLUSHALL, EXPIRE and expiry abort EXEC; unrel
   assert.is(await attempt(() => b.swapdb(0, 1)), null, 'swapdb');
   assert.is(await attempt(() => b.expire('w', 100)), null, 'expire');
   assert.is(await attempt(() => b.flushall()), null, 'flushall');
-  await b.set('w', '1', 'PX', 50);
-  assert.is(await attempt(() => sleep(300)), null, 'expired while watched');
+  // Long enough that WATCH surely comes first on a loaded machine (a key already gone when
+  // WATCHed is just absent, and EXEC would run); then wait out the TTL.
+  await b.set('w', '1', 'PX', 1000);
+  assert.is(await attempt(() => sleep(1200)), null, 'expired while watched');
   assert.ok((await attempt(() => b.set('w', '2'), 'absent')) !== null, 'watching another key');
 });
 

@@ -248,11 +248,13 @@ test('WATCH: writes, deletes, expiry, flush and swap flag watchers; unwatch stop
 
   client.watchDirty = false;
   ks.unwatchAll(client);
-  await set(ks, 0, 't', 'v', Date.now() + 40);
+  // Far enough ahead that a loaded machine still WATCHes and checks before it passes.
+  const expire = Date.now() + 500;
+  await set(ks, 0, 't', 'v', expire);
   ks.watch(0, 't', client);
   ks.touchExpiredWatches(client);
   assert.is(client.watchDirty, false);
-  await new Promise((r) => setTimeout(r, 60));
+  while (Date.now() <= expire) await new Promise((r) => setTimeout(r, 10));
   ks.touchExpiredWatches(client);
   assert.is(client.watchDirty, true, 'expired since WATCH');
   await close(h);

@@ -18,11 +18,16 @@ import type { CommandContext, CommandSpec } from '../../src/commands/types.js';
 import { Server } from '../../src/server/server.js';
 import { Logger } from '../../src/util/logger.js';
 import { RawClient, encodeCommand, sleep } from '../e2e/helpers.js';
+import { waitFor } from '../support/wait.js';
 
 /** The test's own key/value state, so handlers can await between read and write. */
 const model = new Map<string, number>();
 /** Durability promises handed out by `durablewrite`, resolved by the test. */
 const pendingWrites: Array<() => void> = [];
+/** Keys a `slowincr` or `gatedincr` is waiting on right now (between its read and its write). */
+const waitingOn = new Set<string>();
+/** Gates `gatedincr` waits for, opened by the test. */
+const gates: Array<() => void> = [];
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,7 +42,19 @@ const testCommands: CommandSpec[] = [
   spec('slowincr', 3, ['write'], [1, 1, 1], async (ctx: CommandContext, argv: Buffer[]) => {
     const key = argv[1].toString();
     const before = model.get(key) ?? 0;
+    waitingOn.add(key);
     await delay(Number(argv[2].toString()));
+    waitingOn.delete(key);
+    model.set(key, before + 1);
+    ctx.reply.integer(before + 1);
+  }),
+  // Read, wait for the test to open the gate, write: holds its key's lock for as long as the test wants.
+  spec('gatedincr', 2, ['write'], [1, 1, 1], async (ctx: CommandContext, argv: Buffer[]) => {
+    const key = argv[1].toString();
+    const before = model.get(key) ?? 0;
+    waitingOn.add(key);
+    await new Promise<void>((resolve) => gates.push(resolve));
+    waitingOn.delete(key);
     model.set(key, before + 1);
     ctx.reply.integer(before + 1);
   }),
@@ -95,18 +112,21 @@ test('replies stay in request order when a command goes asynchronous', async () 
 test('key locks make read-wait-write atomic across connections, other keys are not held up', async () => {
   model.delete('hot');
   const clients = await Promise.all(Array.from({ length: 8 }, () => RawClient.connect(server.tcpPort)));
-  const t0 = Date.now();
   const other = await RawClient.connect(server.tcpPort);
   const done = clients.map(async (c) => {
     for (let i = 0; i < 5; i++) await c.command('SLOWINCR', 'hot', '2');
   });
-  await sleep(5);
-  // A different key is served while 'hot' is locked.
+  // A different key is served while 'held' stays locked until the test opens the gate (a global
+  // lock would hang the PEEK).
+  const holder = await RawClient.connect(server.tcpPort);
+  holder.write(encodeCommand(['GATEDINCR', 'held']));
+  await waitFor("GATEDINCR to hold 'held'", () => waitingOn.has('held'));
   assert.is((await other.command('PEEK', 'cold')).toString(), ':0\r\n');
-  assert.ok(Date.now() - t0 < 60, 'an unrelated key did not wait for the locked one');
+  gates.shift()?.();
+  assert.is((await holder.readReply()).toString(), ':1\r\n');
   await Promise.all(done);
   assert.is(model.get('hot'), 40, 'no lost update');
-  for (const c of [...clients, other]) c.close();
+  for (const c of [...clients, other, holder]) c.close();
 });
 
 test('a reply waits for its durability promise; the connection keeps executing; others wait too', async () => {
@@ -114,10 +134,11 @@ test('a reply waits for its durability promise; the connection keeps executing; 
   const reader = await RawClient.connect(server.tcpPort);
   model.delete('d1');
   writer.write(Buffer.concat([encodeCommand(['DURABLEWRITE', 'd1']), encodeCommand(['PEEK', 'd1'])]));
-  await sleep(30);
-  assert.is(pendingWrites.length, 1);
+  await waitFor('DURABLEWRITE to hand out its durability promise', () => pendingWrites.length === 1);
   assert.is(model.get('d1'), 1, 'executed at once');
   reader.write(encodeCommand(['PEEK', 'd1']));
+  // That nothing is sent can only be checked by waiting a while: a late reply makes the check
+  // weaker, never wrong.
   await sleep(30);
   // Nothing may have been sent yet: neither the writer's replies nor the reader's (it saw the write).
   const early = await Promise.race([writer.readReply(50).then(() => 'reply', () => 'none'), sleep(60).then(() => 'none')]);
@@ -133,10 +154,14 @@ test('EXEC holds the keys of its queued commands while one of them waits', async
   model.delete('tx');
   const a = await RawClient.connect(server.tcpPort);
   const b = await RawClient.connect(server.tcpPort);
-  a.write(Buffer.concat([encodeCommand(['MULTI']), encodeCommand(['SLOWINCR', 'tx', '50']), encodeCommand(['SLOWINCR', 'tx', '1']), encodeCommand(['EXEC'])]));
+  a.write(Buffer.concat([encodeCommand(['MULTI']), encodeCommand(['GATEDINCR', 'tx']), encodeCommand(['SLOWINCR', 'tx', '1']), encodeCommand(['EXEC'])]));
   assert.is((await a.readReplies(3)).toString(), '+OK\r\n+QUEUED\r\n+QUEUED\r\n');
-  await sleep(10);
+  await waitFor("EXEC's GATEDINCR to be waiting", () => waitingOn.has('tx'));
   b.write(encodeCommand(['PEEK', 'tx']));
+  // Let the PEEK reach the server while EXEC still holds 'tx' (were it late, the test would
+  // only be weaker, never wrong), then let EXEC finish.
+  await sleep(20);
+  gates.shift()?.();
   const execReply = (await a.readReply()).toString();
   assert.is(execReply, '*2\r\n:1\r\n:2\r\n');
   assert.is((await b.readReply()).toString(), ':2\r\n', 'the reader saw the whole transaction, not half of it');
