@@ -843,6 +843,8 @@ export class Db {
       smallestSnapshot: this.smallestSnapshot(),
       bottommost: c.bottommost,
       filter: this.filter === undefined ? undefined : { module: this.filter.module, options: this.filter.options() },
+      // FileMeta has what a view needs (number, key range); level 0 is already newest first.
+      view: this.filter === undefined ? undefined : this.versions.current.levels,
       dropRanges: this.dropped.size > 0 ? this.dropped.list() : undefined,
       tableOptions: { blockSize: this.blockSize },
     };

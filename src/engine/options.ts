@@ -3,7 +3,10 @@ import type { Env } from './env/env.js';
 
 /** How a higher layer plugs a drop rule into compaction (it runs inside the worker thread). */
 export interface CompactionFilterSpec {
-  /** File URL of a module exporting `createCompactionFilter(options) => (key, value) => boolean` (true = drop). */
+  /**
+   * File URL of a module exporting `createCompactionFilter(options, view) => (key, value) => boolean`
+   * (true = drop); `view` looks keys up in the tables of the version the compaction was planned on.
+   */
   readonly module: string;
   /** Evaluated when each compaction is planned (e.g. `() => ({ now: Date.now() })`); must be structured-cloneable. */
   readonly options: () => unknown;

@@ -8,6 +8,7 @@ import { TableBuilder } from '../../src/engine/sstable/table-builder.js';
 import { TableReader } from '../../src/engine/sstable/table-reader.js';
 import { runCompaction, type CompactionPlan, type CompactionResult } from '../../src/engine/compaction/compaction-job.js';
 import { CompactionRunner } from '../../src/engine/compaction/compaction-runner.js';
+import { ReaderPool } from '../../src/engine/compaction/table-view.js';
 import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
 import { mulberry32 as prng } from '../support/prng.js';
 
@@ -98,6 +99,12 @@ const DROP_PREFIX_FILTER =
 const THROWING_FILTER =
   'data:text/javascript,' +
   encodeURIComponent('export function createCompactionFilter(n) { let seen = 0; return () => { if (++seen > n) throw new Error("filter exploded"); return false; }; }');
+/** Drops `m:<owner>:<version>:...` unless the view's newest `o:<owner>` record says `<version>`. */
+const OWNER_VERSION_FILTER =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    'export function createCompactionFilter(_options, view) { return (key) => { if (!key.startsWith("m:")) return false; const [, owner, version] = key.split(":"); return view.get("o:" + owner)?.toString("latin1") !== version; }; }',
+  );
 const EXITING_FILTER =
   'data:text/javascript,' + encodeURIComponent('export function createCompactionFilter() { return () => process.exit(7); }');
 
@@ -160,6 +167,28 @@ test('the compaction filter drops at the bottom and writes a tombstone above it'
     const bottom = await runCompaction(plan(dir, { inputs, smallestSnapshot: 10, filter, bottommost: true, outputFileNumbers: [11] }), env);
     assert.equal(readOutputs(dir, bottom), [put('b', 2, 'live'), put('c', 30, 'xtoo-new'), put('c', 3, 'live'), put('d', 6, 'fresh')]);
     assert.is(bottom.filtered, 1);
+  });
+});
+
+test('a filter looks keys up in every table of the planned version, newest first, deletions included', async () => {
+  await withDir(async (dir) => {
+    await writeTable(dir, 1, [put('o:a', 1, 'v2'), put('o:b', 2, 'v1'), put('o:d', 3, 'v1')]);
+    await writeTable(dir, 2, [put('o:a', 7, 'v3'), del('o:b', 8)]);
+    await writeTable(dir, 3, [put('m:a:v2:x', 4, '1'), put('m:a:v3:y', 9, '2'), put('m:b:v1:z', 5, '3'), put('m:c:v1:w', 6, '4'), put('m:d:v1:q', 6, '5')]);
+    const view = [[{ fileNumber: 2, smallest: 'o:a', largest: 'o:b' }], [{ fileNumber: 1, smallest: 'o:a', largest: 'o:d' }], [{ fileNumber: 3, smallest: 'm:a:v2:x', largest: 'm:d:v1:q' }]];
+    const filter = { module: OWNER_VERSION_FILTER, options: null };
+    const pool = new ReaderPool(env);
+    try {
+      const result = await runCompaction(plan(dir, { inputs: [{ level: 2, fileNumbers: [3] }], smallestSnapshot: 10, bottommost: true, filter, view, outputFileNumbers: [10] }), env, pool);
+      // a is at v3 (level 0 shadows level 1's v2); b was deleted; c never had an owner record; d is live.
+      assert.equal(readOutputs(dir, result), [put('m:a:v3:y', 9, '2'), put('m:d:v1:q', 6, '5')]);
+      assert.is(result.filtered, 3);
+      // The same pool serves a later plan whose version no longer lists table 2.
+      const later = await runCompaction(plan(dir, { inputs: [{ level: 2, fileNumbers: [3] }], smallestSnapshot: 10, bottommost: true, filter, view: view.slice(1), outputFileNumbers: [11] }), env, pool);
+      assert.equal(readOutputs(dir, later), [put('m:a:v2:x', 4, '1'), put('m:b:v1:z', 5, '3'), put('m:d:v1:q', 6, '5')]);
+    } finally {
+      pool.closeAll();
+    }
   });
 });
 

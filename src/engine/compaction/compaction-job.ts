@@ -31,6 +31,7 @@ import { TableReader } from '../sstable/table-reader.js';
 import { tableFileName, type TableOptions, type TableProperties } from '../sstable/format.js';
 import { EntryKind, type BinaryKey, type SequenceNumber } from '../types.js';
 import { RangeCursor, type KeyRange } from '../key-ranges.js';
+import { ReaderPool, TableView, type KeyLookup, type ViewLevels } from './table-view.js';
 
 export interface CompactionPlan {
   dir: string;
@@ -45,8 +46,10 @@ export interface CompactionPlan {
   smallestSnapshot: SequenceNumber;
   /** No deeper level holds any of these keys. */
   bottommost: boolean;
-  /** File URL of a module exporting `createCompactionFilter(options)`; see CompactionFilterModule. */
+  /** File URL of a module exporting `createCompactionFilter(options, view)`; see CompactionFilterModule. */
   filter?: { module: string; options: unknown };
+  /** Every table of the version the plan was made on, for the filter's lookups (see table-view.ts). */
+  view?: ViewLevels;
   /** Key ranges whose entries are all dropped (sorted, disjoint: KeyRangeSet.list()). */
   dropRanges?: KeyRange[];
   tableOptions?: TableOptions;
@@ -68,16 +71,34 @@ export interface CompactionResult {
 /** Decides per key whether compaction may drop it; true = drop. */
 export type CompactionFilter = (key: BinaryKey, value: Buffer) => boolean;
 
-/** The shape of a module named by `CompactionPlan.filter.module`. */
+/**
+ * The shape of a module named by `CompactionPlan.filter.module`. `view` answers point lookups in
+ * the tables of the version the compaction was planned on (empty when the plan carried none).
+ */
 export interface CompactionFilterModule {
-  createCompactionFilter(options: unknown): CompactionFilter;
+  createCompactionFilter(options: unknown, view: KeyLookup): CompactionFilter;
 }
 
 const EMPTY_VALUE = Buffer.alloc(0);
 
-export async function runCompaction(plan: CompactionPlan, env: Env): Promise<CompactionResult> {
+/**
+ * Runs one plan. `pool` keeps the filter's lookup readers open across jobs (the worker passes
+ * one); without it they are opened for this job alone.
+ */
+export async function runCompaction(plan: CompactionPlan, env: Env, pool?: ReaderPool): Promise<CompactionResult> {
   const started = performance.now();
-  const filter = plan.filter === undefined ? null : await loadFilter(plan.filter.module, plan.filter.options);
+  const lookups = pool ?? new ReaderPool(env);
+  lookups.retainOnly(plan.view ?? []);
+  try {
+    const view = new TableView(plan.dir, plan.view ?? [], lookups);
+    const filter = plan.filter === undefined ? null : await loadFilter(plan.filter.module, plan.filter.options, view);
+    return await mergeAll(plan, env, filter, started);
+  } finally {
+    if (pool === undefined) lookups.closeAll();
+  }
+}
+
+async function mergeAll(plan: CompactionPlan, env: Env, filter: CompactionFilter | null, started: number): Promise<CompactionResult> {
   const readers = openInputs(plan, env);
   const outputs = new OutputTables(plan, env);
   try {
@@ -234,12 +255,12 @@ class OutputTables {
 }
 
 /** Modules are cached by the runtime, so a worker imports a filter module once however many jobs use it. */
-async function loadFilter(moduleUrl: string, options: unknown): Promise<CompactionFilter> {
+async function loadFilter(moduleUrl: string, options: unknown, view: KeyLookup): Promise<CompactionFilter> {
   const loaded = (await import(moduleUrl)) as Partial<CompactionFilterModule>;
   if (typeof loaded.createCompactionFilter !== 'function') {
     throw new TypeError(`compaction filter module ${moduleUrl} does not export createCompactionFilter()`);
   }
-  const filter = loaded.createCompactionFilter(options);
+  const filter = loaded.createCompactionFilter(options, view);
   if (typeof filter !== 'function') throw new TypeError(`createCompactionFilter() of ${moduleUrl} did not return a function`);
   return filter;
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { NodeEnv } from '../env/node-env.js';
 import { runCompaction, type CompactionPlan, type CompactionResult } from './compaction-job.js';
+import { ReaderPool } from './table-view.js';
 
 /** What the runner passes when it starts the worker. */
 export interface CompactionWorkerData {
@@ -33,6 +34,8 @@ const port = parentPort;
 if (port === null) throw new Error('compaction-worker.js must be started as a worker thread');
 
 const env = new NodeEnv();
+/** The compaction filter's lookup readers, kept open from one job to the next. */
+const lookupReaders = new ReaderPool(env);
 lowerThreadPriority((workerData as CompactionWorkerData | undefined)?.nice ?? 0);
 
 /**
@@ -51,7 +54,7 @@ function lowerThreadPriority(nice: number): void {
 }
 
 port.on('message', (request: CompactionRequest) => {
-  runCompaction(request.plan, env).then(
+  runCompaction(request.plan, env, lookupReaders).then(
     (result) => port.postMessage({ id: request.id, result } satisfies CompactionResponse),
     (error: unknown) => port.postMessage({ id: request.id, error: serializeError(error) } satisfies CompactionResponse),
   );
