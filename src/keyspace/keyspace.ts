@@ -76,7 +76,7 @@ export type Lookup = Buffer | null | Promise<unknown>;
 export function keyspaceDbOptions(): Pick<DbOptions, 'compactionFilter'> {
   return {
     compactionFilter: {
-      module: new URL('./expiry-filter.js', import.meta.url).href,
+      module: new URL('./compaction-filter.js', import.meta.url).href,
       options: () => ({ now: Date.now() }),
     },
   };

@@ -26,7 +26,7 @@ import {
 } from '../../src/keyspace/encoding.js';
 import { decodeCounts, decodeLayout, encodeCounts, encodeLayout } from '../../src/keyspace/meta.js';
 import { parseCursor } from '../../src/keyspace/scan-cursors.js';
-import { createCompactionFilter } from '../../src/keyspace/expiry-filter.js';
+import { createCompactionFilter } from '../../src/keyspace/compaction-filter.js';
 import { CorruptionError } from '../../src/engine/errors.js';
 
 test('string value without expire: one header byte, then the bytes', () => {
@@ -136,7 +136,7 @@ test('cursor arguments parse as strtoul does', () => {
 });
 
 test('compaction filter drops only expired values of data keys', () => {
-  const drop = createCompactionFilter({ now: 10_000 });
+  const drop = createCompactionFilter({ now: 10_000 }, { get: () => undefined });
   const ns = namespacePrefix(1);
   const past = encodeString(Buffer.from('v'), 9_999, StringEncodingHint.ByContent);
   const now = encodeString(Buffer.from('v'), 10_000, StringEncodingHint.ByContent);

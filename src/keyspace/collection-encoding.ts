@@ -1,0 +1,233 @@
+/**
+ * The bytes of collection keys: the metadata record every hash, set, sorted set and list has at
+ * its key's ordinary place, the engine keys of its members, and sorted-set scores as bytes that
+ * sort like numbers. docs/format.md ("Collections") describes the same bytes; change both
+ * together.
+ *
+ * Kept beside encoding.ts (not in src/types/) because the compaction filter needs it too, and
+ * the filter is keyspace code loaded by the engine's worker.
+ */
+import type { BinaryKey } from '../engine/types.js';
+import { readVarint, varintLength, writeVarint, type VarintCursor } from '../util/varint.js';
+import { CorruptionError } from '../engine/errors.js';
+import { NO_EXPIRE, StringEncodingHint, ValueType, binaryKey, decodeTime, encodeTime, expireAt, headerLength, payloadOffset, valueType, writeHeader } from './encoding.js';
+
+/** Member tags (the byte after the namespace), one per kind of member record. */
+export const enum MemberTag {
+  HashField = 0x68, // 'h'
+  HashFieldExpiry = 0x65, // 'e'
+  SetMember = 0x73, // 's'
+  ZSetByMember = 0x7a, // 'z'
+  ZSetByScore = 0x5a, // 'Z'
+  ListElement = 0x6c, // 'l'
+}
+
+/**
+ * One incarnation of a key: 6 bytes of the creating batch's sequence number and a 2-byte ordinal
+ * within that batch, as an 8-char binary string. Opaque: compared for equality only.
+ */
+export type CollectionVersion = BinaryKey;
+
+export const VERSION_BYTES = 8;
+const MAX_ORDINAL = 0xffff;
+const TWO_32 = 0x1_0000_0000;
+
+/** The version made of a batch sequence number and a creation ordinal within the batch. */
+export function makeVersion(batchSeq: number, ordinal: number): CollectionVersion {
+  if (ordinal < 0 || ordinal > MAX_ORDINAL) throw new RangeError(`collection ordinal ${ordinal} out of range`);
+  const high = Math.floor(batchSeq / TWO_32); // top 16 bits of the 48-bit sequence
+  const low = batchSeq >>> 0;
+  return String.fromCharCode(
+    (high >>> 8) & 0xff,
+    high & 0xff,
+    (low >>> 24) & 0xff,
+    (low >>> 16) & 0xff,
+    (low >>> 8) & 0xff,
+    low & 0xff,
+    (ordinal >>> 8) & 0xff,
+    ordinal & 0xff,
+  );
+}
+
+/**
+ * Hands out versions: the sequence number the next write batch will get, and an ordinal for each
+ * collection created before that batch is written. `nextSequence` is read at each call, so once a
+ * batch has been written the ordinals start again from 0 under the new number.
+ */
+export class VersionSource {
+  private seq = -1;
+  private ordinal = 0;
+
+  constructor(private readonly nextSequence: () => number) {}
+
+  next(): CollectionVersion {
+    const seq = this.nextSequence();
+    if (seq !== this.seq) {
+      this.seq = seq;
+      this.ordinal = 0;
+    }
+    return makeVersion(seq, this.ordinal++);
+  }
+}
+
+// ---------------------------------------------------------------- metadata record
+
+/** Metadata flag bits. */
+export const enum MetaFlag {
+  /** Passed a listpack/intset threshold once: OBJECT ENCODING says hashtable/skiplist/quicklist from then on. */
+  BigEncoding = 1,
+  /** A set member that is not an integer was added: never an intset again. */
+  NotIntset = 2,
+  /** Hash only: some field has an expire time, and minFieldExpire follows the count. */
+  FieldExpires = 4,
+}
+
+export interface CollectionMeta {
+  type: ValueType;
+  /** Key expire time in ms, or NO_EXPIRE. */
+  expire: number;
+  version: CollectionVersion;
+  flags: number;
+  /** Exact number of members. */
+  count: number;
+  /** Hashes with MetaFlag.FieldExpires: no field expires before this (ms); NO_EXPIRE otherwise. */
+  minFieldExpire: number;
+  /** Lists: position of the first element and one past the last; 0 for other types. */
+  head: number;
+  tail: number;
+}
+
+export function isCollectionType(type: ValueType): boolean {
+  return type === ValueType.Hash || type === ValueType.Set || type === ValueType.ZSet || type === ValueType.List;
+}
+
+/** A fresh, empty metadata record of `type` (the caller adds members and sets the count). */
+export function newMeta(type: ValueType, version: CollectionVersion, expire: number = NO_EXPIRE): CollectionMeta {
+  return { type, expire, version, flags: 0, count: 0, minFieldExpire: NO_EXPIRE, head: 0, tail: 0 };
+}
+
+export function encodeMeta(meta: CollectionMeta): Buffer {
+  const fieldExpires = meta.type === ValueType.Hash && (meta.flags & MetaFlag.FieldExpires) !== 0;
+  const list = meta.type === ValueType.List;
+  const size = headerLength(meta.expire) + VERSION_BYTES + 1 + varintLength(meta.count) + (fieldExpires ? 8 : 0) + (list ? 16 : 0);
+  const out = Buffer.allocUnsafe(size);
+  let at = writeHeader(out, meta.type, StringEncodingHint.ByContent, meta.expire);
+  at += out.latin1Write(meta.version, at);
+  out[at++] = meta.flags;
+  at = writeVarint(out, at, meta.count);
+  if (fieldExpires) at += out.latin1Write(encodeTime(meta.minFieldExpire), at);
+  if (list) {
+    at += out.latin1Write(encodeTime(meta.head), at);
+    at += out.latin1Write(encodeTime(meta.tail), at);
+  }
+  return out;
+}
+
+const cursor: VarintCursor = { value: 0, offset: 0 };
+
+export function decodeMeta(value: Buffer): CollectionMeta {
+  const type = valueType(value);
+  if (!isCollectionType(type)) throw new CorruptionError('collection metadata', 0, `type ${type} is not a collection`);
+  let at = payloadOffset(value);
+  if (value.length < at + VERSION_BYTES + 2) throw new CorruptionError('collection metadata', 0, `short record (${value.length} bytes)`);
+  const version = binaryKey(value, at, at + VERSION_BYTES);
+  at += VERSION_BYTES;
+  const flags = value[at++];
+  cursor.offset = at;
+  readVarint(value, cursor);
+  at = cursor.offset;
+  const meta = newMeta(type, version, expireAt(value));
+  meta.flags = flags;
+  meta.count = cursor.value;
+  if (type === ValueType.Hash && (flags & MetaFlag.FieldExpires) !== 0) {
+    meta.minFieldExpire = decodeTime(binaryKey(value, at, at + 8), 0);
+    at += 8;
+  }
+  if (type === ValueType.List) {
+    meta.head = decodeTime(binaryKey(value, at, at + 8), 0);
+    meta.tail = decodeTime(binaryKey(value, at + 8, at + 16), 0);
+    at += 16;
+  }
+  if (at !== value.length) throw new CorruptionError('collection metadata', 0, `${value.length - at} bytes past the record`);
+  return meta;
+}
+
+/** The version of a metadata value, read in place (the compaction filter's hot path). */
+export function versionOf(value: Buffer): CollectionVersion {
+  const at = payloadOffset(value);
+  return binaryKey(value, at, at + VERSION_BYTES);
+}
+
+// ---------------------------------------------------------------- member keys
+
+/**
+ * `ns tag keyLen(u32 BE) userKey version`: every member of one (key, version) of one kind starts
+ * with it, and nothing else does.
+ */
+export function memberPrefix(nsPrefix: BinaryKey, tag: MemberTag, userKey: BinaryKey, version: CollectionVersion): BinaryKey {
+  const n = userKey.length;
+  return nsPrefix + String.fromCharCode(tag, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff) + userKey + version;
+}
+
+/** What a member key says about its owner; undefined for keys that are not member keys. */
+export interface MemberKeyParts {
+  tag: MemberTag;
+  /** The owner's metadata key: ns 'k' userKey. */
+  metaKey: BinaryKey;
+  version: CollectionVersion;
+  /** Length of the member prefix (where the member's own bytes begin). */
+  prefixLength: number;
+}
+
+const NS = 4;
+const TAG_DATA_CODE = 0x6b; // 'k'
+
+export function parseMemberKey(key: BinaryKey): MemberKeyParts | undefined {
+  if (key.length < NS + 5 + VERSION_BYTES) return undefined;
+  const tag = key.charCodeAt(NS);
+  if (!isMemberTag(tag)) return undefined;
+  const n = ((key.charCodeAt(NS + 1) << 24) | (key.charCodeAt(NS + 2) << 16) | (key.charCodeAt(NS + 3) << 8) | key.charCodeAt(NS + 4)) >>> 0;
+  const keyStart = NS + 5;
+  const prefixLength = keyStart + n + VERSION_BYTES;
+  if (prefixLength > key.length) return undefined;
+  return {
+    tag,
+    metaKey: key.slice(0, NS) + String.fromCharCode(TAG_DATA_CODE) + key.slice(keyStart, keyStart + n),
+    version: key.slice(keyStart + n, prefixLength),
+    prefixLength,
+  };
+}
+
+function isMemberTag(tag: number): tag is MemberTag {
+  return (
+    tag === MemberTag.HashField ||
+    tag === MemberTag.HashFieldExpiry ||
+    tag === MemberTag.SetMember ||
+    tag === MemberTag.ZSetByMember ||
+    tag === MemberTag.ZSetByScore ||
+    tag === MemberTag.ListElement
+  );
+}
+
+// ---------------------------------------------------------------- scores
+
+const scoreBuffer = Buffer.alloc(8);
+
+/**
+ * A score as 8 chars whose byte order is numeric order: positive numbers (and zero) get the sign
+ * bit set, negative ones have every bit inverted. -0 is stored as +0, as Redis treats them alike.
+ * NaN must not reach here.
+ */
+export function sortableScore(score: number): BinaryKey {
+  scoreBuffer.writeDoubleBE(score === 0 ? 0 : score, 0);
+  if ((scoreBuffer[0] & 0x80) === 0) scoreBuffer[0] |= 0x80;
+  else for (let i = 0; i < 8; i++) scoreBuffer[i] = ~scoreBuffer[i] & 0xff;
+  return binaryKey(scoreBuffer, 0, 8);
+}
+
+export function scoreFromSortable(bytes: BinaryKey, at = 0): number {
+  for (let i = 0; i < 8; i++) scoreBuffer[i] = bytes.charCodeAt(at + i);
+  if ((scoreBuffer[0] & 0x80) !== 0) scoreBuffer[0] &= 0x7f;
+  else for (let i = 0; i < 8; i++) scoreBuffer[i] = ~scoreBuffer[i] & 0xff;
+  return scoreBuffer.readDoubleBE(0);
+}
