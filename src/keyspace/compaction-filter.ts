@@ -3,9 +3,11 @@
  * keyspaceDbOptions in keyspace.ts); `now` is taken on the main thread when the compaction is
  * planned. It drops two kinds of entries nobody can read any more:
  *
- * - Values of top-level keys whose expire time has passed, so expired keys stop costing disk even
- *   if nobody reads them. Expiry index entries stay: the active expiry cycle needs them to learn
- *   that a counted key disappeared (see Keyspace.expireIndexed). Metadata is never touched.
+ * - String values whose expire time has passed, so expired keys stop costing disk even if nobody
+ *   reads them. Expiry index entries stay: the active expiry cycle needs them to learn that a
+ *   counted key disappeared (see Keyspace.expireIndexed). Metadata is never touched, nor are
+ *   expired collection metadata records: the expiry cycle deletes those through the keyspace,
+ *   which records their members for the sweep (dropped here, nobody would know their version).
  * - Members of dead collection versions (docs/format.md, "Collections"): it looks the owner's
  *   metadata up in the tables of the planned version and drops the member when the metadata is
  *   gone, of another type, expired, or of another version. Members of one (key, version) come
@@ -63,7 +65,7 @@ export function createCompactionFilter(options: CompactionFilterOptions, view: K
     if (key.length <= NAMESPACE_BYTES) return false;
     // Namespace 0 is metadata, whatever follows it.
     if (key.charCodeAt(0) === 0 && key.charCodeAt(1) === 0 && key.charCodeAt(2) === 0 && key.charCodeAt(3) === 0) return false;
-    if (key.charCodeAt(NAMESPACE_BYTES) === TAG_DATA_CODE) return expired(value, now);
+    if (key.charCodeAt(NAMESPACE_BYTES) === TAG_DATA_CODE) return valueType(value) === ValueType.String && expired(value, now);
     if (lastPrefix !== '' && key.startsWith(lastPrefix)) return lastDead;
     const parts = parseMemberKey(key);
     if (parts === undefined) return false;

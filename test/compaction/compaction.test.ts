@@ -173,14 +173,16 @@ test('the compaction filter drops at the bottom and writes a tombstone above it'
 test('a filter looks keys up in every table of the planned version, newest first, deletions included', async () => {
   await withDir(async (dir) => {
     await writeTable(dir, 1, [put('o:a', 1, 'v2'), put('o:b', 2, 'v1'), put('o:d', 3, 'v1')]);
-    await writeTable(dir, 2, [put('o:a', 7, 'v3'), del('o:b', 8)]);
+    // d's deletion at 12 is newer than the smallest snapshot (10): a reader at 10 still sees d alive.
+    await writeTable(dir, 2, [put('o:a', 7, 'v3'), del('o:b', 8), del('o:d', 12)]);
     await writeTable(dir, 3, [put('m:a:v2:x', 4, '1'), put('m:a:v3:y', 9, '2'), put('m:b:v1:z', 5, '3'), put('m:c:v1:w', 6, '4'), put('m:d:v1:q', 6, '5')]);
-    const view = [[{ fileNumber: 2, smallest: 'o:a', largest: 'o:b' }], [{ fileNumber: 1, smallest: 'o:a', largest: 'o:d' }], [{ fileNumber: 3, smallest: 'm:a:v2:x', largest: 'm:d:v1:q' }]];
+    const view = [[{ fileNumber: 2, smallest: 'o:a', largest: 'o:d' }], [{ fileNumber: 1, smallest: 'o:a', largest: 'o:d' }], [{ fileNumber: 3, smallest: 'm:a:v2:x', largest: 'm:d:v1:q' }]];
     const filter = { module: OWNER_VERSION_FILTER, options: null };
     const pool = new ReaderPool(env);
     try {
       const result = await runCompaction(plan(dir, { inputs: [{ level: 2, fileNumbers: [3] }], smallestSnapshot: 10, bottommost: true, filter, view, outputFileNumbers: [10] }), env, pool);
-      // a is at v3 (level 0 shadows level 1's v2); b was deleted; c never had an owner record; d is live.
+      // a is at v3 (level 0 shadows level 1's v2); b was deleted; c never had an owner record; d is
+      // live at the smallest snapshot.
       assert.equal(readOutputs(dir, result), [put('m:a:v3:y', 9, '2'), put('m:d:v1:q', 6, '5')]);
       assert.is(result.filtered, 3);
       // The same pool serves a later plan whose version no longer lists table 2.

@@ -134,6 +134,8 @@ test('compaction filter: members of dead versions go, members of the live versio
   assert.is(drop(memberPrefix(ns, MemberTag.SetMember, 'gone', live) + 'm', empty), true, 'owner expired');
   assert.is(drop(memberPrefix(ns, MemberTag.SetMember, 'str', live) + 'm', empty), true, 'owner is a string now');
   assert.is(drop(memberPrefix(ns, MemberTag.SetMember, 'never', live) + 'm', empty), true, 'no owner');
+  // Expired collection metadata stays for the expiry cycle, which records its members for the sweep.
+  assert.is(drop(ns + 'kgone', metas.get(ns + 'kgone') as Buffer), false);
 });
 
 test.run();

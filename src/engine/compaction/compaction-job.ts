@@ -90,7 +90,7 @@ export async function runCompaction(plan: CompactionPlan, env: Env, pool?: Reade
   const lookups = pool ?? new ReaderPool(env);
   lookups.retainOnly(plan.view ?? []);
   try {
-    const view = new TableView(plan.dir, plan.view ?? [], lookups);
+    const view = new TableView(plan.dir, plan.view ?? [], plan.smallestSnapshot, lookups);
     const filter = plan.filter === undefined ? null : await loadFilter(plan.filter.module, plan.filter.options, view);
     return await mergeAll(plan, env, filter, started);
   } finally {

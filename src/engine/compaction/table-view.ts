@@ -17,9 +17,8 @@
  * table.
  */
 import type { Env } from '../env/env.js';
-import { MAX_SEQUENCE } from '../sstable/format.js';
 import { TableReader } from '../sstable/table-reader.js';
-import { EntryKind, type BinaryKey, type FoundEntry } from '../types.js';
+import { EntryKind, type BinaryKey, type FoundEntry, type SequenceNumber } from '../types.js';
 
 /** One table as a view needs it: its number and key range. */
 export interface ViewFile {
@@ -33,7 +32,11 @@ export type ViewLevels = readonly (readonly ViewFile[])[];
 
 /** Point lookups for a compaction filter. */
 export interface KeyLookup {
-  /** The newest value of `key` in the view's tables, or undefined if it is absent or deleted there. */
+  /**
+   * The value of `key` as a reader at the compaction's smallest snapshot finds it in the view's
+   * tables, or undefined if it is absent or deleted there. Every live reader reads at that
+   * snapshot or later, so what is dead here (and stays dead) is dead for all of them.
+   */
   get(key: BinaryKey): Buffer | undefined;
 }
 
@@ -74,6 +77,7 @@ export class TableView implements KeyLookup {
   constructor(
     private readonly dir: string,
     private readonly levels: ViewLevels,
+    private readonly snapshot: SequenceNumber,
     private readonly pool: ReaderPool,
   ) {}
 
@@ -98,7 +102,7 @@ export class TableView implements KeyLookup {
   }
 
   private find(f: ViewFile, key: BinaryKey): FoundEntry | undefined {
-    const found = this.pool.reader(this.dir, f.fileNumber).get(key, MAX_SEQUENCE);
+    const found = this.pool.reader(this.dir, f.fileNumber).get(key, this.snapshot);
     // Readers opened with syncReads never answer with a Promise.
     if (found instanceof Promise) throw new Error('a table view read went asynchronous');
     return found;
