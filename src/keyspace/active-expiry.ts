@@ -7,7 +7,8 @@
  *    tombstones it left behind) and deletes each key through the keyspace. Unlike Redis'
  *    sampling, nothing due is left behind unless the cycle hits its time budget, and then the
  *    next cycle continues where it stopped.
- * 2. Reclaiming flushed databases. FLUSHDB/FLUSHALL only remap a database to a fresh namespace;
+ * 2. Sweeping dead collection versions (dead-versions.ts) with what is left of the budget.
+ * 3. Reclaiming flushed databases. FLUSHDB/FLUSHALL only remap a database to a fresh namespace;
  *    the cycle hands the old namespaces to the keyspace's reclamation (Keyspace.reclaimInBackground:
  *    the engine drops their keys wholesale), which runs beside the cycle, not inside it.
  *
@@ -99,6 +100,8 @@ export class BackgroundCycle {
       ks.stats.expiredStalePerc = 0;
     }
     ks.reclaimInBackground();
+    // What is left of the budget goes to deleting members of dead collections.
+    if (!capped && performance.now() < deadline) await ks.sweeper.sweep(deadline);
     ks.stats.expireCycleCpuMilliseconds += Math.round(performance.now() - started);
   }
 

@@ -13,10 +13,11 @@
  *   ns(4) 'k' userKey                  the value of a top-level key
  *   ns(4) 'x' expireAt(8, BE) userKey  expiry index entry (empty value), ordered by time so the
  *                                      active expiry cycle finds due keys without a scan
- *   ns(4) other tags                   reserved for the members of collection types
+ *   ns(4) 'h' 's' 'z' 'Z' 'l' 'e' ...  members of collection keys (collection-encoding.ts)
  *   0(4)  'L'                          layout record (logical db -> namespace map, dead namespaces)
  *   0(4)  'N' ns(4)                    key counts of a namespace
  *   0(4)  'C' cursorId(8, BE)          a SCAN cursor's resume key
+ *   0(4)  'G' memberPrefix             a dead collection version whose members are still on disk
  *
  * Values of top-level keys
  * ------------------------
@@ -49,6 +50,8 @@ export const TAG_EXPIRY = 'x';
 export const META_LAYOUT_KEY: BinaryKey = '\0\0\0\0L';
 export const META_COUNTS_PREFIX: BinaryKey = '\0\0\0\0N';
 export const META_CURSOR_PREFIX: BinaryKey = '\0\0\0\0C';
+/** Garbage records: dead collection versions whose members are still on disk (dead-versions.ts). */
+export const META_GARBAGE_PREFIX: BinaryKey = '\0\0\0\0G';
 
 export const enum ValueType {
   String = 0,

@@ -45,6 +45,8 @@ import {
 import { WatchRegistry, type WatchingClient } from './watch.js';
 import { ScanCursorStore } from './scan-cursors.js';
 import { BackgroundCycle } from './active-expiry.js';
+import { VersionSource } from './collection-encoding.js';
+import { DeadVersionSweeper, pushGarbageRecords } from './dead-versions.js';
 
 export type { WatchingClient } from './watch.js';
 
@@ -128,6 +130,10 @@ export class Keyspace {
     this.lookupStageClearing = false;
   };
   private readonly cycle: BackgroundCycle;
+  /** Versions for new collections (collection-encoding.ts): the next batch's sequence number plus an ordinal. */
+  readonly versions: VersionSource;
+  /** Deletes the members of dead collection versions in the background (dead-versions.ts). */
+  readonly sweeper: DeadVersionSweeper;
   private readonly onBackgroundFailure: (err: unknown) => void;
   /** The reclamation of flushed namespaces under way, if any (reclaimDeadNamespaces). */
   private reclaiming: Promise<void> | null = null;
@@ -148,6 +154,8 @@ export class Keyspace {
     this.onBackgroundFailure = logBackgroundFailure(logger);
     this.applyLayout(layout, counts);
     this.cycle = new BackgroundCycle(this);
+    this.versions = new VersionSource(() => db.lastSequence + 1);
+    this.sweeper = new DeadVersionSweeper(db, (ns) => this.namespaces.includes(ns));
   }
 
   /**
@@ -361,6 +369,7 @@ export class Keyspace {
    */
   store(db: number, key: BinaryKey, value: Buffer, previous: Buffer | null): Promise<SequenceNumber> {
     const ops: BatchOp[] = [{ kind: EntryKind.Put, key: this.dataPrefixes[db] + key, value }];
+    if (pushGarbageRecords(ops, this.nsPrefixes[db], key, previous, value)) this.sweeper.noteGarbage();
     const counts = this.counts[db];
     const oldExpire = previous === null ? NO_EXPIRE : expireAt(previous);
     const newExpire = expireAt(value);
@@ -400,6 +409,7 @@ export class Keyspace {
   /** Deletes (db, key) whose current value is `previous`. */
   remove(db: number, key: BinaryKey, previous: Buffer): Promise<SequenceNumber> {
     const ops: BatchOp[] = [{ kind: EntryKind.Delete, key: this.dataPrefixes[db] + key }];
+    if (pushGarbageRecords(ops, this.nsPrefixes[db], key, previous, null)) this.sweeper.noteGarbage();
     const counts = this.counts[db];
     const oldExpire = expireAt(previous);
     let expires = counts.expires;
@@ -451,6 +461,7 @@ export class Keyspace {
     if (value !== null) ops.push({ kind: EntryKind.Put, key: dataKey, value });
     else if (previous !== null) ops.push({ kind: EntryKind.Delete, key: dataKey });
     else return;
+    if (pushGarbageRecords(ops, this.nsPrefixes[db], key, previous, value)) this.sweeper.noteGarbage();
     delta.keys += (value !== null ? 1 : 0) - (previous !== null ? 1 : 0);
     const oldExpire = previous === null ? NO_EXPIRE : expireAt(previous);
     const newExpire = value === null ? NO_EXPIRE : expireAt(value);
@@ -732,6 +743,27 @@ export class KeyspaceBatch {
   /** Deletes (db, key) whose current value is `previous`. */
   delete(db: number, key: BinaryKey, previous: Buffer | null): this {
     return this.stage(db, key, null, previous);
+  }
+
+  /**
+   * Writes an engine key of a collection's members (collection-encoding.ts) in this batch. The
+   * caller stages the owner's metadata in the same batch whenever it creates the version (the
+   * compaction filter relies on a member never reaching a table without it) and calls touch().
+   */
+  putMember(engineKey: BinaryKey, value: Buffer): this {
+    this.ops.push({ kind: EntryKind.Put, key: engineKey, value });
+    return this;
+  }
+
+  deleteMember(engineKey: BinaryKey): this {
+    this.ops.push({ kind: EntryKind.Delete, key: engineKey });
+    return this;
+  }
+
+  /** Flags WATCHers of (db, key) at commit: a member changed while the metadata may not have. */
+  touch(db: number, key: BinaryKey): this {
+    this.touched.push([db, key]);
+    return this;
   }
 
   get empty(): boolean {

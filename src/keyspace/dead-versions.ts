@@ -1,0 +1,153 @@
+/**
+ * Dead collection versions: recording them and sweeping their members away (docs/format.md,
+ * "Cleaning up dead versions").
+ *
+ * A collection dies in one small write (its metadata is deleted, replaced by another value, or
+ * given a new version), and its members become invisible at once. So that their disk space comes
+ * back without waiting for compaction to reach them, the same write records a *garbage record*
+ * `0(4) 'G' memberPrefix` per kind of member; the sweeper deletes those members in bounded batches
+ * on the serving thread and deletes the record in the batch that finds none left. A crash leaves
+ * the record behind, and the sweep resumes at the next open.
+ */
+import { EntryKind, type BatchOp, type BinaryKey } from '../engine/types.js';
+import type { Db } from '../engine/db.js';
+import { META_GARBAGE_PREFIX, NAMESPACE_BYTES, ValueType, prefixEnd, readNamespace, valueType } from './encoding.js';
+import { MemberTag, decodeMeta, isCollectionType, memberPrefix, versionOf } from './collection-encoding.js';
+import { writeVarint, varintLength } from '../util/varint.js';
+
+/** The kinds of member records a collection type has, each its own prefix. */
+export function memberTagsOf(type: ValueType): readonly MemberTag[] {
+  switch (type) {
+    case ValueType.Hash:
+      return [MemberTag.HashField, MemberTag.HashFieldExpiry];
+    case ValueType.Set:
+      return [MemberTag.SetMember];
+    case ValueType.ZSet:
+      return [MemberTag.ZSetByMember, MemberTag.ZSetByScore];
+    case ValueType.List:
+      return [MemberTag.ListElement];
+    default:
+      return [];
+  }
+}
+
+/**
+ * When a write replaces `previous` by `next` (null: deletes the key), pushes the garbage records
+ * of the collection version that dies with it, if any: `previous` is a collection with members
+ * and `next` is not the same version of it. True when it pushed some.
+ */
+export function pushGarbageRecords(ops: BatchOp[], nsPrefix: BinaryKey, key: BinaryKey, previous: Buffer | null, next: Buffer | null): boolean {
+  if (previous === null || !isCollectionType(valueType(previous))) return false;
+  if (next !== null && isCollectionType(valueType(next)) && versionOf(next) === versionOf(previous)) return false;
+  const meta = decodeMeta(previous);
+  if (meta.count === 0) return false;
+  const count = Buffer.allocUnsafe(varintLength(meta.count));
+  writeVarint(count, 0, meta.count);
+  for (const tag of memberTagsOf(meta.type)) {
+    ops.push({ kind: EntryKind.Put, key: META_GARBAGE_PREFIX + memberPrefix(nsPrefix, tag, key, meta.version), value: count });
+  }
+  return true;
+}
+
+/** Members deleted per write batch: big enough to be cheap per member, small enough not to hold up commands. */
+const SWEEP_BATCH = 1000;
+
+export interface SweepStats {
+  /** Garbage records still waiting (as of the last pass that looked). */
+  pending: number;
+  /** Members deleted since start. */
+  membersDeleted: number;
+}
+
+export class DeadVersionSweeper {
+  readonly stats: SweepStats = { pending: 0, membersDeleted: 0 };
+  /** False once a sweep found nothing, until noteGarbage(): an idle server does not scan every tick. */
+  private mayHaveWork = true;
+  /** Garbage record -> where its sweep stopped (lost at a restart: the sweep then walks its tombstones once). */
+  private readonly resumeAt = new Map<BinaryKey, BinaryKey>();
+
+  /**
+   * `namespaceLive(ns)` says whether a namespace still holds a database: records of flushed
+   * namespaces are simply deleted, since the namespace's whole range is dropped anyway.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly namespaceLive: (ns: number) => boolean,
+  ) {}
+
+  /** A write just recorded garbage. */
+  noteGarbage(): void {
+    this.mayHaveWork = true;
+  }
+
+  /**
+   * Sweeps until every garbage record is handled or `deadline` (performance.now()) passes; the
+   * next call starts over from the first record left, skipping what is already deleted.
+   * Resolves true when nothing is left.
+   */
+  async sweep(deadline: number): Promise<boolean> {
+    if (!this.mayHaveWork) return true;
+    // Cleared before looking: a record written while this pass runs sets it again.
+    this.mayHaveWork = false;
+    const records = this.db.iterator({ start: META_GARBAGE_PREFIX, end: prefixEnd(META_GARBAGE_PREFIX) });
+    let pending = 0;
+    try {
+      for (let record = await records.next(); record !== undefined; record = await records.next()) {
+        pending++;
+        if (performance.now() > deadline) {
+          this.stats.pending = pending;
+          this.mayHaveWork = true;
+          return false;
+        }
+        if (await this.sweepRecord(record.key, deadline)) pending--;
+        else this.mayHaveWork = true;
+      }
+    } finally {
+      records.close();
+    }
+    this.stats.pending = pending;
+    return pending === 0;
+  }
+
+  /**
+   * Deletes the members under one record, a batch at a time; true once the record itself is gone.
+   * One iterator walks the prefix (it reads a snapshot, so its own deletions do not get in its
+   * way); where a call stops for the deadline, the next one resumes, instead of walking over the
+   * tombstones it left.
+   */
+  private async sweepRecord(recordKey: BinaryKey, deadline: number): Promise<boolean> {
+    const prefix = recordKey.slice(META_GARBAGE_PREFIX.length);
+    if (prefix.length < NAMESPACE_BYTES || !this.namespaceLive(readNamespace(prefix))) {
+      await this.db.write([{ kind: EntryKind.Delete, key: recordKey }]);
+      return true;
+    }
+    const members = this.db.iterator({ start: this.resumeAt.get(recordKey) ?? prefix, end: prefixEnd(prefix) });
+    try {
+      for (;;) {
+        const ops: BatchOp[] = [];
+        let last: BinaryKey | undefined;
+        for (let entry = await members.next(); entry !== undefined; entry = ops.length < SWEEP_BATCH ? await members.next() : undefined) {
+          ops.push({ kind: EntryKind.Delete, key: entry.key });
+          last = entry.key;
+        }
+        const done = ops.length < SWEEP_BATCH;
+        const deleted = ops.length;
+        if (done) ops.push({ kind: EntryKind.Delete, key: recordKey });
+        // Wait for room like any writer, so a sweep never pushes the engine into a write stall.
+        const delay = this.db.writeDelay();
+        if (delay !== undefined) await delay;
+        await this.db.write(ops);
+        this.stats.membersDeleted += deleted;
+        if (done) {
+          this.resumeAt.delete(recordKey);
+          return true;
+        }
+        // The next batch starts after the last key deleted (a key plus "\0" is the next possible one).
+        if (last !== undefined) this.resumeAt.set(recordKey, last + '\0');
+        if (performance.now() > deadline) return false;
+      }
+    } finally {
+      members.close();
+    }
+  }
+}
