@@ -74,6 +74,7 @@ for (let run = 1; run <= runs; run++) {
       (summary.length === 2 ? `, ${summary[1]}/${summary[0]} passed` : '') +
       ` in ${((Date.now() - runStarted) / 1000).toFixed(0)} s`,
   );
+  for (const f of found) console.log(`  failed: ${f.file} :: ${f.name}: ${f.error.split('\n')[0]}`);
 }
 
 for (const hog of hogs) await hog.terminate();
