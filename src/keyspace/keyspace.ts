@@ -296,8 +296,36 @@ export class Keyspace {
    * command again), else the values in order (null = absent).
    */
   lookupMany(db: number, keys: readonly BinaryKey[], forRead: boolean): (Buffer | null)[] | Promise<unknown> {
+    const out = this.readStaged(this.dataPrefixes[db], keys);
+    if (out instanceof Promise) return out;
+    const now = Date.now();
+    for (let i = 0; i < keys.length; i++) {
+      const value = out[i];
+      if (value !== null && (value[0] & 0x80) !== 0 && expireAt(value) <= now) {
+        // The same key may appear twice; only the first occurrence deletes it.
+        if (keys.indexOf(keys[i]) === i) this.expireNow(db, keys[i], value);
+        out[i] = null;
+      }
+      if (forRead) {
+        if (out[i] === null) this.stats.keyspaceMisses++;
+        else this.stats.keyspaceHits++;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads engine keys of collection members (collection-encoding.ts) as lookupMany reads keys:
+   * the values in order (null = absent), or a Promise when any needed the disk (await it, then run
+   * the command again; the values read are kept for that run).
+   */
+  readMembers(engineKeys: readonly BinaryKey[]): (Buffer | null)[] | Promise<unknown> {
+    return this.readStaged('', engineKeys);
+  }
+
+  /** `prefix + key` for each key, from the values a previous run staged, the memtable or a cached block. */
+  private readStaged(prefix: BinaryKey, keys: readonly BinaryKey[]): (Buffer | null)[] | Promise<unknown> {
     const out: (Buffer | null)[] = new Array<Buffer | null>(keys.length);
-    const prefix = this.dataPrefixes[db];
     const staged = this.lookupStage !== null && this.lookupStageSeq === this.db.lastSequence ? this.lookupStage : null;
     let pending: Promise<Buffer | undefined>[] | null = null;
     let pendingAt: number[] | null = null;
@@ -317,19 +345,6 @@ export class Keyspace {
       }
     }
     if (pending !== null) return this.stageLookup(pending, pendingAt as number[], out, keys, prefix);
-    const now = Date.now();
-    for (let i = 0; i < keys.length; i++) {
-      const value = out[i];
-      if (value !== null && (value[0] & 0x80) !== 0 && expireAt(value) <= now) {
-        // The same key may appear twice; only the first occurrence deletes it.
-        if (keys.indexOf(keys[i]) === i) this.expireNow(db, keys[i], value);
-        out[i] = null;
-      }
-      if (forRead) {
-        if (out[i] === null) this.stats.keyspaceMisses++;
-        else this.stats.keyspaceHits++;
-      }
-    }
     return out;
   }
 
