@@ -74,6 +74,16 @@ export interface ServerConfig {
   hz: number;
   /** Port of the admin HTTP server (/metrics, /healthz, /readyz, REST); 0 = off. */
   adminPort: number;
+  /**
+   * Redis' thresholds for its small encodings. StrataKV stores every collection the same way; these
+   * only decide what OBJECT ENCODING answers (and HSCAN/SSCAN/ZSCAN answering small collections whole),
+   * so that clients see what Redis would say.
+   */
+  hashMaxListpackEntries: number;
+  hashMaxListpackValue: number;
+  setMaxIntsetEntries: number;
+  zsetMaxListpackEntries: number;
+  zsetMaxListpackValue: number;
 }
 
 type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'bind' | 'obl';
@@ -270,6 +280,31 @@ export const DIRECTIVES: readonly Directive[] = [
     parse: parsePercentiles,
     read: (c) => c.latencyTrackingInfoPercentiles.map(formatPercentile).join(' '),
     write: (c, v) => { c.latencyTrackingInfoPercentiles = v as number[]; },
+  },
+  {
+    name: 'hash-max-listpack-entries', aliases: ['hash-max-ziplist-entries'], kind: 'int', default: '512', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'a hash with more fields than this reports OBJECT ENCODING hashtable instead of listpack, as in Redis (storage is the same either way; 512 is redis-server\'s built-in default, its sample redis.conf says 128)',
+    read: (c) => String(c.hashMaxListpackEntries), write: (c, v) => { c.hashMaxListpackEntries = v as number; },
+  },
+  {
+    name: 'hash-max-listpack-value', aliases: ['hash-max-ziplist-value'], kind: 'memory', default: '64', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'a hash that ever held a field or value longer than this reports hashtable',
+    read: (c) => String(c.hashMaxListpackValue), write: (c, v) => { c.hashMaxListpackValue = v as number; },
+  },
+  {
+    name: 'set-max-intset-entries', kind: 'int', default: '512', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'a set of integers with at most this many members reports OBJECT ENCODING intset, else hashtable',
+    read: (c) => String(c.setMaxIntsetEntries), write: (c, v) => { c.setMaxIntsetEntries = v as number; },
+  },
+  {
+    name: 'zset-max-listpack-entries', aliases: ['zset-max-ziplist-entries'], kind: 'int', default: '128', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'a sorted set with more members than this reports OBJECT ENCODING skiplist instead of listpack',
+    read: (c) => String(c.zsetMaxListpackEntries), write: (c, v) => { c.zsetMaxListpackEntries = v as number; },
+  },
+  {
+    name: 'zset-max-listpack-value', aliases: ['zset-max-ziplist-value'], kind: 'memory', default: '64', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'a sorted set that ever held a member longer than this reports skiplist',
+    read: (c) => String(c.zsetMaxListpackValue), write: (c, v) => { c.zsetMaxListpackValue = v as number; },
   },
   {
     name: 'hz', kind: 'int', default: '10', mutable: true, min: 1, max: 500,
