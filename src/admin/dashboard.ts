@@ -22,7 +22,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
-import type { CommandEntry } from '../commands/registry.js';
+import type { Command } from '../commands/types.js';
 import { STRATAKV_VERSION } from '../commands/version.js';
 import type { LatencySecond } from '../server/command-latency.js';
 import type { Server } from '../server/server.js';
@@ -148,7 +148,7 @@ function latencyOf(server: Server, name: string | null): LatencyPercentiles | nu
 
 function commandCalls(server: Server): CommandCalls[] {
   const out: CommandCalls[] = [];
-  const add = (e: CommandEntry): void => {
+  const add = (e: Command): void => {
     if (e.calls === 0 && e.rejectedCalls === 0 && e.failedCalls === 0) return;
     out.push({
       name: e.fullName,

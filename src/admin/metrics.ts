@@ -15,7 +15,7 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
-import type { CommandEntry } from '../commands/registry.js';
+import type { Command } from '../commands/types.js';
 import { STRATAKV_VERSION } from '../commands/version.js';
 import type { EngineStats } from '../engine/db.js';
 import type { Server } from '../server/server.js';
@@ -99,7 +99,7 @@ const SCALARS: readonly ScalarMetric[] = [
 ];
 
 /** Every command and subcommand entry, as INFO commandstats walks them. */
-function* commandEntries(server: Server): Iterable<CommandEntry> {
+function* commandEntries(server: Server): Iterable<Command> {
   for (const e of server.commands.entries()) {
     if (e.subcommands) yield* e.subcommands.entries();
     else yield e;
@@ -107,7 +107,7 @@ function* commandEntries(server: Server): Iterable<CommandEntry> {
 }
 
 /** One metric per field of INFO commandstats, labelled by the command's full name ('get', 'config|get'). */
-const COMMAND_COUNTERS: ReadonlyArray<{ name: string; help: string; read: (e: CommandEntry) => number }> = [
+const COMMAND_COUNTERS: ReadonlyArray<{ name: string; help: string; read: (e: Command) => number }> = [
   { name: 'stratakv_command_calls_total', help: 'Calls per command (INFO commandstats calls)', read: (e) => e.calls },
   { name: 'stratakv_command_duration_seconds_total', help: 'Time spent running each command (INFO commandstats usec)', read: (e) => Math.round(e.usec) / 1e6 },
   { name: 'stratakv_command_failed_calls_total', help: 'Calls per command that replied with an error (INFO commandstats failed_calls)', read: (e) => e.failedCalls },

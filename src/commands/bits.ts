@@ -5,7 +5,7 @@
  * past the end of a string reads zeros; writing past it grows the string with zero bytes. Ranges
  * (BITCOUNT/BITPOS start end [BYTE|BIT]) are clamped exactly as Redis clamps them.
  */
-import type { CommandContext, CommandSpec } from './types.js';
+import type { CommandContext, CommandHandlers } from './types.js';
 import type { BinaryKey } from '../engine/types.js';
 import {
   NO_EXPIRE,
@@ -19,7 +19,7 @@ import {
   payloadOffset,
 } from '../keyspace/encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseInt64, parseIntegerArg } from '../keyspace/numbers.js';
-import { durable, isString, retryAfter } from '../keyspace/command-support.js';
+import { durable, isString, retryAfter } from './command-support.js';
 
 const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';
 const ERR_BIT_VALUE = 'ERR bit is not an integer or out of range';
@@ -440,105 +440,13 @@ function bitfieldRoCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<
   return bitfieldGeneric(ctx, argv, true, bitfieldRoCommand);
 }
 
-// ---------------------------------------------------------------- command table (metadata from Redis 7.0 COMMAND INFO / DOCS)
-
-export const bitCommands: CommandSpec[] = [
-  {
-    name: 'setbit',
-    arity: 4,
-    flags: ['write', 'denyoom'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'bitmap',
-    summary: 'Sets or clears the bit at offset in the string value stored at key',
-    since: '2.2.0',
-    complexity: 'O(1)',
-    aclCategories: ['write', 'bitmap', 'slow'],
-    handler: setbitCommand,
-  },
-  {
-    name: 'getbit',
-    arity: 3,
-    flags: ['readonly', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'bitmap',
-    summary: 'Returns the bit value at offset in the string value stored at key',
-    since: '2.2.0',
-    complexity: 'O(1)',
-    aclCategories: ['read', 'bitmap', 'fast'],
-    handler: getbitCommand,
-  },
-  {
-    name: 'bitcount',
-    arity: -2,
-    flags: ['readonly'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'bitmap',
-    summary: 'Count set bits in a string',
-    since: '2.6.0',
-    complexity: 'O(N)',
-    aclCategories: ['read', 'bitmap', 'slow'],
-    handler: bitcountCommand,
-  },
-  {
-    name: 'bitpos',
-    arity: -3,
-    flags: ['readonly'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'bitmap',
-    summary: 'Find first bit set or clear in a string',
-    since: '2.8.7',
-    complexity: 'O(N)',
-    aclCategories: ['read', 'bitmap', 'slow'],
-    handler: bitposCommand,
-  },
-  {
-    name: 'bitop',
-    arity: -4,
-    flags: ['write', 'denyoom'],
-    firstKey: 2,
-    lastKey: -1,
-    step: 1,
-    group: 'bitmap',
-    summary: 'Perform bitwise operations between strings',
-    since: '2.6.0',
-    complexity: 'O(N)',
-    aclCategories: ['write', 'bitmap', 'slow'],
-    handler: bitopCommand,
-  },
-  {
-    name: 'bitfield',
-    arity: -2,
-    flags: ['write', 'denyoom'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'bitmap',
-    summary: 'Perform arbitrary bitfield integer operations on strings',
-    since: '3.2.0',
-    complexity: 'O(1) for each subcommand specified',
-    aclCategories: ['write', 'bitmap', 'slow'],
-    handler: bitfieldCommand,
-  },
-  {
-    name: 'bitfield_ro',
-    arity: -2,
-    flags: ['readonly', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'bitmap',
-    summary: 'Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD',
-    since: '6.0.0',
-    complexity: 'O(1) for each subcommand specified',
-    aclCategories: ['read', 'bitmap', 'fast'],
-    handler: bitfieldRoCommand,
-  },
-];
+/** Handlers by command name; the metadata is in ./table/bits.ts. */
+export const bitHandlers: CommandHandlers = {
+  setbit: setbitCommand,
+  getbit: getbitCommand,
+  bitcount: bitcountCommand,
+  bitpos: bitposCommand,
+  bitop: bitopCommand,
+  bitfield: bitfieldCommand,
+  bitfield_ro: bitfieldRoCommand,
+};

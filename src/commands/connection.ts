@@ -3,7 +3,7 @@
  * databases family. Replies and error texts are Redis 7.0's.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ClientState, CommandContext, CommandSpec, ServerContext } from './types.js';
+import type { ClientState, CommandContext, CommandHandlers, ServerContext } from './types.js';
 import { clientInfoLine } from './client-info.js';
 
 /** The version we report to clients that feature-detect (HELLO, INFO): the Redis we are compatible with. */
@@ -426,55 +426,38 @@ export function replyHelp(ctx: CommandContext, lines: readonly string[]): void {
   for (const l of lines) ctx.reply.simple(l);
 }
 
-const CONNECTION_FLAGS = ['noscript', 'loading', 'stale'];
-
-function sub(name: string, arity: number, flags: string[], summary: string, handler: CommandSpec['handler'], since = '2.4.0'): CommandSpec {
-  return { name: `client|${name}`, arity, flags, firstKey: 0, lastKey: 0, step: 0, group: 'connection', summary, since, complexity: 'O(1)', handler };
+function clientNoEvict(ctx: CommandContext, argv: Buffer[]): void {
+  clientOnOff(ctx, argv[2], (on) => { ctx.client.noEvict = on; });
 }
 
-export const connectionCommands: CommandSpec[] = [
-  {
-    name: 'ping', arity: -1, flags: ['fast'], firstKey: 0, lastKey: 0, step: 0,
-    group: 'connection', summary: 'Returns the server\'s liveliness response.', since: '1.0.0', complexity: 'O(1)', handler: ping,
-  },
-  {
-    name: 'echo', arity: 2, flags: ['fast'], firstKey: 0, lastKey: 0, step: 0,
-    group: 'connection', summary: 'Returns the given string.', since: '1.0.0', complexity: 'O(1)', handler: echo,
-  },
-  {
-    name: 'auth', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'no-auth', 'allow-busy'], firstKey: 0, lastKey: 0, step: 0,
-    group: 'connection', summary: 'Authenticates the connection.', since: '1.0.0', complexity: 'O(N) where N is the number of passwords defined for the user', handler: auth,
-  },
-  {
-    name: 'hello', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no-auth', 'allow-busy'], firstKey: 0, lastKey: 0, step: 0,
-    group: 'connection', summary: 'Handshakes with the Redis server.', since: '6.0.0', complexity: 'O(1)', handler: hello,
-  },
-  {
-    name: 'quit', arity: -1, flags: ['allow-busy', 'noscript', 'loading', 'stale', 'fast', 'no-auth'], firstKey: 0, lastKey: 0, step: 0,
-    group: 'connection', summary: 'Closes the connection.', since: '1.0.0', complexity: 'O(1)', handler: quit,
-  },
-  {
-    name: 'reset', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no-auth', 'allow-busy'], firstKey: 0, lastKey: 0, step: 0,
-    group: 'connection', summary: 'Resets the connection.', since: '6.2.0', complexity: 'O(1)', handler: reset,
-  },
-  {
-    name: 'client', arity: -2, flags: ['sentinel'], firstKey: 0, lastKey: 0, step: 0,
-    group: 'connection', summary: 'A container for client connection commands.', since: '2.4.0', complexity: 'Depends on subcommand.',
-    handler: () => {},
-    subcommands: [
-      sub('id', 2, [...CONNECTION_FLAGS], 'Returns the unique client ID of the connection.', clientId, '5.0.0'),
-      sub('getname', 2, [...CONNECTION_FLAGS], 'Returns the name of the connection.', clientGetname),
-      sub('setname', 3, [...CONNECTION_FLAGS], 'Sets the connection name.', clientSetname, '2.6.9'),
-      sub('setinfo', 4, [...CONNECTION_FLAGS], 'Sets information specific to the client or connection.', clientSetinfo, '7.2.0'),
-      sub('list', -2, ['admin', ...CONNECTION_FLAGS], 'Lists open connections.', clientList),
-      sub('info', 2, [...CONNECTION_FLAGS], 'Returns information about the connection.', clientInfo, '6.2.0'),
-      sub('kill', -3, ['admin', ...CONNECTION_FLAGS], 'Terminates open connections.', clientKill),
-      sub('no-evict', 3, ['admin', ...CONNECTION_FLAGS], 'Sets the client eviction mode of the connection.', (ctx, argv) => clientOnOff(ctx, argv[2], (on) => { ctx.client.noEvict = on; }), '7.0.0'),
-      sub('no-touch', 3, [...CONNECTION_FLAGS], 'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.', (ctx, argv) => clientOnOff(ctx, argv[2], (on) => { ctx.client.noTouch = on; }), '7.2.0'),
-      sub('pause', -3, ['admin', ...CONNECTION_FLAGS], 'Suspends commands processing.', clientPause, '3.0.0'),
-      sub('unpause', 2, ['admin', ...CONNECTION_FLAGS], 'Resumes processing commands from paused clients.', (ctx) => { ctx.server.control.unpauseClients(); ctx.reply.ok(); }, '6.2.0'),
-      sub('reply', 3, [...CONNECTION_FLAGS], 'Instructs the server whether to reply to commands.', clientReply, '3.2.0'),
-      sub('help', 2, ['loading', 'stale'], 'Returns helpful text about the different subcommands.', (ctx) => replyHelp(ctx, CLIENT_HELP), '5.0.0'),
-    ],
-  },
-];
+function clientNoTouch(ctx: CommandContext, argv: Buffer[]): void {
+  clientOnOff(ctx, argv[2], (on) => { ctx.client.noTouch = on; });
+}
+
+function clientUnpause(ctx: CommandContext): void {
+  ctx.server.control.unpauseClients();
+  ctx.reply.ok();
+}
+
+/** Handlers by command name; the metadata is in ./table/connection.ts. */
+export const connectionHandlers: CommandHandlers = {
+  ping,
+  echo,
+  auth,
+  hello,
+  quit,
+  reset,
+  'client|id': clientId,
+  'client|getname': clientGetname,
+  'client|setname': clientSetname,
+  'client|setinfo': clientSetinfo,
+  'client|list': clientList,
+  'client|info': clientInfo,
+  'client|kill': clientKill,
+  'client|no-evict': clientNoEvict,
+  'client|no-touch': clientNoTouch,
+  'client|pause': clientPause,
+  'client|unpause': clientUnpause,
+  'client|reply': clientReply,
+  'client|help': (ctx) => replyHelp(ctx, CLIENT_HELP),
+};

@@ -7,10 +7,10 @@
  * SYNC the reply waits for that reclamation (only this client waits; others go on), which is
  * the closest thing to Redis freeing the memory before it replies.
  */
-import type { CommandContext, CommandSpec } from './types.js';
+import type { CommandContext, CommandHandlers } from './types.js';
 import { binaryKey } from '../keyspace/encoding.js';
 import { ERR_SYNTAX, argIs, parseInt32Arg } from '../keyspace/numbers.js';
-import { durable, retryAfter } from '../keyspace/command-support.js';
+import { durable, retryAfter } from './command-support.js';
 
 const ERR_DB_RANGE = 'ERR DB index is out of range';
 
@@ -84,91 +84,12 @@ function dbsizeCommand(ctx: CommandContext): void {
   ctx.reply.integer(ctx.server.keyspace.dbsize(ctx.client.db));
 }
 
-// ---------------------------------------------------------------- command table (metadata from Redis 7.0 COMMAND INFO / DOCS)
-
-export const databaseCommands: CommandSpec[] = [
-  {
-    name: 'select',
-    arity: 2,
-    flags: ['loading', 'stale', 'fast'],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    group: 'connection',
-    summary: 'Change the selected database for the current connection',
-    since: '1.0.0',
-    complexity: 'O(1)',
-    aclCategories: ['fast', 'connection'],
-    handler: selectCommand,
-  },
-  {
-    name: 'move',
-    arity: 3,
-    flags: ['write', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'generic',
-    summary: 'Move a key to another database',
-    since: '1.0.0',
-    complexity: 'O(1)',
-    aclCategories: ['keyspace', 'write', 'fast'],
-    handler: moveCommand,
-  },
-  {
-    name: 'swapdb',
-    arity: 3,
-    flags: ['write', 'fast'],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    group: 'server',
-    summary: 'Swaps two Redis databases',
-    since: '4.0.0',
-    complexity: 'O(N) where N is the count of clients watching or blocking on keys from both databases.',
-    aclCategories: ['keyspace', 'write', 'fast', 'dangerous'],
-    handler: swapdbCommand,
-  },
-  {
-    name: 'flushdb',
-    arity: -1,
-    flags: ['write'],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    group: 'server',
-    summary: 'Remove all keys from the current database',
-    since: '1.0.0',
-    complexity: 'O(N) where N is the number of keys in the selected database',
-    aclCategories: ['keyspace', 'write', 'slow', 'dangerous'],
-    handler: flushdbCommand,
-  },
-  {
-    name: 'flushall',
-    arity: -1,
-    flags: ['write'],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    group: 'server',
-    summary: 'Remove all keys from all databases',
-    since: '1.0.0',
-    complexity: 'O(N) where N is the total number of keys in all databases',
-    aclCategories: ['keyspace', 'write', 'slow', 'dangerous'],
-    handler: flushallCommand,
-  },
-  {
-    name: 'dbsize',
-    arity: 1,
-    flags: ['readonly', 'fast'],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    group: 'server',
-    summary: 'Return the number of keys in the selected database',
-    since: '1.0.0',
-    complexity: 'O(1)',
-    aclCategories: ['keyspace', 'read', 'fast'],
-    handler: dbsizeCommand,
-  },
-];
+/** Handlers by command name; the metadata is in ./table/databases.ts. */
+export const databaseHandlers: CommandHandlers = {
+  select: selectCommand,
+  move: moveCommand,
+  swapdb: swapdbCommand,
+  flushdb: flushdbCommand,
+  flushall: flushallCommand,
+  dbsize: dbsizeCommand,
+};

@@ -1,26 +1,40 @@
 /**
- * COMMAND DOCS: summary, since, group, complexity from each CommandSpec, plus the argument tree
- * redis-cli 7 turns into its inline hints (`SET key value [NX|XX] [GET] ...`).
+ * COMMAND DOCS: the reply value of one command, built once from its table entry, and the usage
+ * lines the table writes arguments in.
  *
- * Argument trees are written as usage lines in a small syntax (the one redis.io prints):
- *   `key value [NX | XX] [GET] [EX seconds:integer | PX milliseconds:integer | KEEPTTL]`
- *   - UPPERCASE word: a token; alone it is a pure-token argument, followed by one name it is that
- *     argument's token (`EX seconds`).
- *   - lowercase word: an argument; `:type` sets its type (integer, double, key, pattern,
- *     unix-time, string); names ending in "key" default to key, others to string.
- *   - `[...]` optional, `(... | ...)` or `[... | ...]` one of, `...` after an element: repeats,
- *     `@name` right after a group names it (Redis names one-ofs: `[NX | XX]@condition`).
- * Kept here as data, one line per command, so the keyspace families need not carry it.
+ * A usage line is the argument syntax redis.io prints, plus a few marks so that the argument tree
+ * comes out exactly as Redis 7.0's (redis-cli 7 turns that tree into its inline hints):
+ *
+ *   key value [NX | XX]@condition^2.6.12 [GET]^6.2.0 [EX seconds:integer | KEEPTTL^6.0.0]@expiration
+ *
+ * - `name` an argument; `name:type` with a type of string, integer, double, key, pattern,
+ *   unix-time (default: key when the name ends in "key", else string). A name may hold ':' or '/'
+ *   ('ip:port:string' is "ip:port", a string).
+ * - `TOKEN` (upper case) alone is a pure token named after it in lower case; followed by an
+ *   argument or a group, it is that element's token (`EX seconds`, `LIMIT (offset count)`).
+ * - `[...]` optional; `(...)` required. Inside, `a | b` is a oneof; several elements make a block.
+ *   `[x]` with a single element is that element, optional; `(...)` always makes a block or oneof.
+ * - Marks after an element, glued to it or standing alone: `...` repeats (multiple), `@name`
+ *   names it (groups are otherwise named after their first option, or their parts joined by
+ *   '-'), `^7.0.0` since, `~2.8.12` deprecated since, `#0` its key_spec_index (default: key
+ *   arguments count up from 0), `!multiple_token` the token repeats with each repetition.
+ *
+ * Lines are parsed when the command table is built, so a malformed one stops the server at start.
  */
 import type { ReplyWriter } from '../protocol/reply.js';
-import type { CommandEntry } from './registry.js';
+import type { CommandDef } from './table/schema.js';
 
-/** A COMMAND DOCS value: a map, an array, a set of flags, a string or an integer. */
-export type DocValue = string | number | DocValue[] | { readonly [key: string]: DocValue } | DocFlags;
+/** A COMMAND DOCS value: a map, an array, a set, a set of flags, a string or an integer. */
+export type DocValue = string | number | DocValue[] | { readonly [key: string]: DocValue } | DocFlags | DocSet;
 
-/** Written as a RESP set of simple strings. */
+/** Written as a RESP set of simple strings (flags). */
 export class DocFlags {
-  constructor(readonly flags: string[]) {}
+  constructor(readonly flags: readonly string[]) {}
+}
+
+/** Written as a RESP set of values (Redis 7.0 sends a command's history as a set of pairs). */
+export class DocSet {
+  constructor(readonly items: readonly DocValue[]) {}
 }
 
 export function writeDocValue(r: ReplyWriter, v: DocValue): void {
@@ -32,6 +46,9 @@ export function writeDocValue(r: ReplyWriter, v: DocValue): void {
   } else if (v instanceof DocFlags) {
     r.setHeader(v.flags.length);
     for (const f of v.flags) r.simple(f);
+  } else if (v instanceof DocSet) {
+    r.setHeader(v.items.length);
+    for (const x of v.items) writeDocValue(r, x);
   } else {
     const keys = Object.keys(v);
     r.mapHeader(keys.length);
@@ -42,155 +59,46 @@ export function writeDocValue(r: ReplyWriter, v: DocValue): void {
   }
 }
 
-/** Usage lines, without the command name. Subcommands are keyed 'parent|sub'. */
-const SYNTAX: Record<string, string> = {
-  // connection
-  ping: '[message]',
-  echo: 'message',
-  auth: '[username] password',
-  hello: '[protover:integer [AUTH username password] [SETNAME clientname]]',
-  quit: '',
-  reset: '',
-  select: 'index:integer',
-  'client|id': '',
-  'client|getname': '',
-  'client|setname': 'connection-name',
-  'client|setinfo': '(LIB-NAME libname | LIB-VER libver)',
-  'client|list': '[TYPE (NORMAL | MASTER | REPLICA | PUBSUB)] [ID client-id:integer ...]',
-  'client|info': '',
-  'client|kill': '(ip-port | [ID client-id:integer] [TYPE (NORMAL | MASTER | SLAVE | REPLICA | PUBSUB)] [USER username] [ADDR ip-port] [LADDR ip-port] [SKIPME (YES | NO)])@filter',
-  'client|no-evict': '(ON | OFF)@enabled',
-  'client|no-touch': '(ON | OFF)@enabled',
-  'client|pause': 'timeout:integer [WRITE | ALL]@mode',
-  'client|unpause': '',
-  'client|reply': '(ON | OFF | SKIP)@action',
-  'client|help': '',
-  // server
-  info: '[section ...]',
-  'config|get': 'parameter ...',
-  'config|set': 'parameter value ...',
-  'config|resetstat': '',
-  'config|rewrite': '',
-  'config|help': '',
-  command: '',
-  'command|count': '',
-  'command|docs': '[command-name ...]',
-  'command|getkeys': 'command arg ...',
-  'command|info': '[command-name ...]',
-  'command|list': '[FILTERBY (MODULE module-name | ACLCAT category | PATTERN pattern:pattern)]',
-  'command|help': '',
-  time: '',
-  lastsave: '',
-  save: '',
-  bgsave: '[SCHEDULE]',
-  shutdown: '[NOSAVE | SAVE]@nosave-save [NOW] [FORCE] [ABORT]',
-  'slowlog|get': '[count:integer]',
-  'slowlog|len': '',
-  'slowlog|reset': '',
-  'slowlog|help': '',
-  'latency|latest': '',
-  'latency|history': 'event',
-  'latency|reset': '[event ...]',
-  'latency|histogram': '[command ...]',
-  'latency|help': '',
-  monitor: '',
-  debug: 'subcommand [arg ...]',
-  dbsize: '',
-  flushdb: '[ASYNC | SYNC]@flush-type',
-  flushall: '[ASYNC | SYNC]@flush-type',
-  swapdb: 'index1:integer index2:integer',
-  move: 'key db:integer',
-  // transactions
-  multi: '',
-  exec: '',
-  discard: '',
-  watch: 'key ...',
-  unwatch: '',
-  // strings
-  get: 'key',
-  set: 'key value [NX | XX]@condition [GET] [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | KEEPTTL]@expiration',
-  setnx: 'key value',
-  setex: 'key seconds:integer value',
-  psetex: 'key milliseconds:integer value',
-  getset: 'key value',
-  getdel: 'key',
-  getex: 'key [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | PERSIST]@expiration',
-  mget: 'key ...',
-  mset: '(key value)@data ...',
-  msetnx: '(key value)@data ...',
-  append: 'key value',
-  strlen: 'key',
-  getrange: 'key start:integer end:integer',
-  substr: 'key start:integer end:integer',
-  setrange: 'key offset:integer value',
-  incr: 'key',
-  decr: 'key',
-  incrby: 'key increment:integer',
-  decrby: 'key decrement:integer',
-  incrbyfloat: 'key increment:double',
-  lcs: 'key1:key key2:key [LEN] [IDX] [MINMATCHLEN min-match-len:integer] [WITHMATCHLEN]',
-  // bitmaps
-  setbit: 'key offset:integer value:integer',
-  getbit: 'key offset:integer',
-  bitcount: 'key [start:integer end:integer [BYTE | BIT]@unit]@index',
-  bitpos: 'key bit:integer [start:integer [end:integer [BYTE | BIT]@unit]@end-unit-block]@range',
-  bitop: 'operation destkey key ...',
-  bitfield: 'key [GET encoding offset:integer | [OVERFLOW (WRAP | SAT | FAIL)] (SET encoding offset:integer value:integer | INCRBY encoding offset:integer increment:integer) ...]',
-  bitfield_ro: 'key [GET encoding offset:integer ...]',
-  // keys
-  del: 'key ...',
-  unlink: 'key ...',
-  exists: 'key ...',
-  type: 'key',
-  rename: 'key newkey',
-  renamenx: 'key newkey',
-  copy: 'source:key destination:key [DB destination-db:integer] [REPLACE]',
-  keys: 'pattern:pattern',
-  scan: 'cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]',
-  randomkey: '',
-  touch: 'key ...',
-  object: 'subcommand [arg ...]',
-  'object|encoding': 'key',
-  'object|refcount': 'key',
-  'object|idletime': 'key',
-  'object|freq': 'key',
-  'object|help': '',
-  dump: 'key',
-  restore: 'key ttl:integer serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds:integer] [FREQ frequency:integer]',
-  // expiry
-  expire: 'key seconds:integer [NX | XX | GT | LT]@condition',
-  pexpire: 'key milliseconds:integer [NX | XX | GT | LT]@condition',
-  expireat: 'key unix-time-seconds:unix-time [NX | XX | GT | LT]@condition',
-  pexpireat: 'key unix-time-milliseconds:unix-time [NX | XX | GT | LT]@condition',
-  ttl: 'key',
-  pttl: 'key',
-  expiretime: 'key',
-  pexpiretime: 'key',
-  persist: 'key',
-};
+export type ArgType = 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block';
+/** The types a `name:type` may give (the others come from the syntax). */
+const NAMED_TYPES: ReadonlySet<string> = new Set(['string', 'integer', 'double', 'key', 'pattern', 'unix-time']);
 
-interface Arg {
+/** One argument of a COMMAND DOCS tree. */
+export interface Arg {
   name: string;
-  type: string;
+  type: ArgType;
   token?: string;
+  since?: string;
+  deprecatedSince?: string;
+  /** Set on key arguments once the whole line is parsed. */
+  keySpecIndex?: number;
   optional?: boolean;
   multiple?: boolean;
+  multipleToken?: boolean;
   arguments?: Arg[];
 }
+
+const TOKEN_WORD = /^[A-Z][A-Z0-9_-]*$/;
+/** A mark: one of @ ^ ~ # ! and its text, up to the next mark. */
+const MARK = /([@^~#!])([^@^~#!]*)/g;
 
 class SyntaxParser {
   private pos = 0;
   private readonly tokens: string[];
-  private keyIndex = 0;
 
-  constructor(text: string) {
+  constructor(private readonly text: string) {
     this.tokens = text.replace(/([[\]()|])/g, ' $1 ').split(/\s+/).filter((t) => t.length > 0);
-    // '@name' after a closing bracket became its own token; keep it next to the group.
   }
 
   parse(): Arg[] {
-    const seq = this.sequence();
-    return seq;
+    const args = this.sequence();
+    if (this.pos < this.tokens.length) this.fail(`unexpected '${this.tokens[this.pos]}'`);
+    numberKeys(args, { last: -1 });
+    return args;
+  }
+
+  private fail(problem: string): never {
+    throw new SyntaxError(`usage line "${this.text}": ${problem}`);
   }
 
   /** Elements until a closing bracket or '|'. */
@@ -199,108 +107,168 @@ class SyntaxParser {
     while (this.pos < this.tokens.length) {
       const t = this.tokens[this.pos];
       if (t === ']' || t === ')' || t === '|') break;
-      const el = this.element();
-      if (el) out.push(el);
+      out.push(this.element());
     }
     return out;
   }
 
-  private element(): Arg | null {
+  private element(): Arg {
     const t = this.tokens[this.pos++];
     let arg: Arg;
     if (t === '[' || t === '(') {
-      arg = this.group(t === '[' ? ']' : ')');
-      if (t === '[') arg.optional = true;
-      const label = this.tokens[this.pos];
-      if (label !== undefined && label.startsWith('@')) {
-        arg.name = label.slice(1);
-        this.pos++;
-      }
-    } else if (/^[A-Z][A-Z0-9_-]*$/.test(t)) {
-      const next = this.tokens[this.pos];
-      if (next !== undefined && /^[a-z]/.test(next) && next !== '...') {
-        this.pos++;
-        arg = this.named(next);
-        arg.token = t;
-      } else {
-        arg = { name: t.toLowerCase(), type: 'pure-token', token: t };
-      }
-    } else if (t === '...') {
-      return null;
+      arg = this.group(t);
     } else {
-      arg = this.named(t);
+      const word = splitWord(t);
+      if (word.base === '') this.fail(`'${t}' follows nothing`);
+      if (TOKEN_WORD.test(word.base)) {
+        const next = this.tokens[this.pos];
+        const bare = word.marks === '' && !word.multiple;
+        if (bare && (next === '(' || next === '[')) {
+          this.pos++;
+          arg = this.group(next);
+          arg.token = word.base;
+        } else if (bare && next !== undefined && /^[a-z]/.test(next)) {
+          this.pos++;
+          const named = splitWord(next);
+          arg = this.named(named.base);
+          arg.token = word.base;
+          this.applyMarks(arg, named.marks, named.multiple);
+        } else {
+          arg = { name: word.base.toLowerCase(), type: 'pure-token', token: word.base };
+          this.applyMarks(arg, word.marks, word.multiple);
+        }
+      } else {
+        arg = this.named(word.base);
+        this.applyMarks(arg, word.marks, word.multiple);
+      }
     }
-    if (this.tokens[this.pos] === '...') {
-      this.pos++;
-      arg.multiple = true;
+    // Marks standing alone after the element (after a group's bracket, or spaced like ' ...').
+    while (this.pos < this.tokens.length && /^(\.\.\.|[@^~#!])/.test(this.tokens[this.pos])) {
+      const word = splitWord(this.tokens[this.pos++]);
+      if (word.base !== '') this.fail(`'${word.base}' is not a mark`);
+      this.applyMarks(arg, word.marks, word.multiple);
     }
     return arg;
   }
 
-  private named(word: string): Arg {
-    const [name, explicit] = word.split(':');
-    const type = explicit ?? (name.endsWith('key') ? 'key' : 'string');
-    return { name, type };
+  private applyMarks(arg: Arg, marks: string, multiple: boolean): void {
+    if (multiple) arg.multiple = true;
+    for (const [, mark, value] of marks.matchAll(MARK)) {
+      if (mark === '@') arg.name = value;
+      else if (mark === '^') arg.since = value;
+      else if (mark === '~') arg.deprecatedSince = value;
+      else if (mark === '#' && /^\d+$/.test(value)) arg.keySpecIndex = Number(value);
+      else if (mark === '!' && value === 'multiple_token') arg.multipleToken = true;
+      else this.fail(`bad mark '${mark}${value}'`);
+    }
   }
 
-  /** Contents up to `close`: one alternative becomes a block (or the element itself), several a oneof. */
-  private group(close: string): Arg {
+  private named(word: string): Arg {
+    const colon = word.lastIndexOf(':');
+    const explicit = colon > 0 ? word.slice(colon + 1) : '';
+    if (NAMED_TYPES.has(explicit)) return { name: word.slice(0, colon), type: explicit as ArgType };
+    return { name: word, type: word.endsWith('key') ? 'key' : 'string' };
+  }
+
+  /** A bracketed group, its opening bracket consumed. */
+  private group(open: string): Arg {
+    const close = open === '[' ? ']' : ')';
     const alternatives: Arg[][] = [this.sequence()];
     while (this.tokens[this.pos] === '|') {
       this.pos++;
       alternatives.push(this.sequence());
     }
-    if (this.tokens[this.pos] === close) this.pos++;
-    const asArg = (seq: Arg[]): Arg => (seq.length === 1 ? seq[0] : { name: seq.map((a) => a.name).join('-') || 'block', type: 'block', arguments: seq });
-    if (alternatives.length === 1) {
-      const only = alternatives[0];
-      if (only.length === 1) return { ...only[0] };
-      return asArg(only);
+    if (this.tokens[this.pos] !== close) this.fail(`'${open}' without '${close}'`);
+    this.pos++;
+    if (alternatives.some((seq) => seq.length === 0)) this.fail(`empty group or option`);
+    let arg: Arg;
+    if (alternatives.length > 1) {
+      const options = alternatives.map(asArg);
+      arg = { name: options[0].name, type: 'oneof', arguments: options };
+    } else if (open === '[' && alternatives[0].length === 1) {
+      arg = alternatives[0][0];
+    } else {
+      arg = block(alternatives[0]);
     }
-    const options = alternatives.map(asArg);
-    return { name: options[0]?.name ?? 'choice', type: 'oneof', arguments: options };
-  }
-
-  nextKeyIndex(): number {
-    return this.keyIndex++;
+    if (open === '[') arg.optional = true;
+    return arg;
   }
 }
 
-function argToDoc(arg: Arg, keys: { next: number }): DocValue {
-  const doc: Record<string, DocValue> = { name: arg.name, type: arg.type };
-  if (arg.type === 'key') doc.key_spec_index = keys.next++;
-  if (arg.token !== undefined) doc.token = arg.token;
-  const flags: string[] = [];
-  if (arg.optional) flags.push('optional');
-  if (arg.multiple) flags.push('multiple');
-  if (flags.length > 0) doc.flags = new DocFlags(flags);
-  if (arg.arguments) doc.arguments = arg.arguments.map((a) => argToDoc(a, keys));
-  return doc;
+/** An option of a oneof: the element itself, or a block of several. */
+function asArg(seq: Arg[]): Arg {
+  return seq.length === 1 ? seq[0] : block(seq);
 }
 
-/** The argument tree of a usage line (exported for tests). */
+function block(seq: Arg[]): Arg {
+  return { name: seq.map((a) => a.name).join('-'), type: 'block', arguments: seq };
+}
+
+/** A word's base (token or name[:type]), its marks, and whether it ends in '...'. */
+function splitWord(word: string): { base: string; marks: string; multiple: boolean } {
+  const multiple = word.endsWith('...');
+  const rest = multiple ? word.slice(0, -3) : word;
+  const at = rest.search(/[@^~#!]/);
+  return at < 0 ? { base: rest, marks: '', multiple } : { base: rest.slice(0, at), marks: rest.slice(at), multiple };
+}
+
+/** Key arguments without a `#n` take the index after the previous key argument's. */
+function numberKeys(args: readonly Arg[], state: { last: number }): void {
+  for (const a of args) {
+    if (a.type === 'key') {
+      a.keySpecIndex ??= state.last + 1;
+      state.last = a.keySpecIndex;
+    }
+    if (a.arguments) numberKeys(a.arguments, state);
+  }
+}
+
+/** The argument tree of a usage line; throws a SyntaxError naming the line when it is malformed. */
 export function parseSyntax(text: string): Arg[] {
   return new SyntaxParser(text).parse();
 }
 
-/** The COMMAND DOCS value of one entry (a map). */
-export function commandDocs(entry: CommandEntry): DocValue {
-  const spec = entry.spec;
-  const doc: Record<string, DocValue> = {
-    summary: spec.summary,
-    since: spec.since,
-    group: spec.group,
-  };
-  if (spec.complexity !== undefined) doc.complexity = spec.complexity;
-  const syntax = SYNTAX[entry.fullName];
-  if (syntax !== undefined && syntax !== '') {
-    const keys = { next: 0 };
-    doc.arguments = parseSyntax(syntax).map((a) => argToDoc(a, keys));
+/** The highest key_spec_index in a tree, -1 when it has no key argument. */
+export function maxKeySpecIndex(args: readonly Arg[]): number {
+  let max = -1;
+  for (const a of args) {
+    if (a.keySpecIndex !== undefined) max = Math.max(max, a.keySpecIndex);
+    if (a.arguments) max = Math.max(max, maxKeySpecIndex(a.arguments));
   }
-  if (entry.subcommands !== null) {
-    const subs: Record<string, DocValue> = {};
-    for (const s of entry.subcommands.entries()) subs[s.fullName] = commandDocs(s);
-    doc.subcommands = subs;
-  }
+  return max;
+}
+
+/** One argument as COMMAND DOCS sends it: fields in Redis' order, present only when set. */
+function argDoc(arg: Arg): DocValue {
+  const doc: Record<string, DocValue> = { name: arg.name, type: arg.type };
+  if (arg.keySpecIndex !== undefined) doc.key_spec_index = arg.keySpecIndex;
+  if (arg.token !== undefined) doc.token = arg.token;
+  if (arg.since !== undefined) doc.since = arg.since;
+  if (arg.deprecatedSince !== undefined) doc.deprecated_since = arg.deprecatedSince;
+  const flags: string[] = [];
+  if (arg.optional) flags.push('optional');
+  if (arg.multiple) flags.push('multiple');
+  if (arg.multipleToken) flags.push('multiple_token');
+  if (flags.length > 0) doc.flags = new DocFlags(flags);
+  if (arg.arguments) doc.arguments = arg.arguments.map(argDoc);
+  return doc;
+}
+
+/** What COMMAND DOCS needs of a command besides its arguments (table entries and code-defined commands alike). */
+export type DocFields = Pick<CommandDef, 'summary' | 'since' | 'complexity' | 'history' | 'docFlags' | 'deprecatedSince' | 'replacedBy'> & { readonly group: string };
+
+/**
+ * The COMMAND DOCS map of one command, fields in Redis' order. `subcommands` maps each
+ * subcommand's full name to its own map.
+ */
+export function commandDocs(def: DocFields, args: readonly Arg[], subcommands: ReadonlyArray<readonly [string, DocValue]>): DocValue {
+  const doc: Record<string, DocValue> = { summary: def.summary, since: def.since, group: def.group };
+  if (def.complexity !== undefined) doc.complexity = def.complexity;
+  if (def.docFlags !== undefined && def.docFlags.length > 0) doc.doc_flags = new DocFlags(def.docFlags);
+  if (def.deprecatedSince !== undefined) doc.deprecated_since = def.deprecatedSince;
+  if (def.replacedBy !== undefined) doc.replaced_by = def.replacedBy;
+  if (def.history !== undefined && def.history.length > 0) doc.history = new DocSet(def.history.map(([version, change]) => [version, change]));
+  if (args.length > 0) doc.arguments = args.map(argDoc);
+  if (subcommands.length > 0) doc.subcommands = Object.fromEntries(subcommands);
   return doc;
 }

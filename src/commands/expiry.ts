@@ -5,10 +5,10 @@
  * The expire time lives in the value's header (see src/keyspace/encoding.ts), so changing it
  * rewrites the value; the keyspace moves the key's expiry index entry in the same batch.
  */
-import type { CommandContext, CommandSpec } from './types.js';
+import type { CommandContext, CommandHandlers } from './types.js';
 import { NO_EXPIRE, binaryKey, expireAt, expireAtExact, withExpire } from '../keyspace/encoding.js';
 import { ERR_NOT_INTEGER, INT64_MAX, INT64_MIN, argIs, parseIntegerArg } from '../keyspace/numbers.js';
-import { durable, retryAfter } from '../keyspace/command-support.js';
+import { durable, retryAfter } from './command-support.js';
 
 const OPT_NX = 1;
 const OPT_XX = 2;
@@ -133,133 +133,15 @@ function persistCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
   return durable(write);
 }
 
-// ---------------------------------------------------------------- command table (metadata from Redis 7.0 COMMAND INFO / DOCS)
-
-export const expiryCommands: CommandSpec[] = [
-  {
-    name: 'expire',
-    arity: -3,
-    flags: ['write', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'generic',
-    summary: 'Set a key\'s time to live in seconds',
-    since: '1.0.0',
-    complexity: 'O(1)',
-    aclCategories: ['keyspace', 'write', 'fast'],
-    handler: expireCommand,
-  },
-  {
-    name: 'pexpire',
-    arity: -3,
-    flags: ['write', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'generic',
-    summary: 'Set a key\'s time to live in milliseconds',
-    since: '2.6.0',
-    complexity: 'O(1)',
-    aclCategories: ['keyspace', 'write', 'fast'],
-    handler: pexpireCommand,
-  },
-  {
-    name: 'expireat',
-    arity: -3,
-    flags: ['write', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'generic',
-    summary: 'Set the expiration for a key as a UNIX timestamp',
-    since: '1.2.0',
-    complexity: 'O(1)',
-    aclCategories: ['keyspace', 'write', 'fast'],
-    handler: expireatCommand,
-  },
-  {
-    name: 'pexpireat',
-    arity: -3,
-    flags: ['write', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'generic',
-    summary: 'Set the expiration for a key as a UNIX timestamp specified in milliseconds',
-    since: '2.6.0',
-    complexity: 'O(1)',
-    aclCategories: ['keyspace', 'write', 'fast'],
-    handler: pexpireatCommand,
-  },
-  {
-    name: 'ttl',
-    arity: 2,
-    flags: ['readonly', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'generic',
-    summary: 'Get the time to live for a key in seconds',
-    since: '1.0.0',
-    complexity: 'O(1)',
-    aclCategories: ['keyspace', 'read', 'fast'],
-    handler: ttlCommand,
-  },
-  {
-    name: 'pttl',
-    arity: 2,
-    flags: ['readonly', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'generic',
-    summary: 'Get the time to live for a key in milliseconds',
-    since: '2.6.0',
-    complexity: 'O(1)',
-    aclCategories: ['keyspace', 'read', 'fast'],
-    handler: pttlCommand,
-  },
-  {
-    name: 'expiretime',
-    arity: 2,
-    flags: ['readonly', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'generic',
-    summary: 'Get the expiration Unix timestamp for a key',
-    since: '7.0.0',
-    complexity: 'O(1)',
-    aclCategories: ['keyspace', 'read', 'fast'],
-    handler: expiretimeCommand,
-  },
-  {
-    name: 'pexpiretime',
-    arity: 2,
-    flags: ['readonly', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'generic',
-    summary: 'Get the expiration Unix timestamp for a key in milliseconds',
-    since: '7.0.0',
-    complexity: 'O(1)',
-    aclCategories: ['keyspace', 'read', 'fast'],
-    handler: pexpiretimeCommand,
-  },
-  {
-    name: 'persist',
-    arity: 2,
-    flags: ['write', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    group: 'generic',
-    summary: 'Remove the expiration from a key',
-    since: '2.2.0',
-    complexity: 'O(1)',
-    aclCategories: ['keyspace', 'write', 'fast'],
-    handler: persistCommand,
-  },
-];
+/** Handlers by command name; the metadata is in ./table/expiry.ts. */
+export const expiryHandlers: CommandHandlers = {
+  expire: expireCommand,
+  pexpire: pexpireCommand,
+  expireat: expireatCommand,
+  pexpireat: pexpireatCommand,
+  ttl: ttlCommand,
+  pttl: pttlCommand,
+  expiretime: expiretimeCommand,
+  pexpiretime: pexpiretimeCommand,
+  persist: persistCommand,
+};

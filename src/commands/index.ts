@@ -1,24 +1,30 @@
 /**
- * Every command family, gathered into the one table the server registers. A family is an array of
- * CommandSpec exported by its file; adding a family means adding it here.
+ * Every command: the table's entries (./table/) joined with the handlers each family file exports
+ * by name. Joining throws, when this module loads, if an entry lacks its handler or a handler its
+ * entry.
+ *
+ * Adding a command: its entry in ./table/<family>.ts, its handler in ./<family>.ts's handler map.
+ * Adding a family: both files, and a line here and in ./table/index.ts.
  */
 import type { CommandSpec } from './types.js';
-import { stringCommands } from './strings.js';
-import { bitCommands } from './bits.js';
-import { keyCommands } from './keys.js';
-import { expiryCommands } from './expiry.js';
-import { databaseCommands } from './databases.js';
-import { connectionCommands } from './connection.js';
-import { serverCommands } from './server.js';
-import { transactionCommands } from './transactions.js';
+import { attachHandlers } from './registry.js';
+import { COMMAND_TABLE } from './table/index.js';
+import { stringHandlers } from './strings.js';
+import { bitHandlers } from './bits.js';
+import { keyHandlers } from './keys.js';
+import { expiryHandlers } from './expiry.js';
+import { databaseHandlers } from './databases.js';
+import { connectionHandlers } from './connection.js';
+import { serverHandlers } from './server.js';
+import { transactionHandlers } from './transactions.js';
 
-export const allCommands: readonly CommandSpec[] = [
-  ...stringCommands,
-  ...bitCommands,
-  ...keyCommands,
-  ...expiryCommands,
-  ...databaseCommands,
-  ...connectionCommands,
-  ...serverCommands,
-  ...transactionCommands,
-];
+export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
+  stringHandlers,
+  bitHandlers,
+  keyHandlers,
+  expiryHandlers,
+  databaseHandlers,
+  connectionHandlers,
+  serverHandlers,
+  transactionHandlers,
+]);

@@ -4,11 +4,9 @@
  * `storage` section, as `field:value` lines that tools such as redis_exporter parse.
  */
 import os from 'node:os';
-import type { CommandContext } from './types.js';
-import type { CommandEntry } from './registry.js';
+import type { Command, CommandContext } from './types.js';
 import { formatPercentile } from '../config/config.js';
 import { REDIS_COMPAT_VERSION } from './connection.js';
-import { checkpointsOf } from '../server/checkpoints.js';
 import { STRATAKV_VERSION } from './version.js';
 
 function human(bytes: number): string {
@@ -107,7 +105,7 @@ const SECTIONS: Record<string, Section> = {
   persistence(ctx) {
     const s = ctx.server;
     const st = s.db.stats();
-    const checkpoints = checkpointsOf(s);
+    const checkpoints = s.control.checkpoints;
     return [
       'loading:0',
       'async_loading:0',
@@ -248,7 +246,7 @@ const SECTIONS: Record<string, Section> = {
   },
   commandstats(ctx) {
     const lines: string[] = [];
-    const add = (e: CommandEntry): void => {
+    const add = (e: Command): void => {
       if (e.calls === 0 && e.rejectedCalls === 0 && e.failedCalls === 0) return;
       const usec = Math.round(e.usec);
       lines.push(`cmdstat_${e.fullName}:calls=${e.calls},usec=${usec},usec_per_call=${(e.calls > 0 ? e.usec / e.calls : 0).toFixed(2)},rejected_calls=${e.rejectedCalls},failed_calls=${e.failedCalls}`);

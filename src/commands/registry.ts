@@ -1,13 +1,22 @@
 /**
- * The command table: name → entry (spec + precomputed flag bits, error texts and statistics).
+ * The command table: name → entry (the table's data, what is derived from it, the handler, and
+ * the INFO commandstats counters).
  *
  * Lookup hashes the name's bytes case-insensitively straight from the request Buffer and then
- * compares bytes, so dispatching `get`, `GET` or `Get` allocates no string. Entries carry their
- * INFO commandstats counters, so counting a call is a field increment.
+ * compares bytes, so dispatching `get`, `GET` or `Get` allocates no string. Everything the
+ * dispatcher tests per call is a bit of `flagBits`; everything COMMAND INFO and COMMAND DOCS
+ * print is computed once, when the entry is made.
+ *
+ * Generic in the handler type `H`: the registry never calls a handler, and naming the handler's
+ * type here would import the command context, which names this table (an import circle).
  */
-import type { CommandSpec } from './types.js';
+import {
+  ACL_CATEGORIES, COMMAND_FLAGS, GROUP_CATEGORIES, KEY_SPEC_FLAGS,
+  type AclCategory, type CommandDef, type CommandGroup, type KeySpec, type Redaction,
+} from './table/schema.js';
+import { commandDocs, maxKeySpecIndex, parseSyntax, type DocValue } from './docs.js';
 
-/** Bits for the flags the dispatcher tests on every call (the rest are only reported). */
+/** Bits for what the dispatcher tests on every call (Redis flags first, then the table's dispatch properties). */
 export const FLAG_WRITE = 1;
 export const FLAG_READONLY = 2;
 export const FLAG_DENYOOM = 4;
@@ -19,20 +28,57 @@ export const FLAG_STALE = 128;
 export const FLAG_FAST = 256;
 export const FLAG_NOSCRIPT = 512;
 export const FLAG_BLOCKING = 1024;
+/** CommandDef.runsInMulti (on a container: all its subcommands). */
+export const FLAG_RUNS_IN_MULTI = 1 << 16;
+/** CommandDef.runsTransaction */
+export const FLAG_RUNS_TRANSACTION = 1 << 17;
+/** CommandDef.wholeKeyspace */
+export const FLAG_WHOLE_KEYSPACE = 1 << 18;
+/** CommandDef.deniedOnWriteFailure */
+export const FLAG_DENIED_ON_WRITE_FAILURE = 1 << 19;
 
-const FLAG_BITS: Record<string, number> = {
-  write: FLAG_WRITE, readonly: FLAG_READONLY, denyoom: FLAG_DENYOOM, admin: FLAG_ADMIN, 'no-auth': FLAG_NOAUTH,
-  'no-multi': FLAG_NOMULTI, loading: FLAG_LOADING, stale: FLAG_STALE, fast: FLAG_FAST, noscript: FLAG_NOSCRIPT,
+const FLAG_BITS: Partial<Record<string, number>> = {
+  write: FLAG_WRITE, readonly: FLAG_READONLY, denyoom: FLAG_DENYOOM, admin: FLAG_ADMIN, no_auth: FLAG_NOAUTH,
+  no_multi: FLAG_NOMULTI, loading: FLAG_LOADING, stale: FLAG_STALE, fast: FLAG_FAST, noscript: FLAG_NOSCRIPT,
   blocking: FLAG_BLOCKING,
 };
+/** Properties a container passes on to its subcommands (the dispatcher looks at the subcommand's entry). */
+const INHERITED_BITS = FLAG_RUNS_IN_MULTI | FLAG_RUNS_TRANSACTION | FLAG_WHOLE_KEYSPACE | FLAG_DENIED_ON_WRITE_FAILURE;
 
-export class CommandEntry {
+/**
+ * A command as the table gets it: a table entry with its handler attached, or a command defined
+ * in code (tests, and whatever embeds StrataKV). Code-defined commands may give their keys as
+ * Redis modules do, a first/last/step triple, which becomes one range key spec; their flags and
+ * group are checked when the entry is made instead of by the compiler.
+ */
+export interface CommandSource<H> extends Omit<CommandDef, 'flags' | 'group' | 'subcommands'> {
+  readonly flags: readonly string[];
+  readonly group: string;
+  /** Key positions as COMMAND INFO's legacy triple: 0 = no keys; lastKey -1 = the last argument. Not with keySpecs. */
+  readonly firstKey?: number;
+  readonly lastKey?: number;
+  readonly step?: number;
+  /** Absent only on a container that cannot run without a subcommand (CONFIG, CLIENT ...). */
+  readonly handler?: H;
+  readonly subcommands?: ReadonlyArray<CommandSource<H>>;
+}
+
+/** The legacy key triple of COMMAND INFO. */
+export interface KeyRange {
+  readonly first: number;
+  readonly last: number;
+  readonly step: number;
+}
+
+export class CommandEntry<H> {
   readonly flagBits: number;
   /** Full lower-case name: 'get', 'config|get'. */
   readonly fullName: string;
-  /** The name as Redis prints it in errors and COMMAND output ('get', 'config|get'). */
+  /** The arity error, naming the command as Redis does ('get', 'config|get'). */
   readonly arityError: string;
-  readonly subcommands: CommandTable | null;
+  readonly arity: number;
+  readonly handler: H | null;
+  readonly subcommands: CommandTable<H> | null;
   /** Lower-case bytes of the (sub)command word, for lookup comparison. */
   readonly nameBytes: Buffer;
   /**
@@ -40,56 +86,207 @@ export class CommandEntry {
    * another. Everything else (errors, stats, COMMAND output) keeps the real name, as in Redis.
    */
   lookupName: Buffer;
+  readonly keySpecs: readonly KeySpec[];
   readonly hasKeys: boolean;
+  /** The key specs keyIndexes() follows: all but those of arguments that are not keys (not_key). */
+  private readonly keySearch: readonly KeySpec[];
+  /** COMMAND INFO: flags in Redis' order (with movablekeys when derived), legacy key range, '@'-categories, tips. */
+  readonly infoFlags: readonly string[];
+  readonly keyRange: KeyRange;
+  readonly aclCategories: readonly string[];
+  readonly tips: readonly string[];
+  /** COMMAND DOCS map. */
+  readonly docs: DocValue;
+  readonly redact: Redaction | null;
   // INFO commandstats
   calls = 0;
   usec = 0;
   rejectedCalls = 0;
   failedCalls = 0;
 
-  constructor(readonly spec: CommandSpec, readonly parent: CommandEntry | null) {
-    let bits = 0;
-    for (const f of spec.flags) bits |= FLAG_BITS[f] ?? 0;
-    this.flagBits = bits;
-    this.fullName = spec.name.toLowerCase();
-    const word = parent === null ? this.fullName : this.fullName.slice(this.fullName.indexOf('|') + 1);
+  constructor(readonly def: CommandSource<H>, readonly parent: CommandEntry<H> | null) {
+    this.fullName = def.name.toLowerCase();
+    const where = `command '${this.fullName}'`;
+    if (parent !== null && !this.fullName.startsWith(parent.fullName + '|')) throw new Error(`${where}: a subcommand of '${parent.fullName}' is named '${parent.fullName}|...'`);
+    if (parent === null && this.fullName.includes('|')) throw new Error(`${where}: only subcommands have a '|' in their name`);
+    const word = parent === null ? this.fullName : this.fullName.slice(parent.fullName.length + 1);
     this.nameBytes = Buffer.from(word, 'latin1');
     this.lookupName = this.nameBytes;
+    this.arity = def.arity;
     this.arityError = `ERR wrong number of arguments for '${this.fullName}' command`;
-    this.hasKeys = spec.firstKey > 0 || spec.keys !== undefined;
-    if (spec.subcommands && spec.subcommands.length > 0) {
-      const table = new CommandTable();
-      for (const sub of spec.subcommands) table.addEntry(new CommandEntry(sub, this));
+    this.redact = def.redact ?? null;
+
+    let bits = parent === null ? 0 : parent.flagBits & INHERITED_BITS;
+    for (const f of def.flags) {
+      if (!(COMMAND_FLAGS as readonly string[]).includes(f) || f === 'movablekeys') throw new Error(`${where}: unknown flag '${f}'`);
+      bits |= FLAG_BITS[f] ?? 0;
+    }
+    if (def.runsInMulti) bits |= FLAG_RUNS_IN_MULTI;
+    if (def.runsTransaction) bits |= FLAG_RUNS_TRANSACTION;
+    if (def.wholeKeyspace) bits |= FLAG_WHOLE_KEYSPACE;
+    if (def.deniedOnWriteFailure) bits |= FLAG_DENIED_ON_WRITE_FAILURE;
+    this.flagBits = bits;
+
+    this.keySpecs = keySpecsOf(def, where);
+    this.keySearch = this.keySpecs.filter((s) => !s.flags.includes('not_key'));
+    this.hasKeys = this.keySearch.length > 0;
+    this.keyRange = legacyKeyRange(this.keySpecs);
+    const movable = this.keySpecs.some((s) => !('index' in s.begin) || !('lastKey' in s.find));
+    this.infoFlags = COMMAND_FLAGS.filter((f) => def.flags.includes(f) || (f === 'movablekeys' && movable));
+    this.tips = def.tips ?? [];
+
+    const subs = def.subcommands ?? [];
+    if (subs.length > 0) {
+      const table = new CommandTable<H>();
+      for (const sub of subs) table.addEntry(new CommandEntry(sub, this));
       this.subcommands = table;
     } else {
       this.subcommands = null;
     }
+    this.aclCategories = aclCategoriesOf(def, this.subcommands !== null, where);
+    // (A code-defined container may bring a handler it never needs; the table may not, see attachHandlers.)
+    if (runsItself(def) && def.handler === undefined) throw new Error(`${where} has no handler`);
+    this.handler = def.handler ?? null;
+
+    let args;
+    try {
+      args = def.args === undefined ? [] : parseSyntax(def.args);
+    } catch (err) {
+      throw new Error(`${where}: ${(err as Error).message}`);
+    }
+    if (maxKeySpecIndex(args) >= this.keySpecs.length) throw new Error(`${where}: a key argument names a key spec it does not have`);
+    const subDocs = this.subcommands === null ? [] : this.subcommands.entries().map((s) => [s.fullName, s.docs] as const);
+    this.docs = commandDocs(def, args, subDocs);
   }
 
   /** True when `argc` (argument count including the command name) satisfies the arity. */
   arityOk(argc: number): boolean {
-    const a = this.spec.arity;
+    const a = this.arity;
     return a >= 0 ? argc === a : argc >= -a;
   }
 
   /**
-   * Indexes of the key arguments in argv, from the spec's key positions (or its `keys` function).
-   * Positions past the end are ignored, as Redis' getKeysFromCommand does.
+   * Indexes of the key arguments in argv, from the key specs, in their order (Redis'
+   * getKeysUsingKeySpecs). Positions past the end are left out, as is everything when a key count
+   * is not a count (the command will answer with its own error).
    */
-  keyIndexes(argv: Buffer[]): number[] {
-    return keyIndexesOf(this.spec, argv);
+  keyIndexes(argv: readonly Buffer[]): number[] {
+    const out: number[] = [];
+    for (const spec of this.keySearch) {
+      const first = beginOf(spec, argv);
+      if (first < 0) continue;
+      const find = spec.find;
+      let from = first;
+      let last: number;
+      if ('lastKey' in find) {
+        if (find.lastKey >= 0) last = first + find.lastKey;
+        else if (find.limit <= 1) last = argv.length + find.lastKey;
+        else last = first + Math.floor((argv.length - first) / find.limit) + find.lastKey;
+      } else {
+        const count = countAt(argv, first + find.keyNumIndex);
+        if (count < 0) return [];
+        from = first + find.firstKey;
+        last = from + (count - 1) * find.step;
+      }
+      for (let i = from; i <= last && i < argv.length; i += find.step) out.push(i);
+    }
+    return out;
   }
 }
 
-/** CommandEntry.keyIndexes for a bare spec (EXEC's queue holds specs). */
-export function keyIndexesOf(spec: CommandSpec, argv: Buffer[]): number[] {
-  if (spec.keys !== undefined) return spec.keys(argv);
-  const out: number[] = [];
-  if (spec.firstKey <= 0) return out;
-  const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
-  const step = spec.step > 0 ? spec.step : 1;
-  for (let i = spec.firstKey; i <= last && i < argv.length; i += step) out.push(i);
-  return out;
+/**
+ * Whether a command ever runs its own handler: all but the containers that cannot come without a
+ * subcommand (CONFIG, CLIENT); a container whose arity lets it come alone runs itself (COMMAND).
+ */
+function runsItself(def: { readonly arity: number; readonly subcommands?: readonly unknown[] }): boolean {
+  return def.subcommands === undefined || def.subcommands.length === 0 || def.arity === -1 || def.arity === 1;
+}
+
+/** The key specs of a command: its own, or one range spec made from a code-defined legacy triple. */
+function keySpecsOf<H>(def: CommandSource<H>, where: string): readonly KeySpec[] {
+  const first = def.firstKey ?? 0;
+  if (first <= 0) {
+    const specs = def.keySpecs ?? [];
+    for (const s of specs) {
+      for (const f of s.flags) if (!KEY_SPEC_FLAGS.includes(f)) throw new Error(`${where}: unknown key-spec flag '${f}'`);
+      if (s.find.step < 1) throw new Error(`${where}: a key spec's step is at least 1`);
+    }
+    return specs;
+  }
+  if (def.keySpecs !== undefined) throw new Error(`${where}: key specs or a first/last/step triple, not both`);
+  const last = def.lastKey ?? first;
+  return [{
+    flags: def.flags.includes('write') ? ['RW', 'access', 'update'] : ['RO', 'access'],
+    begin: { index: first },
+    find: { lastKey: last < 0 ? last : last - first, step: Math.max(1, def.step ?? 1), limit: 0 },
+  }];
+}
+
+/**
+ * COMMAND INFO's first/last/step, as Redis derives it from the key specs: the one spec when it is
+ * an index + range; otherwise the span of the index + range specs (others are skipped) that
+ * follow each other with step 1 (0, 0, 0 when there are none, or they leave gaps).
+ */
+function legacyKeyRange(specs: readonly KeySpec[]): KeyRange {
+  const none = { first: 0, last: 0, step: 0 };
+  const ranges: Array<{ index: number; lastKey: number; step: number }> = [];
+  for (const s of specs) if ('index' in s.begin && 'lastKey' in s.find) ranges.push({ index: s.begin.index, lastKey: s.find.lastKey, step: s.find.step });
+  if (ranges.length === 0) return none;
+  if (specs.length === 1) {
+    const r = ranges[0];
+    return { first: r.index, last: r.lastKey < 0 ? r.lastKey : r.index + r.lastKey, step: r.step };
+  }
+  let first = Number.MAX_SAFE_INTEGER;
+  let last = 0;
+  let previousLast = 0;
+  for (const r of ranges) {
+    if (r.step !== 1 || (previousLast !== 0 && previousLast !== r.index - 1)) return none;
+    first = Math.min(first, r.index);
+    const absolute = r.lastKey >= 0 ? r.index + r.lastKey : r.lastKey;
+    // Compared as Redis compares them, unsigned: a last counted from the end lies beyond any absolute one.
+    if (absolute >>> 0 > last >>> 0) last = absolute;
+    previousLast = last;
+  }
+  return { first, last, step: 1 };
+}
+
+/** Where a spec's keys start in argv, or -1 (index past the end, keyword absent). */
+function beginOf(spec: KeySpec, argv: readonly Buffer[]): number {
+  const begin = spec.begin;
+  if ('index' in begin) return begin.index < argv.length ? begin.index : -1;
+  const keyword = begin.keyword.toLowerCase();
+  if (begin.startFrom >= 0) {
+    for (let i = begin.startFrom; i < argv.length; i++) if (argv[i].toString('latin1').toLowerCase() === keyword) return i + 1;
+  } else {
+    for (let i = argv.length + begin.startFrom; i >= 1; i--) if (argv[i].toString('latin1').toLowerCase() === keyword) return i + 1;
+  }
+  return -1;
+}
+
+/** A non-negative key count at argv[i], or -1. */
+function countAt(argv: readonly Buffer[], i: number): number {
+  if (i >= argv.length) return -1;
+  const text = argv[i].toString('latin1');
+  return /^(0|[1-9]\d{0,8})$/.test(text) ? Number(text) : -1;
+}
+
+/** '@'-categories in Redis' order, derived as the top of table/schema.ts says. */
+function aclCategoriesOf<H>(def: CommandSource<H>, isContainer: boolean, where: string): readonly string[] {
+  if (!Object.hasOwn(GROUP_CATEGORIES, def.group)) throw new Error(`${where}: unknown group '${def.group}'`);
+  const cats = new Set<AclCategory>(def.acl ?? []);
+  for (const c of cats) if (!ACL_CATEGORIES.includes(c)) throw new Error(`${where}: unknown ACL category '${c}'`);
+  const flags = def.flags;
+  if (flags.includes('write')) cats.add('write');
+  if (flags.includes('readonly')) cats.add('read');
+  if (flags.includes('admin')) cats.add('admin').add('dangerous');
+  if (flags.includes('pubsub')) cats.add('pubsub');
+  if (flags.includes('fast')) cats.add('fast');
+  if (flags.includes('blocking')) cats.add('blocking');
+  // Redis' containers carry no categories of their own beyond @slow.
+  const byGroup = isContainer ? null : GROUP_CATEGORIES[def.group as CommandGroup];
+  if (byGroup !== null) cats.add(byGroup);
+  if (!cats.has('fast')) cats.add('slow');
+  return ACL_CATEGORIES.filter((c) => cats.has(c)).map((c) => '@' + c);
 }
 
 /** Case-insensitive hash of bytes; letters A-Z fold to a-z. */
@@ -113,11 +310,11 @@ function sameNameIgnoringCase(lowerName: Buffer, candidate: Uint8Array): boolean
   return true;
 }
 
-export class CommandTable {
+export class CommandTable<H> {
   /** hash → entry; collisions chain through `collisions`. */
-  private readonly byHash = new Map<number, CommandEntry>();
-  private readonly collisions = new Map<number, CommandEntry[]>();
-  private readonly ordered: CommandEntry[] = [];
+  private readonly byHash = new Map<number, CommandEntry<H>>();
+  private readonly collisions = new Map<number, Array<CommandEntry<H>>>();
+  private readonly ordered: Array<CommandEntry<H>> = [];
   private longestName = 0;
 
   get size(): number {
@@ -125,17 +322,17 @@ export class CommandTable {
   }
 
   /** Entries in registration order. */
-  entries(): readonly CommandEntry[] {
+  entries(): ReadonlyArray<CommandEntry<H>> {
     return this.ordered;
   }
 
-  add(spec: CommandSpec): CommandEntry {
-    const entry = new CommandEntry(spec, null);
+  add(source: CommandSource<H>): CommandEntry<H> {
+    const entry = new CommandEntry(source, null);
     this.addEntry(entry);
     return entry;
   }
 
-  addEntry(entry: CommandEntry): void {
+  addEntry(entry: CommandEntry<H>): void {
     if (this.lookupString(entry.lookupName.toString('latin1')) !== undefined) {
       throw new Error(`command '${entry.fullName}' registered twice`);
     }
@@ -161,7 +358,7 @@ export class CommandTable {
     return null;
   }
 
-  private unindex(entry: CommandEntry): void {
+  private unindex(entry: CommandEntry<H>): void {
     const h = hashName(entry.lookupName);
     const list = this.collisions.get(h);
     if (list === undefined) {
@@ -173,7 +370,7 @@ export class CommandTable {
     if (list.length === 1) this.collisions.delete(h);
   }
 
-  private index(entry: CommandEntry): void {
+  private index(entry: CommandEntry<H>): void {
     const h = hashName(entry.lookupName);
     const first = this.byHash.get(h);
     if (first === undefined) this.byHash.set(h, entry);
@@ -186,7 +383,7 @@ export class CommandTable {
   }
 
   /** The entry named by the request's bytes (any case), or undefined. Allocates nothing. */
-  lookup(name: Uint8Array): CommandEntry | undefined {
+  lookup(name: Uint8Array): CommandEntry<H> | undefined {
     if (name.length === 0 || name.length > this.longestName) return undefined;
     const h = hashName(name);
     const entry = this.byHash.get(h);
@@ -198,7 +395,35 @@ export class CommandTable {
     return undefined;
   }
 
-  lookupString(name: string): CommandEntry | undefined {
+  lookupString(name: string): CommandEntry<H> | undefined {
     return this.lookup(Buffer.from(name, 'latin1'));
   }
+}
+
+/**
+ * Joins the table's entries with their handlers, by full name ('get', 'config|get'). Throws when
+ * an entry that runs has no handler, or a handler has no entry (a handler for a container that
+ * never runs itself would be one nobody calls): a command cannot half exist.
+ */
+export function attachHandlers<H>(defs: readonly CommandDef[], handlerMaps: ReadonlyArray<Readonly<Record<string, H>>>): Array<CommandSource<H>> {
+  const handlers = new Map<string, H>();
+  for (const map of handlerMaps) {
+    for (const [name, handler] of Object.entries(map)) {
+      if (handlers.has(name)) throw new Error(`two handlers for command '${name}'`);
+      handlers.set(name, handler);
+    }
+  }
+  const used = new Set<string>();
+  const join = (def: CommandDef): CommandSource<H> => {
+    const handler = handlers.get(def.name);
+    if (runsItself(def) && handler === undefined) throw new Error(`command '${def.name}' has no handler`);
+    if (!runsItself(def) && handler !== undefined) throw new Error(`command '${def.name}' is a container that never runs itself: it takes no handler`);
+    if (handler !== undefined) used.add(def.name);
+    const subcommands = def.subcommands?.map(join);
+    return { ...def, handler, subcommands };
+  };
+  const joined = defs.map(join);
+  const orphans = [...handlers.keys()].filter((name) => !used.has(name));
+  if (orphans.length > 0) throw new Error(`handlers without a command table entry: ${orphans.join(', ')}`);
+  return joined;
 }

@@ -2,14 +2,13 @@
  * Server family: INFO (info.ts), CONFIG, COMMAND, TIME, LASTSAVE, SAVE, BGSAVE, SHUTDOWN, SLOWLOG, LATENCY,
  * MONITOR, DEBUG. Replies and error texts follow Redis 7.0.
  */
-import type { CommandContext, CommandSpec } from './types.js';
-import type { CommandEntry } from './registry.js';
+import type { Command, CommandContext, CommandHandlers } from './types.js';
+import { KEY_SPEC_FLAGS, type KeySpec } from './table/schema.js';
 import { configGet, configSet, rewriteConfigFile } from '../config/config.js';
 import { globMatch } from '../util/glob.js';
 import { parseInteger, replyHelp } from './connection.js';
-import { commandDocs, writeDocValue } from './docs.js';
+import { writeDocValue } from './docs.js';
 import { info } from './info.js';
-import { checkpointsOf } from '../server/checkpoints.js';
 
 function eqIgnoreCase(buf: Buffer, lower: string): boolean {
   return buf.length === lower.length && buf.toString('latin1').toLowerCase() === lower;
@@ -75,75 +74,92 @@ const CONFIG_HELP = [
 
 // ---------------------------------------------------------------------------- COMMAND
 
-function aclCategories(spec: CommandSpec): string[] {
-  if (spec.aclCategories) return spec.aclCategories.map((c) => '@' + c);
-  const cats: string[] = [];
-  const flags = spec.flags;
-  if (flags.includes('write')) cats.push('@write');
-  if (flags.includes('readonly')) cats.push('@read');
-  const byGroup: Record<string, string> = {
-    string: '@string', bitmap: '@bitmap', generic: '@keyspace', connection: '@connection', transactions: '@transaction',
-    list: '@list', hash: '@hash', set: '@set', sorted_set: '@sortedset',
-  };
-  if (byGroup[spec.group]) cats.push(byGroup[spec.group]);
-  if (flags.includes('admin')) cats.push('@admin', '@dangerous');
-  cats.push(flags.includes('fast') ? '@fast' : '@slow');
-  return cats;
-}
-
-function replyCommandInfo(ctx: CommandContext, entry: CommandEntry): void {
+/** One COMMAND INFO row (Redis 7.0's ten fields), then its subcommands' rows. */
+function replyCommandInfo(ctx: CommandContext, entry: Command): void {
   const r = ctx.reply;
-  const spec = entry.spec;
   r.arrayHeader(10);
   r.bulk(entry.fullName);
-  r.integer(spec.arity);
-  const flags = spec.flags.map((f) => f.replace(/-/g, '_'));
-  if (spec.keys !== undefined && !flags.includes('movablekeys')) flags.push('movablekeys');
-  r.setHeader(flags.length);
-  for (const f of flags) r.simple(f);
-  r.integer(spec.firstKey);
-  r.integer(spec.lastKey);
-  r.integer(spec.step);
-  const cats = aclCategories(spec);
-  r.setHeader(cats.length);
-  for (const c of cats) r.simple(c);
-  r.setHeader(0); // tips
-  if (spec.firstKey > 0) {
-    r.arrayHeader(1);
-    r.mapHeader(3);
-    r.bulk('flags');
-    const kflags = spec.flags.includes('write') ? ['RW', 'access', 'update'] : ['RO', 'access'];
-    r.setHeader(kflags.length);
-    for (const f of kflags) r.simple(f);
-    r.bulk('begin_search');
-    r.mapHeader(2);
-    r.bulk('type');
-    r.bulk('index');
-    r.bulk('spec');
-    r.mapHeader(1);
-    r.bulk('index');
-    r.integer(spec.firstKey);
-    r.bulk('find_keys');
-    r.mapHeader(2);
-    r.bulk('type');
-    r.bulk('range');
-    r.bulk('spec');
-    r.mapHeader(3);
-    r.bulk('lastkey');
-    r.integer(spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey);
-    r.bulk('keystep');
-    r.integer(spec.step);
-    r.bulk('limit');
-    r.integer(0);
-  } else {
-    r.arrayHeader(0);
+  r.integer(entry.arity);
+  r.setHeader(entry.infoFlags.length);
+  for (const f of entry.infoFlags) r.simple(f);
+  r.integer(entry.keyRange.first);
+  r.integer(entry.keyRange.last);
+  r.integer(entry.keyRange.step);
+  r.setHeader(entry.aclCategories.length);
+  for (const c of entry.aclCategories) r.simple(c);
+  r.setHeader(entry.tips.length);
+  for (const t of entry.tips) r.bulk(t);
+  r.setHeader(entry.keySpecs.length);
+  for (const spec of entry.keySpecs) replyKeySpec(ctx, spec);
+  // Redis 7.0 answers "no subcommands" with an empty set, subcommands with an array.
+  if (entry.subcommands === null) {
+    r.setHeader(0);
+    return;
   }
-  const subs = entry.subcommands ? entry.subcommands.entries() : [];
+  const subs = entry.subcommands.entries();
   r.arrayHeader(subs.length);
   for (const s of subs) replyCommandInfo(ctx, s);
 }
 
-function lookupByName(ctx: CommandContext, name: Buffer): CommandEntry | undefined {
+/** A key spec as Redis 7.0 prints it: notes, flags in Redis' order, begin_search, find_keys. */
+function replyKeySpec(ctx: CommandContext, spec: KeySpec): void {
+  const r = ctx.reply;
+  r.mapHeader(spec.notes === undefined ? 3 : 4);
+  if (spec.notes !== undefined) {
+    r.bulk('notes');
+    r.bulk(spec.notes);
+  }
+  r.bulk('flags');
+  const flags = KEY_SPEC_FLAGS.filter((f) => spec.flags.includes(f));
+  r.setHeader(flags.length);
+  for (const f of flags) r.simple(f);
+  r.bulk('begin_search');
+  r.mapHeader(2);
+  r.bulk('type');
+  const begin = spec.begin;
+  if ('index' in begin) {
+    r.bulk('index');
+    r.bulk('spec');
+    r.mapHeader(1);
+    r.bulk('index');
+    r.integer(begin.index);
+  } else {
+    r.bulk('keyword');
+    r.bulk('spec');
+    r.mapHeader(2);
+    r.bulk('keyword');
+    r.bulk(begin.keyword);
+    r.bulk('startfrom');
+    r.integer(begin.startFrom);
+  }
+  r.bulk('find_keys');
+  r.mapHeader(2);
+  r.bulk('type');
+  const find = spec.find;
+  if ('lastKey' in find) {
+    r.bulk('range');
+    r.bulk('spec');
+    r.mapHeader(3);
+    r.bulk('lastkey');
+    r.integer(find.lastKey);
+    r.bulk('keystep');
+    r.integer(find.step);
+    r.bulk('limit');
+    r.integer(find.limit);
+  } else {
+    r.bulk('keynum');
+    r.bulk('spec');
+    r.mapHeader(3);
+    r.bulk('keynumidx');
+    r.integer(find.keyNumIndex);
+    r.bulk('firstkey');
+    r.integer(find.firstKey);
+    r.bulk('keystep');
+    r.integer(find.step);
+  }
+}
+
+function lookupByName(ctx: CommandContext, name: Buffer): Command | undefined {
   const text = name.toString('latin1');
   const bar = text.indexOf('|');
   const table = ctx.server.control.commands;
@@ -177,7 +193,7 @@ function commandCount(ctx: CommandContext): void {
 
 function commandList(ctx: CommandContext, argv: Buffer[]): void {
   const names: string[] = [];
-  const all: CommandEntry[] = [];
+  const all: Command[] = [];
   for (const e of ctx.server.control.commands.entries()) {
     all.push(e);
     if (e.subcommands) all.push(...e.subcommands.entries());
@@ -189,7 +205,7 @@ function commandList(ctx: CommandContext, argv: Buffer[]): void {
     const value = argv[4].toString('latin1');
     for (const e of all) {
       if (kind === 'pattern' && globMatch(value, e.fullName, true)) names.push(e.fullName);
-      else if (kind === 'aclcat' && aclCategories(e.spec).includes('@' + value.toLowerCase())) names.push(e.fullName);
+      else if (kind === 'aclcat' && e.aclCategories.includes('@' + value.toLowerCase())) names.push(e.fullName);
       else if (kind !== 'pattern' && kind !== 'aclcat' && kind !== 'module') {
         ctx.reply.error('ERR syntax error');
         return;
@@ -226,7 +242,7 @@ function commandGetkeys(ctx: CommandContext, argv: Buffer[]): void {
 
 function commandDocsCmd(ctx: CommandContext, argv: Buffer[]): void {
   const table = ctx.server.control.commands;
-  const entries: CommandEntry[] = [];
+  const entries: Command[] = [];
   if (argv.length === 2) entries.push(...table.entries());
   else {
     for (let i = 2; i < argv.length; i++) {
@@ -237,7 +253,7 @@ function commandDocsCmd(ctx: CommandContext, argv: Buffer[]): void {
   ctx.reply.mapHeader(entries.length);
   for (const e of entries) {
     ctx.reply.bulk(e.fullName);
-    writeDocValue(ctx.reply, commandDocs(e));
+    writeDocValue(ctx.reply, e.docs);
   }
 }
 
@@ -276,10 +292,10 @@ function lastsave(ctx: CommandContext): void {
   ctx.reply.integer(ctx.server.lastSave);
 }
 
-/** SAVE: a checkpoint (src/server/checkpoints.ts), replied to once it is complete; other clients go on meanwhile. */
+/** SAVE: a checkpoint (ServerControl.checkpoints), replied to once it is complete; other clients go on meanwhile. */
 async function save(ctx: CommandContext): Promise<void> {
   try {
-    await checkpointsOf(ctx.server).start('save');
+    await ctx.server.control.checkpoints.start('save');
     ctx.reply.ok();
   } catch (err) {
     ctx.reply.error(`ERR ${(err as Error).message}`);
@@ -298,7 +314,7 @@ function bgsave(ctx: CommandContext, argv: Buffer[]): void {
   }
   try {
     // The outcome is logged and shown by INFO persistence; nobody waits for it here.
-    checkpointsOf(ctx.server).start('bgsave').catch(() => undefined);
+    ctx.server.control.checkpoints.start('bgsave').catch(() => undefined);
   } catch (err) {
     ctx.reply.error(`ERR ${(err as Error).message}`);
     return;
@@ -470,61 +486,41 @@ function debug(ctx: CommandContext, argv: Buffer[]): void {
   ctx.reply.error(`ERR unknown subcommand '${argv[1].toString('latin1')}'. Try DEBUG HELP.`);
 }
 
-// ---------------------------------------------------------------------------- table
-
-function spec(name: string, arity: number, flags: string[], summary: string, since: string, handler: CommandSpec['handler'], extra: Partial<CommandSpec> = {}): CommandSpec {
-  return { name, arity, flags, firstKey: 0, lastKey: 0, step: 0, group: 'server', summary, since, complexity: 'O(1)', handler, ...extra };
-}
-
-const noop = (): void => {};
-
-export const serverCommands: CommandSpec[] = [
-  spec('info', -1, ['loading', 'stale'], 'Returns information and statistics about the server.', '1.0.0', info, { complexity: 'O(1)' }),
-  spec('config', -2, [], 'A container for server configuration commands.', '2.0.0', noop, {
-    complexity: 'Depends on subcommand.',
-    subcommands: [
-      spec('config|get', -3, ['admin', 'noscript', 'loading', 'stale'], 'Returns the effective values of configuration parameters.', '2.0.0', configGetCmd, { complexity: 'O(N) when N is the number of configuration parameters provided' }),
-      spec('config|set', -4, ['admin', 'noscript', 'loading', 'stale'], 'Sets configuration parameters in-flight.', '2.0.0', configSetCmd, { complexity: 'O(N) when N is the number of configuration parameters provided' }),
-      spec('config|resetstat', 2, ['admin', 'noscript', 'loading', 'stale'], 'Resets the server\'s statistics.', '2.0.0', (ctx) => { ctx.server.control.resetStats(); ctx.reply.ok(); }),
-      spec('config|rewrite', 2, ['admin', 'noscript', 'loading', 'stale'], 'Persists the effective configuration to file.', '2.8.0', configRewrite),
-      spec('config|help', 2, ['loading', 'stale'], 'Returns helpful text about the different subcommands.', '5.0.0', (ctx) => replyHelp(ctx, CONFIG_HELP)),
-    ],
-  }),
-  spec('command', -1, ['loading', 'stale'], 'Returns detailed information about all commands.', '2.8.13', command, {
-    complexity: 'O(N) where N is the total number of Redis commands',
-    subcommands: [
-      spec('command|count', 2, ['loading', 'stale'], 'Returns a count of commands.', '2.8.13', commandCount),
-      spec('command|docs', -2, ['loading', 'stale'], 'Returns documentary information about one, multiple or all commands.', '7.0.0', commandDocsCmd, { complexity: 'O(N) where N is the number of commands to look up' }),
-      spec('command|getkeys', -4, ['loading', 'stale'], 'Extracts the key names from an arbitrary command.', '2.8.13', commandGetkeys, { complexity: 'O(N) where N is the number of arguments to the command' }),
-      spec('command|info', -2, ['loading', 'stale'], 'Returns information about one, multiple or all commands.', '2.8.13', commandInfo, { complexity: 'O(N) where N is the number of commands to look up' }),
-      spec('command|list', -2, ['loading', 'stale'], 'Returns a list of command names.', '7.0.0', commandList, { complexity: 'O(N) where N is the total number of Redis commands' }),
-      spec('command|help', 2, ['loading', 'stale'], 'Returns helpful text about the different subcommands.', '5.0.0', (ctx) => replyHelp(ctx, COMMAND_HELP)),
-    ],
-  }),
-  spec('time', 1, ['loading', 'stale', 'fast'], 'Returns the server time.', '2.6.0', time),
-  spec('lastsave', 1, ['loading', 'stale', 'fast'], 'Returns the Unix timestamp of the last successful save to disk.', '1.0.0', lastsave),
-  spec('save', 1, ['admin', 'noscript', 'no-async-loading', 'no-multi'], 'Synchronously saves the database(s) to disk.', '1.0.0', save, { complexity: 'O(N) where N is the total number of keys in all databases' }),
-  spec('bgsave', -1, ['admin', 'noscript', 'no-async-loading'], 'Asynchronously saves the database(s) to disk.', '1.0.0', bgsave, { complexity: 'O(N) where N is the total number of keys in all databases' }),
-  spec('shutdown', -1, ['admin', 'noscript', 'loading', 'stale', 'no-multi', 'allow-busy'], 'Synchronously saves the database(s) to disk and shuts down the Redis server.', '1.0.0', shutdown, { complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)' }),
-  spec('slowlog', -2, [], 'A container for slow log commands.', '2.2.12', noop, {
-    complexity: 'Depends on subcommand.',
-    subcommands: [
-      spec('slowlog|get', -2, ['admin', 'loading', 'stale'], 'Returns the slow log\'s entries.', '2.2.12', slowlogGet, { complexity: 'O(N) where N is the number of entries returned' }),
-      spec('slowlog|len', 2, ['admin', 'loading', 'stale'], 'Returns the number of entries in the slow log.', '2.2.12', (ctx) => ctx.reply.integer(ctx.server.control.slowlog.length)),
-      spec('slowlog|reset', 2, ['admin', 'loading', 'stale'], 'Clears all entries from the slow log.', '2.2.12', (ctx) => { ctx.server.control.slowlog.reset(); ctx.reply.ok(); }, { complexity: 'O(N) where N is the number of entries in the slowlog' }),
-      spec('slowlog|help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', '6.2.0', (ctx) => replyHelp(ctx, SLOWLOG_HELP)),
-    ],
-  }),
-  spec('latency', -2, [], 'A container for latency diagnostics commands', '2.8.13', noop, {
-    complexity: 'Depends on subcommand.',
-    subcommands: [
-      spec('latency|latest', 2, ['admin', 'noscript', 'loading', 'stale'], 'Return the latest latency samples for all events.', '2.8.13', latencyLatest),
-      spec('latency|history', 3, ['admin', 'noscript', 'loading', 'stale'], 'Return timestamp-latency samples for the event.', '2.8.13', latencyHistory),
-      spec('latency|reset', -2, ['admin', 'noscript', 'loading', 'stale'], 'Reset latency data for one or more events.', '2.8.13', latencyReset),
-      spec('latency|histogram', -2, ['admin', 'noscript', 'loading', 'stale'], 'Return the cumulative distribution of latencies of a subset of commands or all.', '7.0.0', latencyHistogram, { complexity: 'O(N) where N is the number of commands with latency information being retrieved.' }),
-      spec('latency|help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands.', '2.8.13', (ctx) => replyHelp(ctx, LATENCY_HELP)),
-    ],
-  }),
-  spec('monitor', 1, ['admin', 'noscript', 'loading', 'stale'], 'Listens for all requests received by the server in real-time.', '1.0.0', monitor),
-  spec('debug', -2, ['admin', 'noscript', 'loading', 'stale'], 'A container for debugging commands.', '1.0.0', debug, { complexity: 'Depends on subcommand.' }),
-];
+/** Handlers by command name; the metadata is in ./table/server.ts. */
+export const serverHandlers: CommandHandlers = {
+  info,
+  'config|get': configGetCmd,
+  'config|set': configSetCmd,
+  'config|resetstat': (ctx) => {
+    ctx.server.control.resetStats();
+    ctx.reply.ok();
+  },
+  'config|rewrite': configRewrite,
+  'config|help': (ctx) => replyHelp(ctx, CONFIG_HELP),
+  command,
+  'command|count': commandCount,
+  'command|docs': commandDocsCmd,
+  'command|getkeys': commandGetkeys,
+  'command|info': commandInfo,
+  'command|list': commandList,
+  'command|help': (ctx) => replyHelp(ctx, COMMAND_HELP),
+  time,
+  lastsave,
+  save,
+  bgsave,
+  shutdown,
+  'slowlog|get': slowlogGet,
+  'slowlog|len': (ctx) => ctx.reply.integer(ctx.server.control.slowlog.length),
+  'slowlog|reset': (ctx) => {
+    ctx.server.control.slowlog.reset();
+    ctx.reply.ok();
+  },
+  'slowlog|help': (ctx) => replyHelp(ctx, SLOWLOG_HELP),
+  'latency|latest': latencyLatest,
+  'latency|history': latencyHistory,
+  'latency|reset': latencyReset,
+  'latency|histogram': latencyHistogram,
+  'latency|help': (ctx) => replyHelp(ctx, LATENCY_HELP),
+  monitor,
+  debug,
+};

@@ -12,8 +12,7 @@
  * stretch runs as one engine atomic section, so its writes are one WAL record. WATCH is the
  * keyspace's: it flags `client.watchDirty` on modification.
  */
-import { keyIndexesOf } from './registry.js';
-import type { ClientState, CommandContext, CommandSpec, QueuedCommand, ServerContext } from './types.js';
+import type { ClientState, CommandContext, CommandHandlers, QueuedCommand, ServerContext } from './types.js';
 
 function endTransaction(client: ClientState, server: ServerContext): void {
   client.multi = null;
@@ -61,8 +60,8 @@ function readQueuedKeys(ctx: CommandContext, queue: readonly QueuedCommand[]): P
   // A SELECT inside the queue makes later keys belong to another database: they are just not warmed.
   const prefix = keyspace.dataPrefix(ctx.client.db);
   let reads: Array<Promise<unknown>> | null = null;
-  for (const { spec, argv } of queue) {
-    for (const i of keyIndexesOf(spec, argv)) {
+  for (const { entry, argv } of queue) {
+    for (const i of entry.keyIndexes(argv)) {
       const value = db.get(prefix + argv[i].toString('latin1'));
       if (value instanceof Promise) (reads ??= []).push(value);
     }
@@ -135,27 +134,11 @@ function unwatch(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
-const TX_FLAGS = ['noscript', 'loading', 'stale', 'fast', 'allow-busy'];
-
-export const transactionCommands: CommandSpec[] = [
-  {
-    name: 'multi', arity: 1, flags: [...TX_FLAGS], firstKey: 0, lastKey: 0, step: 0,
-    group: 'transactions', summary: 'Starts a transaction.', since: '1.2.0', complexity: 'O(1)', handler: multi,
-  },
-  {
-    name: 'exec', arity: 1, flags: ['noscript', 'loading', 'stale', 'skip-slowlog'], firstKey: 0, lastKey: 0, step: 0,
-    group: 'transactions', summary: 'Executes all commands in a transaction.', since: '1.2.0', complexity: 'Depends on commands in the transaction', handler: exec,
-  },
-  {
-    name: 'discard', arity: 1, flags: [...TX_FLAGS], firstKey: 0, lastKey: 0, step: 0,
-    group: 'transactions', summary: 'Discards a transaction.', since: '2.0.0', complexity: 'O(N), when N is the number of queued commands', handler: discard,
-  },
-  {
-    name: 'watch', arity: -2, flags: [...TX_FLAGS], firstKey: 1, lastKey: -1, step: 1,
-    group: 'transactions', summary: 'Monitors changes to keys to determine the execution of a transaction.', since: '2.2.0', complexity: 'O(1) for every key.', handler: watch,
-  },
-  {
-    name: 'unwatch', arity: 1, flags: [...TX_FLAGS], firstKey: 0, lastKey: 0, step: 0,
-    group: 'transactions', summary: 'Forgets about watched keys of a transaction.', since: '2.2.0', complexity: 'O(1)', handler: unwatch,
-  },
-];
+/** Handlers by command name; the metadata is in ./table/transactions.ts. */
+export const transactionHandlers: CommandHandlers = {
+  multi,
+  exec,
+  discard,
+  watch,
+  unwatch,
+};

@@ -1,17 +1,18 @@
 /**
  * The contract between the server (connections, dispatcher) and the command families.
  *
- * A family file exports `export const <family>Commands: CommandSpec[]`; src/commands/index.ts
- * gathers them into the registry. Handlers never touch sockets: they read `ctx.client` /
- * `ctx.server` and write their reply through `ctx.reply`. Arity errors, unknown commands and
- * unknown subcommands are answered centrally by the dispatcher before a handler runs.
+ * A family's metadata is a data table (src/commands/table/<family>.ts); its code file exports the
+ * handlers by name (`export const <family>Handlers: CommandHandlers`); src/commands/index.ts joins
+ * the two. Handlers never touch sockets: they read `ctx.client` / `ctx.server` and write their
+ * reply through `ctx.reply`. Arity errors, unknown commands and unknown subcommands are answered
+ * centrally by the dispatcher before a handler runs.
  */
 import type { Db } from '../engine/db.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { ServerConfig } from '../config/config.js';
 import type { Logger } from '../util/logger.js';
 import type { ReplyWriter } from '../protocol/reply.js';
-import type { ServerControl } from '../server/control.js';
+import type { CommandEntry, CommandSource, CommandTable } from './registry.js';
 
 export interface CommandContext {
   client: ClientState;
@@ -38,37 +39,21 @@ export interface CommandContext {
  */
 export type CommandHandler = (ctx: CommandContext, argv: Buffer[]) => void | Promise<void>;
 
-export interface CommandSpec {
-  /** Lower case, e.g. 'get'; subcommands as 'config|get'. */
-  name: string;
-  /** Redis convention: counts the command name (and the subcommand name); negative = at least. */
-  arity: number;
-  /** Redis 7 COMMAND INFO flags: 'write', 'readonly', 'denyoom', 'admin', 'fast', 'noscript', 'loading', 'stale', 'no-auth', 'allow-busy', 'no-multi', 'blocking', ... */
-  flags: string[];
-  /** Key positions as COMMAND INFO reports them: 0 = no keys; lastKey -1 = the last argument. */
-  firstKey: number;
-  lastKey: number;
-  step: number;
-  /** For COMMAND DOCS. group: 'string', 'generic', 'connection', 'server', 'transactions', 'bitmap', ... */
-  group: string;
-  summary: string;
-  since: string;
-  complexity?: string;
-  /** ACL categories without '@' (e.g. ['string', 'fast']); derived from flags and group when absent. */
-  aclCategories?: string[];
-  /**
-   * Key argument indexes for commands whose keys the first/last/step triple cannot describe
-   * (e.g. depend on an option). Used by COMMAND GETKEYS and by the key locks; wins when present.
-   */
-  keys?: (argv: Buffer[]) => number[];
-  /** Container commands (CONFIG, CLIENT, OBJECT...). The parent's handler is not called for them. */
-  subcommands?: CommandSpec[];
-  handler: CommandHandler;
-}
+/** A family's handlers by full command name ('get', 'config|get'), attached to the table's entries by name. */
+export type CommandHandlers = Readonly<Record<string, CommandHandler>>;
+
+/**
+ * A command with its handler: a table entry joined with its handler (src/commands/index.ts), or a
+ * command defined in code (see CommandSource).
+ */
+export type CommandSpec = CommandSource<CommandHandler>;
+/** A registered command: its data, what is derived from it, its handler and its statistics. */
+export type Command = CommandEntry<CommandHandler>;
+export type Commands = CommandTable<CommandHandler>;
 
 /** A command accepted by MULTI and waiting for EXEC. */
 export interface QueuedCommand {
-  spec: CommandSpec;
+  entry: Command;
   argv: Buffer[];
 }
 
@@ -154,4 +139,92 @@ export interface ServerContext {
   lastSave: number;
   /** Server internals used by the connection/server/transaction families (not needed by data commands). */
   readonly control: ServerControl;
+}
+
+export type ShutdownMode = 'default' | 'save' | 'nosave';
+
+/** One SLOWLOG entry (argv already trimmed to Redis' limits and redacted). */
+export interface SlowlogEntry {
+  readonly id: number;
+  /** Unix time, seconds. */
+  readonly time: number;
+  readonly durationUsec: number;
+  readonly argv: readonly Buffer[];
+  readonly addr: string;
+  readonly name: string;
+}
+
+/** SAVE / BGSAVE checkpoints as the commands see them (src/server/checkpoints.ts). */
+export interface CheckpointControl {
+  readonly inProgress: boolean;
+  /** Checkpoints started by this process (INFO rdb_saves). */
+  readonly saves: number;
+  readonly lastStatus: 'ok' | 'err';
+  /** Whole seconds the last checkpoint took; -1 before the first. */
+  readonly lastDurationSec: number;
+  /** Absolute path of the newest complete checkpoint; '' when there is none. */
+  readonly lastDir: string;
+  /** Seconds the running checkpoint has taken so far, -1 when none runs. */
+  currentSeconds(): number;
+  /** Starts a checkpoint of the data as of now; throws while one runs; resolves once it is durable. */
+  start(kind: 'save' | 'bgsave'): Promise<unknown>;
+}
+
+/**
+ * What the server exposes to its own command families (connection, server, transactions) beyond
+ * the ServerContext every family sees: the command table, EXEC's way to run queued commands,
+ * shutdown, MONITOR, client pause, config side effects, the server's statistics. Data families do
+ * not need it. Declared here, where it is used, so that commands/ never imports server/: the
+ * server implements it.
+ */
+export interface ServerControl {
+  readonly commands: Commands;
+  readonly slowlog: {
+    readonly length: number;
+    get(count: number): readonly SlowlogEntry[];
+    reset(): void;
+  };
+  /** Per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM). */
+  readonly commandLatency: {
+    commands(): Iterable<string>;
+    percentiles(fullName: string, percentiles: readonly number[]): number[];
+    /** Calls, and cumulative counts per bucket upper bound in microseconds. */
+    cumulative(fullName: string): { readonly calls: number; readonly buckets: ReadonlyArray<readonly [number, number]> } | undefined;
+  };
+  /** LATENCY LATEST / HISTORY / RESET. */
+  readonly latencyMonitor: {
+    latest(): ReadonlyArray<{ readonly event: string; readonly time: number; readonly latency: number; readonly max: number }>;
+    history(event: string): ReadonlyArray<{ readonly time: number; readonly latency: number }>;
+    reset(events: readonly string[]): number;
+  };
+  /** INFO's instantaneous_* rates. */
+  readonly instantaneous: { readonly opsPerSec: number; readonly inputKbps: number; readonly outputKbps: number };
+  readonly checkpoints: CheckpointControl;
+  /** Absolute path of the config file the server started with (CONFIG REWRITE), if any. */
+  readonly configFile: string | undefined;
+  /** 40 hex chars, new per process (INFO run_id). */
+  readonly runId: string;
+  /** Port actually listened on (differs from config when port 0 was asked). */
+  readonly tcpPort: number;
+  /** Errors replied per error code (INFO errorstats: 'ERR', 'WRONGTYPE', ...). */
+  readonly errorStats: Map<string, number>;
+  /**
+   * Runs one command queued by MULTI, as the dispatcher would (stats, slowlog, errors), without
+   * queueing or locking: EXEC has locked the transaction's keys. Same return contract as a handler,
+   * except that a rejected promise has already been answered with an error reply.
+   */
+  runQueued(ctx: CommandContext, cmd: QueuedCommand): void | Promise<void>;
+  /** Applies side effects of CONFIG SET for the named directives (loglevel, appendfsync, ...). */
+  configChanged(names: readonly string[]): void;
+  /** CONFIG RESETSTAT. */
+  resetStats(): void;
+  /** SHUTDOWN: stops accepting, closes the engine (flushing unless 'nosave' — the WAL keeps data either way), exits. */
+  shutdown(mode: ShutdownMode): Promise<void>;
+  /** MONITOR: the client receives every command the server runs from now on. */
+  addMonitor(client: ClientState): void;
+  /** CLIENT PAUSE: hold commands (all, or only writes) until the time (ms since epoch). */
+  pauseClients(untilMs: number, writesOnly: boolean): void;
+  unpauseClients(): void;
+  /** Memory and CPU numbers for INFO. */
+  usedMemory(): NodeJS.MemoryUsage;
 }

@@ -14,8 +14,37 @@
  *
  * Budget: at most TIME_BUDGET_MS of each tick, as Redis' slow cycle limits itself to 25% CPU.
  */
-import type { Keyspace } from './keyspace.js';
+import type { BinaryKey } from '../engine/types.js';
+import type { Db } from '../engine/db.js';
 import { TAG_EXPIRY, decodeTime, encodeTime, namespacePrefix } from './encoding.js';
+
+/**
+ * What the cycle needs of the keyspace (Keyspace has it all). Declared here rather than importing
+ * Keyspace, which owns the cycle: the two files would import each other.
+ */
+export interface ExpiryHost {
+  readonly db: Db;
+  readonly databases: number;
+  readonly stats: {
+    expiredKeys: number;
+    expiredStalePerc: number;
+    expiredTimeCapReachedCount: number;
+    expireCycleCpuMilliseconds: number;
+  };
+  /** Deletes members of dead collection versions until `deadline` (performance.now()). */
+  readonly sweeper: { sweep(deadline: number): Promise<unknown> };
+  /** Keys with an expire time in a database. */
+  expiresCount(db: number): number;
+  namespaceOf(db: number): number;
+  /** The database a namespace serves, -1 once flushed. */
+  databaseOf(ns: number): number;
+  /** Deletes a key its expiry index entry says is due (if it still is); a promise when it must read first. */
+  expireIndexed(ns: number, indexKey: BinaryKey, key: BinaryKey, expire: number, now: number): void | Promise<void>;
+  /** Starts deleting flushed databases' namespaces, beside the cycle. */
+  reclaimInBackground(): void;
+  /** Logs a cycle that failed; the next tick tries again. */
+  backgroundFailure(err: unknown): void;
+}
 
 const TICK_MS = 100;
 const TIME_BUDGET_MS = 25;
@@ -33,7 +62,7 @@ export class BackgroundCycle {
   /** ns -> every index entry with an earlier time has been handled. */
   private readonly watermarks = new Map<number, number>();
 
-  constructor(private readonly keyspace: Keyspace) {}
+  constructor(private readonly keyspace: ExpiryHost) {}
 
   start(): void {
     if (!this.stopped) return;

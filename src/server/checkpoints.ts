@@ -5,13 +5,13 @@
  * LASTSAVE and INFO persistence. Log lines follow Redis' ("Background saving started", "DB saved
  * on disk", "Background saving terminated with success").
  *
- * One Checkpoints per server context, created on first use (checkpointsOf), so the command family
- * and the launcher share it without the context needing a field for it.
+ * The server makes one and offers it to the SAVE/BGSAVE/INFO commands as ServerControl.checkpoints;
+ * the launcher waits for it at shutdown.
  */
 import { readdirSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { ServerContext } from '../commands/types.js';
+import type { CheckpointControl, ServerContext } from '../commands/types.js';
 import type { CheckpointInfo } from '../engine/db.js';
 
 /** Sub-directory of the data directory holding the checkpoints. */
@@ -30,7 +30,7 @@ export class SaveInProgressError extends Error {
 
 export type SaveKind = 'save' | 'bgsave';
 
-export class Checkpoints {
+export class Checkpoints implements CheckpointControl {
   /** Checkpoints started by this process (INFO rdb_saves counts SAVE and BGSAVE, as Redis). */
   saves = 0;
   lastStatus: 'ok' | 'err' = 'ok';
@@ -138,16 +138,4 @@ function listCheckpoints(root: string): string[] {
   } catch {
     return [];
   }
-}
-
-const byServer = new WeakMap<ServerContext, Checkpoints>();
-
-/** The server's checkpoints (created on first use). */
-export function checkpointsOf(server: ServerContext): Checkpoints {
-  let checkpoints = byServer.get(server);
-  if (checkpoints === undefined) {
-    checkpoints = new Checkpoints(server);
-    byServer.set(server, checkpoints);
-  }
-  return checkpoints;
 }

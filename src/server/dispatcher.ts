@@ -15,9 +15,10 @@
  *   settles and execute() returns a promise the connection waits for before its next command.
  */
 import { performance } from 'node:perf_hooks';
-import type { CommandContext, QueuedCommand, ServerContext } from '../commands/types.js';
+import type { Command, CommandContext, Commands, QueuedCommand, ServerContext } from '../commands/types.js';
 import {
-  FLAG_ADMIN, FLAG_FAST, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_WRITE, type CommandEntry, type CommandTable,
+  FLAG_ADMIN, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI, FLAG_RUNS_TRANSACTION,
+  FLAG_WHOLE_KEYSPACE, FLAG_WRITE,
 } from '../commands/registry.js';
 import type { ReplyWriter } from '../protocol/reply.js';
 import type { CommandLatency } from './command-latency.js';
@@ -26,11 +27,6 @@ import type { DurabilityBarrier } from './durability.js';
 import { redactSecrets } from './redaction.js';
 import { KeyLocks, type LockHold } from './key-locks.js';
 import type { SlowLog } from './slowlog.js';
-
-/** Commands that run at once even inside MULTI (Redis' list in processCommand). */
-const MULTI_PASSTHROUGH = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
-/** Commands that change more than their key arguments say, so they lock the whole keyspace. */
-const WHOLE_KEYSPACE = new Set(['move', 'copy', 'swapdb', 'flushdb', 'flushall']);
 
 /** What the dispatcher needs from the server besides the ServerContext. */
 export interface DispatchEnvironment {
@@ -45,11 +41,6 @@ export interface DispatchEnvironment {
   feedMonitors(ctx: CommandContext, argv: readonly Buffer[]): void;
   /** Resolves when a CLIENT PAUSE affecting this command ends, or undefined when not paused. */
   pauseFor(isWrite: boolean): Promise<void> | undefined;
-}
-
-/** A queued command remembers its entry so EXEC does not look it up again. */
-interface QueuedEntry extends QueuedCommand {
-  entry: CommandEntry;
 }
 
 /** Redis' text for an unknown command: name and the first arguments, each quoted, capped at 128 chars. */
@@ -82,7 +73,7 @@ export class Dispatcher {
 
   constructor(
     private readonly server: ServerContext,
-    private readonly table: CommandTable,
+    private readonly table: Commands,
     private readonly barrier: DurabilityBarrier,
     private readonly env: DispatchEnvironment,
   ) {}
@@ -109,15 +100,14 @@ export class Dispatcher {
     }
     const flags = entry.flagBits;
     if (!client.authenticated && (flags & FLAG_NOAUTH) === 0) return this.reject(ctx, entry, 'NOAUTH Authentication required.');
-    const isWrite = (flags & FLAG_WRITE) !== 0 || (entry.fullName === 'exec' && this.transactionWrites(client.multi));
+    const isWrite = (flags & FLAG_WRITE) !== 0 || ((flags & FLAG_RUNS_TRANSACTION) !== 0 && this.transactionWrites(client.multi));
     // As Redis refuses writes (and PING) while its AOF cannot be written, until the disk recovers.
     const writeFailure = this.server.db.writeFailure;
-    if (writeFailure !== null && (isWrite || entry.fullName === 'ping')) return this.reject(ctx, entry, misconfError(writeFailure));
+    if (writeFailure !== null && (isWrite || (flags & FLAG_DENIED_ON_WRITE_FAILURE) !== 0)) return this.reject(ctx, entry, misconfError(writeFailure));
     if (client.multi !== null) {
       if ((flags & FLAG_NOMULTI) !== 0) return this.reject(ctx, entry, 'ERR Command not allowed inside a transaction');
-      if (!MULTI_PASSTHROUGH.has((entry.parent ?? entry).fullName)) {
-        const queued: QueuedEntry = { spec: entry.spec, argv, entry };
-        client.multi.push(queued);
+      if ((flags & FLAG_RUNS_IN_MULTI) === 0) {
+        client.multi.push({ entry, argv });
         reply.simple('QUEUED');
         return undefined;
       }
@@ -144,27 +134,15 @@ export class Dispatcher {
   /** Runs a command queued by MULTI (EXEC holds the transaction's locks). Never rejects. */
   runQueued(ctx: CommandContext, cmd: QueuedCommand): Promise<void> | undefined {
     this.clock = performance.now();
-    const entry = (cmd as QueuedEntry).entry ?? this.resolve(cmd.argv);
-    if (entry === undefined) {
-      ctx.reply.error(unknownCommandError(cmd.argv));
-      return undefined;
-    }
-    return this.invoke(ctx, entry, cmd.argv, false);
-  }
-
-  /** Key argument indexes of a request (COMMAND GETKEYS), or null for an unknown command. */
-  resolve(argv: Buffer[]): CommandEntry | undefined {
-    const entry = this.table.lookup(argv[0]);
-    if (entry === undefined || entry.subcommands === null || argv.length < 2) return entry;
-    return entry.subcommands.lookup(argv[1]);
+    return this.invoke(ctx, cmd.entry, cmd.argv, false);
   }
 
   // ------------------------------------------------------------------------------------------
 
   /** `lock` is false for a command EXEC runs (it holds the transaction's locks). */
-  private invoke(ctx: CommandContext, entry: CommandEntry, argv: Buffer[], lock: boolean): Promise<void> | undefined {
+  private invoke(ctx: CommandContext, entry: Command, argv: Buffer[], lock: boolean): Promise<void> | undefined {
     const reply = ctx.reply;
-    if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0) this.env.feedMonitors(ctx, redactSecrets(entry.fullName, argv));
+    if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0) this.env.feedMonitors(ctx, redactSecrets(entry.redact, argv));
     ctx.client.lastCommand = entry.fullName;
     // EXEC leaves MULTI state before running its queue; its locks come from the queue as it was.
     const queued = ctx.client.multi;
@@ -173,7 +151,8 @@ export class Dispatcher {
     const t0 = this.clock;
     let result: void | Promise<void>;
     try {
-      result = entry.spec.handler(ctx, argv);
+      // Only a container that cannot run without a subcommand lacks a handler, and arity keeps it from getting here.
+      result = entry.handler === null ? reply.error(entry.arityError) : entry.handler(ctx, argv);
     } catch (err) {
       result = undefined;
       this.handlerFailed(ctx, entry, err);
@@ -193,7 +172,7 @@ export class Dispatcher {
     return this.settle(result, ctx, entry, argv, t0, errorsBefore, hold, !lock);
   }
 
-  private async settle(result: Promise<void>, ctx: CommandContext, entry: CommandEntry, argv: Buffer[], t0: number, errorsBefore: number, hold: LockHold | null, fromExec: boolean): Promise<void> {
+  private async settle(result: Promise<void>, ctx: CommandContext, entry: Command, argv: Buffer[], t0: number, errorsBefore: number, hold: LockHold | null, fromExec: boolean): Promise<void> {
     try {
       await result;
     } catch (err) {
@@ -204,13 +183,13 @@ export class Dispatcher {
     this.account(ctx, entry, argv, performance.now() - t0, errorsBefore, fromExec);
   }
 
-  private handlerFailed(ctx: CommandContext, entry: CommandEntry, err: unknown): void {
+  private handlerFailed(ctx: CommandContext, entry: Command, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     this.server.logger.warning(`command '${entry.fullName}' failed: ${err instanceof Error && err.stack ? err.stack : message}`);
     ctx.reply.error(/^[A-Z]+ /.test(message) ? message : `ERR ${message}`);
   }
 
-  private account(ctx: CommandContext, entry: CommandEntry, argv: Buffer[], elapsedMs: number, errorsBefore: number, fromExec: boolean): void {
+  private account(ctx: CommandContext, entry: Command, argv: Buffer[], elapsedMs: number, errorsBefore: number, fromExec: boolean): void {
     const usec = elapsedMs * 1000;
     entry.calls++;
     entry.usec += usec;
@@ -222,7 +201,7 @@ export class Dispatcher {
     let errors = reply.errors - errorsBefore;
     if (errors > 0 && fromExec) {
       this.execErrors.set(reply, (this.execErrors.get(reply) ?? 0) + errors);
-    } else if (errors > 0 && entry.fullName === 'exec') {
+    } else if (errors > 0 && (entry.flagBits & FLAG_RUNS_TRANSACTION) !== 0) {
       errors -= this.execErrors.get(reply) ?? 0;
       this.execErrors.delete(reply);
     }
@@ -232,11 +211,11 @@ export class Dispatcher {
     }
     const threshold = config.slowlogLogSlowerThan;
     if (threshold >= 0 && usec >= threshold) {
-      this.env.slowlog.add(redactSecrets(entry.fullName, argv), usec, ctx.client.addr, ctx.client.name, config.slowlogMaxLen);
+      this.env.slowlog.add(redactSecrets(entry.redact, argv), usec, ctx.client.addr, ctx.client.name, config.slowlogMaxLen);
     }
   }
 
-  private reject(ctx: CommandContext, entry: CommandEntry | null, message: string): undefined {
+  private reject(ctx: CommandContext, entry: Command | null, message: string): undefined {
     ctx.reply.error(message);
     if (entry !== null) entry.rejectedCalls++;
     this.countError(message);
@@ -264,24 +243,24 @@ export class Dispatcher {
 
   private transactionWrites(multi: QueuedCommand[] | null): boolean {
     if (multi === null) return false;
-    for (const q of multi) if (((q as QueuedEntry).entry.flagBits & FLAG_WRITE) !== 0) return true;
+    for (const q of multi) if ((q.entry.flagBits & FLAG_WRITE) !== 0) return true;
     return false;
   }
 
-  private isExclusive(entry: CommandEntry, multi: QueuedCommand[] | null): boolean {
-    if (entry.fullName === 'exec' && multi !== null) {
-      for (const q of multi) if (this.isExclusive((q as QueuedEntry).entry, null)) return true;
+  private isExclusive(entry: Command, multi: QueuedCommand[] | null): boolean {
+    const flags = entry.flagBits;
+    if ((flags & FLAG_RUNS_TRANSACTION) !== 0 && multi !== null) {
+      for (const q of multi) if (this.isExclusive(q.entry, null)) return true;
       return false;
     }
-    return WHOLE_KEYSPACE.has(entry.fullName) || ((entry.flagBits & FLAG_WRITE) !== 0 && !entry.hasKeys);
+    return (flags & FLAG_WHOLE_KEYSPACE) !== 0 || ((flags & FLAG_WRITE) !== 0 && !entry.hasKeys);
   }
 
-  private lockNames(db: number, entry: CommandEntry, argv: Buffer[], multi: QueuedCommand[] | null): string[] {
+  private lockNames(db: number, entry: Command, argv: Buffer[], multi: QueuedCommand[] | null): string[] {
     const names: string[] = [];
-    if (entry.fullName === 'exec' && multi !== null) {
+    if ((entry.flagBits & FLAG_RUNS_TRANSACTION) !== 0 && multi !== null) {
       for (const q of multi) {
-        const qe = (q as QueuedEntry).entry;
-        for (const i of qe.keyIndexes(q.argv)) names.push(KeyLocks.lockName(db, q.argv[i]));
+        for (const i of q.entry.keyIndexes(q.argv)) names.push(KeyLocks.lockName(db, q.argv[i]));
       }
       return names;
     }

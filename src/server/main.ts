@@ -18,13 +18,11 @@ import { CorruptionError } from '../engine/errors.js';
 import { WalCorruptionError } from '../engine/wal/wal-replay.js';
 import { repairDb, verifyLiveTables } from '../engine/repair.js';
 import { restoreCheckpoint } from '../engine/checkpoint.js';
-import { checkpointsOf } from './checkpoints.js';
 import { applyCommandRenames, Server } from './server.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { AdminServer } from '../admin/admin-server.js';
 import { CommandTable } from '../commands/registry.js';
-import type { CommandSpec } from '../commands/types.js';
-import type { ShutdownMode } from './control.js';
+import type { CommandHandler, CommandSpec, ShutdownMode } from '../commands/types.js';
 
 const LOCK_FILE = 'stratakv.lock';
 
@@ -108,8 +106,8 @@ function parseArguments(argv: readonly string[]): { configFile: string | undefin
   return { configFile, options: rest, repair, restore };
 }
 
-function commandTable(specs: readonly CommandSpec[]): CommandTable {
-  const table = new CommandTable();
+function commandTable(specs: readonly CommandSpec[]): CommandTable<CommandHandler> {
+  const table = new CommandTable<CommandHandler>();
   for (const spec of specs) table.add(spec);
   return table;
 }
@@ -170,9 +168,9 @@ export async function main(argv: readonly string[]): Promise<void> {
         if (server) await server.close();
         await adminClosed;
         if (keyspace) await keyspace.close();
-        if (server && checkpointsOf(server).inProgress) {
+        if (server && server.checkpoints.inProgress) {
           logger.notice('Waiting for the checkpoint in progress to complete...');
-          await checkpointsOf(server).settled();
+          await server.checkpoints.settled();
         }
         if (db) {
           logger.notice(mode === 'nosave' ? 'Closing the engine (the write-ahead log keeps every write)...' : 'Flushing and closing the engine...');

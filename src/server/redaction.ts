@@ -5,6 +5,7 @@
  * reject as a syntax error, since a password typed there is no less secret.
  */
 import { isSensitiveDirective } from '../config/config.js';
+import type { Redaction } from '../commands/table/schema.js';
 
 const REDACTED = Buffer.from('(redacted)', 'latin1');
 
@@ -14,17 +15,18 @@ function isWord(arg: Buffer, lower: string): boolean {
 
 /**
  * argv as it may be shown to other clients: the original array when it holds no secret (the common
- * case allocates nothing), else a copy with each secret replaced. `command` is the entry's real
- * name ('auth', 'config|set'), so a renamed AUTH is still recognised.
+ * case allocates nothing), else a copy with each secret replaced. `rule` is the command's table
+ * entry's `redact` (null for most commands), so a renamed AUTH is still recognised.
  */
-export function redactSecrets(command: string, argv: readonly Buffer[]): readonly Buffer[] {
-  switch (command) {
-    case 'auth': {
+export function redactSecrets(rule: Redaction | null, argv: readonly Buffer[]): readonly Buffer[] {
+  if (rule === null) return argv;
+  switch (rule) {
+    case 'all-args': {
       const shown = argv.slice();
       for (let i = 1; i < shown.length; i++) shown[i] = REDACTED;
       return shown;
     }
-    case 'hello': {
+    case 'after-auth': {
       // HELLO [protover [AUTH username password] [SETNAME clientname]]. The two words after any
       // AUTH are hidden, even in a malformed HELLO (no protover, options out of order) that
       // Redis would echo as is: a mistyped handshake still carries a real password.
@@ -38,7 +40,7 @@ export function redactSecrets(command: string, argv: readonly Buffer[]): readonl
       }
       return shown ?? argv;
     }
-    case 'config|set': {
+    case 'sensitive-config': {
       let shown: Buffer[] | null = null;
       for (let i = 2; i + 1 < argv.length; i += 2) {
         if (!isSensitiveDirective(argv[i].toString('latin1'))) continue;
@@ -47,7 +49,5 @@ export function redactSecrets(command: string, argv: readonly Buffer[]): readonl
       }
       return shown ?? argv;
     }
-    default:
-      return argv;
   }
 }

@@ -7,7 +7,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
-import type { ClientDirectory, ClientState, CommandContext, CommandSpec, QueuedCommand, ServerContext, ServerStats } from '../commands/types.js';
+import type {
+  ClientDirectory, ClientState, CommandContext, CommandHandler, CommandSpec, Commands, QueuedCommand, ServerContext, ServerControl, ServerStats, ShutdownMode,
+} from '../commands/types.js';
 import { CommandTable } from '../commands/registry.js';
 import { ConfigError, type CommandRename, type ServerConfig } from '../config/config.js';
 import type { Db } from '../engine/db.js';
@@ -16,7 +18,7 @@ import type { ParserLimits } from '../protocol/request-parser.js';
 import type { Logger, LogLevel } from '../util/logger.js';
 import { CommandLatency } from './command-latency.js';
 import { Connection, type ConnectionOwner } from './connection.js';
-import type { ServerControl, ShutdownMode } from './control.js';
+import { Checkpoints } from './checkpoints.js';
 import { Dispatcher, type DispatchEnvironment } from './dispatcher.js';
 import { DurabilityBarrier } from './durability.js';
 import { InstantaneousMetrics } from './instantaneous-metrics.js';
@@ -77,13 +79,15 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     totalConnectionsReceived: 0, totalCommandsProcessed: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0,
     totalErrorReplies: 0, evictedKeys: 0,
   };
-  readonly commands = new CommandTable();
+  readonly commands: Commands = new CommandTable<CommandHandler>();
   readonly slowlog = new SlowLog();
   readonly errorStats = new Map<string, number>();
   readonly commandLatency = new CommandLatency();
   /** instantaneous_ops_per_sec and the kbps rates of INFO stats, sampled every 100 ms while listening. */
   readonly instantaneous = new InstantaneousMetrics(this.stats);
   readonly latencyMonitor: LatencyMonitor;
+  /** SAVE / BGSAVE checkpoints (the launcher waits for one in progress at shutdown). */
+  readonly checkpoints: Checkpoints;
   readonly runId = randomBytes(20).toString('hex');
   readonly configFile: string | undefined;
   readonly barrier = new DurabilityBarrier();
@@ -117,6 +121,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.onShutdown = options.onShutdown;
     this.latencyMonitor = options.latencyMonitor ?? new LatencyMonitor(() => this.config.latencyMonitorThreshold);
     this.parserLimits = { maxBulkLength: this.config.protoMaxBulkLen };
+    this.checkpoints = new Checkpoints(this);
     for (const spec of options.commands) this.commands.add(spec);
     applyCommandRenames(this.commands, this.config.renamedCommands);
     this.dispatcher = new Dispatcher(this, this.commands, this.barrier, this);
@@ -395,7 +400,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
  * Applies the config's `rename-command` lines to a command table, in file order as Redis does.
  * Throws a ConfigError at the first line naming a missing command or an existing target.
  */
-export function applyCommandRenames(table: CommandTable, renames: readonly CommandRename[]): void {
+export function applyCommandRenames<H>(table: CommandTable<H>, renames: readonly CommandRename[]): void {
   for (const r of renames) {
     const problem = table.rename(r.from, r.to);
     if (problem !== null) throw new ConfigError(r.source, r.line, r.text, problem);

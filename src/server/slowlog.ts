@@ -3,19 +3,12 @@
  * Arguments are trimmed as Redis trims them (at most 32 shown, each at most 128 bytes) so one huge
  * command cannot make the log itself large.
  */
+import type { SlowlogEntry } from '../commands/types.js';
 
 export const SLOWLOG_ENTRY_MAX_ARGC = 32;
 export const SLOWLOG_ENTRY_MAX_STRING = 128;
 
-export interface SlowlogEntry {
-  readonly id: number;
-  /** Unix time in seconds when the command was logged. */
-  readonly time: number;
-  readonly durationUsec: number;
-  readonly argv: readonly Buffer[];
-  readonly addr: string;
-  readonly name: string;
-}
+export type { SlowlogEntry };
 
 export class SlowLog {
   private entries: SlowlogEntry[] = [];

@@ -1,13 +1,14 @@
 /**
  * Small pieces every data command family shares: re-running a command after a disk read, the
  * string-type check, storing a value whose expire time may already have passed, and expire-time
- * arguments with Redis' checks and error texts.
+ * arguments with Redis' checks and error texts. (In commands/, not keyspace/: it speaks in
+ * handlers and command contexts, which the keyspace below knows nothing of.)
  */
 import type { BinaryKey, SequenceNumber } from '../engine/types.js';
-import type { CommandContext, CommandHandler } from '../commands/types.js';
-import type { Keyspace } from './keyspace.js';
-import { NO_EXPIRE, ValueType, expireAt, valueType } from './encoding.js';
-import { ERR_NOT_INTEGER, INT64_MAX, parseInt64 } from './numbers.js';
+import type { CommandContext, CommandHandler } from './types.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import { NO_EXPIRE, ValueType, expireAt, valueType } from '../keyspace/encoding.js';
+import { ERR_NOT_INTEGER, INT64_MAX, parseInt64 } from '../keyspace/numbers.js';
 
 /**
  * A lookup needed the disk: once the read has warmed the cache, run the whole command again

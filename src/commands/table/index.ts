@@ -1,0 +1,27 @@
+/**
+ * The whole command table, in the order COMMAND and COMMAND LIST list it.
+ *
+ * One file per family rather than one file for all: each stays short enough to read top to
+ * bottom beside its handler file (table/strings.ts ↔ strings.ts), and a new family (hashes, sets,
+ * sorted sets) is a new pair of files plus a line here and in ../index.ts.
+ */
+import type { CommandDef } from './schema.js';
+import { STRING_COMMANDS } from './strings.js';
+import { BIT_COMMANDS } from './bits.js';
+import { KEY_COMMANDS } from './keys.js';
+import { EXPIRY_COMMANDS } from './expiry.js';
+import { DATABASE_COMMANDS } from './databases.js';
+import { CONNECTION_COMMANDS } from './connection.js';
+import { SERVER_COMMANDS } from './server.js';
+import { TRANSACTION_COMMANDS } from './transactions.js';
+
+export const COMMAND_TABLE: readonly CommandDef[] = [
+  ...STRING_COMMANDS,
+  ...BIT_COMMANDS,
+  ...KEY_COMMANDS,
+  ...EXPIRY_COMMANDS,
+  ...DATABASE_COMMANDS,
+  ...CONNECTION_COMMANDS,
+  ...SERVER_COMMANDS,
+  ...TRANSACTION_COMMANDS,
+];
