@@ -7,6 +7,7 @@
  * SYNC the reply waits for that reclamation (only this client waits; others go on), which is
  * the closest thing to Redis freeing the memory before it replies.
  */
+import { isCollectionValue, writeCollectionCopy } from '../types/collection.js';
 import type { CommandContext, CommandHandlers } from './types.js';
 import { binaryKey } from '../keyspace/encoding.js';
 import { ERR_SYNTAX, argIs, parseInt32Arg } from '../keyspace/numbers.js';
@@ -36,6 +37,10 @@ function moveCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   const existing = ks.lookupWrite(target, key);
   if (existing instanceof Promise) return retryAfter(existing, moveCommand, ctx, argv);
   if (existing !== null) return ctx.reply.integer(0);
+  if (isCollectionValue(value)) {
+    // Members are stored under their database's namespace: they move by copy.
+    return writeCollectionCopy(ks, value, source, key, target, key, (batch, meta) => batch.put(target, key, meta, null).delete(source, key, value)).then(() => ctx.reply.integer(1));
+  }
   const write = ks.batch().put(target, key, value, null).delete(source, key, value).commit();
   ctx.reply.integer(1);
   return durable(write);

@@ -17,6 +17,7 @@ import { databaseHandlers } from './databases.js';
 import { connectionHandlers } from './connection.js';
 import { serverHandlers } from './server.js';
 import { transactionHandlers } from './transactions.js';
+import { hashHandlers } from './hashes.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -27,4 +28,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   connectionHandlers,
   serverHandlers,
   transactionHandlers,
+  hashHandlers,
 ]);

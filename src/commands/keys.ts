@@ -8,7 +8,9 @@
  */
 import type { CommandContext, CommandHandlers } from './types.js';
 import type { BinaryKey } from '../engine/types.js';
-import { TYPE_NAMES, binaryKey, objectEncoding, payloadOffset, valueType } from '../keyspace/encoding.js';
+import { TYPE_NAMES, binaryKey, payloadOffset, valueType } from '../keyspace/encoding.js';
+import { objectEncoding } from '../keyspace/collection-encoding.js';
+import { isCollectionValue, writeCollectionCopy } from '../types/collection.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, argIs, parseInt32Arg, parseInt64, parseIntegerArg } from '../keyspace/numbers.js';
 import { durable, retryAfter } from './command-support.js';
 import { parseCursor } from '../keyspace/scan-cursors.js';
@@ -89,6 +91,13 @@ function renameGeneric(ctx: CommandContext, argv: Buffer[], onlyIfAbsent: boolea
   if (value === null) return ctx.reply.error('ERR no such key');
   if (source === target) return onlyIfAbsent ? ctx.reply.integer(0) : ctx.reply.ok();
   if (existing !== null && onlyIfAbsent) return ctx.reply.integer(0);
+  if (isCollectionValue(value)) {
+    // Members are stored under their key's name: they move by copy (the dispatcher holds both keys).
+    return writeCollectionCopy(ks, value, db, source, db, target, (batch, meta) => batch.put(db, target, meta, existing).delete(db, source, value)).then(() => {
+      if (onlyIfAbsent) ctx.reply.integer(1);
+      else ctx.reply.ok();
+    });
+  }
   // The value keeps its expire time: it travels in the value's header.
   const write = ks.batch().put(db, target, value, existing).delete(db, source, value).commit();
   if (onlyIfAbsent) ctx.reply.integer(1);
@@ -127,6 +136,9 @@ function copyCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   const existing = ks.lookupWrite(targetDb, target);
   if (existing instanceof Promise) return retryAfter(existing, copyCommand, ctx, argv);
   if (existing !== null && !replace) return ctx.reply.integer(0);
+  if (isCollectionValue(value)) {
+    return writeCollectionCopy(ks, value, sourceDb, source, targetDb, target, (batch, meta) => batch.put(targetDb, target, meta, existing)).then(() => ctx.reply.integer(1));
+  }
   const write = ks.store(targetDb, target, value, existing);
   ctx.reply.integer(1);
   return durable(write);

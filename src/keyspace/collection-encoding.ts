@@ -10,7 +10,7 @@
 import type { BinaryKey } from '../engine/types.js';
 import { readVarint, varintLength, writeVarint, type VarintCursor } from '../util/varint.js';
 import { CorruptionError } from '../engine/errors.js';
-import { NO_EXPIRE, StringEncodingHint, ValueType, binaryKey, decodeTime, encodeTime, expireAt, headerLength, payloadOffset, valueType, writeHeader } from './encoding.js';
+import { NO_EXPIRE, StringEncodingHint, ValueType, binaryKey, decodeTime, encodeTime, expireAt, headerLength, payloadOffset, stringEncoding, valueType, writeHeader } from './encoding.js';
 
 /** Member tags (the byte after the namespace), one per kind of member record. */
 export const enum MemberTag {
@@ -150,6 +150,30 @@ export function decodeMeta(value: Buffer): CollectionMeta {
   }
   if (at !== value.length) throw new CorruptionError('collection metadata', 0, `${value.length - at} bytes past the record`);
   return meta;
+}
+
+/**
+ * What OBJECT ENCODING answers for any value. Collections are all stored alike; the answer is the
+ * encoding Redis 7.0 would use, decided when members were written (MetaFlag.BigEncoding) as Redis
+ * decides its conversions: hash listpack/hashtable, set intset/hashtable (7.0 has no listpack
+ * sets), sorted set listpack/skiplist, list always quicklist.
+ */
+export function objectEncoding(value: Buffer): string {
+  const type = valueType(value);
+  if (type === ValueType.String) return stringEncoding(value);
+  if (!isCollectionType(type)) return 'unknown';
+  const flags = value[payloadOffset(value) + VERSION_BYTES];
+  const big = (flags & MetaFlag.BigEncoding) !== 0;
+  switch (type) {
+    case ValueType.Hash:
+      return big ? 'hashtable' : 'listpack';
+    case ValueType.Set:
+      return big || (flags & MetaFlag.NotIntset) !== 0 ? 'hashtable' : 'intset';
+    case ValueType.ZSet:
+      return big ? 'skiplist' : 'listpack';
+    default:
+      return 'quicklist';
+  }
 }
 
 /** The version of a metadata value, read in place (the compaction filter's hot path). */

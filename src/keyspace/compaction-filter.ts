@@ -10,15 +10,16 @@
  *   which records their members for the sweep (dropped here, nobody would know their version).
  * - Members of dead collection versions (docs/format.md, "Collections"): it looks the owner's
  *   metadata up in the tables of the planned version and drops the member when the metadata is
- *   gone, of another type, expired, or of another version. Members of one (key, version) come
- *   together in key order, so the verdict of the last lookup serves the whole run.
+ *   gone, of another type, expired, or of another version, unless a reservation record says the
+ *   version is being built (a RENAME's copy). Members of one (key, version) come together in key
+ *   order, so the verdict of the last lookup serves the whole run.
  *
  * The engine must not let a dropped value uncover an older version of the same key in a deeper
  * level (it writes a tombstone instead unless nothing older can exist below).
  */
 import type { BinaryKey } from '../engine/types.js';
 import type { KeyLookup } from '../engine/compaction/table-view.js';
-import { NAMESPACE_BYTES, TAG_DATA, ValueType, valueType } from './encoding.js';
+import { META_RESERVED_PREFIX, NAMESPACE_BYTES, TAG_DATA, ValueType, valueType } from './encoding.js';
 import { MemberTag, parseMemberKey, versionOf, type MemberKeyParts } from './collection-encoding.js';
 
 const TAG_DATA_CODE = TAG_DATA.charCodeAt(0);
@@ -58,7 +59,9 @@ export function createCompactionFilter(options: CompactionFilterOptions, view: K
 
   const memberIsDead = (key: BinaryKey, parts: MemberKeyParts): boolean => {
     const meta = view.get(parts.metaKey);
-    return meta === undefined || valueType(meta) !== ownerType(parts.tag) || expired(meta, now) || versionOf(meta) !== parts.version;
+    const live = meta !== undefined && valueType(meta) === ownerType(parts.tag) && !expired(meta, now) && versionOf(meta) === parts.version;
+    // A version being built (a RENAME's copy) has no metadata yet but a reservation record.
+    return !live && view.get(META_RESERVED_PREFIX + key.slice(0, parts.prefixLength)) === undefined;
   };
 
   return (key: BinaryKey, value: Buffer): boolean => {

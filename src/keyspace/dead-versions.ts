@@ -11,7 +11,7 @@
  */
 import { EntryKind, type BatchOp, type BinaryKey } from '../engine/types.js';
 import type { Db } from '../engine/db.js';
-import { META_GARBAGE_PREFIX, NAMESPACE_BYTES, ValueType, prefixEnd, readNamespace, valueType } from './encoding.js';
+import { META_GARBAGE_PREFIX, META_RESERVED_PREFIX, NAMESPACE_BYTES, ValueType, prefixEnd, readNamespace, valueType } from './encoding.js';
 import { MemberTag, decodeMeta, isCollectionType, memberPrefix, versionOf } from './collection-encoding.js';
 import { writeVarint, varintLength } from '../util/varint.js';
 
@@ -48,6 +48,22 @@ export function pushGarbageRecords(ops: BatchOp[], nsPrefix: BinaryKey, key: Bin
   }
   return true;
 }
+
+/**
+ * The ops that turn reservations (collection versions being built, see copyCollection in
+ * src/types/collection.ts) into garbage records: the copy was abandoned or cut short by a crash.
+ */
+export function reservationsToGarbage(prefixes: readonly BinaryKey[]): BatchOp[] {
+  const ops: BatchOp[] = [];
+  for (const prefix of prefixes) {
+    ops.push({ kind: EntryKind.Delete, key: META_RESERVED_PREFIX + prefix });
+    ops.push({ kind: EntryKind.Put, key: META_GARBAGE_PREFIX + prefix, value: UNKNOWN_COUNT });
+  }
+  return ops;
+}
+
+/** The member count of a garbage record made from a reservation: not known. */
+const UNKNOWN_COUNT = Buffer.from([0]);
 
 /** Members deleted per write batch: big enough to be cheap per member, small enough not to hold up commands. */
 const SWEEP_BATCH = 1000;

@@ -18,6 +18,7 @@
  *   0(4)  'N' ns(4)                    key counts of a namespace
  *   0(4)  'C' cursorId(8, BE)          a SCAN cursor's resume key
  *   0(4)  'G' memberPrefix             a dead collection version whose members are still on disk
+ *   0(4)  'R' memberPrefix             a collection version being built, not yet named by metadata
  *
  * Values of top-level keys
  * ------------------------
@@ -52,6 +53,8 @@ export const META_COUNTS_PREFIX: BinaryKey = '\0\0\0\0N';
 export const META_CURSOR_PREFIX: BinaryKey = '\0\0\0\0C';
 /** Garbage records: dead collection versions whose members are still on disk (dead-versions.ts). */
 export const META_GARBAGE_PREFIX: BinaryKey = '\0\0\0\0G';
+/** Reservations: collection versions being built (a RENAME's copy) that no metadata names yet. */
+export const META_RESERVED_PREFIX: BinaryKey = '\0\0\0\0R';
 
 export const enum ValueType {
   String = 0,
@@ -254,10 +257,8 @@ const EMBSTR_LIMIT = 44;
 /** Longest decimal text of a 64-bit signed integer ("-9223372036854775808"). */
 const MAX_INT_TEXT = 20;
 
-/** What OBJECT ENCODING answers for a value. */
-export function objectEncoding(value: Buffer): string {
-  const type = valueType(value);
-  if (type !== ValueType.String) return 'unknown';
+/** What OBJECT ENCODING answers for a string value (collections: collection-encoding.ts, objectEncoding). */
+export function stringEncoding(value: Buffer): string {
   const hint = encodingHint(value);
   const length = payloadLength(value);
   if (hint === StringEncodingHint.Raw) return 'raw';

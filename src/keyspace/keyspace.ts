@@ -26,6 +26,8 @@ import { EntryKind, type BatchOp, type BinaryKey, type EngineLogger, type Sequen
 import type { Db, DbOptions, KeyRange } from '../engine/db.js';
 import {
   META_LAYOUT_KEY,
+  META_RESERVED_PREFIX,
+  prefixEnd,
   NO_EXPIRE,
   TAG_DATA,
   TAG_EXPIRY,
@@ -46,7 +48,7 @@ import { WatchRegistry, type WatchingClient } from './watch.js';
 import { ScanCursorStore } from './scan-cursors.js';
 import { BackgroundCycle } from './active-expiry.js';
 import { VersionSource } from './collection-encoding.js';
-import { DeadVersionSweeper, pushGarbageRecords } from './dead-versions.js';
+import { DeadVersionSweeper, pushGarbageRecords, reservationsToGarbage } from './dead-versions.js';
 
 export type { WatchingClient } from './watch.js';
 
@@ -92,6 +94,18 @@ const RECLAIM_RETRY_MS = 5000;
 /** Every engine key of a namespace. Ids stay far below 2^32 - 1, so ns + 1 is its end. */
 function namespaceRange(ns: number): KeyRange {
   return { start: namespacePrefix(ns), end: namespacePrefix(ns + 1) };
+}
+
+/** Every key starting with `prefix` (a small range: only for records that are few). */
+async function keysWithPrefix(db: Db, prefix: BinaryKey): Promise<BinaryKey[]> {
+  const keys: BinaryKey[] = [];
+  const it = db.iterator({ start: prefix, end: prefixEnd(prefix) });
+  try {
+    for (let entry = await it.next(); entry !== undefined; entry = await it.next()) keys.push(entry.key);
+  } finally {
+    it.close();
+  }
+  return keys;
 }
 
 function logBackgroundFailure(log: EngineLogger): (err: unknown) => void {
@@ -190,6 +204,9 @@ export class Keyspace {
       counts.set(ns, value === undefined ? { keys: 0, expires: 0, expireSum: 0 } : decodeCounts(value, ns));
     }
     const cursors = await ScanCursorStore.load(db);
+    // Collection copies a crash cut short: their members go to the sweep.
+    const reserved = await keysWithPrefix(db, META_RESERVED_PREFIX);
+    if (reserved.length > 0) await db.write(reservationsToGarbage(reserved.map((key) => key.slice(META_RESERVED_PREFIX.length))));
     return new Keyspace(db, databases, layout, counts, cursors, logger);
   }
 
@@ -728,6 +745,12 @@ export class Keyspace {
     const durable = this.db.write(ops);
     this.dead = layout.dead;
     return durable;
+  }
+
+  /** A collection copy will not be used (copyCollection): its members become garbage for the sweep. */
+  releaseReservations(prefixes: readonly BinaryKey[]): Promise<SequenceNumber> {
+    this.sweeper.noteGarbage();
+    return this.db.write(reservationsToGarbage(prefixes));
   }
 
   /** @internal */

@@ -17,7 +17,6 @@ import {
   expiryIndexKey,
   isCanonicalInt64,
   namespacePrefix,
-  objectEncoding,
   payload,
   prefixEnd,
   readNamespace,
@@ -26,6 +25,7 @@ import {
 } from '../../src/keyspace/encoding.js';
 import { decodeCounts, decodeLayout, encodeCounts, encodeLayout } from '../../src/keyspace/meta.js';
 import { parseCursor } from '../../src/keyspace/scan-cursors.js';
+import { objectEncoding } from '../../src/keyspace/collection-encoding.js';
 import { createCompactionFilter } from '../../src/keyspace/compaction-filter.js';
 import { CorruptionError } from '../../src/engine/errors.js';
 

@@ -14,6 +14,7 @@ import { DATABASE_COMMANDS } from './databases.js';
 import { CONNECTION_COMMANDS } from './connection.js';
 import { SERVER_COMMANDS } from './server.js';
 import { TRANSACTION_COMMANDS } from './transactions.js';
+import { HASH_COMMANDS } from './hashes.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -24,4 +25,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...CONNECTION_COMMANDS,
   ...SERVER_COMMANDS,
   ...TRANSACTION_COMMANDS,
+  ...HASH_COMMANDS,
 ];

@@ -1,0 +1,193 @@
+/**
+ * What every collection type (hash, set, sorted set, list) does the same way over the keyspace:
+ * find a key's metadata and check its type, read members, walk members in order, and write
+ * member changes together with the metadata in one batch. Byte layouts: collection-encoding.ts
+ * and docs/format.md ("Collections").
+ *
+ * Commands follow the keyspace's pattern (keyspace.ts): every step that may need the disk returns
+ * a Promise instead of a value; the command then returns `retryAfter(promise, ...)` having written
+ * nothing, and its run again finds what it needs in memory (member reads are staged for it, see
+ * Keyspace.readMembers). Walks over many members (HGETALL, SMEMBERS, ZRANGE) read a snapshot
+ * asynchronously instead: the dispatcher holds the key's lock while they run, so no write to the
+ * key gets in between, and the snapshot keeps what they read consistent anyway.
+ */
+import { EntryKind, type BatchOp, type BinaryKey, type SequenceNumber } from '../engine/types.js';
+import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
+import { META_RESERVED_PREFIX, ValueType, namespacePrefix, prefixEnd, valueType } from '../keyspace/encoding.js';
+import { memberTagsOf } from '../keyspace/dead-versions.js';
+import { decodeMeta, encodeMeta, isCollectionType, memberPrefix, newMeta, type CollectionMeta, type MemberTag } from '../keyspace/collection-encoding.js';
+
+/** A lookup found a key of another type: the command answers WRONGTYPE. */
+export const WRONG_TYPE = Symbol('wrong type');
+export type WrongType = typeof WRONG_TYPE;
+
+/** One collection key as a command sees it: where it lives, its metadata, and the value it was read from. */
+export class Collection {
+  /** The metadata value as read (null: the key did not exist and this handle creates it). */
+  readonly previous: Buffer | null;
+  readonly meta: CollectionMeta;
+  private readonly nsPrefix: BinaryKey;
+
+  constructor(
+    readonly ks: Keyspace,
+    readonly db: number,
+    readonly key: BinaryKey,
+    previous: Buffer | null,
+    meta: CollectionMeta,
+  ) {
+    this.previous = previous;
+    this.meta = meta;
+    this.nsPrefix = namespacePrefix(ks.namespaceOf(db));
+  }
+
+  get exists(): boolean {
+    return this.previous !== null;
+  }
+
+  /** The prefix of this version's members of one kind. */
+  prefix(tag: MemberTag): BinaryKey {
+    return memberPrefix(this.nsPrefix, tag, this.key, this.meta.version);
+  }
+
+  /**
+   * Stages the metadata (or the key's deletion, once no member is left: Redis never keeps an empty
+   * collection) into `batch`, with a WATCH touch, and commits it with the member changes the
+   * caller staged. Returns the durability promise.
+   */
+  commit(batch: KeyspaceBatch): Promise<SequenceNumber> {
+    if (this.meta.count > 0) batch.put(this.db, this.key, encodeMeta(this.meta), this.previous);
+    else if (this.previous !== null) batch.delete(this.db, this.key, this.previous);
+    batch.touch(this.db, this.key);
+    return batch.commit();
+  }
+}
+
+/**
+ * The collection at `key` if it is of `type`; null when the key does not exist; WRONG_TYPE when
+ * it holds another type; a Promise when its metadata must be read from the disk first.
+ * `forRead` counts keyspace hits and misses, as read commands do.
+ */
+export function openCollection(ks: Keyspace, db: number, key: BinaryKey, type: ValueType, forRead: boolean): Collection | null | WrongType | Promise<unknown> {
+  const value = forRead ? ks.lookupRead(db, key) : ks.lookupWrite(db, key);
+  if (value === null || value instanceof Promise) return value;
+  if (valueType(value) !== type) return WRONG_TYPE;
+  return new Collection(ks, db, key, value, decodeMeta(value));
+}
+
+/** Like openCollection, but a missing key gives a new, empty collection with a fresh version (for writes). */
+export function openOrCreate(ks: Keyspace, db: number, key: BinaryKey, type: ValueType): Collection | WrongType | Promise<unknown> {
+  const found = openCollection(ks, db, key, type, false);
+  if (found !== null) return found;
+  return new Collection(ks, db, key, null, newMeta(type, ks.versions.next()));
+}
+
+/** One member as a walk yields it: its bytes (after the prefix) and its engine value. */
+export interface MemberEntry {
+  member: Buffer;
+  value: Buffer;
+}
+
+/**
+ * Walks the members under `prefix` in key order, at a snapshot taken now, `from` (a member, inclusive)
+ * on; stops when `visit` returns false. Reads without blocking the event loop.
+ */
+export async function walkMembers(ks: Keyspace, prefix: BinaryKey, visit: (entry: MemberEntry) => boolean | void, from?: BinaryKey): Promise<void> {
+  const it = ks.db.iterator({ start: from === undefined ? prefix : prefix + from, end: prefixEnd(prefix) });
+  try {
+    for (let entry = await it.next(); entry !== undefined; entry = await it.next()) {
+      if (visit({ member: Buffer.from(entry.key.slice(prefix.length), 'latin1'), value: entry.value }) === false) return;
+    }
+  } finally {
+    it.close();
+  }
+}
+
+/** Members copied per write batch by copyCollection. */
+const COPY_BATCH = 1000;
+
+/** What copyCollection prepared: the destination's metadata, and how to end the copy. */
+export interface PreparedCopy {
+  /** The metadata value for the destination key: the source's, with the new version. */
+  readonly meta: Buffer;
+  /** Stages the end of the copy into the batch that writes `meta`: drops the copy's reservations. */
+  finish(batch: KeyspaceBatch): void;
+  /** The copy will not be used: its members go to the sweep. */
+  abandon(): Promise<unknown>;
+}
+
+/**
+ * RENAME, COPY and MOVE of a collection: members are stored under their key's name, so they are
+ * copied, under a new version, to the destination's prefixes, COPY_BATCH at a time (memory stays
+ * bounded however big the collection). Until the caller's final batch writes `meta`, no metadata
+ * names the new version, so the copied members are invisible; a *reservation* record per prefix,
+ * written first, keeps the compaction filter from dropping them meanwhile, and the final batch
+ * deletes it. A crash midway leaves the reservations, which the next open turns into garbage
+ * records (Keyspace.open), so the sweep removes the copied members.
+ * O(N) writes, where Redis' RENAME is O(1); the dispatcher holds both keys meanwhile.
+ */
+export async function copyCollection(ks: Keyspace, source: Collection, dstDb: number, dstKey: BinaryKey): Promise<PreparedCopy> {
+  const meta = { ...source.meta, version: ks.versions.next() };
+  const target = new Collection(ks, dstDb, dstKey, null, meta);
+  const prefixes = memberTagsOf(meta.type).map((tag) => target.prefix(tag));
+  await ks.db.write(prefixes.map((prefix) => ({ kind: EntryKind.Put, key: META_RESERVED_PREFIX + prefix, value: EMPTY })));
+  for (const tag of memberTagsOf(meta.type)) {
+    const to = target.prefix(tag);
+    let ops: BatchOp[] = [];
+    await walkRaw(ks, source.prefix(tag), (suffix, value) => {
+      ops.push({ kind: EntryKind.Put, key: to + suffix, value });
+      if (ops.length < COPY_BATCH) return;
+      const full = ops;
+      ops = [];
+      return ks.db.write(full);
+    });
+    if (ops.length > 0) await ks.db.write(ops);
+  }
+  return {
+    meta: encodeMeta(meta),
+    finish: (batch) => {
+      for (const prefix of prefixes) batch.deleteMember(META_RESERVED_PREFIX + prefix);
+    },
+    abandon: () => ks.releaseReservations(prefixes),
+  };
+}
+
+/** Walks raw member entries under `prefix` at a snapshot; `visit` may return a Promise to wait for. */
+async function walkRaw(ks: Keyspace, prefix: BinaryKey, visit: (suffix: BinaryKey, value: Buffer) => Promise<unknown> | void): Promise<void> {
+  const it = ks.db.iterator({ start: prefix, end: prefixEnd(prefix) });
+  try {
+    for (let entry = await it.next(); entry !== undefined; entry = await it.next()) {
+      const wait = visit(entry.key.slice(prefix.length), entry.value);
+      if (wait !== undefined) await wait;
+    }
+  } finally {
+    it.close();
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * RENAME, RENAMENX, COPY and MOVE of a collection value `value` found at (srcDb, srcKey): copies
+ * its members for (dstDb, dstKey) (copyCollection), then commits one batch in which `stage` puts
+ * the copy's metadata (and deletes the source, for a move). Resolves once that batch is durable.
+ */
+export async function writeCollectionCopy(
+  ks: Keyspace,
+  value: Buffer,
+  srcDb: number,
+  srcKey: BinaryKey,
+  dstDb: number,
+  dstKey: BinaryKey,
+  stage: (batch: KeyspaceBatch, meta: Buffer) => void,
+): Promise<void> {
+  const prepared = await copyCollection(ks, new Collection(ks, srcDb, srcKey, value, decodeMeta(value)), dstDb, dstKey);
+  const batch = ks.batch();
+  prepared.finish(batch);
+  stage(batch, prepared.meta);
+  await batch.commit();
+}
+
+/** Whether a top-level value is a collection's metadata (its members live elsewhere). */
+export function isCollectionValue(value: Buffer): boolean {
+  return isCollectionType(valueType(value));
+}
