@@ -9,9 +9,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Db } from '../../src/engine/db.js';
-import type { BinaryKey } from '../../src/engine/types.js';
+import { EntryKind, type BinaryKey } from '../../src/engine/types.js';
 import { Keyspace, keyspaceDbOptions } from '../../src/keyspace/keyspace.js';
-import { META_GARBAGE_PREFIX, NO_EXPIRE, StringEncodingHint, ValueType, encodeString, namespacePrefix, prefixEnd } from '../../src/keyspace/encoding.js';
+import { META_GARBAGE_PREFIX, META_RESERVED_PREFIX, NO_EXPIRE, StringEncodingHint, ValueType, encodeString, namespacePrefix, prefixEnd } from '../../src/keyspace/encoding.js';
 import { MemberTag, encodeMeta, memberPrefix, newMeta, type CollectionVersion } from '../../src/keyspace/collection-encoding.js';
 import { smallDbOptions, tempDirs } from '../support/engine-dirs.js';
 
@@ -155,6 +155,27 @@ test('compaction drops the members of a dead version by itself', async () => {
   assert.is(await countRange(h.db, hashMembers(h, 'gone', dead)), 0);
   assert.is(await countRange(h.db, hashMembers(h, 'kept', live)), 600);
   assert.ok(h.db.stats().compactions > 0);
+  await close(h);
+});
+
+test('a copy under way: reserved members survive compaction; a crash leaves reservations that the next open turns into garbage', async () => {
+  const dir = dirs.make();
+  let h = await open(dir, true);
+  const version = h.ks.versions.next();
+  const prefix = hashMembers(h, 'copy', version);
+  // What copyCollection writes before its final batch: the reservation, then members no metadata names.
+  await h.db.write([{ kind: EntryKind.Put, key: META_RESERVED_PREFIX + prefix, value: Buffer.alloc(0) }]);
+  for (let i = 0; i < 600; i += 100) {
+    await h.db.write(Array.from({ length: 100 }, (_, j) => ({ kind: EntryKind.Put, key: `${prefix}f${i + j}`, value: Buffer.from([0, 0x76]) })));
+  }
+  await h.db.compactAll();
+  assert.is(await countRange(h.db, prefix), 600, 'the compaction filter keeps a reserved version');
+  await close(h);
+  h = await open(dir, true);
+  assert.is(await countRange(h.db, META_RESERVED_PREFIX), 0);
+  assert.is(await countRange(h.db, META_GARBAGE_PREFIX), 1);
+  await sweepAll(h);
+  assert.is(await countRange(h.db, prefix), 0);
   await close(h);
 });
 
