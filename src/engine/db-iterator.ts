@@ -1,8 +1,9 @@
 /**
- * The user-facing iterator: turns the merged stream of internal entries (every version of every
- * key, newest first per key) into the view at one snapshot: for each key its newest version with
- * seq <= snapshot, tombstones skipped. Plus LevelIterator, which walks the disjoint, sorted tables
- * of one level as if they were one table, opening each only when reached.
+ * The user-facing iterators: they turn the merged stream of internal entries (every version of
+ * every key, newest first per key) into the view at one snapshot: for each key its newest version
+ * with seq <= snapshot, tombstones skipped. DbIteratorImpl walks keys ascending, ReverseDbIterator
+ * descending. Plus LevelIterator, which walks the disjoint, sorted tables of one level as if they
+ * were one table, opening each only when reached.
  */
 import { EntryKind, type BinaryKey, type SequenceNumber } from './types.js';
 import type { FileMeta } from './manifest/version-edit.js';
@@ -15,6 +16,11 @@ export interface IteratorOptions {
   /** Exclusive upper bound. */
   readonly end?: BinaryKey;
   readonly snapshot?: { readonly seq: SequenceNumber };
+  /**
+   * Walk keys in descending order: from the last key below `end` (or the last key) down to
+   * `start`. Same snapshot view and bounds as a forward walk, only the order differs.
+   */
+  readonly reverse?: boolean;
 }
 
 export interface DbEntry {
@@ -23,7 +29,7 @@ export interface DbEntry {
 }
 
 export interface DbIterator {
-  /** The next live key in ascending order, or undefined at the end. */
+  /** The next live key in ascending order (descending with `reverse`), or undefined at the end. */
   next(): Promise<DbEntry | undefined>;
   /** Releases the snapshot and the tables this iterator pinned. Idempotent; called at the end too. */
   close(): void;
@@ -82,6 +88,63 @@ export class DbIteratorImpl implements DbIterator {
   }
 }
 
+/**
+ * The reverse of DbIteratorImpl. Walking backwards, a key's versions come oldest first, so the
+ * version to answer with is the last one at or below the snapshot seen before the key changes
+ * (as LevelDB's DBIter::FindPrevUserEntry): every version of the key is stepped over before
+ * answering, which leaves the input on the next smaller key's oldest version.
+ */
+export class ReverseDbIterator implements DbIterator {
+  private started = false;
+  private done = false;
+
+  constructor(
+    private readonly input: TableIterator,
+    private readonly seq: SequenceNumber,
+    private readonly start: BinaryKey | undefined,
+    private readonly end: BinaryKey | undefined,
+    private readonly release: () => void,
+  ) {}
+
+  async next(): Promise<DbEntry | undefined> {
+    if (this.done) return undefined;
+    const it = this.input;
+    if (!this.started) {
+      this.started = true;
+      const r = this.end === undefined ? it.seekToLast() : it.seekBefore(this.end);
+      if (r !== undefined) await r;
+    }
+    try {
+      while (it.valid) {
+        const key = it.key;
+        if (this.start !== undefined && key < this.start) break;
+        // Undefined while the newest visible version so far is a tombstone, or none was seen.
+        let value: Buffer | undefined;
+        do {
+          // Older versions first: each visible one replaces the one before. Values are views that
+          // stay intact after the input moves (block bytes, the memtable's arena), as the forward
+          // iterator relies on too, so keeping one costs no copy.
+          if (it.seq <= this.seq) value = it.kind === EntryKind.Put ? it.value : undefined;
+          const r = it.prev();
+          if (r !== undefined) await r;
+        } while (it.valid && it.key === key);
+        if (value !== undefined) return { key, value };
+      }
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+    this.close();
+    return undefined;
+  }
+
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    this.release();
+  }
+}
+
 /** Concatenation of one level's tables (disjoint, sorted by key). */
 export class LevelIterator implements TableIterator {
   private index = -1;
@@ -112,7 +175,7 @@ export class LevelIterator implements TableIterator {
     return this.enter(0, undefined);
   }
 
-  seek(key: BinaryKey): void | Promise<void> {
+  seek(key: BinaryKey, seq?: SequenceNumber): void | Promise<void> {
     let lo = 0;
     let hi = this.files.length;
     while (lo < hi) {
@@ -120,7 +183,7 @@ export class LevelIterator implements TableIterator {
       if (this.files[mid].largest < key) lo = mid + 1;
       else hi = mid;
     }
-    return this.enter(lo, key);
+    return this.enter(lo, key, seq);
   }
 
   next(): void | Promise<void> {
@@ -129,20 +192,59 @@ export class LevelIterator implements TableIterator {
     return this.skipExhausted();
   }
 
+  seekToLast(): void | Promise<void> {
+    return this.enterBackward(this.files.length - 1, undefined);
+  }
+
+  seekBefore(key: BinaryKey): void | Promise<void> {
+    // The last file holding a key < `key` is the last one whose smallest key is below it.
+    let lo = 0;
+    let hi = this.files.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.files[mid].smallest < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.enterBackward(lo - 1, key);
+  }
+
+  prev(): void | Promise<void> {
+    const r = (this.current as TableIterator).prev();
+    if (r !== undefined) return r.then(() => this.skipExhaustedBackward());
+    return this.skipExhaustedBackward();
+  }
+
   /** Positions at file `index` (at `key` or its first entry), moving on past empty tails. */
-  private enter(index: number, key: BinaryKey | undefined): void | Promise<void> {
+  private enter(index: number, key: BinaryKey | undefined, seq?: SequenceNumber): void | Promise<void> {
     this.index = index;
     if (index >= this.files.length) {
       this.current = null;
       return;
     }
     this.current = this.open(this.files[index]).iterator();
-    const r = key === undefined ? this.current.seekToFirst() : this.current.seek(key);
+    const r = key === undefined ? this.current.seekToFirst() : this.current.seek(key, seq);
     if (r !== undefined) return r.then(() => this.skipExhausted());
     return this.skipExhausted();
   }
 
   private skipExhausted(): void | Promise<void> {
     if (this.current !== null && !this.current.valid) return this.enter(this.index + 1, undefined);
+  }
+
+  /** Positions at file `index` (before `key` or at its last entry), moving back past empty heads. */
+  private enterBackward(index: number, key: BinaryKey | undefined): void | Promise<void> {
+    this.index = index;
+    if (index < 0) {
+      this.current = null;
+      return;
+    }
+    this.current = this.open(this.files[index]).iterator();
+    const r = key === undefined ? this.current.seekToLast() : this.current.seekBefore(key);
+    if (r !== undefined) return r.then(() => this.skipExhaustedBackward());
+    return this.skipExhaustedBackward();
+  }
+
+  private skipExhaustedBackward(): void | Promise<void> {
+    if (this.current !== null && !this.current.valid) return this.enterBackward(this.index - 1, undefined);
   }
 }

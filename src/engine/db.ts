@@ -40,7 +40,7 @@ import { MergingIterator } from './iterator/merging-iterator.js';
 import { CompactionRunner } from './compaction/compaction-runner.js';
 import type { CompactionPlan } from './compaction/compaction-job.js';
 import { compactionFor, pickCompaction, type PickedCompaction } from './compaction/picker.js';
-import { DbIteratorImpl, LevelIterator, type DbIterator, type IteratorOptions } from './db-iterator.js';
+import { DbIteratorImpl, LevelIterator, ReverseDbIterator, type DbIterator, type IteratorOptions } from './db-iterator.js';
 import { pendingCompactionBytes, StatsCounters, type EngineStats } from './stats.js';
 import { CorruptionError } from './errors.js';
 import { WriteController } from './write-controller.js';
@@ -466,7 +466,10 @@ export class Db {
     }
   }
 
-  /** A forward iterator over the merged view at a snapshot (default: now). */
+  /**
+   * An iterator over the merged view at a snapshot (default: now), keys ascending, or descending
+   * with `reverse` (still within [start, end)).
+   */
   iterator(options: IteratorOptions = {}): DbIterator {
     if (this.closed) throw new Error('database is closed');
     const own = options.snapshot === undefined ? this.snapshot() : undefined;
@@ -479,10 +482,13 @@ export class Db {
     for (let l = 1; l < version.levels.length; l++) {
       if (version.levels[l].length > 0) children.push(new LevelIterator(version.levels[l], (f) => this.table(f)));
     }
-    return new DbIteratorImpl(new MergingIterator(children), seq, options.start, options.end, () => {
+    const release = (): void => {
       version.unref();
       own?.release();
-    });
+    };
+    const merged = new MergingIterator(children);
+    if (options.reverse === true) return new ReverseDbIterator(merged, seq, options.start, options.end, release);
+    return new DbIteratorImpl(merged, seq, options.start, options.end, release);
   }
 
   private table(f: FileMeta): TableReader {

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Memtable, MEMTABLE_ENTRY_OVERHEAD, MEMTABLE_VERSION_OVERHEAD } from '../../src/engine/memtable/memtable.js';
 import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
-import { seededTest } from '../support/prng.js';
+import { mulberry32, seededTest } from '../support/prng.js';
+import { drainBackward, lastBefore, randomWalk } from '../iterator/walk.js';
 
 interface ModelEntry {
   key: BinaryKey;
@@ -206,6 +207,116 @@ test('values are copied: the caller may reuse its buffer; large values survive',
   assert.is(memtable.get('a', 10)?.value.toString('latin1'), 'original');
   assert.ok(memtable.get('b', 10)?.value.equals(big));
   for (let i = 0; i < 3000; i += 97) assert.ok(memtable.get(`c${i}`, 1e9)?.value.equals(Buffer.alloc(500, i & 0xff)));
+});
+
+// ---- walking backwards ----
+
+withSeed('backwards from the last entry: the model reversed, versions oldest first', (random) => {
+  const memtable = new Memtable();
+  const it = memtable.iterator();
+  it.seekToLast();
+  assert.not.ok(it.valid, 'empty memtable');
+  it.seekBefore('\xff\xff');
+  assert.not.ok(it.valid);
+  const model = fill(memtable, 4000, random);
+  it.seekToLast();
+  const out: ModelEntry[] = [];
+  for (; it.valid; it.prev()) out.push({ key: it.key, seq: it.seq, kind: it.kind, value: it.value.toString('latin1') });
+  assert.equal(out, model.slice().reverse());
+});
+
+withSeed('seekBefore lands on the oldest version of the last key < target, then walks back', (random) => {
+  const memtable = new Memtable();
+  const model = fill(memtable, 2000, random);
+  const it = memtable.iterator();
+  for (let i = 0; i < 2000; i++) {
+    const target = randomKey(random) + (random() < 0.3 ? '\0' : '');
+    it.seekBefore(target);
+    const index = lastBefore(model, target);
+    for (let step = 0; step < 6; step++) {
+      if (index - step < 0) {
+        assert.not.ok(it.valid, `target ${JSON.stringify(target)}`);
+        break;
+      }
+      assert.equal({ key: it.key, seq: it.seq }, { key: model[index - step].key, seq: model[index - step].seq }, `target ${JSON.stringify(target)}`);
+      it.prev();
+    }
+  }
+});
+
+test('random walks with seeks of every kind and direction changes agree with the model', async () => {
+  for (const seed of [1, 2, 3, 4]) {
+    const random = mulberry32(seed + Number(process.env.TEST_SEED ?? 0));
+    const memtable = new Memtable();
+    const model = fill(memtable, 1500, random);
+    await randomWalk(memtable.iterator(), model, random, { steps: 3000, randomKey: () => randomKey(random), context: `seed ${seed}` });
+  }
+});
+
+test('a long version chain is walked back in order (a hot key under a snapshot)', async () => {
+  const memtable = new Memtable();
+  memtable.add('a', 1, EntryKind.Put, Buffer.from('a'));
+  for (let seq = 2; seq < 5002; seq++) memtable.add('hot', seq, EntryKind.Put, Buffer.from(String(seq)));
+  memtable.add('z', 6000, EntryKind.Put, Buffer.from('z'));
+  const out = await drainBackward(memtable.iterator());
+  assert.is(out.length, 5002);
+  assert.is(out[0].key, 'z');
+  assert.equal(out.slice(1, 4).map((e) => e.seq), [2, 3, 4]);
+  assert.equal(out.slice(-2).map((e) => e.key), ['hot', 'a']);
+  // Turning around in the middle of the chain: forward is newest first, backward oldest first.
+  const it = memtable.iterator();
+  it.seek('hot', 3000);
+  assert.is(it.seq, 3000);
+  it.next();
+  assert.is(it.seq, 2999);
+  it.prev();
+  it.prev();
+  assert.is(it.seq, 3001);
+  it.seek('hot', 0);
+  assert.is(it.key, 'z', 'no version of hot at or below 0: the next key');
+});
+
+withSeed('nodesBefore hands out the keys just before a target, ascending, however small its buffer', (random) => {
+  const memtable = new Memtable();
+  fill(memtable, 3000, random);
+  const keys = [...new Set(readAll(memtable).map((e) => e.key))];
+  for (const size of [1, 2, 3, 32]) {
+    const out = new Int32Array(size);
+    for (let i = 0; i < 500; i++) {
+      const target = randomKey(random) + (random() < 0.3 ? '\0' : '');
+      const count = memtable.nodesBefore(target, out);
+      const below = keys.filter((k) => k < target);
+      const got = Array.from(out.subarray(0, count), (node) => memtable.keyAt(node));
+      if (below.length === 0) {
+        assert.is(count, 0, `nothing below ${JSON.stringify(target)}`);
+        continue;
+      }
+      assert.ok(count >= 1 && count <= size, `count ${count} for buffer ${size}`);
+      assert.equal(got, below.slice(below.length - count), `buffer ${size}, target ${JSON.stringify(target)}`);
+    }
+  }
+});
+
+test('walking backwards while inserts continue sees every entry present at the start', () => {
+  const random = mulberry32(77);
+  const memtable = new Memtable();
+  const before = fill(memtable, 1500, random);
+  const it = memtable.iterator();
+  it.seekToLast();
+  const seen: ModelEntry[] = [];
+  let nextSeq = 100_000;
+  while (it.valid) {
+    seen.push({ key: it.key, seq: it.seq, kind: it.kind, value: it.value.toString('latin1') });
+    for (let i = 0; i < 3; i++) {
+      const key = random() < 0.3 ? it.key : randomKey(random);
+      memtable.add(key, nextSeq++, EntryKind.Put, Buffer.from('new'));
+    }
+    it.prev();
+  }
+  for (let i = 1; i < seen.length; i++) {
+    assert.ok(compareInternal(seen[i - 1].key, seen[i - 1].seq, seen[i].key, seen[i].seq) > 0, `out of order at ${i}`);
+  }
+  assert.equal(seen.filter((e) => e.seq < 100_000), before.slice().reverse());
 });
 
 test.run();

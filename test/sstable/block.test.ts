@@ -6,6 +6,8 @@ import { BlockBuilder } from '../../src/engine/sstable/block-builder.js';
 import { BlockCursor, DataBlock } from '../../src/engine/sstable/block.js';
 import { BLOCK_TRAILER_BYTES, MAX_SEQUENCE, verifyBlock, writeBlockTrailer } from '../../src/engine/sstable/format.js';
 import { mulberry32 as rng } from '../support/prng.js';
+import type { InternalIterator } from '../../src/engine/iterator/internal-iterator.js';
+import { randomWalk, type ModelEntry } from '../iterator/walk.js';
 
 
 interface Entry {
@@ -209,6 +211,133 @@ test('structurally bad blocks that pass a checksum still fail loudly', () => {
   const block2 = new DataBlock(Buffer.concat([sharing, Buffer.from([0, 0, 0, 0, 1, 0, 0, 0])]), 'bad.sst', 99);
   cursor.reset(block2);
   assert.throws(() => cursor.seekToFirst(), isCorruption);
+  assert.throws(() => cursor.seekToLast(), isCorruption);
+});
+
+// ---- walking backwards ----
+
+/** A cursor seen as an InternalIterator (its seek takes the sequence number explicitly). */
+function asIterator(cursor: BlockCursor): InternalIterator {
+  return {
+    get valid() { return cursor.valid; },
+    get key() { return cursor.key; },
+    get seq() { return cursor.seq; },
+    get kind() { return cursor.kind; },
+    get value() { return cursor.value; },
+    seekToFirst: () => cursor.seekToFirst(),
+    seek: (key, seq) => cursor.seek(key, seq ?? MAX_SEQUENCE),
+    next: () => cursor.next(),
+    seekToLast: () => cursor.seekToLast(),
+    seekBefore: (key) => cursor.seekBefore(key),
+    prev: () => cursor.prev(),
+  };
+}
+
+function toModel(entries: Entry[]): ModelEntry[] {
+  return entries.map((e) => ({ key: e.key, seq: e.seq, kind: e.kind, value: e.value.toString('latin1') }));
+}
+
+test('backwards: every entry in reverse across restart points, for several intervals', () => {
+  for (const interval of [1, 2, 3, 16, 1000]) {
+    const entries = randomEntries(rng(SEED + 50 + interval), 300);
+    const block = buildBlock(entries, interval);
+    const cursor = new BlockCursor();
+    cursor.reset(block);
+    let i = entries.length - 1;
+    for (cursor.seekToLast(); cursor.valid; cursor.prev(), i--) expectAt(cursor, entries, i, `seed ${SEED} interval ${interval} at ${i}`);
+    assert.is(i, -1, `interval ${interval}: every entry`);
+    // Forward again from the first entry after walking back: prev leaves a consistent cursor.
+    cursor.seekToLast();
+    for (let n = 0; n < 40; n++) cursor.prev();
+    cursor.next();
+    expectAt(cursor, entries, entries.length - 40, `interval ${interval}: next after prevs`);
+  }
+});
+
+test('seekBefore to every user key and between keys agrees with the model', () => {
+  const entries = randomEntries(rng(SEED + 60), 400);
+  const block = buildBlock(entries, 16);
+  const cursor = new BlockCursor();
+  cursor.reset(block);
+  const lastBelow = (key: string): number => {
+    let i = entries.length - 1;
+    while (i >= 0 && entries[i].key >= key) i--;
+    return i;
+  };
+  for (const e of entries) {
+    for (const target of [e.key, `${e.key}\0`, `${e.key}\xff`]) {
+      cursor.seekBefore(target);
+      const index = lastBelow(target);
+      if (index < 0) assert.is(cursor.valid, false, `before ${JSON.stringify(target)}: nothing`);
+      else expectAt(cursor, entries, index, `seed ${SEED} before ${JSON.stringify(target)}`);
+    }
+  }
+  cursor.seekBefore('');
+  assert.is(cursor.valid, false, 'nothing is below the empty key');
+  cursor.seekBefore('\xff'.repeat(20));
+  expectAt(cursor, entries, entries.length - 1, 'before a key past the end');
+});
+
+test('random walks over long, prefix-sharing keys agree with the model', async () => {
+  // Keys past 32 bytes take the cursor's bulk-copy path, past 256 they grow its key buffer.
+  const random = rng(SEED + 70);
+  const pieces = ['a', 'b', '\xff', '\0'];
+  const randomKey = (): string => {
+    let key = 'p'.repeat(random() < 0.3 ? 300 : random() < 0.5 ? 40 : 0);
+    const length = Math.floor(random() * 8);
+    for (let i = 0; i < length; i++) key += pieces[Math.floor(random() * pieces.length)];
+    return key;
+  };
+  for (let round = 0; round < 12; round++) {
+    const keys = new Set<string>();
+    while (keys.size < 80) keys.add(randomKey());
+    const entries: Entry[] = [];
+    let seq = 1;
+    for (const key of keys) {
+      for (let v = 0; v < 1 + Math.floor(random() * 3); v++) entries.push({ key, seq: seq++, kind: random() < 0.2 ? EntryKind.Delete : EntryKind.Put, value: Buffer.from([seq & 0xff]) });
+    }
+    entries.sort((a, b) => compareInternal(a.key, a.seq, b.key, b.seq));
+    for (const e of entries) if (e.kind === EntryKind.Delete) e.value = Buffer.alloc(0);
+    const interval = 1 + Math.floor(random() * 20);
+    const cursor = new BlockCursor();
+    cursor.reset(buildBlock(entries, interval));
+    await randomWalk(asIterator(cursor), toModel(entries), random, { steps: 600, randomKey, context: `seed ${SEED} round ${round} interval ${interval}` });
+  }
+});
+
+test('empty and one-entry blocks backwards', () => {
+  const cursor = new BlockCursor();
+  cursor.reset(buildBlock([], 16));
+  cursor.seekToLast();
+  assert.is(cursor.valid, false);
+  cursor.seekBefore('z');
+  assert.is(cursor.valid, false);
+  const one: Entry[] = [{ key: 'k', seq: 3, kind: EntryKind.Put, value: Buffer.from('v') }];
+  cursor.reset(buildBlock(one, 16));
+  cursor.seekToLast();
+  expectAt(cursor, one, 0, 'the only entry');
+  cursor.prev();
+  assert.is(cursor.valid, false);
+  cursor.seekBefore('k');
+  assert.is(cursor.valid, false);
+  cursor.seekBefore('k\0');
+  expectAt(cursor, one, 0, 'before a key after it');
+});
+
+test('a restart point that is not a whole-key entry fails loudly going backwards', () => {
+  // Interval 4 over keys sharing a prefix: entries after a restart share bytes with their predecessor.
+  const entries: Entry[] = [];
+  for (let i = 0; i < 8; i++) entries.push({ key: `key${i}`, seq: 1, kind: EntryKind.Put, value: Buffer.from('v') });
+  const good = buildBlock(entries, 4);
+  const cursor = new BlockCursor();
+  const data = Buffer.from(good.data);
+  // Entry 1 shares "key" with entry 0; make it the second restart point. Entry 0 takes 16 bytes:
+  // three one-byte varints, "key0" and its 8-byte trailer, a one-byte value.
+  const secondEntry = 3 + 12 + 1;
+  data.writeUInt32LE(secondEntry, good.restartsOffset + 4);
+  const bad = new DataBlock(data, 'bad.sst', 7);
+  cursor.reset(bad);
+  assert.throws(() => cursor.seekToLast(), (e: unknown) => e instanceof CorruptionError && e.file === 'bad.sst');
 });
 
 test.run();

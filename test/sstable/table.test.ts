@@ -13,6 +13,7 @@ import { TableBuilder } from '../../src/engine/sstable/table-builder.js';
 import type { TableIterator } from '../../src/engine/sstable/table-iterator.js';
 import { newTableReadStats, TableReader } from '../../src/engine/sstable/table-reader.js';
 import { mulberry32 as rng } from '../support/prng.js';
+import { randomWalk, type ModelEntry } from '../iterator/walk.js';
 
 
 const SEED = Number(process.env.TEST_SEED ?? 0x7ab1e);
@@ -639,6 +640,139 @@ test('close waits for reads in flight, then later calls throw', async () => {
   assertFound(await pending, modelGet(shared.byKey, key, 2 ** 53 - 1), 'read in flight completes');
   assert.throws(() => reader.get(key, 1));
   assert.throws(() => reader.iterator());
+});
+
+// ---- walking backwards ----
+
+async function collectBackward(it: TableIterator, limit = Infinity): Promise<Entry[]> {
+  const out: Entry[] = [];
+  while (it.valid && out.length < limit) {
+    out.push({ key: it.key, seq: it.seq, kind: it.kind, value: Buffer.from(it.value) });
+    await settle(it.prev());
+  }
+  return out;
+}
+
+/** Index of the last entry whose user key is < target; -1 if none. */
+function lastBelow(entries: Entry[], target: string): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (entries[mid].key < target) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
+}
+
+test('backwards: cold (async) and warm (sync) give every entry in reverse order', async () => {
+  const cache = new BlockCache(64 << 20);
+  const reader = TableReader.open(env, shared.dir, 42, cache);
+  const reversed = shared.entries.slice().reverse();
+  for (const pass of ['cold', 'warm']) {
+    const it = reader.iterator();
+    const last = it.seekToLast();
+    if (pass === 'cold') assert.instance(last, Promise);
+    else assert.is(last, undefined);
+    await settle(last);
+    assertSameEntries(await collectBackward(it), reversed, `seed ${SEED} ${pass}`);
+  }
+  reader.close();
+});
+
+test('a reverse scan reads ahead backwards: far fewer reads than blocks, sync and async', async () => {
+  for (const syncReads of [true, false]) {
+    const { env: counting, reads } = countingEnv();
+    const stats = newTableReadStats();
+    const reader = TableReader.open(counting, shared.dir, 42, null, { syncReads, stats });
+    const opened = reads.sync + reads.async;
+    const it = reader.iterator({ fillCache: false });
+    await settle(it.seekToLast());
+    assertSameEntries(await collectBackward(it), shared.entries.slice().reverse(), `reverse scan syncReads=${syncReads}`);
+    const scanReads = reads.sync + reads.async - opened;
+    assert.is(stats.blockReads, reader.dataBlockCount, 'every block read exactly once');
+    assert.ok(scanReads * 20 < reader.dataBlockCount, `${scanReads} reads for ${reader.dataBlockCount} blocks`);
+    assert.is(syncReads ? reads.async : reads.sync - opened, 0, 'no read of the other kind');
+    reader.close();
+  }
+});
+
+test('seekBefore: present keys, absent keys, before the first and past the end', async () => {
+  const random = rng(SEED + 4);
+  const cache = new BlockCache(64 << 20);
+  for (const [name, c] of [['cached', cache], ['uncached', null]] as const) {
+    const reader = TableReader.open(env, shared.dir, 42, c);
+    const it = reader.iterator();
+    for (let n = 0; n < 300; n++) {
+      const pick = shared.entries[Math.floor(random() * shared.entries.length)];
+      for (const target of [pick.key, `${pick.key}\0`, pick.key.slice(0, Math.max(0, pick.key.length - 1))]) {
+        await settle(it.seekBefore(target));
+        const index = lastBelow(shared.entries, target);
+        const expected = shared.entries.slice(Math.max(0, index - 2), index + 1).reverse();
+        assertSameEntries(await collectBackward(it, 3), expected, `seed ${SEED} ${name} seekBefore ${JSON.stringify(target)}`);
+      }
+    }
+    await settle(it.seekBefore(''));
+    assert.is(it.valid, false);
+    await settle(it.seekBefore('\xff\xff\xff'));
+    assert.is(it.key, shared.entries[shared.entries.length - 1].key);
+    assert.is(it.seq, shared.entries[shared.entries.length - 1].seq);
+    reader.close();
+  }
+});
+
+test('random walks with direction changes across blocks: cached, uncached (async) and syncReads', async () => {
+  const model: ModelEntry[] = shared.entries.map((e) => ({ key: e.key, seq: e.seq, kind: e.kind, value: e.value.toString('latin1') }));
+  const keyRandom = rng(SEED + 5);
+  const randomKey = (): string => (keyRandom() < 0.5 ? `user:${String(Math.floor(keyRandom() * 16000)).padStart(7, '0')}` : `bin\0${String.fromCharCode(Math.floor(keyRandom() * 256))}`);
+  const options: [string, BlockCache | null, boolean][] = [
+    ['cached', new BlockCache(64 << 20), false],
+    ['uncached', null, false],
+    ['syncReads', null, true],
+  ];
+  for (const [name, cache, syncReads] of options) {
+    const reader = TableReader.open(env, shared.dir, 42, cache, { syncReads });
+    await randomWalk(reader.iterator(), model, rng(SEED + 6), { steps: 1500, randomKey, context: `seed ${SEED} ${name}` });
+    reader.close();
+  }
+});
+
+test('edge tables backwards: empty, one entry per block, huge value', async () => {
+  const dir = tempDir();
+  try {
+    await buildTable(dir, 1, []);
+    const empty = TableReader.open(env, dir, 1, null);
+    const it = empty.iterator();
+    await settle(it.seekToLast());
+    assert.is(it.valid, false);
+    await settle(it.seekBefore('a'));
+    assert.is(it.valid, false);
+    empty.close();
+
+    const tiny = makeEntries(SEED + 8, 300);
+    await buildTable(dir, 2, tiny, { blockSize: 1, restartInterval: 1, bloomBitsPerKey: 1 });
+    const tinyReader = TableReader.open(env, dir, 2, null, { syncReads: true });
+    assert.is(tinyReader.dataBlockCount, tiny.length, 'one entry per block');
+    const tinyIt = tinyReader.iterator();
+    assert.is(tinyIt.seekToLast(), undefined);
+    assertSameEntries(await collectBackward(tinyIt), tiny.slice().reverse(), 'tiny blocks backwards');
+    tinyReader.close();
+
+    const big = Buffer.alloc(700 * 1024, 7);
+    const entries: Entry[] = [
+      { key: 'a', seq: 4, kind: EntryKind.Put, value: Buffer.from('a') },
+      { key: 'big', seq: 3, kind: EntryKind.Put, value: big },
+      { key: 'c', seq: 1, kind: EntryKind.Put, value: Buffer.from('c') },
+    ];
+    await buildTable(dir, 3, entries, { blockSize: 64 });
+    const bigReader = TableReader.open(env, dir, 3, null);
+    const bigIt = bigReader.iterator();
+    await settle(bigIt.seekToLast());
+    assertSameEntries(await collectBackward(bigIt), entries.slice().reverse(), 'huge value backwards');
+    bigReader.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -8,7 +8,7 @@
 import { CorruptionError } from '../errors.js';
 import type { BinaryKey, EntryKind, SequenceNumber } from '../types.js';
 import { readVarint, type VarintCursor } from '../../util/varint.js';
-import { KEY_TRAILER_BYTES, latin1Slice, readTrailerKind, readTrailerSeq } from './format.js';
+import { KEY_TRAILER_BYTES, latin1Slice, MAX_SEQUENCE, readTrailerKind, readTrailerSeq } from './format.js';
 
 export class DataBlock {
   /** The block without its trailer; replaced only by ownData, by the same bytes. */
@@ -82,10 +82,26 @@ export class DataBlock {
 
 const EMPTY_BLOCK = new DataBlock(Buffer.from([0, 0, 0, 0, 1, 0, 0, 0]), '(empty)', 0);
 
+// Fields of one decoded entry in BlockCursor.interval (see prev).
+const IV_OFFSET = 0;
+const IV_SHARED = 1;
+const IV_KEY_LENGTH = 2;
+const IV_VALUE_OFFSET = 3;
+const IV_VALUE_LENGTH = 4;
+/** Where the entry's whole internal key starts in `intervalKeys`. */
+const IV_KEY_START = 5;
+const IV_FIELDS = 6;
+
 /**
  * Position within one block. `key`, `seq`, `kind` and `value` describe the current entry while
  * `valid`; `key` and `value` are built on first access. Methods throw CorruptionError on entries
  * that do not decode (a checksum-valid block can still be malformed if written by a buggy build).
+ *
+ * Going backwards: keys are prefix-compressed against the entry before, so an entry can only be
+ * decoded by walking forward from a restart point. `prev` therefore decodes the whole restart
+ * interval holding the previous entry once, keeping each entry's fields and whole key (as
+ * RocksDB's block iterator does), and then steps back through that copy: a reverse scan decodes
+ * every entry once, like a forward one, instead of re-walking the interval on every step.
  */
 export class BlockCursor {
   private block: DataBlock = EMPTY_BLOCK;
@@ -102,6 +118,14 @@ export class BlockCursor {
   private nextOffset = 0;
   private keyString: BinaryKey | null = null;
   private readonly varint: VarintCursor = { value: 0, offset: 0 };
+  /** Offset of the current entry. */
+  private offset = 0;
+  /** The decoded entries of one restart interval, IV_FIELDS ints each (allocated on first use). */
+  private interval: Int32Array | null = null;
+  private intervalKeys: Buffer | null = null;
+  private intervalCount = 0;
+  /** Which of them is the current entry, if it still is (checked against `offset`). */
+  private intervalIndex = -1;
   valid = false;
 
   /** Points the cursor at `block` (invalid until a seek). */
@@ -112,6 +136,7 @@ export class BlockCursor {
     this.valid = false;
     this.keyLength = 0;
     this.keyString = null;
+    this.intervalCount = 0;
   }
 
   get key(): BinaryKey {
@@ -197,6 +222,128 @@ export class BlockCursor {
     }
   }
 
+  /** Moves to the last entry; invalid if the block is empty. */
+  seekToLast(): void {
+    const block = this.block;
+    const lastRestart = block.restartPoint(block.numRestarts - 1);
+    if (lastRestart >= this.limit) {
+      this.valid = false; // an empty block (its one restart point is the end)
+      return;
+    }
+    this.loadInterval(lastRestart, this.limit);
+    this.restoreInterval(this.intervalCount - 1);
+  }
+
+  /** Moves to the last entry whose user key is < `key`; invalid if there is none. */
+  seekBefore(key: BinaryKey): void {
+    this.seek(key, MAX_SEQUENCE);
+    if (this.valid) this.prev();
+    else this.seekToLast();
+  }
+
+  /** Moves to the entry before the current one; invalid before the first. */
+  prev(): void {
+    if (!this.valid) return;
+    const index = this.intervalIndex;
+    if (index > 0 && index < this.intervalCount && (this.interval as Int32Array)[index * IV_FIELDS + IV_OFFSET] === this.offset) {
+      this.restoreInterval(index - 1);
+      return;
+    }
+    // The previous entry lies in the interval of the last restart point before this entry.
+    const block = this.block;
+    const current = this.offset;
+    if (block.restartPoint(0) >= current) {
+      this.valid = false; // the first entry
+      return;
+    }
+    let left = 0;
+    let right = block.numRestarts - 1;
+    while (left < right) {
+      const mid = (left + right + 1) >>> 1;
+      if (block.restartPoint(mid) < current) left = mid;
+      else right = mid - 1;
+    }
+    this.loadInterval(block.restartPoint(left), current);
+    this.restoreInterval(this.intervalCount - 1);
+  }
+
+  /**
+   * Decodes the entries in [from, until) (from a restart point), keeping each one's fields and
+   * whole key in `interval` / `intervalKeys`. Leaves the cursor on the last of them.
+   */
+  private loadInterval(from: number, until: number): void {
+    let interval = this.interval ?? new Int32Array(16 * IV_FIELDS);
+    let keys = this.intervalKeys ?? Buffer.allocUnsafe(1024);
+    let count = 0;
+    let keysUsed = 0;
+    this.keyLength = 0;
+    let offset = from;
+    while (offset < until) {
+      this.decodeAt(offset);
+      if ((count + 1) * IV_FIELDS > interval.length) {
+        const grown = new Int32Array(interval.length * 2);
+        grown.set(interval);
+        interval = grown;
+      }
+      const keyLength = this.keyLength;
+      if (keysUsed + keyLength > keys.length) {
+        const grown = Buffer.allocUnsafe((keysUsed + keyLength) * 2);
+        keys.copy(grown, 0, 0, keysUsed);
+        keys = grown;
+      }
+      const keyBuf = this.keyBuf;
+      if (keyLength <= 32) {
+        for (let i = 0; i < keyLength; i++) keys[keysUsed + i] = keyBuf[i];
+      } else {
+        keyBuf.copy(keys, keysUsed, 0, keyLength);
+      }
+      const at = count * IV_FIELDS;
+      interval[at + IV_OFFSET] = offset;
+      interval[at + IV_SHARED] = this.shared;
+      interval[at + IV_KEY_LENGTH] = keyLength;
+      interval[at + IV_VALUE_OFFSET] = this.valueOffset;
+      interval[at + IV_VALUE_LENGTH] = this.valueLength;
+      interval[at + IV_KEY_START] = keysUsed;
+      keysUsed += keyLength;
+      count++;
+      offset = this.nextOffset;
+    }
+    this.interval = interval;
+    this.intervalKeys = keys;
+    this.intervalCount = count;
+    if (offset !== until || count === 0) {
+      this.valid = false;
+      this.intervalCount = 0;
+      throw this.corrupt(from, `entries from this restart point do not end at offset ${until}`);
+    }
+  }
+
+  /** Makes entry `index` of the decoded interval the current one. */
+  private restoreInterval(index: number): void {
+    const interval = this.interval as Int32Array;
+    const at = index * IV_FIELDS;
+    const keyLength = interval[at + IV_KEY_LENGTH];
+    if (this.keyBuf.length < keyLength) this.keyBuf = Buffer.allocUnsafe(keyLength * 2);
+    const keyBuf = this.keyBuf;
+    const keys = this.intervalKeys as Buffer;
+    const keyStart = interval[at + IV_KEY_START];
+    // Short keys by hand: a native copy call costs more than the bytes (as in decodeAt).
+    if (keyLength <= 32) {
+      for (let i = 0; i < keyLength; i++) keyBuf[i] = keys[keyStart + i];
+    } else {
+      keys.copy(keyBuf, 0, keyStart, keyStart + keyLength);
+    }
+    this.keyString = null;
+    this.offset = interval[at + IV_OFFSET];
+    this.shared = interval[at + IV_SHARED];
+    this.keyLength = keyLength;
+    this.valueOffset = interval[at + IV_VALUE_OFFSET];
+    this.valueLength = interval[at + IV_VALUE_LENGTH];
+    this.nextOffset = this.valueOffset + this.valueLength;
+    this.intervalIndex = index;
+    this.valid = true;
+  }
+
   /** Compares the full key stored at a restart point (shared = 0) with (key, seq), in place. */
   private compareRestartKey(offset: number, key: BinaryKey, seq: SequenceNumber): number {
     const data = this.data;
@@ -266,6 +413,7 @@ export class BlockCursor {
     } else {
       data.copy(keyBuf, shared, p, valueStart);
     }
+    this.offset = offset;
     this.shared = shared;
     this.keyLength = keyLength;
     this.valueOffset = valueStart;

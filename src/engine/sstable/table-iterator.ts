@@ -1,6 +1,7 @@
 /**
  * Ordered cursor over a table's internal entries: the index picks a data block, a BlockCursor
- * walks it, and running off its end moves to the next block.
+ * walks it, and running off its end moves to the next block (off its start, with prev, to the
+ * previous one).
  *
  * Methods are synchronous while the blocks they need are in memory (cache hit, or a reader opened
  * with syncReads) and return a Promise only when a block must be read from disk. The caller must
@@ -24,6 +25,8 @@ export interface ScanState {
   run: DataBlock[];
   /** Bytes the next miss reads; 0 until the scan has missed once (a seek resets it). */
   readaheadBytes: number;
+  /** The scan walks backwards: read-ahead fetches the blocks before the missing one. */
+  backward: boolean;
 }
 
 /** What the iterator needs from its table (implemented by TableReader). */
@@ -33,16 +36,19 @@ export interface BlockSource {
   findBlock(key: BinaryKey, seq: SequenceNumber): number;
   /**
    * The block, from cache or disk: synchronous unless it has to be read asynchronously. With a
-   * scan state, a miss may read ahead and leave the following blocks in `scan.run`.
+   * scan state, a miss may read ahead and leave the following blocks (the preceding ones when
+   * `scan.backward`) in `scan.run`.
    */
   dataBlock(index: number, fillCache: boolean, scan?: ScanState | null): DataBlock | Promise<DataBlock>;
 }
 
 export class TwoLevelIterator implements TableIterator {
   private readonly cursor = new BlockCursor();
-  private readonly scan: ScanState = { runFirst: 0, run: [], readaheadBytes: 0 };
+  private readonly scan: ScanState = { runFirst: 0, run: [], readaheadBytes: 0, backward: false };
   private blockIndex = 0;
   private positioned = false;
+  /** The sequence number of the last seek's target (blocks entered later are searched for it). */
+  private seekSeq = MAX_SEQUENCE;
 
   constructor(
     private readonly source: BlockSource,
@@ -75,15 +81,35 @@ export class TwoLevelIterator implements TableIterator {
     return this.enter(0, null);
   }
 
-  seek(key: BinaryKey): void | Promise<void> {
+  seek(key: BinaryKey, seq: SequenceNumber = MAX_SEQUENCE): void | Promise<void> {
     this.scan.readaheadBytes = 0;
-    return this.enter(this.source.findBlock(key, MAX_SEQUENCE), key);
+    this.seekSeq = seq;
+    return this.enter(this.source.findBlock(key, seq), key);
   }
 
   next(): void | Promise<void> {
     if (!this.valid) return;
     this.cursor.next();
     if (!this.cursor.valid) return this.enter(this.blockIndex + 1, null);
+  }
+
+  seekToLast(): void | Promise<void> {
+    this.scan.readaheadBytes = 0;
+    return this.enterBackward(this.source.dataBlockCount - 1, null);
+  }
+
+  seekBefore(key: BinaryKey): void | Promise<void> {
+    this.scan.readaheadBytes = 0;
+    // The first block that may hold an entry with user key >= key; the entry before it is in
+    // that block or, if the block starts at or after key, in the one before.
+    const index = Math.min(this.source.findBlock(key, MAX_SEQUENCE), this.source.dataBlockCount - 1);
+    return this.enterBackward(index, key);
+  }
+
+  prev(): void | Promise<void> {
+    if (!this.valid) return;
+    this.cursor.prev();
+    if (!this.cursor.valid) return this.enterBackward(this.blockIndex - 1, null);
   }
 
   /**
@@ -94,6 +120,10 @@ export class TwoLevelIterator implements TableIterator {
     this.positioned = false;
     const count = this.source.dataBlockCount;
     const scan = this.scan;
+    if (scan.backward) {
+      scan.backward = false;
+      scan.readaheadBytes = 0;
+    }
     for (; index < count; index++) {
       const inRun = index - scan.runFirst;
       const block =
@@ -115,7 +145,45 @@ export class TwoLevelIterator implements TableIterator {
     this.blockIndex = index;
     this.cursor.reset(block);
     if (seekKey === null) this.cursor.seekToFirst();
-    else this.cursor.seek(seekKey, MAX_SEQUENCE);
+    else this.cursor.seek(seekKey, this.seekSeq);
+    this.positioned = this.cursor.valid;
+    return this.positioned;
+  }
+
+  /**
+   * The mirror of enter: positions at block `index` — at the last entry with user key < seekKey,
+   * or its last entry when seekKey is null — moving back to earlier blocks while the position
+   * falls off a block's start.
+   */
+  private enterBackward(index: number, seekKey: BinaryKey | null): void | Promise<void> {
+    this.positioned = false;
+    const scan = this.scan;
+    if (!scan.backward) {
+      scan.backward = true;
+      scan.readaheadBytes = 0;
+    }
+    for (; index >= 0; index--) {
+      const inRun = index - scan.runFirst;
+      const block =
+        inRun >= 0 && inRun < scan.run.length ? scan.run[inRun] : this.source.dataBlock(index, this.fillCache, scan);
+      if (!(block instanceof DataBlock)) return this.enterBackwardAsync(index, seekKey, block);
+      if (this.positionBackward(index, block, seekKey)) return;
+      seekKey = null;
+    }
+    this.blockIndex = -1;
+  }
+
+  private async enterBackwardAsync(index: number, seekKey: BinaryKey | null, pending: Promise<DataBlock>): Promise<void> {
+    if (this.positionBackward(index, await pending, seekKey)) return;
+    const rest = this.enterBackward(index - 1, null);
+    if (rest !== undefined) await rest;
+  }
+
+  private positionBackward(index: number, block: DataBlock, seekKey: BinaryKey | null): boolean {
+    this.blockIndex = index;
+    this.cursor.reset(block);
+    if (seekKey === null) this.cursor.seekToLast();
+    else this.cursor.seekBefore(seekKey);
     this.positioned = this.cursor.valid;
     return this.positioned;
   }

@@ -236,8 +236,12 @@ export class TableReader implements BlockSource {
     if (scan !== null) {
       const readahead = scan.readaheadBytes;
       scan.readaheadBytes = readahead === 0 ? READAHEAD_INITIAL_BYTES : Math.min(READAHEAD_MAX_BYTES, readahead * 2);
-      const count = readahead === 0 ? 1 : this.blocksWithin(index, readahead);
-      if (count > 1) return this.readRun(index, count, fillCache, scan);
+      if (readahead > 0) {
+        // A reverse scan reads the blocks that end at the missing one, so its next misses are hits too.
+        const count = scan.backward ? this.blocksWithinBefore(index, readahead) : this.blocksWithin(index, readahead);
+        const first = scan.backward ? index - count + 1 : index;
+        if (count > 1) return this.readRun(first, count, index, fillCache, scan);
+      }
     }
     if (this.syncReads) {
       const block = this.parseDataBlock(this.file.readSync(offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES), index);
@@ -300,13 +304,21 @@ export class TableReader implements BlockSource {
     return end - first;
   }
 
-  /** Reads blocks [first, first + count) with one read into `scan.run`; returns the first. */
-  private readRun(first: number, count: number, fillCache: boolean, scan: ScanState): DataBlock | Promise<DataBlock> {
+  /** How many blocks ending at `last` fit in `bytes` (at least one). */
+  private blocksWithinBefore(last: number, bytes: number): number {
+    const end = this.blockOffsets[last] + this.blockSizes[last] + BLOCK_TRAILER_BYTES;
+    let first = last;
+    while (first > 0 && end - this.blockOffsets[first - 1] <= bytes) first--;
+    return last - first + 1;
+  }
+
+  /** Reads blocks [first, first + count) with one read into `scan.run`; returns block `wanted` of them. */
+  private readRun(first: number, count: number, wanted: number, fillCache: boolean, scan: ScanState): DataBlock | Promise<DataBlock> {
     const start = this.blockOffsets[first];
     const last = first + count - 1;
     const length = this.blockOffsets[last] + this.blockSizes[last] + BLOCK_TRAILER_BYTES - start;
-    if (this.syncReads) return this.installRun(this.file.readSync(start, length), first, count, fillCache, scan);
-    return this.readRunAsync(start, length, first, count, fillCache, scan);
+    if (this.syncReads) return this.installRun(this.file.readSync(start, length), first, count, fillCache, scan)[wanted - first];
+    return this.readRunAsync(start, length, first, count, wanted, fillCache, scan);
   }
 
   private async readRunAsync(
@@ -314,12 +326,13 @@ export class TableReader implements BlockSource {
     length: number,
     first: number,
     count: number,
+    wanted: number,
     fillCache: boolean,
     scan: ScanState,
   ): Promise<DataBlock> {
     this.inflightReads++;
     try {
-      return this.installRun(await this.file.read(start, length), first, count, fillCache, scan);
+      return this.installRun(await this.file.read(start, length), first, count, fillCache, scan)[wanted - first];
     } finally {
       this.inflightReads--;
       if (this.closed && this.inflightReads === 0) this.file.close();
@@ -330,7 +343,7 @@ export class TableReader implements BlockSource {
    * Splits a read-ahead buffer into checked blocks. Blocks that go into the cache are copied out, so a
    * cached 4 KiB block never pins a whole read-ahead buffer that the cache does not charge for.
    */
-  private installRun(raw: Buffer, first: number, count: number, fillCache: boolean, scan: ScanState): DataBlock {
+  private installRun(raw: Buffer, first: number, count: number, fillCache: boolean, scan: ScanState): DataBlock[] {
     const start = this.blockOffsets[first];
     const cache = fillCache ? this.cache : null;
     const blocks: DataBlock[] = new Array<DataBlock>(count);
@@ -344,7 +357,7 @@ export class TableReader implements BlockSource {
     }
     scan.runFirst = first;
     scan.run = blocks;
-    return blocks[0];
+    return blocks;
   }
 
   private parseDataBlock(raw: Buffer, index: number): DataBlock {
