@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
-import { RawClient, startRedis, startServer, TestClients, type TestServer } from './helpers.js';
+import { RawClient, redisTest, startRedis, startServer, TestClients, type TestServer } from './helpers.js';
 import { Random, seedFromEnv } from '../engine/random.js';
 
 /** [arguments, reply bytes as latin1 (null: run for its effect, reply not compared)] */
@@ -477,7 +477,7 @@ function randomCommand(rnd: Random): Buffer[] {
   }
 }
 
-test('random string and bit operations agree with a live redis-server', async () => {
+redisTest(test, 'random string and bit operations agree with a live redis-server', async () => {
   const redis = await startRedis();
   if (redis === null) {
     console.log('  (redis-server not installed: differential run skipped)');

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { BIN, encodeCommand, freePort, RawClient, runProcess, sleep, startServer, testRedis } from './helpers.js';
+import { BIN, encodeCommand, freePort, RawClient, redisServerBinary, redisTest, runProcess, sleep, startServer, testRedis } from './helpers.js';
 
 const tmpDirs: string[] = [];
 
@@ -240,8 +240,8 @@ test('SIGINT flushes and closes: the next start replays nothing; a second signal
 
 /** Starts redis-server on `file` alone (port and dir come from the file); null without redis-server. */
 async function startRedisOn(file: string, port: number): Promise<{ stop(): Promise<void> } | null> {
-  const binary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
-  if (binary === undefined) return null;
+  const binary = redisServerBinary();
+  if (binary === null) return null;
   const child = spawn(binary, [file], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const stop = async (): Promise<void> => {
@@ -263,7 +263,7 @@ async function startRedisOn(file: string, port: number): Promise<{ stop(): Promi
   throw new Error(`redis-server did not start on ${file}`);
 }
 
-test('CONFIG REWRITE writes the file exactly as redis-server 7 does', async () => {
+redisTest(test, 'CONFIG REWRITE writes the file exactly as redis-server 7 does', async () => {
   const template = (port: number, dir: string): string =>
     `# A config file both servers read\nport ${port}\nbind 127.0.0.1\n  # an indented comment\n\ntimeout 30\n\n\n` +
     `slowlog-max-len 5\ntimeout 40\ndir "${dir}"\nproto-max-bulk-len 100mb\nsave ""\nhz 10\n`;

@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
-import { RawClient, sleep, startRedis, startServer, TestClients, type TestServer } from './helpers.js';
+import { RawClient, redisTest, sleep, startRedis, startServer, TestClients, type TestServer } from './helpers.js';
 
 let srv: TestServer;
 const clients = new TestClients();
@@ -132,7 +132,7 @@ test('LATENCY LATEST, HISTORY and RESET after latency-monitor-threshold and a DE
   assert.equal(await r.call('LATENCY', 'LATEST'), []);
 });
 
-test('LATENCY and the latency directives: replies and errors byte for byte as redis-server 7', async () => {
+redisTest(test, 'LATENCY and the latency directives: replies and errors byte for byte as redis-server 7', async () => {
   const redis = await startRedis(['--enable-debug-command', 'yes']);
   if (redis === null) {
     console.log('  (redis-server not installed: comparison skipped)');

@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RawClient, encodeCommand, startRedis, startServer, type TestServer } from './helpers.js';
+import { RawClient, encodeCommand, redisTest, startRedis, startServer, type TestServer } from './helpers.js';
 
 let strata: TestServer;
 let redis: TestServer | null;
@@ -54,7 +54,7 @@ async function compare(name: string, steps: readonly Step[]): Promise<void> {
   assert.is(mine.length, theirs.length);
 }
 
-test('connection family', async () => {
+redisTest(test, 'connection family', async () => {
   await compare('connection', [
     ['PING'], ['PING', 'hello'], ['PING', 'a', 'b'], ['ECHO', 'x\r\ny'], ['ECHO'],
     { raw: 'PING\r\n', replies: 1 }, { raw: 'ECHO "a b" \'c\'\r\n', replies: 1 }, { raw: 'echo\n', replies: 1 },
@@ -69,7 +69,7 @@ test('connection family', async () => {
   ]);
 });
 
-test('strings and bits', async () => {
+redisTest(test, 'strings and bits', async () => {
   await compare('strings', [
     ['FLUSHALL'],
     ['SET', 'k', 'v'], ['GET', 'k'], ['GET', 'missing'], ['SET', 'k', 'v2', 'GET'], ['SET', 'k', 'v', 'NX'], ['SET', 'k', 'v', 'XX', 'NX'],
@@ -83,7 +83,7 @@ test('strings and bits', async () => {
   ]);
 });
 
-test('keys, expiry and databases', async () => {
+redisTest(test, 'keys, expiry and databases', async () => {
   await compare('keys', [
     ['FLUSHALL'], ['SET', 'k', 'v'], ['EXISTS', 'k', 'k', 'nope'], ['TYPE', 'k'], ['TYPE', 'nope'], ['RENAME', 'k', 'k2'], ['RENAME', 'nope', 'x'],
     ['RENAMENX', 'k2', 'k2'], ['KEYS', '*'], ['DBSIZE'], ['EXPIRE', 'k2', '100'], ['TTL', 'k2'], ['EXPIRE', 'k2', '50', 'GT'], ['PERSIST', 'k2'],
@@ -93,7 +93,7 @@ test('keys, expiry and databases', async () => {
   ]);
 });
 
-test('transactions', async () => {
+redisTest(test, 'transactions', async () => {
   await compare('transactions', [
     ['FLUSHALL'], ['EXEC'], ['DISCARD'], ['MULTI'], ['MULTI'], ['SET', 'a', '1'], ['INCR', 'a'], ['GET', 'a'], ['EXEC'],
     ['MULTI'], ['SET', 'a'], ['INCR', 'a'], ['EXEC'], ['GET', 'a'],
@@ -104,7 +104,7 @@ test('transactions', async () => {
   ]);
 });
 
-test('server family (deterministic parts)', async () => {
+redisTest(test, 'server family (deterministic parts)', async () => {
   await compare('server', [
     ['CONFIG', 'GET', 'maxclients'], ['CONFIG', 'GET', 'nosuchparam'], ['CONFIG', 'GET'], ['CONFIG', 'SET', 'maxclients', 'abc'],
     ['CONFIG', 'SET', 'nosuch', '1'], ['CONFIG', 'SET', 'maxclients', '0'], ['CONFIG', 'SET', 'appendfsync', 'x'],
@@ -117,7 +117,7 @@ test('server family (deterministic parts)', async () => {
   ]);
 });
 
-test('RESP3 after HELLO 3', async () => {
+redisTest(test, 'RESP3 after HELLO 3', async () => {
   if (redis === null) return;
   // HELLO's own reply carries the connection id; compare what follows it.
   const steps: Step[] = [

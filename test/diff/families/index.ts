@@ -1,0 +1,31 @@
+/**
+ * Every command family the differential tester draws from. A new type adds its generator file
+ * and one line here; commands are looked up by name for their comparison rules.
+ */
+import { exact, type ReplyRule } from '../compare.js';
+import type { BlockSpec, CommandSpec, Family } from '../gen.js';
+import { bitmaps } from './bitmaps.js';
+import { connection } from './connection.js';
+import { databases } from './databases.js';
+import { keys } from './keys.js';
+import { strings } from './strings.js';
+import { transactions } from './transactions.js';
+
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection];
+
+const BY_NAME = new Map<string, CommandSpec>(FAMILIES.flatMap((f) => f.commands.map((c) => [c.name, c] as const)));
+
+/** The spec of a command as sent (any case), or undefined for a name no family generates. */
+export function specOf(name: Buffer): CommandSpec | undefined {
+  return BY_NAME.get(name.toString('latin1').toUpperCase());
+}
+
+/** How the reply to `args` (name first) is compared: the subcommand's rule, the command's, or exact. */
+export function ruleOf(args: readonly Buffer[]): ReplyRule {
+  const spec = specOf(args[0]);
+  const subcommand = args[1]?.toString('latin1').toUpperCase();
+  return (subcommand !== undefined ? spec?.subcommandRules?.[subcommand] : undefined) ?? spec?.rule ?? exact;
+}
+
+export const ALL_COMMANDS: readonly CommandSpec[] = FAMILIES.flatMap((f) => f.commands);
+export const ALL_BLOCKS: readonly BlockSpec[] = FAMILIES.flatMap((f) => f.blocks ?? []);
