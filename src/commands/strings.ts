@@ -256,8 +256,6 @@ function psetexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
 function getexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   const flags = parseStringOptions(argv, 2, false);
   if (flags < 0) return ctx.reply.error(ERR_SYNTAX);
-  const expire = optionExpireTime(flags, 'getex');
-  if (typeof expire === 'string') return ctx.reply.error(expire);
   const ks = ctx.server.keyspace;
   const db = ctx.client.db;
   const key = binaryKey(argv[1]);
@@ -265,6 +263,9 @@ function getexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
   if (value === null) return ctx.reply.nullBulk();
   if (value instanceof Promise) return retryAfter(value, getexCommand, ctx, argv);
   if (!isString(value)) return ctx.reply.error(ERR_WRONGTYPE);
+  // As Redis' getexCommand: the options' shape first, then the key and its type, then the value.
+  const expire = optionExpireTime(flags, 'getex');
+  if (typeof expire === 'string') return ctx.reply.error(expire);
   let write: Promise<unknown> | undefined;
   if (expire !== NO_EXPIRE) {
     write = storeValue(ks, db, key, withExpireTime(value, expire), value);

@@ -9,6 +9,8 @@
  *   key) are exact. A unit mix-up (seconds for milliseconds) is still far outside `n`.
  * - `unordered`: KEYS (and later SMEMBERS, HKEYS, ...) list in hash order, which Redis leaves
  *   undefined: the same elements as a multiset.
+ * - `unorderedPairs`: HGETALL (a flat array of field, value in RESP2, a map in RESP3) lists its
+ *   pairs in an undefined order: the same pairs as a multiset, each pair kept together.
  * - `scanPage`: one SCAN call. When both cursors are 0 the page ended the scan, so both must have
  *   returned the same key set (duplicates allowed, as during a rehash). A page that does not end
  *   the scan holds whatever the hash order put first: only its shape is compared. Outside MULTI
@@ -44,6 +46,16 @@ export const unordered: ReplyRule = unlessError((ours, theirs) => {
   if (ours.type !== theirs.type || ours.head !== theirs.head) return exact(ours, theirs);
   const sorted = (node: RespNode): string[] => node.items.map((item) => item.raw.toString('latin1')).sort();
   return sorted(ours).join('\0') === sorted(theirs).join('\0') ? null : 'different elements (compared as a multiset)';
+});
+
+export const unorderedPairs: ReplyRule = unlessError((ours, theirs) => {
+  if (ours.type !== theirs.type || ours.head !== theirs.head || ours.items.length % 2 !== 0) return exact(ours, theirs);
+  const pairs = (node: RespNode): string[] => {
+    const out: string[] = [];
+    for (let i = 0; i < node.items.length; i += 2) out.push(node.items[i].raw.toString('latin1') + '\0' + node.items[i + 1].raw.toString('latin1'));
+    return out.sort();
+  };
+  return pairs(ours).join('\0\0') === pairs(theirs).join('\0\0') ? null : 'different pairs (compared as a multiset of pairs)';
 });
 
 export const scanPage: ReplyRule = unlessError((ours, theirs) => {

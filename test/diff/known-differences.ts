@@ -93,13 +93,6 @@ const isNilArray = (reply: Buffer): boolean => text(reply) === '*-1\r\n' || text
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
-    id: 'getex-missing-key-before-expire-value',
-    reason: 'GETEX checks that the key exists before it validates the expire value: on a missing key Redis answers nil, StrataKV the error',
-    repro: { steps: [['GETEX', 'k4', 'PX', '-100']], redis: '$-1\r\n', stratakv: "-ERR invalid expire time in 'getex' command\r\n", also: 'GETEX k3 PX persist: "-ERR value is not an integer or out of range"' },
-    diverges: false,
-    matches: (m) => named(m, 'GETEX') && isNil(m.differing.theirs) && /^-ERR (value is not an integer or out of range|invalid expire time in 'getex' command)\r\n$/.test(text(m.differing.ours)),
-  },
-  {
     id: 'error-text-argument-bytes',
     reason: 'errors that quote an argument (unknown command, Unsupported option, HELLO option) write it UTF-8 encoded and whole, a trailing CR LF as spaces; Redis writes its raw bytes cut at the first NUL, and trims a trailing CR LF',
     repro: {
