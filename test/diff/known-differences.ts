@@ -164,19 +164,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     },
   },
   {
-    id: 'lcs-ignores-table-limit',
-    reason: 'Redis refuses an LCS whose table ((len1+1) x (len2+1) x 4 bytes) passes proto-max-bulk-len; StrataKV computes it while it can allocate (an 8 KB x 64 KB one held the server ~15 s) and words its own refusal differently',
-    repro: {
-      steps: [['SETBIT', 'k3', '65535', '0'], ['SETRANGE', 'k4', '65535', '42'], ['LCS', 'k3', 'k4', 'IDX']],
-      redis: '-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\r\n',
-      stratakv: '*4\r\n$7\r\nmatches\r\n*2\r\n', // the beginning of the whole answer, which came after ~15 s
-      also: 'SETRANGE k2 65535 inf, LCS k2 k2: "-ERR Insufficient memory, failed allocating transient memory for LCS"',
-    },
-    // Not the data, but a reply that took longer than the tester waits leaves it out of step.
-    diverges: true,
-    matches: (m) => named(m, 'LCS') && text(m.differing.theirs) === '-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\r\n',
-  },
-  {
     id: 'unchanged-bits-break-watch',
     reason: 'a SETBIT or BITFIELD SET/INCRBY that leaves every bit as it was is no modification to Redis 7 (no WATCH touch, no dirty); StrataKV touches the key, so EXEC aborts',
     repro: {
