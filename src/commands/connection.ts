@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ClientState, CommandContext, CommandHandlers, ServerContext } from './types.js';
 import { clientInfoLine } from './client-info.js';
+import { parseInt64 } from '../keyspace/numbers.js';
 
 /** The version we report to clients that feature-detect (HELLO, INFO): the Redis we are compatible with. */
 export const REDIS_COMPAT_VERSION = '7.0.15';
@@ -29,13 +30,9 @@ function validName(value: Buffer): boolean {
 
 /** Redis' string2ll over a whole argument, or null. */
 export function parseInteger(arg: Buffer): number | null {
-  const text = arg.toString('latin1');
-  if (!/^-?(0|[1-9]\d{0,18})$/.test(text)) return null;
-  const big = BigInt(text);
-  return big > INT64_MAX || big < -INT64_MAX - 1n ? null : Number(big);
+  const value = parseInt64(arg);
+  return value === undefined ? null : Number(value);
 }
-
-const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * Checks a password for `user` against requirepass. There are no ACL users: 'default' is the only

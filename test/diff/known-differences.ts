@@ -182,13 +182,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     matches: (m) => named(m, 'EXEC') && isNilArray(m.differing.theirs) && isArray(m.differing.ours)
       && sinceWatch(m).some((w) => w[0] === 'SET' && w.some((option) => option === 'EXAT' || option === 'PXAT')),
   },
-  {
-    id: 'hello-minus-zero',
-    reason: 'HELLO -0: Redis\' integer parser refuses "-0" (not an integer); StrataKV reads 0 and answers NOPROTO',
-    repro: { steps: [['HELLO', '-0']], redis: '-ERR Protocol version is not an integer or out of range\r\n', stratakv: '-NOPROTO unsupported protocol version\r\n' },
-    diverges: false,
-    matches: (m) => named(m, 'HELLO') && text(m.differing.theirs) === '-ERR Protocol version is not an integer or out of range\r\n' && text(m.differing.ours) === '-NOPROTO unsupported protocol version\r\n',
-  },
 ];
 
 /** The known difference a mismatch is, if any. */
