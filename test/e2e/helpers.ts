@@ -46,7 +46,7 @@ export interface StartOptions {
   port?: number;
   /** A config file passed as the first argument. */
   configFile?: string;
-  /** Milliseconds to wait until the server answers PING. */
+  /** Milliseconds to wait until the server answers PING (default 60 000). */
   readyTimeoutMs?: number;
 }
 
@@ -107,7 +107,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     },
     exited: () => exitPromise,
   };
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
+  // Generous: a loaded CI machine has been seen to take over 15 s to start a server. A server
+  // that never answers still fails, with what it printed.
+  const startedAt = Date.now();
+  const deadline = startedAt + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (code !== null) {
       if (ownDir) rmSync(dir, { recursive: true, force: true });
@@ -116,7 +119,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     if (await pingOnce(port)) return server;
     if (Date.now() > deadline) {
       await server.stop();
-      throw new Error(`stratakv did not answer PING on port ${port} in time:\n${out}`);
+      throw new Error(`stratakv (pid ${child.pid}) did not answer PING on port ${port} in ${Date.now() - startedAt} ms:\n${out}`);
     }
     await sleep(30);
   }
