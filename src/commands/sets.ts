@@ -312,7 +312,9 @@ async function popMany(ctx: CommandContext, set: Collection, count: number, max:
   const current = await reopen(set);
   if (current === null) return ctx.reply.setHeader(0);
   const batch = current.ks.batch();
-  for (const m of popped) removeMember(current, batch, m);
+  // Taking everything deletes the key, as DEL does: the members go with their version, to the sweep.
+  if (remaining === 0) current.meta.count = 0;
+  else for (const m of popped) removeMember(current, batch, m);
   current.meta.flags = flags;
   await current.commit(batch);
   replySet(ctx, popped);
