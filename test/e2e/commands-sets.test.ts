@@ -4,8 +4,9 @@
  * conversions including the sets Redis builds afresh, *STORE destinations, RENAME/COPY/MOVE,
  * MULTI, RESP3 shapes, COMMAND INFO/DOCS), random members checked by their rules, results of
  * several big sets against a model, SSCAN cursors over a changing set, a real client, a big set
- * deleted and created again, and every acknowledged change surviving a SIGKILL under
- * appendfsync always.
+ * deleted and created again, every acknowledged change surviving a SIGKILL under appendfsync
+ * always, and, when redis-server is installed, a seeded random differential run against it
+ * (SEED=n replays it).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,7 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { RawClient, replyLength, startServer, TestClients, type TestServer } from './helpers.js';
+import { RawClient, replyLength, startRedis, startServer, TestClients, type TestServer } from './helpers.js';
+import { mulberry32 } from '../support/prng.js';
+import { Random, seedFromEnv } from '../engine/random.js';
 
 /** The reply's order is undefined (Redis answers from a hashtable): compared as sorted multisets, at every level. */
 const UNORDERED = 'unordered';
@@ -568,7 +571,7 @@ test('random members of a big set come from all of it, without reading it', asyn
 
 test('random members of a big set of random bytes (every next byte present) are as likely in each quarter', async () => {
   const r: Redis = clients.connect({ port: srv.port });
-  const next = random(5);
+  const next = mulberry32(5);
   const members = new Map<string, Buffer>();
   while (members.size < 6000) {
     const m = Buffer.from(Array.from({ length: 6 }, () => Math.floor(next() * 256)));
@@ -603,21 +606,9 @@ test('a count no reply could hold drops the client, as Redis does once over its 
   again.close();
 });
 
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('SINTER, SINTERCARD, SUNION, SDIFF and their *STORE over big sets agree with a model', async () => {
   const r: Redis = clients.connect({ port: srv.port });
-  const next = random(Number(process.env.SEED ?? 7));
+  const next = mulberry32(7);
   const model = new Map<string, Set<string>>();
   const pipeline = r.pipeline();
   for (const [key, size, range] of [['ma', 3000, 6000], ['mb', 2500, 6000], ['mc', 700, 6000], ['md', 4000, 60000]] as const) {
@@ -745,7 +736,7 @@ test('after SIGKILL with appendfsync always, every acknowledged change is there'
   let server = await startServer({ dir, args: ['--appendfsync', 'always'] });
   try {
     const r = clients.connect({ port: server.port });
-    const next = random(11);
+    const next = mulberry32(11);
     const acked = new Map<string, Set<string>>([['k1', new Set()], ['k2', new Set()]]);
     const get = (key: string): Set<string> => acked.get(key) as Set<string>;
     for (let i = 0; i < 400; i++) {
@@ -783,6 +774,68 @@ test('after SIGKILL with appendfsync always, every acknowledged change is there'
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Commands whose replies Redis takes from a hashtable in undefined order: compared as sorted multisets. */
+const ORDER_FREE = new Set(['SMEMBERS', 'SINTER', 'SUNION', 'SDIFF', 'SSCAN', 'SPOP', 'SRANDMEMBER']);
+
+function randomSetCommand(rnd: Random): string[] {
+  const keys = ['a', 'b', 'c', 'd', 'str', 'h'];
+  const pool = ['1', '2', '3', '-7', '0', '42', '9223372036854775807', '01', 'x', 'y', ''];
+  const key = (): string => keys[rnd.int(keys.length)];
+  const member = (): string => (rnd.int(4) === 0 ? String(rnd.int(700)) : pool[rnd.int(pool.length)]);
+  const some = (f: () => string, most: number): string[] => Array.from({ length: 1 + rnd.int(most) }, f);
+  switch (rnd.int(16)) {
+    case 0: case 1: return ['SADD', key(), ...some(member, rnd.int(5) === 0 ? 60 : 4)];
+    case 2: return ['SREM', key(), ...some(member, rnd.int(5) === 0 ? 40 : 3)];
+    case 3: return ['SCARD', key()];
+    case 4: return ['SMISMEMBER', key(), ...some(member, 3)];
+    case 5: return ['SMEMBERS', key()];
+    case 6: return ['SMOVE', key(), key(), member()];
+    case 7: return ['SINTER', ...some(key, 3)];
+    case 8: {
+      const ks = some(key, 3);
+      return ['SINTERCARD', String(ks.length), ...ks, ...(rnd.int(2) ? ['LIMIT', String(rnd.int(4))] : [])];
+    }
+    case 9: return ['SUNION', ...some(key, 3)];
+    case 10: return ['SDIFF', ...some(key, 4)];
+    case 11: return [['SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE'][rnd.int(3)], key(), ...some(key, 3)];
+    case 12: return ['OBJECT', 'ENCODING', key()];
+    case 13: return ['SSCAN', key(), '0', 'COUNT', '1000', ...(rnd.int(3) === 0 ? ['MATCH', ['1*', '*', 'x', '[0-4]'][rnd.int(4)]] : [])];
+    case 14: return [rnd.int(2) ? 'SPOP' : 'SRANDMEMBER', key(), '100000'];
+    default: return rnd.int(4) === 0 ? ['CONFIG', 'SET', 'set-max-intset-entries', ['4', '512', '40'][rnd.int(3)]] : ['DEL', key()];
+  }
+}
+
+test('random set operations agree with a live redis-server', async () => {
+  const redis = await startRedis();
+  if (redis === null) {
+    console.log('  (redis-server not installed: differential run skipped)');
+    return;
+  }
+  const seed = seedFromEnv();
+  const rnd = new Random(seed);
+  const ours = await RawClient.connect(srv.port);
+  const theirs = await RawClient.connect(redis.port);
+  try {
+    for (const raw of [ours, theirs]) {
+      await raw.command('FLUSHALL');
+      await raw.command('SET', 'str', 'v');
+      await raw.command('HSET', 'h', 'f', 'v');
+    }
+    for (let i = 0; i < 1500; i++) {
+      const cmd = randomSetCommand(rnd);
+      const [a, b] = (await Promise.all([ours.command(...cmd), theirs.command(...cmd)])).map((reply) => reply.toString('latin1'));
+      const what = `SEED=${seed} step ${i}: ${cmd.join(' ')}`;
+      if (ORDER_FREE.has(cmd[0])) assert.is(normalized(a), normalized(b), what);
+      else assert.is(a, b, what);
+    }
+  } finally {
+    await ours.command('CONFIG', 'SET', 'set-max-intset-entries', '512');
+    ours.close();
+    theirs.close();
+    await redis.stop();
   }
 });
 
