@@ -12,7 +12,7 @@
  */
 import type { CommandContext, CommandHandler, CommandHandlers } from './types.js';
 import type { BinaryKey } from '../engine/types.js';
-import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
 import { ValueType, binaryKey, valueType } from '../keyspace/encoding.js';
 import { decodeMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MIN, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
@@ -21,8 +21,9 @@ import { durable, retryAfter } from './command-support.js';
 import { Collection, WRONG_TYPE, openCollection, openOrCreate } from '../types/collection.js';
 import {
   NewSet, addMember, allIntegers, diffAddsFirstSetWhole, freshFlags, integerValue, intersect, intsetLimit, isIntset, membersInSetOrder,
-  randomMembers, readAll, readMembership, removeMember, scanMembers, shuffle, sortNumerically, subtract, unite,
+  readAll, readMembership, removeMember, scanMembers, sortNumerically, subtract, unite,
 } from '../types/set.js';
+import { randomMembers, shuffle } from '../types/set-random.js';
 
 const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
 const ERR_RANDOM_COUNT_RANGE = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
@@ -218,6 +219,11 @@ function replyTooBig(ctx: CommandContext, elements: Int64): boolean {
   return true;
 }
 
+/** `then` on a value now, or once its Promise settles (random picks answer either way). */
+function whenReady<T>(value: T | Promise<T>, then: (v: T) => void | Promise<void>): void | Promise<void> {
+  return value instanceof Promise ? value.then(then) : then(value);
+}
+
 /** SRANDMEMBER key [count]: the count is checked before the key, as Redis does. */
 function srandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   if (argv.length > 3) return ctx.reply.error(ERR_SYNTAX);
@@ -232,7 +238,7 @@ function srandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
   if (set === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   if (count === undefined) {
     if (set === null) return ctx.reply.nullBulk();
-    return randomMembers(set, 1, true).then((picked) => ctx.reply.bulk(picked[0] ?? null));
+    return whenReady(randomMembers(set, 1, true), (picked) => ctx.reply.bulk(picked[0] ?? null));
   }
   // With a count the reply is an array, even empty and even in RESP3.
   if (set === null || count === 0) return ctx.reply.arrayHeader(0);
@@ -240,11 +246,11 @@ function srandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
   if (count < 0) {
     const n = -count;
     if (replyTooBig(ctx, n)) return;
-    return randomMembers(set, Number(n), false).then((picked) => replyArray(ctx, picked));
+    return whenReady(randomMembers(set, Number(n), false), (picked) => replyArray(ctx, picked));
   }
   // Distinct members; all of them when the count reaches the size, in the set's own order.
   if (count >= size) return membersInSetOrder(set).then((members) => replyArray(ctx, members));
-  return randomMembers(set, Number(count), true).then((picked) => replyArray(ctx, picked));
+  return whenReady(randomMembers(set, Number(count), true), (picked) => replyArray(ctx, picked));
 }
 
 function replyArray(ctx: CommandContext, members: readonly BinaryKey[]): void {
@@ -268,56 +274,75 @@ function spopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   if (set === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   if (count === undefined) {
     if (set === null) return ctx.reply.nullBulk();
-    return popOne(ctx, set);
+    const picked = randomMembers(set, 1, true);
+    if (picked instanceof Promise) return picked.then((members) => popLater(ctx, set, { members, single: true }));
+    return popNow(ctx, set, { members: picked, single: true });
   }
   if (set === null || count === 0) return ctx.reply.setHeader(0);
-  return popMany(ctx, set, count >= set.meta.count ? set.meta.count : Number(count), maxIntset(ctx));
+  const size = set.meta.count;
+  if (count >= size) return popAll(ctx, set, maxIntset(ctx));
+  if ((size - Number(count)) * SPOP_REBUILD_FACTOR <= count) return popMost(ctx, set, Number(count), maxIntset(ctx));
+  // Few of many: picked one by one, removed in one batch, answered in the order picked.
+  const picked = randomMembers(set, Number(count), true);
+  if (picked instanceof Promise) return picked.then((members) => popLater(ctx, set, { members }));
+  return popNow(ctx, set, { members: picked });
 }
 
-async function popOne(ctx: CommandContext, set: Collection): Promise<void> {
-  const [member] = await randomMembers(set, 1, true);
+/** What SPOP takes: the members, the flags the set keeps, whether it takes everything (the key goes), one member (a bulk reply). */
+interface Popped {
+  members: BinaryKey[];
+  flags?: number;
+  all?: boolean;
+  single?: boolean;
+}
+
+/** Removes what SPOP takes from `set`, in the step it was opened in; answers at once, durable later, as SREM. */
+function popNow(ctx: CommandContext, set: Collection, popped: Popped): Promise<void> {
+  const write = set.commit(stagePop(set, popped));
+  replyPopped(ctx, popped);
+  return durable(write);
+}
+
+/** The same after reads: on the set as it is now (the dispatcher held it), answering once the write is durable. */
+async function popLater(ctx: CommandContext, set: Collection, popped: Popped): Promise<void> {
   const current = await reopen(set);
-  if (current === null || member === undefined) return ctx.reply.nullBulk();
-  const batch = current.ks.batch();
-  removeMember(current, batch, member);
-  await current.commit(batch);
-  ctx.reply.bulk(member);
+  if (current === null || popped.members.length === 0) return popped.single ? ctx.reply.nullBulk() : ctx.reply.setHeader(0);
+  await current.commit(stagePop(current, popped));
+  replyPopped(ctx, popped);
+}
+
+function stagePop(set: Collection, popped: Popped): KeyspaceBatch {
+  const batch = set.ks.batch();
+  // Taking everything deletes the key, as DEL does: the members go with their version, to the sweep.
+  if (popped.all === true) set.meta.count = 0;
+  else for (const m of popped.members) removeMember(set, batch, m);
+  if (popped.flags !== undefined) set.meta.flags = popped.flags;
+  return batch;
+}
+
+function replyPopped(ctx: CommandContext, popped: Popped): void {
+  if (popped.single === true) ctx.reply.bulk(popped.members[0] ?? null);
+  else replySet(ctx, popped.members);
+}
+
+/** SPOP with a count reaching the size: the whole set, in the order of the copy Redis makes of it (SUNION's), and the key goes. */
+async function popAll(ctx: CommandContext, set: Collection, max: number): Promise<void> {
+  const members = await readAll(set);
+  if (allIntegers(members) && members.length <= max) sortNumerically(members);
+  return popLater(ctx, set, { members, all: true });
 }
 
 /**
- * SPOP with a count below the size takes random members away, as Redis' spopWithCountCommand:
- * when few are left behind (SPOP_REBUILD_FACTOR), Redis builds the remainder as a new set,
- * which sets its encoding afresh, and answers the popped members in the old set's order; else it
- * answers them in the order picked. A count reaching the size takes the whole set, answered in the
- * order of the copy Redis makes of it (SUNION's), and deletes the key.
+ * SPOP taking most of a set (SPOP_REBUILD_FACTOR): Redis draws what stays and builds it as a new
+ * set, whose encoding is set afresh, and answers the rest in the old set's order (numeric for an
+ * intset).
  */
-async function popMany(ctx: CommandContext, set: Collection, count: number, max: number): Promise<void> {
-  const size = set.meta.count;
-  const remaining = size - count;
-  let popped: BinaryKey[];
-  let flags = set.meta.flags;
-  if (remaining === 0) {
-    popped = await readAll(set);
-    if (allIntegers(popped) && popped.length <= max) sortNumerically(popped);
-  } else if (remaining * SPOP_REBUILD_FACTOR <= count) {
-    // Most of the set goes: read it, and draw what stays.
-    const all = await readAll(set);
-    const kept = new Set(shuffle([...all]).slice(0, remaining));
-    popped = all.filter((m) => !kept.has(m));
-    flags = freshFlags(allIntegers([...kept]), kept.size, max);
-    if (isIntset(set.meta)) sortNumerically(popped);
-  } else {
-    popped = await randomMembers(set, count, true);
-  }
-  const current = await reopen(set);
-  if (current === null) return ctx.reply.setHeader(0);
-  const batch = current.ks.batch();
-  // Taking everything deletes the key, as DEL does: the members go with their version, to the sweep.
-  if (remaining === 0) current.meta.count = 0;
-  else for (const m of popped) removeMember(current, batch, m);
-  current.meta.flags = flags;
-  await current.commit(batch);
-  replySet(ctx, popped);
+async function popMost(ctx: CommandContext, set: Collection, count: number, max: number): Promise<void> {
+  const all = await readAll(set);
+  const kept = new Set(shuffle([...all]).slice(0, all.length - count));
+  const members = all.filter((m) => !kept.has(m));
+  if (isIntset(set.meta)) sortNumerically(members);
+  return popLater(ctx, set, { members, flags: freshFlags(allIntegers([...kept]), kept.size, max) });
 }
 
 /**

@@ -2,8 +2,9 @@
  * Sets over the engine: one engine key per member (docs/format.md, "Collections": tag 's', empty
  * value), the exact member count in the metadata. Commands (commands/sets.ts) open a set with
  * openCollection/openOrCreate and use the operations here. Those that name members (SADD, SREM,
- * SISMEMBER, SMOVE) read just those members' keys; random picks seek instead of reading the
- * set; walks over whole sets read a snapshot without blocking.
+ * SISMEMBER, SMOVE) read just those members' keys; random picks (./set-random.ts) seek instead of
+ * reading the set, and hear of every member added or removed here; walks over whole sets read a
+ * snapshot without blocking.
  *
  * Encoding (OBJECT ENCODING). Redis 7.0 keeps a set as an intset while every member is a 64-bit
  * integer in canonical form and there are at most set-max-intset-entries of them; the add that
@@ -24,6 +25,7 @@ import { MemberTag, MetaFlag, encodeMeta, newMeta, type CollectionMeta } from '.
 import { compareInt64, normalizeInt64, type Int64 } from '../keyspace/numbers.js';
 import { globLiteralPrefix, globMatch, globMatchesAll } from '../util/glob.js';
 import { MemberStream, VersionBuilder, type Collection } from './collection.js';
+import { noteAdded, noteRemoved } from './set-random.js';
 
 /** A member's engine value: everything is in the key. */
 const EMPTY = Buffer.alloc(0);
@@ -90,7 +92,9 @@ export function freshFlags(allIntegers: boolean, count: number, maxIntset: numbe
  * the count passes the limit.
  */
 export function addMember(set: Collection, batch: KeyspaceBatch, member: Buffer, maxIntset: number): void {
-  batch.putMember(memberKey(set, member), EMPTY);
+  const key = memberKey(set, member);
+  batch.putMember(key, EMPTY);
+  noteAdded(set.ks, set.prefix(MemberTag.SetMember), key);
   const meta = set.meta;
   meta.count++;
   if (!isIntset(meta)) return;
@@ -100,7 +104,9 @@ export function addMember(set: Collection, batch: KeyspaceBatch, member: Buffer,
 
 /** Deletes `member`, which readMembership found, in the batch. The encoding stays (Redis never converts back). */
 export function removeMember(set: Collection, batch: KeyspaceBatch, member: Buffer | BinaryKey): void {
-  batch.deleteMember(memberKey(set, member));
+  const key = memberKey(set, member);
+  batch.deleteMember(key);
+  noteRemoved(set.ks, set.prefix(MemberTag.SetMember), key);
   set.meta.count--;
 }
 
@@ -124,11 +130,13 @@ export function allIntegers(members: readonly BinaryKey[]): boolean {
 export async function readAll(set: Collection): Promise<BinaryKey[]> {
   const out: BinaryKey[] = [];
   if (!set.exists) return out;
-  const stream = new MemberStream(set.ks, set.prefix(MemberTag.SetMember));
+  // The engine's iterator directly: a MemberStream would add an await per member.
+  const prefix = set.prefix(MemberTag.SetMember);
+  const it = set.ks.db.iterator({ start: prefix, end: prefixEnd(prefix) });
   try {
-    for (let m = await stream.next(); m !== undefined; m = await stream.next()) out.push(m);
+    for (let entry = await it.next(); entry !== undefined; entry = await it.next()) out.push(entry.key.slice(prefix.length));
   } finally {
-    stream.close();
+    it.close();
   }
   return out;
 }
@@ -137,265 +145,6 @@ export async function readAll(set: Collection): Promise<BinaryKey[]> {
 export async function membersInSetOrder(set: Collection): Promise<BinaryKey[]> {
   const members = await readAll(set);
   return isIntset(set.meta) ? sortNumerically(members) : members;
-}
-
-// ---------------------------------------------------------------- random members
-
-/*
- * Random picks. When the picks would cost about as much as reading the set in order (size <=
- * FIRST_PICK_COST + count x NEXT_PICK_COST), the members are read in order up to the last index
- * drawn, and the picks are exactly uniform.
- *
- * Otherwise each pick descends the member keys (RandomPicker): from the start of the set's
- * members it goes one byte deeper at a time, to one of the next bytes present chosen uniformly,
- * until at most LEAF members remain below, and picks one of those uniformly. That reaches any
- * member with a few dozen seeks and no reading of the set, but not with equal chances: a branch
- * is chosen as often as its siblings whatever its size (with `user:<n>` members, `user:1` holds
- * 100000-199999 as well as 1-19999, yet weighs as much as `user:2`). The chance p of the member
- * reached is known on the way down (the product of 1/choices), so the pick is accepted with
- * probability 1/(p x REJECTION_SLACK x size), which makes the accepted picks uniform over every
- * member with p >= 1/(REJECTION_SLACK x size) and favours the others less than plain descent
- * would; about REJECTION_SLACK descents per pick. The levels seen are kept for the rest of the
- * command, so the picks of one command share the top of the descent.
- */
-/**
- * Members read in order that cost about as much as a command's first pick by descent, and as
- * each further pick (which finds the top levels known). Measured on a 200 000-member set on a
- * loaded 2-core machine: a lone pick 2-3.5 ms, picks of SRANDMEMBER -500 0.2-0.4 ms each,
- * SMEMBERS 3 us per member.
- */
-const FIRST_PICK_COST = 1024;
-const NEXT_PICK_COST = 128;
-/** A branch with at most this many members is picked from uniformly; also the keys read at once at each level. */
-const LEAF = 64;
-/** Next bytes enumerated one seek each before a level counts as dense (then: a uniform byte between the smallest and largest present, moved up to one present). */
-const MAX_CHILDREN = 16;
-/** How far above 1/size a member's descent chance may be and still be evened out by rejection (cost: this many descents per pick). */
-const REJECTION_SLACK = 4;
-/** Descents tried per pick before taking whatever the last one reached. */
-const MAX_DESCENTS = 64;
-
-function randomInt(n: number): number {
-  return Math.floor(Math.random() * n);
-}
-
-/** Fisher-Yates, in place. */
-export function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    const t = items[i];
-    items[i] = items[j];
-    items[j] = t;
-  }
-  return items;
-}
-
-/**
- * `count` random members: distinct ones (at most the set's size), or drawn with repeats. In
- * random order.
- */
-export async function randomMembers(set: Collection, count: number, distinct: boolean): Promise<BinaryKey[]> {
-  const size = set.meta.count;
-  if (size <= FIRST_PICK_COST + count * NEXT_PICK_COST) return shuffle(await membersAt(set, drawIndexes(size, count, distinct)));
-  const picker = new RandomPicker(set.ks, set.prefix(MemberTag.SetMember), size);
-  if (!distinct) {
-    const out: BinaryKey[] = [];
-    for (let i = 0; i < count; i++) {
-      const m = await picker.pick();
-      if (m !== undefined) out.push(m);
-    }
-    return out;
-  }
-  // Bound the attempts (picks may repeat sooner than by chance), then read in order.
-  const chosen = new Set<BinaryKey>();
-  const attempts = 4 * count + 32;
-  for (let i = 0; i < attempts && chosen.size < count; i++) {
-    const m = await picker.pick();
-    if (m !== undefined) chosen.add(m);
-  }
-  if (chosen.size < count) return shuffle(await membersAt(set, drawIndexes(size, count, true)));
-  return shuffle([...chosen]);
-}
-
-/** `count` indexes below `size`, ascending: distinct (Floyd's algorithm) or drawn with repeats. */
-function drawIndexes(size: number, count: number, distinct: boolean): number[] {
-  const out: number[] = [];
-  if (distinct) {
-    const taken = new Set<number>();
-    for (let j = size - Math.min(count, size); j < size; j++) {
-      const t = randomInt(j + 1);
-      taken.add(taken.has(t) ? j : t);
-    }
-    out.push(...taken);
-  } else {
-    for (let i = 0; i < count; i++) out.push(randomInt(size));
-  }
-  return out.sort((a, b) => a - b);
-}
-
-/** The members at `indexes` (ascending, repeats allowed) in byte order, read in order up to the last. */
-async function membersAt(set: Collection, indexes: readonly number[]): Promise<BinaryKey[]> {
-  const out: BinaryKey[] = [];
-  if (indexes.length === 0) return out;
-  const stream = new MemberStream(set.ks, set.prefix(MemberTag.SetMember));
-  try {
-    let next = 0;
-    for (let position = 0; next < indexes.length; position++) {
-      const member = await stream.next();
-      if (member === undefined) break;
-      for (; next < indexes.length && indexes[next] === position; next++) out.push(member);
-    }
-  } finally {
-    stream.close();
-  }
-  return out;
-}
-
-/** The next bytes present after one path: all of them, or (dense) the smallest and largest. */
-interface NextBytes {
-  bytes: number[];
-  dense: boolean;
-}
-
-/** Random members of one set by descent with rejection (see above); for one command, as it keeps what it reads. */
-class RandomPicker {
-  /** Path -> the first LEAF + 1 keys under it. */
-  private readonly heads = new Map<BinaryKey, BinaryKey[]>();
-  /** Path -> the next bytes present under it (paths with more than LEAF keys). */
-  private readonly levels = new Map<BinaryKey, NextBytes>();
-  private readonly bound: number;
-
-  constructor(
-    private readonly ks: Keyspace,
-    private readonly prefix: BinaryKey,
-    size: number,
-  ) {
-    this.bound = REJECTION_SLACK * size;
-  }
-
-  async pick(): Promise<BinaryKey | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      const reached = await this.descend();
-      if (reached === undefined) return undefined;
-      if (attempt === MAX_DESCENTS || Math.random() * this.bound < reached.weight) return reached.member;
-    }
-  }
-
-  /** One descent: the member reached and its weight, 1/(the chance of reaching it). */
-  private async descend(): Promise<{ member: BinaryKey; weight: number } | undefined> {
-    let path = this.prefix;
-    let weight = 1;
-    for (;;) {
-      const head = await this.head(path);
-      if (head.length === 0) return undefined;
-      if (head.length <= LEAF) return { member: head[randomInt(head.length)].slice(this.prefix.length), weight: weight * head.length };
-      // `path` itself may be a member: it gets the chance of one member of a leaf.
-      let from = 0;
-      if (head[0].length === path.length) {
-        if (randomInt(LEAF + 1) === 0) return { member: path.slice(this.prefix.length), weight: weight * (LEAF + 1) };
-        weight *= (LEAF + 1) / LEAF;
-        from = 1;
-      }
-      const next = await this.nextBytes(path, head, from);
-      let byte: number;
-      if (!next.dense) {
-        byte = next.bytes[randomInt(next.bytes.length)];
-        weight *= next.bytes.length;
-      } else {
-        // A uniform byte between the smallest and largest, moved up to the next one present: its
-        // chance is the gap below it (back to the previous byte present) over the span.
-        const [low, high] = next.bytes;
-        const target = low + randomInt(high - low + 1);
-        const snapped = await firstKey(this.ks, path + String.fromCharCode(target), prefixEnd(path));
-        if (snapped === undefined) return undefined;
-        byte = snapped.charCodeAt(path.length);
-        weight *= (high - low + 1) / (byte - (await this.presentBelow(path, low, target)));
-      }
-      path += String.fromCharCode(byte);
-    }
-  }
-
-  /** The largest next byte present below `target` (binary search), or low - 1 when `target` is `low`, the smallest. */
-  private async presentBelow(path: BinaryKey, low: number, target: number): Promise<number> {
-    if (target === low) return low - 1;
-    let lo = low;
-    let hi = target - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if ((await firstKey(this.ks, path + String.fromCharCode(mid), path + String.fromCharCode(target))) !== undefined) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  private async head(path: BinaryKey): Promise<BinaryKey[]> {
-    let head = this.heads.get(path);
-    if (head === undefined) {
-      head = await firstKeys(this.ks, path, prefixEnd(path), LEAF + 1);
-      this.heads.set(path, head);
-    }
-    return head;
-  }
-
-  /**
-   * The bytes that follow `path` in member keys: `head` (its first keys, from index `from` on all
-   * longer than `path`) shows the smallest ones without a seek; one seek past the last one known
-   * finds each next, up to MAX_CHILDREN; beyond, the level is dense and a binary search finds the largest.
-   */
-  private async nextBytes(path: BinaryKey, head: readonly BinaryKey[], from: number): Promise<NextBytes> {
-    const known = this.levels.get(path);
-    if (known !== undefined) return known;
-    const at = path.length;
-    const end = prefixEnd(path);
-    const bytes: number[] = [];
-    for (let i = from; i < head.length; i++) {
-      const b = head[i].charCodeAt(at);
-      if (bytes.length === 0 || bytes[bytes.length - 1] !== b) bytes.push(b);
-    }
-    let level: NextBytes | undefined;
-    let last = bytes[bytes.length - 1];
-    while (level === undefined) {
-      if (bytes.length > MAX_CHILDREN) {
-        let lo = last;
-        let hi = 0xff;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >>> 1;
-          if ((await firstKey(this.ks, path + String.fromCharCode(mid), end)) !== undefined) lo = mid;
-          else hi = mid - 1;
-        }
-        level = { bytes: [bytes[0], lo], dense: true };
-      } else {
-        const next = last === 0xff ? undefined : await firstKey(this.ks, path + String.fromCharCode(last + 1), end);
-        if (next === undefined) level = { bytes, dense: false };
-        else {
-          last = next.charCodeAt(at);
-          bytes.push(last);
-        }
-      }
-    }
-    this.levels.set(path, level);
-    return level;
-  }
-}
-
-/** Up to `limit` engine keys from `start` (inclusive) to `end` (exclusive), in order. */
-async function firstKeys(ks: Keyspace, start: BinaryKey, end: BinaryKey | undefined, limit: number): Promise<BinaryKey[]> {
-  const out: BinaryKey[] = [];
-  const it = ks.db.iterator({ start, end });
-  try {
-    for (let entry = await it.next(); entry !== undefined; entry = await it.next()) {
-      out.push(entry.key);
-      if (out.length === limit) break;
-    }
-  } finally {
-    it.close();
-  }
-  return out;
-}
-
-async function firstKey(ks: Keyspace, start: BinaryKey, end: BinaryKey | undefined): Promise<BinaryKey | undefined> {
-  const keys = await firstKeys(ks, start, end, 1);
-  return keys[0];
 }
 
 // ---------------------------------------------------------------- several sets

@@ -567,6 +567,22 @@ test('random members of a big set come from all of it, without reading it', asyn
   index(one);
   assert.is(await r.sismember('rbig', one), 0);
   assert.is(await r.scard('rbig'), size - 26);
+  // What picks learnt of the set follows later changes: members popped never come back, members
+  // added in a new branch come as often as their number says.
+  const gone = new Set([...popped, one]);
+  for (let i = 0; i < 200; i++) gone.add((await r.spop('rbig')) as string);
+  assert.is(gone.size, 226);
+  await r.sadd('rbig', ...Array.from({ length: 5000 }, (_, i) => `z:${i}`));
+  let added = 0;
+  for (let i = 0; i < 40; i++) {
+    for (const m of await r.srandmember('rbig', -10)) {
+      assert.not.ok(gone.has(m), `${m} was popped`);
+      if (m.startsWith('z:')) added++;
+      else index(m);
+    }
+  }
+  const share = added / 400;
+  assert.ok(share > 0.1 && share < 0.3, `5 000 of ${size + 5000 - 226} members, picked ${share} of the time`);
 });
 
 test('random members of a big set of random bytes (every next byte present) are as likely in each quarter', async () => {
