@@ -5,10 +5,11 @@
  * Each handler checks its arguments in the order Redis' t_set.c does (so the same bad command
  * gets the same error), opens its sets (src/types/collection.ts) and uses src/types/set.ts.
  * Commands that name their members are synchronous unless a read needs the disk (then they
- * return retryAfter(...) having written nothing). Commands that walk sets or pick random
- * members run asynchronously: the dispatcher holds their keys meanwhile, so nothing else writes
- * them; they reply once their write is durable. Replies that Redis takes from an intset come in
- * numeric order, the others in member byte order (see set.ts).
+ * return retryAfter(...) having written nothing). Commands that walk sets run asynchronously:
+ * the dispatcher holds their keys meanwhile, so nothing else writes them; they reply once their
+ * write is durable. Random picks (SRANDMEMBER, SPOP) are synchronous while the set's pick tree
+ * (set-random.ts) holds what they need, and asynchronous in the same way otherwise. Replies that
+ * Redis takes from an intset come in numeric order, the others in member byte order (see set.ts).
  */
 import type { CommandContext, CommandHandler, CommandHandlers } from './types.js';
 import type { BinaryKey } from '../engine/types.js';
