@@ -12,6 +12,7 @@
  * key gets in between, and the snapshot keeps what they read consistent anyway.
  */
 import { EntryKind, type BatchOp, type BinaryKey, type SequenceNumber } from '../engine/types.js';
+import type { DbIterator } from '../engine/db-iterator.js';
 import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
 import { META_RESERVED_PREFIX, ValueType, namespacePrefix, prefixEnd, valueType } from '../keyspace/encoding.js';
 import { memberTagsOf } from '../keyspace/dead-versions.js';
@@ -55,10 +56,15 @@ export class Collection {
    * caller staged. Returns the durability promise.
    */
   commit(batch: KeyspaceBatch): Promise<SequenceNumber> {
+    this.stage(batch);
+    return batch.commit();
+  }
+
+  /** commit() without the commit: for a batch that changes two collections at once (SMOVE). */
+  stage(batch: KeyspaceBatch): void {
     if (this.meta.count > 0) batch.put(this.db, this.key, encodeMeta(this.meta), this.previous);
     else if (this.previous !== null) batch.delete(this.db, this.key, this.previous);
     batch.touch(this.db, this.key);
-    return batch.commit();
   }
 }
 
@@ -102,52 +108,120 @@ export async function walkMembers(ks: Keyspace, prefix: BinaryKey, visit: (entry
   }
 }
 
-/** Members copied per write batch by copyCollection. */
-const COPY_BATCH = 1000;
+/**
+ * The members under `prefix` one at a time, in key order, at a snapshot taken when the stream is
+ * opened, `from` (a member, inclusive) on. For readers that wait for something else between
+ * members (probing other sets, writing a result): the snapshot keeps the walk consistent however
+ * long that takes. Close it when done early.
+ */
+export class MemberStream {
+  private readonly it: DbIterator;
+  private done = false;
+
+  constructor(ks: Keyspace, private readonly prefix: BinaryKey, from?: BinaryKey) {
+    this.it = ks.db.iterator({ start: from === undefined ? prefix : prefix + from, end: prefixEnd(prefix) });
+  }
+
+  /** The next member's bytes (as a binary string), or undefined at the end (the stream is then closed). */
+  async next(): Promise<BinaryKey | undefined> {
+    if (this.done) return undefined;
+    const entry = await this.it.next();
+    if (entry === undefined) {
+      this.close();
+      return undefined;
+    }
+    return entry.key.slice(this.prefix.length);
+  }
+
+  close(): void {
+    this.done = true;
+    this.it.close();
+  }
+}
+
+/** Members written per batch while a new version is built (VersionBuilder). */
+const BUILD_BATCH = 1000;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A new version of a collection whose members are written before any metadata names it: a
+ * *STORE result, or the copy RENAME, COPY and MOVE make (members are stored under their key's
+ * name). Members are staged, and every BUILD_BATCH of them written at once, so memory and batch
+ * size stay bounded however big the collection. Until the caller's final batch writes the
+ * metadata, nothing names the version and its members are invisible; the first early write also
+ * writes a *reservation* record per member prefix, which keeps the compaction filter from
+ * dropping them meanwhile, and finish() deletes it in the final batch. A collection of fewer
+ * members goes out whole in that final batch, with no reservation. A crash midway leaves the
+ * reservations, which the next open turns into garbage records (Keyspace.open), so the sweep
+ * removes the members written.
+ */
+export class VersionBuilder {
+  /** The collection being built: its key, and its metadata with the new version (the caller sets count and flags). */
+  readonly target: Collection;
+  /** Members staged and not written yet: engine key and value. */
+  private staged: Array<readonly [BinaryKey, Buffer]> = [];
+  private reserved = false;
+
+  constructor(ks: Keyspace, db: number, key: BinaryKey, meta: CollectionMeta) {
+    this.target = new Collection(ks, db, key, null, meta);
+  }
+
+  /** Stages a member; returns the write's promise when a full batch went out (await it before staging more). */
+  put(engineKey: BinaryKey, value: Buffer): Promise<SequenceNumber> | undefined {
+    this.staged.push([engineKey, value]);
+    if (this.staged.length < BUILD_BATCH) return undefined;
+    const ops: BatchOp[] = this.staged.map(([key, v]) => ({ kind: EntryKind.Put, key, value: v }));
+    this.staged = [];
+    if (!this.reserved) {
+      this.reserved = true;
+      for (const prefix of this.prefixes()) ops.push({ kind: EntryKind.Put, key: META_RESERVED_PREFIX + prefix, value: EMPTY });
+    }
+    return this.target.ks.db.write(ops);
+  }
+
+  /** Stages the members not written yet, and the end of the reservations, into the batch that writes the metadata. */
+  finish(batch: KeyspaceBatch): void {
+    for (const [key, value] of this.staged) batch.putMember(key, value);
+    this.staged = [];
+    if (this.reserved) for (const prefix of this.prefixes()) batch.deleteMember(META_RESERVED_PREFIX + prefix);
+  }
+
+  /** The version will not be used: the members already written go to the sweep. */
+  abandon(): Promise<unknown> {
+    this.staged = [];
+    return this.reserved ? this.target.ks.releaseReservations(this.prefixes()) : Promise.resolve();
+  }
+
+  private prefixes(): BinaryKey[] {
+    return memberTagsOf(this.target.meta.type).map((tag) => this.target.prefix(tag));
+  }
+}
 
 /** What copyCollection prepared: the destination's metadata, and how to end the copy. */
 export interface PreparedCopy {
   /** The metadata value for the destination key: the source's, with the new version. */
   readonly meta: Buffer;
-  /** Stages the end of the copy into the batch that writes `meta`: drops the copy's reservations. */
+  /** Stages the end of the copy into the batch that writes `meta`: the last members, the reservations' end. */
   finish(batch: KeyspaceBatch): void;
   /** The copy will not be used: its members go to the sweep. */
   abandon(): Promise<unknown>;
 }
 
 /**
- * RENAME, COPY and MOVE of a collection: members are stored under their key's name, so they are
- * copied, under a new version, to the destination's prefixes, COPY_BATCH at a time (memory stays
- * bounded however big the collection). Until the caller's final batch writes `meta`, no metadata
- * names the new version, so the copied members are invisible; a *reservation* record per prefix,
- * written first, keeps the compaction filter from dropping them meanwhile, and the final batch
- * deletes it. A crash midway leaves the reservations, which the next open turns into garbage
- * records (Keyspace.open), so the sweep removes the copied members.
- * O(N) writes, where Redis' RENAME is O(1); the dispatcher holds both keys meanwhile.
+ * RENAME, COPY and MOVE of a collection: its members are copied under a new version to the
+ * destination's prefixes (VersionBuilder). O(N) writes, where Redis' RENAME is O(1); the
+ * dispatcher holds both keys meanwhile.
  */
 export async function copyCollection(ks: Keyspace, source: Collection, dstDb: number, dstKey: BinaryKey): Promise<PreparedCopy> {
-  const meta = { ...source.meta, version: ks.versions.next() };
-  const target = new Collection(ks, dstDb, dstKey, null, meta);
-  const prefixes = memberTagsOf(meta.type).map((tag) => target.prefix(tag));
-  await ks.db.write(prefixes.map((prefix) => ({ kind: EntryKind.Put, key: META_RESERVED_PREFIX + prefix, value: EMPTY })));
-  for (const tag of memberTagsOf(meta.type)) {
-    const to = target.prefix(tag);
-    let ops: BatchOp[] = [];
-    await walkRaw(ks, source.prefix(tag), (suffix, value) => {
-      ops.push({ kind: EntryKind.Put, key: to + suffix, value });
-      if (ops.length < COPY_BATCH) return;
-      const full = ops;
-      ops = [];
-      return ks.db.write(full);
-    });
-    if (ops.length > 0) await ks.db.write(ops);
+  const builder = new VersionBuilder(ks, dstDb, dstKey, { ...source.meta, version: ks.versions.next() });
+  for (const tag of memberTagsOf(source.meta.type)) {
+    const to = builder.target.prefix(tag);
+    await walkRaw(ks, source.prefix(tag), (suffix, value) => builder.put(to + suffix, value));
   }
   return {
-    meta: encodeMeta(meta),
-    finish: (batch) => {
-      for (const prefix of prefixes) batch.deleteMember(META_RESERVED_PREFIX + prefix);
-    },
-    abandon: () => ks.releaseReservations(prefixes),
+    meta: encodeMeta(builder.target.meta),
+    finish: (batch) => builder.finish(batch),
+    abandon: () => builder.abandon(),
   };
 }
 
@@ -163,8 +237,6 @@ async function walkRaw(ks: Keyspace, prefix: BinaryKey, visit: (suffix: BinaryKe
     it.close();
   }
 }
-
-const EMPTY = Buffer.alloc(0);
 
 /**
  * RENAME, RENAMENX, COPY and MOVE of a collection value `value` found at (srcDb, srcKey): copies

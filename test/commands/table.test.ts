@@ -53,7 +53,11 @@ test('the table joins every entry with a handler, and COMMAND INFO key ranges co
   assert.equal(triple('lcs'), [1, 2, 1]);
   assert.equal(triple('object|encoding'), [2, 2, 1]);
   assert.equal(triple('keys'), [0, 0, 0]);
-  for (const e of everyEntry()) assert.not.ok(e.infoFlags.includes('movablekeys'), e.fullName);
+  assert.equal(triple('sinterstore'), [1, -1, 1], 'a destination, then every other argument');
+  assert.equal(triple('sintercard'), [0, 0, 0], 'keys found by a count');
+  assert.equal(entry('sintercard').keyIndexes(argv('sintercard', '2', 'a', 'b', 'LIMIT', '1')), [2, 3]);
+  // Only a key spec that is not an index + range makes a command movablekeys.
+  for (const e of everyEntry()) assert.is(e.infoFlags.includes('movablekeys'), e.fullName === 'sintercard', e.fullName);
 });
 
 test('ACL categories are derived as Redis derives them, in its order', () => {
