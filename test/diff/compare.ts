@@ -17,6 +17,8 @@
  *   the SCAN generator iterates to the end instead (see families/keys.ts), which is compared whole.
  * - `hello`: HELLO's map, field by field, except the connection id (each server numbers its own).
  * - `randomKey`: RANDOMKEY answers nil for an empty database and some key otherwise.
+ * - `randomPick`: SRANDMEMBER, HRANDFIELD, ZRANDMEMBER pick at random: nil where the other is nil,
+ *   otherwise the same type and, for several picks, the same number of elements.
  *
  * Errors always compare exactly, whatever the rule: error texts are part of the contract.
  */
@@ -68,6 +70,27 @@ export const scanPage: ReplyRule = unlessError((ours, theirs) => {
   return keySet(ours) === keySet(theirs) ? null : 'the scan ended on both with different key sets';
 });
 
+/**
+ * One HSCAN/SSCAN/ZSCAN page (inside MULTI, where the scan cannot be iterated): when both cursors
+ * are 0 the page was the whole collection, compared as a set of elements (`pairs`: field/value or
+ * member/score pairs); otherwise only the shape.
+ */
+export function memberScanPage(pairs: boolean): ReplyRule {
+  return unlessError((ours, theirs) => {
+    const shaped = (node: RespNode): boolean => node.type === '*' && node.items.length === 2 && node.items[0].type === '$' && node.items[1].type === '*';
+    if (!shaped(ours) || !shaped(theirs)) return exact(ours, theirs);
+    const ended = (node: RespNode): boolean => node.items[0].data?.toString('latin1') === '0';
+    if (!ended(ours) || !ended(theirs)) return null;
+    const elements = (node: RespNode): string => {
+      const items = node.items[1].items.map((item) => item.raw.toString('latin1'));
+      const out = new Set<string>();
+      for (let i = 0; i < items.length; i += pairs ? 2 : 1) out.add(pairs ? items[i] + '\0' + items[i + 1] : items[i]);
+      return [...out].sort().join('\0\0');
+    };
+    return elements(ours) === elements(theirs) ? null : 'the scan ended on both with different elements';
+  });
+}
+
 export const hello: ReplyRule = unlessError((ours, theirs) => {
   if (ours.type !== theirs.type || ours.items.length !== theirs.items.length || ours.items.length % 2 !== 0) return exact(ours, theirs);
   for (let i = 0; i < ours.items.length; i += 2) {
@@ -76,6 +99,11 @@ export const hello: ReplyRule = unlessError((ours, theirs) => {
     const [a, b] = [ours.items[i + 1], theirs.items[i + 1]];
     if (field === 'id' ? a.type !== b.type : !a.raw.equals(b.raw)) return `the value of ${field ?? `field ${i / 2}`} differs`;
   }
+  return null;
+});
+
+export const randomPick: ReplyRule = unlessError((ours, theirs) => {
+  if (isNil(ours) || isNil(theirs) || ours.type !== theirs.type || ours.items.length !== theirs.items.length) return exact(ours, theirs);
   return null;
 });
 

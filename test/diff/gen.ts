@@ -35,6 +35,12 @@ export interface CommandSpec {
   readonly subcommandRules?: Readonly<Record<string, ReplyRule>>;
   /** Outside MULTI, how it is run when one call is not enough to compare (SCAN). */
   readonly exchange?: Exchange;
+  /**
+   * The "too few arguments" mutation leaves fewer than this many arguments after the name, never
+   * more: SPOP with its count dropped pops a random member, and the two servers would go on with
+   * different sets.
+   */
+  readonly truncateBelow?: number;
 }
 
 /**

@@ -33,7 +33,7 @@ export function generateSequence(options: SequenceOptions): Sequence {
   const g = new Gen(options.seed);
   const drawCommand = (): Arg[] => {
     const spec = g.weighted(ALL_COMMANDS);
-    return mutate(g, [spec.name, ...spec.args(g)]);
+    return mutate(g, [spec.name, ...spec.args(g)], spec.truncateBelow);
   };
   const drawBlock = (): Arg[][] => g.weighted(ALL_BLOCKS).steps(g, drawCommand);
 
@@ -52,9 +52,10 @@ export function generateSequence(options: SequenceOptions): Sequence {
 /** Options whose value is an expiry: an argument added after one must not be a short one. */
 const EXPIRY_OPTIONS = new Set(['EX', 'PX', 'EXAT', 'PXAT']);
 
-function mutate(g: Gen, args: Arg[]): Arg[] {
+function mutate(g: Gen, args: Arg[], truncateBelow = Infinity): Arg[] {
   const roll = g.int(1000);
-  if (roll < 20 && args.length > 1) return args.slice(0, g.between(1, args.length - 1)); // too few
+  // Too few (args[0] is the name, so keeping k elements leaves k - 1 arguments).
+  if (roll < 20 && args.length > 1) return args.slice(0, g.between(1, Math.min(args.length - 1, truncateBelow)));
   if (roll < 30) {
     // One too many (or a valid variadic call). After an expiry option with no value yet, the
     // extra one would become its value, and a value such as PX 1 expires a key while the two
