@@ -18,6 +18,7 @@ import { connectionHandlers } from './connection.js';
 import { serverHandlers } from './server.js';
 import { transactionHandlers } from './transactions.js';
 import { hashHandlers } from './hashes.js';
+import { sortedSetHandlers } from './sorted-sets.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -29,4 +30,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   serverHandlers,
   transactionHandlers,
   hashHandlers,
+  sortedSetHandlers,
 ]);

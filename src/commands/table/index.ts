@@ -15,6 +15,7 @@ import { CONNECTION_COMMANDS } from './connection.js';
 import { SERVER_COMMANDS } from './server.js';
 import { TRANSACTION_COMMANDS } from './transactions.js';
 import { HASH_COMMANDS } from './hashes.js';
+import { SORTED_SET_COMMANDS } from './sorted-sets.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -26,4 +27,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...SERVER_COMMANDS,
   ...TRANSACTION_COMMANDS,
   ...HASH_COMMANDS,
+  ...SORTED_SET_COMMANDS,
 ];
