@@ -35,6 +35,8 @@ import type { Collection } from './collection.js';
 /** Bytes of a sortable score at the head of a `Z` key's suffix. */
 const SCORE_BYTES = 8;
 const EMPTY = Buffer.alloc(0);
+/** A random member is this many members or fewer past where the random walk lands (ZSetReader.randomMember). */
+const RANDOM_SPREAD = 32;
 
 // ---------------------------------------------------------------- records
 
@@ -548,7 +550,34 @@ export class ZSetReader {
       if (low.key.charCodeAt(d) !== highByte) high = await this.memberEdge(base, prefixEnd(branch), true);
     }
     if (low === undefined) return undefined;
-    return { member: low.key.slice(base.length), score: decodeScore(low.value) };
+    return this.stepForward(low.key, Math.floor(Math.random() * RANDOM_SPREAD));
+  }
+
+  /**
+   * The member `steps` entries after the one at `from` (wrapping past the last to the first).
+   * The walk's picks lean on small subtrees: with members m0..m4999, "m0" alone is as likely as
+   * the 1 111 members under "m1". Moving a random number of steps on spreads each pick's weight
+   * over the members that follow it.
+   */
+  private async stepForward(from: BinaryKey, steps: number): Promise<ScoredMember | undefined> {
+    const base = this.byMember;
+    const end = prefixEnd(base);
+    let it = this.iterator(from, end, false);
+    try {
+      let e = await it.next();
+      for (let i = 0; i < steps; i++) {
+        e = await it.next();
+        if (e === undefined) {
+          it.close();
+          it = this.iterator(base, end, false);
+          e = await it.next();
+        }
+      }
+      if (e === undefined) return undefined;
+      return { member: e.key.slice(base.length), score: decodeScore(e.value) };
+    } finally {
+      it.close();
+    }
   }
 
   private memberEdge(start: BinaryKey, end: BinaryKey | undefined, reverse: boolean): Promise<{ key: BinaryKey; value: Buffer } | undefined> {
