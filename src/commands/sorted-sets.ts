@@ -96,14 +96,16 @@ function rankRange(start: number, end: number, count: number): [number, number] 
 
 // ---------------------------------------------------------------- replies
 
-/** Members, with their scores when asked: flat pairs in RESP2, [member, score] arrays in RESP3. */
-function replyMembers(r: ReplyWriter, entries: readonly ScoredMember[], withScores: boolean): void {
+/**
+ * Members, with their scores when asked: flat pairs in RESP2, [member, score] arrays in RESP3
+ * (or as `nested` says: ZPOP* and ZMPOP decide otherwise).
+ */
+function replyMembers(r: ReplyWriter, entries: readonly ScoredMember[], withScores: boolean, nested: boolean = r.resp === 3): void {
   if (!withScores) {
     r.arrayHeader(entries.length);
     for (const e of entries) r.bulk(e.member);
     return;
   }
-  const nested = r.resp === 3;
   r.arrayHeader(nested ? entries.length : entries.length * 2);
   for (const e of entries) {
     if (nested) r.arrayHeader(2);
@@ -111,9 +113,6 @@ function replyMembers(r: ReplyWriter, entries: readonly ScoredMember[], withScor
     r.double(e.score);
   }
 }
-
-/** The durability promise of a write made after an asynchronous read: the command's promise waits for it. */
-type Outcome = Promise<void>;
 
 /**
  * Whether (db, key) still holds `previous` (null: still absent). Run in the synchronous step
@@ -475,7 +474,7 @@ function rangeCommand(form: RangeForm): CommandHandler {
     const target = ks.lookupWrite(db, dst);
     if (target instanceof Promise) return retryAfter(target, handler, ctx, argv);
     if (source === null) return storeResult(ctx, dst, target, [], true);
-    return withReader(source, (reader) => readRange(reader, request)).then(({ entries, rankLength }): void | Outcome => {
+    return withReader(source, (reader) => readRange(reader, request)).then(({ entries, rankLength }): void | Promise<void> => {
       if (!unchanged(ks, db, source.key, source.previous)) return handler(ctx, argv);
       const listpackFirst = !(request.type === RangeType.Rank && rankLength > ctx.server.config.zsetMaxListpackEntries);
       return storeResult(ctx, dst, target, entries, listpackFirst);
@@ -523,14 +522,14 @@ async function retryStore(ctx: CommandContext, dst: BinaryKey, entries: readonly
 
 function removeRangeCommand(type: RangeType.Rank | RangeType.Score | RangeType.Lex): CommandHandler {
   const handler = (ctx: CommandContext, argv: Buffer[]): void | Promise<void> => {
-    let rank: [number, number] = [0, 0];
+    let indexes: [number, number] = [0, 0];
     let score: ScoreRange | undefined;
     let lex: LexRange | undefined;
     if (type === RangeType.Rank) {
       const start = longArg(argv[2]);
       const end = start === undefined ? undefined : longArg(argv[3]);
       if (start === undefined || end === undefined) return ctx.reply.error(ERR_NOT_INTEGER);
-      rank = [start, end];
+      indexes = [start, end];
     } else if (type === RangeType.Score) {
       score = parseScoreRange(argv[2], argv[3]);
       if (score === undefined) return ctx.reply.error(ERR_MINMAX_FLOAT);
@@ -545,7 +544,7 @@ function removeRangeCommand(type: RangeType.Rank | RangeType.Score | RangeType.L
     if (z === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
     let ranks: [number, number] | null = null;
     if (type === RangeType.Rank) {
-      ranks = rankRange(rank[0], rank[1], z.meta.count);
+      ranks = rankRange(indexes[0], indexes[1], z.meta.count);
       if (ranks === null) return ctx.reply.integer(0);
       // Every member: the key goes, and its records with the version (no need to read them).
       if (ranks[0] === 0 && ranks[1] === z.meta.count - 1) return removeAndReply(ctx, z, [], z.meta.count);
@@ -554,7 +553,7 @@ function removeRangeCommand(type: RangeType.Rank | RangeType.Score | RangeType.L
       if (ranks !== null) return reader.byRank(ranks[0], ranks[1]);
       if (score !== undefined) return reader.byScoreRange(score, false);
       return reader.byLex(lex as LexRange, false);
-    }).then((entries): void | Outcome => {
+    }).then((entries): void | Promise<void> => {
       if (!unchanged(ks, ctx.client.db, z.key, z.previous)) return handler(ctx, argv);
       return removeAndReply(ctx, z, entries, entries.length);
     });
@@ -562,7 +561,7 @@ function removeRangeCommand(type: RangeType.Rank | RangeType.Score | RangeType.L
   return handler;
 }
 
-/** Removes `entries` (`all` = count of the whole set removes the key) and replies with how many went. */
+/** Removes `entries` and replies `removed`, their number; removing every member removes the key, and no entries need be read for that. */
 function removeAndReply(ctx: CommandContext, z: Collection, entries: readonly ScoredMember[], removed: number): void | Promise<void> {
   if (removed === 0) return ctx.reply.integer(0);
   const batch = z.ks.batch();
@@ -597,7 +596,7 @@ function popGeneric(ctx: CommandContext, argv: Buffer[], self: CommandHandler, k
   if (count === 0) return ctx.reply.arrayHeader(0);
   const target = z;
   const wanted = count < 0 ? 1 : count;
-  return withReader(target, (reader) => reader.all(max, { offset: 0, limit: wanted })).then((entries): void | Outcome => {
+  return withReader(target, (reader) => reader.all(max, { offset: 0, limit: wanted })).then((entries): void | Promise<void> => {
     if (!unchanged(ks, db, target.key, target.previous)) return self(ctx, argv);
     const batch = ks.batch();
     removeEntries(target, batch, entries);
@@ -607,13 +606,8 @@ function popGeneric(ctx: CommandContext, argv: Buffer[], self: CommandHandler, k
       r.arrayHeader(2);
       r.bulk(target.key);
     }
-    const nested = emitKey || (r.resp === 3 && count >= 0);
-    r.arrayHeader(nested ? entries.length : entries.length * 2);
-    for (const e of entries) {
-      if (nested) r.arrayHeader(2);
-      r.bulk(e.member);
-      r.double(e.score);
-    }
+    // One member (no count) is a flat pair even in RESP3; ZMPOP nests its pairs in RESP2 too.
+    replyMembers(r, entries, true, emitKey || (r.resp === 3 && count >= 0));
     return durable(write);
   });
 }
@@ -835,7 +829,7 @@ function setOpCommand(form: SetOpForm): CommandHandler {
     const dst = form.store ? binaryKey(argv[1]) : null;
     const target = dst === null ? null : ks.lookupWrite(db, dst);
     if (target instanceof Promise) return retryAfter(target, handler, ctx, argv);
-    return computeSetOp(ks, form.op, collections, weights, kind, form.cardinality ? limit : -1).then((result): void | Outcome => {
+    return computeSetOp(ks, form.op, collections, weights, kind, form.cardinality ? limit : -1).then((result): void | Promise<void> => {
       if (form.cardinality) return ctx.reply.integer(result.length);
       if (dst === null) return replyMembers(ctx.reply, result, withScores);
       for (let i = 0; i < keys.length; i++) {
