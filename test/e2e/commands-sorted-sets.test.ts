@@ -551,8 +551,22 @@ const SKIPLIST: Transcript = [
   [["EXISTS","lex"], ":0\r\n"],
 ];
 
-/** lex ranges over mixed scores (as Redis' listpack walks them), -0 through *STORE, conversions by zset-max-listpack-*, then RESP3 shapes. */
+/** lex ranges over mixed scores (as Redis' listpack walks them: the first member not below min starts the range even when it is beyond max, LIMIT skips without looking), -0 through *STORE, conversions by zset-max-listpack-*, then RESP3 shapes. */
 const ENCODINGS_AND_RESP3: Transcript = [
+  [["FLUSHALL"], null],
+  [["ZADD","k","1","b","1","d","2","a","2","c"], ":4\r\n"],
+  [["ZRANGEBYLEX","k","[c","[c"], "*0\r\n"],
+  [["ZRANGEBYLEX","k","[c","[c","LIMIT","1","5"], "*0\r\n"],
+  [["ZRANGEBYLEX","k","[c","+","LIMIT","1","5"], "*2\r\n$1\r\na\r\n$1\r\nc\r\n"],
+  [["ZRANGEBYLEX","k","[b","[c","LIMIT","1","5"], "*0\r\n"],
+  [["ZREVRANGEBYLEX","k","[b","[b","LIMIT","1","5"], "*0\r\n"],
+  [["ZREVRANGEBYLEX","k","[c","-","LIMIT","1","5"], "*3\r\n$1\r\na\r\n$1\r\nd\r\n$1\r\nb\r\n"],
+  [["ZREVRANGEBYLEX","k","(b","-"], "*0\r\n"],
+  [["ZLEXCOUNT","k","[c","[c"], ":0\r\n"],
+  [["ZLEXCOUNT","k","[b","[c"], ":1\r\n"],
+  [["ZREMRANGEBYLEX","k","[c","[c"], ":0\r\n"],
+  [["ZREMRANGEBYLEX","k","[b","[c"], ":1\r\n"],
+  [["ZRANGE","k","0","-1","WITHSCORES"], "*6\r\n$1\r\nd\r\n$1\r\n1\r\n$1\r\na\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n2\r\n"],
   [["FLUSHALL"], null],
   [["ZADD","m","1","b","1","d","2","a","2","c","3","a1","0","zz"], ":6\r\n"],
   [["ZRANGEBYLEX","m","-","+"], "*6\r\n$2\r\nzz\r\n$1\r\nb\r\n$1\r\nd\r\n$1\r\na\r\n$1\r\nc\r\n$2\r\na1\r\n"],
