@@ -783,8 +783,9 @@ function setOpCommand(form: SetOpForm): CommandHandler {
     const db = ctx.client.db;
     const keys: BinaryKey[] = [];
     for (let i = 0; i < setnum; i++) keys.push(binaryKey(argv[numkeysAt + 1 + i]));
-    // Redis reads (and type-checks) the inputs before it looks at the options.
-    const values = ks.lookupMany(db, keys, !form.store);
+    // Redis reads (and type-checks) the inputs before it looks at the options; as reads (keyspace
+    // hits and misses) even for the *STORE forms.
+    const values = ks.lookupMany(db, keys, true);
     if (values instanceof Promise) return retryAfter(values, handler, ctx, argv);
     for (const v of values) {
       if (v !== null && valueType(v) !== ValueType.ZSet && valueType(v) !== ValueType.Set) return ctx.reply.error(ERR_WRONGTYPE);

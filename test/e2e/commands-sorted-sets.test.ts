@@ -905,6 +905,58 @@ test('encodings, -0, lex over mixed scores and RESP3 as redis-server 7.0', () =>
 test('sorted sets among other keys, in transactions, with binary members, as redis-server 7.0', () => replay(KEYSPACE));
 test('COMMAND INFO, DOCS and GETKEYS as redis-server 7.0', () => replay(METADATA));
 
+/** [command, keyspace_hits, keyspace_misses] after it, recorded from redis-server 7.0.15 (each on a fresh a = {x:1, y:2}, str a string). */
+const LOOKUPS: ReadonlyArray<readonly [readonly string[], number, number]> = [
+  [["ZSCORE","a","x"], 1, 0],
+  [["ZSCORE","nokey","x"], 0, 1],
+  [["ZMSCORE","a","x","q"], 1, 0],
+  [["ZMSCORE","nokey","x"], 0, 1],
+  [["ZCARD","a"], 1, 0],
+  [["ZRANK","a","x"], 1, 0],
+  [["ZREVRANK","nokey","x"], 0, 1],
+  [["ZCOUNT","a","0","1"], 1, 0],
+  [["ZLEXCOUNT","nokey","-","+"], 0, 1],
+  [["ZRANGE","a","0","-1"], 1, 0],
+  [["ZRANGEBYSCORE","nokey","0","1"], 0, 1],
+  [["ZREVRANGEBYLEX","a","+","-"], 1, 0],
+  [["ZRANGESTORE","d","a","0","-1"], 1, 0],
+  [["ZRANGESTORE","d","nokey","0","-1"], 0, 1],
+  [["ZRANDMEMBER","a"], 1, 0],
+  [["ZRANDMEMBER","nokey","2"], 0, 1],
+  [["ZSCAN","a","0"], 1, 0],
+  [["ZSCAN","nokey","0"], 0, 1],
+  [["ZUNION","2","a","nokey"], 1, 1],
+  [["ZINTERSTORE","d","2","a","nokey"], 1, 1],
+  [["ZINTERCARD","2","a","nokey"], 1, 1],
+  [["ZDIFFSTORE","d","2","a","a"], 2, 0],
+  [["ZADD","a","3","z"], 0, 0],
+  [["ZINCRBY","a","1","x"], 0, 0],
+  [["ZREM","a","y"], 0, 0],
+  [["ZPOPMIN","a"], 0, 0],
+  [["ZMPOP","2","nokey","a","MAX"], 0, 0],
+  [["ZREMRANGEBYSCORE","a","-inf","+inf"], 0, 0],
+  [["ZSCORE","str","x"], 1, 0],
+  [["ZRANGE","str","0","1"], 1, 0],
+  [["ZUNION","1","str"], 1, 0],
+];
+
+test('keyspace hits and misses counted as redis-server 7.0 counts them (reads, *STORE sources; writes not at all)', async () => {
+  const raw = await RawClient.connect(srv.port);
+  try {
+    for (const [args, hits, misses] of LOOKUPS) {
+      await raw.command('FLUSHALL');
+      await raw.command('ZADD', 'a', '1', 'x', '2', 'y');
+      await raw.command('SET', 'str', 'v');
+      await raw.command('CONFIG', 'RESETSTAT');
+      await raw.command(...args);
+      const info = (await raw.command('INFO', 'stats')).toString('latin1');
+      assert.equal([Number(/keyspace_hits:(\d+)/.exec(info)?.[1]), Number(/keyspace_misses:(\d+)/.exec(info)?.[1])], [hits, misses], args.join(' '));
+    }
+  } finally {
+    raw.close();
+  }
+});
+
 /** `n` members m0..m(n-1) with score i, in ZADD calls of up to 1000 members. */
 async function fill(r: Redis, key: string, n: number, score: (i: number) => number = (i) => i): Promise<void> {
   const pipeline = r.pipeline();
