@@ -35,6 +35,8 @@ import type { Collection } from './collection.js';
 /** Bytes of a sortable score at the head of a `Z` key's suffix. */
 const SCORE_BYTES = 8;
 const EMPTY = Buffer.alloc(0);
+/** A lex range's start is sought with at most this many seeks, then walked to (ZSetReader.lexStart). */
+const LEX_SEEKS = 16;
 /** A random member is this many members or fewer past where the random walk lands (ZSetReader.randomMember). */
 const RANDOM_SPREAD = 32;
 
@@ -463,32 +465,37 @@ export class ZSetReader {
     const last = await this.edge(this.byScore, this.byScoreEnd, true);
     if (first === undefined || last === undefined) return undefined;
     if (!lexGteMin(this.memberOf(last.key), r.min) || !lexLteMax(this.memberOf(first.key), r.max)) return undefined;
+    // Walking forwards the start is the first member not below min; backwards, the first not
+    // above max. It starts the range only if it also fits the other end.
+    const reached = (m: BinaryKey): boolean => (reverse ? lexLteMax(m, r.max) : lexGteMin(m, r.min));
+    const fits = (m: BinaryKey): boolean => (reverse ? lexGteMin(m, r.min) : lexLteMax(m, r.max));
     const groupLength = this.byScore.length + SCORE_BYTES;
-    if (!reverse) {
-      let from = this.byScore;
-      for (;;) {
-        const e = await this.edge(from, this.byScoreEnd, false);
-        if (e === undefined) return undefined;
-        const member = this.memberOf(e.key);
-        if (lexGteMin(member, r.min)) return lexLteMax(member, r.max) ? e.key : undefined;
-        // Below min: the first member of this score not below min, if any, is at the seek.
-        const group = e.key.slice(0, groupLength);
-        const next = lexLowKey(group, r.min) ?? prefixEnd(group);
-        if (next === undefined || next <= e.key) return undefined;
-        from = next;
-      }
-    }
-    let to = this.byScoreEnd;
-    for (;;) {
-      const e = await this.edge(this.byScore, to, true);
+    // Where the search goes on from: a start key forwards, an end key (exclusive) backwards.
+    let bound = reverse ? this.byScoreEnd : this.byScore;
+    for (let seeks = 0; seeks < LEX_SEEKS; seeks++) {
+      const e = reverse ? await this.edge(this.byScore, bound, true) : await this.edge(bound as BinaryKey, this.byScoreEnd, false);
       if (e === undefined) return undefined;
       const member = this.memberOf(e.key);
-      if (lexLteMax(member, r.max)) return lexGteMin(member, r.min) ? e.key : undefined;
+      if (reached(member)) return fits(member) ? e.key : undefined;
+      // Not reached yet: within this score the members are sorted, so the rest of this score up
+      // to the bound is skipped by one seek.
       const group = e.key.slice(0, groupLength);
-      const next = lexHighKey(group, r.max) ?? group;
-      if (next > e.key) return undefined;
-      to = next;
+      const next = reverse ? (lexHighKey(group, r.max) ?? group) : (lexLowKey(group, r.min) ?? prefixEnd(group));
+      if (next === undefined || (reverse ? next > e.key : next <= e.key)) return undefined;
+      bound = next;
     }
+    // A seek per distinct score passed costs an iterator each: past LEX_SEEKS of them (a set of
+    // mostly different scores, where lex ranges mean little), one walk through the rest is cheaper.
+    const it = reverse ? this.iterator(this.byScore, bound, true) : this.iterator(bound as BinaryKey, this.byScoreEnd, false);
+    try {
+      for (let e = await it.next(); e !== undefined; e = await it.next()) {
+        const member = this.memberOf(e.key);
+        if (reached(member)) return fits(member) ? e.key : undefined;
+      }
+    } finally {
+      it.close();
+    }
+    return undefined;
   }
 
   private memberOf(key: BinaryKey): BinaryKey {

@@ -84,7 +84,10 @@ test('ranks, score ranges, counts and lex ranges agree with a model, over mixed 
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const { db, ks } = await open();
   try {
-    for (const [key, scores] of [['mixed', [-2, -0.5, 0, 1, 1, 1, 2.5, 7, Infinity, -Infinity]], ['flat', [0]]] as const) {
+    // Few scores, one score, and many (where finding a lex start stops seeking score by score and walks).
+    const many = Array.from({ length: 300 }, (_, i) => i / 3);
+    const sets: Array<readonly [string, readonly number[]]> = [['mixed', [-2, -0.5, 0, 1, 1, 1, 2.5, 7, Infinity, -Infinity]], ['flat', [0]], ['spread', many]];
+    for (const [key, scores] of sets) {
       const z = new Collection(ks, 0, key, null, newMeta(ValueType.ZSet, ks.versions.next()));
       const model = new Map<BinaryKey, number>();
       const batch = ks.batch();
@@ -200,6 +203,47 @@ test('lex ranges over a few members with mixed scores, where the corners of Redi
   } catch (error) {
     console.error(`failed with TEST_SEED=${seed}`);
     throw error;
+  } finally {
+    await ks.close();
+    await db.close();
+  }
+});
+
+test('a lex start past many distinct scores: sought score by score, then walked to', async () => {
+  const { db, ks } = await open();
+  try {
+    // In score order: 'a', then one member per score all starting with 'c', then 'y', 'd', 'z'.
+    const z = new Collection(ks, 0, 'many', null, newMeta(ValueType.ZSet, ks.versions.next()));
+    const batch = ks.batch();
+    putMember(z, batch, 'a', -1, null, LIMITS);
+    for (let s = 0; s < 100; s++) putMember(z, batch, `c${String(s).padStart(2, '0')}`, s, null, LIMITS);
+    putMember(z, batch, 'y', 100, null, LIMITS);
+    putMember(z, batch, 'd', 101, null, LIMITS);
+    putMember(z, batch, 'z', 102, null, LIMITS);
+    await z.commit(batch);
+    const reader = new ZSetReader(await load(ks, 'many'));
+    try {
+      const all = await reader.all();
+      const value = (v: string, exclusive = false): LexBound => ({ kind: 'value', value: v, exclusive });
+      const members = async (range: LexRange, reverse: boolean, offset = 0): Promise<string[]> => {
+        const got = await reader.byLex(range, reverse, { offset, limit: -1 });
+        assert.equal(got, modelLex(all, range, reverse, offset, -1), `${JSON.stringify(range)} ${reverse} ${offset}`);
+        return got.map((e) => e.member);
+      };
+      assert.equal(await members({ min: value('x'), max: { kind: 'plus' } }, false), ['y', 'd', 'z']);
+      assert.equal(await members({ min: { kind: 'minus' }, max: value('b') }, true), ['a']);
+      // The first member not below 'd' is 'y', beyond 'e': nothing, even though 'd' comes next.
+      assert.equal(await members({ min: value('d'), max: value('e') }, false), []);
+      assert.equal(await members({ min: value('d'), max: value('e') }, false, 1), [], 'no start, so no skipping past it either');
+      // Backwards, the first member not above 'b' is 'a', below '(a': nothing.
+      assert.equal(await members({ min: value('a', true), max: value('b') }, true, 1), []);
+      const c = (from: number, to: number): string[] => Array.from({ length: Math.abs(to - from) + 1 }, (_, i) => `c${from + (to > from ? i : -i)}`);
+      assert.equal(await members({ min: value('c50'), max: value('c60') }, false), c(50, 60));
+      assert.equal(await members({ min: value('c50'), max: value('c60') }, true, 2), c(58, 50));
+      assert.equal(await members({ min: value('c99', true), max: { kind: 'plus' } }, false), ['y', 'd', 'z']);
+    } finally {
+      reader.close();
+    }
   } finally {
     await ks.close();
     await db.close();
