@@ -19,6 +19,7 @@ import { serverHandlers } from './server.js';
 import { transactionHandlers } from './transactions.js';
 import { hashHandlers } from './hashes.js';
 import { setHandlers } from './sets.js';
+import { sortedSetHandlers } from './sorted-sets.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -31,4 +32,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   transactionHandlers,
   hashHandlers,
   setHandlers,
+  sortedSetHandlers,
 ]);

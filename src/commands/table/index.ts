@@ -16,6 +16,7 @@ import { SERVER_COMMANDS } from './server.js';
 import { TRANSACTION_COMMANDS } from './transactions.js';
 import { HASH_COMMANDS } from './hashes.js';
 import { SET_COMMANDS } from './sets.js';
+import { SORTED_SET_COMMANDS } from './sorted-sets.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -28,4 +29,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...TRANSACTION_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
+  ...SORTED_SET_COMMANDS,
 ];
