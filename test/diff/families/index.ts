@@ -7,13 +7,14 @@ import type { BlockSpec, CommandSpec, Family } from '../gen.js';
 import { bitmaps } from './bitmaps.js';
 import { hashes } from './hashes.js';
 import { sets } from './sets.js';
+import { sortedSets } from './sorted-sets.js';
 import { connection } from './connection.js';
 import { databases } from './databases.js';
 import { keys } from './keys.js';
 import { strings } from './strings.js';
 import { transactions } from './transactions.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets];
 
 const BY_NAME = new Map<string, CommandSpec>(FAMILIES.flatMap((f) => f.commands.map((c) => [c.name, c] as const)));
 
