@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { RawClient, startServer, TestClients, type TestServer } from './helpers.js';
+import { startServer, TestClients, type TestServer } from './helpers.js';
+import { replayTranscript, type Transcript } from './transcript.js';
 
-type Transcript = ReadonlyArray<readonly [readonly string[], string | null]>;
 
 let srv: TestServer;
 const clients = new TestClients();
@@ -150,17 +150,7 @@ const HASHES: Transcript = [
   [["HKEYS","h2"], "*1\r\n$1\r\nx\r\n"],
 ];
 
-test('hash commands answer as redis-server 7.0 does, byte for byte', async () => {
-  const raw = await RawClient.connect(srv.port);
-  try {
-    for (const [args, expected] of HASHES) {
-      const reply = (await raw.command(...args.map((a) => Buffer.from(a, 'latin1')))).toString('latin1');
-      if (expected !== null) assert.is(JSON.stringify(reply), JSON.stringify(expected), args.join(' '));
-    }
-  } finally {
-    raw.close();
-  }
-});
+test('hash commands answer as redis-server 7.0 does, byte for byte', () => replayTranscript(srv.port, HASHES));
 
 test('ioredis: objects in and out, binary fields and values', async () => {
   const r: Redis = clients.connect({ port: srv.port });

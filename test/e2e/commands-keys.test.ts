@@ -8,9 +8,9 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { RawClient, sleep, startServer, TestClients, type TestServer } from './helpers.js';
+import { sleep, startServer, TestClients, type TestServer } from './helpers.js';
+import { replayTranscript, type Transcript } from './transcript.js';
 
-type Transcript = ReadonlyArray<readonly [readonly string[], string | null]>;
 
 let srv: TestServer;
 const clients = new TestClients();
@@ -195,18 +195,7 @@ const KEYS: Transcript = [
   [["DBSIZE"], ":0\r\n"],
 ];
 
-test('key, expiry and database commands: replies identical to redis-server', async () => {
-  const raw = await RawClient.connect(srv.port);
-  try {
-    await raw.command('FLUSHALL');
-    for (const [args, expected] of KEYS) {
-      const reply = (await raw.command(...args.map((a) => Buffer.from(a, 'latin1')))).toString('latin1');
-      if (expected !== null) assert.is(JSON.stringify(reply), JSON.stringify(expected), args.join(' '));
-    }
-  } finally {
-    raw.close();
-  }
-});
+test('key, expiry and database commands: replies identical to redis-server', () => replayTranscript(srv.port, [[['FLUSHALL'], null], ...KEYS]));
 
 test('KEYS lists the same keys as Redis, in key order', async () => {
   const r = client();

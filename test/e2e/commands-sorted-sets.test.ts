@@ -14,8 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { RawClient, startServer, TestClients, type TestServer } from './helpers.js';
+import { replayTranscript, type Transcript } from './transcript.js';
 
-type Transcript = ReadonlyArray<readonly [readonly string[], string | null]>;
 
 let srv: TestServer;
 const clients = new TestClients();
@@ -895,17 +895,7 @@ const METADATA: Transcript = [
   [["COMMAND","DOCS","zrangebyscore"], "%1\r\n$13\r\nzrangebyscore\r\n%9\r\n$7\r\nsummary\r\n$51\r\nReturn a range of members in a sorted set, by score\r\n$5\r\nsince\r\n$5\r\n1.0.5\r\n$5\r\ngroup\r\n$10\r\nsorted-set\r\n$10\r\ncomplexity\r\n$217\r\nO(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).\r\n$9\r\ndoc_flags\r\n~1\r\n+deprecated\r\n$16\r\ndeprecated_since\r\n$5\r\n6.2.0\r\n$11\r\nreplaced_by\r\n$36\r\n`ZRANGE` with the `BYSCORE` argument\r\n$7\r\nhistory\r\n~1\r\n*2\r\n$5\r\n2.0.0\r\n$32\r\nAdded the `WITHSCORES` modifier.\r\n$9\r\narguments\r\n*5\r\n%3\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n%2\r\n$4\r\nname\r\n$3\r\nmin\r\n$4\r\ntype\r\n$6\r\ndouble\r\n%2\r\n$4\r\nname\r\n$3\r\nmax\r\n$4\r\ntype\r\n$6\r\ndouble\r\n%5\r\n$4\r\nname\r\n$10\r\nwithscores\r\n$4\r\ntype\r\n$10\r\npure-token\r\n$5\r\ntoken\r\n$10\r\nWITHSCORES\r\n$5\r\nsince\r\n$5\r\n2.0.0\r\n$5\r\nflags\r\n~1\r\n+optional\r\n%5\r\n$4\r\nname\r\n$12\r\noffset_count\r\n$4\r\ntype\r\n$5\r\nblock\r\n$5\r\ntoken\r\n$5\r\nLIMIT\r\n$5\r\nflags\r\n~1\r\n+optional\r\n$9\r\narguments\r\n*2\r\n%2\r\n$4\r\nname\r\n$6\r\noffset\r\n$4\r\ntype\r\n$7\r\ninteger\r\n%2\r\n$4\r\nname\r\n$5\r\ncount\r\n$4\r\ntype\r\n$7\r\ninteger\r\n"],
 ];
 
-async function replay(transcript: Transcript): Promise<void> {
-  const raw = await RawClient.connect(srv.port);
-  try {
-    for (const [args, expected] of transcript) {
-      const reply = (await raw.command(...args.map((a) => Buffer.from(a, 'latin1')))).toString('latin1');
-      if (expected !== null) assert.is(JSON.stringify(reply), JSON.stringify(expected), args.join(' '));
-    }
-  } finally {
-    raw.close();
-  }
-}
+const replay = (transcript: Transcript): Promise<void> => replayTranscript(srv.port, transcript);
 
 test('errors and WRONGTYPE as redis-server 7.0', () => replay(ERRORS));
 test('ZADD, ZINCRBY and scores as redis-server 7.0', () => replay(SCORES));

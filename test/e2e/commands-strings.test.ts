@@ -8,10 +8,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
 import { RawClient, redisTest, startRedis, startServer, TestClients, type TestServer } from './helpers.js';
+import { replayTranscript, type Transcript } from './transcript.js';
 import { Random, seedFromEnv } from '../engine/random.js';
 
-/** [arguments, reply bytes as latin1 (null: run for its effect, reply not compared)] */
-type Transcript = ReadonlyArray<readonly [readonly string[], string | null]>;
 
 let srv: TestServer;
 const clients = new TestClients();
@@ -20,17 +19,9 @@ function client(): Redis {
   return clients.connect({ port: srv.port });
 }
 
+/** Replays a transcript on an empty database. */
 async function replay(transcript: Transcript): Promise<void> {
-  const raw = await RawClient.connect(srv.port);
-  try {
-    await raw.command('FLUSHALL');
-    for (const [args, expected] of transcript) {
-      const reply = (await raw.command(...args.map((a) => Buffer.from(a, 'latin1')))).toString('latin1');
-      if (expected !== null) assert.is(JSON.stringify(reply), JSON.stringify(expected), args.join(' '));
-    }
-  } finally {
-    raw.close();
-  }
+  await replayTranscript(srv.port, [[['FLUSHALL'], null], ...transcript]);
 }
 
 test.before(async () => {
