@@ -9,7 +9,7 @@
  */
 import type { BinaryKey } from '../engine/types.js';
 import type { KeyspaceBatch } from '../keyspace/keyspace.js';
-import { binaryKey, decodeTime } from '../keyspace/encoding.js';
+import { binaryKey } from '../keyspace/encoding.js';
 import { MemberTag, MetaFlag } from '../keyspace/collection-encoding.js';
 import { walkMembers, type Collection } from './collection.js';
 
@@ -27,11 +27,6 @@ export function encodeField(value: Uint8Array): Buffer {
 /** The value bytes of a field's engine value (a view, no copy). */
 export function fieldValue(stored: Buffer): Buffer {
   return stored.subarray((stored[0] & FIELD_EXPIRES) === 0 ? 1 : 9);
-}
-
-/** A field's expire time in ms, or -1. */
-export function fieldExpire(stored: Buffer): number {
-  return (stored[0] & FIELD_EXPIRES) === 0 ? -1 : decodeTime(binaryKey(stored, 1, 9), 0);
 }
 
 /** The engine key of a field. */
