@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Memtable, MEMTABLE_ENTRY_OVERHEAD, MEMTABLE_VERSION_OVERHEAD } from '../../src/engine/memtable/memtable.js';
+import { Memtable, memtableKeyBytes, MEMTABLE_VERSION_OVERHEAD } from '../../src/engine/memtable/memtable.js';
 import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
 import { mulberry32, seededTest } from '../support/prng.js';
 import { drainBackward, lastBefore, randomWalk } from '../iterator/walk.js';
@@ -57,6 +57,41 @@ function readAll(memtable: Memtable): ModelEntry[] {
   return out;
 }
 
+/**
+ * Keys around the 256 bytes a node holds inline: long shared heads (so words tie up to and past
+ * the limit), lengths on both sides of it and of a word boundary, and bytes at the extremes.
+ */
+function longKey(random: () => number): BinaryKey {
+  const heads = ['', 'm'.repeat(24), 'h'.repeat(250), 'h'.repeat(256), 'h'.repeat(300)];
+  const alphabet = ['\0', 'a', '\xff'];
+  let key = heads[Math.floor(random() * heads.length)];
+  const tail = Math.floor(random() * 10);
+  for (let i = 0; i < tail; i++) key += alphabet[Math.floor(random() * alphabet.length)];
+  return key;
+}
+
+withSeed('keys longer than the inline words and keys that are prefixes of others order by byte', (random) => {
+  const memtable = new Memtable();
+  const keys = new Set<BinaryKey>();
+  for (let seq = 1; seq <= 3000; seq++) {
+    const key = longKey(random);
+    keys.add(key);
+    memtable.add(key, seq, EntryKind.Put, Buffer.from('v'));
+  }
+  const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const seen: BinaryKey[] = [];
+  const it = memtable.iterator();
+  for (it.seekToFirst(); it.valid; it.next()) if (seen[seen.length - 1] !== it.key) seen.push(it.key);
+  assert.equal(seen, sorted);
+  for (let i = 0; i < 500; i++) {
+    const target = longKey(random);
+    it.seek(target);
+    const expected = sorted.find((key) => key >= target);
+    if (expected === undefined) assert.not.ok(it.valid);
+    else assert.is(it.key, expected);
+  }
+});
+
 withSeed('iteration matches a sorted model; counters and byte accounting', (random) => {
   const memtable = new Memtable();
   assert.is(memtable.entries, 0);
@@ -69,7 +104,7 @@ withSeed('iteration matches a sorted model; counters and byte accounting', (rand
   // Each distinct key pays its bytes and the entry overhead once; every version its value bytes.
   const distinctKeys = new Set(model.map((e) => e.key));
   assert.is(memtable.keyCount, distinctKeys.size);
-  const keyBytes = [...distinctKeys].reduce((sum, key) => sum + key.length + MEMTABLE_ENTRY_OVERHEAD, 0);
+  const keyBytes = [...distinctKeys].reduce((sum, key) => sum + memtableKeyBytes(key.length), 0);
   const versionBytes = model.reduce((sum, e) => sum + e.value.length, 0) + (model.length - distinctKeys.size) * MEMTABLE_VERSION_OVERHEAD;
   assert.is(memtable.approximateBytes, keyBytes + versionBytes);
 });

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Memtable, MEMTABLE_ENTRY_OVERHEAD, MEMTABLE_VERSION_OVERHEAD } from '../../src/engine/memtable/memtable.js';
+import { Memtable, memtableKeyBytes, MEMTABLE_VERSION_OVERHEAD } from '../../src/engine/memtable/memtable.js';
 import { KeyIndex, hashKey } from '../../src/engine/memtable/key-index.js';
 import { EntryKind, compareInternal, type BinaryKey, type SequenceNumber } from '../../src/engine/types.js';
 import { seededTest } from '../support/prng.js';
@@ -44,7 +44,7 @@ class Model {
     if (chain === undefined) {
       chain = [];
       this.versions.set(key, chain);
-      this.bytes += key.length + MEMTABLE_ENTRY_OVERHEAD;
+      this.bytes += memtableKeyBytes(key.length);
     } else if (overwrite && seq > chain[0].seq) {
       chain.length = 0;
     } else {
@@ -134,7 +134,7 @@ test('overwrite rewrites the newest version in place, drops older ones, and coun
   const old = memtable.get('k', 3)?.value;
   assert.is(memtable.entries, 3);
   const before = memtable.approximateBytes;
-  assert.is(before, 1 + MEMTABLE_ENTRY_OVERHEAD + 3 + 3 + 5 + 2 * MEMTABLE_VERSION_OVERHEAD);
+  assert.is(before, memtableKeyBytes(1) + 3 + 3 + 5 + 2 * MEMTABLE_VERSION_OVERHEAD);
 
   memtable.add('k', 4, EntryKind.Put, Buffer.from('four'), true);
   assert.is(memtable.entries, 1);

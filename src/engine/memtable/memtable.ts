@@ -15,20 +15,27 @@
  *    nodes are records in one Int32Array, `nodes`, laid out to touch few cache lines per step; a
  *    node's id is the offset of its record:
  *
- *      nodes[id + 0]        the key's ordinal (its index in the hash index's `keys`)
- *      nodes[id + 1 .. 8]   the key's first 32 bytes as eight big-endian words, zero-padded and
- *                           sign-flipped so that signed int comparison gives unsigned byte order
- *      nodes[id + 9 + l]    the next node at level l, for l below the node's height (0 = none)
+ *      nodes[id + 0]          the key's ordinal (its index in the hash index's `keys`)
+ *      nodes[id + 1]          the node's height h
+ *      nodes[id + 2]          the key's length in bytes
+ *      nodes[id + 3 + l]      the next node at level l < h (0 = none)
+ *      nodes[id + 3 + h ..]   the key's bytes as big-endian words, zero-padded and sign-flipped
+ *                             so that signed int comparison gives unsigned byte order; at most
+ *                             MAX_INLINE_WORDS of them (the first 256 bytes)
  *
- *    Comparing a node with a search target first compares the inline words, which sit in the
- *    cache line of the links just followed; only when the first 32 bytes tie does it read the
- *    key string. 32, not 16: every key the keyspace writes starts with a 5-byte namespace
- *    prefix, and typical keys share a long head ("user:0000..."), so 16 bytes tied on nearly
- *    every step and each comparison chased the key string (a cache miss) instead. The record at offset 0 is the head; nothing links back to it, so 0 doubles as the
- *    null pointer and freshly grown (zero-filled) arrays mean "no successor". A record holds
- *    exactly its height in links (1.33 on average with p = 1/4). Appending in key order skips the
- *    search: the last node of every level is tracked, and a key sorting after the last node is
- *    linked straight after those nodes.
+ *    Comparing a node with a search target compares those words, which sit right after the links
+ *    just followed, and then the lengths (a key whose words all tie with a longer key's is its
+ *    prefix); only two keys both longer than 256 bytes that tie on those bytes read the key
+ *    strings. The whole key, not a fixed head: every key the keyspace writes starts with a 5-byte
+ *    namespace prefix, typical keys share a long head ("user:0000..."), and the member keys of
+ *    one collection share namespace, tag, user key and version (24 bytes and more for a short
+ *    key name) before the member's own bytes. With only the first 32 bytes inline, nearly every
+ *    step of a member insert tied and chased the key string (a cache miss and a string compare),
+ *    and the skip list search was a fifth of a pipelined HSET's CPU time. The record at offset 0
+ *    is the head; nothing links back to it, so 0 doubles as the null pointer and freshly grown
+ *    (zero-filled) arrays mean "no successor". A record holds exactly its height in links (1.33
+ *    on average with p = 1/4). Appending in key order skips the search: the last node of every
+ *    level is tracked, and a key sorting after the last node is linked straight after those nodes.
  *
  * 3. Versions: each key's versions form a chain, newest (highest seq) first, in one buffer of
  *    24-byte records viewed as both Float64Array and Int32Array; version id v occupies
@@ -67,10 +74,15 @@ const NONE = 0;
 
 // Node record fields.
 const KEY_ORDINAL = 0;
-const WORDS = 1;
-/** Inline key words per node: the first 4 * INLINE_WORDS key bytes. */
-const INLINE_WORDS = 8;
-const LINKS = WORDS + INLINE_WORDS;
+const HEIGHT = 1;
+const LENGTH_BYTES = 2;
+const LINKS = 3;
+/**
+ * Key words a node holds inline: keys up to 256 bytes (nearly all) are compared without reading
+ * their strings, and a huge key costs the node array no more than this.
+ */
+const MAX_INLINE_WORDS = 64;
+const MAX_INLINE_BYTES = 4 * MAX_INLINE_WORDS;
 
 // Version record fields, as Int32Array offsets within the 6-int record (the seq is float64 slot 0).
 const VERSION_INTS = 6;
@@ -90,14 +102,20 @@ const STRETCH_LEVEL = 2;
 const BACK_NODES = 64;
 
 /**
- * Bytes counted in `approximateBytes` for a new key, on top of its key and value bytes: its node
- * record (9 ints + 1.33 links, ~41), the key string's header and padding (~16), its `keys` slot
+ * Bytes counted in `approximateBytes` for a new key, on top of its key bytes (counted twice: the
+ * key string and the node's inline words) and its value bytes: its node record's header and
+ * links (3 ints + 1.33 links, ~17), the key string's header and padding (~16), its `keys` slot
  * (8), its hash-index slots (8 B each, 2 to 4 per key), `newest` (4) and its first version record
  * (24), plus the typed arrays' doubling slack. Measured for 1 M keys of 16 bytes with 100-byte
- * values (node --expose-gc dist/test/memtable/memtable.bench.js) with 4 inline words: 223 B of
- * heap + arena per entry, i.e. 16 + 100 + 107; the 4 more inline words add 16.
+ * values (node --expose-gc dist/test/memtable/memtable.bench.js): 239.5 B of heap + arena per
+ * entry, i.e. 16 + 16 + 100 + 107.5 (the same total as with a fixed 32-byte head inline).
  */
-export const MEMTABLE_ENTRY_OVERHEAD = 128;
+const MEMTABLE_ENTRY_OVERHEAD = 104;
+
+/** Bytes counted in `approximateBytes` for a new key of `keyLength` bytes, besides its first value. */
+export function memtableKeyBytes(keyLength: number): number {
+  return keyLength + 4 * inlineWords(keyLength) + MEMTABLE_ENTRY_OVERHEAD;
+}
 /** Bytes counted for an extra version of a key already present: its version record and slack. */
 export const MEMTABLE_VERSION_OVERHEAD = 32;
 
@@ -118,8 +136,9 @@ export class Memtable {
   private liveVersions = 0;
   private height = 1;
   private readonly arena = new ValueArena();
-  /** Scratch: the inline words of the key being searched for or inserted. */
-  private readonly target = new Int32Array(INLINE_WORDS);
+  /** Scratch: the inline words of the key being searched for or inserted, and its length. */
+  private readonly target = new Int32Array(MAX_INLINE_WORDS);
+  private targetLength = 0;
   /** Scratch for insert: the node after which the new node is linked, per level. */
   private readonly splice = new Int32Array(MAX_HEIGHT);
   /** The last node at each level (HEAD when the level is empty), for the in-order append path. */
@@ -300,14 +319,18 @@ export class Memtable {
     if (ordinal === this.newest.length) this.newest = grow(this.newest, ordinal * 2);
     this.newest[ordinal] = version;
     const height = this.randomHeight();
-    if (this.nodesUsed + LINKS + height > this.nodes.length) this.growNodes();
+    const words = inlineWords(key.length);
+    while (this.nodesUsed + LINKS + height + words > this.nodes.length) this.growNodes();
     const nodes = this.nodes;
     const node = this.nodesUsed;
-    this.nodesUsed = node + LINKS + height;
+    this.nodesUsed = node + LINKS + height + words;
     this.loadTarget(key);
     const target = this.target;
     nodes[node + KEY_ORDINAL] = ordinal;
-    for (let i = 0; i < INLINE_WORDS; i++) nodes[node + WORDS + i] = target[i];
+    nodes[node + HEIGHT] = height;
+    nodes[node + LENGTH_BYTES] = key.length;
+    const wordsAt = node + LINKS + height;
+    for (let i = 0; i < words; i++) nodes[wordsAt + i] = target[i];
 
     const splice = this.splice;
     const lastAtLevel = this.lastAtLevel;
@@ -328,7 +351,7 @@ export class Memtable {
       if (successor === NONE) lastAtLevel[level] = node;
     }
 
-    this.bytes += key.length + valueBytes + MEMTABLE_ENTRY_OVERHEAD;
+    this.bytes += memtableKeyBytes(key.length) + valueBytes;
   }
 
   /** Links a new version into the key's chain at its place by seq (in front, for in-order writes). */
@@ -403,20 +426,28 @@ export class Memtable {
   /** Fills `target` with the inline words of `key`, the search target of isBefore. */
   private loadTarget(key: BinaryKey): void {
     const target = this.target;
-    for (let i = 0; i < INLINE_WORDS; i++) target[i] = keyWord(key, 4 * i);
+    const words = inlineWords(key.length);
+    for (let i = 0; i < words; i++) target[i] = keyWord(key, 4 * i);
+    this.targetLength = key.length;
   }
 
   /** True if `node`'s key sorts strictly before `key`, whose words are in `target` (see loadTarget). */
   private isBefore(node: number, key: BinaryKey): boolean {
     const nodes = this.nodes;
     const target = this.target;
-    const words = node + WORDS;
-    for (let i = 0; i < INLINE_WORDS; i++) {
+    const length = nodes[node + LENGTH_BYTES];
+    const targetLength = this.targetLength;
+    const words = node + LINKS + nodes[node + HEIGHT];
+    const count = inlineWords(length < targetLength ? length : targetLength);
+    for (let i = 0; i < count; i++) {
       const word = nodes[words + i];
       const wanted = target[i];
       if (word !== wanted) return word < wanted;
     }
-    return this.keys[nodes[node + KEY_ORDINAL]] < key;
+    // The shorter key's words all tie: it is a prefix of the other, unless both run past the
+    // inline bytes, where only the strings can tell.
+    if (length > MAX_INLINE_BYTES && targetLength > MAX_INLINE_BYTES) return this.keys[nodes[node + KEY_ORDINAL]] < key;
+    return length < targetLength;
   }
 
   /**
@@ -471,6 +502,12 @@ export class Memtable {
     }
     return height;
   }
+}
+
+/** How many words of a key of `length` bytes a node holds inline. */
+function inlineWords(length: number): number {
+  const words = (length + 3) >>> 2;
+  return words < MAX_INLINE_WORDS ? words : MAX_INLINE_WORDS;
 }
 
 /**
