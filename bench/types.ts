@@ -11,7 +11,7 @@
  *      zadd       ZADD bench:zadd __rand_int__ member:__rand_int__        (a growing sorted set)
  *      zscore     ZSCORE bench:zset member:__rand_int__                   (preloaded, --members members)
  *      zrange     ZRANGE bench:zset 0 9
- *      zrank      ZRANK bench:zset <the middle member>                    (--rank-requests requests)
+ *      zrank      ZRANK bench:zset <the middle member>                    (StrataKV: --rank-requests requests)
  *      hgetall    HGETALL bench:hash100                                   (a 100-field hash)
  *    `__rand_int__` is a 12-digit number below --members, so every read hits. The preloaded
  *    collections are filled with multi-member commands (1,000 members each) before anything is
@@ -30,9 +30,9 @@
  * started here listens on 127.0.0.1 only and is stopped at the end, on an error, on SIGINT/SIGTERM
  * and when --timeout-minutes runs out.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import type { Redis } from 'ioredis';
-import { positiveInt, intList } from './lib/cli.js';
+import { positiveInt, intList, nameList } from './lib/cli.js';
 import { FIELD_PREFIX, MEMBER_PREFIX, fillCommands, memberName, sendPipelined, type CollectionFill } from './lib/collection-load.js';
 import { LOAD_ORDER_FRACTION, MAX_KEYS, ScatterPermutation } from './lib/key-space.js';
 import { directoryBytes } from './lib/measure.js';
@@ -75,19 +75,12 @@ const TESTS: Record<string, TestDef> = {
 const TEST_NAMES = Object.keys(TESTS);
 const HASH100_FIELDS = 100;
 
-function testList(text: string): string[] {
-  const tests = text.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
-  const unknown = tests.filter((t) => !TEST_NAMES.includes(t));
-  if (tests.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`tests must be among ${TEST_NAMES.join(',')}`);
-  return tests;
-}
-
 const program = new Command('types')
   .description('Hashes, sets and sorted sets over RESP: StrataKV vs redis-server (AOF everysec) under redis-benchmark; DEL of a huge hash and the disk it gives back; RSS with a huge sorted set')
   .option('--rounds <n>', 'interleaved rounds (the median is reported)', positiveInt, 3)
   .option('-n, --requests <n>', 'requests per redis-benchmark run (-n)', positiveInt, 200_000)
-  .option('--rank-requests <n>', 'requests per ZRANK run, on both servers (StrataKV walks min(r, N - r) members per ZRANK: ~1 s each at 1 M members)', positiveInt, 50)
-  .option('--tests <list>', `tests, among ${TEST_NAMES.join(',')}`, testList, TEST_NAMES)
+  .option('--rank-requests <n>', 'requests per ZRANK run on StrataKV, which walks min(r, N - r) members per ZRANK (~1 s each at 1 M members); redis gets -n', positiveInt, 50)
+  .option('--tests <list>', `tests, among ${TEST_NAMES.join(',')}`, nameList(TEST_NAMES), TEST_NAMES)
   .option('--pipelines <list>', 'pipeline depths (-P)', intList, [1, 16])
   .option('--clients <n>', 'client connections (-c)', positiveInt, 50)
   .option('--members <n>', 'members of the preloaded hash, set and sorted set, and the -r key space', positiveInt, 1_000_000)
@@ -217,13 +210,18 @@ async function preload(target: RunningTarget, tests: readonly string[], redis: R
   }
 }
 
+/** ZRANK costs StrataKV a walk of half the set: it gets --rank-requests, every other run -n. */
+function requestsFor(test: string, target: string): number {
+  return test === 'zrank' && target === STRATAKV ? cli.rankRequests : cli.requests;
+}
+
 async function throughput(group: ProcessGroup): Promise<void> {
   const specs: TargetSpec[] = [stratakvSpec(STRATAKV, 'everysec')];
   const redisMissing = redisServerMissing();
   if (redisMissing === undefined) specs.push(redisSpec(REDIS, 'aof-everysec'));
   else process.stdout.write(`# skipping redis-server: ${redisMissing}\n`);
   const middle = memberName(MEMBER_PREFIX, Math.floor(cli.members / 2));
-  process.stdout.write(`# part 1: ${cli.rounds} rounds, -c ${cli.clients} -n ${cli.requests} (ZRANK ${cli.rankRequests}), -r ${cli.members}, -P ${cli.pipelines.join(',')}, ` +
+  process.stdout.write(`# part 1: ${cli.rounds} rounds, -c ${cli.clients} -n ${cli.requests} (ZRANK on StrataKV ${cli.rankRequests}), -r ${cli.members}, -P ${cli.pipelines.join(',')}, ` +
     `tests ${cli.tests.join(',')}; targets ${specs.map((s) => s.name).join(', ')}\n`);
 
   const cells = new Map<string, Cell>();
@@ -243,11 +241,13 @@ async function throughput(group: ProcessGroup): Promise<void> {
       for (const pipeline of cli.pipelines) {
         for (const test of cli.tests) {
           const command = TESTS[test].command(middle);
-          const requests = test === 'zrank' ? cli.rankRequests : cli.requests;
           const parts: string[] = [];
           for (const target of running) {
+            const requests = requestsFor(test, target.spec.name);
             const shape: LoadShape = { port: target.port, clients: Math.min(cli.clients, requests), requests, keyspace: cli.members, pipeline };
             const row = await runRedisBenchmarkCommand(group, shape, command);
+            // redis-benchmark prints rps "inf" for a run shorter than its millisecond clock.
+            if (!Number.isFinite(row.rps)) throw new Error(`${target.spec.name} ${test} -P${pipeline}: redis-benchmark could not time ${requests} requests (rps ${row.rps}); raise -n`);
             const id = JSON.stringify([test, pipeline, target.spec.name]);
             const cell = cells.get(id) ?? { test, pipeline, target: target.spec.name, rows: [] };
             cell.rows.push(row);
@@ -274,7 +274,7 @@ async function throughput(group: ProcessGroup): Promise<void> {
       const theirs = result(test, pipeline, REDIS);
       for (const [target, r] of [[STRATAKV, mine], [REDIS, theirs]] as const) {
         if (r !== undefined) {
-          emit({ part: 'throughput', test, pipeline, target, rounds: cli.rounds, requests: test === 'zrank' ? cli.rankRequests : cli.requests, rps: Math.round(r.rps), p50_ms: r.p50, p99_ms: r.p99 });
+          emit({ part: 'throughput', test, pipeline, target, rounds: cli.rounds, requests: requestsFor(test, target), rps: Math.round(r.rps), p50_ms: r.p50, p99_ms: r.p99 });
         }
       }
       const cellOf = (r: typeof mine): string[] => (r === undefined ? ['-', '-'] : [count(r.rps), r.p99.toFixed(2)]);
@@ -285,7 +285,11 @@ async function throughput(group: ProcessGroup): Promise<void> {
   process.stdout.write(`\nPart 1: medians of ${cli.rounds} interleaved rounds, ${cli.clients} clients, -r ${count(cli.members)}; ` +
     `StrataKV appendfsync everysec, redis-server appendonly yes appendfsync everysec\n\n`);
   process.stdout.write(markdownTable(['command', 'StrataKV rps', 'p99 ms', 'redis AOF rps', 'p99 ms', 'StrataKV / redis'], rows) + '\n\n');
-  for (const test of cli.tests) process.stdout.write(`- ${test}: \`${TESTS[test].command(middle).join(' ')}\`${test === 'zrank' ? ` (${cli.rankRequests} requests)` : ''}\n`);
+  for (const test of cli.tests) {
+    const counts = test === 'zrank' ? ` (${count(cli.rankRequests)} requests on StrataKV, ${count(cli.requests)} on redis)` : '';
+    process.stdout.write(`- ${test}: \`${TESTS[test].command(middle).join(' ')}\`${counts}\n`);
+  }
+  process.stdout.write('\nredis-benchmark\'s latency histogram ends at 3 s: a p99 of 3000.3 ms means 3 s or more.\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,7 +481,9 @@ async function zsetRss(group: ProcessGroup, members: number): Promise<void> {
 process.stdout.write(`# types: ${machineDescription()}\n`);
 const group = new ProcessGroup();
 group.install();
+let timedOut = false;
 const watchdog = setTimeout(() => {
+  timedOut = true;
   process.stderr.write(`types: still running after ${cli.timeoutMinutes} minutes; stopping every process it started\n`);
   void group.stopAll().finally(() => process.exit(1));
 }, cli.timeoutMinutes * 60_000);
@@ -487,7 +493,8 @@ try {
   if (cli.big === true) await bigDelete(group);
   if (cli.zsetRss !== undefined) await zsetRss(group, cli.zsetRss);
 } catch (error) {
-  if (!group.interrupted) process.stderr.write(`types: ${(error as Error).stack ?? String(error)}\n`);
+  // After SIGINT/SIGTERM or the watchdog, the failure is the stopped processes: nothing to add.
+  if (!group.interrupted && !timedOut) process.stderr.write(`types: ${(error as Error).stack ?? String(error)}\n`);
   await group.stopAll();
   process.exit(group.failureExitCode);
 }
