@@ -21,32 +21,28 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { Redis } from 'ioredis';
-import { DEFAULTS } from '../src/engine/options.js';
+import type { Redis } from 'ioredis';
 import { positiveInt } from './lib/cli.js';
 import {
   HOT_SET_FRACTION, LOAD_ORDER_FRACTION, MAX_KEYS, MIN_VALUE_SIZE, ScatterPermutation, ZIPF_SCRAMBLE_FRACTION, keyOf, valueOf, valueTemplate,
 } from './lib/key-space.js';
 import { directoryBytes } from './lib/measure.js';
 import { GetDriver, loadKeys, type PipelineShape } from './lib/pipelined-resp.js';
-import { MemorySampler, ioSince, readCpuSeconds, readIo, readMemory, type MemoryPeaks, type ProcIo } from './lib/proc-stats.js';
+import { MemorySampler, ioSince, readIo, readMemory, type MemoryPeaks, type ProcIo } from './lib/proc-stats.js';
 import { formatTable, freePort, machineDescription } from './lib/resp-targets.js';
 import { Rng, deriveSeed } from './lib/rng.js';
 import { ServerProcess, type ServerLaunch } from './lib/server-process.js';
+import { connectClient, info, numberField, rssBudget, settle } from './lib/server-info.js';
 import { DEFAULT_THETA, ZipfianGenerator } from './lib/zipf.js';
 
 const MIB = 1024 * 1024;
-/** The targets of issue 5. */
-const RSS_HEADROOM_BYTES = 150 * MIB;
+/** The targets of issue 5 (the RSS one: lib/server-info.ts rssBudget). */
 const RESTART_TARGET_MS = 1000;
 const UNIFORM_TO_CACHED_TARGET = 0.3;
 /** Keys whose values are read back and compared byte for byte after the load and each restart. */
 const VERIFY_SAMPLE = 2000;
 const READY_TIMEOUT_MS = 120_000;
 const DRAIN_TIMEOUT_MS = 30_000;
-/** Settled = no compaction running, no memtable waiting, and the server under 5% of a core, this many seconds in a row. */
-const QUIET_SECONDS = 3;
-const QUIET_CPU_SHARE = 0.05;
 
 function keyValuePair(text: string, previous: Record<string, string>): Record<string, string> {
   const eq = text.indexOf('=');
@@ -162,34 +158,6 @@ async function launch(port: number): Promise<{ server: ServerProcess; readyMs: n
   return { server, readyMs };
 }
 
-function connectClient(port: number): Redis {
-  // No reconnecting: a server that went away is a failed run, not something to wait out.
-  return new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => null });
-}
-
-/** `field:value` lines of one INFO section. */
-async function info(redis: Redis, section: string): Promise<Map<string, string>> {
-  const fields = new Map<string, string>();
-  for (const line of (await redis.info(section)).split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1));
-  }
-  return fields;
-}
-
-function numberField(fields: Map<string, string>, name: string): number {
-  const value = Number(fields.get(name));
-  if (!Number.isFinite(value)) throw new Error(`INFO has no numeric ${name}`);
-  return value;
-}
-
-async function configBytes(redis: Redis, name: string): Promise<number> {
-  const reply = (await redis.config('GET', name)) as string[];
-  const value = Number(reply[1]);
-  if (!Number.isFinite(value)) throw new Error(`CONFIG GET ${name} answered ${JSON.stringify(reply)}`);
-  return value;
-}
-
 /** The main isolate's memory as the server sees it (INFO memory), next to the kernel's view. */
 interface MemorySplit {
   readonly rss: number;
@@ -262,31 +230,6 @@ async function load(server: ServerProcess, sampler: MemorySampler): Promise<Load
   });
   const seconds = (performance.now() - started) / 1000;
   return { seconds, keysPerSec: cli.keys / seconds, peaks: sampler.takePhase(), io: ioSince(readIo(server.pid), ioBefore) };
-}
-
-/** Waits until the engine has no background work left; returns the seconds waited. */
-async function settle(server: ServerProcess, redis: Redis): Promise<number> {
-  const started = performance.now();
-  let quiet = 0;
-  let cpuBefore = readCpuSeconds(server.pid);
-  let lastReport = started;
-  while (quiet < QUIET_SECONDS && performance.now() - started < cli.settleSeconds * 1000) {
-    await sleep(1000);
-    const cpu = readCpuSeconds(server.pid);
-    const busy = cpu - cpuBefore;
-    cpuBefore = cpu;
-    const storage = await info(redis, 'storage');
-    const idle = numberField(storage, 'compactions_running') === 0 && numberField(storage, 'immutable_memtables') === 0 && busy < QUIET_CPU_SHARE;
-    quiet = idle ? quiet + 1 : 0;
-    if (performance.now() - lastReport > 15_000) {
-      lastReport = performance.now();
-      const levels = [...storage].filter(([name]) => /^level\d+$/.test(name)).map(([name, value]) => `${name} ${value}`).join(', ');
-      progress(`settling: ${numberField(storage, 'compactions')} compactions so far, server CPU ${(busy * 100).toFixed(0)}%; ${levels}`);
-    }
-  }
-  const seconds = (performance.now() - started) / 1000;
-  if (quiet < QUIET_SECONDS) progress(`still busy after ${cli.settleSeconds} s; measuring anyway`);
-  return seconds;
 }
 
 interface ReadResult {
@@ -389,11 +332,7 @@ process.stdout.write(`# ${count(cli.keys)} keys x ${cli.valueSize} B through RES
 let { server } = await launch(await freePort());
 const sampler = new MemorySampler(server.pid, cli.sampleMs);
 const redis = connectClient(server.port);
-const cacheBytes = await configBytes(redis, 'block-cache-size');
-const memtableBytes = await configBytes(redis, 'memtable-size');
-const budget = cacheBytes + memtableBytes + RSS_HEADROOM_BYTES;
-/** While writes go on, up to this many full memtables may also wait for their flush. */
-const writingBudget = budget + DEFAULTS.maxImmutableMemtables * memtableBytes;
+const { cacheBytes, memtableBytes, budget, writingBudget } = await rssBudget(redis);
 const userBytes = cli.keys * (keyOf(0).length + cli.valueSize);
 
 const loaded = await load(server, sampler);
@@ -409,7 +348,7 @@ emit({
 });
 
 const ioAtStart = readIo(server.pid);
-const settleSeconds = await settle(server, redis);
+const { seconds: settleSeconds } = await settle(server.pid, redis, cli.settleSeconds, progress);
 const ioSettled = readIo(server.pid);
 const storageSettled = await info(redis, 'storage');
 const settledSplit = await memorySplit(redis, server.pid);

@@ -9,8 +9,8 @@
  * Prints one JSON line per (test, pipeline, size, target) with the medians over the rounds, then a
  * table with each target's ratio to redis without persistence and StrataKV's ratio to the ceiling.
  */
-import { Command, InvalidArgumentError } from 'commander';
-import { positiveInt, intList } from './lib/cli.js';
+import { Command } from 'commander';
+import { positiveInt, intList, nameList } from './lib/cli.js';
 import {
   ProcessGroup, ceilingSpec, formatTable, machineDescription, redisBenchmarkMissing,
   redisServerMissing, redisSpec, resultJson, runInterleaved, stratakvSpec, type TargetSpec, type ThroughputResult,
@@ -21,22 +21,13 @@ const REDIS_PLAIN = 'redis';
 const CEILING = 'node-ceiling';
 const STRATAKV = 'stratakv';
 
-
-
-function testList(text: string): string[] {
-  const tests = text.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
-  const unknown = tests.filter((t) => !KNOWN_TESTS.includes(t));
-  if (tests.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`tests must be among ${KNOWN_TESTS.join(',')}`);
-  return tests;
-}
-
 const program = new Command('throughput')
   .description('redis-benchmark: StrataKV vs node-ceiling vs redis-server (AOF everysec, and no persistence), interleaved rounds')
   .option('--rounds <n>', 'interleaved rounds (the median is reported)', positiveInt, 3)
   .option('--requests <n>', 'requests per redis-benchmark test (-n)', positiveInt, 200_000)
   .option('--sizes <list>', 'value sizes in bytes (-d)', intList, [100])
   .option('--pipelines <list>', 'pipeline depths (-P)', intList, [1, 16])
-  .option('--tests <list>', 'redis-benchmark tests', testList, KNOWN_TESTS)
+  .option('--tests <list>', 'redis-benchmark tests', nameList(KNOWN_TESTS), KNOWN_TESTS)
   .option('--clients <n>', 'client connections (-c)', positiveInt, 50)
   .option('--keyspace <n>', 'random key space (-r)', positiveInt, 1_000_000)
   .option('--max-data-mb <n>', 'caps the key space so keyspace x size stays under this per server (16 KiB values x 1 M keys would be 16 GiB)', positiveInt, 1024)

@@ -17,3 +17,13 @@ export function intList(text: string): number[] {
     throw new InvalidArgumentError((error as Error).message);
   }
 }
+
+/** A parser for a comma-separated list of names among `known` (case-insensitive), e.g. `--tests set,get`. */
+export function nameList(known: readonly string[]): (text: string) => string[] {
+  return (text) => {
+    const names = text.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
+    const unknown = names.filter((t) => !known.includes(t));
+    if (names.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`expected names among ${known.join(',')}`);
+    return names;
+  };
+}

@@ -118,13 +118,13 @@ export function describeJsMemory(): string {
   return `V8 heap ${mib(m.heapUsed)} MiB used of ${mib(m.heapTotal)}, Buffers/ArrayBuffers ${mib(m.arrayBuffers)} MiB, other external ${mib(m.external - m.arrayBuffers)} MiB`;
 }
 
-/** Total size of the regular files under `dir`. */
+/** Total size of the regular files under `dir`; a file deleted meanwhile (by a live server's compaction) counts 0. */
 export function directoryBytes(dir: string): number {
   let total = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) total += directoryBytes(full);
-    else if (entry.isFile()) total += fs.statSync(full).size;
+    else if (entry.isFile()) total += fs.statSync(full, { throwIfNoEntry: false })?.size ?? 0;
   }
   return total;
 }

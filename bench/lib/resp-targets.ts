@@ -34,13 +34,14 @@ export interface RunningTarget {
   readonly log: string[];
 }
 
-export function stratakvSpec(name: string, appendfsync: 'always' | 'everysec' | 'no'): TargetSpec {
+/** `directives`: more `--name value` pairs after the ones given here, e.g. ['--block-cache-size', '64mb']. */
+export function stratakvSpec(name: string, appendfsync: 'always' | 'everysec' | 'no', directives: readonly string[] = []): TargetSpec {
   return {
     name,
     command: (port, dir) => ({
       // Run as users do, through the launcher's shebang (which sets MALLOC_MMAP_THRESHOLD_).
       file: path.join(REPO_ROOT, 'bin', 'stratakv'),
-      args: ['--port', String(port), '--dir', dir, '--appendfsync', appendfsync],
+      args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendfsync', appendfsync, ...directives],
       cwd: REPO_ROOT,
     }),
   };
@@ -282,24 +283,37 @@ export function parseBenchmarkCsv(text: string): BenchmarkRow[] {
   });
 }
 
-export interface BenchmarkRun {
-  readonly port: number;
+export interface BenchmarkRun extends LoadShape {
   readonly tests: readonly string[];
+  readonly valueSize: number;
+}
+
+/** What every redis-benchmark run is given: where, how many clients and requests, key space, pipeline. */
+export interface LoadShape {
+  readonly port: number;
   readonly clients: number;
   readonly requests: number;
   readonly keyspace: number;
-  readonly valueSize: number;
   readonly pipeline: number;
 }
 
+function shapeArgs(run: LoadShape): string[] {
+  return ['-h', '127.0.0.1', '-p', String(run.port), '-c', String(run.clients), '-n', String(run.requests), '-r', String(run.keyspace), '-P', String(run.pipeline), '--csv'];
+}
+
 export async function runRedisBenchmark(group: ProcessGroup, run: BenchmarkRun): Promise<BenchmarkRow[]> {
-  const args = [
-    '-h', '127.0.0.1', '-p', String(run.port),
-    '-t', run.tests.join(','),
-    '-c', String(run.clients), '-n', String(run.requests), '-r', String(run.keyspace),
-    '-d', String(run.valueSize), '-P', String(run.pipeline), '--csv',
-  ];
+  const args = [...shapeArgs(run), '-t', run.tests.join(','), '-d', String(run.valueSize)];
   return parseBenchmarkCsv(await group.run('redis-benchmark', args));
+}
+
+/**
+ * redis-benchmark's custom-command form: `command` is sent as is, each `__rand_int__` in it
+ * replaced per request by a random 12-digit zero-padded number below the key space (-r). One row.
+ */
+export async function runRedisBenchmarkCommand(group: ProcessGroup, run: LoadShape, command: readonly string[]): Promise<BenchmarkRow> {
+  const rows = parseBenchmarkCsv(await group.run('redis-benchmark', [...shapeArgs(run), ...command]));
+  if (rows.length !== 1) throw new Error(`redis-benchmark ${command.join(' ')}: expected one CSV row, got ${rows.length}`);
+  return rows[0];
 }
 
 export function median(values: readonly number[]): number {
@@ -320,6 +334,12 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   const line = (cells: readonly string[]): string => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** A GitHub-flavoured markdown table, to paste into the README. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 export function machineDescription(): string {
