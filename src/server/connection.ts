@@ -251,8 +251,11 @@ export class Connection extends ClientSession implements ClientState, RequestSin
       } else {
         pending.then(this.onExecDoneBound, this.onExecDoneBound);
         // Send the replies that are ready (and the in-flight command's first bytes: order is kept)
-        // instead of holding them for as long as the disk takes.
-        if (!this.awaitingDurability) this.flush();
+        // instead of holding them for as long as the disk takes; but not at once: a command whose
+        // data is cached completes within this turn's microtasks, and the pipelined requests after
+        // it run then too, so their replies leave in one write at the end of the batch. Flushing
+        // here sent one write per asynchronous command (a third of ZRANGE's CPU at -P16).
+        if (!this.awaitingDurability) this.scheduleFlush();
       }
       return;
     }
