@@ -31,8 +31,37 @@ export interface DbEntry {
 export interface DbIterator {
   /** The next live key in ascending order (descending with `reverse`), or undefined at the end. */
   next(): Promise<DbEntry | undefined>;
+  /**
+   * The next live keys, at most `max` of them, in the same order; fewer only at the end (an empty
+   * array: the end). One promise for the lot: the walk waits only where a block must be read from
+   * the disk, so a reader that visits many cached entries does not pay a microtask per entry
+   * (HGETALL of 100 fields took a fifth of its time there).
+   */
+  nextBatch(max: number): Promise<DbEntry[]>;
   /** Releases the snapshot and the tables this iterator pinned. Idempotent; called at the end too. */
   close(): void;
+}
+
+/**
+ * Visits the iterator's entries in order until the end or until `visit` returns false, then
+ * closes it. Entries come `batch` at a time, one promise per batch: a walk that stops early reads
+ * at most `batch - 1` entries it does not visit, so size it to what the walk needs.
+ */
+export async function forEachEntry(it: DbIterator, visit: (entry: DbEntry) => boolean | void, batch = 128): Promise<void> {
+  try {
+    for (;;) {
+      const entries = await it.nextBatch(batch);
+      for (let i = 0; i < entries.length; i++) if (visit(entries[i]) === false) return;
+      if (entries.length < batch) return;
+    }
+  } finally {
+    it.close();
+  }
+}
+
+/** Counts the iterator's entries, stopping at `limit`; leaves it open for more. */
+export async function countEntries(it: DbIterator, limit: number): Promise<number> {
+  return (await it.nextBatch(limit)).length;
 }
 
 export class DbIteratorImpl implements DbIterator {
@@ -48,7 +77,12 @@ export class DbIteratorImpl implements DbIterator {
   ) {}
 
   async next(): Promise<DbEntry | undefined> {
-    if (this.done) return undefined;
+    return (await this.nextBatch(1))[0];
+  }
+
+  async nextBatch(max: number): Promise<DbEntry[]> {
+    const out: DbEntry[] = [];
+    if (this.done) return out;
     const it = this.input;
     if (!this.started) {
       this.started = true;
@@ -71,14 +105,14 @@ export class DbIteratorImpl implements DbIterator {
           const r = it.next();
           if (r !== undefined) await r;
         } while (it.valid && it.key === key);
-        if (kind === EntryKind.Put) return { key, value };
+        if (kind === EntryKind.Put && out.push({ key, value }) === max) return out;
       }
     } catch (err) {
       this.close();
       throw err;
     }
     this.close();
-    return undefined;
+    return out;
   }
 
   close(): void {
@@ -107,7 +141,12 @@ export class ReverseDbIterator implements DbIterator {
   ) {}
 
   async next(): Promise<DbEntry | undefined> {
-    if (this.done) return undefined;
+    return (await this.nextBatch(1))[0];
+  }
+
+  async nextBatch(max: number): Promise<DbEntry[]> {
+    const out: DbEntry[] = [];
+    if (this.done) return out;
     const it = this.input;
     if (!this.started) {
       this.started = true;
@@ -128,14 +167,14 @@ export class ReverseDbIterator implements DbIterator {
           const r = it.prev();
           if (r !== undefined) await r;
         } while (it.valid && it.key === key);
-        if (value !== undefined) return { key, value };
+        if (value !== undefined && out.push({ key, value }) === max) return out;
       }
     } catch (err) {
       this.close();
       throw err;
     }
     this.close();
-    return undefined;
+    return out;
   }
 
   close(): void {

@@ -50,6 +50,7 @@ import { writeCheckpoint, type CheckpointInfo } from './checkpoint.js';
 
 export type { DbOptions } from './options.js';
 export type { DbIterator, IteratorOptions } from './db-iterator.js';
+export { forEachEntry, countEntries } from './db-iterator.js';
 export type { EngineStats } from './stats.js';
 export type { KeyRange } from './key-ranges.js';
 export type { CheckpointInfo } from './checkpoint.js';

@@ -12,7 +12,7 @@
  * key gets in between, and the snapshot keeps what they read consistent anyway.
  */
 import { EntryKind, type BatchOp, type BinaryKey, type SequenceNumber } from '../engine/types.js';
-import type { DbIterator } from '../engine/db-iterator.js';
+import { forEachEntry, type DbIterator } from '../engine/db-iterator.js';
 import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
 import { META_RESERVED_PREFIX, ValueType, namespacePrefix, prefixEnd, valueType } from '../keyspace/encoding.js';
 import { memberTagsOf } from '../keyspace/dead-versions.js';
@@ -99,13 +99,7 @@ export interface MemberEntry {
  */
 export async function walkMembers(ks: Keyspace, prefix: BinaryKey, visit: (entry: MemberEntry) => boolean | void, from?: BinaryKey): Promise<void> {
   const it = ks.db.iterator({ start: from === undefined ? prefix : prefix + from, end: prefixEnd(prefix) });
-  try {
-    for (let entry = await it.next(); entry !== undefined; entry = await it.next()) {
-      if (visit({ member: Buffer.from(entry.key.slice(prefix.length), 'latin1'), value: entry.value }) === false) return;
-    }
-  } finally {
-    it.close();
-  }
+  await forEachEntry(it, (entry) => visit({ member: Buffer.from(entry.key.slice(prefix.length), 'latin1'), value: entry.value }));
 }
 
 /**

@@ -19,6 +19,7 @@
  * (sortNumerically), which costs little: an intset has at most set-max-intset-entries members.
  */
 import type { BatchOp, BinaryKey } from '../engine/types.js';
+import { forEachEntry } from '../engine/db-iterator.js';
 import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
 import { ValueType, binaryKey, prefixEnd } from '../keyspace/encoding.js';
 import { MemberTag, MetaFlag, encodeMeta, newMeta, type CollectionMeta } from '../keyspace/collection-encoding.js';
@@ -132,12 +133,9 @@ export async function readAll(set: Collection): Promise<BinaryKey[]> {
   if (!set.exists) return out;
   // The engine's iterator directly: a MemberStream would add an await per member.
   const prefix = set.prefix(MemberTag.SetMember);
-  const it = set.ks.db.iterator({ start: prefix, end: prefixEnd(prefix) });
-  try {
-    for (let entry = await it.next(); entry !== undefined; entry = await it.next()) out.push(entry.key.slice(prefix.length));
-  } finally {
-    it.close();
-  }
+  await forEachEntry(set.ks.db.iterator({ start: prefix, end: prefixEnd(prefix) }), (entry) => {
+    out.push(entry.key.slice(prefix.length));
+  });
   return out;
 }
 
@@ -362,19 +360,20 @@ export async function scanMembers(set: Collection, cursor: string, count: number
   let examined = 0;
   let last: BinaryKey | undefined;
   let more = false;
-  try {
-    for (let entry = await it.next(); entry !== undefined; entry = await it.next()) {
+  // One entry past `count` tells whether more remain.
+  await forEachEntry(
+    it,
+    (entry) => {
       if (examined === count) {
         more = true;
-        break;
+        return false;
       }
       examined++;
       last = entry.key.slice(prefix.length);
       if (match === null || globMatch(match, last)) members.push(last);
-    }
-  } finally {
-    it.close();
-  }
+    },
+    Math.min(count + 1, 1024),
+  );
   if (!more || last === undefined) return { cursor: '0', members };
   const ops: BatchOp[] = [];
   const next = ks.cursors.create(last, ops);

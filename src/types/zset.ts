@@ -26,7 +26,7 @@
  * its value, and every other one stays empty.
  */
 import type { BinaryKey } from '../engine/types.js';
-import type { DbIterator, Snapshot } from '../engine/db.js';
+import { countEntries, forEachEntry, type DbIterator, type Snapshot } from '../engine/db.js';
 import type { KeyspaceBatch } from '../keyspace/keyspace.js';
 import { ValueType, prefixEnd } from '../keyspace/encoding.js';
 import { MemberTag, MetaFlag, scoreFromSortable, sortableScore } from '../keyspace/collection-encoding.js';
@@ -240,6 +240,14 @@ const ALL: Window = { offset: 0, limit: -1 };
 // ---------------------------------------------------------------- reads at a snapshot
 
 /**
+ * Counting walks (ranks, counts) take entries from the engine in steps: the first small, so an
+ * answer near an end of the set costs a few keys, then doubling up to the largest step, so a long
+ * walk pays one promise per thousand keys rather than one per key.
+ */
+const FIRST_COUNT_STEP = 16;
+const MAX_COUNT_STEP = 1024;
+
+/**
  * The reads of one command over one sorted set, all at one snapshot so that several iterators
  * agree. Close it when done (it pins the snapshot).
  */
@@ -298,21 +306,22 @@ export class ZSetReader {
     const out: ScoredMember[] = [];
     if (window.offset < 0 || window.limit === 0 || (end !== undefined && start >= end)) return out;
     let skip = window.offset;
-    const it = this.iterator(start, end, reverse);
-    try {
-      for (let e = await it.next(); e !== undefined; e = await it.next()) {
+    // Entries a window needs at most; batches no larger, so ZRANGE key 0 9 reads ten.
+    const wanted = window.limit < 0 ? Infinity : window.offset + window.limit;
+    await forEachEntry(
+      this.iterator(start, end, reverse),
+      (e) => {
         if (skip > 0) {
           skip--;
-          continue;
+          return true;
         }
         const entry = this.scored(e.key, e.value);
-        if (keep !== undefined && !keep(entry.member)) break;
+        if (keep !== undefined && !keep(entry.member)) return false;
         out.push(entry);
-        if (out.length === window.limit) break;
-      }
-    } finally {
-      it.close();
-    }
+        return out.length !== window.limit;
+      },
+      Math.min(wanted, MAX_COUNT_STEP),
+    );
     return out;
   }
 
@@ -363,16 +372,19 @@ export class ZSetReader {
     let beforeDone = false;
     let afterDone = after === null;
     try {
-      for (;;) {
-        if ((await inside.next()) === undefined) return counted;
-        counted++;
+      for (let step = FIRST_COUNT_STEP; ; step = Math.min(step * 2, MAX_COUNT_STEP)) {
+        const inRange = await countEntries(inside, step);
+        counted += inRange;
+        if (inRange < step) return counted;
         if (!beforeDone) {
-          if ((await before.next()) === undefined) beforeDone = true;
-          else outside++;
+          const n = await countEntries(before, step);
+          outside += n;
+          beforeDone = n < step;
         }
         if (!afterDone) {
-          if ((await (after as DbIterator).next()) === undefined) afterDone = true;
-          else outside++;
+          const n = await countEntries(after as DbIterator, step);
+          outside += n;
+          afterDone = n < step;
         }
         if (beforeDone && afterDone) return this.count - outside;
       }
@@ -400,7 +412,8 @@ export class ZSetReader {
 
   /**
    * The 0-based rank of `member`, whose score is `score`: counts the keys before it and, in
-   * turn, the keys after it; the side that ends first gives the rank. O(min(r, N - r)).
+   * turn, the keys after it; the side that ends first gives the rank. O(min(r, N - r)), in
+   * steps that start small (a rank near either end costs a few keys) and double.
    */
   async rankOf(member: BinaryKey, score: number): Promise<number> {
     const key = this.byScore + sortableScore(score) + member;
@@ -409,11 +422,13 @@ export class ZSetReader {
     let below = 0;
     let above = 0;
     try {
-      for (;;) {
-        if ((await before.next()) === undefined) return below;
-        below++;
-        if ((await after.next()) === undefined) return this.count - 1 - above;
-        above++;
+      for (let step = FIRST_COUNT_STEP; ; step = Math.min(step * 2, MAX_COUNT_STEP)) {
+        const n = await countEntries(before, step);
+        below += n;
+        if (n < step) return below;
+        const m = await countEntries(after, step);
+        above += m;
+        if (m < step) return this.count - 1 - above;
       }
     } finally {
       before.close();
@@ -517,16 +532,20 @@ export class ZSetReader {
   async membersAfter(after: BinaryKey | undefined, count: number): Promise<{ entries: ScoredMember[]; more: boolean }> {
     const entries: ScoredMember[] = [];
     const start = after === undefined ? this.byMember : this.byMember + after + '\0';
-    const it = this.iterator(start, prefixEnd(this.byMember), false);
-    try {
-      for (let e = await it.next(); e !== undefined; e = await it.next()) {
-        if (entries.length === count) return { entries, more: true };
+    let more = false;
+    // One entry past `count` tells whether more remain.
+    await forEachEntry(
+      this.iterator(start, prefixEnd(this.byMember), false),
+      (e) => {
+        if (entries.length === count) {
+          more = true;
+          return false;
+        }
         entries.push({ member: e.key.slice(this.byMember.length), score: decodeScore(e.value) });
-      }
-    } finally {
-      it.close();
-    }
-    return { entries, more: false };
+      },
+      Math.min(count + 1, MAX_COUNT_STEP),
+    );
+    return { entries, more };
   }
 
   /**
@@ -590,12 +609,9 @@ export class ZSetReader {
 
   /** Every member with its score, in member byte order (for the set operations, which only look members up). */
   async allByMember(visit: (member: BinaryKey, score: number) => void): Promise<void> {
-    const it = this.iterator(this.byMember, prefixEnd(this.byMember), false);
-    try {
-      for (let e = await it.next(); e !== undefined; e = await it.next()) visit(e.key.slice(this.byMember.length), decodeScore(e.value));
-    } finally {
-      it.close();
-    }
+    await forEachEntry(this.iterator(this.byMember, prefixEnd(this.byMember), false), (e) => {
+      visit(e.key.slice(this.byMember.length), decodeScore(e.value));
+    });
   }
 }
 
@@ -642,12 +658,9 @@ export class SetOpInput {
     if (this.reader !== null) return this.reader.allByMember(visit);
     if (this.setPrefix === null || this.collection === null) return;
     const prefix = this.setPrefix;
-    const it = this.collection.ks.db.iterator({ start: prefix, end: prefixEnd(prefix), snapshot: this.snapshot });
-    try {
-      for (let e = await it.next(); e !== undefined; e = await it.next()) visit(e.key.slice(prefix.length), 1);
-    } finally {
-      it.close();
-    }
+    await forEachEntry(this.collection.ks.db.iterator({ start: prefix, end: prefixEnd(prefix), snapshot: this.snapshot }), (e) => {
+      visit(e.key.slice(prefix.length), 1);
+    });
   }
 
   /** A member's score, or null when it is not in this input. */

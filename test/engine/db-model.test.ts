@@ -34,7 +34,12 @@ async function readValue(db: Db, key: BinaryKey, snapshot?: Snapshot): Promise<B
 async function scan(db: Db, start: BinaryKey | undefined, end: BinaryKey | undefined, snapshot?: Snapshot): Promise<[BinaryKey, string][]> {
   const it = db.iterator({ start, end, snapshot });
   const out: [BinaryKey, string][] = [];
-  for (let e = await it.next(); e !== undefined; e = await it.next()) out.push([e.key, e.value.toString('hex')]);
+  // next() and nextBatch() of varying sizes in turn: both must walk the same entries.
+  for (let turn = 0; ; turn++) {
+    const batch = turn % 2 === 0 ? [await it.next()].filter((e) => e !== undefined) : await it.nextBatch(1 + (turn % 7));
+    for (const e of batch) out.push([e.key, e.value.toString('hex')]);
+    if (batch.length === 0) break;
+  }
   it.close();
   return out;
 }

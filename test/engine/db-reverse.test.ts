@@ -44,10 +44,11 @@ function smallDb(dir: string, variant: Variant): Promise<Db> {
 async function listing(db: Db, start: BinaryKey | undefined, end: BinaryKey | undefined, reverse: boolean, snapshot?: Snapshot, limit = Infinity): Promise<Listing> {
   const it = db.iterator({ start, end, snapshot, reverse });
   const out: Listing = [];
-  while (out.length < limit) {
-    const e = await it.next();
-    if (e === undefined) break;
-    out.push([e.key, e.value.toString('hex')]);
+  // next() and nextBatch() of varying sizes in turn: both must walk the same entries.
+  for (let turn = 0; out.length < limit; turn++) {
+    const batch = turn % 2 === 0 ? [await it.next()].filter((e) => e !== undefined) : await it.nextBatch(Math.min(limit - out.length, 1 + (turn % 7)));
+    for (const e of batch) out.push([e.key, e.value.toString('hex')]);
+    if (batch.length === 0) break;
   }
   it.close();
   return out;
