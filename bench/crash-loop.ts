@@ -4,7 +4,7 @@
  * `npm test` runs a few cycles of the same loop).
  *
  *   npm run bench:crash-loop -- [--cycles 100] [--fsync always|everysec] [--clients 32]
- *                               [--memtable-size 1mb] [--seed N] [--dir DIR]
+ *                               [--collection-clients 8] [--memtable-size 1mb] [--seed N] [--dir DIR]
  *
  * Prints one line per cycle on stderr and the totals on stdout; exits 1 on any failure.
  */
@@ -19,6 +19,7 @@ const program = new Command('crash-loop')
   .addOption(new Option('--fsync <policy>', 'appendfsync of the server').choices(['always', 'everysec']).default('always'))
   .option('--clients <n>', 'concurrent client connections', positiveInt, 32)
   .option('--depth <n>', 'commands each client keeps in flight', positiveInt, 4)
+  .option('--collection-clients <n>', 'more connections writing hashes, sets and sorted sets (one op in flight each; 0: none)', (v) => Number(v), 8)
   .option('--memtable-size <size>', 'memtable size given to the server (small = frequent flushes and compactions)', '1mb')
   .option('--min-run-ms <ms>', 'shortest write phase before a kill', positiveInt)
   .option('--max-run-ms <ms>', 'longest write phase before a kill', positiveInt)
@@ -33,6 +34,7 @@ interface CliOptions {
   fsync: 'always' | 'everysec';
   clients: number;
   depth: number;
+  collectionClients: number;
   memtableSize: string;
   minRunMs?: number;
   maxRunMs?: number;
@@ -53,6 +55,7 @@ const report = await runCrashLoop({
   clients: cli.clients,
   depth: cli.depth,
   counters: 16,
+  collectionClients: cli.collectionClients,
   memtableSize: cli.memtableSize,
   seed,
   minRunMs,
@@ -65,13 +68,13 @@ const report = await runCrashLoop({
     const during = [r.killDuringFlush ? 'flush' : '', r.killDuringCompaction ? 'compaction' : ''].filter((s) => s !== '').join('+') || '-';
     process.stderr.write(
       `cycle ${r.cycle}: ran ${r.runMs.toFixed(0)} ms, killed during ${during}, left ${r.leftTempFiles} tmp / ${r.leftOrphanTables} orphan tables; ` +
-        `restart ${r.restartMs.toFixed(0)} ms (data ${r.dataLoadMs.toFixed(0)} ms); ${c.ackedChecked} acked checked, ${c.lost} lost, ` +
+        `restart ${r.restartMs.toFixed(0)} ms (data ${r.dataLoadMs.toFixed(0)} ms); ${c.ackedChecked} acked checked (${c.collectionOpsChecked} on collections), ${c.lost} lost, ` +
         `in flight ${c.inFlightApplied} applied / ${c.inFlightDropped} not; ${c.olderKeysChecked} earlier keys re-read` +
         (c.failures.length > 0 ? `; ${c.failures.length} FAILURES` : '') + '\n',
     );
     for (const failure of c.failures) process.stderr.write(`    ${failure}\n`);
   },
 });
-console.log(`# crash loop: ${cli.clients} clients x ${cli.depth} in flight, memtable ${cli.memtableSize}, runs ${minRunMs}-${maxRunMs} ms`);
+console.log(`# crash loop: ${cli.clients} clients x ${cli.depth} in flight + ${cli.collectionClients} collection clients x 1, memtable ${cli.memtableSize}, runs ${minRunMs}-${maxRunMs} ms`);
 console.log(formatReport(report));
 process.exitCode = report.failures.length > 0 ? 1 : 0;

@@ -1,18 +1,19 @@
 /**
  * Protocol fuzzing, long version (the short one is test/crash/fuzz.test.ts): by default 1 M
  * seeded frames in sessions that end in malformed, truncated or random input, against a real
- * server, with a bystander client checking its own replies throughout.
+ * server, with a bystander client checking its own replies throughout. About a quarter of the
+ * well-formed frames are fuzzed hash, set and sorted-set commands (fuzz-commands.ts).
  *
  *   npm run bench:fuzz -- [--frames N] [--seed S] [--concurrency C] [--max-benign B]
  *
- * Reports frames/s, sessions, connections the server closed, errors by kind, how each session
- * ended, the bystander's slowest round trip, and the server's RSS before and after (and its peak).
+ * Reports frames/s, sessions, connections the server closed, fuzzed commands by name, errors by
+ * kind, how each session ended, the bystander's slowest round trip, and the server's RSS before and after (and its peak).
  * Exits non-zero on the first failures, printing the seed to replay them.
  */
 import { Command } from 'commander';
 import { startServer } from '../test/e2e/helpers.js';
 import { mulberry32 } from '../test/support/prng.js';
-import { fuzzServer, processMemory } from '../test/crash/fuzz-frames.js';
+import { fuzzServer, handlerFailures, processMemory } from '../test/crash/fuzz-frames.js';
 
 const MIB = 1024 * 1024;
 
@@ -48,11 +49,21 @@ async function main(): Promise<void> {
     console.log(`server RSS: before ${(before.rss / MIB).toFixed(1)} MiB, after ${(after.rss / MIB).toFixed(1)} MiB, peak ${(after.hwm / MIB).toFixed(1)} MiB`);
     console.log('session endings:');
     for (const [name, n] of sorted(report.endings)) console.log(`  ${String(n).padStart(8)}  ${name}`);
-    console.log('error replies by kind:');
-    for (const [kind, n] of sorted(report.errorsByKind)) console.log(`  ${String(n).padStart(8)}  ${kind}`);
+    const commands = sorted(report.commands);
+    console.log(`fuzzed hash/set/sorted-set commands: ${commands.reduce((n, [, c]) => n + c, 0)} (${commands.length} names)`);
+    for (let i = 0; i < commands.length; i += 6) console.log('  ' + commands.slice(i, i + 6).map(([name, n]) => `${name} ${n}`).join(', '));
+    const kinds = sorted(report.errorsByKind);
+    console.log(`error replies by kind (${kinds.length} kinds${kinds.length > 40 ? ', the 40 most common' : ''}):`);
+    for (const [kind, n] of kinds.slice(0, 40)) console.log(`  ${String(n).padStart(8)}  ${kind}`);
     if (srv.exitCode() !== null) {
       console.log(`FAIL: the server exited with code ${srv.exitCode()}`);
       failed = true;
+    }
+    const thrown = handlerFailures(srv.output());
+    if (thrown.length > 0) {
+      failed = true;
+      console.log(`FAIL: ${thrown.length} commands threw inside the server (replay with --seed ${opts.seed}), first ones:`);
+      for (const line of thrown.slice(0, 10)) console.log(`  ${line.slice(0, 300)}`);
     }
     if (report.failures.length > 0) {
       failed = true;

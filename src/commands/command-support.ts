@@ -1,6 +1,6 @@
 /**
- * Small pieces every data command family shares: re-running a command after a disk read, the
- * string-type check, storing a value whose expire time may already have passed, and expire-time
+ * Small pieces every data command family shares: re-running a command after a disk read, answering
+ * a value that may come later, refusing a random-pick count no reply could hold, the string-type check, storing a value whose expire time may already have passed, and expire-time
  * arguments with Redis' checks and error texts. (In commands/, not keyspace/: it speaks in
  * handlers and command contexts, which the keyspace below knows nothing of.)
  */
@@ -8,7 +8,7 @@ import type { BinaryKey, SequenceNumber } from '../engine/types.js';
 import type { CommandContext, CommandHandler } from './types.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { NO_EXPIRE, ValueType, expireAt, valueType } from '../keyspace/encoding.js';
-import { ERR_NOT_INTEGER, INT64_MAX, parseInt64 } from '../keyspace/numbers.js';
+import { ERR_NOT_INTEGER, INT64_MAX, parseInt64, type Int64 } from '../keyspace/numbers.js';
 
 /**
  * A lookup needed the disk: once the read has warmed the cache, run the whole command again
@@ -16,6 +16,30 @@ import { ERR_NOT_INTEGER, INT64_MAX, parseInt64 } from '../keyspace/numbers.js';
  */
 export function retryAfter(pending: Promise<unknown>, handler: CommandHandler, ctx: CommandContext, argv: Buffer[]): Promise<void> {
   return pending.then(() => handler(ctx, argv));
+}
+
+/** `then` on a value now, or once its Promise settles (random picks answer either way). */
+export function whenReady<T>(value: T | Promise<T>, then: (v: T) => void | Promise<void>): void | Promise<void> {
+  return value instanceof Promise ? value.then(then) : then(value);
+}
+
+/** The smallest reply bytes per element (an empty bulk string), to see a hopeless count before building its reply. */
+const MIN_ELEMENT_BYTES = 6;
+
+/**
+ * A count of random picks (SRANDMEMBER, ZRANDMEMBER with repeats) whose reply could not fit the
+ * client's output buffer (client-output-buffer-limit's hard limit, or what a JavaScript array can
+ * hold): Redis would start building it and drop the client once over the limit (or run out of
+ * memory); we drop the client at once, with Redis' log line.
+ */
+export function replyTooBig(ctx: CommandContext, elements: Int64): boolean {
+  const hard = ctx.server.config.clientOutputBufferLimit.normal.hardBytes;
+  const n = Number(elements);
+  if (n <= 0xffff_ffff && (hard === 0 || n * MIN_ELEMENT_BYTES <= hard)) return false;
+  const c = ctx.client;
+  ctx.server.logger.warning(`Client id=${c.id} addr=${c.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+  c.closeAfterReply();
+  return true;
 }
 
 export function isString(value: Buffer): boolean {

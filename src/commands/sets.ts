@@ -18,7 +18,7 @@ import { ValueType, binaryKey, valueType } from '../keyspace/encoding.js';
 import { decodeMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MIN, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
 import { parseCursor } from '../keyspace/scan-cursors.js';
-import { durable, retryAfter } from './command-support.js';
+import { durable, replyTooBig, retryAfter, whenReady } from './command-support.js';
 import { Collection, WRONG_TYPE, openCollection, openOrCreate } from '../types/collection.js';
 import {
   NewSet, addMember, allIntegers, diffAddsFirstSetWhole, freshFlags, integerValue, intersect, intsetLimit, isIntset, membersInSetOrder,
@@ -201,29 +201,6 @@ async function runScan(ctx: CommandContext, set: Collection, cursor: string, cou
 }
 
 // ---------------------------------------------------------------- random members
-
-/** The smallest reply bytes per element (an empty bulk string), to see a hopeless count before building its reply. */
-const MIN_ELEMENT_BYTES = 6;
-
-/**
- * A count whose reply could not fit the client's output buffer (client-output-buffer-limit's
- * hard limit, or what a JavaScript array can hold): Redis would start building it and drop the
- * client once over the limit (or run out of memory); we drop the client at once, with Redis' log line.
- */
-function replyTooBig(ctx: CommandContext, elements: Int64): boolean {
-  const hard = ctx.server.config.clientOutputBufferLimit.normal.hardBytes;
-  const n = Number(elements);
-  if (n <= 0xffff_ffff && (hard === 0 || n * MIN_ELEMENT_BYTES <= hard)) return false;
-  const c = ctx.client;
-  ctx.server.logger.warning(`Client id=${c.id} addr=${c.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
-  c.closeAfterReply();
-  return true;
-}
-
-/** `then` on a value now, or once its Promise settles (random picks answer either way). */
-function whenReady<T>(value: T | Promise<T>, then: (v: T) => void | Promise<void>): void | Promise<void> {
-  return value instanceof Promise ? value.then(then) : then(value);
-}
 
 /** SRANDMEMBER key [count]: the count is checked before the key, as Redis does. */
 function srandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {

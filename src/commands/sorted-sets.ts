@@ -29,10 +29,10 @@ import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MAX, argIs, parseInte
 import { listpackScoreText, parseRangeDouble, parseStrictDouble } from '../keyspace/strtod.js';
 import { parseCursor } from '../keyspace/scan-cursors.js';
 import { globMatch, globMatchesAll } from '../util/glob.js';
-import { durable, retryAfter } from './command-support.js';
+import { durable, replyTooBig, retryAfter, whenReady } from './command-support.js';
 import { Collection, WRONG_TYPE, openCollection } from '../types/collection.js';
 import {
-  SetOpInput, ZSetReader, isBig, putMember, readScores, removeEntries, removeMember, writeResult,
+  SetOpInput, ZSetReader, isBig, putMember, randomScored, readScores, removeEntries, removeMember, writeResult,
   type LexBound, type LexRange, type ScoreRange, type ScoredMember, type Window, type ZSetLimits,
 } from '../types/zset.js';
 
@@ -659,12 +659,13 @@ function zmpopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
 
 // ---------------------------------------------------------------- ZRANDMEMBER
 
-/** Sets up to this size are read whole and sampled exactly; bigger ones by random walks (ZSetReader.randomMember). */
-const READ_WHOLE = 256;
-/** Reading the whole set is cheaper per member than a random walk: worth it up to this many members per member asked. */
-const READ_WHOLE_RATIO = 8;
 const LONG_MAX = INT64_MAX;
 
+/**
+ * ZRANDMEMBER key [count [WITHSCORES]]: each member equally likely, without reading the set
+ * (randomScored); a distinct count that reaches the set's size answers the whole set in score
+ * order, as Redis does.
+ */
 function zrandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   let count: Int64 | null = null;
   let withScores = false;
@@ -684,60 +685,17 @@ function zrandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
   if (z === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   if (count === null) {
     if (z === null) return ctx.reply.nullBulk();
-    return withReader(z, async (reader) => {
-      const [one] = await randomMembers(reader, 1, false);
-      ctx.reply.bulk(one.member);
-    });
+    return whenReady(randomScored(z, 1, false), (picked) => ctx.reply.bulk(picked[0].member));
   }
   if (z === null || count === 0 || count === 0n) return ctx.reply.arrayHeader(0);
-  const unique = count > 0;
-  // Beyond 2^53 a count with repeats could never be answered anyway; distinct ones stop at the set's size.
-  const n = typeof count === 'bigint' ? 2 ** 53 : Math.abs(count);
-  return withReader(z, async (reader) => replyMembers(ctx.reply, await randomMembers(reader, n, unique), withScores));
-}
-
-/** `count` random members: distinct ones (at most the whole set), or with repeats. */
-async function randomMembers(reader: ZSetReader, count: number, unique: boolean): Promise<ScoredMember[]> {
-  const size = reader.count;
-  if (unique && count >= size) return reader.all();
-  if (size <= READ_WHOLE || size <= count * READ_WHOLE_RATIO) return sampleFrom(await reader.all(), count, unique);
-  const out: ScoredMember[] = [];
-  if (!unique) {
-    for (let i = 0; i < count; i++) out.push(await pickOne(reader));
-    return out;
+  if (count > 0) {
+    // Distinct members stop at the set's size (a count beyond 2^53 included).
+    if (count >= z.meta.count) return withReader(z, (reader) => reader.all()).then((all) => replyMembers(ctx.reply, all, withScores));
+    return whenReady(randomScored(z, Number(count), true), (picked) => replyMembers(ctx.reply, picked, withScores));
   }
-  // count < size / READ_WHOLE_RATIO here, so repeats are rare; a set whose keys skew the walks
-  // badly enough to keep repeating is read whole instead.
-  const seen = new Set<BinaryKey>();
-  for (let attempts = 0; out.length < count; attempts++) {
-    if (attempts > 4 * count + 64) return sampleFrom(await reader.all(), count, true);
-    const e = await pickOne(reader);
-    if (seen.has(e.member)) continue;
-    seen.add(e.member);
-    out.push(e);
-  }
-  return out;
-}
-
-async function pickOne(reader: ZSetReader): Promise<ScoredMember> {
-  const e = await reader.randomMember();
-  if (e === undefined) throw new Error('sorted set unexpectedly empty');
-  return e;
-}
-
-/** `count` members of `all` uniformly at random: distinct (a partial shuffle) or with repeats. */
-function sampleFrom(all: ScoredMember[], count: number, unique: boolean): ScoredMember[] {
-  if (!unique) {
-    const out: ScoredMember[] = new Array<ScoredMember>(count);
-    for (let i = 0; i < count; i++) out[i] = all[Math.floor(Math.random() * all.length)];
-    return out;
-  }
-  const n = Math.min(count, all.length);
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(Math.random() * (all.length - i));
-    [all[i], all[j]] = [all[j], all[i]];
-  }
-  return all.slice(0, n);
+  const n = -count;
+  if (replyTooBig(ctx, withScores ? BigInt(n) * 2n : n)) return;
+  return whenReady(randomScored(z, Number(n), false), (picked) => replyMembers(ctx.reply, picked, withScores));
 }
 
 // ---------------------------------------------------------------- ZUNION / ZINTER / ZDIFF / *STORE / ZINTERCARD

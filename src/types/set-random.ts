@@ -1,5 +1,7 @@
 /**
- * Random members of a set (SRANDMEMBER, SPOP) without reading the set.
+ * Random members of a set (SRANDMEMBER, SPOP) or of a sorted set (ZRANDMEMBER, over its `z`
+ * member -> score records) without reading the collection: randomPicks gives the members under one
+ * member prefix with their engine values (a sorted set's scores), randomMembers a set's members.
  *
  * When many picks would cost about as much as reading the set in order (size <= FIRST_PICK_COST
  * + count x NEXT_PICK_COST, count > FEW_PICKS), the members are read in order up to the last
@@ -32,7 +34,7 @@ import type { BinaryKey } from '../engine/types.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { prefixEnd } from '../keyspace/encoding.js';
 import { MemberTag } from '../keyspace/collection-encoding.js';
-import { MemberStream, type Collection } from './collection.js';
+import type { Collection } from './collection.js';
 
 /**
  * Members read in order that cost about as much as a command's first pick by descent (from a
@@ -77,25 +79,46 @@ export function shuffle<T>(items: T[]): T[] {
  */
 const FEW_PICKS = 8;
 
-/**
- * `count` random members (as binary strings): distinct ones (fewer than the set's size), or drawn
- * with repeats; in random order. Synchronously when the set's tree holds what the picks need,
- * else a Promise (the set's key must stay held until it settles).
- */
-export function randomMembers(set: Collection, count: number, distinct: boolean): BinaryKey[] | Promise<BinaryKey[]> {
-  const size = set.meta.count;
-  const byDescent = count <= FEW_PICKS || size > FIRST_PICK_COST + count * NEXT_PICK_COST;
-  if (!byDescent) return inOrder(set, count, distinct);
-  const job = new PickJob(treeOf(set.ks, set.prefix(MemberTag.SetMember)), size, count, distinct);
-  const done = job.run();
-  if (done === true) return job.picked;
-  if (done === null) return inOrder(set, count, distinct);
-  return job.finish().then((picked) => picked ?? inOrder(set, count, distinct));
+/** A picked member (a binary string, after the member prefix) and its engine value (empty for a set member, the score bytes for a sorted set's). */
+export interface Pick {
+  readonly member: BinaryKey;
+  readonly value: Buffer;
 }
 
-/** Exactly uniform picks by reading the set in order up to the last index drawn. */
-async function inOrder(set: Collection, count: number, distinct: boolean): Promise<BinaryKey[]> {
-  return shuffle(await membersAt(set, drawIndexes(set.meta.count, count, distinct)));
+/**
+ * `count` random members of the set (as binary strings): distinct ones (fewer than the set's
+ * size), or drawn with repeats; in random order. Synchronously when the set's tree holds what the
+ * picks need, else a Promise (the set's key must stay held until it settles).
+ */
+export function randomMembers(set: Collection, count: number, distinct: boolean): BinaryKey[] | Promise<BinaryKey[]> {
+  const picked = randomPicks(set, MemberTag.SetMember, count, distinct);
+  return picked instanceof Promise ? picked.then(membersOf) : membersOf(picked);
+}
+
+function membersOf(picks: readonly Pick[]): BinaryKey[] {
+  return picks.map((p) => p.member);
+}
+
+/**
+ * `count` random members of `c` among its member records of kind `tag` (one record per member:
+ * a set's members, a sorted set's member -> score records), with their values; as randomMembers.
+ * The members are exactly those whose engine keys SADD/ZADD... tell noteAdded about.
+ */
+export function randomPicks(c: Collection, tag: MemberTag, count: number, distinct: boolean): Pick[] | Promise<Pick[]> {
+  const size = c.meta.count;
+  const prefix = c.prefix(tag);
+  const byDescent = count <= FEW_PICKS || size > FIRST_PICK_COST + count * NEXT_PICK_COST;
+  if (!byDescent) return inOrder(c.ks, prefix, size, count, distinct);
+  const job = new PickJob(treeOf(c.ks, prefix), size, count, distinct);
+  const done = job.run();
+  if (done === true) return job.picked;
+  if (done === null) return inOrder(c.ks, prefix, size, count, distinct);
+  return job.finish().then((picked) => picked ?? inOrder(c.ks, prefix, size, count, distinct));
+}
+
+/** Exactly uniform picks by reading the members in order up to the last index drawn. */
+async function inOrder(ks: Keyspace, prefix: BinaryKey, size: number, count: number, distinct: boolean): Promise<Pick[]> {
+  return shuffle(await picksAt(ks, prefix, drawIndexes(size, count, distinct)));
 }
 
 /** `count` indexes below `size`, ascending: distinct (Floyd's algorithm) or drawn with repeats. */
@@ -114,20 +137,22 @@ function drawIndexes(size: number, count: number, distinct: boolean): number[] {
   return out.sort((a, b) => a - b);
 }
 
-/** The members at `indexes` (ascending, repeats allowed) in byte order, read in order up to the last. */
-async function membersAt(set: Collection, indexes: readonly number[]): Promise<BinaryKey[]> {
-  const out: BinaryKey[] = [];
+/** The members under `prefix` at `indexes` (ascending, repeats allowed) in byte order, read in order up to the last, at a snapshot taken now. */
+async function picksAt(ks: Keyspace, prefix: BinaryKey, indexes: readonly number[]): Promise<Pick[]> {
+  const out: Pick[] = [];
   if (indexes.length === 0) return out;
-  const stream = new MemberStream(set.ks, set.prefix(MemberTag.SetMember));
+  const it = ks.db.iterator({ start: prefix, end: prefixEnd(prefix) });
   try {
     let next = 0;
     for (let position = 0; next < indexes.length; position++) {
-      const member = await stream.next();
-      if (member === undefined) break;
-      for (; next < indexes.length && indexes[next] === position; next++) out.push(member);
+      const entry = await it.next();
+      if (entry === undefined) break;
+      if (indexes[next] !== position) continue;
+      const pick: Pick = { member: entry.key.slice(prefix.length), value: entry.value };
+      for (; next < indexes.length && indexes[next] === position; next++) out.push(pick);
     }
   } finally {
-    stream.close();
+    it.close();
   }
   return out;
 }
@@ -168,12 +193,12 @@ function treeOf(ks: Keyspace, prefix: BinaryKey): PickTree {
   return tree;
 }
 
-/** SADD, SMOVE: `key` (a member's engine key under `prefix`) is being added; the tree, if any, learns it. */
+/** SADD, SMOVE, ZADD...: `key` (a member's engine key under `prefix`) is being added; the tree, if any, learns it. */
 export function noteAdded(ks: Keyspace, prefix: BinaryKey, key: BinaryKey): void {
   caches.get(ks)?.trees.get(prefix)?.added(key);
 }
 
-/** SREM, SMOVE, SPOP: `key` is being removed. */
+/** SREM, SMOVE, SPOP, ZREM...: `key` is being removed. */
 export function noteRemoved(ks: Keyspace, prefix: BinaryKey, key: BinaryKey): void {
   caches.get(ks)?.trees.get(prefix)?.removed(key);
 }
@@ -381,7 +406,7 @@ type Need = { readonly node: BinaryKey } | { readonly dense: BinaryKey } | { rea
  * asynchronously.
  */
 class PickJob {
-  readonly picked: BinaryKey[] = [];
+  readonly picked: Pick[] = [];
   /** Distinct picks: what was picked already (repeats are drawn again, up to a bound). */
   private readonly seen: Set<BinaryKey> | null;
   /** Picks made, repeats included. */
@@ -418,7 +443,8 @@ class PickJob {
         }
         const member = this.accepted;
         this.accepted = null;
-        if (found[0] === null) {
+        const value = found[0];
+        if (value === null) {
           // The tree disagrees with the engine: start it again, and this pick.
           tree.clear();
           this.descents = 0;
@@ -426,10 +452,10 @@ class PickJob {
         }
         this.picks++;
         this.descents = 0;
-        if (this.seen === null) this.picked.push(member);
+        if (this.seen === null) this.picked.push({ member, value });
         else if (!this.seen.has(member)) {
           this.seen.add(member);
-          this.picked.push(member);
+          this.picked.push({ member, value });
         }
         continue;
       }
@@ -469,7 +495,7 @@ class PickJob {
   }
 
   /** Goes on until every pick is made, reading what is needed; undefined: give up (read in order instead). */
-  async finish(): Promise<BinaryKey[] | undefined> {
+  async finish(): Promise<Pick[] | undefined> {
     for (;;) {
       const done = this.run();
       if (done === true) return this.picked;

@@ -31,14 +31,13 @@ import type { KeyspaceBatch } from '../keyspace/keyspace.js';
 import { ValueType, prefixEnd } from '../keyspace/encoding.js';
 import { MemberTag, MetaFlag, scoreFromSortable, sortableScore } from '../keyspace/collection-encoding.js';
 import type { Collection } from './collection.js';
+import { noteAdded, noteRemoved, randomPicks } from './set-random.js';
 
 /** Bytes of a sortable score at the head of a `Z` key's suffix. */
 const SCORE_BYTES = 8;
 const EMPTY = Buffer.alloc(0);
 /** A lex range's start is sought with at most this many seeks, then walked to (ZSetReader.lexStart). */
 const LEX_SEEKS = 16;
-/** A random member is picked fewer than this many members past where the random walk lands (ZSetReader.randomMember). */
-const RANDOM_SPREAD = 32;
 
 // ---------------------------------------------------------------- records
 
@@ -107,13 +106,17 @@ export function putMember(z: Collection, batch: KeyspaceBatch, member: BinaryKey
     const old = byScore + sortableScore(previous) + member;
     if (old !== key) batch.deleteMember(old);
   }
-  batch.putMember(z.prefix(MemberTag.ZSetByMember) + member, encodeScore(stored));
+  const byMember = z.prefix(MemberTag.ZSetByMember);
+  batch.putMember(byMember + member, encodeScore(stored));
   batch.putMember(key, byScoreValue(stored));
+  if (previous === null) noteAdded(z.ks, byMember, byMember + member);
 }
 
 /** Deletes `member`, whose stored score is `score`, in the batch. */
 export function removeMember(z: Collection, batch: KeyspaceBatch, member: BinaryKey, score: number): void {
-  batch.deleteMember(z.prefix(MemberTag.ZSetByMember) + member);
+  const byMember = z.prefix(MemberTag.ZSetByMember);
+  batch.deleteMember(byMember + member);
+  noteRemoved(z.ks, byMember, byMember + member);
   batch.deleteMember(z.prefix(MemberTag.ZSetByScore) + sortableScore(score) + member);
   z.meta.count--;
 }
@@ -134,6 +137,22 @@ export function removeEntries(z: Collection, batch: KeyspaceBatch, entries: read
     return;
   }
   for (const e of entries) removeMember(z, batch, e.member, e.score);
+}
+
+/**
+ * ZRANDMEMBER's picks: `count` members of `z` with their scores, distinct (fewer than the set's
+ * size) or with repeats, in random order, each member equally likely, without reading the set
+ * (set-random.ts, over the `z` member -> score records; putMember and removeMember keep its pick
+ * tree exact). Synchronous when the set's pick tree holds what the picks need, else a Promise
+ * (the key must stay held until it settles).
+ */
+export function randomScored(z: Collection, count: number, distinct: boolean): ScoredMember[] | Promise<ScoredMember[]> {
+  const picked = randomPicks(z, MemberTag.ZSetByMember, count, distinct);
+  return picked instanceof Promise ? picked.then(scoredOf) : scoredOf(picked);
+}
+
+function scoredOf(picks: ReadonlyArray<{ readonly member: BinaryKey; readonly value: Buffer }>): ScoredMember[] {
+  return picks.map((p) => ({ member: p.member, score: decodeScore(p.value) }));
 }
 
 /**
@@ -546,65 +565,6 @@ export class ZSetReader {
       Math.min(count + 1, MAX_COUNT_STEP),
     );
     return { entries, more };
-  }
-
-  /**
-   * One member picked at random, without reading the set: a walk down the trie of member keys.
-   * From the smallest and largest key under the current prefix, take the byte where they part,
-   * pick a value between theirs at random and seek to it, which narrows the prefix to the next
-   * byte present; stop when one key is left (or the prefix itself, a member, is picked). Two
-   * seeks per level where members branch, then a few steps on (stepForward). Not uniform (a
-   * member after a gap in the bytes, or in a small subtree, is likelier), but every member can
-   * come up. Undefined only when the set is empty.
-   */
-  async randomMember(): Promise<ScoredMember | undefined> {
-    const base = this.byMember;
-    const end = prefixEnd(base);
-    let low = await this.edge(base, end, false);
-    let high = await this.edge(base, end, true);
-    while (low !== undefined && high !== undefined && low.key !== high.key) {
-      let d = base.length;
-      while (d < low.key.length && low.key.charCodeAt(d) === high.key.charCodeAt(d)) d++;
-      const shared = low.key.slice(0, d);
-      // low is the prefix itself when it ends at d (it sorts first); that is one more choice.
-      const lowByte = d === low.key.length ? -1 : low.key.charCodeAt(d);
-      const highByte = high.key.charCodeAt(d);
-      const pick = lowByte + Math.floor(Math.random() * (highByte - lowByte + 1));
-      if (pick === -1) break;
-      if (pick > lowByte) low = await this.edge(shared + String.fromCharCode(pick), end, false);
-      if (low === undefined) break;
-      const branch = low.key.slice(0, d + 1);
-      if (low.key.charCodeAt(d) !== highByte) high = await this.edge(base, prefixEnd(branch), true);
-    }
-    if (low === undefined) return undefined;
-    return this.stepForward(low.key, Math.floor(Math.random() * RANDOM_SPREAD));
-  }
-
-  /**
-   * The member `steps` entries after the one at `from` (wrapping past the last to the first).
-   * The walk's picks lean on small subtrees: with members m0..m4999, "m0" alone is as likely as
-   * the 1 111 members under "m1". Moving a random number of steps on spreads each pick's weight
-   * over the members that follow it.
-   */
-  private async stepForward(from: BinaryKey, steps: number): Promise<ScoredMember | undefined> {
-    const base = this.byMember;
-    const end = prefixEnd(base);
-    let it = this.iterator(from, end, false);
-    try {
-      let e = await it.next();
-      for (let i = 0; i < steps; i++) {
-        e = await it.next();
-        if (e === undefined) {
-          it.close();
-          it = this.iterator(base, end, false);
-          e = await it.next();
-        }
-      }
-      if (e === undefined) return undefined;
-      return { member: e.key.slice(base.length), score: decodeScore(e.value) };
-    } finally {
-      it.close();
-    }
   }
 
   /** Every member with its score, in member byte order (for the set operations, which only look members up). */

@@ -1,12 +1,14 @@
 /**
  * The crash loop's write load: many connections, each keeping a few commands in flight (so the
- * server's group commit has company), mixing SET, MSET, INCR and MULTI/EXEC. Every command is
+ * server's group commit has company), mixing SET, MSET, INCR and MULTI/EXEC; beside them, the
+ * collection clients of crash-collections.ts (hashes, sets, sorted sets, one op in flight each). Every command is
  * filed in the cycle's ledger when sent and acknowledged there when its reply is read; the load
  * never resends anything, so after a kill the ledger knows exactly what was acknowledged.
  */
 import { mulberry32 } from '../support/prng.js';
 import { CycleLedger, OpKind, counterKey } from './crash-ledger.js';
 import { RespConnection, encodeCommand, type ReplySink, type RespValue } from './crash-resp.js';
+import { collectionClients, type CollectionClient, type CollectionModel } from './crash-collections.js';
 
 export interface LoadOptions {
   readonly clients: number;
@@ -132,11 +134,13 @@ class LoadClient implements ReplySink {
 /** Runs the load against `port` until the server goes away; `finished` resolves once every connection closed. */
 export class WriteLoad {
   private readonly clients: LoadClient[] = [];
+  /** The collection clients of this cycle (none without a model). */
+  readonly collectionClients: CollectionClient[];
   private openClients = 0;
   private resolveFinished: () => void = () => undefined;
   readonly finished: Promise<void>;
 
-  constructor(ledger: CycleLedger, options: LoadOptions) {
+  constructor(ledger: CycleLedger, options: LoadOptions, collections?: CollectionModel) {
     this.finished = new Promise((resolve) => {
       this.resolveFinished = resolve;
     });
@@ -147,21 +151,23 @@ export class WriteLoad {
     for (let i = 0; i < options.clients; i++) {
       this.clients.push(new LoadClient(ledger, options, (options.seed * 1009 + i * 7919 + ledger.cycle * 104729) >>> 0, onClosed));
     }
+    this.collectionClients = collections === undefined ? [] : collectionClients(collections, ledger.cycle, options.seed, onClosed);
   }
 
   /** Connects every client and starts them writing. */
   async start(port: number): Promise<void> {
     await Promise.all(
-      this.clients.map(async (client) => {
+      [...this.clients, ...this.collectionClients].map(async (client) => {
         client.connection = await RespConnection.connect(port, client);
         this.openClients++;
       }),
     );
     for (const client of this.clients) client.pump();
+    for (const client of this.collectionClients) client.pump();
   }
 
   /** Drops every connection (used when a cycle is abandoned). */
   close(): void {
-    for (const client of this.clients) client.connection?.close();
+    for (const client of [...this.clients, ...this.collectionClients]) client.connection?.close();
   }
 }

@@ -2,14 +2,16 @@
  * The crash loop, shared by the short test (test/crash/server-crash.test.ts) and the long bench
  * (bench/crash-loop.ts). One data directory lives across all cycles; each cycle:
  *
- *   1. many clients write (SET, MSET, INCR, MULTI/EXEC) to the real server;
+ *   1. many clients write (SET, MSET, INCR, MULTI/EXEC) to the real server, and a few more write
+ *      hashes, sets and sorted sets (crash-collections.ts);
  *   2. at a random moment the server is SIGKILLed (a small memtable makes that moment likely to
  *      fall inside a flush or a compaction; INFO storage read just before the kill says which);
  *   3. the directory is inspected as the crash left it (temp files, unreferenced tables);
  *   4. the server is restarted and timed from spawn to its first PONG;
  *   5. once it is idle, the directory must hold no temp file and no table its manifest does not
  *      reference (open removes orphans), and every table the manifest references must exist;
- *   6. the data is checked against the ledger (see crash-verify.ts).
+ *   6. the data is checked against the ledger (see crash-verify.ts), the collections against
+ *      their model (crash-collections.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,7 +23,8 @@ import { CycleLedger } from './crash-ledger.js';
 import { WriteLoad } from './crash-load.js';
 import { RespRequester } from './crash-resp.js';
 import { CrashServer, sleep } from './crash-server.js';
-import { KnownState, checkEarlierCycles, checkKeyCount, checkKilledCycle, type CycleCheck } from './crash-verify.js';
+import { KnownState, checkEarlierCycles, checkKeyCount, checkKilledCycle, emptyCheck, type CycleCheck } from './crash-verify.js';
+import { CollectionModel, checkCollections, type CollectionCheck } from './crash-collections.js';
 
 export interface CrashLoopOptions {
   readonly cycles: number;
@@ -30,6 +33,8 @@ export interface CrashLoopOptions {
   /** Commands each client keeps in flight. */
   readonly depth: number;
   readonly counters: number;
+  /** Connections writing hashes, sets and sorted sets, one op in flight each (0: none). */
+  readonly collectionClients?: number;
   /** As given to `--memtable-size` (e.g. '1mb'). */
   readonly memtableSize: string;
   readonly seed: number;
@@ -65,6 +70,8 @@ export interface CrashLoopReport {
   readonly seed: number;
   readonly cycles: number;
   readonly ackedChecked: number;
+  readonly collectionOpsChecked: number;
+  readonly collectionKeysChecked: number;
   readonly olderKeysChecked: number;
   readonly lost: number;
   readonly lostBeyondWindow: number;
@@ -92,6 +99,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stratakv-crash-loop-'));
   const random = mulberry32(options.seed);
   const known = new KnownState(options.counters);
+  const collections = (options.collectionClients ?? 0) > 0 ? new CollectionModel(options.collectionClients ?? 0) : undefined;
   const ledgers: CycleLedger[] = [];
   const results: CycleResult[] = [];
   const failures: string[] = [];
@@ -102,13 +110,14 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   try {
     for (let cycle = 0; cycle < options.cycles; cycle++) {
       const ledger = new CycleLedger(cycle);
-      const load = new WriteLoad(ledger, { clients: options.clients, depth: options.depth, counters: options.counters, seed: options.seed });
+      const load = new WriteLoad(ledger, { clients: options.clients, depth: options.depth, counters: options.counters, seed: options.seed }, collections);
       const probe = await RespRequester.connect(port);
       const runMs = options.minRunMs + random() * (options.maxRunMs - options.minRunMs);
       await load.start(port);
       await sleep(runMs);
       const storage = parseInfo(await probe.command('INFO', 'storage'));
       const killAt = performance.now();
+      const killWall = Date.now();
       await server.kill();
       probe.close();
       await Promise.race([load.finished, sleep(LOAD_CLOSE_TIMEOUT_MS)]);
@@ -124,6 +133,11 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
         const dirProblem = await waitUntilCleanAndIdle(requester, dir);
         const check = await checkKilledCycle(requester, ledger, known, { fsync: options.fsync, lossWindowMs: options.lossWindowMs, killAt });
         if (dirProblem !== null) check.failures.unshift(`cycle ${cycle}: after the restart ${dirProblem}`);
+        if (collections !== undefined) {
+          const mustSurviveBefore = options.fsync === 'always' ? Infinity : killAt - options.lossWindowMs;
+          addCollectionCheck(check, await checkCollections(requester, collections, load.collectionClients, `cycle ${cycle}`, killWall, mustSurviveBefore));
+          known.presentCollections = collections.presentKeys;
+        }
         await checkEarlierCycles(requester, ledgers, options.earlierSampleOps, random, check);
         ledgers.push(ledger);
         await checkKeyCount(requester, known, check, cycle);
@@ -149,8 +163,12 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     // The per-cycle re-check of earlier cycles may have been a sample: read everything once at the end.
     const requester = await RespRequester.connect(port);
     try {
-      const final: CycleCheck = { ackedChecked: 0, olderKeysChecked: 0, lost: 0, lostBeyondWindow: 0, inFlightApplied: 0, inFlightDropped: 0, failures: [] };
+      const final = emptyCheck();
       await checkEarlierCycles(requester, ledgers, Infinity, random, final);
+      if (collections !== undefined) {
+        addCollectionCheck(final, await checkCollections(requester, collections, [], 'final', 0, Infinity));
+        known.presentCollections = collections.presentKeys;
+      }
       await checkKeyCount(requester, known, final, options.cycles);
       failures.push(...final.failures.map((f) => `final check: ${f}`));
     } finally {
@@ -163,6 +181,16 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
   }
   return summarize(options, results, failures);
+}
+
+function addCollectionCheck(check: CycleCheck, c: CollectionCheck): void {
+  check.ackedChecked += c.ackedOps;
+  check.collectionOpsChecked += c.ackedOps;
+  check.collectionKeysChecked += c.keysChecked;
+  check.lost += c.lost;
+  check.inFlightApplied += c.inFlightApplied;
+  check.inFlightDropped += c.inFlightDropped;
+  check.failures.push(...c.failures);
 }
 
 /**
@@ -210,6 +238,8 @@ function summarize(options: CrashLoopOptions, results: readonly CycleResult[], f
     seed: options.seed,
     cycles: results.length,
     ackedChecked: sum((r) => r.check.ackedChecked),
+    collectionOpsChecked: sum((r) => r.check.collectionOpsChecked),
+    collectionKeysChecked: sum((r) => r.check.collectionKeysChecked),
     olderKeysChecked: sum((r) => r.check.olderKeysChecked),
     lost: sum((r) => r.check.lost),
     lostBeyondWindow: sum((r) => r.check.lostBeyondWindow),
@@ -236,6 +266,7 @@ export function formatReport(report: CrashLoopReport): string {
     `appendfsync ${report.fsync} (seed ${report.seed}): ${report.cycles} kill cycles`,
     `  acknowledged writes checked: ${report.ackedChecked}; lost: ${report.lost}` +
       (report.fsync === 'everysec' ? ` (${report.lostBeyondWindow} acknowledged before the loss window)` : ''),
+    `  of those, hash/set/sorted-set ops: ${report.collectionOpsChecked}; collection keys read whole and compared with the model: ${report.collectionKeysChecked}`,
     `  in flight at the kill: ${report.inFlightApplied} applied, ${report.inFlightDropped} not applied; earlier keys re-read: ${report.olderKeysChecked}`,
     `  restart to first PONG: median ${report.restartMedianMs.toFixed(0)} ms, worst ${report.restartWorstMs.toFixed(0)} ms ` +
       `(of which opening the data: median ${report.dataLoadMedianMs.toFixed(0)} ms, worst ${report.dataLoadWorstMs.toFixed(0)} ms)`,

@@ -10,6 +10,7 @@
  * - A counter is at least its last checked value plus the acknowledged increments since (and at
  *   least the largest value an acknowledged INCR returned), at most that plus every INCR sent.
  * - DBSIZE equals the number of keys known present: no stray or resurrected keys.
+ * Collections are checked by crash-collections.ts.
  */
 import { CycleLedger, OpKind, OpState, counterKey, describe } from './crash-ledger.js';
 import type { RespRequester, RespValue } from './crash-resp.js';
@@ -34,7 +35,14 @@ export interface CycleCheck {
   /** Ops in flight at the kill that were found applied / not applied. */
   inFlightApplied: number;
   inFlightDropped: number;
+  /** Of ackedChecked, the collection clients' ops (crash-collections.ts); collection keys read whole. */
+  collectionOpsChecked: number;
+  collectionKeysChecked: number;
   readonly failures: string[];
+}
+
+export function emptyCheck(): CycleCheck {
+  return { ackedChecked: 0, olderKeysChecked: 0, lost: 0, lostBeyondWindow: 0, inFlightApplied: 0, inFlightDropped: 0, collectionOpsChecked: 0, collectionKeysChecked: 0, failures: [] };
 }
 
 const MGET_CHUNK = 1000;
@@ -46,6 +54,8 @@ export class KnownState {
   readonly counterFloor: number[];
   presentKeys = 0;
   presentCounters = 0;
+  /** Collection keys present after the last check (crash-collections.ts). */
+  presentCollections = 0;
 
   constructor(readonly counters: number) {
     this.counterFloor = new Array<number>(counters).fill(0);
@@ -86,7 +96,7 @@ export async function checkKilledCycle(
   known: KnownState,
   policy: LossPolicy,
 ): Promise<CycleCheck> {
-  const check: CycleCheck = { ackedChecked: 0, olderKeysChecked: 0, lost: 0, lostBeyondWindow: 0, inFlightApplied: 0, inFlightDropped: 0, failures: [] };
+  const check = emptyCheck();
   for (const failure of ledger.replyFailures) fail(check, `unexpected reply during the load: ${failure}`);
   const mustSurviveBefore = policy.fsync === 'always' ? Infinity : policy.killAt - policy.lossWindowMs;
 
@@ -213,11 +223,14 @@ export async function checkEarlierCycles(
   }
 }
 
-/** DBSIZE must be exactly the keys known present plus the counters. */
+/** DBSIZE must be exactly the keys known present plus the counters and the collections. */
 export async function checkKeyCount(requester: RespRequester, known: KnownState, check: CycleCheck, cycle: number): Promise<void> {
   const reply = await requester.command('DBSIZE');
-  const expected = known.presentKeys + known.presentCounters;
-  if (reply !== expected) fail(check, `cycle ${cycle}: DBSIZE is ${describe(reply)}, expected ${expected} (${known.presentKeys} keys + ${known.presentCounters} counters)`);
+  const expected = known.presentKeys + known.presentCounters + known.presentCollections;
+  if (reply !== expected) {
+    fail(check, `cycle ${cycle}: DBSIZE is ${describe(reply)}, expected ${expected} ` +
+      `(${known.presentKeys} keys + ${known.presentCounters} counters + ${known.presentCollections} collections)`);
+  }
 }
 
 function opName(kind: number): string {

@@ -4,29 +4,34 @@
  * its own socket and checks what came back.
  *
  * A session is a few well-formed frames whose replies we know byte for byte (so binary safety and
- * ordering are checked too), then one ending:
+ * ordering are checked too), mixed with fuzzed hash, set and sorted-set commands (fuzz-commands.ts)
+ * whose replies may be anything well-formed (an error only as -ERR or -WRONGTYPE), then one ending:
  *  - fatal: a frame Redis refuses with a protocol error (bad or huge length prefixes, a type byte
  *    other than '$', nested arrays, over-long lines, unbalanced quotes). Expected: the replies to
  *    the frames before it, then exactly `-ERR Protocol error: ...`, then the server closes.
  *  - open: a frame the server must simply keep waiting for (a truncated frame, an enormous but legal
  *    multibulk count, a 512 MB bulk header with a few bytes of payload). Expected: the replies
  *    before it and a connection the server leaves open (we close it).
+ *  - command: a random-pick count no reply could hold (SRANDMEMBER / ZRANDMEMBER near -2^63): a
+ *    well-formed reply or a close, as for junk.
  *  - junk: random bytes. Anything may follow the known replies as long as it is well-formed RESP
  *    and every error is an `-ERR`; the server may close the connection or not.
  * Bytes go out in randomly split writes so that every framer state is crossed by a read boundary.
  */
 import net from 'node:net';
 import { encodeCommand, replyLength } from '../e2e/helpers.js';
+import { fuzzedCollectionCommand, hugeCountCommand } from './fuzz-commands.js';
 
 export type Random = () => number;
 
-/** How a benign frame's reply is checked: exact bytes, or an error line's start. */
+/** How a benign frame's reply is checked: exact bytes, an error line's start, or any well-formed reply (a fuzzed command's). */
 interface ExpectedReply {
   readonly exact?: Buffer;
   readonly prefix?: string;
+  readonly any?: true;
 }
 
-export type EndingKind = 'fatal' | 'open' | 'junk';
+export type EndingKind = 'fatal' | 'open' | 'command' | 'junk';
 
 export interface Session {
   readonly bytes: Buffer;
@@ -38,6 +43,8 @@ export interface Session {
   readonly fatalReply: string;
   /** A short name of what the ending was (for the bench's counts). */
   readonly endingName: string;
+  /** Names of the fuzzed collection commands in it (for the bench's counts). */
+  readonly commands: readonly string[];
 }
 
 export interface SessionResult {
@@ -83,9 +90,15 @@ function bulkReply(payload: Buffer): Buffer {
 const PONG: ExpectedReply = { exact: Buffer.from('+PONG\r\n') };
 const OK: ExpectedReply = { exact: Buffer.from('+OK\r\n') };
 
-/** Appends one well-formed frame (or two: SET then GET) and the replies it must get. */
-function benignFrame(rand: Random, keyPrefix: string, n: number, out: Buffer[], expected: ExpectedReply[]): number {
-  switch (int(rand, 9)) {
+const ANY: ExpectedReply = { any: true };
+
+function commandName(args: ReadonlyArray<string | Buffer>): string {
+  return String(args[0]).toUpperCase();
+}
+
+/** Appends one well-formed frame (or two: SET then GET) and the replies it must get; fuzzed commands' names go to `commands`. */
+function benignFrame(rand: Random, keyPrefix: string, n: number, out: Buffer[], expected: ExpectedReply[], commands: string[]): number {
+  switch (int(rand, 12)) {
     case 0:
       out.push(encodeCommand(['PING']));
       expected.push(PONG);
@@ -128,6 +141,15 @@ function benignFrame(rand: Random, keyPrefix: string, n: number, out: Buffer[], 
       out.push(rand() < 0.5 ? encodeCommand(['GET']) : Buffer.from('get\r\n'));
       expected.push({ exact: Buffer.from("-ERR wrong number of arguments for 'get' command\r\n") });
       return 1;
+    case 9:
+    case 10:
+    case 11: {
+      const args = fuzzedCollectionCommand(rand);
+      out.push(encodeCommand(args));
+      expected.push(ANY);
+      commands.push(commandName(args));
+      return 1;
+    }
     default: {
       const w = word(rand, int(rand, 10));
       out.push(encodeCommand(['PING', w]));
@@ -224,24 +246,31 @@ function openFrame(rand: Random): { bytes: Buffer; name: string } {
 export function generateSession(rand: Random, keyPrefix: string, maxBenign: number): Session {
   const parts: Buffer[] = [];
   const expected: ExpectedReply[] = [];
+  const commands: string[] = [];
   let frames = 0;
   const benign = int(rand, maxBenign + 1);
-  for (let i = 0; i < benign; i++) frames += benignFrame(rand, keyPrefix, i, parts, expected);
+  for (let i = 0; i < benign; i++) frames += benignFrame(rand, keyPrefix, i, parts, expected, commands);
   const r = rand();
   let ending: EndingKind;
   let fatalReply = '';
   let endingName: string;
-  if (r < 0.6) {
+  if (r < 0.55) {
     const f = fatalFrame(rand);
     parts.push(f.bytes);
     ending = 'fatal';
     fatalReply = f.reply;
     endingName = f.name;
-  } else if (r < 0.8) {
+  } else if (r < 0.73) {
     const o = openFrame(rand);
     parts.push(o.bytes);
     ending = 'open';
     endingName = o.name;
+  } else if (r < 0.83) {
+    const args = hugeCountCommand(rand);
+    parts.push(encodeCommand(args));
+    commands.push(commandName(args));
+    ending = 'command';
+    endingName = `${commandName(args)} with a huge count`;
   } else {
     const junk = randomBytes(rand, 1 + int(rand, 2000));
     const lead = rand();
@@ -251,7 +280,7 @@ export function generateSession(rand: Random, keyPrefix: string, maxBenign: numb
     ending = 'junk';
     endingName = 'random bytes';
   }
-  return { bytes: Buffer.concat(parts), frames: frames + 1, expected, ending, fatalReply, endingName };
+  return { bytes: Buffer.concat(parts), frames: frames + 1, expected, ending, fatalReply, endingName, commands };
 }
 
 /** Cuts `bytes` into 1..8 pieces at random points (read boundaries inside every kind of element). */
@@ -344,6 +373,10 @@ function check(session: Session, data: Buffer, closedByServer: boolean): Session
     const got = data.subarray(pos, pos + len);
     if (want.exact !== undefined && !got.equals(want.exact)) return fail(`reply ${i}: expected ${show(want.exact)}, got ${show(got)}`);
     if (want.prefix !== undefined && !got.toString('latin1').startsWith(want.prefix)) return fail(`reply ${i}: expected ${want.prefix}..., got ${show(got)}`);
+    if (want.any) {
+      const problem = anyReplyProblem(got, errors);
+      if (problem !== null) return fail(`reply ${i} (a fuzzed command's): ${problem}`);
+    }
     pos += len;
   }
   const rest = data.subarray(pos);
@@ -357,12 +390,16 @@ function check(session: Session, data: Buffer, closedByServer: boolean): Session
       if (rest.length > 0) return fail(`unexpected bytes after the known replies: ${show(rest)}`);
       if (closedByServer) return fail('the server closed a connection that only sent an incomplete frame');
       return { closedByServer, errors, failure: null };
+    case 'command':
     case 'junk': {
       let at = 0;
       while (at < rest.length) {
         const len = replyLength(rest, at);
         if (len < 0) return fail(`malformed reply bytes: ${show(rest.subarray(at))}`);
-        if (rest[at] === 0x2d) {
+        if (session.ending === 'command') {
+          const problem = anyReplyProblem(rest.subarray(at, at + len), errors);
+          if (problem !== null) return fail(problem);
+        } else if (rest[at] === 0x2d) {
           const line = rest.toString('latin1', at + 1, at + len - 2);
           if (!line.startsWith('ERR ')) return fail(`error reply that is not -ERR: ${line}`);
           errors.push(line);
@@ -374,13 +411,36 @@ function check(session: Session, data: Buffer, closedByServer: boolean): Session
   }
 }
 
+/** RESP2 type bytes a reply may start with: + - : $ *. */
+const RESP2_TYPES = new Set([0x2b, 0x2d, 0x3a, 0x24, 0x2a]);
+
+/** Why one whole reply to a fuzzed command is not acceptable (null when it is); its error line goes to `errors`. */
+function anyReplyProblem(reply: Buffer, errors: string[]): string | null {
+  if (!RESP2_TYPES.has(reply[0])) return `not a RESP2 reply: ${show(reply)}`;
+  if (reply[0] !== 0x2d) return null;
+  const line = reply.toString('latin1', 1, reply.length - 2);
+  if (!line.startsWith('ERR ') && !line.startsWith('WRONGTYPE ')) return `error reply that is neither -ERR nor -WRONGTYPE: ${line}`;
+  errors.push(line);
+  return null;
+}
+
 /** The error kind a reply line belongs to, for the bench's tally (arguments cut off). */
 export function errorKind(line: string): string {
   if (line.startsWith('ERR unknown command')) return 'ERR unknown command';
   if (line.startsWith('ERR wrong number of arguments')) return 'ERR wrong number of arguments';
+  if (line.startsWith('ERR unknown subcommand')) return 'ERR unknown subcommand';
+  if (line.startsWith('WRONGTYPE ')) return 'WRONGTYPE';
   if (line.startsWith("ERR Protocol error: expected '$', got '*'")) return line;
   if (line.startsWith("ERR Protocol error: expected '$', got")) return "ERR Protocol error: expected '$', got (another byte)";
   return line.length > 70 ? line.slice(0, 70) + '...' : line;
+}
+
+/**
+ * The commands that threw inside the server (the dispatcher answers them with `-ERR <message>` and
+ * logs `command 'x' failed: <stack>`): a fuzzed command must fail by its own checks, never so.
+ */
+export function handlerFailures(serverOutput: string): string[] {
+  return serverOutput.split('\n').filter((line) => /command '[^']+' failed: /.test(line)).map((line) => line.slice(line.indexOf('command ')));
 }
 
 /** Current and peak resident memory of a process, in bytes (Linux /proc). */
@@ -397,6 +457,8 @@ export interface FuzzReport {
   closedByServer: number;
   errorsByKind: Map<string, number>;
   endings: Map<string, number>;
+  /** Fuzzed collection commands sent, by name. */
+  commands: Map<string, number>;
   bystanderRounds: number;
   /** Slowest bystander round trip (SET + GET + PING) seen during the run, in milliseconds. */
   bystanderMaxMs: number;
@@ -450,7 +512,7 @@ async function bystander(port: number, stop: { done: boolean }, report: FuzzRepo
 /** Runs sessions from the seeded generator until `frames` frames were sent; checks each. */
 export async function fuzzServer(options: FuzzOptions, rand: Random): Promise<FuzzReport> {
   const report: FuzzReport = {
-    frames: 0, sessions: 0, closedByServer: 0, errorsByKind: new Map(), endings: new Map(),
+    frames: 0, sessions: 0, closedByServer: 0, errorsByKind: new Map(), endings: new Map(), commands: new Map(),
     bystanderRounds: 0, bystanderMaxMs: 0, failures: [], elapsedMs: 0,
   };
   const maxFailures = options.maxFailures ?? 5;
@@ -466,6 +528,7 @@ export async function fuzzServer(options: FuzzOptions, rand: Random): Promise<Fu
       report.frames += session.frames;
       report.sessions++;
       report.endings.set(session.endingName, (report.endings.get(session.endingName) ?? 0) + 1);
+      for (const name of session.commands) report.commands.set(name, (report.commands.get(name) ?? 0) + 1);
       const result = await runSession(options.port, session, rand);
       if (result.closedByServer) report.closedByServer++;
       for (const e of result.errors) {

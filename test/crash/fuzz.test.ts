@@ -1,7 +1,7 @@
 /**
  * Protocol fuzzing against the real server (short version; bench/fuzz.ts runs 1 M frames):
- * seeded sessions of well-formed frames ending in a malformed, truncated or random one, many
- * connections at once, while a bystander client keeps writing and reading. Every malformed frame
+ * seeded sessions of well-formed frames and fuzzed hash/set/sorted-set commands ending in a
+ * malformed, truncated or random one, many connections at once, while a bystander client keeps writing and reading. Every malformed frame
  * must get Redis' exact protocol error and a close of that connection only; see fuzz-frames.ts.
  */
 import net from 'node:net';
@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RawClient, startServer } from '../e2e/helpers.js';
 import { mulberry32 } from '../support/prng.js';
-import { fuzzServer, processMemory } from './fuzz-frames.js';
+import { fuzzServer, handlerFailures, processMemory } from './fuzz-frames.js';
 
 const FRAMES = Number(process.env.FUZZ_FRAMES ?? 20_000);
 
@@ -23,6 +23,9 @@ test('fuzzed frames: protocol errors close only the offending connection; the se
     assert.ok(report.frames >= FRAMES);
     assert.ok(report.bystanderRounds > 0, 'the bystander made progress during the run');
     assert.ok((report.errorsByKind.get('ERR Protocol error: invalid bulk length') ?? 0) > 0, 'the generator reaches the framer\'s checks');
+    assert.ok((report.commands.get('ZADD') ?? 0) > 0 && (report.commands.get('ZRANDMEMBER') ?? 0) > 0, 'fuzzed collection commands were sent');
+    assert.ok((report.errorsByKind.get('WRONGTYPE') ?? 0) > 0 && (report.errorsByKind.get('ERR syntax error') ?? 0) > 0, 'they reach the commands\' own checks');
+    assert.equal(handlerFailures(srv.output()), [], 'no command threw inside the server');
     const c = await RawClient.connect(srv.port);
     assert.is((await c.command('PING')).toString(), '+PONG\r\n');
     // Only the bystander's connection may remain: every fuzz connection was closed by one side.

@@ -1,7 +1,8 @@
 /**
- * The real server SIGKILLed at random moments under concurrent write load (short version of
- * `npm run bench:crash-loop`, see crash-run.ts): with appendfsync always no acknowledged write is
- * lost; with everysec nothing acknowledged more than 2 s before the kill; never a transaction or
+ * The real server SIGKILLed at random moments under concurrent write load, strings and
+ * collections (short version of `npm run bench:crash-loop`, see crash-run.ts and
+ * crash-collections.ts): with appendfsync always no acknowledged write is lost, and every hash,
+ * set and sorted set holds exactly what its acknowledged writes (and maybe the one in flight) made; with everysec nothing acknowledged more than 2 s before the kill; never a transaction or
  * MSET half applied, counters never below their acknowledged increments, no orphan or temp file
  * left behind once the restarted server is idle. A 1 MB memtable makes kills land in flushes and
  * compactions. `SEED=n` replays a run's op mix and kill times.
@@ -29,6 +30,7 @@ const common: Omit<CrashLoopOptions, 'cycles' | 'fsync' | 'minRunMs' | 'maxRunMs
   clients: 16,
   depth: 4,
   counters: 8,
+  collectionClients: 4,
   memtableSize: '1mb',
   seed,
   lossWindowMs: 2000,
@@ -41,6 +43,7 @@ test('appendfsync always: 8 kills under load lose no acknowledged write', async 
   assert.equal(report.failures, [], `SEED=${seed}`);
   assert.is(report.cycles, 8);
   assert.ok(report.ackedChecked > 1000, `the load made progress (SEED=${seed})`);
+  assert.ok(report.collectionOpsChecked > 100, `the collection clients made progress (SEED=${seed})`);
   assert.is(report.lost, 0);
 });
 

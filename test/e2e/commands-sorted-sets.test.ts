@@ -993,10 +993,9 @@ test('ZRANDMEMBER: members of the set, distinct or repeated as the count says, w
     for (let i = 0; i < scored.length; i += 2) assert.is(Number(scored[i + 1]), Number(scored[i].slice(1)) * 1.5, 'each member with its own score');
   }
   assert.is(new Set((await r.zrandmember('rand-small', -200)) as string[]).size, 10, 'repeats reach every member of a small set');
-  // A big set is sampled by random walks down the member keys: not uniform, but spread out.
   const picks = new Set<string>();
   for (let i = 0; i < 40; i++) for (const m of (await r.zrandmember('rand-big', 10)) as string[]) picks.add(m);
-  assert.ok(picks.size > 200, `400 picks found ${picks.size} distinct members`);
+  assert.ok(picks.size > 300, `400 picks found ${picks.size} distinct members`);
   const raw = await RawClient.connect(srv.port);
   try {
     await raw.command('HELLO', '3');
@@ -1005,6 +1004,96 @@ test('ZRANDMEMBER: members of the set, distinct or repeated as the count says, w
   } finally {
     raw.close();
   }
+});
+
+test('ZRANDMEMBER: a repeat count no reply could hold drops the client at once, as SRANDMEMBER; the server goes on', async () => {
+  const raw = await RawClient.connect(srv.port);
+  await raw.command('ZADD', 'rand-huge', '1', 'a');
+  // Before: a JavaScript "Invalid array length" error reply for the first, seconds of work and
+  // gigabytes of memory for the second.
+  raw.write('*3\r\n$11\r\nZRANDMEMBER\r\n$9\r\nrand-huge\r\n$11\r\n-9999999999\r\n');
+  assert.is((await raw.readUntilClose()).length, 0);
+  const withScores = await RawClient.connect(srv.port);
+  withScores.write('*4\r\n$11\r\nZRANDMEMBER\r\n$9\r\nrand-huge\r\n$9\r\n-99999999\r\n$10\r\nWITHSCORES\r\n');
+  assert.is((await withScores.readUntilClose()).length, 0);
+  const again = await RawClient.connect(srv.port);
+  assert.is((await again.command('ZRANDMEMBER', 'rand-huge', '-3')).toString(), '*3\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n');
+  again.close();
+});
+
+/**
+ * Pearson's chi-square of `counts` against equal expected counts. With k - 1 degrees of freedom
+ * its mean is k - 1 and its standard deviation sqrt(2(k - 1)); for 10 buckets a statistic over 60
+ * comes by chance less than once in 10^9 runs.
+ */
+function chiSquare(counts: readonly number[]): number {
+  const total = counts.reduce((a, b) => a + b, 0);
+  const expected = total / counts.length;
+  return counts.reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0);
+}
+
+test('ZRANDMEMBER on a big set picks every member equally often: one, distinct counts, repeats, WITHSCORES; it follows ZREM and ZADD', async () => {
+  const r = clients.connect({ port: srv.port });
+  const size = 10_000;
+  await r.del('rand-uniform');
+  await fill(r, 'rand-uniform', size, (i) => i * 1.5);
+  // m0..m9999: "m0" is one member where "m1".."m9" hold 1 111 each, and "m10".."m19" 111 each
+  // beside "m1": a walk that treats branches alike (or spreads a pick over its neighbours) favours
+  // the small ones by orders of magnitude.
+  const bucketOf = new Map([...Array.from({ length: size }, (_, i) => `m${i}`)].sort().map((m, rank) => [m, Math.floor((rank * 10) / size)]));
+  const tally = (members: readonly string[]): number[] => {
+    const counts = new Array<number>(10).fill(0);
+    for (const m of members) {
+      const bucket = bucketOf.get(m);
+      assert.ok(bucket !== undefined, `${m} is a member`);
+      counts[bucket]++;
+    }
+    return counts;
+  };
+  const single: string[] = [];
+  const pipeline = r.pipeline();
+  for (let i = 0; i < 2000; i++) pipeline.zrandmember('rand-uniform');
+  for (const [err, m] of (await pipeline.exec()) ?? []) {
+    if (err) throw err;
+    single.push(m as string);
+  }
+  const distinct: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const got = (await r.call('ZRANDMEMBER', 'rand-uniform', '10', 'WITHSCORES')) as string[];
+    assert.is(got.length, 20);
+    const members = got.filter((_, j) => j % 2 === 0);
+    assert.is(new Set(members).size, 10, 'distinct');
+    for (let j = 0; j < got.length; j += 2) assert.is(Number(got[j + 1]), Number(got[j].slice(1)) * 1.5, 'each member with its own score');
+    distinct.push(...members);
+  }
+  const repeated: string[] = [];
+  for (let i = 0; i < 100; i++) repeated.push(...((await r.zrandmember('rand-uniform', -20)) as string[]));
+  for (const [name, members] of [['no count', single], ['count 10', distinct], ['count -20', repeated]] as const) {
+    const counts = tally(members);
+    assert.ok(chiSquare(counts) < 60, `${name}: picks per tenth of the members in byte order ${counts.join(' ')} (chi-square ${chiSquare(counts).toFixed(1)})`);
+  }
+  // The picks follow later changes: members removed never come back, a changed score comes with
+  // its member, members added in a new branch come as often as their number says.
+  const removed = Array.from({ length: 2000 }, (_, i) => `m${2000 + i}`);
+  assert.is(await r.zrem('rand-uniform', ...removed), 2000);
+  await r.zincrby('rand-uniform', 1000, 'm1');
+  const added = Array.from({ length: 4000 }, (_, i) => [i, `z:${i}`]).flat();
+  assert.is(await r.zadd('rand-uniform', ...added), 4000);
+  const gone = new Set(removed);
+  let fresh = 0;
+  for (let i = 0; i < 100; i++) {
+    const got = (await r.call('ZRANDMEMBER', 'rand-uniform', '-10', 'WITHSCORES')) as string[];
+    for (let j = 0; j < got.length; j += 2) {
+      const m = got[j];
+      assert.not.ok(gone.has(m), `${m} was removed`);
+      if (m.startsWith('z:')) {
+        fresh++;
+        assert.is(Number(got[j + 1]), Number(m.slice(2)));
+      } else assert.is(Number(got[j + 1]), m === 'm1' ? 1001.5 : Number(m.slice(1)) * 1.5);
+    }
+  }
+  const share = fresh / 1000;
+  assert.ok(share > 0.25 && share < 0.42, `4 000 of 12 000 members, picked ${share} of the time`);
 });
 
 test('ZSCAN of a skiplist-encoded set pages with a cursor: every member once, with MATCH and COUNT', async () => {
