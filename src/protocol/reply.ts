@@ -136,10 +136,16 @@ export class ReplyWriter {
 
   /** The bytes written since the last take(), as a view (no copy), or null when there are none. */
   take(): Buffer | null {
-    if (this.end === this.start) return null;
-    const out = this.buf.subarray(this.start, this.end);
-    this.taken += this.end - this.start;
-    this.start = this.end;
+    return this.takeUntil(this.position);
+  }
+
+  /** Like take(), but only the bytes written before `position` (an earlier value of `position`). */
+  takeUntil(position: number): Buffer | null {
+    const end = Math.min(this.end, position - this.taken + this.start);
+    if (end <= this.start) return null;
+    const out = this.buf.subarray(this.start, end);
+    this.taken += end - this.start;
+    this.start = end;
     return out;
   }
 

@@ -166,10 +166,55 @@ test('replies written while a durability wait was running wait for their own wri
     // The transaction resumes and issues its write while the connection waits for `a`.
     await waitFor('both writes to be issued', () => held.length === 2);
     held[0]();
-    const early = await c.readReplies(5, 150).then((r) => r.toString(), () => null);
+    // What was written before the wait began may go once `a` is durable; EXEC's results may not.
+    assert.is((await c.readReplies(4)).toString(), '+OK\r\n+OK\r\n+QUEUED\r\n+QUEUED\r\n');
+    const early = await c.readReplies(1, 150).then((r) => r.toString(), () => null);
     assert.is(early, null, 'EXEC results went out before the write they acknowledge was durable');
     held[1]();
-    assert.is((await c.readReplies(5)).toString(), '+OK\r\n+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+PONG\r\n+OK\r\n');
+    assert.is((await c.readReplies(1)).toString(), '*2\r\n+PONG\r\n+OK\r\n');
+  } finally {
+    for (const resolve of held) resolve();
+    c.close();
+    await server.close();
+    await keyspace.close();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * A command in flight may write its reply before its write is durable (ZUNIONSTORE: compute,
+ * reply, then wait for the store's write inside its own promise, where the barrier cannot see it).
+ * Replies of earlier commands may leave meanwhile; its own bytes only once it has settled.
+ */
+test('a reply written by a command still in flight waits for the command to settle', async () => {
+  const held: Array<() => void> = [];
+  const lateWrite: CommandSpec = {
+    name: 'latewrite', arity: 1, flags: ['write'], firstKey: 0, lastKey: 0, step: 0, group: 'server', summary: 'test', since: '0.0.0',
+    handler: async (ctx) => {
+      // In flight, and replied within the same turn: before the connection's deferred flush runs.
+      await Promise.resolve();
+      ctx.reply.ok();
+      await new Promise<void>((resolve) => held.push(resolve));
+    },
+  };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'stratakv-late-reply-'));
+  const db = await Db.open({ dir });
+  const keyspace = await Keyspace.open(db, { databases: 16 });
+  const config = defaultConfig();
+  config.port = 0;
+  config.bind = ['127.0.0.1'];
+  const server = new Server({ config, db, keyspace, logger: new Logger('warning', '/dev/null'), commands: [...allCommands, lateWrite], onShutdown: async () => {} });
+  await server.listen();
+  const c = await RawClient.connect(server.tcpPort);
+  try {
+    c.write(Buffer.concat([encodeCommand(['PING']), encodeCommand(['LATEWRITE']), encodeCommand(['PING'])]));
+    assert.is((await c.readReplies(1)).toString(), '+PONG\r\n', 'the reply before the command in flight leaves at once');
+    await waitFor('the write to be held', () => held.length === 1);
+    const early = await c.readReplies(1, 150).then((r) => r.toString(), () => null);
+    assert.is(early, null, 'the reply of a command still in flight went out');
+    held[0]();
+    assert.is((await c.readReplies(2)).toString(), '+OK\r\n+PONG\r\n');
   } finally {
     for (const resolve of held) resolve();
     c.close();
