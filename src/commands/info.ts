@@ -99,7 +99,12 @@ const SECTIONS: Record<string, Section> = {
       'maxmemory_policy:noeviction',
       `mem_fragmentation_ratio:${used > 0 ? (mem.rss / used).toFixed(2) : '0.00'}`,
       'mem_allocator:libc',
-      'lazyfree_pending_objects:0',
+      // Redis frees a big value in a background thread; here a deleted, overwritten or expired
+      // collection's members are deleted by the background sweep (src/keyspace/dead-versions.ts),
+      // one garbage record per member range (a set has one, a hash or sorted set two): records
+      // still waiting (as of the sweep's last pass), and records it has finished.
+      `lazyfree_pending_objects:${ctx.server.keyspace.sweeper.stats.pending}`,
+      `lazyfreed_objects:${ctx.server.keyspace.sweeper.stats.rangesFreed}`,
     ].join('\r\n');
   },
   persistence(ctx) {

@@ -73,10 +73,12 @@ export interface SweepStats {
   pending: number;
   /** Members deleted since start. */
   membersDeleted: number;
+  /** Garbage records handled (every member under them deleted, then the record), since start. */
+  rangesFreed: number;
 }
 
 export class DeadVersionSweeper {
-  readonly stats: SweepStats = { pending: 0, membersDeleted: 0 };
+  readonly stats: SweepStats = { pending: 0, membersDeleted: 0, rangesFreed: 0 };
   /** False once a sweep found nothing, until noteGarbage(): an idle server does not scan every tick. */
   private mayHaveWork = true;
   /** Garbage record -> where its sweep stopped (lost at a restart: the sweep then walks its tombstones once). */
@@ -115,8 +117,12 @@ export class DeadVersionSweeper {
           this.mayHaveWork = true;
           return false;
         }
-        if (await this.sweepRecord(record.key, deadline)) pending--;
-        else this.mayHaveWork = true;
+        if (await this.sweepRecord(record.key, deadline)) {
+          pending--;
+          this.stats.rangesFreed++;
+        } else {
+          this.mayHaveWork = true;
+        }
       }
     } finally {
       records.close();

@@ -94,6 +94,7 @@ test('DEL of a collection writes its garbage records; the sweep deletes the memb
   assert.is(await countRange(h.db, hashMembers(h, 'big', version)), 0);
   assert.is(await countRange(h.db, META_GARBAGE_PREFIX), 0);
   assert.is(h.ks.sweeper.stats.membersDeleted, 2500);
+  assert.equal([h.ks.sweeper.stats.pending, h.ks.sweeper.stats.rangesFreed], [0, 2], 'INFO lazyfree_pending_objects, lazyfreed_objects');
   assert.is(await countRange(h.db, namespacePrefix(h.ks.namespaceOf(0)) + 'h'), 3, 'the other hash is untouched');
   await close(h);
 });
