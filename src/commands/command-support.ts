@@ -1,14 +1,14 @@
 /**
  * Small pieces every data command family shares: re-running a command after a disk read, the
- * string-type check, storing a value whose expire time may already have passed, and expire-time
- * arguments with Redis' checks and error texts. (In commands/, not keyspace/: it speaks in
+ * string-type check, storing a value whose expire time may already have passed, expire-time
+ * arguments and the options of SSCAN/HSCAN/ZSCAN with Redis' checks and error texts. (In commands/, not keyspace/: it speaks in
  * handlers and command contexts, which the keyspace below knows nothing of.)
  */
 import type { BinaryKey, SequenceNumber } from '../engine/types.js';
 import type { CommandContext, CommandHandler } from './types.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import { NO_EXPIRE, ValueType, expireAt, valueType } from '../keyspace/encoding.js';
-import { ERR_NOT_INTEGER, INT64_MAX, parseInt64 } from '../keyspace/numbers.js';
+import { NO_EXPIRE, ValueType, binaryKey, expireAt, valueType } from '../keyspace/encoding.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, INT64_MAX, argIs, parseInt64, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
 
 /**
  * A lookup needed the disk: once the read has warmed the cache, run the whole command again
@@ -66,4 +66,82 @@ export function parseExpireTime(arg: Buffer, unit: ExpireUnit, relative: boolean
   // C's signed overflow wraps to a negative time, which Redis then refuses.
   if (ms > INT64_MAX) return invalid;
   return Number(ms);
+}
+
+/** The options of SSCAN, HSCAN and ZSCAN: COUNT (default 10) and MATCH (null: none). */
+export interface ScanOptions {
+  count: number;
+  pattern: BinaryKey | null;
+}
+
+/**
+ * MATCH and COUNT from argv[from] on, as Redis' scanGenericCommand checks them (after the key's
+ * lookup and type check): the options, or the error text to answer. A COUNT beyond 2^53 is as
+ * good as unbounded.
+ */
+export function parseScanOptions(argv: readonly Buffer[], from: number): ScanOptions | string {
+  let count = 10;
+  let pattern: BinaryKey | null = null;
+  for (let i = from; i < argv.length; i += 2) {
+    const hasValue = i + 1 < argv.length;
+    if (hasValue && argIs(argv[i], 'count')) {
+      const parsed = parseIntegerArg(argv[i + 1]);
+      if (parsed === undefined) return ERR_NOT_INTEGER;
+      if (parsed < 1) return ERR_SYNTAX;
+      count = typeof parsed === 'bigint' ? Number.MAX_SAFE_INTEGER : parsed;
+    } else if (hasValue && argIs(argv[i], 'match')) {
+      pattern = binaryKey(argv[i + 1]);
+    } else {
+      return ERR_SYNTAX;
+    }
+  }
+  return { count, pattern };
+}
+
+/** The smallest reply bytes per element (an empty bulk string), to see a hopeless count before building its reply. */
+const MIN_ELEMENT_BYTES = 6;
+
+/**
+ * A count whose reply could not fit the client's output buffer (client-output-buffer-limit's
+ * hard limit, or what a JavaScript array can hold): Redis would start building it and drop the
+ * client once over the limit (or run out of memory); we drop the client at once, with Redis' log line.
+ */
+export function replyTooBig(ctx: CommandContext, elements: Int64): boolean {
+  const hard = ctx.server.config.clientOutputBufferLimit.normal.hardBytes;
+  const n = Number(elements);
+  if (n <= 0xffff_ffff && (hard === 0 || n * MIN_ELEMENT_BYTES <= hard)) return false;
+  const c = ctx.client;
+  ctx.server.logger.warning(`Client id=${c.id} addr=${c.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+  c.closeAfterReply();
+  return true;
+}
+
+/** `then` on a value now, or once its Promise settles (random picks answer either way). */
+export function whenReady<T>(value: T | Promise<T>, then: (v: T) => void | Promise<void>): void | Promise<void> {
+  return value instanceof Promise ? value.then(then) : then(value);
+}
+
+export const ERR_RANDOM_COUNT_RANGE = `ERR value is out of range, value must between ${-INT64_MAX} and ${INT64_MAX}`;
+
+/** What ZRANDMEMBER and HRANDFIELD were asked: a count (null: none), and whether WITHSCORES / WITHVALUES came with it. */
+export interface RandomCount {
+  count: Int64 | null;
+  withValues: boolean;
+}
+
+/**
+ * `key [count [word]]` of ZRANDMEMBER (word WITHSCORES) and HRANDFIELD (WITHVALUES), checked in
+ * the order of Redis' zrandmemberCommand / hrandfieldCommand, before the key is looked up: the
+ * count within ±LONG_MAX, then the word, then, with the word, within ±LONG_MAX/2 (the reply counts
+ * twice). The request, or the error text.
+ */
+export function parseRandomCount(argv: readonly Buffer[], word: string): RandomCount | string {
+  if (argv.length < 3) return { count: null, withValues: false };
+  const count = parseIntegerArg(argv[2]);
+  if (count === undefined) return ERR_NOT_INTEGER;
+  if (count < -INT64_MAX) return ERR_RANDOM_COUNT_RANGE;
+  if (argv.length > 4 || (argv.length === 4 && !argIs(argv[3], word))) return ERR_SYNTAX;
+  const withValues = argv.length === 4;
+  if (withValues && (count < -INT64_MAX / 2n || count > INT64_MAX / 2n)) return 'ERR value is out of range';
+  return { count, withValues };
 }

@@ -8,7 +8,7 @@
  * return retryAfter(...) having written nothing). Commands that walk sets run asynchronously:
  * the dispatcher holds their keys meanwhile, so nothing else writes them; they reply once their
  * write is durable. Random picks (SRANDMEMBER, SPOP) are synchronous while the set's pick tree
- * (set-random.ts) holds what they need, and asynchronous in the same way otherwise. Replies that
+ * (member-random.ts) holds what they need, and asynchronous in the same way otherwise. Replies that
  * Redis takes from an intset come in numeric order, the others in member byte order (see set.ts).
  */
 import type { CommandContext, CommandHandler, CommandHandlers } from './types.js';
@@ -18,16 +18,15 @@ import { ValueType, binaryKey, valueType } from '../keyspace/encoding.js';
 import { decodeMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MIN, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
 import { parseCursor } from '../keyspace/scan-cursors.js';
-import { durable, retryAfter } from './command-support.js';
+import { ERR_RANDOM_COUNT_RANGE, durable, parseScanOptions, replyTooBig, retryAfter, whenReady } from './command-support.js';
 import { Collection, WRONG_TYPE, openCollection, openOrCreate } from '../types/collection.js';
 import {
   NewSet, addMember, allIntegers, diffAddsFirstSetWhole, freshFlags, integerValue, intersect, intsetLimit, isIntset, membersInSetOrder,
-  readAll, readMembership, removeMember, scanMembers, sortNumerically, subtract, unite,
+  randomSetMembers, readAll, readMembership, removeMember, scanMembers, sortNumerically, subtract, unite,
 } from '../types/set.js';
-import { randomMembers, shuffle } from '../types/set-random.js';
+import { shuffle } from '../types/member-random.js';
 
 const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
-const ERR_RANDOM_COUNT_RANGE = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
 
 function maxIntset(ctx: CommandContext): number {
   return intsetLimit(ctx.server.config.setMaxIntsetEntries);
@@ -172,22 +171,9 @@ function sscanCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
     ctx.reply.bulk('0');
     return ctx.reply.arrayHeader(0);
   }
-  let count = 10;
-  let pattern: BinaryKey | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const hasValue = i + 1 < argv.length;
-    if (hasValue && argIs(argv[i], 'count')) {
-      const parsed = parseIntegerArg(argv[i + 1]);
-      if (parsed === undefined) return ctx.reply.error(ERR_NOT_INTEGER);
-      if (parsed < 1) return ctx.reply.error(ERR_SYNTAX);
-      count = typeof parsed === 'bigint' ? Number.MAX_SAFE_INTEGER : parsed;
-    } else if (hasValue && argIs(argv[i], 'match')) {
-      pattern = binaryKey(argv[i + 1]);
-    } else {
-      return ctx.reply.error(ERR_SYNTAX);
-    }
-  }
-  return runScan(ctx, set, cursor, count, pattern);
+  const options = parseScanOptions(argv, 3);
+  if (typeof options === 'string') return ctx.reply.error(options);
+  return runScan(ctx, set, cursor, options.count, options.pattern);
 }
 
 async function runScan(ctx: CommandContext, set: Collection, cursor: string, count: number, pattern: BinaryKey | null): Promise<void> {
@@ -201,29 +187,6 @@ async function runScan(ctx: CommandContext, set: Collection, cursor: string, cou
 }
 
 // ---------------------------------------------------------------- random members
-
-/** The smallest reply bytes per element (an empty bulk string), to see a hopeless count before building its reply. */
-const MIN_ELEMENT_BYTES = 6;
-
-/**
- * A count whose reply could not fit the client's output buffer (client-output-buffer-limit's
- * hard limit, or what a JavaScript array can hold): Redis would start building it and drop the
- * client once over the limit (or run out of memory); we drop the client at once, with Redis' log line.
- */
-function replyTooBig(ctx: CommandContext, elements: Int64): boolean {
-  const hard = ctx.server.config.clientOutputBufferLimit.normal.hardBytes;
-  const n = Number(elements);
-  if (n <= 0xffff_ffff && (hard === 0 || n * MIN_ELEMENT_BYTES <= hard)) return false;
-  const c = ctx.client;
-  ctx.server.logger.warning(`Client id=${c.id} addr=${c.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
-  c.closeAfterReply();
-  return true;
-}
-
-/** `then` on a value now, or once its Promise settles (random picks answer either way). */
-function whenReady<T>(value: T | Promise<T>, then: (v: T) => void | Promise<void>): void | Promise<void> {
-  return value instanceof Promise ? value.then(then) : then(value);
-}
 
 /** SRANDMEMBER key [count]: the count is checked before the key, as Redis does. */
 function srandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
@@ -239,7 +202,7 @@ function srandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
   if (set === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   if (count === undefined) {
     if (set === null) return ctx.reply.nullBulk();
-    return whenReady(randomMembers(set, 1, true), (picked) => ctx.reply.bulk(picked[0] ?? null));
+    return whenReady(randomSetMembers(set, 1, true), (picked) => ctx.reply.bulk(picked[0] ?? null));
   }
   // With a count the reply is an array, even empty and even in RESP3.
   if (set === null || count === 0) return ctx.reply.arrayHeader(0);
@@ -247,11 +210,11 @@ function srandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
   if (count < 0) {
     const n = -count;
     if (replyTooBig(ctx, n)) return;
-    return whenReady(randomMembers(set, Number(n), false), (picked) => replyArray(ctx, picked));
+    return whenReady(randomSetMembers(set, Number(n), false), (picked) => replyArray(ctx, picked));
   }
   // Distinct members; all of them when the count reaches the size, in the set's own order.
   if (count >= size) return membersInSetOrder(set).then((members) => replyArray(ctx, members));
-  return whenReady(randomMembers(set, Number(count), true), (picked) => replyArray(ctx, picked));
+  return whenReady(randomSetMembers(set, Number(count), true), (picked) => replyArray(ctx, picked));
 }
 
 function replyArray(ctx: CommandContext, members: readonly BinaryKey[]): void {
@@ -275,7 +238,7 @@ function spopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   if (set === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   if (count === undefined) {
     if (set === null) return ctx.reply.nullBulk();
-    const picked = randomMembers(set, 1, true);
+    const picked = randomSetMembers(set, 1, true);
     if (picked instanceof Promise) return picked.then((members) => popLater(ctx, set, { members, single: true }));
     return popNow(ctx, set, { members: picked, single: true });
   }
@@ -284,7 +247,7 @@ function spopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   if (count >= size) return popAll(ctx, set, maxIntset(ctx));
   if ((size - Number(count)) * SPOP_REBUILD_FACTOR <= count) return popMost(ctx, set, Number(count), maxIntset(ctx));
   // Few of many: picked one by one, removed in one batch, answered in the order picked.
-  const picked = randomMembers(set, Number(count), true);
+  const picked = randomSetMembers(set, Number(count), true);
   if (picked instanceof Promise) return picked.then((members) => popLater(ctx, set, { members }));
   return popNow(ctx, set, { members: picked });
 }

@@ -25,12 +25,12 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import { formatDouble } from '../protocol/reply.js';
 import { ValueType, binaryKey, valueType } from '../keyspace/encoding.js';
 import { decodeMeta, encodeMeta, newMeta } from '../keyspace/collection-encoding.js';
-import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MAX, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseIntegerArg } from '../keyspace/numbers.js';
 import { listpackScoreText, parseRangeDouble, parseStrictDouble } from '../keyspace/strtod.js';
 import { parseCursor } from '../keyspace/scan-cursors.js';
-import { globMatch, globMatchesAll } from '../util/glob.js';
-import { durable, retryAfter } from './command-support.js';
-import { Collection, WRONG_TYPE, openCollection } from '../types/collection.js';
+import { globMatch } from '../util/glob.js';
+import { durable, parseRandomCount, parseScanOptions, retryAfter } from './command-support.js';
+import { Collection, WRONG_TYPE, openCollection, scanFilter } from '../types/collection.js';
 import {
   SetOpInput, ZSetReader, isBig, putMember, readScores, removeEntries, removeMember, writeResult,
   type LexBound, type LexRange, type ScoreRange, type ScoredMember, type Window, type ZSetLimits,
@@ -663,22 +663,11 @@ function zmpopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
 const READ_WHOLE = 256;
 /** Reading the whole set is cheaper per member than a random walk: worth it up to this many members per member asked. */
 const READ_WHOLE_RATIO = 8;
-const LONG_MAX = INT64_MAX;
 
 function zrandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  let count: Int64 | null = null;
-  let withScores = false;
-  if (argv.length >= 3) {
-    const parsed = parseIntegerArg(argv[2]);
-    if (parsed === undefined) return ctx.reply.error(ERR_NOT_INTEGER);
-    if (parsed < -LONG_MAX) return ctx.reply.error(`ERR value is out of range, value must between ${-LONG_MAX} and ${LONG_MAX}`);
-    if (argv.length > 4 || (argv.length === 4 && !argIs(argv[3], 'withscores'))) return ctx.reply.error(ERR_SYNTAX);
-    if (argv.length === 4) {
-      withScores = true;
-      if (parsed < -LONG_MAX / 2n || parsed > LONG_MAX / 2n) return ctx.reply.error('ERR value is out of range');
-    }
-    count = parsed;
-  }
+  const request = parseRandomCount(argv, 'withscores');
+  if (typeof request === 'string') return ctx.reply.error(request);
+  const { count, withValues: withScores } = request;
   const z = openCollection(ctx.server.keyspace, ctx.client.db, binaryKey(argv[1]), ValueType.ZSet, true);
   if (z instanceof Promise) return retryAfter(z, zrandmemberCommand, ctx, argv);
   if (z === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
@@ -969,22 +958,10 @@ function zscanCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
   if (z === null) return ctx.reply.raw(EMPTY_SCAN);
   if (z instanceof Promise) return retryAfter(z, zscanCommand, ctx, argv);
   if (z === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
-  let count = 10;
-  let pattern: BinaryKey | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const hasValue = i + 1 < argv.length;
-    if (hasValue && argIs(argv[i], 'count')) {
-      const parsed = longArg(argv[i + 1]);
-      if (parsed === undefined) return ctx.reply.error(ERR_NOT_INTEGER);
-      if (parsed < 1) return ctx.reply.error(ERR_SYNTAX);
-      count = parsed;
-    } else if (hasValue && argIs(argv[i], 'match')) {
-      pattern = binaryKey(argv[i + 1]);
-    } else {
-      return ctx.reply.error(ERR_SYNTAX);
-    }
-  }
-  const filter = pattern === null || globMatchesAll(pattern) ? null : pattern;
+  const options = parseScanOptions(argv, 3);
+  if (typeof options === 'string') return ctx.reply.error(options);
+  const { count, pattern } = options;
+  const filter = scanFilter(pattern);
   const keep = (e: ScoredMember): boolean => filter === null || globMatch(filter, e.member);
   const big = isBig(z);
   return withReader(z, async (reader) => {

@@ -1,11 +1,12 @@
 /**
- * Random members of a set (SRANDMEMBER, SPOP) without reading the set.
+ * Random members of a collection (SRANDMEMBER, SPOP, HRANDFIELD) without reading it: picks among
+ * the member keys under one prefix (a set's members, a hash's fields).
  *
- * When many picks would cost about as much as reading the set in order (size <= FIRST_PICK_COST
- * + count x NEXT_PICK_COST, count > FEW_PICKS), the members are read in order up to the last
- * index drawn, and the picks are exactly uniform.
+ * When many picks would cost about as much as reading the collection in order (size <=
+ * FIRST_PICK_COST + count x NEXT_PICK_COST, count > FEW_PICKS), the members are read in order up
+ * to the last index drawn, and the picks are exactly uniform.
  *
- * Otherwise each pick descends the member keys: from the start of the set's members it goes one
+ * Otherwise each pick descends the member keys: from the start of the members it goes one
  * byte deeper at a time, to one of the next bytes present chosen uniformly, until at most LEAF
  * members remain below, and picks one of those uniformly. That reaches any member with a few
  * dozen seeks, but not with equal chances: a branch is chosen as often as its siblings whatever
@@ -18,20 +19,21 @@
  * unless some are rarer than REJECTION_CAP allows; about B / size descents per pick, in memory
  * once the tree is known (below).
  *
- * What a descent reads is kept, per set version, in a PickTree (a few levels of the member keys'
- * trie: the next bytes below each path, and the members of each leaf). The set commands tell the
- * tree about every member they add or remove (noteAdded, noteRemoved), which keeps it exact, so
- * the next picks, in later commands too, descend in memory. A pick is a PickJob that runs
- * synchronously as far as the tree goes and, only if it meets a node it must read, goes on
- * asynchronously from where it stopped (not from the start, which would favour what is known):
- * SRANDMEMBER and SPOP on a set whose tree is known answer synchronously, like SISMEMBER. Each
- * pick is checked against the engine before it is returned; a tree found wrong is dropped and
- * read again. Trees are bounded in number and size (leaves go first).
+ * What a descent reads is kept, per member prefix (a collection version and its member tag), in a
+ * PickTree (a few levels of the member keys' trie: the next bytes below each path, and the members
+ * of each leaf). The commands that add or remove members tell the tree about every one of them
+ * (noteAdded, noteRemoved: set.ts and hash.ts do), which keeps it exact, so the next picks, in
+ * later commands too, descend in memory. A pick is a PickJob that runs synchronously as far as
+ * the tree goes and, only if it meets a node it must read, goes on asynchronously from where it
+ * stopped (not from the start, which would favour what is known): SRANDMEMBER, SPOP and
+ * HRANDFIELD on a collection whose tree is known answer synchronously, like SISMEMBER. Each pick
+ * is checked against the engine before it is returned; a tree found wrong is dropped and read
+ * again. Trees are bounded in number and size (leaves go first).
  */
 import type { BinaryKey } from '../engine/types.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { prefixEnd } from '../keyspace/encoding.js';
-import { MemberTag } from '../keyspace/collection-encoding.js';
+import type { MemberTag } from '../keyspace/collection-encoding.js';
 import { MemberStream, type Collection } from './collection.js';
 
 /**
@@ -71,31 +73,33 @@ export function shuffle<T>(items: T[]): T[] {
 }
 
 /**
- * Up to this many picks always descend, whatever the set's size: once the set's tree is known
+ * Up to this many picks always descend, whatever the collection's size: once its tree is known
  * they cost microseconds, and reading it (one leaf for up to LEAF members) costs about what
- * reading the set in order would.
+ * reading the collection in order would.
  */
 const FEW_PICKS = 8;
 
 /**
- * `count` random members (as binary strings): distinct ones (fewer than the set's size), or drawn
- * with repeats; in random order. Synchronously when the set's tree holds what the picks need,
- * else a Promise (the set's key must stay held until it settles).
+ * `count` random members of `collection` among its `tag` keys (as binary strings, after the
+ * prefix): distinct ones (fewer than the collection's size), or drawn with repeats; in random
+ * order. Synchronously when the collection's tree holds what the picks need, else a Promise (the
+ * key must stay held until it settles).
  */
-export function randomMembers(set: Collection, count: number, distinct: boolean): BinaryKey[] | Promise<BinaryKey[]> {
-  const size = set.meta.count;
+export function randomMembers(collection: Collection, tag: MemberTag, count: number, distinct: boolean): BinaryKey[] | Promise<BinaryKey[]> {
+  const size = collection.meta.count;
+  const prefix = collection.prefix(tag);
   const byDescent = count <= FEW_PICKS || size > FIRST_PICK_COST + count * NEXT_PICK_COST;
-  if (!byDescent) return inOrder(set, count, distinct);
-  const job = new PickJob(treeOf(set.ks, set.prefix(MemberTag.SetMember)), size, count, distinct);
+  if (!byDescent) return inOrder(collection.ks, prefix, size, count, distinct);
+  const job = new PickJob(treeOf(collection.ks, prefix), size, count, distinct);
   const done = job.run();
   if (done === true) return job.picked;
-  if (done === null) return inOrder(set, count, distinct);
-  return job.finish().then((picked) => picked ?? inOrder(set, count, distinct));
+  if (done === null) return inOrder(collection.ks, prefix, size, count, distinct);
+  return job.finish().then((picked) => picked ?? inOrder(collection.ks, prefix, size, count, distinct));
 }
 
-/** Exactly uniform picks by reading the set in order up to the last index drawn. */
-async function inOrder(set: Collection, count: number, distinct: boolean): Promise<BinaryKey[]> {
-  return shuffle(await membersAt(set, drawIndexes(set.meta.count, count, distinct)));
+/** Exactly uniform picks by reading the members under `prefix` in order up to the last index drawn. */
+async function inOrder(ks: Keyspace, prefix: BinaryKey, size: number, count: number, distinct: boolean): Promise<BinaryKey[]> {
+  return shuffle(await membersAt(ks, prefix, drawIndexes(size, count, distinct)));
 }
 
 /** `count` indexes below `size`, ascending: distinct (Floyd's algorithm) or drawn with repeats. */
@@ -115,10 +119,10 @@ function drawIndexes(size: number, count: number, distinct: boolean): number[] {
 }
 
 /** The members at `indexes` (ascending, repeats allowed) in byte order, read in order up to the last. */
-async function membersAt(set: Collection, indexes: readonly number[]): Promise<BinaryKey[]> {
+async function membersAt(ks: Keyspace, prefix: BinaryKey, indexes: readonly number[]): Promise<BinaryKey[]> {
   const out: BinaryKey[] = [];
   if (indexes.length === 0) return out;
-  const stream = new MemberStream(set.ks, set.prefix(MemberTag.SetMember));
+  const stream = new MemberStream(ks, prefix);
   try {
     let next = 0;
     for (let position = 0; next < indexes.length; position++) {
@@ -168,22 +172,22 @@ function treeOf(ks: Keyspace, prefix: BinaryKey): PickTree {
   return tree;
 }
 
-/** SADD, SMOVE: `key` (a member's engine key under `prefix`) is being added; the tree, if any, learns it. */
+/** SADD, SMOVE, HSET and friends: `key` (a member's engine key under `prefix`) is being added; the tree, if any, learns it. */
 export function noteAdded(ks: Keyspace, prefix: BinaryKey, key: BinaryKey): void {
   caches.get(ks)?.trees.get(prefix)?.added(key);
 }
 
-/** SREM, SMOVE, SPOP: `key` is being removed. */
+/** SREM, SMOVE, SPOP, HDEL: `key` is being removed. */
 export function noteRemoved(ks: Keyspace, prefix: BinaryKey, key: BinaryKey): void {
   caches.get(ks)?.trees.get(prefix)?.removed(key);
 }
 
-/** The part of one set version's member-key trie that descents have read, kept exact as members come and go. */
+/** The part of one collection version's member-key trie that descents have read, kept exact as members come and go. */
 class PickTree {
   private readonly nodes = new Map<BinaryKey, PickNode>();
   /** Evicted from the cache (a pick under way may still use it): it keeps nothing more. */
   private evicted = false;
-  /** The largest weight a descent has reached, and the set's size then (a set that shrank by half starts it again). */
+  /** The largest weight a descent has reached, and the collection's size then (one that shrank by half starts it again). */
   private maxWeight = 0;
   private maxWeightSize = 0;
 
@@ -198,7 +202,7 @@ class PickTree {
     return this.nodes.get(path);
   }
 
-  /** The rejection bound for a set of `size`, after a descent reached `weight` (see the top of the file). */
+  /** The rejection bound for a collection of `size`, after a descent reached `weight` (see the top of the file). */
   bound(weight: number, size: number): number {
     if (size * 2 < this.maxWeightSize) this.maxWeight = 0;
     if (weight > this.maxWeight) {
