@@ -8,7 +8,9 @@ import type { BinaryKey, SequenceNumber } from '../engine/types.js';
 import type { CommandContext, CommandHandler } from './types.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { NO_EXPIRE, ValueType, binaryKey, expireAt, valueType } from '../keyspace/encoding.js';
-import { ERR_NOT_INTEGER, ERR_SYNTAX, INT64_MAX, argIs, parseInt64, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
+import { parseCursor } from '../keyspace/scan-cursors.js';
+import { WRONG_TYPE, openCollection, type Collection } from '../types/collection.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MAX, argIs, parseInt64, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
 
 /**
  * A lookup needed the disk: once the read has warmed the cache, run the whole command again
@@ -96,6 +98,31 @@ export function parseScanOptions(argv: readonly Buffer[], from: number): ScanOpt
     }
   }
   return { count, pattern };
+}
+
+/** A member scan's page, once its arguments and key checked out: it replies. */
+export type MemberScan = (ctx: CommandContext, collection: Collection, cursor: string, options: ScanOptions) => Promise<void>;
+
+const EMPTY_SCAN = Buffer.from('*2\r\n$1\r\n0\r\n*0\r\n', 'latin1');
+
+/**
+ * SSCAN, HSCAN and ZSCAN (key cursor [MATCH pattern] [COUNT count]), checked in the order of
+ * Redis' *scanCommand: the cursor, then the key (a missing one is an empty, finished scan), then
+ * the options (scanGenericCommand); `page` answers.
+ */
+export function memberScanCommand(type: ValueType, page: MemberScan): CommandHandler {
+  const handler = (ctx: CommandContext, argv: Buffer[]): void | Promise<void> => {
+    const cursor = parseCursor(argv[2]);
+    if (cursor === undefined) return ctx.reply.error('ERR invalid cursor');
+    const collection = openCollection(ctx.server.keyspace, ctx.client.db, binaryKey(argv[1]), type, true);
+    if (collection instanceof Promise) return retryAfter(collection, handler, ctx, argv);
+    if (collection === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
+    if (collection === null) return ctx.reply.raw(EMPTY_SCAN);
+    const options = parseScanOptions(argv, 3);
+    if (typeof options === 'string') return ctx.reply.error(options);
+    return page(ctx, collection, cursor, options);
+  };
+  return handler;
 }
 
 /** The smallest reply bytes per element (an empty bulk string), to see a hopeless count before building its reply. */

@@ -17,8 +17,7 @@ import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
 import { ValueType, binaryKey, valueType } from '../keyspace/encoding.js';
 import { decodeMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MIN, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
-import { parseCursor } from '../keyspace/scan-cursors.js';
-import { ERR_RANDOM_COUNT_RANGE, durable, parseScanOptions, replyTooBig, retryAfter, whenReady } from './command-support.js';
+import { ERR_RANDOM_COUNT_RANGE, durable, memberScanCommand, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
 import { Collection, WRONG_TYPE, openCollection, openOrCreate } from '../types/collection.js';
 import {
   NewSet, addMember, allIntegers, diffAddsFirstSetWhole, freshFlags, integerValue, intersect, intsetLimit, isIntset, membersInSetOrder,
@@ -159,25 +158,9 @@ function replySet(ctx: CommandContext, members: readonly BinaryKey[]): void {
   for (const m of members) ctx.reply.bulk(m);
 }
 
-/** SSCAN key cursor [MATCH pattern] [COUNT count]: options are checked after the key, as Redis' scanGenericCommand does. */
-function sscanCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  const cursor = parseCursor(argv[2]);
-  if (cursor === undefined) return ctx.reply.error('ERR invalid cursor');
-  const set = openCollection(ctx.server.keyspace, ctx.client.db, binaryKey(argv[1]), ValueType.Set, true);
-  if (set instanceof Promise) return retryAfter(set, sscanCommand, ctx, argv);
-  if (set === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
-  if (set === null) {
-    ctx.reply.arrayHeader(2);
-    ctx.reply.bulk('0');
-    return ctx.reply.arrayHeader(0);
-  }
-  const options = parseScanOptions(argv, 3);
-  if (typeof options === 'string') return ctx.reply.error(options);
-  return runScan(ctx, set, cursor, options.count, options.pattern);
-}
-
-async function runScan(ctx: CommandContext, set: Collection, cursor: string, count: number, pattern: BinaryKey | null): Promise<void> {
-  const page = await scanMembers(set, cursor, count, pattern);
+/** SSCAN's pages (memberScanCommand checks the arguments): types/set.ts, scanMembers. */
+async function sscanPage(ctx: CommandContext, set: Collection, cursor: string, options: ScanOptions): Promise<void> {
+  const page = await scanMembers(set, cursor, options.count, options.pattern);
   // The cursor must be durable before a client can rely on it (a crash must not forget it).
   if (page.durable !== undefined) await page.durable;
   ctx.reply.arrayHeader(2);
@@ -537,5 +520,5 @@ export const setHandlers: CommandHandlers = {
   sunionstore: storeCommand(StoreOp.Union),
   sdiff: sdiffCommand,
   sdiffstore: storeCommand(StoreOp.Diff),
-  sscan: sscanCommand,
+  sscan: memberScanCommand(ValueType.Set, sscanPage),
 };

@@ -27,9 +27,8 @@ import { ValueType, binaryKey, valueType } from '../keyspace/encoding.js';
 import { decodeMeta, encodeMeta, newMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseIntegerArg } from '../keyspace/numbers.js';
 import { listpackScoreText, parseRangeDouble, parseStrictDouble } from '../keyspace/strtod.js';
-import { parseCursor } from '../keyspace/scan-cursors.js';
 import { globMatch } from '../util/glob.js';
-import { durable, parseRandomCount, parseScanOptions, retryAfter } from './command-support.js';
+import { durable, memberScanCommand, parseRandomCount, retryAfter, type ScanOptions } from './command-support.js';
 import { Collection, WRONG_TYPE, openCollection, scanFilter } from '../types/collection.js';
 import {
   SetOpInput, ZSetReader, isBig, putMember, readScores, removeEntries, removeMember, writeResult,
@@ -942,25 +941,15 @@ async function difference(inputs: readonly SetOpInput[]): Promise<Map<BinaryKey,
 
 // ---------------------------------------------------------------- ZSCAN
 
-const EMPTY_SCAN = Buffer.from('*2\r\n$1\r\n0\r\n*0\r\n', 'latin1');
-
 /**
- * ZSCAN. A listpack-encoded set is answered whole, in score order, with cursor 0 (Redis does the
- * same, whatever the cursor), its scores as the listpack holds them. A bigger one is paged in
+ * ZSCAN's pages (memberScanCommand checks the arguments). A listpack-encoded set is answered
+ * whole, in score order, with cursor 0 (Redis does the same, whatever the cursor), its scores as
+ * the listpack holds them. A bigger one is paged in
  * member order, COUNT members per page; the cursor resumes after the page's last member (the
  * SCAN cursor store keeps it), so every member present for the whole scan is returned.
  */
-function zscanCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  const cursor = parseCursor(argv[2]);
-  if (cursor === undefined) return ctx.reply.error('ERR invalid cursor');
-  const ks = ctx.server.keyspace;
-  const z = openCollection(ks, ctx.client.db, binaryKey(argv[1]), ValueType.ZSet, true);
-  if (z === null) return ctx.reply.raw(EMPTY_SCAN);
-  if (z instanceof Promise) return retryAfter(z, zscanCommand, ctx, argv);
-  if (z === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
-  const options = parseScanOptions(argv, 3);
-  if (typeof options === 'string') return ctx.reply.error(options);
-  const { count, pattern } = options;
+function zscanPage(ctx: CommandContext, z: Collection, cursor: string, { count, pattern }: ScanOptions): Promise<void> {
+  const ks = z.ks;
   const filter = scanFilter(pattern);
   const keep = (e: ScoredMember): boolean => filter === null || globMatch(filter, e.member);
   const big = isBig(z);
@@ -1028,5 +1017,5 @@ export const sortedSetHandlers: CommandHandlers = {
   zinterstore: setOpCommand({ name: 'zinterstore', op: SetOp.Inter, store: true, cardinality: false }),
   zdiffstore: setOpCommand({ name: 'zdiffstore', op: SetOp.Diff, store: true, cardinality: false }),
   zintercard: setOpCommand({ name: 'zintercard', op: SetOp.Inter, store: false, cardinality: true }),
-  zscan: zscanCommand,
+  zscan: memberScanCommand(ValueType.ZSet, zscanPage),
 };
