@@ -1,8 +1,9 @@
 /**
  * Small pieces every data command family shares: re-running a command after a disk read, the
- * string-type check, storing a value whose expire time may already have passed, expire-time
- * arguments and the options of SSCAN/HSCAN/ZSCAN with Redis' checks and error texts. (In commands/, not keyspace/: it speaks in
- * handlers and command contexts, which the keyspace below knows nothing of.)
+ * string-type check, storing a value whose expire time may already have passed; and, with Redis'
+ * checks and error texts, expire-time arguments, the arguments of SSCAN/HSCAN/ZSCAN, the counts
+ * of ZRANDMEMBER/HRANDFIELD and replies too big to build. (In commands/, not keyspace/: it speaks
+ * in handlers and command contexts, which the keyspace below knows nothing of.)
  */
 import type { BinaryKey, SequenceNumber } from '../engine/types.js';
 import type { CommandContext, CommandHandler } from './types.js';

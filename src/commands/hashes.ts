@@ -15,8 +15,7 @@ import { ValueType, binaryKey } from '../keyspace/encoding.js';
 import { ERR_NOT_INTEGER, ERR_WRONGTYPE, addInt64, int64Text, parseInt64, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../keyspace/long-double.js';
 import { durable, memberScanCommand, parseRandomCount, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
-import { WRONG_TYPE, openCollection, openOrCreate } from '../types/collection.js';
-import type { Collection } from '../types/collection.js';
+import { WRONG_TYPE, openCollection, openOrCreate, type Collection } from '../types/collection.js';
 import { allFields, deleteField, fieldValue, randomFields, readFields, scanFields, setField, type FieldEntry, type HashEncodingLimits } from '../types/hash.js';
 
 const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';

@@ -59,21 +59,23 @@ export interface HashEncodingLimits {
  * the limit or the hash has more fields than the limit, and never back, as in Redis).
  */
 export function setField(hash: Collection, batch: KeyspaceBatch, field: Buffer, value: Buffer, existing: Buffer | null, limits: HashEncodingLimits): void {
-  const key = fieldKey(hash, field);
+  const prefix = hash.prefix(MemberTag.HashField);
+  const key = prefix + binaryKey(field);
   batch.putMember(key, encodeField(value));
   const meta = hash.meta;
   if (existing === null) {
     meta.count++;
-    noteAdded(hash.ks, hash.prefix(MemberTag.HashField), key);
+    noteAdded(hash.ks, prefix, key);
   }
   if (field.length > limits.maxValue || value.length > limits.maxValue || meta.count > limits.maxEntries) meta.flags |= MetaFlag.BigEncoding;
 }
 
 /** Deletes `field` (which readFields found) in the batch. */
 export function deleteField(hash: Collection, batch: KeyspaceBatch, field: Buffer): void {
-  const key = fieldKey(hash, field);
+  const prefix = hash.prefix(MemberTag.HashField);
+  const key = prefix + binaryKey(field);
   batch.deleteMember(key);
-  noteRemoved(hash.ks, hash.prefix(MemberTag.HashField), key);
+  noteRemoved(hash.ks, prefix, key);
   hash.meta.count--;
 }
 
