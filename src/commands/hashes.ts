@@ -1,20 +1,22 @@
 /**
  * Hash commands: HSET HSETNX HMSET HGET HMGET HDEL HLEN HSTRLEN HEXISTS HKEYS HVALS HGETALL
- * HINCRBY HINCRBYFLOAT (HRANDFIELD and HSCAN follow).
+ * HINCRBY HINCRBYFLOAT HRANDFIELD HSCAN.
  *
  * Each handler checks its arguments in the order Redis' t_hash.c does (so the same bad command
  * gets the same error), opens the hash (src/types/collection.ts), reads the fields it names, and
  * writes the members and the metadata in one batch. A read that needs the disk makes the handler
- * return retryAfter(...) having written nothing; walks over every field read a snapshot.
+ * return retryAfter(...) having written nothing; walks over every field read a snapshot. Random
+ * fields (HRANDFIELD) are picked without reading the hash, synchronously while its pick tree
+ * (types/member-random.ts) holds what they need, as SRANDMEMBER's.
  */
 import type { CommandContext, CommandHandlers } from './types.js';
 import type { ServerConfig } from '../config/config.js';
 import { ValueType, binaryKey } from '../keyspace/encoding.js';
 import { ERR_NOT_INTEGER, ERR_WRONGTYPE, addInt64, int64Text, parseInt64, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../keyspace/long-double.js';
-import { durable, retryAfter } from './command-support.js';
-import { WRONG_TYPE, openCollection, openOrCreate } from '../types/collection.js';
-import { allFields, deleteField, fieldValue, readFields, setField, type HashEncodingLimits } from '../types/hash.js';
+import { durable, memberScanCommand, parseRandomCount, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
+import { WRONG_TYPE, openCollection, openOrCreate, type Collection } from '../types/collection.js';
+import { allFields, deleteField, fieldValue, randomFields, readFields, scanFields, setField, type FieldEntry, type HashEncodingLimits } from '../types/hash.js';
 
 const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
 const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
@@ -238,6 +240,70 @@ function walkCommand(part: Part): (ctx: CommandContext, argv: Buffer[]) => void 
   return handler;
 }
 
+// ---------------------------------------------------------------- HRANDFIELD, HSCAN
+
+/**
+ * HRANDFIELD key [count [WITHVALUES]], in the order of Redis' hrandfieldCommand: the count and
+ * WITHVALUES are checked before the key. With a count the reply is an array, even empty and even
+ * in RESP3: distinct fields for a positive count (the whole hash once it reaches the size),
+ * `-count` fields with repeats for a negative one.
+ */
+function hrandfieldCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const request = parseRandomCount(argv, 'withvalues');
+  if (typeof request === 'string') return ctx.reply.error(request);
+  const hash = openCollection(ctx.server.keyspace, ctx.client.db, binaryKey(argv[1]), ValueType.Hash, true);
+  if (hash instanceof Promise) return retryAfter(hash, hrandfieldCommand, ctx, argv);
+  if (hash === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
+  const { count, withValues } = request;
+  if (count === null) {
+    if (hash === null) return ctx.reply.nullBulk();
+    return whenReady(randomFields(hash, 1, true, false), (picked) => ctx.reply.bulk(picked.length === 0 ? null : picked[0][0]));
+  }
+  if (hash === null || count === 0) return ctx.reply.arrayHeader(0);
+  if (count < 0) {
+    const n = Number(-count);
+    if (replyTooBig(ctx, withValues ? 2 * n : n)) return;
+    return whenReady(randomFields(hash, n, false, withValues), (picked) => replyFields(ctx, picked, withValues));
+  }
+  if (count >= hash.meta.count) return allFields(hash).then((all) => replyFields(ctx, all, withValues));
+  return whenReady(randomFields(hash, Number(count), true, withValues), (picked) => replyFields(ctx, picked, withValues));
+}
+
+/** Fields, with their values when asked: flat pairs in RESP2, [field, value] arrays in RESP3. */
+function replyFields(ctx: CommandContext, entries: readonly FieldEntry[], withValues: boolean): void {
+  const r = ctx.reply;
+  if (!withValues) {
+    r.arrayHeader(entries.length);
+    for (const [field] of entries) r.bulk(field);
+    return;
+  }
+  const nested = r.resp === 3;
+  r.arrayHeader(nested ? entries.length : entries.length * 2);
+  for (const [field, value] of entries) {
+    if (nested) r.arrayHeader(2);
+    r.bulk(field);
+    r.bulk(value);
+  }
+}
+
+/**
+ * HSCAN's pages (memberScanCommand checks the arguments): types/hash.ts, scanFields. Field and
+ * value pairs, flat, in RESP3 too.
+ */
+async function hscanPage(ctx: CommandContext, hash: Collection, cursor: string, options: ScanOptions): Promise<void> {
+  const page = await scanFields(hash, cursor, options.count, options.pattern);
+  // The cursor must be durable before a client can rely on it (a crash must not forget it).
+  if (page.durable !== undefined) await page.durable;
+  const r = ctx.reply;
+  r.arrayHeader(2);
+  r.bulk(page.cursor);
+  r.arrayHeader(page.fields.length * 2);
+  for (const [field, value] of page.fields) {
+    r.bulk(field);
+    r.bulk(value);
+  }
+}
+
 // ---------------------------------------------------------------- handlers
 
 /** Handlers by command name; the metadata is in ./table/hashes.ts. */
@@ -256,4 +322,6 @@ export const hashHandlers: CommandHandlers = {
   hgetall: walkCommand(Part.Both),
   hincrby: hincrbyCommand,
   hincrbyfloat: hincrbyfloatCommand,
+  hrandfield: hrandfieldCommand,
+  hscan: memberScanCommand(ValueType.Hash, hscanPage),
 };

@@ -8,7 +8,7 @@
  * return retryAfter(...) having written nothing). Commands that walk sets run asynchronously:
  * the dispatcher holds their keys meanwhile, so nothing else writes them; they reply once their
  * write is durable. Random picks (SRANDMEMBER, SPOP) are synchronous while the set's pick tree
- * (set-random.ts) holds what they need, and asynchronous in the same way otherwise. Replies that
+ * (member-random.ts) holds what they need, and asynchronous in the same way otherwise. Replies that
  * Redis takes from an intset come in numeric order, the others in member byte order (see set.ts).
  */
 import type { CommandContext, CommandHandler, CommandHandlers } from './types.js';
@@ -17,17 +17,15 @@ import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
 import { ValueType, binaryKey, valueType } from '../keyspace/encoding.js';
 import { decodeMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MIN, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
-import { parseCursor } from '../keyspace/scan-cursors.js';
-import { durable, replyTooBig, retryAfter, whenReady } from './command-support.js';
+import { ERR_RANDOM_COUNT_RANGE, durable, memberScanCommand, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
 import { Collection, WRONG_TYPE, openCollection, openOrCreate } from '../types/collection.js';
 import {
   NewSet, addMember, allIntegers, diffAddsFirstSetWhole, freshFlags, integerValue, intersect, intsetLimit, isIntset, membersInSetOrder,
-  readAll, readMembership, removeMember, scanMembers, sortNumerically, subtract, unite,
+  randomSetMembers, readAll, readMembership, removeMember, scanMembers, sortNumerically, subtract, unite,
 } from '../types/set.js';
-import { randomMembers, shuffle } from '../types/set-random.js';
+import { shuffle } from '../types/member-random.js';
 
 const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
-const ERR_RANDOM_COUNT_RANGE = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
 
 function maxIntset(ctx: CommandContext): number {
   return intsetLimit(ctx.server.config.setMaxIntsetEntries);
@@ -160,38 +158,9 @@ function replySet(ctx: CommandContext, members: readonly BinaryKey[]): void {
   for (const m of members) ctx.reply.bulk(m);
 }
 
-/** SSCAN key cursor [MATCH pattern] [COUNT count]: options are checked after the key, as Redis' scanGenericCommand does. */
-function sscanCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  const cursor = parseCursor(argv[2]);
-  if (cursor === undefined) return ctx.reply.error('ERR invalid cursor');
-  const set = openCollection(ctx.server.keyspace, ctx.client.db, binaryKey(argv[1]), ValueType.Set, true);
-  if (set instanceof Promise) return retryAfter(set, sscanCommand, ctx, argv);
-  if (set === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
-  if (set === null) {
-    ctx.reply.arrayHeader(2);
-    ctx.reply.bulk('0');
-    return ctx.reply.arrayHeader(0);
-  }
-  let count = 10;
-  let pattern: BinaryKey | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const hasValue = i + 1 < argv.length;
-    if (hasValue && argIs(argv[i], 'count')) {
-      const parsed = parseIntegerArg(argv[i + 1]);
-      if (parsed === undefined) return ctx.reply.error(ERR_NOT_INTEGER);
-      if (parsed < 1) return ctx.reply.error(ERR_SYNTAX);
-      count = typeof parsed === 'bigint' ? Number.MAX_SAFE_INTEGER : parsed;
-    } else if (hasValue && argIs(argv[i], 'match')) {
-      pattern = binaryKey(argv[i + 1]);
-    } else {
-      return ctx.reply.error(ERR_SYNTAX);
-    }
-  }
-  return runScan(ctx, set, cursor, count, pattern);
-}
-
-async function runScan(ctx: CommandContext, set: Collection, cursor: string, count: number, pattern: BinaryKey | null): Promise<void> {
-  const page = await scanMembers(set, cursor, count, pattern);
+/** SSCAN's pages (memberScanCommand checks the arguments): types/set.ts, scanMembers. */
+async function sscanPage(ctx: CommandContext, set: Collection, cursor: string, options: ScanOptions): Promise<void> {
+  const page = await scanMembers(set, cursor, options.count, options.pattern);
   // The cursor must be durable before a client can rely on it (a crash must not forget it).
   if (page.durable !== undefined) await page.durable;
   ctx.reply.arrayHeader(2);
@@ -216,7 +185,7 @@ function srandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
   if (set === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   if (count === undefined) {
     if (set === null) return ctx.reply.nullBulk();
-    return whenReady(randomMembers(set, 1, true), (picked) => ctx.reply.bulk(picked[0] ?? null));
+    return whenReady(randomSetMembers(set, 1, true), (picked) => ctx.reply.bulk(picked[0] ?? null));
   }
   // With a count the reply is an array, even empty and even in RESP3.
   if (set === null || count === 0) return ctx.reply.arrayHeader(0);
@@ -224,11 +193,11 @@ function srandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
   if (count < 0) {
     const n = -count;
     if (replyTooBig(ctx, n)) return;
-    return whenReady(randomMembers(set, Number(n), false), (picked) => replyArray(ctx, picked));
+    return whenReady(randomSetMembers(set, Number(n), false), (picked) => replyArray(ctx, picked));
   }
   // Distinct members; all of them when the count reaches the size, in the set's own order.
   if (count >= size) return membersInSetOrder(set).then((members) => replyArray(ctx, members));
-  return whenReady(randomMembers(set, Number(count), true), (picked) => replyArray(ctx, picked));
+  return whenReady(randomSetMembers(set, Number(count), true), (picked) => replyArray(ctx, picked));
 }
 
 function replyArray(ctx: CommandContext, members: readonly BinaryKey[]): void {
@@ -252,7 +221,7 @@ function spopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   if (set === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   if (count === undefined) {
     if (set === null) return ctx.reply.nullBulk();
-    const picked = randomMembers(set, 1, true);
+    const picked = randomSetMembers(set, 1, true);
     if (picked instanceof Promise) return picked.then((members) => popLater(ctx, set, { members, single: true }));
     return popNow(ctx, set, { members: picked, single: true });
   }
@@ -261,7 +230,7 @@ function spopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   if (count >= size) return popAll(ctx, set, maxIntset(ctx));
   if ((size - Number(count)) * SPOP_REBUILD_FACTOR <= count) return popMost(ctx, set, Number(count), maxIntset(ctx));
   // Few of many: picked one by one, removed in one batch, answered in the order picked.
-  const picked = randomMembers(set, Number(count), true);
+  const picked = randomSetMembers(set, Number(count), true);
   if (picked instanceof Promise) return picked.then((members) => popLater(ctx, set, { members }));
   return popNow(ctx, set, { members: picked });
 }
@@ -551,5 +520,5 @@ export const setHandlers: CommandHandlers = {
   sunionstore: storeCommand(StoreOp.Union),
   sdiff: sdiffCommand,
   sdiffstore: storeCommand(StoreOp.Diff),
-  sscan: sscanCommand,
+  sscan: memberScanCommand(ValueType.Set, sscanPage),
 };

@@ -25,12 +25,11 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import { formatDouble } from '../protocol/reply.js';
 import { ValueType, binaryKey, valueType } from '../keyspace/encoding.js';
 import { decodeMeta, encodeMeta, newMeta } from '../keyspace/collection-encoding.js';
-import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MAX, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseIntegerArg } from '../keyspace/numbers.js';
 import { listpackScoreText, parseRangeDouble, parseStrictDouble } from '../keyspace/strtod.js';
-import { parseCursor } from '../keyspace/scan-cursors.js';
-import { globMatch, globMatchesAll } from '../util/glob.js';
-import { durable, replyTooBig, retryAfter, whenReady } from './command-support.js';
-import { Collection, WRONG_TYPE, openCollection } from '../types/collection.js';
+import { globMatch } from '../util/glob.js';
+import { durable, memberScanCommand, parseRandomCount, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
+import { Collection, WRONG_TYPE, openCollection, scanFilter } from '../types/collection.js';
 import {
   SetOpInput, ZSetReader, isBig, putMember, randomScored, readScores, removeEntries, removeMember, writeResult,
   type LexBound, type LexRange, type ScoreRange, type ScoredMember, type Window, type ZSetLimits,
@@ -659,27 +658,15 @@ function zmpopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
 
 // ---------------------------------------------------------------- ZRANDMEMBER
 
-const LONG_MAX = INT64_MAX;
-
 /**
  * ZRANDMEMBER key [count [WITHSCORES]]: each member equally likely, without reading the set
  * (randomScored); a distinct count that reaches the set's size answers the whole set in score
  * order, as Redis does.
  */
 function zrandmemberCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  let count: Int64 | null = null;
-  let withScores = false;
-  if (argv.length >= 3) {
-    const parsed = parseIntegerArg(argv[2]);
-    if (parsed === undefined) return ctx.reply.error(ERR_NOT_INTEGER);
-    if (parsed < -LONG_MAX) return ctx.reply.error(`ERR value is out of range, value must between ${-LONG_MAX} and ${LONG_MAX}`);
-    if (argv.length > 4 || (argv.length === 4 && !argIs(argv[3], 'withscores'))) return ctx.reply.error(ERR_SYNTAX);
-    if (argv.length === 4) {
-      withScores = true;
-      if (parsed < -LONG_MAX / 2n || parsed > LONG_MAX / 2n) return ctx.reply.error('ERR value is out of range');
-    }
-    count = parsed;
-  }
+  const request = parseRandomCount(argv, 'withscores');
+  if (typeof request === 'string') return ctx.reply.error(request);
+  const { count, withValues: withScores } = request;
   const z = openCollection(ctx.server.keyspace, ctx.client.db, binaryKey(argv[1]), ValueType.ZSet, true);
   if (z instanceof Promise) return retryAfter(z, zrandmemberCommand, ctx, argv);
   if (z === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
@@ -911,38 +898,16 @@ async function difference(inputs: readonly SetOpInput[]): Promise<Map<BinaryKey,
 
 // ---------------------------------------------------------------- ZSCAN
 
-const EMPTY_SCAN = Buffer.from('*2\r\n$1\r\n0\r\n*0\r\n', 'latin1');
-
 /**
- * ZSCAN. A listpack-encoded set is answered whole, in score order, with cursor 0 (Redis does the
- * same, whatever the cursor), its scores as the listpack holds them. A bigger one is paged in
+ * ZSCAN's pages (memberScanCommand checks the arguments). A listpack-encoded set is answered
+ * whole, in score order, with cursor 0 (Redis does the same, whatever the cursor), its scores as
+ * the listpack holds them. A bigger one is paged in
  * member order, COUNT members per page; the cursor resumes after the page's last member (the
  * SCAN cursor store keeps it), so every member present for the whole scan is returned.
  */
-function zscanCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  const cursor = parseCursor(argv[2]);
-  if (cursor === undefined) return ctx.reply.error('ERR invalid cursor');
-  const ks = ctx.server.keyspace;
-  const z = openCollection(ks, ctx.client.db, binaryKey(argv[1]), ValueType.ZSet, true);
-  if (z === null) return ctx.reply.raw(EMPTY_SCAN);
-  if (z instanceof Promise) return retryAfter(z, zscanCommand, ctx, argv);
-  if (z === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
-  let count = 10;
-  let pattern: BinaryKey | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const hasValue = i + 1 < argv.length;
-    if (hasValue && argIs(argv[i], 'count')) {
-      const parsed = longArg(argv[i + 1]);
-      if (parsed === undefined) return ctx.reply.error(ERR_NOT_INTEGER);
-      if (parsed < 1) return ctx.reply.error(ERR_SYNTAX);
-      count = parsed;
-    } else if (hasValue && argIs(argv[i], 'match')) {
-      pattern = binaryKey(argv[i + 1]);
-    } else {
-      return ctx.reply.error(ERR_SYNTAX);
-    }
-  }
-  const filter = pattern === null || globMatchesAll(pattern) ? null : pattern;
+function zscanPage(ctx: CommandContext, z: Collection, cursor: string, { count, pattern }: ScanOptions): Promise<void> {
+  const ks = z.ks;
+  const filter = scanFilter(pattern);
   const keep = (e: ScoredMember): boolean => filter === null || globMatch(filter, e.member);
   const big = isBig(z);
   return withReader(z, async (reader) => {
@@ -1009,5 +974,5 @@ export const sortedSetHandlers: CommandHandlers = {
   zinterstore: setOpCommand({ name: 'zinterstore', op: SetOp.Inter, store: true, cardinality: false }),
   zdiffstore: setOpCommand({ name: 'zdiffstore', op: SetOp.Diff, store: true, cardinality: false }),
   zintercard: setOpCommand({ name: 'zintercard', op: SetOp.Inter, store: false, cardinality: true }),
-  zscan: zscanCommand,
+  zscan: memberScanCommand(ValueType.ZSet, zscanPage),
 };

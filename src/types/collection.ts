@@ -12,6 +12,7 @@
  * key gets in between, and the snapshot keeps what they read consistent anyway.
  */
 import { EntryKind, type BatchOp, type BinaryKey, type SequenceNumber } from '../engine/types.js';
+import { globLiteralPrefix, globMatch, globMatchesAll } from '../util/glob.js';
 import { forEachEntry, type DbIterator } from '../engine/db-iterator.js';
 import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
 import { META_RESERVED_PREFIX, ValueType, namespacePrefix, prefixEnd, valueType } from '../keyspace/encoding.js';
@@ -131,6 +132,60 @@ export class MemberStream {
     this.done = true;
     this.it.close();
   }
+}
+
+/** A MATCH pattern as member scans use it: null when there is none or it matches everything. */
+export function scanFilter(pattern: BinaryKey | null): BinaryKey | null {
+  return pattern !== null && !globMatchesAll(pattern) ? pattern : null;
+}
+
+/** Where a member scan page ends: '0' when the scan is complete, and the new cursor's durability when one was handed out. */
+export interface ScanPageEnd {
+  cursor: string;
+  durable?: Promise<unknown>;
+}
+
+/**
+ * One SSCAN/HSCAN page over the members under `prefix` (a collection too big to come whole):
+ * `count` members at a time in byte order, `visit` seeing those `filter` (scanFilter) matches.
+ * The cursor names the last member examined (stored as SCAN's cursors are, Keyspace.cursors), and
+ * the next page starts after it, so every member present for the whole scan comes exactly once.
+ * A cursor we did not hand out starts over. A pattern with a literal start narrows the walk to
+ * that range.
+ */
+export async function scanMemberPage(
+  ks: Keyspace,
+  prefix: BinaryKey,
+  cursor: string,
+  count: number,
+  filter: BinaryKey | null,
+  visit: (member: BinaryKey, value: Buffer) => void,
+): Promise<ScanPageEnd> {
+  const literal = filter === null ? '' : globLiteralPrefix(filter);
+  const resume = cursor === '0' ? undefined : ks.cursors.resumeKey(cursor);
+  const from = resume !== undefined && resume + '\0' > literal ? resume + '\0' : literal;
+  const it = ks.db.iterator({ start: prefix + from, end: prefixEnd(prefix + literal) });
+  let examined = 0;
+  let last: BinaryKey | undefined;
+  let more = false;
+  // One entry past `count` tells whether more remain.
+  await forEachEntry(
+    it,
+    (entry) => {
+      if (examined === count) {
+        more = true;
+        return false;
+      }
+      examined++;
+      last = entry.key.slice(prefix.length);
+      if (filter === null || globMatch(filter, last)) visit(last, entry.value);
+    },
+    Math.min(count + 1, 1024),
+  );
+  if (!more || last === undefined) return { cursor: '0' };
+  const ops: BatchOp[] = [];
+  const next = ks.cursors.create(last, ops);
+  return { cursor: next, durable: ks.db.write(ops) };
 }
 
 /** Members written per batch while a new version is built (VersionBuilder). */

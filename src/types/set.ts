@@ -2,7 +2,7 @@
  * Sets over the engine: one engine key per member (docs/format.md, "Collections": tag 's', empty
  * value), the exact member count in the metadata. Commands (commands/sets.ts) open a set with
  * openCollection/openOrCreate and use the operations here. Those that name members (SADD, SREM,
- * SISMEMBER, SMOVE) read just those members' keys; random picks (./set-random.ts) seek instead of
+ * SISMEMBER, SMOVE) read just those members' keys; random picks (./member-random.ts) seek instead of
  * reading the set, and hear of every member added or removed here; walks over whole sets read a
  * snapshot without blocking.
  *
@@ -18,15 +18,15 @@
  * order. Replies that Redis takes from an intset are therefore sorted numerically here too
  * (sortNumerically), which costs little: an intset has at most set-max-intset-entries members.
  */
-import type { BatchOp, BinaryKey } from '../engine/types.js';
+import type { BinaryKey } from '../engine/types.js';
 import { forEachEntry } from '../engine/db-iterator.js';
 import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
 import { ValueType, binaryKey, prefixEnd } from '../keyspace/encoding.js';
 import { MemberTag, MetaFlag, encodeMeta, newMeta, type CollectionMeta } from '../keyspace/collection-encoding.js';
 import { compareInt64, normalizeInt64, type Int64 } from '../keyspace/numbers.js';
-import { globLiteralPrefix, globMatch, globMatchesAll } from '../util/glob.js';
-import { MemberStream, VersionBuilder, type Collection } from './collection.js';
-import { noteAdded, noteRemoved } from './set-random.js';
+import { globMatch } from '../util/glob.js';
+import { MemberStream, VersionBuilder, scanFilter, scanMemberPage, type Collection, type ScanPageEnd } from './collection.js';
+import { noteAdded, noteRemoved, randomMembers } from './member-random.js';
 
 /** A member's engine value: everything is in the key. */
 const EMPTY = Buffer.alloc(0);
@@ -109,6 +109,14 @@ export function removeMember(set: Collection, batch: KeyspaceBatch, member: Buff
   batch.deleteMember(key);
   noteRemoved(set.ks, set.prefix(MemberTag.SetMember), key);
   set.meta.count--;
+}
+
+/**
+ * `count` random members (binary strings): distinct (fewer than the set's size) or with repeats,
+ * in random order; synchronously when the set's pick tree knows enough (member-random.ts).
+ */
+export function randomSetMembers(set: Collection, count: number, distinct: boolean): BinaryKey[] | Promise<BinaryKey[]> {
+  return randomMembers(set, MemberTag.SetMember, count, distinct);
 }
 
 /** Integer members in numeric order (the order of Redis' intset); `members` is sorted in place and returned. */
@@ -329,53 +337,23 @@ export class NewSet {
 
 // ---------------------------------------------------------------- SSCAN
 
-export interface MemberScanPage {
-  /** '0' when the scan is complete. */
-  cursor: string;
+export interface MemberScanPage extends ScanPageEnd {
   members: BinaryKey[];
-  /** Durability of the new cursor's record, when one was handed out. */
-  durable?: Promise<unknown>;
 }
 
 /**
  * One SSCAN page. An intset-encoded set comes whole with cursor 0, in numeric order, as Redis
- * answers for it. A bigger set comes `count` members at a time in byte order; the cursor names
- * the last member examined (stored as SCAN's cursors are, Keyspace.cursors), and the next page
- * starts after it, so every member present for the whole scan comes exactly once. A cursor we did
- * not hand out starts over. A MATCH pattern with a literal start narrows the walk to that range.
+ * answers for it. A bigger set comes `count` members at a time in byte order (scanMemberPage).
  */
 export async function scanMembers(set: Collection, cursor: string, count: number, pattern: BinaryKey | null): Promise<MemberScanPage> {
-  const match = pattern !== null && !globMatchesAll(pattern) ? pattern : null;
+  const filter = scanFilter(pattern);
   if (isIntset(set.meta)) {
     const members = sortNumerically(await readAll(set));
-    return { cursor: '0', members: match === null ? members : members.filter((m) => globMatch(match, m)) };
+    return { cursor: '0', members: filter === null ? members : members.filter((m) => globMatch(filter, m)) };
   }
-  const ks = set.ks;
-  const prefix = set.prefix(MemberTag.SetMember);
-  const literal = match === null ? '' : globLiteralPrefix(match);
-  const resume = cursor === '0' ? undefined : ks.cursors.resumeKey(cursor);
-  const from = resume !== undefined && resume + '\0' > literal ? resume + '\0' : literal;
   const members: BinaryKey[] = [];
-  const it = ks.db.iterator({ start: prefix + from, end: prefixEnd(prefix + literal) });
-  let examined = 0;
-  let last: BinaryKey | undefined;
-  let more = false;
-  // One entry past `count` tells whether more remain.
-  await forEachEntry(
-    it,
-    (entry) => {
-      if (examined === count) {
-        more = true;
-        return false;
-      }
-      examined++;
-      last = entry.key.slice(prefix.length);
-      if (match === null || globMatch(match, last)) members.push(last);
-    },
-    Math.min(count + 1, 1024),
-  );
-  if (!more || last === undefined) return { cursor: '0', members };
-  const ops: BatchOp[] = [];
-  const next = ks.cursors.create(last, ops);
-  return { cursor: next, members, durable: ks.db.write(ops) };
+  const end = await scanMemberPage(set.ks, set.prefix(MemberTag.SetMember), cursor, count, filter, (member) => {
+    members.push(member);
+  });
+  return { ...end, members };
 }

@@ -31,7 +31,7 @@ import type { KeyspaceBatch } from '../keyspace/keyspace.js';
 import { ValueType, prefixEnd } from '../keyspace/encoding.js';
 import { MemberTag, MetaFlag, scoreFromSortable, sortableScore } from '../keyspace/collection-encoding.js';
 import type { Collection } from './collection.js';
-import { noteAdded, noteRemoved, randomPicks } from './set-random.js';
+import { noteAdded, noteRemoved, randomPicks } from './member-random.js';
 
 /** Bytes of a sortable score at the head of a `Z` key's suffix. */
 const SCORE_BYTES = 8;
@@ -142,7 +142,7 @@ export function removeEntries(z: Collection, batch: KeyspaceBatch, entries: read
 /**
  * ZRANDMEMBER's picks: `count` members of `z` with their scores, distinct (fewer than the set's
  * size) or with repeats, in random order, each member equally likely, without reading the set
- * (set-random.ts, over the `z` member -> score records; putMember and removeMember keep its pick
+ * (member-random.ts, over the `z` member -> score records; putMember and removeMember keep its pick
  * tree exact). Synchronous when the set's pick tree holds what the picks need, else a Promise
  * (the key must stay held until it settles).
  */

@@ -1,13 +1,14 @@
 /**
- * Random members of a set (SRANDMEMBER, SPOP) or of a sorted set (ZRANDMEMBER, over its `z`
- * member -> score records) without reading the collection: randomPicks gives the members under one
- * member prefix with their engine values (a sorted set's scores), randomMembers a set's members.
+ * Random members of a collection without reading it: randomPicks gives the members under one
+ * member prefix with their engine values (a sorted set's `z` member -> score records for
+ * ZRANDMEMBER), randomMembers just the members (a set's for SRANDMEMBER and SPOP, a hash's fields
+ * for HRANDFIELD).
  *
- * When many picks would cost about as much as reading the set in order (size <= FIRST_PICK_COST
- * + count x NEXT_PICK_COST, count > FEW_PICKS), the members are read in order up to the last
- * index drawn, and the picks are exactly uniform.
+ * When many picks would cost about as much as reading the collection in order (size <=
+ * FIRST_PICK_COST + count x NEXT_PICK_COST, count > FEW_PICKS), the members are read in order up
+ * to the last index drawn, and the picks are exactly uniform.
  *
- * Otherwise each pick descends the member keys: from the start of the set's members it goes one
+ * Otherwise each pick descends the member keys: from the start of the members it goes one
  * byte deeper at a time, to one of the next bytes present chosen uniformly, until at most LEAF
  * members remain below, and picks one of those uniformly. That reaches any member with a few
  * dozen seeks, but not with equal chances: a branch is chosen as often as its siblings whatever
@@ -20,20 +21,21 @@
  * unless some are rarer than REJECTION_CAP allows; about B / size descents per pick, in memory
  * once the tree is known (below).
  *
- * What a descent reads is kept, per set version, in a PickTree (a few levels of the member keys'
- * trie: the next bytes below each path, and the members of each leaf). The set commands tell the
- * tree about every member they add or remove (noteAdded, noteRemoved), which keeps it exact, so
- * the next picks, in later commands too, descend in memory. A pick is a PickJob that runs
- * synchronously as far as the tree goes and, only if it meets a node it must read, goes on
- * asynchronously from where it stopped (not from the start, which would favour what is known):
- * SRANDMEMBER and SPOP on a set whose tree is known answer synchronously, like SISMEMBER. Each
- * pick is checked against the engine before it is returned; a tree found wrong is dropped and
- * read again. Trees are bounded in number and size (leaves go first).
+ * What a descent reads is kept, per member prefix (a collection version and its member tag), in a
+ * PickTree (a few levels of the member keys' trie: the next bytes below each path, and the members
+ * of each leaf). The commands that add or remove members tell the tree about every one of them
+ * (noteAdded, noteRemoved: set.ts and hash.ts do), which keeps it exact, so the next picks, in
+ * later commands too, descend in memory. A pick is a PickJob that runs synchronously as far as
+ * the tree goes and, only if it meets a node it must read, goes on asynchronously from where it
+ * stopped (not from the start, which would favour what is known): SRANDMEMBER, SPOP and
+ * HRANDFIELD on a collection whose tree is known answer synchronously, like SISMEMBER. Each pick
+ * is checked against the engine before it is returned; a tree found wrong is dropped and read
+ * again. Trees are bounded in number and size (leaves go first).
  */
 import type { BinaryKey } from '../engine/types.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { prefixEnd } from '../keyspace/encoding.js';
-import { MemberTag } from '../keyspace/collection-encoding.js';
+import type { MemberTag } from '../keyspace/collection-encoding.js';
 import type { Collection } from './collection.js';
 
 /**
@@ -73,9 +75,9 @@ export function shuffle<T>(items: T[]): T[] {
 }
 
 /**
- * Up to this many picks always descend, whatever the set's size: once the set's tree is known
+ * Up to this many picks always descend, whatever the collection's size: once its tree is known
  * they cost microseconds, and reading it (one leaf for up to LEAF members) costs about what
- * reading the set in order would.
+ * reading the collection in order would.
  */
 const FEW_PICKS = 8;
 
@@ -86,12 +88,13 @@ export interface Pick {
 }
 
 /**
- * `count` random members of the set (as binary strings): distinct ones (fewer than the set's
- * size), or drawn with repeats; in random order. Synchronously when the set's tree holds what the
- * picks need, else a Promise (the set's key must stay held until it settles).
+ * `count` random members of `collection` among its `tag` keys (as binary strings, after the
+ * prefix): distinct ones (fewer than the collection's size), or drawn with repeats; in random
+ * order. Synchronously when the collection's tree holds what the picks need, else a Promise (the
+ * key must stay held until it settles).
  */
-export function randomMembers(set: Collection, count: number, distinct: boolean): BinaryKey[] | Promise<BinaryKey[]> {
-  const picked = randomPicks(set, MemberTag.SetMember, count, distinct);
+export function randomMembers(collection: Collection, tag: MemberTag, count: number, distinct: boolean): BinaryKey[] | Promise<BinaryKey[]> {
+  const picked = randomPicks(collection, tag, count, distinct);
   return picked instanceof Promise ? picked.then(membersOf) : membersOf(picked);
 }
 
@@ -193,22 +196,22 @@ function treeOf(ks: Keyspace, prefix: BinaryKey): PickTree {
   return tree;
 }
 
-/** SADD, SMOVE, ZADD...: `key` (a member's engine key under `prefix`) is being added; the tree, if any, learns it. */
+/** SADD, SMOVE, HSET, ZADD and friends: `key` (a member's engine key under `prefix`) is being added; the tree, if any, learns it. */
 export function noteAdded(ks: Keyspace, prefix: BinaryKey, key: BinaryKey): void {
   caches.get(ks)?.trees.get(prefix)?.added(key);
 }
 
-/** SREM, SMOVE, SPOP, ZREM...: `key` is being removed. */
+/** SREM, SMOVE, SPOP, HDEL, ZREM and friends: `key` is being removed. */
 export function noteRemoved(ks: Keyspace, prefix: BinaryKey, key: BinaryKey): void {
   caches.get(ks)?.trees.get(prefix)?.removed(key);
 }
 
-/** The part of one set version's member-key trie that descents have read, kept exact as members come and go. */
+/** The part of one collection version's member-key trie that descents have read, kept exact as members come and go. */
 class PickTree {
   private readonly nodes = new Map<BinaryKey, PickNode>();
   /** Evicted from the cache (a pick under way may still use it): it keeps nothing more. */
   private evicted = false;
-  /** The largest weight a descent has reached, and the set's size then (a set that shrank by half starts it again). */
+  /** The largest weight a descent has reached, and the collection's size then (one that shrank by half starts it again). */
   private maxWeight = 0;
   private maxWeightSize = 0;
 
@@ -223,7 +226,7 @@ class PickTree {
     return this.nodes.get(path);
   }
 
-  /** The rejection bound for a set of `size`, after a descent reached `weight` (see the top of the file). */
+  /** The rejection bound for a collection of `size`, after a descent reached `weight` (see the top of the file). */
   bound(weight: number, size: number): number {
     if (size * 2 < this.maxWeightSize) this.maxWeight = 0;
     if (weight > this.maxWeight) {
