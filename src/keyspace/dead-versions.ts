@@ -13,7 +13,7 @@ import { EntryKind, type BatchOp, type BinaryKey } from '../engine/types.js';
 import type { Db } from '../engine/db.js';
 import { META_GARBAGE_PREFIX, META_RESERVED_PREFIX, NAMESPACE_BYTES, ValueType, prefixEnd, readNamespace, valueType } from './encoding.js';
 import { MemberTag, decodeMeta, isCollectionType, memberPrefix, versionOf } from './collection-encoding.js';
-import { writeVarint, varintLength } from '../util/varint.js';
+import { readVarint, writeVarint, varintLength } from '../util/varint.js';
 
 /** The kinds of member records a collection type has, each its own prefix. */
 export function memberTagsOf(type: ValueType): readonly MemberTag[] {
@@ -68,6 +68,20 @@ const UNKNOWN_COUNT = Buffer.from([0]);
 /** Members deleted per write batch: big enough to be cheap per member, small enough not to hold up commands. */
 const SWEEP_BATCH = 1000;
 
+/**
+ * Members from which a dead range is dropped from the tables (Db.dropRanges: tables wholly inside
+ * it deleted in one manifest edit, the few around its ends rewritten without it) instead of
+ * deleted member by member. A member's tombstone gives back no space until compaction carries it
+ * down to the data it hides, which an LSM does only under size pressure: after DEL of a 10 M-field
+ * hash the sweep wrote 10 M tombstones in seconds, and 5 minutes later the tables still held 225 of
+ * their 344 MiB. A member prefix holds one collection version, which is never reused, so the range
+ * stays dead for good.
+ */
+const DROP_RANGE_MIN_MEMBERS = 100_000;
+
+/** After a failed drop, the record is swept member by member instead. */
+const DROP_FAILED = 'failed';
+
 export interface SweepStats {
   /** Garbage records still waiting (as of the last pass that looked). */
   pending: number;
@@ -75,14 +89,20 @@ export interface SweepStats {
   membersDeleted: number;
   /** Garbage records handled (every member under them deleted, then the record), since start. */
   rangesFreed: number;
+  /** Of those, records whose range was dropped from the tables whole (big collections). */
+  rangesDropped: number;
 }
 
 export class DeadVersionSweeper {
-  readonly stats: SweepStats = { pending: 0, membersDeleted: 0, rangesFreed: 0 };
+  readonly stats: SweepStats = { pending: 0, membersDeleted: 0, rangesFreed: 0, rangesDropped: 0 };
   /** False once a sweep found nothing, until noteGarbage(): an idle server does not scan every tick. */
   private mayHaveWork = true;
   /** Garbage record -> where its sweep stopped (lost at a restart: the sweep then walks its tombstones once). */
   private readonly resumeAt = new Map<BinaryKey, BinaryKey>();
+  /** Garbage records whose range is being dropped (or whose drop failed). */
+  private readonly dropping = new Map<BinaryKey, Promise<void> | typeof DROP_FAILED>();
+  /** Members from which a record's range is dropped rather than swept (tests lower it). */
+  dropRangeMinMembers = DROP_RANGE_MIN_MEMBERS;
 
   /**
    * `namespaceLive(ns)` says whether a namespace still holds a database: records of flushed
@@ -117,7 +137,9 @@ export class DeadVersionSweeper {
           this.mayHaveWork = true;
           return false;
         }
-        if (await this.sweepRecord(record.key, deadline)) {
+        if (this.dropRange(record.key, record.value)) {
+          this.mayHaveWork = true;
+        } else if (await this.sweepRecord(record.key, deadline)) {
           pending--;
           this.stats.rangesFreed++;
         } else {
@@ -129,6 +151,42 @@ export class DeadVersionSweeper {
     }
     this.stats.pending = pending;
     return pending === 0;
+  }
+
+  /**
+   * For a record of a big collection: starts dropping its range in the background (once), and
+   * deletes the record when that is done; true while that is under way. False for a small one,
+   * or one whose drop failed: those are swept member by member.
+   */
+  private dropRange(recordKey: BinaryKey, value: Buffer): boolean {
+    const under = this.dropping.get(recordKey);
+    if (under !== undefined) return under !== DROP_FAILED;
+    const cursor = { value: 0, offset: 0 };
+    readVarint(value, cursor);
+    const members = cursor.value;
+    if (members < this.dropRangeMinMembers) return false;
+    const prefix = recordKey.slice(META_GARBAGE_PREFIX.length);
+    const end = prefixEnd(prefix);
+    // A flushed namespace's records are only deleted (its whole range goes anyway): sweepRecord.
+    if (end === undefined || prefix.length < NAMESPACE_BYTES || !this.namespaceLive(readNamespace(prefix))) return false;
+    const job = this.db
+      .dropRanges([{ start: prefix, end }])
+      .then(() => this.db.write([{ kind: EntryKind.Delete, key: recordKey }]))
+      .then(
+        () => {
+          this.dropping.delete(recordKey);
+          this.stats.rangesFreed++;
+          this.stats.rangesDropped++;
+        },
+        () => {
+          // A close cuts the drop short (the record stays, and the next open drops again);
+          // any other failure leaves the record to the member-by-member sweep.
+          this.dropping.set(recordKey, DROP_FAILED);
+          this.mayHaveWork = true;
+        },
+      );
+    this.dropping.set(recordKey, job);
+    return true;
   }
 
   /**

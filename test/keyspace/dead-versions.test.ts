@@ -81,6 +81,29 @@ test('the background cycle sweeps within its time budget and resumes where it st
   await close(h);
 });
 
+test('a big dead collection is dropped from the tables in ranges, not member by member; then its records', async () => {
+  const h = await open(dirs.make(), true);
+  h.ks.sweeper.dropRangeMinMembers = 1000;
+  const version = await writeHash(h, 'big', 20_000);
+  await writeHash(h, 'small', 3);
+  await h.db.flush();
+  const tableBytes = (): number => h.db.stats().levels.reduce((sum, l) => sum + l.bytes, 0);
+  const before = tableBytes();
+  await h.ks.remove(0, 'big', (await current(h.ks, 0, 'big')) as Buffer);
+  for (let passes = 1; (await countRange(h.db, META_GARBAGE_PREFIX)) > 0; passes++) {
+    assert.ok(passes <= 500, 'the records went within 500 passes');
+    await h.ks.sweeper.sweep(Infinity);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.is(await countRange(h.db, hashMembers(h, 'big', version)), 0);
+  const { membersDeleted, rangesFreed, rangesDropped } = h.ks.sweeper.stats;
+  assert.equal({ membersDeleted, rangesFreed, rangesDropped }, { membersDeleted: 0, rangesFreed: 2, rangesDropped: 2 }, 'both member ranges (fields, field expiry index) dropped, none swept');
+  // Tombstones would have added to the tables; the drop took the members' tables away.
+  assert.ok(tableBytes() < before / 4, `tables ${tableBytes()} bytes after, ${before} before`);
+  assert.is(await countRange(h.db, namespacePrefix(h.ks.namespaceOf(0)) + 'h'), 3, 'the other hash is untouched');
+  await close(h);
+});
+
 test('DEL of a collection writes its garbage records; the sweep deletes the members, then the records', async () => {
   const h = await open(dirs.make());
   const version = await writeHash(h, 'big', 2500);
