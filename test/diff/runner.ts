@@ -111,6 +111,7 @@ export async function runPlan(servers: Servers, plan: Plan, progress: (line: str
       // StrataKV did not come back after a restart, or a connection could not be opened: the
       // servers are in no state to go on with.
       failures.push(`seed ${options.seed} (replay: ${replayCommand(options)}) broke the run: ${(error as Error).message}`);
+      progress(failures[failures.length - 1]);
       break;
     }
     compared += result.compared;
