@@ -3,15 +3,16 @@
  *
  * Queueing is the dispatcher's job (it answers +QUEUED, and flags the transaction when a command
  * is refused while queueing). EXEC runs the queue through ServerControl.runQueued. Atomicity: the
- * queued commands run back to back in one synchronous stretch unless one must wait for the disk;
- * in that case EXEC returns a promise with its reply unfinished, and the dispatcher locks the keys
- * of every queued command until it settles, so no other client sees a partial transaction or
- * changes what it reads. Before running the queue EXEC reads every key it names into memory, so
- * that the queue's writes are issued in one synchronous stretch and so share one WAL group: a
- * wait for the disk between two of them would let a crash keep the first and lose the second; the
- * stretch runs as one engine atomic section, so its writes are one WAL record. WATCH is the
- * keyspace's: it flags `client.watchDirty` on modification.
+ * queue runs inside one engine atomic section (Db.atomic), so all its writes are one WAL record
+ * and a crash, even a torn write, keeps all of them or none, also when a queued command has to
+ * wait for the disk in the middle (the section stays open until the last command is done). A
+ * transaction that writes takes the dispatcher's exclusive lock when it waits (as Redis, nothing
+ * else runs meanwhile): no other client sees a partial transaction, and no other client's write
+ * joins the section, whose writes are acknowledged only with EXEC's reply. Before running the
+ * queue EXEC reads every key it names into memory, so that the queue usually runs in one
+ * synchronous stretch. WATCH is the keyspace's: it flags `client.watchDirty` on modification.
  */
+import { FLAG_WRITE } from './registry.js';
 import type { ClientState, CommandContext, CommandHandlers, QueuedCommand, ServerContext } from './types.js';
 
 function endTransaction(client: ClientState, server: ServerContext): void {
@@ -44,7 +45,7 @@ function exec(ctx: CommandContext): void | Promise<void> {
   const queue = ctx.client.multi;
   if (queue !== null && !ctx.client.multiFailed) {
     const warming = readQueuedKeys(ctx, queue);
-    // The checks below run after the wait: a watched key may change meanwhile.
+    // The checks in runExec run after the wait: a watched key may change meanwhile.
     if (warming !== undefined) return warming.then(() => runExec(ctx), () => runExec(ctx));
   }
   return runExec(ctx);
@@ -91,29 +92,16 @@ function runExec(ctx: CommandContext): void | Promise<void> {
   // Leave MULTI state before running the commands, so they execute instead of being queued again.
   endTransaction(client, server);
   reply.arrayHeader(queue.length);
-  // One atomic section: the queue's writes become one WAL record, so not even a torn write at a
-  // crash can keep part of the transaction.
-  let waitingAt = -1;
-  let waiting: Promise<void> | undefined;
-  server.db.atomic(() => {
-    for (let i = 0; i < queue.length; i++) {
-      const pending = server.control.runQueued(ctx, queue[i]);
-      if (pending !== undefined) {
-        waiting = pending;
-        waitingAt = i;
-        return;
-      }
-    }
-  });
-  if (waiting !== undefined) return runRest(ctx, queue, waitingAt + 1, waiting);
+  if (!queue.some(({ entry }) => (entry.flagBits & FLAG_WRITE) !== 0)) return runQueue(ctx, queue, 0);
+  // The promise says when the transaction's record is durable; the connection holds EXEC's reply until then.
+  return server.db.atomic(() => runQueue(ctx, queue, 0));
 }
 
-/** Continues a transaction after one of its commands had to wait for the disk. */
-async function runRest(ctx: CommandContext, queue: readonly QueuedCommand[], from: number, pending: Promise<void>): Promise<void> {
-  await pending;
+/** Runs the queue from `from`, synchronously until a command has to wait, then after each wait. */
+function runQueue(ctx: CommandContext, queue: readonly QueuedCommand[], from: number): void | Promise<void> {
   for (let i = from; i < queue.length; i++) {
-    const next = ctx.server.control.runQueued(ctx, queue[i]);
-    if (next !== undefined) await next;
+    const pending = ctx.server.control.runQueued(ctx, queue[i]);
+    if (pending !== undefined) return pending.then(() => runQueue(ctx, queue, i + 1));
   }
 }
 

@@ -280,13 +280,11 @@ export class Db {
     if (ops.length === 0) return Promise.resolve(this.versions.lastSequence);
     const firstSeq = this.versions.lastSequence + 1;
     const atomic = this.atomicSection;
-    let durable: Promise<void>;
-    if (atomic !== null) {
-      for (const op of ops) atomic.ops.push(op);
-      durable = atomic.durable;
-    } else {
-      durable = this.wal.append(firstSeq, ops);
-    }
+    let durable: Promise<void> | null = null;
+    // Inside an atomic section the write is logged with the section, whose promise says when it
+    // is durable: resolving each write at once lets the section's own code await its writes.
+    if (atomic !== null) for (const op of ops) atomic.ops.push(op);
+    else durable = this.wal.append(firstSeq, ops);
     const mem = this.mem.mem;
     // With no snapshot (and so no iterator) alive, nobody can read an older version: overwrite in place.
     const overwrite = this.snapshots.size === 0;
@@ -301,39 +299,78 @@ export class Db {
       this.rotationPending = true;
       queueMicrotask(this.rotateIfFull);
     }
-    return durable.then(() => firstSeq);
+    return durable === null ? Promise.resolve(firstSeq) : durable.then(() => firstSeq);
   }
 
   private rotationPending = false;
   private readonly rotateIfFull = (): void => {
+    // An open atomic section rotates when it ends (endAtomic), so that its record stays whole.
+    if (this.atomicSection !== null) return;
     this.rotationPending = false;
     if (!this.closing && !this.closed && this.failure === null && this.mem.mem.approximateBytes >= this.memtableSize) this.rotateMemtable();
   };
 
-  /** Ops of the open atomic section, and the promise all its writes share. */
-  private atomicSection: { ops: BatchOp[]; durable: Promise<void>; settle: (written: Promise<void>) => void } | null = null;
+  /** The open atomic section (atomic()), if any. */
+  private atomicSection: AtomicSection | null = null;
 
   /**
-   * Runs `fn` (synchronously) so that every write it makes is logged as ONE WAL record: after a
-   * crash, even a torn write, either all of them are there or none. Reads inside see each write at
-   * once, as usual. MULTI/EXEC uses it. Nested calls join the outer section.
+   * Runs `fn` so that every write made until it returns (or, when it returns a promise, until that
+   * settles) is logged as ONE WAL record: after a crash, even a torn write, either all of them are
+   * there or none. MULTI/EXEC uses it, so a queued command that waits for a block read leaves the
+   * transaction one record. Reads inside see each write at once, as usual, and the promise of each
+   * write made inside resolves at once (the section's code may await its writes); the promise
+   * returned here is the one that says when they are durable: it resolves with fn's value once the
+   * section's record is, and rejects if logging it fails.
+   *
+   * Every write made while the section is open joins it, whoever makes it, with a promise that
+   * does not wait for durability: the caller must keep other writers whose acknowledgements
+   * matter out meanwhile (the dispatcher runs EXEC under the exclusive lock when it waits; the
+   * background sweeps acknowledge nothing). A memtable that fills meanwhile rotates when the
+   * section ends. A nested call joins the outer section and resolves with fn's value.
    */
-  atomic<T>(fn: () => T): T {
-    if (this.atomicSection !== null) return fn();
-    let settle: (written: Promise<void>) => void = () => {};
-    const durable = new Promise<void>((resolve) => {
-      settle = resolve;
-    });
-    const section = { ops: [] as BatchOp[], durable, settle };
-    const firstSeq = this.versions.lastSequence + 1;
+  atomic<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (this.atomicSection !== null) return Promise.resolve(fn());
+    const section = new AtomicSection(this.versions.lastSequence + 1);
     this.atomicSection = section;
+    let result: T | Promise<T>;
     try {
-      return fn();
-    } finally {
-      this.atomicSection = null;
-      // Resolving with the WAL's promise makes every write of the section share its outcome.
-      section.settle(section.ops.length > 0 ? this.wal.append(firstSeq, section.ops) : Promise.resolve());
+      result = fn();
+    } catch (err) {
+      this.endAtomic(section);
+      return section.durable.then(() => Promise.reject(err));
     }
+    if (!(result instanceof Promise)) {
+      this.endAtomic(section);
+      const value = result;
+      return section.durable.then(() => value);
+    }
+    return result.then(
+      (value) => {
+        this.endAtomic(section);
+        return section.durable.then(() => value);
+      },
+      (err: unknown) => {
+        this.endAtomic(section);
+        return section.durable.then(() => Promise.reject(err));
+      },
+    );
+  }
+
+  /** True while an atomic section is open: a write's promise then resolves before it is durable. */
+  get inAtomicSection(): boolean {
+    return this.atomicSection !== null;
+  }
+
+  /** Resolves when the open atomic section ends; undefined when none is open. */
+  atomicSectionEnded(): Promise<void> | undefined {
+    return this.atomicSection?.ended;
+  }
+
+  private endAtomic(section: AtomicSection): void {
+    this.atomicSection = null;
+    section.commitPart(this.wal);
+    section.end();
+    if (this.rotationPending) queueMicrotask(this.rotateIfFull);
   }
 
   /**
@@ -524,6 +561,11 @@ export class Db {
   // ---------------------------------------------------------------- flush
 
   private rotateMemtable(): void {
+    // Rotation seals the WAL segment, and the sealed memtable may be flushed before an open atomic
+    // section ends: the section's writes so far must be logged first, in the segment they belong
+    // to. Only FLUSHALL SYNC and the like inside a waiting EXEC get here with a section open
+    // (a full memtable waits for the section's end); such a transaction is then two records.
+    this.atomicSection?.commitPart(this.wal);
     const old = this.mem;
     const segment = this.versions.newFileNumber();
     old.walClosed = this.wal.rotate(segment);
@@ -699,7 +741,7 @@ export class Db {
   private async pinFlushedVersion(): Promise<PinnedVersion> {
     // Inside a transaction (an atomic section: EXEC) start once it has ended, so that it is in
     // the checkpoint whole. Otherwise the checkpoint is the state at the call, as a fork is.
-    if (this.atomicSection !== null) await Promise.resolve();
+    while (this.atomicSection !== null) await this.atomicSection.ended;
     if (this.closed || this.closing) throw new Error('database is closed');
     if (this.failure !== null) throw this.failure;
     const lastSequence = this.versions.lastSequence;
@@ -1100,3 +1142,38 @@ async function holdsKeysIn(it: InternalIterator, ranges: readonly KeyRange[]): P
 const RECOVERY_RETRY_MS = 1000;
 /** Longest stretch a flush runs on the serving thread before letting connections in. */
 const FLUSH_SLICE_MS = 2;
+
+/**
+ * The writes of one Db.atomic call, logged as one WAL record when it ends (or, if a rotation
+ * comes first, one record up to the rotation and one after: Db.rotateMemtable). Every write of
+ * the section shares `durable`, which settles once all its records are.
+ */
+class AtomicSection {
+  ops: BatchOp[] = [];
+  private readonly parts: Array<Promise<void>> = [];
+  private settle: (written: Promise<void>) => void = () => {};
+  private signalEnded: () => void = () => {};
+  /** Settles like the section's records once it has ended. */
+  readonly durable = new Promise<void>((resolve) => {
+    this.settle = resolve;
+  });
+  /** Resolves when the section ends (never rejects). */
+  readonly ended = new Promise<void>((resolve) => {
+    this.signalEnded = resolve;
+  });
+
+  constructor(private firstSeq: SequenceNumber) {}
+
+  /** Logs the writes made since the last part as one WAL record. */
+  commitPart(wal: WalWriter): void {
+    if (this.ops.length === 0) return;
+    this.parts.push(wal.append(this.firstSeq, this.ops));
+    this.firstSeq += this.ops.length;
+    this.ops = [];
+  }
+
+  end(): void {
+    this.settle(Promise.all(this.parts).then(() => undefined));
+    this.signalEnded();
+  }
+}

@@ -164,7 +164,9 @@ export class Dispatcher {
       return undefined;
     }
     if (reply.completeSince(before)) {
-      this.barrier.track(result);
+      // The barrier counts promises that settle in write order. Inside EXEC's atomic section a
+      // write's promise resolves at once, before it is durable; EXEC's own promise stands for it.
+      if (!this.server.db.inAtomicSection) this.barrier.track(result);
       this.account(ctx, entry, argv, t1 - t0, errorsBefore, !lock);
       return undefined;
     }
@@ -250,8 +252,9 @@ export class Dispatcher {
   private isExclusive(entry: Command, multi: QueuedCommand[] | null): boolean {
     const flags = entry.flagBits;
     if ((flags & FLAG_RUNS_TRANSACTION) !== 0 && multi !== null) {
-      for (const q of multi) if (this.isExclusive(q.entry, null)) return true;
-      return false;
+      // A transaction that writes runs as one engine atomic section, which no other client's
+      // write may join (Db.atomic): while it waits, it holds everything.
+      return this.transactionWrites(multi) || multi.some((q) => this.isExclusive(q.entry, null));
     }
     return (flags & FLAG_WHOLE_KEYSPACE) !== 0 || ((flags & FLAG_WRITE) !== 0 && !entry.hasKeys);
   }

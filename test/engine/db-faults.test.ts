@@ -90,9 +90,13 @@ test('an atomic section is one WAL record: a torn write keeps all of it or none'
       writes.push(db.write([put('a', 'x'.repeat(400))]).catch(() => 'failed'));
       writes.push(db.write([put('b', 'y'.repeat(400))]).catch(() => 'failed'));
     };
-    if (atomic) db.atomic(run);
-    else run();
-    assert.equal(await Promise.all(writes), ['failed', 'failed'], 'neither write is acknowledged');
+    if (atomic) {
+      // Inside a section each write resolves once applied; the section's promise is the acknowledgement.
+      assert.is(await db.atomic(run).then(() => 'ok', () => 'failed'), 'failed', 'the section is not acknowledged');
+    } else {
+      run();
+      assert.equal(await Promise.all(writes), ['failed', 'failed'], 'neither write is acknowledged');
+    }
     // The torn bytes stay in the file, as after a crash in the middle of the write.
     await db.close().catch(() => {});
     env.reset();
@@ -105,6 +109,60 @@ test('an atomic section is one WAL record: a torn write keeps all of it or none'
     await reopened.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('an atomic section that waits in the middle is still one WAL record', async () => {
+  const dir = tempDir();
+  const env = new FaultInjectingEnv(new NodeEnv());
+  const db = await Db.open({ dir, env, fsync: 'always' });
+  await db.write([put('before', '1')]);
+  env.tearNextAppend(2 * (8 + 8 + 4 + 1 + 1 + 1 + 1 + 400) - 20);
+  const section = db.atomic(async () => {
+    await db.write([put('a', 'x'.repeat(400))]); // resolves once applied: no deadlock on its own write
+    assert.ok(db.atomicSectionEnded() !== undefined, 'the section is open while it waits');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await db.write([put('b', 'y'.repeat(400))]);
+    return 'done';
+  });
+  assert.is(await section.then((v) => v, () => 'failed'), 'failed', 'the section is not acknowledged');
+  assert.is(db.atomicSectionEnded(), undefined, 'and closed once its promise settled');
+  await db.close().catch(() => {});
+  env.reset();
+  const reopened = await Db.open({ dir });
+  assert.is((await reopened.get('before'))?.toString(), '1');
+  assert.is(await reopened.get('a'), undefined, 'the torn record is dropped whole');
+  assert.is(await reopened.get('b'), undefined);
+  await reopened.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a memtable that fills inside an open atomic section rotates when the section ends', async () => {
+  const dir = tempDir();
+  const db = await Db.open({ dir, memtableSize: 16 * 1024, fsync: 'always' });
+  const flushesBefore = db.stats().flushes;
+  assert.is(await db.atomic(async () => {
+    for (let i = 0; i < 20; i++) {
+      await db.write([put(`k${i}`, 'v'.repeat(2000))]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.is(db.stats().flushes, flushesBefore, 'no rotation while the section is open');
+    return 20;
+  }), 20);
+  await db.flush();
+  assert.ok(db.stats().flushes > flushesBefore, 'rotated after it');
+  // A rotation forced inside a section (FLUSHALL SYNC inside a waiting EXEC) logs the part before it first.
+  await db.atomic(async () => {
+    await db.write([put('first', '1')]);
+    await db.flush();
+    await db.write([put('second', '2')]);
+  });
+  await db.close();
+  const reopened = await Db.open({ dir });
+  for (let i = 0; i < 20; i++) assert.is((await reopened.get(`k${i}`))?.length, 2000);
+  assert.is((await reopened.get('first'))?.toString(), '1');
+  assert.is((await reopened.get('second'))?.toString(), '2');
+  await reopened.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('with appendfsync no, power loss may lose unsynced writes but never corrupts', async () => {
