@@ -28,6 +28,7 @@ export const FLAG_STALE = 128;
 export const FLAG_FAST = 256;
 export const FLAG_NOSCRIPT = 512;
 export const FLAG_BLOCKING = 1024;
+export const FLAG_SKIP_SLOWLOG = 2048;
 /** CommandDef.runsInMulti (on a container: all its subcommands). */
 export const FLAG_RUNS_IN_MULTI = 1 << 16;
 /** CommandDef.runsTransaction */
@@ -40,7 +41,7 @@ export const FLAG_DENIED_ON_WRITE_FAILURE = 1 << 19;
 const FLAG_BITS: Partial<Record<string, number>> = {
   write: FLAG_WRITE, readonly: FLAG_READONLY, denyoom: FLAG_DENYOOM, admin: FLAG_ADMIN, no_auth: FLAG_NOAUTH,
   no_multi: FLAG_NOMULTI, loading: FLAG_LOADING, stale: FLAG_STALE, fast: FLAG_FAST, noscript: FLAG_NOSCRIPT,
-  blocking: FLAG_BLOCKING,
+  blocking: FLAG_BLOCKING, skip_slowlog: FLAG_SKIP_SLOWLOG,
 };
 /** Properties a container passes on to its subcommands (the dispatcher looks at the subcommand's entry). */
 const INHERITED_BITS = FLAG_RUNS_IN_MULTI | FLAG_RUNS_TRANSACTION | FLAG_WHOLE_KEYSPACE | FLAG_DENIED_ON_WRITE_FAILURE;

@@ -17,7 +17,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Command, CommandContext, Commands, QueuedCommand, ServerContext } from '../commands/types.js';
 import {
-  FLAG_ADMIN, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI, FLAG_RUNS_TRANSACTION,
+  FLAG_ADMIN, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI, FLAG_RUNS_TRANSACTION, FLAG_SKIP_SLOWLOG,
   FLAG_WHOLE_KEYSPACE, FLAG_WRITE,
 } from '../commands/registry.js';
 import type { ReplyWriter } from '../protocol/reply.js';
@@ -212,7 +212,8 @@ export class Dispatcher {
       this.countError(reply.lastError);
     }
     const threshold = config.slowlogLogSlowerThan;
-    if (threshold >= 0 && usec >= threshold) {
+    // EXEC is skip_slowlog, as in Redis: the queued commands are logged each on its own.
+    if (threshold >= 0 && usec >= threshold && (entry.flagBits & FLAG_SKIP_SLOWLOG) === 0) {
       this.env.slowlog.add(redactSecrets(entry.redact, argv), usec, ctx.client.addr, ctx.client.name, config.slowlogMaxLen);
     }
   }

@@ -95,8 +95,12 @@ test('SLOWLOG records, trims and resets', async () => {
   await r.config('SET', 'slowlog-log-slower-than', '0');
   await r.slowlog('RESET');
   await r.set('slow:k', 'x'.repeat(300));
+  await r.multi().incr('slow:n').exec();
   await r.config('SET', 'slowlog-log-slower-than', '10000');
   const entries = (await r.slowlog('GET', 10)) as unknown[][];
+  const names = entries.map((e) => (e[3] as string[])[0]);
+  // As in Redis: EXEC is skip_slowlog; what it ran is logged (MULTI too).
+  assert.ok(names.includes('incr') && names.includes('multi') && !names.includes('exec'), names.join(' '));
   const setEntry = entries.find((e) => (e[3] as string[])[0] === 'set');
   assert.ok(setEntry, JSON.stringify(entries));
   assert.equal((setEntry[3] as string[]).slice(0, 2), ['set', 'slow:k']);
