@@ -219,10 +219,21 @@ export class Dispatcher {
   }
 
   private reject(ctx: CommandContext, entry: Command | null, message: string): undefined {
+    const client = ctx.client;
+    if (entry !== null && (entry.flagBits & FLAG_RUNS_TRANSACTION) !== 0) {
+      // Redis' execCommandAbort: whatever refuses EXEC (arity, NOAUTH, MISCONF...) discards the
+      // transaction, in MULTI or not, and says so: with the refusal's text (a code other than ERR
+      // kept, as Redis' shared error objects carry theirs and its formatted errors have none).
+      message = `EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`;
+      client.multi = null;
+      client.multiFailed = false;
+      if (client.watchedKeys > 0) this.server.keyspace.unwatchAll(client);
+      client.watchDirty = false;
+    }
     ctx.reply.error(message);
     if (entry !== null) entry.rejectedCalls++;
     this.countError(message);
-    if (ctx.client.multi !== null) ctx.client.multiFailed = true;
+    if (client.multi !== null) client.multiFailed = true;
     return undefined;
   }
 

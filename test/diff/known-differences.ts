@@ -105,15 +105,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     matches: quotesArgumentBytes,
   },
   {
-    id: 'exec-wrong-arity-execabort',
-    reason: 'Redis turns every rejection of EXEC into an abort: EXEC with arguments gets -EXECABORT (and, inside MULTI, ends the transaction); StrataKV answers the plain arity error',
-    repro: { steps: [['EXEC', '1']], redis: "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n", stratakv: "-ERR wrong number of arguments for 'exec' command\r\n" },
-    // Inside MULTI, Redis leaves the transaction and StrataKV may not: what follows can differ.
-    diverges: true,
-    matches: (m) => named(m, 'EXEC') && text(m.differing.ours) === "-ERR wrong number of arguments for 'exec' command\r\n"
-      && text(m.differing.theirs) === "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n",
-  },
-  {
     id: 'object-refcount-copy-is-not-shared',
     reason: 'COPY of a small integer gives Redis a private copy (refcount 1); StrataKV reports every small integer as the shared object (2147483647)',
     repro: { steps: [['INCR', 'k2'], ['COPY', 'k2', 'k1'], ['OBJECT', 'REFCOUNT', 'k1']], redis: ':1\r\n', stratakv: ':2147483647\r\n' },

@@ -101,6 +101,8 @@ redisTest(test, 'transactions', async () => {
     ['MULTI'], ['SET', 's', 'x'], ['INCR', 's'], ['GET', 's'], ['EXEC'],
     ['MULTI'], ['WATCH', 'a'], ['DISCARD'], ['WATCH', 'a'], ['SET', 'a', '5'], ['MULTI'], ['GET', 'a'], ['EXEC'],
     ['WATCH', 'a'], ['UNWATCH'], ['SET', 'a', '6'], ['MULTI'], ['GET', 'a'], ['EXEC'], ['MULTI'], ['EXEC'], ['WATCH'],
+    // Any refusal of EXEC aborts: EXEC with arguments discards the transaction (and its WATCH).
+    ['EXEC', 'x'], ['WATCH', 'a'], ['MULTI'], ['SET', 'a', '7'], ['EXEC', 'y'], ['EXEC'], ['SET', 'a', '8'], ['MULTI'], ['GET', 'a'], ['EXEC'], ['DISCARD'],
   ]);
 });
 
