@@ -1,8 +1,9 @@
 /**
  * The dispatcher: from a request's argv to a handler call, with every rule Redis applies on the
- * way, in Redis' order: lookup (unknown command / subcommand), arity, authentication, MULTI
- * queueing, client pause, write backpressure (db.writeDelay), key locks, then the call, and after
- * it the bookkeeping (commandstats, latency histograms and monitor, errorstats, slowlog, MONITOR).
+ * way, in Redis' order: lookup (unknown command / subcommand), arity, authentication, the disk
+ * failure refusal, RESP2 subscribed mode, MULTI queueing, client pause, write backpressure
+ * (db.writeDelay), key locks, then the call, and after it the bookkeeping (commandstats, latency
+ * histograms and monitor, errorstats, slowlog, MONITOR).
  *
  * The hot path (a known command, no transaction, nothing in flight) allocates nothing of its own:
  * the lookup hashes the argv[0] bytes, flags are bit tests, timing is one performance.now() per command.
@@ -17,7 +18,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Command, CommandContext, Commands, QueuedCommand, ServerContext } from '../commands/types.js';
 import {
-  FLAG_ADMIN, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI, FLAG_RUNS_TRANSACTION,
+  FLAG_ADMIN, FLAG_ALLOWED_WHILE_SUBSCRIBED, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI, FLAG_RUNS_TRANSACTION,
   FLAG_WHOLE_KEYSPACE, FLAG_WRITE,
 } from '../commands/registry.js';
 import type { ReplyWriter } from '../protocol/reply.js';
@@ -104,6 +105,11 @@ export class Dispatcher {
     // As Redis refuses writes (and PING) while its AOF cannot be written, until the disk recovers.
     const writeFailure = this.server.db.writeFailure;
     if (writeFailure !== null && (isWrite || (flags & FLAG_DENIED_ON_WRITE_FAILURE) !== 0)) return this.reject(ctx, entry, misconfError(writeFailure));
+    // A RESP2 connection that subscribed carries messages that a reply could not be told apart
+    // from; a RESP3 one gets them as pushes and may run anything.
+    if ((flags & FLAG_ALLOWED_WHILE_SUBSCRIBED) === 0 && client.resp === 2 && client.subscriptions.active) {
+      return this.reject(ctx, entry, `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    }
     if (client.multi !== null) {
       if ((flags & FLAG_NOMULTI) !== 0) return this.reject(ctx, entry, 'ERR Command not allowed inside a transaction');
       if ((flags & FLAG_RUNS_IN_MULTI) === 0) {
