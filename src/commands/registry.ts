@@ -36,6 +36,8 @@ export const FLAG_RUNS_TRANSACTION = 1 << 17;
 export const FLAG_WHOLE_KEYSPACE = 1 << 18;
 /** CommandDef.deniedOnWriteFailure */
 export const FLAG_DENIED_ON_WRITE_FAILURE = 1 << 19;
+/** CommandDef.mayReplicate */
+export const FLAG_MAY_REPLICATE = 1 << 21;
 /** CommandDef.allowedWhileSubscribed */
 export const FLAG_ALLOWED_WHILE_SUBSCRIBED = 1 << 20;
 
@@ -128,6 +130,7 @@ export class CommandEntry<H> {
     if (def.wholeKeyspace) bits |= FLAG_WHOLE_KEYSPACE;
     if (def.deniedOnWriteFailure) bits |= FLAG_DENIED_ON_WRITE_FAILURE;
     if (def.allowedWhileSubscribed) bits |= FLAG_ALLOWED_WHILE_SUBSCRIBED;
+    if (def.mayReplicate) bits |= FLAG_MAY_REPLICATE;
     this.flagBits = bits;
 
     this.keySpecs = keySpecsOf(def, where);

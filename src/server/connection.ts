@@ -16,8 +16,8 @@
  * client-query-buffer-limit disconnects too.
  *
  * Pub/Sub: a published message is appended to the reply stream at once, unless a request of this
- * connection is in flight with its reply perhaps half written: then it waits beside the stream
- * until that request is done (a push in the middle of a reply would break the framing). A
+ * connection is in flight and has begun its reply: then it waits beside the stream until that
+ * request is done (a push in the middle of a reply would break the framing). A
  * subscribed client is held to the `pubsub` class of client-output-buffer-limit, checked as each
  * message arrives, so a subscriber that does not read is dropped before it holds more than the
  * hard limit, however fast the publishers are.
@@ -176,12 +176,18 @@ export class Connection extends ClientSession implements ClientState, RequestSin
     // CLIENT REPLY OFF silences messages too, as in Redis 7.0.
     if (this.closed || this.ending || this.replyMode === 'off') return;
     const bytes = message.encoded(this.resp);
-    if (this.executing && publisher !== this) {
-      this.deferredPushes.push(bytes);
-      this.deferredBytes += bytes.length;
-    } else {
+    if (!this.executing || publisher === this) {
       this.reply.raw(bytes);
       if (!this.executing && !this.awaitingDurability) this.scheduleFlush();
+    } else if (this.reply.position === this.inFlightFrom && this.replyMode === 'on' && this.deferredPushes.length === 0) {
+      // The request in flight has written nothing yet (it waits for a pause, a lock, the disk):
+      // the message goes before its reply, and may leave now.
+      this.reply.raw(bytes);
+      this.inFlightFrom = this.reply.position;
+      if (!this.awaitingDurability) this.scheduleFlush();
+    } else {
+      this.deferredPushes.push(bytes);
+      this.deferredBytes += bytes.length;
     }
     this.outputLimitExceeded(this.outputBytes);
   }

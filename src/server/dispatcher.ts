@@ -18,7 +18,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Command, CommandContext, Commands, QueuedCommand, ServerContext } from '../commands/types.js';
 import {
-  FLAG_ADMIN, FLAG_ALLOWED_WHILE_SUBSCRIBED, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI, FLAG_RUNS_TRANSACTION,
+  FLAG_ADMIN, FLAG_ALLOWED_WHILE_SUBSCRIBED, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_MAY_REPLICATE, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI, FLAG_RUNS_TRANSACTION,
   FLAG_WHOLE_KEYSPACE, FLAG_WRITE,
 } from '../commands/registry.js';
 import type { ReplyWriter } from '../protocol/reply.js';
@@ -101,7 +101,7 @@ export class Dispatcher {
     }
     const flags = entry.flagBits;
     if (!client.authenticated && (flags & FLAG_NOAUTH) === 0) return this.reject(ctx, entry, 'NOAUTH Authentication required.');
-    const isWrite = (flags & FLAG_WRITE) !== 0 || ((flags & FLAG_RUNS_TRANSACTION) !== 0 && this.transactionWrites(client.multi));
+    const isWrite = (flags & FLAG_WRITE) !== 0 || ((flags & FLAG_RUNS_TRANSACTION) !== 0 && this.transactionHas(client.multi, FLAG_WRITE));
     // As Redis refuses writes (and PING) while its AOF cannot be written, until the disk recovers.
     const writeFailure = this.server.db.writeFailure;
     if (writeFailure !== null && (isWrite || (flags & FLAG_DENIED_ON_WRITE_FAILURE) !== 0)) return this.reject(ctx, entry, misconfError(writeFailure));
@@ -118,7 +118,9 @@ export class Dispatcher {
         return undefined;
       }
     }
-    const paused = this.env.pauseFor(isWrite);
+    // CLIENT PAUSE WRITE holds what Redis would replicate: writes, and PUBLISH.
+    const pausedAsWrite = isWrite || (flags & FLAG_MAY_REPLICATE) !== 0 || ((flags & FLAG_RUNS_TRANSACTION) !== 0 && this.transactionHas(client.multi, FLAG_MAY_REPLICATE));
+    const paused = this.env.pauseFor(pausedAsWrite);
     if (paused !== undefined) return this.retryAfter(paused, ctx, argv, admitted);
     // Engine backpressure is asked once per write: a write that waited its turn goes.
     if (isWrite && !admitted) {
@@ -247,9 +249,10 @@ export class Dispatcher {
     if (next !== undefined) await next;
   }
 
-  private transactionWrites(multi: QueuedCommand[] | null): boolean {
+  /** Whether a queued command has one of `bits`. */
+  private transactionHas(multi: QueuedCommand[] | null, bits: number): boolean {
     if (multi === null) return false;
-    for (const q of multi) if ((q.entry.flagBits & FLAG_WRITE) !== 0) return true;
+    for (const q of multi) if ((q.entry.flagBits & bits) !== 0) return true;
     return false;
   }
 

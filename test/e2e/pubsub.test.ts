@@ -288,6 +288,25 @@ test('PUBLISH inside MULTI delivers at EXEC, not before', async () => {
   }
 });
 
+test('CLIENT PAUSE WRITE holds PUBLISH, as Redis holds what it would replicate; messages flow once it ends', async () => {
+  const admin = await RawClient.connect(strata.port);
+  const sub = await RawClient.connect(strata.port);
+  const pub = await RawClient.connect(strata.port);
+  try {
+    await sub.command('SUBSCRIBE', 'pause:ch');
+    assert.is((await admin.command('CLIENT', 'PAUSE', '400', 'WRITE')).toString(), '+OK\r\n');
+    const t0 = Date.now();
+    assert.is((await pub.command('PUBLISH', 'pause:ch', 'late')).toString(), ':1\r\n');
+    assert.ok(Date.now() - t0 >= 300, `PUBLISH answered after ${Date.now() - t0} ms`);
+    assert.is((await sub.readReply()).toString(), '*3\r\n$7\r\nmessage\r\n$8\r\npause:ch\r\n$4\r\nlate\r\n');
+    assert.is((await pub.command('PUBSUB', 'NUMPAT')).toString(), ':0\r\n');
+  } finally {
+    admin.close();
+    sub.close();
+    pub.close();
+  }
+});
+
 test('a RESP3 subscriber pipelining commands gets every message and every reply, framed', async () => {
   const sub = await RawClient.connect(strata.port);
   const pub = await RawClient.connect(strata.port);
