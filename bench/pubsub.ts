@@ -11,7 +11,8 @@
  * number of subscribers, or the round fails.
  *
  * The subscribers live in this process: on a small machine the client's own reading of 10,000
- * sockets is part of the cost, and is the same for both servers.
+ * sockets can be the bottleneck, the same for both servers. So each round also reads the server's
+ * CPU time (/proc) and reports deliveries per server CPU-second: what fan-out costs the server.
  *
  *   npm run bench:pubsub -- [--subscribers 10000] [--messages 1000] [--size 64] [--window 16] [--rounds 3]
  *
@@ -20,6 +21,7 @@
 import net from 'node:net';
 import { Command } from 'commander';
 import { positiveInt } from './lib/cli.js';
+import { readCpuSeconds } from './lib/proc-stats.js';
 import { ProcessGroup, machineDescription, markdownTable, median, redisServerMissing, redisSpec, stratakvSpec, type RunningTarget, type TargetSpec } from './lib/resp-targets.js';
 
 const CHANNEL = 'bench:fanout';
@@ -118,12 +120,14 @@ class Subscribers {
     });
   }
 
-  get totalBytes(): number {
-    return this.received.reduce((a, b) => a + b, 0);
-  }
-
-  close(): void {
-    for (const s of this.sockets) s.destroy();
+  /** Closes every subscriber and waits until the sockets are gone (their fds are needed next). */
+  async close(): Promise<void> {
+    await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => {
+      s.once('close', () => resolve());
+      s.destroy();
+    })));
+    // Let the server see the disconnections before the next round subscribes again.
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
@@ -175,6 +179,10 @@ interface RoundResult {
   readonly deliveriesPerSec: number;
   readonly publishesPerSec: number;
   readonly seconds: number;
+  /** CPU seconds the server used during the round (user + system, from /proc). */
+  readonly serverCpuSeconds: number;
+  /** Deliveries per CPU second of the server: its own cost, whoever the bottleneck is. */
+  readonly deliveriesPerCpuSec: number;
 }
 
 async function connectPublisher(port: number): Promise<net.Socket> {
@@ -188,24 +196,25 @@ async function connectPublisher(port: number): Promise<net.Socket> {
   });
 }
 
-async function round(target: RunningTarget, index: number, subs: Subscribers, frameBytes: number, base: number): Promise<{ result: RoundResult; base: number }> {
+async function round(target: RunningTarget, index: number, subs: Subscribers, frameBytes: number): Promise<RoundResult> {
   const publisher = await connectPublisher(target.port);
   try {
+    const pid = target.child.pid ?? 0;
+    const cpu0 = readCpuSeconds(pid);
     const t0 = performance.now();
-    const delivered = subs.waitFor(base + cli.messages * frameBytes);
+    const delivered = subs.waitFor(SUBSCRIBE_REPLY_BYTES + cli.messages * frameBytes);
     const lastReply = await publishAll(publisher, cli.messages, cli.window, cli.size, cli.subscribers);
     await delivered;
-    const t1 = performance.now();
-    const seconds = (t1 - t0) / 1000;
+    const seconds = (performance.now() - t0) / 1000;
+    const serverCpuSeconds = readCpuSeconds(pid) - cpu0;
     return {
-      result: {
-        target: target.spec.name,
-        round: index,
-        deliveriesPerSec: (cli.messages * cli.subscribers) / seconds,
-        publishesPerSec: cli.messages / ((lastReply - t0) / 1000),
-        seconds,
-      },
-      base: base + cli.messages * frameBytes,
+      target: target.spec.name,
+      round: index,
+      deliveriesPerSec: (cli.messages * cli.subscribers) / seconds,
+      publishesPerSec: cli.messages / ((lastReply - t0) / 1000),
+      seconds,
+      serverCpuSeconds,
+      deliveriesPerCpuSec: (cli.messages * cli.subscribers) / serverCpuSeconds,
     };
   } finally {
     publisher.destroy();
@@ -226,43 +235,45 @@ async function main(group: ProcessGroup): Promise<void> {
     process.stderr.write(`# ${missing}: StrataKV alone\n`);
   }
   const frameBytes = messageFrameBytes(cli.size);
-  const running: Array<{ target: RunningTarget; subs: Subscribers; base: number }> = [];
+  const running: RunningTarget[] = [];
   const results: RoundResult[] = [];
   try {
-    for (const spec of specs) {
-      const target = await group.start(spec);
-      process.stderr.write(`# ${spec.name}: subscribing ${cli.subscribers} connections\n`);
-      const subs = await Subscribers.open(target.port, cli.subscribers);
-      running.push({ target, subs, base: SUBSCRIBE_REPLY_BYTES });
-    }
+    for (const spec of specs) running.push(await group.start(spec));
     for (let r = 1; r <= cli.rounds; r++) {
-      for (const entry of running) {
-        const { result, base } = await round(entry.target, r, entry.subs, frameBytes, entry.base);
-        entry.base = base;
-        results.push(result);
-        process.stdout.write(JSON.stringify({ bench: 'pubsub-fanout', subscribers: cli.subscribers, messages: cli.messages, size: cli.size, window: cli.window, ...result }) + '\n');
-        process.stderr.write(`# round ${r} ${result.target}: ${Math.round(result.deliveriesPerSec).toLocaleString('en')} deliveries/s, ${Math.round(result.publishesPerSec).toLocaleString('en')} PUBLISH/s, ${result.seconds.toFixed(2)} s\n`);
+      for (const target of running) {
+        // One target's subscribers at a time: two sets of 10,000 sockets would pass the fd limit.
+        process.stderr.write(`# round ${r} ${target.spec.name}: subscribing ${cli.subscribers} connections\n`);
+        const subs = await Subscribers.open(target.port, cli.subscribers);
+        try {
+          const result = await round(target, r, subs, frameBytes);
+          results.push(result);
+          process.stdout.write(JSON.stringify({ bench: 'pubsub-fanout', subscribers: cli.subscribers, messages: cli.messages, size: cli.size, window: cli.window, ...result }) + '\n');
+          process.stderr.write(`# round ${r} ${result.target}: ${Math.round(result.deliveriesPerSec).toLocaleString('en')} deliveries/s, ${Math.round(result.publishesPerSec).toLocaleString('en')} PUBLISH/s, ${result.seconds.toFixed(2)} s, server CPU ${result.serverCpuSeconds.toFixed(2)} s\n`);
+        } finally {
+          await subs.close();
+        }
       }
     }
   } finally {
-    for (const entry of running) {
-      entry.subs.close();
-      await group.stop(entry.target);
-    }
+    for (const target of running) await group.stop(target);
   }
   const byTarget = (name: string, f: (r: RoundResult) => number): number => median(results.filter((r) => r.target === name).map(f));
   const strataDeliveries = byTarget('stratakv', (r) => r.deliveriesPerSec);
+  const strataPerCpu = byTarget('stratakv', (r) => r.deliveriesPerCpuSec);
   const rows = specs.map((spec) => {
     const deliveries = byTarget(spec.name, (r) => r.deliveriesPerSec);
+    const perCpu = byTarget(spec.name, (r) => r.deliveriesPerCpuSec);
     return [
       spec.name,
       Math.round(deliveries).toLocaleString('en'),
       Math.round(byTarget(spec.name, (r) => r.publishesPerSec)).toLocaleString('en'),
       spec.name === 'stratakv' ? '1.00' : (strataDeliveries / deliveries).toFixed(2),
+      Math.round(perCpu).toLocaleString('en'),
+      spec.name === 'stratakv' ? '1.00' : (strataPerCpu / perCpu).toFixed(2),
     ];
   });
   process.stdout.write(`\nPUBLISH fan-out: ${cli.subscribers} subscribers, ${cli.messages} messages of ${cli.size} bytes, ${cli.window} in flight, median of ${cli.rounds} rounds\n\n`);
-  process.stdout.write(markdownTable(['server', 'deliveries/s', 'PUBLISH/s', 'stratakv / this'], rows) + '\n');
+  process.stdout.write(markdownTable(['server', 'deliveries/s', 'PUBLISH/s', 'stratakv / this', 'deliveries per server CPU-s', 'stratakv / this (CPU)'], rows) + '\n');
 }
 
 process.stdout.write(`# pubsub: ${machineDescription()}\n`);
