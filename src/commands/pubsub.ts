@@ -9,7 +9,7 @@
  * kept and written back byte for byte.
  */
 import type { ClientState, CommandContext, CommandHandlers } from './types.js';
-import type { PubSubHub } from '../pubsub/hub.js';
+import { PushMessage, type PubSubHub } from '../pubsub/hub.js';
 import { replyHelp } from './connection.js';
 
 /** One namespace's subscribe/unsubscribe pair and the count its notices carry. */
@@ -51,12 +51,12 @@ const SHARD_CHANNELS: Namespace = {
   count: (client) => client.subscriptions.shardChannels.size,
 };
 
+/**
+ * A subscription notice is a push, not a reply: like a message it reaches the client even under
+ * CLIENT REPLY OFF or SKIP, as in Redis 7.0.
+ */
 function notice(ctx: CommandContext, word: string, name: string | null, count: number): void {
-  const reply = ctx.reply;
-  reply.pushHeader(3);
-  reply.bulk(word);
-  reply.bulk(name);
-  reply.integer(count);
+  ctx.client.deliver(new PushMessage([word, name, count]), ctx.client);
 }
 
 /** One notice per argument, subscribed already or not (the count tells). */

@@ -13,8 +13,7 @@
  * order. (Redis walks its pattern dictionary in hash order, which changes per process; insertion
  * order is one of the orders it may produce, and a stable one.)
  *
- * A message is encoded once per publish, whatever the number of receivers: its RESP2 array and
- * its RESP3 push frame differ only in the first byte, and each is built on first use.
+ * A message is encoded once per publish and protocol, whatever the number of receivers.
  */
 import { globMatch } from '../util/glob.js';
 
@@ -45,39 +44,47 @@ export class ClientSubscriptions {
   }
 }
 
-/** A message (or subscription notice) as bytes, for either protocol. */
+/** One element of a push: a bulk string, an integer (a subscription count) or null (no channel). */
+export type PushPart = string | Buffer | number | null;
+
+/**
+ * A message or a subscription notice, as the bytes a client of either protocol gets: an array
+ * (`*n`) in RESP2, a push (`>n`) in RESP3. Encoded on first use per protocol, then shared by
+ * every receiver.
+ */
 export class PushMessage {
   private resp2: Buffer | null = null;
   private resp3: Buffer | null = null;
 
-  constructor(private readonly parts: ReadonlyArray<string | Buffer>) {}
+  constructor(private readonly parts: readonly PushPart[]) {}
 
-  /** `*n` + bulk strings in RESP2, the same with `>n` in RESP3. */
   encoded(resp: 2 | 3): Buffer {
-    if (this.resp2 === null) this.resp2 = encodeArray(this.parts);
-    if (resp === 2) return this.resp2;
-    if (this.resp3 === null) {
-      this.resp3 = Buffer.from(this.resp2);
-      this.resp3[0] = 0x3e; // '>'
-    }
-    return this.resp3;
+    if (resp === 2) return (this.resp2 ??= encodePush(this.parts, 2));
+    return (this.resp3 ??= encodePush(this.parts, 3));
   }
 }
 
-function encodeArray(parts: ReadonlyArray<string | Buffer>): Buffer {
-  let size = 0;
+function encodePush(parts: readonly PushPart[], resp: 2 | 3): Buffer {
   const heads: string[] = [];
+  let size = 0;
   for (const p of parts) {
-    const head = `$${p.length}\r\n`;
+    let head: string;
+    if (p === null) head = resp === 3 ? '_\r\n' : '$-1\r\n';
+    else if (typeof p === 'number') head = `:${p}\r\n`;
+    else {
+      head = `$${p.length}\r\n`;
+      size += p.length + 2;
+    }
     heads.push(head);
-    size += head.length + p.length + 2;
+    size += head.length;
   }
-  const top = `*${parts.length}\r\n`;
+  const top = `${resp === 3 ? '>' : '*'}${parts.length}\r\n`;
   const out = Buffer.allocUnsafe(top.length + size);
   let at = out.latin1Write(top, 0);
   for (let i = 0; i < parts.length; i++) {
     at += out.latin1Write(heads[i], at);
     const p = parts[i];
+    if (p === null || typeof p === 'number') continue;
     at += typeof p === 'string' ? out.latin1Write(p, at) : p.copy(out, at);
     at += out.latin1Write('\r\n', at);
   }

@@ -91,6 +91,11 @@ export class Connection extends ClientSession implements ClientState, RequestSin
 
   /** A protocol error that arrived while earlier requests were still running: replied after them. */
   private pendingProtocolError: string | null = null;
+  /**
+   * Pushes this connection's own request wrote (subscription notices, messages it published to
+   * itself) while CLIENT REPLY OFF/SKIP drops that request's reply: they are kept, as in Redis.
+   */
+  private keptPushes: Buffer[] | null = null;
   /** Messages that arrived while a request was in flight, and their size: appended once it is done. */
   private deferredPushes: Buffer[] = [];
   private deferredBytes = 0;
@@ -173,11 +178,11 @@ export class Connection extends ClientSession implements ClientState, RequestSin
 
   /** Takes a published message (see the top of this file). */
   override deliver(message: PushMessage, publisher: Subscriber | null): void {
-    // CLIENT REPLY OFF silences messages too, as in Redis 7.0.
-    if (this.closed || this.ending || this.replyMode === 'off') return;
+    if (this.closed || this.ending) return;
     const bytes = message.encoded(this.resp);
     if (!this.executing || publisher === this) {
       this.reply.raw(bytes);
+      if (publisher === this && this.keptPushes !== null) this.keptPushes.push(bytes);
       if (!this.executing && !this.awaitingDurability) this.scheduleFlush();
     } else if (this.reply.position === this.inFlightFrom && this.replyMode === 'on' && this.deferredPushes.length === 0) {
       // The request in flight has written nothing yet (it waits for a pause, a lock, the disk):
@@ -284,6 +289,7 @@ export class Connection extends ClientSession implements ClientState, RequestSin
   private run(argv: Buffer[]): void {
     const mode = this.replyMode;
     const mark = this.reply.position;
+    if (mode !== 'on') this.keptPushes = [];
     const pending = this.owner.dispatcher.execute(this.ctx, argv);
     if (pending !== undefined) {
       this.executing = true;
@@ -306,13 +312,20 @@ export class Connection extends ClientSession implements ClientState, RequestSin
   }
 
   private dropReplySince(mark: number, mode: ReplyMode): void {
+    const kept = this.keptPushes;
+    this.keptPushes = null;
     // CLIENT REPLY itself switches the mode; its own "OK" (for ON) must stay.
     if (mode === 'skip') {
-      this.reply.rewind(mark);
+      this.rewindKeeping(mark, kept);
       if (this.replyMode === 'skip') this.replyMode = 'on';
     } else if (mode === 'off' && this.replyMode !== 'on') {
-      this.reply.rewind(mark);
+      this.rewindKeeping(mark, kept);
     }
+  }
+
+  private rewindKeeping(mark: number, pushes: Buffer[] | null): void {
+    this.reply.rewind(mark);
+    if (pushes !== null) for (const bytes of pushes) this.reply.raw(bytes);
   }
 
   /**

@@ -130,6 +130,47 @@ for (const [name, script] of Object.entries(SCRIPTS)) {
   });
 }
 
+/**
+ * Under CLIENT REPLY OFF / SKIP no marker comes back, so these steps say how many replies each
+ * connection gets instead: subscription notices and messages are pushes, which Redis 7.0 sends
+ * whatever CLIENT REPLY says.
+ */
+type CountedStep = readonly ['a' | 'b', readonly (string | Buffer)[], number, number];
+
+const REPLY_OFF_SCRIPT: readonly CountedStep[] = [
+  ['a', ['CLIENT', 'REPLY', 'OFF'], 0, 0], ['a', ['SUBSCRIBE', 'x'], 1, 0], ['b', ['PUBLISH', 'x', '1'], 1, 1], ['a', ['PING'], 0, 0],
+  ['a', ['UNSUBSCRIBE'], 1, 0], ['a', ['CLIENT', 'REPLY', 'ON'], 1, 0], ['a', ['CLIENT', 'REPLY', 'SKIP'], 0, 0], ['a', ['SUBSCRIBE', 'y'], 1, 0],
+  ['a', ['PING'], 1, 0], ['a', ['RESET'], 1, 0], ['a', ['HELLO', '3'], 1, 0], ['a', ['SUBSCRIBE', 'y'], 1, 0], ['a', ['CLIENT', 'REPLY', 'SKIP'], 0, 0],
+  ['a', ['PUBLISH', 'y', 'self'], 1, 0], ['a', ['PING'], 1, 0], ['a', ['CLIENT', 'REPLY', 'OFF'], 0, 0], ['a', ['SUBSCRIBE', 'z'], 1, 0],
+  ['a', ['PUBLISH', 'z', 'self2'], 1, 0], ['b', ['PUBLISH', 'z', 'other'], 1, 1], ['a', ['SET', 'k', 'v'], 0, 0], ['a', ['CLIENT', 'REPLY', 'ON'], 1, 0], ['a', ['PING'], 1, 0],
+];
+
+async function countedTranscript(port: number, script: readonly CountedStep[]): Promise<string[]> {
+  const conns = { a: await RawClient.connect(port), b: await RawClient.connect(port) };
+  const out: string[] = [];
+  try {
+    for (const [who, args, readsA, readsB] of script) {
+      conns[who].write(encodeCommand(args));
+      const a = (await conns.a.readReplies(readsA)).toString('latin1').replace(/\$2\r\nid\r\n:\d+\r\n/, '$2\r\nid\r\n:ID\r\n');
+      const b = (await conns.b.readReplies(readsB)).toString('latin1');
+      out.push(`${who}> ${args.join(' ')}\n  a: ${JSON.stringify(a)}\n  b: ${JSON.stringify(b)}`);
+    }
+    // Nothing more may be waiting: a reply that should have been dropped would be here.
+    conns.a.write(encodeCommand(['PING', MARKER]));
+    out.push(`left over: ${JSON.stringify((await conns.a.readReply()).toString('latin1'))}`);
+  } finally {
+    conns.a.close();
+    conns.b.close();
+  }
+  return out;
+}
+
+redisTest(test, "raw bytes as redis-server's: CLIENT REPLY OFF and SKIP drop replies, not notices or messages", async () => {
+  if (redis === null) throw new Error('redis-server did not start');
+  const [ours, theirs] = await Promise.all([countedTranscript(strata.port, REPLY_OFF_SCRIPT), countedTranscript(redis.port, REPLY_OFF_SCRIPT)]);
+  assert.fixture(ours.join('\n'), theirs.join('\n'));
+});
+
 // ------------------------------------------------------------------------------------------------
 // Real clients
 
