@@ -194,7 +194,9 @@ export class Connection extends ClientSession implements ClientState, RequestSin
       this.deferredPushes.push(bytes);
       this.deferredBytes += bytes.length;
     }
-    this.outputLimitExceeded(this.outputBytes);
+    // Not inside this client's own command (a SUBSCRIBE's notices): closing it there would let the
+    // command go on registering a closed client. Its replies are checked when they are written.
+    if (publisher !== this) this.outputLimitExceeded(this.outputBytes);
   }
 
   /** Writes something outside the request/reply flow (MONITOR lines) and sends it soon. */
