@@ -112,6 +112,12 @@ const SCRIPTS: Record<string, readonly ScriptStep[]> = {
     ['a', 'MULTI'], ['a', 'SUBSCRIBE', 'm'], ['a', 'PUBLISH', 'm', 'x'], ['a', 'EXEC'],
     ['a', 'HELLO', '2'], ['a', 'PING'], ['a', 'GET', 'k'], ['a', 'RESET'], ['a', 'GET', 'k'],
   ],
+  'RESP2: SUBSCRIBE and PUBLISH to itself inside MULTI, empty names, arity errors': [
+    ['a', 'MULTI'], ['a', 'SUBSCRIBE', 'x'], ['a', 'PUBLISH', 'x', 'm'], ['a', 'PSUBSCRIBE', 'x*'], ['a', 'PUBLISH', 'x', 'm2'], ['a', 'EXEC'],
+    ['a', 'GET', 'k'], ['a', 'PUBSUB', 'HELP', 'x'], ['b', 'SUBSCRIBE'], ['b', 'PSUBSCRIBE'], ['b', 'PUBLISH'], ['b', 'SPUBLISH'], ['b', 'SSUBSCRIBE'],
+    ['b', 'SUBSCRIBE', ''], ['b', 'PSUBSCRIBE', '', ''], ['a', 'PUBLISH', '', 'empty'], ['b', 'UNSUBSCRIBE'], ['b', 'PUNSUBSCRIBE', ''],
+    ['b', 'SUNSUBSCRIBE', 'a', 'b', 'c'], ['b', 'PING'], ['a', 'RESET'], ['a', 'PUBLISH', '', 'empty'],
+  ],
   'binary channels, patterns and messages; PUBLISH inside MULTI': [
     ['a', 'SUBSCRIBE', BIN_CHANNEL], ['a', 'PSUBSCRIBE', Buffer.from([0x00, 0x2a])], ['a', 'PSUBSCRIBE', 'h[ae]llo', 'x?z', 'h\\*'],
     ['b', 'PUBLISH', BIN_CHANNEL, BIN_MESSAGE], ['b', 'PUBLISH', 'hallo', BIN_MESSAGE], ['b', 'PUBLISH', 'h*', ''], ['b', 'PUBLISH', 'xyz', 'one'], ['b', 'PUBLISH', 'hxllo', 'none'],
