@@ -4,6 +4,7 @@
  * on. RESP connections and the admin port's in-process client both start from it.
  */
 import type { QueuedCommand, ReplyMode } from './types.js';
+import { ClientSubscriptions, type PushMessage, type Subscriber } from '../pubsub/hub.js';
 
 export abstract class ClientSession {
   name = '';
@@ -19,4 +20,11 @@ export abstract class ClientSession {
   libName = '';
   libVer = '';
   lastCommand = 'NULL';
+  readonly subscriptions = new ClientSubscriptions();
+
+  /**
+   * A client without a socket (the admin port's) has nowhere to put a message: it drops it. A
+   * connection overrides this.
+   */
+  deliver(_message: PushMessage, _publisher: Subscriber | null): void {}
 }

@@ -63,6 +63,13 @@ function ping(ctx: CommandContext, argv: Buffer[]): void {
     ctx.reply.error(`ERR wrong number of arguments for 'ping' command`);
     return;
   }
+  if (ctx.client.resp === 2 && ctx.client.subscriptions.active) {
+    // A subscribed RESP2 client reads arrays only: Redis answers with one shaped like a message.
+    ctx.reply.arrayHeader(2);
+    ctx.reply.bulk('pong');
+    ctx.reply.bulk(argv.length === 2 ? argv[1] : '');
+    return;
+  }
   if (argv.length === 2) ctx.reply.bulk(argv[1]);
   else ctx.reply.simple('PONG');
 }
@@ -166,6 +173,7 @@ function reset(ctx: CommandContext): void {
   client.multiFailed = false;
   if (client.watchedKeys > 0) server.keyspace.unwatchAll(client);
   client.watchDirty = false;
+  if (client.subscriptions.active) server.pubsub.removeClient(client);
   client.db = 0;
   client.resp = 2;
   client.name = '';
@@ -178,6 +186,14 @@ function reset(ctx: CommandContext): void {
 }
 
 // ---------------------------------------------------------------------------- CLIENT
+
+/**
+ * The client class CLIENT LIST / KILL TYPE filter on, as Redis' getClientType: pubsub while it
+ * has any subscription (RESP3 too), else normal. There are no masters or replicas here.
+ */
+function clientType(c: ClientState): 'normal' | 'pubsub' {
+  return c.subscriptions.active ? 'pubsub' : 'normal';
+}
 
 function clientId(ctx: CommandContext): void {
   ctx.reply.integer(ctx.client.id);
@@ -241,7 +257,7 @@ function clientList(ctx: CommandContext, argv: Buffer[]): void {
   const now = Date.now();
   for (const c of ctx.server.clients.all()) {
     if (ids !== null && !ids.has(c.id)) continue;
-    if (typeFilter !== null && typeFilter !== 'normal') continue;
+    if (typeFilter !== null && typeFilter !== clientType(c)) continue;
     out += clientInfoLine(c, now) + '\n';
   }
   ctx.reply.verbatim(out);
@@ -314,7 +330,7 @@ function clientKill(ctx: CommandContext, argv: Buffer[]): void {
     if (addr !== null && c.addr !== addr) continue;
     if (laddr !== null && c.laddr !== laddr) continue;
     if (user !== null && c.user !== user) continue;
-    if (type !== null && type !== 'normal') continue;
+    if (type !== null && type !== clientType(c)) continue;
     if (skipMe && c === ctx.client) continue;
     victims.push(c);
   }

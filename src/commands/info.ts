@@ -152,8 +152,9 @@ const SECTIONS: Record<string, Section> = {
       `evicted_keys:${s.evictedKeys}`,
       `keyspace_hits:${ks.keyspaceHits}`,
       `keyspace_misses:${ks.keyspaceMisses}`,
-      'pubsub_channels:0',
-      'pubsub_patterns:0',
+      `pubsub_channels:${ctx.server.pubsub.channelCount}`,
+      `pubsub_patterns:${ctx.server.pubsub.patternCount}`,
+      `pubsubshard_channels:${ctx.server.pubsub.shardChannelCount}`,
       `total_error_replies:${s.totalErrorReplies}`,
     ].join('\r\n');
   },

@@ -37,6 +37,10 @@ export const FLAG_RUNS_TRANSACTION = 1 << 17;
 export const FLAG_WHOLE_KEYSPACE = 1 << 18;
 /** CommandDef.deniedOnWriteFailure */
 export const FLAG_DENIED_ON_WRITE_FAILURE = 1 << 19;
+/** CommandDef.mayReplicate */
+export const FLAG_MAY_REPLICATE = 1 << 21;
+/** CommandDef.allowedWhileSubscribed */
+export const FLAG_ALLOWED_WHILE_SUBSCRIBED = 1 << 20;
 
 const FLAG_BITS: Partial<Record<string, number>> = {
   write: FLAG_WRITE, readonly: FLAG_READONLY, denyoom: FLAG_DENYOOM, admin: FLAG_ADMIN, no_auth: FLAG_NOAUTH,
@@ -126,6 +130,8 @@ export class CommandEntry<H> {
     if (def.runsTransaction) bits |= FLAG_RUNS_TRANSACTION;
     if (def.wholeKeyspace) bits |= FLAG_WHOLE_KEYSPACE;
     if (def.deniedOnWriteFailure) bits |= FLAG_DENIED_ON_WRITE_FAILURE;
+    if (def.allowedWhileSubscribed) bits |= FLAG_ALLOWED_WHILE_SUBSCRIBED;
+    if (def.mayReplicate) bits |= FLAG_MAY_REPLICATE;
     this.flagBits = bits;
 
     this.keySpecs = keySpecsOf(def, where);

@@ -13,6 +13,7 @@ import type { ServerConfig } from '../config/config.js';
 import type { Logger } from '../util/logger.js';
 import type { ReplyWriter } from '../protocol/reply.js';
 import type { CommandEntry, CommandSource, CommandTable } from './registry.js';
+import type { ClientSubscriptions, PubSubHub, PushMessage, Subscriber } from '../pubsub/hub.js';
 
 export interface CommandContext {
   client: ClientState;
@@ -61,7 +62,7 @@ export interface QueuedCommand {
 export type ReplyMode = 'on' | 'off' | 'skip';
 
 /** The per-connection state every command may read and change. */
-export interface ClientState {
+export interface ClientState extends Subscriber {
   readonly id: number;
   /** CLIENT SETNAME; '' when unnamed. */
   name: string;
@@ -101,6 +102,10 @@ export interface ClientState {
   lastCommand: string;
   /** Ask the connection to close once the replies written so far are sent (QUIT, CLIENT KILL). */
   closeAfterReply(): void;
+  /** Pub/Sub channels, patterns and shard channels this client listens to. */
+  readonly subscriptions: ClientSubscriptions;
+  /** Takes a published message (see Subscriber); a client that cannot receive pushes drops it. */
+  deliver(message: PushMessage, publisher: Subscriber | null): void;
 }
 
 /** Server-wide counters for INFO stats; families may bump the keyspace ones. */
@@ -137,6 +142,8 @@ export interface ServerContext {
   readonly startTime: number;
   /** Unix time (seconds) of the last successful SAVE/BGSAVE (LASTSAVE). */
   lastSave: number;
+  /** Pub/Sub channels, patterns and their subscribers. */
+  readonly pubsub: PubSubHub;
   /** Server internals used by the connection/server/transaction families (not needed by data commands). */
   readonly control: ServerControl;
 }

@@ -14,6 +14,13 @@
  * client-output-buffer-limit applies as in Redis: over the hard limit (one huge reply), or over the
  * soft limit for too long, the client is disconnected. Unparsed input beyond
  * client-query-buffer-limit disconnects too.
+ *
+ * Pub/Sub: a published message is appended to the reply stream at once, unless a request of this
+ * connection is in flight and has begun its reply: then it waits beside the stream until that
+ * request is done (a push in the middle of a reply would break the framing). A
+ * subscribed client is held to the `pubsub` class of client-output-buffer-limit, checked as each
+ * message arrives, so a subscriber that does not read is dropped before it holds more than the
+ * hard limit, however fast the publishers are.
  */
 import type net from 'node:net';
 import type { ClientState, CommandContext, ReplyMode, ServerContext } from '../commands/types.js';
@@ -22,6 +29,8 @@ import { ReplyWriter } from '../protocol/reply.js';
 import { RequestParser, type ParserLimits, type RequestSink } from '../protocol/request-parser.js';
 import type { BarrierWaiter, DurabilityBarrier } from './durability.js';
 import type { Dispatcher } from './dispatcher.js';
+import type { PushMessage, Subscriber } from '../pubsub/hub.js';
+import type { OutputBufferLimit } from '../config/config.js';
 
 /** Unsent reply bytes at which we stop reading from the client until the socket drains. */
 const OUTPUT_PAUSE_BYTES = 1024 * 1024;
@@ -82,9 +91,18 @@ export class Connection extends ClientSession implements ClientState, RequestSin
 
   /** A protocol error that arrived while earlier requests were still running: replied after them. */
   private pendingProtocolError: string | null = null;
+  /**
+   * Pushes this connection's own request wrote (subscription notices, messages it published to
+   * itself) while CLIENT REPLY OFF/SKIP drops that request's reply: they are kept, as in Redis.
+   */
+  private keptPushes: Buffer[] | null = null;
+  /** Messages that arrived while a request was in flight, and their size: appended once it is done. */
+  private deferredPushes: Buffer[] = [];
+  private deferredBytes = 0;
 
   private readonly onExecDoneBound = (): void => {
     this.executing = false;
+    if (this.deferredPushes.length !== 0) this.appendDeferredPushes();
     this.resume();
   };
   private readonly onDataBound = (chunk: Buffer): void => this.onData(chunk);
@@ -129,9 +147,9 @@ export class Connection extends ClientSession implements ClientState, RequestSin
     return this.closed;
   }
 
-  /** Unsent reply bytes: in the socket plus not yet handed to it. */
+  /** Unsent reply bytes: in the socket plus not yet handed to it (messages waiting included). */
   get outputBytes(): number {
-    return this.socket.writableLength + this.reply.pendingBytes;
+    return this.socket.writableLength + this.reply.pendingBytes + this.deferredBytes;
   }
 
   get queryBufferBytes(): number {
@@ -156,6 +174,29 @@ export class Connection extends ClientSession implements ClientState, RequestSin
     this.parser.halt();
     this.socket.destroy();
     this.onClose();
+  }
+
+  /** Takes a published message (see the top of this file). */
+  override deliver(message: PushMessage, publisher: Subscriber | null): void {
+    if (this.closed || this.ending) return;
+    const bytes = message.encoded(this.resp);
+    if (!this.executing || publisher === this) {
+      this.reply.raw(bytes);
+      if (publisher === this && this.keptPushes !== null) this.keptPushes.push(bytes);
+      if (!this.executing && !this.awaitingDurability) this.scheduleFlush();
+    } else if (this.reply.position === this.inFlightFrom && this.replyMode === 'on' && this.deferredPushes.length === 0) {
+      // The request in flight has written nothing yet (it waits for a pause, a lock, the disk):
+      // the message goes before its reply, and may leave now.
+      this.reply.raw(bytes);
+      this.inFlightFrom = this.reply.position;
+      if (!this.awaitingDurability) this.scheduleFlush();
+    } else {
+      this.deferredPushes.push(bytes);
+      this.deferredBytes += bytes.length;
+    }
+    // Not inside this client's own command (a SUBSCRIBE's notices): closing it there would let the
+    // command go on registering a closed client. Its replies are checked when they are written.
+    if (publisher !== this) this.outputLimitExceeded(this.outputBytes);
   }
 
   /** Writes something outside the request/reply flow (MONITOR lines) and sends it soon. */
@@ -250,6 +291,7 @@ export class Connection extends ClientSession implements ClientState, RequestSin
   private run(argv: Buffer[]): void {
     const mode = this.replyMode;
     const mark = this.reply.position;
+    if (mode !== 'on') this.keptPushes = [];
     const pending = this.owner.dispatcher.execute(this.ctx, argv);
     if (pending !== undefined) {
       this.executing = true;
@@ -272,13 +314,20 @@ export class Connection extends ClientSession implements ClientState, RequestSin
   }
 
   private dropReplySince(mark: number, mode: ReplyMode): void {
+    const kept = this.keptPushes;
+    this.keptPushes = null;
     // CLIENT REPLY itself switches the mode; its own "OK" (for ON) must stay.
     if (mode === 'skip') {
-      this.reply.rewind(mark);
+      this.rewindKeeping(mark, kept);
       if (this.replyMode === 'skip') this.replyMode = 'on';
     } else if (mode === 'off' && this.replyMode !== 'on') {
-      this.reply.rewind(mark);
+      this.rewindKeeping(mark, kept);
     }
+  }
+
+  private rewindKeeping(mark: number, pushes: Buffer[] | null): void {
+    this.reply.rewind(mark);
+    if (pushes !== null) for (const bytes of pushes) this.reply.raw(bytes);
   }
 
   /**
@@ -354,8 +403,21 @@ export class Connection extends ClientSession implements ClientState, RequestSin
     if (this.closeRequested && !this.executing && this.queueHead >= this.queue.length) this.finishClose();
   }
 
+  private appendDeferredPushes(): void {
+    const pushes = this.deferredPushes;
+    this.deferredPushes = [];
+    this.deferredBytes = 0;
+    for (const bytes of pushes) this.reply.raw(bytes);
+  }
+
+  /** The client-output-buffer-limit class this client is in now: pubsub while subscribed, as Redis' getClientType. */
+  private get outputLimit(): OutputBufferLimit {
+    const limits = this.owner.context.config.clientOutputBufferLimit;
+    return this.subscriptions.active ? limits.pubsub : limits.normal;
+  }
+
   private outputLimitExceeded(backlog: number): boolean {
-    const limit = this.owner.context.config.clientOutputBufferLimit.normal;
+    const limit = this.outputLimit;
     let exceeded = limit.hardBytes > 0 && backlog > limit.hardBytes;
     if (!exceeded && limit.softBytes > 0 && backlog > limit.softBytes) {
       const now = Date.now();
@@ -421,6 +483,8 @@ export class Connection extends ClientSession implements ClientState, RequestSin
     this.parser.halt();
     this.queue.length = 0;
     this.queueHead = 0;
+    this.deferredPushes = [];
+    this.deferredBytes = 0;
     this.owner.connectionClosed(this);
   }
 }

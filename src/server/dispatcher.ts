@@ -1,8 +1,9 @@
 /**
  * The dispatcher: from a request's argv to a handler call, with every rule Redis applies on the
- * way, in Redis' order: lookup (unknown command / subcommand), arity, authentication, MULTI
- * queueing, client pause, write backpressure (db.writeDelay), key locks, then the call, and after
- * it the bookkeeping (commandstats, latency histograms and monitor, errorstats, slowlog, MONITOR).
+ * way, in Redis' order: lookup (unknown command / subcommand), arity, authentication, the disk
+ * failure refusal, RESP2 subscribed mode, MULTI queueing, client pause, write backpressure
+ * (db.writeDelay), key locks, then the call, and after it the bookkeeping (commandstats, latency
+ * histograms and monitor, errorstats, slowlog, MONITOR).
  *
  * The hot path (a known command, no transaction, nothing in flight) allocates nothing of its own:
  * the lookup hashes the argv[0] bytes, flags are bit tests, timing is one performance.now() per command.
@@ -17,7 +18,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Command, CommandContext, Commands, QueuedCommand, ServerContext } from '../commands/types.js';
 import {
-  FLAG_ADMIN, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI, FLAG_RUNS_TRANSACTION, FLAG_SKIP_SLOWLOG,
+  FLAG_ADMIN, FLAG_ALLOWED_WHILE_SUBSCRIBED, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_MAY_REPLICATE, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI,
+  FLAG_RUNS_TRANSACTION, FLAG_SKIP_SLOWLOG,
   FLAG_WHOLE_KEYSPACE, FLAG_WRITE,
 } from '../commands/registry.js';
 import type { ReplyWriter } from '../protocol/reply.js';
@@ -100,10 +102,15 @@ export class Dispatcher {
     }
     const flags = entry.flagBits;
     if (!client.authenticated && (flags & FLAG_NOAUTH) === 0) return this.reject(ctx, entry, 'NOAUTH Authentication required.');
-    const isWrite = (flags & FLAG_WRITE) !== 0 || ((flags & FLAG_RUNS_TRANSACTION) !== 0 && this.transactionWrites(client.multi));
+    const isWrite = (flags & FLAG_WRITE) !== 0 || ((flags & FLAG_RUNS_TRANSACTION) !== 0 && this.transactionHas(client.multi, FLAG_WRITE));
     // As Redis refuses writes (and PING) while its AOF cannot be written, until the disk recovers.
     const writeFailure = this.server.db.writeFailure;
     if (writeFailure !== null && (isWrite || (flags & FLAG_DENIED_ON_WRITE_FAILURE) !== 0)) return this.reject(ctx, entry, misconfError(writeFailure));
+    // A RESP2 connection that subscribed carries messages that a reply could not be told apart
+    // from; a RESP3 one gets them as pushes and may run anything.
+    if ((flags & FLAG_ALLOWED_WHILE_SUBSCRIBED) === 0 && client.resp === 2 && client.subscriptions.active) {
+      return this.reject(ctx, entry, `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    }
     if (client.multi !== null) {
       if ((flags & FLAG_NOMULTI) !== 0) return this.reject(ctx, entry, 'ERR Command not allowed inside a transaction');
       if ((flags & FLAG_RUNS_IN_MULTI) === 0) {
@@ -112,7 +119,9 @@ export class Dispatcher {
         return undefined;
       }
     }
-    const paused = this.env.pauseFor(isWrite);
+    // CLIENT PAUSE WRITE holds what Redis would replicate: writes, and PUBLISH.
+    const pausedAsWrite = isWrite || (flags & FLAG_MAY_REPLICATE) !== 0 || ((flags & FLAG_RUNS_TRANSACTION) !== 0 && this.transactionHas(client.multi, FLAG_MAY_REPLICATE));
+    const paused = this.env.pauseFor(pausedAsWrite);
     if (paused !== undefined) return this.retryAfter(paused, ctx, argv, admitted);
     // Engine backpressure is asked once per write: a write that waited its turn goes.
     if (isWrite && !admitted) {
@@ -255,9 +264,10 @@ export class Dispatcher {
     if (next !== undefined) await next;
   }
 
-  private transactionWrites(multi: QueuedCommand[] | null): boolean {
+  /** Whether a queued command has one of `bits`. */
+  private transactionHas(multi: QueuedCommand[] | null, bits: number): boolean {
     if (multi === null) return false;
-    for (const q of multi) if ((q.entry.flagBits & FLAG_WRITE) !== 0) return true;
+    for (const q of multi) if ((q.entry.flagBits & bits) !== 0) return true;
     return false;
   }
 
@@ -266,7 +276,7 @@ export class Dispatcher {
     if ((flags & FLAG_RUNS_TRANSACTION) !== 0 && multi !== null) {
       // A transaction that writes runs as one engine atomic section, which no other client's
       // write may join (Db.atomic): while it waits, it holds everything.
-      return this.transactionWrites(multi) || multi.some((q) => this.isExclusive(q.entry, null));
+      return this.transactionHas(multi, FLAG_WRITE) || multi.some((q) => this.isExclusive(q.entry, null));
     }
     return (flags & FLAG_WHOLE_KEYSPACE) !== 0 || ((flags & FLAG_WRITE) !== 0 && !entry.hasKeys);
   }

@@ -14,6 +14,7 @@ import { CommandTable } from '../commands/registry.js';
 import { ConfigError, type CommandRename, type ServerConfig } from '../config/config.js';
 import type { Db } from '../engine/db.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
+import { PubSubHub } from '../pubsub/hub.js';
 import type { ParserLimits } from '../protocol/request-parser.js';
 import type { Logger, LogLevel } from '../util/logger.js';
 import { CommandLatency } from './command-latency.js';
@@ -93,6 +94,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   readonly barrier = new DurabilityBarrier();
   readonly dispatcher: Dispatcher;
   readonly clients = new ClientRegistry();
+  readonly pubsub = new PubSubHub();
   /** Shared by every connection's parser; CONFIG SET proto-max-bulk-len updates it. */
   readonly parserLimits: ParserLimits;
   tcpPort = 0;
@@ -255,6 +257,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.clients.byId.delete(conn.id);
     this.monitors.delete(conn);
     if (conn.watchedKeys > 0) this.keyspace.unwatchAll(conn);
+    if (conn.subscriptions.active) this.pubsub.removeClient(conn);
   }
 
   /** Housekeeping: idle clients, expired pauses. */

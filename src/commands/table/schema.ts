@@ -50,7 +50,8 @@ export const GROUP_CATEGORIES = {
   hyperloglog: 'hyperloglog',
   geo: 'geo',
   stream: 'stream',
-  pubsub: 'pubsub',
+  // @pubsub comes from the pubsub flag, as in Redis: PUBSUB HELP is in the group without it.
+  pubsub: null,
   connection: 'connection',
   transactions: 'transaction',
   scripting: 'scripting',
@@ -132,6 +133,13 @@ export interface CommandDef {
   readonly wholeKeyspace?: true;
   /** Refused, like writes, while the disk refuses writes (Redis refuses PING too: a health check must see the failure). */
   readonly deniedOnWriteFailure?: true;
+  /**
+   * Redis' MAY_REPLICATE, which 7.0's COMMAND INFO does not print: not a write, but held by
+   * CLIENT PAUSE WRITE like one (PUBLISH, SPUBLISH).
+   */
+  readonly mayReplicate?: true;
+  /** Runs while a RESP2 client is subscribed (Redis' list: (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET). */
+  readonly allowedWhileSubscribed?: true;
   /** Arguments MONITOR and SLOWLOG must not show. */
   readonly redact?: Redaction;
 }
