@@ -20,6 +20,7 @@ import { transactionHandlers } from './transactions.js';
 import { hashHandlers } from './hashes.js';
 import { setHandlers } from './sets.js';
 import { sortedSetHandlers } from './sorted-sets.js';
+import { listHandlers } from './lists.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -33,4 +34,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   hashHandlers,
   setHandlers,
   sortedSetHandlers,
+  listHandlers,
 ]);

@@ -17,6 +17,7 @@ import { TRANSACTION_COMMANDS } from './transactions.js';
 import { HASH_COMMANDS } from './hashes.js';
 import { SET_COMMANDS } from './sets.js';
 import { SORTED_SET_COMMANDS } from './sorted-sets.js';
+import { LIST_COMMANDS } from './lists.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -30,4 +31,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...SORTED_SET_COMMANDS,
+  ...LIST_COMMANDS,
 ];
