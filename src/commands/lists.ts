@@ -362,7 +362,7 @@ function lposCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
     if (more && argIs(argv[j], 'rank')) {
       const parsed = parseIntegerArg(argv[++j]);
       if (parsed === undefined) return ctx.reply.error(ERR_NOT_INTEGER);
-      if (parsed === 0 || parsed === INT64_MIN) {
+      if (parsed === 0) {
         return ctx.reply.error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
       }
       rank = parsed;
@@ -379,7 +379,14 @@ function lposCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
     }
   }
   const from = rank < 0 ? End.Tail : End.Head;
-  const wanted = Math.abs(approx(rank));
+  let wanted = Math.abs(approx(rank));
+  if (rank === INT64_MIN) {
+    // Redis 7.0 negates the rank in a C long: -LONG_MIN stays LONG_MIN, so every match from the
+    // tail qualifies (as RANK -1) and the COUNT check `matches - rank + 1 >= count` overflows
+    // and never stops the walk: every match comes.
+    wanted = 1;
+    if (count > 0) count = 0;
+  }
   const list = openCollection(ctx.server.keyspace, ctx.client.db, binaryKey(argv[1]), ValueType.List, true);
   if (list instanceof Promise) return retryAfter(list, lposCommand, ctx, argv);
   if (list === null) return count !== -1 ? ctx.reply.arrayHeader(0) : ctx.reply.nullBulk();
