@@ -15,6 +15,7 @@ import path from 'node:path';
 import { startServer, TestClients, type TestServer } from './helpers.js';
 import { UNORDERED, replayTranscript, type Transcript } from './transcript.js';
 import { mulberry32 } from '../support/prng.js';
+import { waitFor } from '../support/wait.js';
 
 let srv: TestServer;
 const clients = new TestClients();
@@ -373,11 +374,14 @@ test('a list of 200 000 elements: middle reads and edits, windows and both ends 
   for (const at of [0, 1, model.indexOf('afterHead'), 100_000, model.length - 2, model.length - 1]) assert.is(await r.lindex('big', at), model[at], `index ${at}`);
   assert.equal(await r.lrange('big', 2495, 2510), model.slice(2495, 2511));
   assert.equal(await r.lrange('big', -5010, -4980), model.slice(-5010, -4979));
+  const freed = async (): Promise<number> => Number(/lazyfreed_objects:(\d+)/.exec(await r.info('memory'))?.[1]);
+  const freedBefore = await freed();
   await timed('LTRIM keeping 100 of ~198 000 (a new version, the old one dropped whole)', async () => {
     await r.ltrim('big', 120_000, 120_099);
   });
   assert.equal(await r.lrange('big', 0, -1), model.slice(120_000, 120_100));
   assert.is(await r.llen('big'), 100);
+  await waitFor('the old version of the trimmed list to be dropped (lazyfreed_objects)', async () => (await freed()) > freedBefore, { timeoutMs: 30_000, intervalMs: 50 });
   await r.del('big');
   assert.is(await r.exists('big'), 0);
   await r.rpush('big', 'fresh');
