@@ -15,10 +15,11 @@ import { ValueType, binaryKey } from '../keyspace/encoding.js';
 import { encodeMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MIN, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
 import { durable, retryAfter } from './command-support.js';
+import type { KeyspaceBatch } from '../keyspace/keyspace.js';
 import { WRONG_TYPE, openCollection, openOrCreate, type Collection } from '../types/collection.js';
 import {
-  End, absoluteIndex, insertAt, insertShiftsHead, planRemoval, popEnd, push, readAt, readWindow, rebuildKept, removeAt, scan, setAt, trimEnds,
-  trimRebuilds,
+  End, absoluteIndex, deleteDead, insertAt, insertShiftsHead, planRemoval, popEnd, push, readAt, readWindow, rebuildKept, removeAt, scan, setAt,
+  trimEnds, trimRebuilds, type DeadRange,
 } from '../types/list.js';
 
 const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
@@ -123,8 +124,9 @@ async function popLater(list: Collection, end: End, k: number, answer: (values: 
   const current = await reopen(list);
   if (current === null) return answer([]);
   const batch = current.ks.batch();
-  popEnd(current, batch, end, k);
+  const dead = popEnd(current, batch, end, k);
   await current.commit(batch);
+  await deleteDead(current.ks, dead);
   answer(values);
 }
 
@@ -329,11 +331,19 @@ function ltrimCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
     const left = range[0];
     const right = n - range[1] - 1;
     if (trimRebuilds(n - left - right, left + right)) return trimByRebuild(ctx, list, left, n - right);
-    trimEnds(list, batch, left, right);
+    const dead = trimEnds(list, batch, left, right);
+    if (dead.some((range) => range !== undefined)) return trimLater(ctx, list, batch, dead);
   }
   const write = list.commit(batch);
   ctx.reply.ok();
   return durable(write);
+}
+
+/** A trim too big for one batch: the change, then the rest of the trimmed elements (deleteDead), then the reply. */
+async function trimLater(ctx: CommandContext, list: Collection, batch: KeyspaceBatch, dead: ReadonlyArray<DeadRange | undefined>): Promise<void> {
+  await list.commit(batch);
+  for (const range of dead) await deleteDead(list.ks, range);
+  ctx.reply.ok();
 }
 
 async function trimByRebuild(ctx: CommandContext, list: Collection, from: number, to: number): Promise<void> {
@@ -489,8 +499,9 @@ async function removeLater(ctx: CommandContext, list: Collection, element: Buffe
   const current = await reopen(list);
   if (current === null) return ctx.reply.integer(0);
   const batch = current.ks.batch();
-  removeAt(current, batch, removed, plan, front, back);
+  const dead = removeAt(current, batch, removed, plan, front, back);
   await current.commit(batch);
+  for (const range of dead) await deleteDead(current.ks, range);
   ctx.reply.integer(removed.length);
 }
 

@@ -11,9 +11,9 @@
  * functions that put their changes into a batch the caller commits with the metadata. Middle edits
  * move the shorter side only (insertAt, removeAt); what each costs is in docs/format.md.
  */
-import type { BinaryKey } from '../engine/types.js';
+import { EntryKind, type BatchOp, type BinaryKey } from '../engine/types.js';
 import { forEachEntry } from '../engine/db-iterator.js';
-import type { KeyspaceBatch } from '../keyspace/keyspace.js';
+import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
 import { MemberTag, encodePosition, type CollectionMeta } from '../keyspace/collection-encoding.js';
 import { VersionBuilder, type Collection } from './collection.js';
 
@@ -104,16 +104,65 @@ export function push(list: Collection, batch: KeyspaceBatch, end: End, value: Bu
   meta.count++;
 }
 
-/** Removes `k` elements (k at most the count) at one end in the batch: their keys are deleted. */
-export function popEnd(list: Collection, batch: KeyspaceBatch, end: End, k: number): void {
+/**
+ * Element deletions one batch carries at most. A pop or trim of more leaves the rest to
+ * deleteDead, after the batch that moved head or tail past them: from then on they lie outside
+ * [head, tail), so nobody reads them, and the batch stays bounded however many go.
+ */
+export const INLINE_DELETES = 10_000;
+
+/** Positions [from, to) under `prefix` that are outside their list but still hold elements (popEnd). */
+export interface DeadRange {
+  readonly prefix: BinaryKey;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Removes `k` elements (k at most the count) at one end in the batch. Their keys are deleted in
+ * the batch, up to INLINE_DELETES of them; the rest are returned for deleteDead. Popping a whole
+ * list of more than that deletes nothing here: the key goes, and its elements with their version
+ * (garbage record: swept, or dropped as a range).
+ */
+export function popEnd(list: Collection, batch: KeyspaceBatch, end: End, k: number): DeadRange | undefined {
   const meta = list.meta;
-  const prefix = list.prefix(MemberTag.ListElement);
-  for (let i = 0; i < k; i++) {
-    const position = end === End.Head ? meta.head++ : --meta.tail;
-    batch.deleteMember(prefix + encodePosition(position));
+  if (k === 0) return undefined;
+  if (k === meta.count && k > INLINE_DELETES) {
+    meta.count = 0;
+    return undefined;
   }
+  const from = end === End.Head ? meta.head : meta.tail - k;
+  if (end === End.Head) meta.head += k;
+  else meta.tail -= k;
   meta.count -= k;
   noteEmptied(list);
+  return deletePositions(list, batch, from, from + k);
+}
+
+/** Stages the deletion of the elements at positions [from, to), up to INLINE_DELETES; returns the rest. */
+function deletePositions(list: Collection, batch: KeyspaceBatch, from: number, to: number): DeadRange | undefined {
+  const prefix = list.prefix(MemberTag.ListElement);
+  const inline = Math.min(to, from + INLINE_DELETES);
+  for (let p = from; p < inline; p++) batch.deleteMember(prefix + encodePosition(p));
+  return inline < to ? { prefix, from: inline, to } : undefined;
+}
+
+/**
+ * Deletes the elements popEnd left, INLINE_DELETES per batch, waiting for room as any writer. Run
+ * it after the command's batch and before its reply (the dispatcher holds the key meanwhile, so no
+ * push reuses those positions before they are deleted). A crash midway leaves elements outside the
+ * list: invisible, overwritten by a later push at their position, or gone with the list's version.
+ */
+export async function deleteDead(ks: Keyspace, range: DeadRange | undefined): Promise<void> {
+  if (range === undefined) return;
+  for (let p = range.from; p < range.to; p += INLINE_DELETES) {
+    const ops: BatchOp[] = [];
+    const end = Math.min(range.to, p + INLINE_DELETES);
+    for (let q = p; q < end; q++) ops.push({ kind: EntryKind.Delete, key: range.prefix + encodePosition(q) });
+    const delay = ks.db.writeDelay();
+    if (delay !== undefined) await delay;
+    await ks.db.write(ops);
+  }
 }
 
 /** Replaces the element at `index` (inside the list) in the batch. */
@@ -183,10 +232,15 @@ export function planRemoval(length: number, removed: readonly number[]): Removal
  * Removes the elements at `removed` (ascending indexes) in the batch, as `plan` says. `front` are
  * the elements at [0, plan.before), `back` those at [plan.after, n), in index order. Kept elements
  * move toward the middle by the number of removals between them and it; the freed end positions
- * are deleted.
+ * are deleted (beyond INLINE_DELETES a side: the ranges returned, for deleteDead). Removing every
+ * element of a big list deletes the key instead, as popEnd does.
  */
-export function removeAt(list: Collection, batch: KeyspaceBatch, removed: readonly number[], plan: RemovalPlan, front: readonly Buffer[], back: readonly Buffer[]): void {
+export function removeAt(list: Collection, batch: KeyspaceBatch, removed: readonly number[], plan: RemovalPlan, front: readonly Buffer[], back: readonly Buffer[]): Array<DeadRange | undefined> {
   const meta = list.meta;
+  if (removed.length === meta.count && removed.length > INLINE_DELETES) {
+    meta.count = 0;
+    return [];
+  }
   const prefix = list.prefix(MemberTag.ListElement);
   const gone = new Set(removed);
   const { split } = plan;
@@ -206,12 +260,12 @@ export function removeAt(list: Collection, batch: KeyspaceBatch, removed: readon
     batch.putMember(prefix + encodePosition(meta.head + at), back[i - plan.after]);
     at++;
   }
-  for (let i = 0; i < split; i++) batch.deleteMember(prefix + encodePosition(meta.head + i));
-  for (let i = 0; i < k - split; i++) batch.deleteMember(prefix + encodePosition(meta.tail - 1 - i));
+  const dead = [deletePositions(list, batch, meta.head, meta.head + split), deletePositions(list, batch, meta.tail - (k - split), meta.tail)];
   meta.head += split;
   meta.tail -= k - split;
   meta.count -= k;
   noteEmptied(list);
+  return dead;
 }
 
 /** Every element went with explicit deletions: the key's deletion needs no garbage record. */
@@ -229,10 +283,9 @@ export function trimRebuilds(kept: number, trimmed: number): boolean {
   return trimmed >= TRIM_REBUILD_MIN && kept < trimmed;
 }
 
-/** Deletes `left` elements at the head and `right` at the tail in the batch. */
-export function trimEnds(list: Collection, batch: KeyspaceBatch, left: number, right: number): void {
-  popEnd(list, batch, End.Head, left);
-  popEnd(list, batch, End.Tail, right);
+/** Deletes `left` elements at the head and `right` at the tail in the batch (beyond INLINE_DELETES: the ranges returned, for deleteDead). */
+export function trimEnds(list: Collection, batch: KeyspaceBatch, left: number, right: number): Array<DeadRange | undefined> {
+  return [popEnd(list, batch, End.Head, left), popEnd(list, batch, End.Tail, right)];
 }
 
 /**

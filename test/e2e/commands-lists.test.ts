@@ -4,7 +4,8 @@
  * RESP3, WRONGTYPE both ways, OBJECT ENCODING, RENAME/COPY/MOVE, SCAN TYPE, expiry), WATCH
  * touched by every change, every acknowledged push and pop surviving a SIGKILL under appendfsync
  * always, and a list of 200 000 elements on which LINDEX/LSET in the middle, LRANGE windows, pops
- * at both ends, LINSERT/LREM near either end and LTRIM keeping a few stay exact against a model
+ * at both ends (of more than one batch's deletions too), LINSERT/LREM near either end and LTRIM
+ * trimming an end or keeping a few stay exact against a model
  * (their times are printed, not asserted: benchmarks live in bench/).
  */
 import { test } from 'uvu';
@@ -374,14 +375,36 @@ test('a list of 200 000 elements: middle reads and edits, windows and both ends 
   for (const at of [0, 1, model.indexOf('afterHead'), 100_000, model.length - 2, model.length - 1]) assert.is(await r.lindex('big', at), model[at], `index ${at}`);
   assert.equal(await r.lrange('big', 2495, 2510), model.slice(2495, 2511));
   assert.equal(await r.lrange('big', -5010, -4980), model.slice(-5010, -4979));
+  await timed('LPOP of 20 000 and LTRIM of 15 000 at the tail (deletions past one batch), then pushes over the freed positions', async () => {
+    assert.equal(await r.lpop('big', 20_000), model.splice(0, 20_000));
+    assert.is(await r.ltrim('big', 0, -15_001), 'OK');
+    model.splice(-15_000);
+    assert.is(await r.lindex('big', model.length), null);
+    assert.equal(await r.lrange('big', -3, -1), model.slice(-3));
+    assert.is(await r.rpush('big', 'p1', 'p2'), model.push('p1', 'p2'));
+    assert.is(await r.lpush('big', 'q1'), model.unshift('q1'));
+    assert.equal(await r.lrange('big', -4, -1), model.slice(-4));
+    assert.equal(await r.lrange('big', 0, 2), model.slice(0, 3));
+  });
+  assert.is(await r.llen('big'), model.length);
   const freed = async (): Promise<number> => Number(/lazyfreed_objects:(\d+)/.exec(await r.info('memory'))?.[1]);
   const freedBefore = await freed();
-  await timed('LTRIM keeping 100 of ~198 000 (a new version, the old one dropped whole)', async () => {
+  await timed('LTRIM keeping 100 of ~160 000 (a new version, the old one dropped whole)', async () => {
     await r.ltrim('big', 120_000, 120_099);
   });
   assert.equal(await r.lrange('big', 0, -1), model.slice(120_000, 120_100));
   assert.is(await r.llen('big'), 100);
   await waitFor('the old version of the trimmed list to be dropped (lazyfreed_objects)', async () => (await freed()) > freedBefore, { timeoutMs: 30_000, intervalMs: 50 });
+  // Popping a whole list of more than one batch's deletions deletes the key; its elements go to the sweep.
+  const many = Array.from({ length: 12_000 }, (_, i) => `m${i}`);
+  await r.rpush('big2', ...many);
+  const freedBeforePop = await freed();
+  assert.equal(await r.rpop('big2', 50_000), many.slice().reverse());
+  assert.is(await r.exists('big2'), 0);
+  await waitFor('the popped list\'s elements to be swept (lazyfreed_objects)', async () => (await freed()) > freedBeforePop, { timeoutMs: 30_000, intervalMs: 50 });
+  await r.rpush('big2', 'again');
+  assert.equal(await r.lrange('big2', 0, -1), ['again']);
+  await r.del('big2');
   await r.del('big');
   assert.is(await r.exists('big'), 0);
   await r.rpush('big', 'fresh');
