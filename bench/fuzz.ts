@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     console.log('session endings:');
     for (const [name, n] of sorted(report.endings)) console.log(`  ${String(n).padStart(8)}  ${name}`);
     const commands = sorted(report.commands);
-    console.log(`fuzzed hash/set/sorted-set commands: ${commands.reduce((n, [, c]) => n + c, 0)} (${commands.length} names)`);
+    console.log(`fuzzed hash/set/sorted-set/list commands: ${commands.reduce((n, [, c]) => n + c, 0)} (${commands.length} names)`);
     for (let i = 0; i < commands.length; i += 6) console.log('  ' + commands.slice(i, i + 6).map(([name, n]) => `${name} ${n}`).join(', '));
     const kinds = sorted(report.errorsByKind);
     console.log(`error replies by kind (${kinds.length} kinds${kinds.length > 40 ? ', the 40 most common' : ''}):`);

@@ -1,5 +1,5 @@
 /**
- * Collection types over RESP: hashes, sets and sorted sets, StrataKV (appendfsync everysec) next
+ * Collection types over RESP: hashes, sets, sorted sets and lists, StrataKV (appendfsync everysec) next
  * to redis-server (appendonly yes, appendfsync everysec), in three parts.
  *
  * 1. Throughput (on unless --no-throughput): redis-benchmark's custom-command form, 50 clients,
@@ -13,6 +13,9 @@
  *      zrange     ZRANGE bench:zset 0 9
  *      zrank      ZRANK bench:zset <the middle member>                    (StrataKV: --rank-requests requests)
  *      hgetall    HGETALL bench:hash100                                   (a 100-field hash)
+ *      lpush      LPUSH bench:list member:__rand_int__                    (the preloaded list, --members elements)
+ *      rpop       RPOP bench:list                                         (the same list: after lpush it is back to its size)
+ *      lrange     LRANGE bench:list 0 99
  *    `__rand_int__` is a 12-digit number below --members, so every read hits. The preloaded
  *    collections are filled with multi-member commands (1,000 members each) before anything is
  *    timed, on both servers alike. Medians over --rounds, and the ratio StrataKV / redis.
@@ -58,7 +61,7 @@ interface TestDef {
   /** The command with `__rand_int__` placeholders; `middle` = the member of rank members/2. */
   readonly command: (middle: string) => string[];
   /** The preloaded collection it reads, if any. */
-  readonly reads?: 'hash' | 'set' | 'zset' | 'hash100';
+  readonly reads?: 'hash' | 'set' | 'zset' | 'hash100' | 'list';
 }
 
 const TESTS: Record<string, TestDef> = {
@@ -71,12 +74,16 @@ const TESTS: Record<string, TestDef> = {
   zrange: { command: () => ['ZRANGE', 'bench:zset', '0', '9'], reads: 'zset' },
   zrank: { command: (middle) => ['ZRANK', 'bench:zset', middle], reads: 'zset' },
   hgetall: { command: () => ['HGETALL', 'bench:hash100'], reads: 'hash100' },
+  // One list for the three: each round's LPUSH run adds -n elements that its RPOP run takes back.
+  lpush: { command: () => ['LPUSH', 'bench:list', 'member:__rand_int__'], reads: 'list' },
+  rpop: { command: () => ['RPOP', 'bench:list'], reads: 'list' },
+  lrange: { command: () => ['LRANGE', 'bench:list', '0', '99'], reads: 'list' },
 };
 const TEST_NAMES = Object.keys(TESTS);
 const HASH100_FIELDS = 100;
 
 const program = new Command('types')
-  .description('Hashes, sets and sorted sets over RESP: StrataKV vs redis-server (AOF everysec) under redis-benchmark; DEL of a huge hash and the disk it gives back; RSS with a huge sorted set')
+  .description('Hashes, sets, sorted sets and lists over RESP: StrataKV vs redis-server (AOF everysec) under redis-benchmark; DEL of a huge hash and the disk it gives back; RSS with a huge sorted set')
   .option('--rounds <n>', 'interleaved rounds (the median is reported)', positiveInt, 3)
   .option('-n, --requests <n>', 'requests per redis-benchmark run (-n)', positiveInt, 200_000)
   .option('--rank-requests <n>', 'requests per ZRANK run on StrataKV, which walks min(r, N - r) members per ZRANK (~1 s each at 1 M members); redis gets -n', positiveInt, 50)
@@ -128,6 +135,9 @@ if (!cli.throughput && cli.big !== true && cli.zsetRss === undefined) program.er
 const progress = (message: string): void => {
   process.stderr.write(`[types] ${message}\n`);
 };
+if (cli.tests.includes('rpop') && !cli.tests.includes('lpush') && cli.requests * cli.rounds * cli.pipelines.length >= cli.members) {
+  progress('warning: rpop without lpush pops more than bench:list holds; later RPOP runs time replies to an empty list');
+}
 const emit = (record: Record<string, unknown>): void => {
   process.stdout.write(JSON.stringify({ bench: 'types', ...record }) + '\n');
 };
@@ -200,6 +210,13 @@ async function preload(target: RunningTarget, tests: readonly string[], redis: R
     plans.push([{ type: 'hash', key: 'bench:hash100', members: HASH100_FIELDS, perCommand: HASH100_FIELDS }, async () => {
       const all = await redis.hgetall('bench:hash100');
       if (Object.keys(all).length !== HASH100_FIELDS || all[memberName(FIELD_PREFIX, 7)] === undefined) throw new Error(`${name}: HGETALL bench:hash100 is not the 100 fields written`);
+    }]);
+  }
+  if (needs.has('list')) {
+    plans.push([{ type: 'list', key: 'bench:list', members: n, perCommand: per }, async () => {
+      if ((await redis.llen('bench:list')) !== n) throw new Error(`${name}: LLEN bench:list is not ${n}`);
+      const middle = Math.floor(n / 2);
+      if ((await redis.lindex('bench:list', middle)) !== memberName(MEMBER_PREFIX, middle)) throw new Error(`${name}: LINDEX of the middle is not member ${middle}`);
     }]);
   }
   for (const [plan, check] of plans) {

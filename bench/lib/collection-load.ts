@@ -1,6 +1,6 @@
 /**
- * Filling one big hash, set or sorted set fast, before a benchmark reads it: multi-member HSET /
- * SADD / ZADD commands (a thousand members each) pipelined over one connection with a bounded
+ * Filling one big hash, set, sorted set or list fast, before a benchmark reads it: multi-member HSET /
+ * SADD / ZADD / RPUSH commands (a thousand members each) pipelined over one connection with a bounded
  * number in flight. Member i is named the way redis-benchmark's `__rand_int__` writes a number
  * below its key space (12 digits, zero-padded), so `HGET key field:__rand_int__` hits a field.
  */
@@ -10,7 +10,7 @@ import { KEY_DIGITS } from './key-space.js';
 const LF = 0x0a;
 const MINUS = 0x2d;
 
-export type CollectionType = 'hash' | 'set' | 'zset';
+export type CollectionType = 'hash' | 'set' | 'zset' | 'list';
 
 /** `prefix` + i as 12 zero-padded digits, e.g. `member:000000000042`. */
 export function memberName(prefix: string, i: number): string {
@@ -42,7 +42,7 @@ export interface CollectionFill {
 /** The commands that fill a collection, built one at a time (nothing per member is kept). */
 export function fillCommands(fill: CollectionFill): { readonly count: number; readonly command: (c: number) => Buffer } {
   const order = fill.order ?? ((j: number) => j);
-  const name = fill.type === 'hash' ? 'HSET' : fill.type === 'set' ? 'SADD' : 'ZADD';
+  const name = fill.type === 'hash' ? 'HSET' : fill.type === 'set' ? 'SADD' : fill.type === 'list' ? 'RPUSH' : 'ZADD';
   return {
     count: Math.ceil(fill.members / fill.perCommand),
     command: (c) => {
@@ -51,7 +51,7 @@ export function fillCommands(fill: CollectionFill): { readonly count: number; re
       for (let j = c * fill.perCommand; j < end; j++) {
         const i = order(j);
         if (fill.type === 'hash') args.push(memberName(FIELD_PREFIX, i), memberName(VALUE_PREFIX, i));
-        else if (fill.type === 'set') args.push(memberName(MEMBER_PREFIX, i));
+        else if (fill.type === 'set' || fill.type === 'list') args.push(memberName(MEMBER_PREFIX, i));
         else args.push(String(i), memberName(MEMBER_PREFIX, i));
       }
       return encodeCommand(args);

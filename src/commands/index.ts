@@ -21,6 +21,7 @@ import { hashHandlers } from './hashes.js';
 import { setHandlers } from './sets.js';
 import { sortedSetHandlers } from './sorted-sets.js';
 import { pubsubHandlers } from './pubsub.js';
+import { listHandlers } from './lists.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -35,4 +36,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   setHandlers,
   sortedSetHandlers,
   pubsubHandlers,
+  listHandlers,
 ]);

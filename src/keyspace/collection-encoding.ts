@@ -92,7 +92,7 @@ export interface CollectionMeta {
   count: number;
   /** Hashes with MetaFlag.FieldExpires: no field expires before this (ms); NO_EXPIRE otherwise. */
   minFieldExpire: number;
-  /** Lists: position of the first element and one past the last; 0 for other types. */
+  /** Lists: position of the first element and one past the last (signed, see encodePosition); 0 for other types. */
   head: number;
   tail: number;
 }
@@ -117,8 +117,8 @@ export function encodeMeta(meta: CollectionMeta): Buffer {
   at = writeVarint(out, at, meta.count);
   if (fieldExpires) at += out.latin1Write(encodeTime(meta.minFieldExpire), at);
   if (list) {
-    at += out.latin1Write(encodeTime(meta.head), at);
-    at += out.latin1Write(encodeTime(meta.tail), at);
+    at += out.latin1Write(encodePosition(meta.head), at);
+    at += out.latin1Write(encodePosition(meta.tail), at);
   }
   return out;
 }
@@ -144,8 +144,9 @@ export function decodeMeta(value: Buffer): CollectionMeta {
     at += 8;
   }
   if (type === ValueType.List) {
-    meta.head = decodeTime(binaryKey(value, at, at + 8), 0);
-    meta.tail = decodeTime(binaryKey(value, at + 8, at + 16), 0);
+    const positions = binaryKey(value, at, at + 16);
+    meta.head = decodePosition(positions, 0);
+    meta.tail = decodePosition(positions, 8);
     at += 16;
   }
   if (at !== value.length) throw new CorruptionError('collection metadata', 0, `${value.length - at} bytes past the record`);
@@ -231,6 +232,37 @@ function isMemberTag(tag: number): tag is MemberTag {
     tag === MemberTag.ZSetByScore ||
     tag === MemberTag.ListElement
   );
+}
+
+// ---------------------------------------------------------------- list positions
+
+const SIGN_FLIP = 0x8000_0000;
+
+/**
+ * A list position (a signed integer, exact in a double) as 8 chars whose byte order is numeric
+ * order: the u64 `p + 2^63` big-endian, i.e. the two's complement with the sign bit flipped. A
+ * new list starts at 0, the middle of the u64 space, so both ends have room.
+ */
+export function encodePosition(p: number): BinaryKey {
+  const hi = Math.floor(p / TWO_32);
+  const lo = p - hi * TWO_32;
+  const top = (hi + SIGN_FLIP) >>> 0;
+  return String.fromCharCode(
+    top >>> 24,
+    (top >>> 16) & 0xff,
+    (top >>> 8) & 0xff,
+    top & 0xff,
+    lo >>> 24,
+    (lo >>> 16) & 0xff,
+    (lo >>> 8) & 0xff,
+    lo & 0xff,
+  );
+}
+
+export function decodePosition(bytes: BinaryKey, at: number): number {
+  const top = ((bytes.charCodeAt(at) << 24) | (bytes.charCodeAt(at + 1) << 16) | (bytes.charCodeAt(at + 2) << 8) | bytes.charCodeAt(at + 3)) >>> 0;
+  const lo = ((bytes.charCodeAt(at + 4) << 24) | (bytes.charCodeAt(at + 5) << 16) | (bytes.charCodeAt(at + 6) << 8) | bytes.charCodeAt(at + 7)) >>> 0;
+  return (top - SIGN_FLIP) * TWO_32 + lo;
 }
 
 // ---------------------------------------------------------------- scores

@@ -28,6 +28,11 @@ export class Collection {
   /** The metadata value as read (null: the key did not exist and this handle creates it). */
   readonly previous: Buffer | null;
   readonly meta: CollectionMeta;
+  /**
+   * The batch that empties the collection deletes every member itself (a list popped empty), so
+   * the key's deletion records no garbage for the sweep.
+   */
+  membersDeleted = false;
   private readonly nsPrefix: BinaryKey;
 
   constructor(
@@ -64,9 +69,14 @@ export class Collection {
   /** commit() without the commit: for a batch that changes two collections at once (SMOVE). */
   stage(batch: KeyspaceBatch): void {
     if (this.meta.count > 0) batch.put(this.db, this.key, encodeMeta(this.meta), this.previous);
-    else if (this.previous !== null) batch.delete(this.db, this.key, this.previous);
+    else if (this.previous !== null) batch.delete(this.db, this.key, this.membersDeleted ? withoutMembers(this.previous) : this.previous);
     batch.touch(this.db, this.key);
   }
+}
+
+/** A metadata value as it would be with no member (the same expire time): its deletion leaves no garbage record. */
+function withoutMembers(value: Buffer): Buffer {
+  return encodeMeta({ ...decodeMeta(value), count: 0 });
 }
 
 /**

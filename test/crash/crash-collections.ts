@@ -1,14 +1,15 @@
 /**
- * Collections in the crash loop: a few connections that write hashes, sets and sorted sets
- * (HSET HDEL HINCRBY, SADD SREM, ZADD ZINCRBY ZREM, DEL, EXPIRE and short PEXPIREs, MULTI/EXEC
- * across the three types) and a model of what each of their keys must hold.
+ * Collections in the crash loop: a few connections that write hashes, sets, sorted sets and lists
+ * (HSET HDEL HINCRBY, SADD SREM, ZADD ZINCRBY ZREM, LPUSH RPUSH LPOP RPOP LMOVE LSET LINSERT LREM
+ * LTRIM, DEL, EXPIRE and short PEXPIREs, MULTI/EXEC across the types) and a model of what each of
+ * their keys must hold (a list as index -> element, so it compares like the others).
  *
  * Each collection client owns its keys (`h:<client>:<n>`, `s:..`, `z:..`) for the whole run and
  * keeps one command in flight, so its keys' state is a function of how many of its ops the server
  * applied, and the ops it applied are a prefix of those it sent. The model is kept exactly while
  * the load runs (every reply is checked against it: HSET's count of new fields, ZINCRBY's score,
- * ...). After a kill the check reads every key whole (HGETALL / SMEMBERS / ZRANGE WITHSCORES, the
- * count, PEXPIRETIME) and looks for the prefix that matches all of the client's keys at once:
+ * ...). After a kill the check reads every key whole (HGETALL / SMEMBERS / ZRANGE WITHSCORES /
+ * LRANGE, the count, PEXPIRETIME) and looks for the prefix that matches all of the client's keys at once:
  * with appendfsync always, every acknowledged op and at most the one in flight (whole, for a
  * transaction); with everysec, ops acknowledged within the loss window may be missing too, but
  * only from the end.
@@ -22,8 +23,8 @@ import { mulberry32 } from '../support/prng.js';
 import { encodeCommand, type RespConnection, type ReplySink, type RespRequester, type RespValue } from './crash-resp.js';
 import { describe } from './crash-ledger.js';
 
-type CollectionType = 'hash' | 'set' | 'zset';
-const TYPES: readonly CollectionType[] = ['hash', 'set', 'zset'];
+type CollectionType = 'hash' | 'set' | 'zset' | 'list';
+const TYPES: readonly CollectionType[] = ['hash', 'set', 'zset', 'list'];
 
 /** Keys of each type a collection client owns. */
 const KEYS_PER_TYPE = 3;
@@ -32,6 +33,8 @@ const HASH_FIELDS = 200;
 const HASH_COUNTERS = 4;
 const SET_MEMBERS = 200;
 const ZSET_MEMBERS = 200;
+/** Elements pushed are `e<n>` below this (so LREM and LINSERT find theirs); lists stay short enough to read whole. */
+const LIST_ELEMENTS = 30;
 /** EXPIRE's TTL (s): far beyond any run. */
 const LONG_TTL_S = 100_000;
 /** PEXPIRE's TTL (ms) is at most this: the key is gone before the check reads it. */
@@ -47,7 +50,7 @@ interface ExpireWindow {
   short: boolean;
 }
 
-/** One collection key: hash fields -> values, set members -> 1, sorted-set members -> scores. */
+/** One collection key: hash fields -> values, set members -> 1, sorted-set members -> scores, list indexes -> elements. */
 interface KeyState {
   readonly type: CollectionType;
   readonly entries: Map<string, string | number>;
@@ -64,7 +67,23 @@ function cloneState(state: ModelState): ModelState {
 }
 
 function typeOfKey(key: string): CollectionType {
-  return key[0] === 'h' ? 'hash' : key[0] === 's' ? 'set' : 'zset';
+  return key[0] === 'h' ? 'hash' : key[0] === 's' ? 'set' : key[0] === 'l' ? 'list' : 'zset';
+}
+
+/** A list's elements in order, from its model entries (index -> element). */
+function listOf(s: KeyState | undefined): string[] {
+  return s === undefined ? [] : [...s.entries.values()] as string[];
+}
+
+/** Stores `items` as the list at `key` (absent when empty, as Redis never keeps an empty list). */
+function storeList(state: ModelState, key: string, items: readonly string[], previous: KeyState | undefined): void {
+  if (items.length === 0) {
+    state.delete(key);
+    return;
+  }
+  const entries = new Map<string, string | number>();
+  items.forEach((item, i) => entries.set(String(i), item));
+  state.set(key, { type: 'list', entries, expire: previous?.expire ?? null });
 }
 
 /** A short TTL that has surely run out by `now` removes its key; one that may or may not have is reported. */
@@ -78,8 +97,13 @@ function settleExpiry(state: ModelState, key: string, now: number): 'settled' | 
   return 'undecided';
 }
 
-/** What a command's reply must be: an integer, a score (ZINCRBY's bulk string), or OK. */
-type Expected = { readonly integer: number } | { readonly score: number };
+/** What a command's reply must be: an integer, a score (ZINCRBY's bulk string), a bulk string or nil, an array or nil, or OK. */
+type Expected =
+  | { readonly integer: number }
+  | { readonly score: number }
+  | { readonly bulk: string | null }
+  | { readonly array: readonly string[] | null }
+  | { readonly ok: true };
 
 /**
  * Applies one command to the model and returns the reply it must get. `sentAt`/`ackedAt` are wall
@@ -140,6 +164,76 @@ function applyCommand(state: ModelState, args: readonly string[], sentAt: number
       dropIfEmpty(existing);
       return { integer: removed };
     }
+    case 'LPUSH':
+    case 'RPUSH': {
+      const items = listOf(existing);
+      for (let i = 2; i < args.length; i++) {
+        if (name === 'LPUSH') items.unshift(args[i]);
+        else items.push(args[i]);
+      }
+      storeList(state, key, items, existing);
+      return { integer: items.length };
+    }
+    case 'LPOP':
+    case 'RPOP': {
+      if (existing === undefined) return args.length > 2 ? { array: null } : { bulk: null };
+      const items = listOf(existing);
+      const n = Math.min(Number(args[2] ?? 1), items.length);
+      const popped = name === 'LPOP' ? items.splice(0, n) : items.splice(items.length - n).reverse();
+      storeList(state, key, items, existing);
+      return args.length > 2 ? { array: popped } : { bulk: popped[0] };
+    }
+    case 'LMOVE': {
+      // Between two lists of this client (or within one): LEFT -> RIGHT.
+      if (existing === undefined) return { bulk: null };
+      const items = listOf(existing);
+      const value = items.shift() as string;
+      if (args[2] === key) {
+        // Within one list: a rotation, the key (and its expire time) stays.
+        storeList(state, key, [...items, value], existing);
+        return { bulk: value };
+      }
+      storeList(state, key, items, existing);
+      const destination = state.get(args[2]);
+      storeList(state, args[2], [...listOf(destination), value], destination);
+      return { bulk: value };
+    }
+    case 'LSET': {
+      const items = listOf(existing);
+      items[Number(args[2])] = args[3];
+      storeList(state, key, items, existing);
+      return { ok: true };
+    }
+    case 'LINSERT': {
+      if (existing === undefined) return { integer: 0 };
+      const items = listOf(existing);
+      const at = items.indexOf(args[3]);
+      if (at < 0) return { integer: -1 };
+      items.splice(args[2] === 'AFTER' ? at + 1 : at, 0, args[4]);
+      storeList(state, key, items, existing);
+      return { integer: items.length };
+    }
+    case 'LREM': {
+      if (existing === undefined) return { integer: 0 };
+      const items = listOf(existing);
+      const count = Number(args[2]);
+      const limit = Math.abs(count);
+      let removed = 0;
+      const kept: string[] = [];
+      const order = count < 0 ? [...items].reverse() : items;
+      for (const item of order) {
+        if (item === args[3] && (limit === 0 || removed < limit)) removed++;
+        else kept.push(item);
+      }
+      storeList(state, key, count < 0 ? kept.reverse() : kept, existing);
+      return { integer: removed };
+    }
+    case 'LTRIM': {
+      // Always start >= 0 and stop < 0 here: [start, length + stop].
+      const items = listOf(existing);
+      if (existing !== undefined) storeList(state, key, items.slice(Number(args[2]), items.length + Number(args[3]) + 1), existing);
+      return { ok: true };
+    }
     case 'DEL':
       return { integer: state.delete(key) ? 1 : 0 };
     case 'EXPIRE':
@@ -156,6 +250,13 @@ function applyCommand(state: ModelState, args: readonly string[], sentAt: number
 
 function replyProblem(expected: Expected, reply: RespValue): string | null {
   if ('integer' in expected) return reply === expected.integer ? null : `expected :${expected.integer}, got ${describe(reply)}`;
+  if ('ok' in expected) return reply === 'OK' ? null : `expected OK, got ${describe(reply)}`;
+  if ('bulk' in expected) return reply === expected.bulk ? null : `expected ${describe(expected.bulk)}, got ${describe(reply)}`;
+  if ('array' in expected) {
+    const want = expected.array;
+    const same = want === null ? reply === null : Array.isArray(reply) && reply.length === want.length && want.every((w, i) => reply[i] === w);
+    return same ? null : `expected ${describe(want === null ? null : [...want])}, got ${describe(reply)}`;
+  }
   return typeof reply === 'string' && Number(reply) === expected.score ? null : `expected score ${expected.score}, got ${describe(reply)}`;
 }
 
@@ -355,7 +456,32 @@ export class CollectionClient implements ReplySink {
         for (const member of this.pool('m', ZSET_MEMBERS, many)) args.push(this.score(), member);
         return args;
       }
+      case 'list':
+        return this.listWrite(key, remove, many);
     }
+  }
+
+  /** One write to a list: pushes (most), pops with and without a count, LMOVE to another list of this client, middle edits. */
+  private listWrite(key: string, remove: boolean, many: number): string[] {
+    const length = listOf(this.owner.live.get(key)).length;
+    const element = (): string => `e${this.int(LIST_ELEMENTS)}`;
+    if (remove) {
+      const r = this.random();
+      if (r < 0.3) return [this.random() < 0.5 ? 'LPOP' : 'RPOP', key];
+      if (r < 0.5) return [this.random() < 0.5 ? 'LPOP' : 'RPOP', key, String(1 + this.int(4))];
+      if (r < 0.7) return ['LREM', key, String(this.int(5) - 2), element()];
+      if (r < 0.85) {
+        const lists = this.owner.keys.filter((k) => typeOfKey(k) === 'list' && settleExpiry(this.owner.live, k, Date.now()) === 'settled');
+        return ['LMOVE', key, lists[this.int(lists.length)], 'LEFT', 'RIGHT'];
+      }
+      return ['LTRIM', key, String(this.int(3)), String(-1 - this.int(3))];
+    }
+    const r = this.random();
+    if (r < 0.15 && length > 0) return ['LSET', key, String(this.int(length)), element()];
+    if (r < 0.3) return ['LINSERT', key, this.random() < 0.5 ? 'BEFORE' : 'AFTER', element(), element()];
+    const args = [this.random() < 0.5 ? 'LPUSH' : 'RPUSH', key];
+    for (let i = 0; i < many; i++) args.push(element());
+    return args;
   }
 
   /** Scores of a few shapes: small integers, halves and quarters (sums stay exact), some with long expansions. */
@@ -396,6 +522,7 @@ async function readKeys(requester: RespRequester, keys: readonly string[]): Prom
     const type = typeOfKey(key);
     if (type === 'hash') commands.push(['HGETALL', key], ['HLEN', key]);
     else if (type === 'set') commands.push(['SMEMBERS', key], ['SCARD', key]);
+    else if (type === 'list') commands.push(['LRANGE', key, '0', '-1'], ['LLEN', key]);
     else commands.push(['ZRANGE', key, '0', '-1', 'WITHSCORES'], ['ZCARD', key]);
     commands.push(['PEXPIRETIME', key]);
   }
@@ -408,11 +535,12 @@ async function readKeys(requester: RespRequester, keys: readonly string[]): Prom
     const entries = new Map<string, string | number>();
     let problem: string | null = null;
     const type = typeOfKey(key);
-    const step = type === 'set' ? 1 : 2;
+    const step = type === 'set' || type === 'list' ? 1 : 2;
     let previous: { member: string; score: number } | null = null;
     for (let j = 0; j < all.length; j += step) {
       const member = all[j] as string;
       if (type === 'set') entries.set(member, 1);
+      else if (type === 'list') entries.set(String(j), member);
       else if (type === 'hash') entries.set(member, all[j + 1] as string);
       else {
         const score = Number(all[j + 1]);

@@ -266,7 +266,7 @@ export function formatReport(report: CrashLoopReport): string {
     `appendfsync ${report.fsync} (seed ${report.seed}): ${report.cycles} kill cycles`,
     `  acknowledged writes checked: ${report.ackedChecked}; lost: ${report.lost}` +
       (report.fsync === 'everysec' ? ` (${report.lostBeyondWindow} acknowledged before the loss window)` : ''),
-    `  of those, hash/set/sorted-set ops: ${report.collectionOpsChecked}; collection keys read whole and compared with the model: ${report.collectionKeysChecked}`,
+    `  of those, hash/set/sorted-set/list ops: ${report.collectionOpsChecked}; collection keys read whole and compared with the model: ${report.collectionKeysChecked}`,
     `  in flight at the kill: ${report.inFlightApplied} applied, ${report.inFlightDropped} not applied; earlier keys re-read: ${report.olderKeysChecked}`,
     `  restart to first PONG: median ${report.restartMedianMs.toFixed(0)} ms, worst ${report.restartWorstMs.toFixed(0)} ms ` +
       `(of which opening the data: median ${report.dataLoadMedianMs.toFixed(0)} ms, worst ${report.dataLoadWorstMs.toFixed(0)} ms)`,

@@ -1,6 +1,6 @@
 /**
- * Fuzzed collection commands for the protocol fuzzer (fuzz-frames.ts): hash, set and sorted-set
- * commands with arguments drawn from the shapes their parsers check (integers and floats at and
+ * Fuzzed collection commands for the protocol fuzzer (fuzz-frames.ts): hash, set, sorted-set and
+ * list commands with arguments drawn from the shapes their parsers check (integers and floats at and
  * past their edges, score and lex bounds, option words in and out of place, numkeys that lie,
  * WEIGHTS and LIMIT of the wrong length, huge counts), then now and then mutated (an argument
  * dropped, an option word inserted, one replaced by random bytes). Their replies are not
@@ -29,11 +29,12 @@ function junk(rand: Random, max: number): Buffer {
 
 const KEYS: readonly string[] = [
   'fzc:h:0', 'fzc:h:1', 'fzc:h:2', 'fzc:s:0', 'fzc:s:1', 'fzc:s:2', 'fzc:z:0', 'fzc:z:1', 'fzc:z:2',
-  'fzc:str', 'fzc:none', 'fzc:dst', '', 'fzc:\x00\r\n\xff',
+  'fzc:l:0', 'fzc:l:1', 'fzc:l:2', 'fzc:str', 'fzc:none', 'fzc:dst', '', 'fzc:\x00\r\n\xff',
 ];
 const HASH_KEYS = KEYS.filter((k) => k.startsWith('fzc:h'));
 const SET_KEYS = KEYS.filter((k) => k.startsWith('fzc:s'));
 const ZSET_KEYS = KEYS.filter((k) => k.startsWith('fzc:z'));
+const LIST_KEYS = KEYS.filter((k) => k.startsWith('fzc:l'));
 
 /** Integer arguments around the edges Redis checks (strtoll, LONG_MAX, int32, negatives, not numbers). */
 const INTEGERS: readonly string[] = [
@@ -210,6 +211,23 @@ const COMMANDS: ReadonlyArray<readonly [string, (rand: Random) => Arg[]]> = [
   ['ZDIFFSTORE', (r) => ['fzc:dst', ...numkeys(r, ZSET_KEYS)]],
   ['ZINTERCARD', (r) => withOptions(r, numkeys(r, ZSET_KEYS), [() => ['LIMIT', integer(r)]])],
   ['ZSCAN', (r) => withOptions(r, [pick(r, ZSET_KEYS), pick(r, ['0', '3', '-1', 'abc', '18446744073709551616'])], [() => ['MATCH', pick(r, ['*', 'm*', '['])], () => ['COUNT', integer(r)]])],
+  ['LPUSH', (r) => [pick(r, LIST_KEYS), ...Array.from({ length: 1 + int(r, 5) }, () => member(r))]],
+  ['RPUSH', (r) => [pick(r, LIST_KEYS), ...Array.from({ length: 1 + int(r, 5) }, () => member(r))]],
+  ['LPUSHX', (r) => [pick(r, KEYS), member(r)]],
+  ['RPUSHX', (r) => [pick(r, KEYS), member(r)]],
+  ['LPOP', (r) => (r() < 0.4 ? [pick(r, LIST_KEYS)] : [pick(r, LIST_KEYS), count(r)])],
+  ['RPOP', (r) => (r() < 0.4 ? [pick(r, LIST_KEYS)] : [pick(r, LIST_KEYS), count(r)])],
+  ['LLEN', (r) => [pick(r, KEYS)]],
+  ['LINDEX', (r) => [pick(r, LIST_KEYS), integer(r)]],
+  ['LSET', (r) => [pick(r, LIST_KEYS), integer(r), member(r)]],
+  ['LRANGE', (r) => [pick(r, LIST_KEYS), integer(r), integer(r)]],
+  ['LTRIM', (r) => [pick(r, LIST_KEYS), integer(r), integer(r)]],
+  ['LREM', (r) => [pick(r, LIST_KEYS), integer(r), member(r)]],
+  ['LINSERT', (r) => [pick(r, LIST_KEYS), pick(r, ['BEFORE', 'AFTER', 'after', 'MIDDLE']), member(r), member(r)]],
+  ['LPOS', (r) => withOptions(r, [pick(r, LIST_KEYS), member(r)], [() => ['RANK', integer(r)], () => ['COUNT', integer(r)], () => ['MAXLEN', integer(r)]])],
+  ['LMOVE', (r) => [pick(r, LIST_KEYS), pick(r, [...LIST_KEYS, 'fzc:dst']), pick(r, ['LEFT', 'RIGHT', 'UP']), pick(r, ['LEFT', 'RIGHT', 'right'])]],
+  ['RPOPLPUSH', (r) => [pick(r, LIST_KEYS), pick(r, KEYS)]],
+  ['LMPOP', (r) => withOptions(r, [...numkeys(r, LIST_KEYS), pick(r, ['LEFT', 'RIGHT', 'left', 'MID'])], [() => ['COUNT', count(r)]])],
   ['DEL', (r) => keys(r, KEYS, 1 + int(r, 2))],
   ['EXPIRE', (r) => [pick(r, KEYS), pick(r, ['100', '1', '0', '-1', '9223372036854775807', 'abc'])]],
   ['TYPE', (r) => [pick(r, KEYS)]],
@@ -219,8 +237,9 @@ const COMMANDS: ReadonlyArray<readonly [string, (rand: Random) => Arg[]]> = [
 /** A collection, big enough now and then to pass the listpack / intset limits. */
 function fill(rand: Random): Arg[] {
   const n = 100 + int(rand, 200);
-  const key = pick(rand, [...HASH_KEYS, ...SET_KEYS, ...ZSET_KEYS]);
+  const key = pick(rand, [...HASH_KEYS, ...SET_KEYS, ...ZSET_KEYS, ...LIST_KEYS]);
   if (key.startsWith('fzc:h')) return ['HSET', key, ...pairs(rand, n, () => `m${int(rand, 300)}`, () => String(int(rand, 1000)))];
+  if (key.startsWith('fzc:l')) return ['RPUSH', key, ...Array.from({ length: n }, () => `m${int(rand, 300)}`)];
   if (key.startsWith('fzc:s')) return ['SADD', key, ...Array.from({ length: n }, () => (rand() < 0.5 ? String(int(rand, 300)) : `m${int(rand, 300)}`))];
   return ['ZADD', key, ...pairs(rand, n, () => String(int(rand, 100)), () => `m${int(rand, 300)}`)];
 }

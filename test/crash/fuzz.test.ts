@@ -1,6 +1,6 @@
 /**
  * Protocol fuzzing against the real server (short version; bench/fuzz.ts runs 1 M frames):
- * seeded sessions of well-formed frames and fuzzed hash/set/sorted-set commands ending in a
+ * seeded sessions of well-formed frames and fuzzed hash/set/sorted-set/list commands ending in a
  * malformed, truncated or random one, many connections at once, while a bystander client keeps writing and reading. Every malformed frame
  * must get Redis' exact protocol error and a close of that connection only; see fuzz-frames.ts.
  */

@@ -10,7 +10,9 @@ import {
   MetaFlag,
   VersionSource,
   decodeMeta,
+  decodePosition,
   encodeMeta,
+  encodePosition,
   makeVersion,
   memberPrefix,
   newMeta,
@@ -35,7 +37,7 @@ test('metadata round-trips for every collection type, with and without an expire
         meta.minFieldExpire = 1_800_000_000_000;
       }
       if (type === ValueType.List) {
-        meta.head = 2 ** 52 - 10;
+        meta.head = -(2 ** 40) - 10;
         meta.tail = 2 ** 52 + 5;
       }
       const bytes = encodeMeta(meta);
@@ -44,6 +46,21 @@ test('metadata round-trips for every collection type, with and without an expire
       assert.is(versionOf(bytes), version);
       assert.equal(decodeMeta(bytes), meta);
     }
+  }
+});
+
+test('list positions: byte order is numeric order, 0 in the middle of the u64 space, exact to 2^53', () => {
+  assert.is(encodePosition(0), '\x80\0\0\0\0\0\0\0');
+  assert.is(encodePosition(-1), '\x7f\xff\xff\xff\xff\xff\xff\xff');
+  const samples = [-(2 ** 53), -(2 ** 52) - 1, -(2 ** 32) - 1, -(2 ** 32), -(2 ** 32) + 1, -256, -1, 0, 1, 255, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 3, 2 ** 53 - 1];
+  const random = mulberry32(5);
+  for (let i = 0; i < 200; i++) samples.push(Math.floor((random() - 0.5) * 2 ** 54));
+  samples.sort((a, b) => a - b);
+  for (let i = 0; i < samples.length; i++) {
+    const bytes = encodePosition(samples[i]);
+    assert.is(bytes.length, 8);
+    assert.is(decodePosition('xx' + bytes, 2), samples[i]);
+    if (i > 0 && samples[i] !== samples[i - 1]) assert.ok(encodePosition(samples[i - 1]) < bytes, `${samples[i - 1]} sorts before ${samples[i]}`);
   }
 });
 

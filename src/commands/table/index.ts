@@ -18,6 +18,7 @@ import { HASH_COMMANDS } from './hashes.js';
 import { SET_COMMANDS } from './sets.js';
 import { SORTED_SET_COMMANDS } from './sorted-sets.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
+import { LIST_COMMANDS } from './lists.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -32,4 +33,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...SET_COMMANDS,
   ...SORTED_SET_COMMANDS,
   ...PUBSUB_COMMANDS,
+  ...LIST_COMMANDS,
 ];

@@ -8,13 +8,26 @@ import { bitmaps } from './bitmaps.js';
 import { hashes } from './hashes.js';
 import { sets } from './sets.js';
 import { sortedSets } from './sorted-sets.js';
+import { lists } from './lists.js';
 import { connection } from './connection.js';
 import { databases } from './databases.js';
 import { keys } from './keys.js';
 import { strings } from './strings.js';
 import { transactions } from './transactions.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists];
+
+/**
+ * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
+ * e.g. `DIFF_FAMILIES=lists,keys,transactions npm run fuzz:diff`) to hammer one type with the
+ * generic commands around it.
+ */
+const DRAWN: readonly Family[] = (() => {
+  const only = process.env.DIFF_FAMILIES;
+  if (only === undefined || only === '') return FAMILIES;
+  const names = new Set(only.split(','));
+  return FAMILIES.filter((f) => names.has(f.name));
+})();
 
 const BY_NAME = new Map<string, CommandSpec>(FAMILIES.flatMap((f) => f.commands.map((c) => [c.name, c] as const)));
 
@@ -30,5 +43,5 @@ export function ruleOf(args: readonly Buffer[]): ReplyRule {
   return (subcommand !== undefined ? spec?.subcommandRules?.[subcommand] : undefined) ?? spec?.rule ?? exact;
 }
 
-export const ALL_COMMANDS: readonly CommandSpec[] = FAMILIES.flatMap((f) => f.commands);
-export const ALL_BLOCKS: readonly BlockSpec[] = FAMILIES.flatMap((f) => f.blocks ?? []);
+export const ALL_COMMANDS: readonly CommandSpec[] = DRAWN.flatMap((f) => f.commands);
+export const ALL_BLOCKS: readonly BlockSpec[] = DRAWN.flatMap((f) => f.blocks ?? []);

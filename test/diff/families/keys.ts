@@ -35,7 +35,7 @@ function scanArgs(g: Gen): Arg[] {
   const out: Arg[] = [cursor];
   for (let i = g.int(3); i > 0; i--) {
     out.push(...g.pick<Arg[]>([
-      ['MATCH', g.pick(PATTERNS)], ['COUNT', g.pick(['1', '2', '3', '10', '1000'])], ['TYPE', g.pick(['string', 'STRING', 'hash', 'none', 'foo'])],
+      ['MATCH', g.pick(PATTERNS)], ['COUNT', g.pick(['1', '2', '3', '10', '1000'])], ['TYPE', g.pick(['string', 'STRING', 'hash', 'list', 'none', 'foo'])],
       ['COUNT', g.pick(['0', '-1', 'x'])], ['MATCH'], ['FOO', 'bar'],
     ]));
   }
