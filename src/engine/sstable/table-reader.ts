@@ -18,6 +18,7 @@ import type { BinaryKey, FoundEntry, SequenceNumber } from '../types.js';
 import { readVarint, type VarintCursor } from '../../util/varint.js';
 import { BlockCursor, DataBlock } from './block.js';
 import { BloomFilter } from './bloom.js';
+import { TableIndex } from './table-index.js';
 import type { AdaptiveReadPolicy } from './read-policy.js';
 import {
   BLOCK_TRAILER_BYTES,
@@ -74,11 +75,8 @@ export class TableReader implements BlockSource {
   readonly dataBlockCount: number;
 
   private readonly filter: BloomFilter;
-  /** Index entry i: separator (user key, seq) >= every key of data block i, and its handle. */
-  private readonly indexKeys: BinaryKey[];
-  private readonly indexSeqs: Float64Array;
-  private readonly blockOffsets: Float64Array;
-  private readonly blockSizes: Float64Array;
+  /** Entry i: separator (user key, seq) >= every key of data block i, and its handle. */
+  private readonly index: TableIndex;
   /** Cursor for get(): safe to share because a lookup uses it only within one synchronous run. */
   private readonly getCursor = new BlockCursor();
   /** Reads in flight by block offset, so concurrent misses on one block share a single pread. */
@@ -114,43 +112,9 @@ export class TableReader implements BlockSource {
     this.filter = new BloomFilter(Buffer.from(metaBlock(footer.filter)), this.path, footer.filter.offset);
     this.properties = this.decodeProperties(metaBlock(footer.properties), footer.properties.offset, size);
 
-    const index = new DataBlock(metaBlock(footer.index), this.path, footer.index.offset);
-    const cursor = new BlockCursor();
-    cursor.reset(index);
-    const keys: BinaryKey[] = [];
-    const seqs: number[] = [];
-    const offsets: number[] = [];
-    const sizes: number[] = [];
-    const varint: VarintCursor = { value: 0, offset: 0 };
-    const dataEnd = metaStart;
-    for (cursor.seekToFirst(); cursor.valid; cursor.next()) {
-      const value = cursor.value;
-      varint.offset = 0;
-      let offset: number;
-      let blockSize: number;
-      try {
-        readVarint(value, varint);
-        offset = varint.value;
-        readVarint(value, varint);
-        blockSize = varint.value;
-      } catch {
-        throw new CorruptionError(this.path, footer.index.offset, `index entry ${keys.length} has a bad block handle`);
-      }
-      const previousEnd = offsets.length === 0 ? 0 : offsets[offsets.length - 1] + sizes[sizes.length - 1] + BLOCK_TRAILER_BYTES;
-      if (offset < previousEnd || offset + blockSize + BLOCK_TRAILER_BYTES > dataEnd) {
-        throw new CorruptionError(this.path, footer.index.offset, `index entry ${keys.length} points outside the data area`);
-      }
-      keys.push(cursor.key);
-      seqs.push(cursor.seq);
-      offsets.push(offset);
-      sizes.push(blockSize);
-    }
-    this.indexKeys = keys;
-    this.indexSeqs = Float64Array.from(seqs);
-    this.blockOffsets = Float64Array.from(offsets);
-    this.blockSizes = Float64Array.from(sizes);
-    this.dataBlockCount = keys.length;
-    this.residentBytes = this.filter.byteSize + footer.index.size;
+    this.index = TableIndex.decode(metaBlock(footer.index), this.path, footer.index.offset, metaStart);
+    this.dataBlockCount = this.index.count;
+    this.residentBytes = this.filter.byteSize + this.index.byteSize;
   }
 
   /**
@@ -188,12 +152,13 @@ export class TableReader implements BlockSource {
       if (stats !== null) stats.bloomUseful++;
       return undefined;
     }
-    const index = this.findBlock(key, snapshot);
-    if (index === this.dataBlockCount) {
+    const idx = this.tableIndex();
+    const index = idx.find(key, snapshot);
+    if (index === idx.count) {
       if (stats !== null) stats.bloomFalsePositives++;
       return undefined;
     }
-    const block = this.dataBlock(index, true);
+    const block = this.blockAt(idx, index, true, null);
     if (block instanceof DataBlock) return this.lookup(block, key, snapshot);
     return this.lookupAsync(block, key, snapshot);
   }
@@ -211,22 +176,20 @@ export class TableReader implements BlockSource {
   }
 
   findBlock(key: BinaryKey, seq: SequenceNumber): number {
-    const keys = this.indexKeys;
-    const seqs = this.indexSeqs;
-    let low = 0;
-    let high = keys.length;
-    // First i whose separator is not < (key, seq) in internal order.
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      const k = keys[mid];
-      if (k < key || (k === key && seqs[mid] > seq)) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return this.tableIndex().find(key, seq);
+  }
+
+  /** The table's index. */
+  private tableIndex(): TableIndex {
+    return this.index;
   }
 
   dataBlock(index: number, fillCache: boolean, scan: ScanState | null = null): DataBlock | Promise<DataBlock> {
-    const offset = this.blockOffsets[index];
+    return this.blockAt(this.tableIndex(), index, fillCache, scan);
+  }
+
+  private blockAt(idx: TableIndex, index: number, fillCache: boolean, scan: ScanState | null): DataBlock | Promise<DataBlock> {
+    const offset = idx.blockOffset(index);
     const cache = this.cache;
     if (cache !== null) {
       const cached = cache.get(this.fileNumber, offset);
@@ -238,25 +201,25 @@ export class TableReader implements BlockSource {
       scan.readaheadBytes = readahead === 0 ? READAHEAD_INITIAL_BYTES : Math.min(READAHEAD_MAX_BYTES, readahead * 2);
       if (readahead > 0) {
         // A reverse scan reads the blocks that end at the missing one, so its next misses are hits too.
-        const count = scan.backward ? this.blocksWithinBefore(index, readahead) : this.blocksWithin(index, readahead);
+        const count = scan.backward ? this.blocksWithinBefore(idx, index, readahead) : this.blocksWithin(idx, index, readahead);
         const first = scan.backward ? index - count + 1 : index;
-        if (count > 1) return this.readRun(first, count, index, fillCache, scan);
+        if (count > 1) return this.readRun(idx, first, count, index, fillCache, scan);
       }
     }
     if (this.syncReads) {
-      const block = this.parseDataBlock(this.file.readSync(offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES), index);
+      const block = this.parseDataBlock(idx, this.file.readSync(offset, idx.blockSize(index) + BLOCK_TRAILER_BYTES), index);
       if (fillCache && cache !== null) cache.set(this.fileNumber, offset, block);
       return block;
     }
     const policy = this.readPolicy;
     if (policy !== null && !this.pendingReads.has(offset) && policy.preferSync(performance.now())) {
-      const block = this.parseDataBlock(this.timedReadSync(policy, offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES), index);
+      const block = this.parseDataBlock(idx, this.timedReadSync(policy, offset, idx.blockSize(index) + BLOCK_TRAILER_BYTES), index);
       if (fillCache && cache !== null) cache.set(this.fileNumber, offset, block);
       return block;
     }
     let pending = this.pendingReads.get(offset);
     if (pending === undefined) {
-      pending = this.readDataBlock(index, fillCache);
+      pending = this.readDataBlock(idx, index, fillCache);
       this.pendingReads.set(offset, pending);
     }
     return pending;
@@ -281,12 +244,12 @@ export class TableReader implements BlockSource {
     return bytesRead === length ? raw : raw.subarray(0, bytesRead);
   }
 
-  private async readDataBlock(index: number, fillCache: boolean): Promise<DataBlock> {
-    const offset = this.blockOffsets[index];
+  private async readDataBlock(idx: TableIndex, index: number, fillCache: boolean): Promise<DataBlock> {
+    const offset = idx.blockOffset(index);
     this.inflightReads++;
     try {
-      const raw = await this.file.read(offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES);
-      const block = this.parseDataBlock(raw, index);
+      const raw = await this.file.read(offset, idx.blockSize(index) + BLOCK_TRAILER_BYTES);
+      const block = this.parseDataBlock(idx, raw, index);
       if (fillCache && this.cache !== null) this.cache.set(this.fileNumber, offset, block);
       return block;
     } finally {
@@ -297,31 +260,32 @@ export class TableReader implements BlockSource {
   }
 
   /** How many blocks from `first` on fit in `bytes` (at least one). */
-  private blocksWithin(first: number, bytes: number): number {
-    const start = this.blockOffsets[first];
+  private blocksWithin(idx: TableIndex, first: number, bytes: number): number {
+    const start = idx.blockOffset(first);
     let end = first + 1;
-    while (end < this.dataBlockCount && this.blockOffsets[end] + this.blockSizes[end] + BLOCK_TRAILER_BYTES - start <= bytes) end++;
+    while (end < this.dataBlockCount && idx.blockOffset(end) + idx.blockSize(end) + BLOCK_TRAILER_BYTES - start <= bytes) end++;
     return end - first;
   }
 
   /** How many blocks ending at `last` fit in `bytes` (at least one). */
-  private blocksWithinBefore(last: number, bytes: number): number {
-    const end = this.blockOffsets[last] + this.blockSizes[last] + BLOCK_TRAILER_BYTES;
+  private blocksWithinBefore(idx: TableIndex, last: number, bytes: number): number {
+    const end = idx.blockOffset(last) + idx.blockSize(last) + BLOCK_TRAILER_BYTES;
     let first = last;
-    while (first > 0 && end - this.blockOffsets[first - 1] <= bytes) first--;
+    while (first > 0 && end - idx.blockOffset(first - 1) <= bytes) first--;
     return last - first + 1;
   }
 
   /** Reads blocks [first, first + count) with one read into `scan.run`; returns block `wanted` of them. */
-  private readRun(first: number, count: number, wanted: number, fillCache: boolean, scan: ScanState): DataBlock | Promise<DataBlock> {
-    const start = this.blockOffsets[first];
+  private readRun(idx: TableIndex, first: number, count: number, wanted: number, fillCache: boolean, scan: ScanState): DataBlock | Promise<DataBlock> {
+    const start = idx.blockOffset(first);
     const last = first + count - 1;
-    const length = this.blockOffsets[last] + this.blockSizes[last] + BLOCK_TRAILER_BYTES - start;
-    if (this.syncReads) return this.installRun(this.file.readSync(start, length), first, count, fillCache, scan)[wanted - first];
-    return this.readRunAsync(start, length, first, count, wanted, fillCache, scan);
+    const length = idx.blockOffset(last) + idx.blockSize(last) + BLOCK_TRAILER_BYTES - start;
+    if (this.syncReads) return this.installRun(idx, this.file.readSync(start, length), first, count, fillCache, scan)[wanted - first];
+    return this.readRunAsync(idx, start, length, first, count, wanted, fillCache, scan);
   }
 
   private async readRunAsync(
+    idx: TableIndex,
     start: number,
     length: number,
     first: number,
@@ -332,7 +296,7 @@ export class TableReader implements BlockSource {
   ): Promise<DataBlock> {
     this.inflightReads++;
     try {
-      return this.installRun(await this.file.read(start, length), first, count, fillCache, scan)[wanted - first];
+      return this.installRun(idx, await this.file.read(start, length), first, count, fillCache, scan)[wanted - first];
     } finally {
       this.inflightReads--;
       if (this.closed && this.inflightReads === 0) this.file.close();
@@ -343,15 +307,15 @@ export class TableReader implements BlockSource {
    * Splits a read-ahead buffer into checked blocks. Blocks that go into the cache are copied out, so a
    * cached 4 KiB block never pins a whole read-ahead buffer that the cache does not charge for.
    */
-  private installRun(raw: Buffer, first: number, count: number, fillCache: boolean, scan: ScanState): DataBlock[] {
-    const start = this.blockOffsets[first];
+  private installRun(idx: TableIndex, raw: Buffer, first: number, count: number, fillCache: boolean, scan: ScanState): DataBlock[] {
+    const start = idx.blockOffset(first);
     const cache = fillCache ? this.cache : null;
     const blocks: DataBlock[] = new Array<DataBlock>(count);
     for (let i = 0; i < count; i++) {
-      const offset = this.blockOffsets[first + i];
+      const offset = idx.blockOffset(first + i);
       const at = offset - start;
-      const piece = raw.subarray(at, at + this.blockSizes[first + i] + BLOCK_TRAILER_BYTES);
-      const block = this.parseDataBlock(cache === null ? piece : Buffer.from(piece), first + i);
+      const piece = raw.subarray(at, at + idx.blockSize(first + i) + BLOCK_TRAILER_BYTES);
+      const block = this.parseDataBlock(idx, cache === null ? piece : Buffer.from(piece), first + i);
       if (cache !== null) cache.set(this.fileNumber, offset, block);
       blocks[i] = block;
     }
@@ -360,8 +324,8 @@ export class TableReader implements BlockSource {
     return blocks;
   }
 
-  private parseDataBlock(raw: Buffer, index: number): DataBlock {
-    const handle: BlockHandle = { offset: this.blockOffsets[index], size: this.blockSizes[index] };
+  private parseDataBlock(idx: TableIndex, raw: Buffer, index: number): DataBlock {
+    const handle: BlockHandle = { offset: idx.blockOffset(index), size: idx.blockSize(index) };
     const stats = this.stats;
     if (stats !== null) {
       stats.blockReads++;
