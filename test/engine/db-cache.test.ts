@@ -39,4 +39,37 @@ test('flushed blocks are served from the cache, synchronously', async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('filters and indexes: charged to the cache, pinned while their table is in L0', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratakv-cache-'));
+  const key = (i: number): string => `key${String(i).padStart(5, '0')}`;
+  const db = await Db.open({ dir, autoCompaction: false, blockCacheSize: 1024 * 1024 });
+  for (let round = 0; round < 2; round++) {
+    for (let i = round; i < 4000; i += 2) await db.write([{ kind: EntryKind.Put, key: key(i), value: Buffer.from(`value${i}`) }]);
+    await db.flush();
+  }
+  for (let i = 0; i < 4000; i += 101) assert.is((await db.get(key(i)))?.toString(), `value${i}`);
+  let stats = db.stats();
+  assert.is(stats.levels[0].files, 2);
+  assert.ok(stats.tableMetaBytes > 0);
+  assert.is(stats.blockCachePinnedBytes, stats.tableMetaBytes, 'both L0 tables pinned');
+  assert.ok(stats.blockCacheBytes <= stats.blockCacheCapacity);
+  await db.compactAll();
+  for (let i = 0; i < 4000; i += 101) assert.is((await db.get(key(i)))?.toString(), `value${i}`);
+  stats = db.stats();
+  assert.is(stats.levels[0].files, 0);
+  assert.ok(stats.tableMetaBytes > 0);
+  assert.is(stats.blockCachePinnedBytes, 0, 'tables below L0 are not pinned');
+  assert.ok(stats.blockCacheBytes >= stats.tableMetaBytes, 'their filters and indexes are in the LRU');
+  await db.close();
+
+  // Off: the readers keep them, the cache holds data blocks only.
+  const off = await Db.open({ dir, cacheIndexAndFilterBlocks: false });
+  assert.is((await off.get(key(7)))?.toString(), 'value7');
+  stats = off.stats();
+  assert.is(stats.blockCachePinnedBytes, 0);
+  assert.ok(stats.blockCacheBytes < stats.tableMetaBytes, 'only the data block read is charged');
+  await off.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test.run();

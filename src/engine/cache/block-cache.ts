@@ -1,9 +1,19 @@
 /**
  * The block cache shared by all open tables: an LRU bounded in bytes (config `block-cache-size`).
- * Holds parsed data blocks only; index and filter blocks stay resident in their TableReader.
+ * Holds parsed data blocks and, with `cache-index-and-filter-blocks yes`, tables' filters and
+ * indexes (RocksDB's cache_index_and_filter_blocks): those are charged like data blocks and
+ * evicted like them, and a table reads them again when it needs them. The filters and indexes of
+ * L0 tables are pinned by their readers instead (every lookup consults every L0 table): they stay
+ * out of the LRU but are charged to the same budget through `reserve`, so the LRU shrinks by what
+ * they take.
  */
 import { LRUCache } from 'lru-cache';
-import type { DataBlock } from '../sstable/block.js';
+import { DataBlock } from '../sstable/block.js';
+import { BloomFilter } from '../sstable/bloom.js';
+import { TableIndex } from '../sstable/table-index.js';
+
+/** What the cache holds: every kind has the byte size it is charged. */
+export type CacheEntry = DataBlock | BloomFilter | TableIndex;
 
 /**
  * Cache key of (fileNumber, offset). A number in the common case — file numbers below 2^21 and
@@ -24,13 +34,15 @@ function fileNumberOf(key: BlockKey): number {
 }
 
 export class BlockCache {
-  private lru: LRUCache<BlockKey, DataBlock>;
+  private lru: LRUCache<BlockKey, CacheEntry>;
   /**
    * Keys cached per file, so evictFile drops exactly one table's blocks without scanning the whole
    * cache. Kept in step by the dispose hook, which sees every eviction and deletion.
    */
   private readonly keysByFile = new Map<number, Set<BlockKey>>();
   private capacity: number;
+  /** Bytes charged by `reserve` for entries kept outside the LRU (pinned filters and indexes). */
+  private reserved = 0;
   private hitCount = 0;
   private missCount = 0;
 
@@ -43,8 +55,14 @@ export class BlockCache {
     return this.capacity;
   }
 
+  /** Bytes charged: entries in the LRU plus reservations. */
   get usageBytes(): number {
-    return this.lru.calculatedSize;
+    return this.lru.calculatedSize + this.reserved;
+  }
+
+  /** Bytes of the charge that are reservations (pinned filters and indexes). */
+  get reservedBytes(): number {
+    return this.reserved;
   }
 
   get hits(): number {
@@ -60,21 +78,34 @@ export class BlockCache {
     return this.lru.size;
   }
 
+  /** The data block cached at (fileNumber, offset); counted in hits and misses. */
   get(fileNumber: number, offset: number): DataBlock | undefined {
     const block = this.lru.get(blockKey(fileNumber, offset));
-    if (block === undefined) {
-      this.missCount++;
-    } else {
+    if (block instanceof DataBlock) {
       this.hitCount++;
       if (block.sharesSlab) block.ownData();
+      return block;
     }
-    return block;
+    this.missCount++;
+    return undefined;
   }
 
-  /** Caches `block`, charged its byte size. A block larger than the whole capacity is not kept. */
-  set(fileNumber: number, offset: number, block: DataBlock): void {
+  /** The filter cached under (fileNumber, offset of the filter block); not counted in hits and misses. */
+  getFilter(fileNumber: number, offset: number): BloomFilter | undefined {
+    const entry = this.lru.get(blockKey(fileNumber, offset));
+    return entry instanceof BloomFilter ? entry : undefined;
+  }
+
+  /** The index cached under (fileNumber, offset of the index block); not counted in hits and misses. */
+  getIndex(fileNumber: number, offset: number): TableIndex | undefined {
+    const entry = this.lru.get(blockKey(fileNumber, offset));
+    return entry instanceof TableIndex ? entry : undefined;
+  }
+
+  /** Caches `entry`, charged its byte size. An entry larger than the whole capacity is not kept. */
+  set(fileNumber: number, offset: number, entry: CacheEntry): void {
     const key = blockKey(fileNumber, offset);
-    this.lru.set(key, block);
+    this.lru.set(key, entry);
     if (!this.lru.has(key)) return;
     let keys = this.keysByFile.get(fileNumber);
     if (keys === undefined) {
@@ -82,6 +113,26 @@ export class BlockCache {
       this.keysByFile.set(fileNumber, keys);
     }
     keys.add(key);
+    if (this.reserved > 0) this.trim();
+  }
+
+  /** Drops one entry (a filter or index a reader is about to pin). */
+  delete(fileNumber: number, offset: number): void {
+    this.lru.delete(blockKey(fileNumber, offset));
+  }
+
+  /**
+   * Charges `bytes` held outside the LRU (a pinned filter or index), evicting least recently
+   * used entries to make room. The charge may exceed the capacity: pinned bytes are not optional.
+   */
+  reserve(bytes: number): void {
+    this.reserved += bytes;
+    this.trim();
+  }
+
+  /** Gives back a reservation (the table was unpinned or closed). */
+  release(bytes: number): void {
+    this.reserved = Math.max(0, this.reserved - bytes);
   }
 
   /** Drops every block of a table (called when the table file is deleted). */
@@ -99,9 +150,10 @@ export class BlockCache {
     const old = this.lru;
     const next = this.makeLru(capacity);
     // Least recently used first, so the most recently used end up most recent again.
-    for (const [key, block] of old.rentries() as IterableIterator<[BlockKey, DataBlock]>) next.set(key, block);
+    for (const [key, block] of old.rentries() as IterableIterator<[BlockKey, CacheEntry]>) next.set(key, block);
     this.lru = next;
     this.capacity = capacity;
+    this.trim();
     // Anything the smaller cache refused was disposed by it; rebuild the per-file index from what stayed.
     this.keysByFile.clear();
     for (const key of next.keys()) this.indexKey(key);
@@ -118,6 +170,12 @@ export class BlockCache {
     this.missCount = 0;
   }
 
+  /** Evicts least recently used entries until the LRU and the reservations fit the capacity. */
+  private trim(): void {
+    const lru = this.lru;
+    while (lru.size > 0 && lru.calculatedSize + this.reserved > this.capacity) lru.pop();
+  }
+
   private indexKey(key: BlockKey): void {
     const fileNumber = fileNumberOf(key);
     let keys = this.keysByFile.get(fileNumber);
@@ -128,8 +186,8 @@ export class BlockCache {
     keys.add(key);
   }
 
-  private makeLru(capacity: number): LRUCache<BlockKey, DataBlock> {
-    return new LRUCache<BlockKey, DataBlock>({
+  private makeLru(capacity: number): LRUCache<BlockKey, CacheEntry> {
+    return new LRUCache<BlockKey, CacheEntry>({
       // lru-cache needs a positive bound; a capacity of 0 (cache off) keeps nothing since every block is bigger.
       maxSize: Math.max(1, capacity),
       sizeCalculation: blockCharge,
@@ -153,6 +211,6 @@ export class BlockCache {
   }
 }
 
-function blockCharge(block: DataBlock): number {
-  return Math.max(1, block.byteSize);
+function blockCharge(entry: CacheEntry): number {
+  return Math.max(1, entry.byteSize);
 }

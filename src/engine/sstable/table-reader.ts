@@ -1,9 +1,16 @@
 /**
  * Reads one SSTable (docs/format.md, "SSTable").
  *
- * Opening reads the footer and the meta blocks (filter, properties, index) synchronously and keeps
- * them resident: the filter as its bytes, the index parsed into parallel arrays so that finding a
- * block is a binary search with no decoding. Data blocks come from the shared block cache or, on a
+ * Opening reads the footer and the meta blocks (filter, properties, index) synchronously: the
+ * filter as its bytes, the index packed (table-index.ts) so that finding a block is a binary
+ * search with no decoding. Where the filter and index then live depends on `cacheMeta`:
+ * - off (or no cache, as in the compaction worker): the reader keeps them, outside any budget;
+ * - on (`cache-index-and-filter-blocks yes`): they go into the block cache, charged and evicted
+ *   like data blocks, and a lookup that finds one evicted reads it again from the file
+ *   (synchronously: it is one read of a few hundred KiB the page cache usually holds, and the
+ *   lookup cannot go on without it). A pinned reader (the Db pins L0 tables, which every lookup
+ *   consults) keeps them itself and charges them to the cache as a reservation.
+ * Data blocks come from the shared block cache or, on a
  * miss, from an asynchronous pread (a synchronous one with `syncReads`, for the compaction worker).
  * A lookup whose block is cached never leaves the current tick.
  *
@@ -44,6 +51,8 @@ export interface TableReadStats {
   /** Data blocks read from the file (cache misses). */
   blockReads: number;
   bytesRead: number;
+  /** Filters and indexes read again from the file because the block cache had evicted them. */
+  metaReads: number;
 }
 
 /** A scan's first read-ahead after a second miss; it doubles on every further miss... */
@@ -52,7 +61,7 @@ const READAHEAD_INITIAL_BYTES = 16 * 1024;
 const READAHEAD_MAX_BYTES = 256 * 1024;
 
 export function newTableReadStats(): TableReadStats {
-  return { bloomChecks: 0, bloomUseful: 0, bloomFalsePositives: 0, blockReads: 0, bytesRead: 0 };
+  return { bloomChecks: 0, bloomUseful: 0, bloomFalsePositives: 0, blockReads: 0, bytesRead: 0, metaReads: 0 };
 }
 
 export interface TableReaderOptions {
@@ -61,6 +70,10 @@ export interface TableReaderOptions {
   /** Otherwise, read single missing blocks synchronously when this policy says the page cache serves them. */
   readPolicy?: AdaptiveReadPolicy;
   stats?: TableReadStats;
+  /** Charge the filter and index to the block cache instead of keeping them (needs a cache). */
+  cacheMeta?: boolean;
+  /** With cacheMeta: start pinned (see setPinned). */
+  pinMeta?: boolean;
 }
 
 export interface TableIteratorOptions {
@@ -71,12 +84,21 @@ export interface TableIteratorOptions {
 export class TableReader implements BlockSource {
   readonly path: string;
   readonly properties: TableProperties;
-  readonly residentBytes: number;
   readonly dataBlockCount: number;
+  /** Bytes the filter and the index take in memory, wherever they are kept. */
+  readonly metaBytes: number;
 
-  private readonly filter: BloomFilter;
+  private readonly filterHandle: BlockHandle;
+  private readonly indexHandle: BlockHandle;
+  /** End of the data blocks (handles in the index must lie before it). */
+  private readonly dataEnd: number;
+  /** The cache the filter and index are charged to; null when the reader keeps them uncharged. */
+  private readonly metaCache: BlockCache | null;
+  /** Held by the reader (always when metaCache is null; when pinned otherwise); else in the cache. */
+  private ownFilter: BloomFilter | null;
   /** Entry i: separator (user key, seq) >= every key of data block i, and its handle. */
-  private readonly index: TableIndex;
+  private ownIndex: TableIndex | null;
+  private pinned = false;
   /** Cursor for get(): safe to share because a lookup uses it only within one synchronous run. */
   private readonly getCursor = new BlockCursor();
   /** Reads in flight by block offset, so concurrent misses on one block share a single pread. */
@@ -109,12 +131,68 @@ export class TableReader implements BlockSource {
       verifyBlock(meta.subarray(handle.offset - metaStart, handle.offset - metaStart + handle.size + BLOCK_TRAILER_BYTES), handle, this.path);
 
     // Copy the filter out so the resident part does not pin the whole meta read.
-    this.filter = new BloomFilter(Buffer.from(metaBlock(footer.filter)), this.path, footer.filter.offset);
+    const filter = new BloomFilter(Buffer.from(metaBlock(footer.filter)), this.path, footer.filter.offset);
     this.properties = this.decodeProperties(metaBlock(footer.properties), footer.properties.offset, size);
+    const index = TableIndex.decode(metaBlock(footer.index), this.path, footer.index.offset, metaStart);
+    this.filterHandle = footer.filter;
+    this.indexHandle = footer.index;
+    this.dataEnd = metaStart;
+    this.dataBlockCount = index.count;
+    this.metaBytes = filter.byteSize + index.byteSize;
 
-    this.index = TableIndex.decode(metaBlock(footer.index), this.path, footer.index.offset, metaStart);
-    this.dataBlockCount = this.index.count;
-    this.residentBytes = this.filter.byteSize + this.index.byteSize;
+    this.metaCache = options.cacheMeta === true ? cache : null;
+    const metaCache = this.metaCache;
+    if (metaCache === null || options.pinMeta === true) {
+      this.ownFilter = filter;
+      this.ownIndex = index;
+      if (metaCache !== null) {
+        this.pinned = true;
+        metaCache.reserve(this.metaBytes);
+      }
+    } else {
+      this.ownFilter = null;
+      this.ownIndex = null;
+      metaCache.set(fileNumber, footer.filter.offset, filter);
+      metaCache.set(fileNumber, footer.index.offset, index);
+    }
+  }
+
+  /** Bytes of filter and index this reader holds itself (the rest, if any, is in the block cache). */
+  get residentBytes(): number {
+    return this.ownFilter === null ? 0 : this.metaBytes;
+  }
+
+  /** Whether the filter and index are pinned (kept by the reader, charged to the cache as a reservation). */
+  get isPinned(): boolean {
+    return this.pinned;
+  }
+
+  /**
+   * Pins or unpins the filter and index (only when they are charged to the cache). Pinned, the
+   * reader keeps them and the cache counts them as reserved bytes; unpinned, they go back into
+   * the LRU to be evicted like any block.
+   */
+  setPinned(pin: boolean): void {
+    const cache = this.metaCache;
+    if (cache === null || this.closed || pin === this.pinned) return;
+    if (pin) {
+      const filter = this.tableFilter();
+      const index = this.tableIndex();
+      cache.delete(this.fileNumber, this.filterHandle.offset);
+      cache.delete(this.fileNumber, this.indexHandle.offset);
+      this.ownFilter = filter;
+      this.ownIndex = index;
+      cache.reserve(this.metaBytes);
+    } else {
+      const filter = this.ownFilter;
+      const index = this.ownIndex;
+      this.ownFilter = null;
+      this.ownIndex = null;
+      cache.release(this.metaBytes);
+      if (filter !== null) cache.set(this.fileNumber, this.filterHandle.offset, filter);
+      if (index !== null) cache.set(this.fileNumber, this.indexHandle.offset, index);
+    }
+    this.pinned = pin;
   }
 
   /**
@@ -148,7 +226,7 @@ export class TableReader implements BlockSource {
     if (key < props.smallest || key > props.largest || snapshot < props.smallestSeq) return undefined;
     const stats = this.stats;
     if (stats !== null) stats.bloomChecks++;
-    if (!this.filter.mayContain(key)) {
+    if (!this.tableFilter().mayContain(key)) {
       if (stats !== null) stats.bloomUseful++;
       return undefined;
     }
@@ -172,6 +250,13 @@ export class TableReader implements BlockSource {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.metaCache !== null) {
+      // Charged filters and indexes go with the table (the Db also evicts its cached blocks).
+      if (this.pinned) this.metaCache.release(this.metaBytes);
+      this.pinned = false;
+      this.ownFilter = null;
+      this.ownIndex = null;
+    }
     if (this.inflightReads === 0) this.file.close();
   }
 
@@ -179,9 +264,39 @@ export class TableReader implements BlockSource {
     return this.tableIndex().find(key, seq);
   }
 
-  /** The table's index. */
+  /** The table's filter: kept, cached, or read again from the file. */
+  private tableFilter(): BloomFilter {
+    const own = this.ownFilter;
+    if (own !== null) return own;
+    return this.metaCache?.getFilter(this.fileNumber, this.filterHandle.offset) ?? this.reloadFilter();
+  }
+
+  /** The table's index: kept, cached, or read again from the file. */
   private tableIndex(): TableIndex {
-    return this.index;
+    const own = this.ownIndex;
+    if (own !== null) return own;
+    return this.metaCache?.getIndex(this.fileNumber, this.indexHandle.offset) ?? this.reloadIndex();
+  }
+
+  private reloadFilter(): BloomFilter {
+    const handle = this.filterHandle;
+    const filter = new BloomFilter(this.readMetaBlock(handle), this.path, handle.offset);
+    this.metaCache?.set(this.fileNumber, handle.offset, filter);
+    return filter;
+  }
+
+  private reloadIndex(): TableIndex {
+    const handle = this.indexHandle;
+    const index = TableIndex.decode(this.readMetaBlock(handle), this.path, handle.offset, this.dataEnd);
+    this.metaCache?.set(this.fileNumber, handle.offset, index);
+    return index;
+  }
+
+  /** Reads and checks a filter or index block evicted from the cache (synchronously: see the top of this file). */
+  private readMetaBlock(handle: BlockHandle): Buffer {
+    if (this.closed) throw new Error(`table ${this.path} is closed`);
+    if (this.stats !== null) this.stats.metaReads++;
+    return verifyBlock(this.file.readSync(handle.offset, handle.size + BLOCK_TRAILER_BYTES), handle, this.path);
   }
 
   dataBlock(index: number, fillCache: boolean, scan: ScanState | null = null): DataBlock | Promise<DataBlock> {
