@@ -6,6 +6,8 @@ import { writeVarint } from '../../src/util/varint.js';
 import { BlockBuilder } from '../../src/engine/sstable/block-builder.js';
 import { MAX_SEQUENCE } from '../../src/engine/sstable/format.js';
 import { TableIndex } from '../../src/engine/sstable/table-index.js';
+import { BlockCache } from '../../src/engine/cache/block-cache.js';
+import { INDEX_PARTITION_ENTRIES, type MetaSource, PartitionedIndex } from '../../src/engine/sstable/table-meta.js';
 import { mulberry32 as rng } from '../support/prng.js';
 
 interface Sep {
@@ -144,6 +146,59 @@ test('handles out of order or past the data area are corruption', () => {
   const bad = new BlockBuilder(1);
   bad.add('a', 1, EntryKind.Put, Buffer.from([0x80]));
   assert.throws(() => TableIndex.decode(Buffer.from(bad.finish()), 'x.sst', 77, 10_000), (e: unknown) => e instanceof CorruptionError && /bad block handle/.test(String(e)));
+});
+
+/** A partitioned index over an index block that "lives" at file offset 1000 of a fake file. */
+function partitioned(seps: Sep[], cache: BlockCache, reads: { n: number }): PartitionedIndex {
+  const { data, dataEnd } = indexBlock(seps);
+  const base = 1000;
+  const source: MetaSource = {
+    fileNumber: 9,
+    path: 'p.sst',
+    cache,
+    read: (offset, length) => {
+      reads.n++;
+      return Buffer.from(data.subarray(offset - base, offset - base + length));
+    },
+  };
+  return new PartitionedIndex(data, TableIndex.decode(data, 'p.sst', base, dataEnd), base, dataEnd, source);
+}
+
+test('partitioned index: same answers as the whole index at every partition boundary', () => {
+  const random = rng(0xa27);
+  for (const n of [0, 1, INDEX_PARTITION_ENTRIES - 1, INDEX_PARTITION_ENTRIES, INDEX_PARTITION_ENTRIES + 1, 3 * INDEX_PARTITION_ENTRIES, 1000]) {
+    const seps = Array.from({ length: n }, (_, i) => ({ key: `k\xff${String(i * 2).padStart(6, '0')}`, seq: i % 3 === 0 ? 5 : MAX_SEQUENCE }));
+    const whole = decode(seps);
+    const reads = { n: 0 };
+    const cache = new BlockCache(1 << 20);
+    const parts = partitioned(seps, cache, reads);
+    assert.is(parts.count, n);
+    for (let i = 0; i < n; i++) {
+      assert.is(parts.blockOffset(i), whole.blockOffset(i), `offset ${i} of ${n}`);
+      assert.is(parts.blockSize(i), whole.blockSize(i));
+    }
+    assert.is(reads.n, Math.ceil(n / INDEX_PARTITION_ENTRIES), 'each partition read once, then cached');
+    for (let probe = 0; probe < 500; probe++) {
+      const k = Math.floor(random() * (2 * n + 2)) - 1;
+      const key = k < 0 ? '' : `k\xff${String(k).padStart(6, '0')}`;
+      const seq = [1, 5, 6, MAX_SEQUENCE][probe % 4];
+      assert.is(parts.find(key, seq), whole.find(key, seq), `${n} entries: ${JSON.stringify(key)}@${seq}`);
+    }
+    assert.is(parts.find('\xff', MAX_SEQUENCE), n, 'past the last separator');
+    cache.clear();
+    const before = reads.n;
+    if (n > 0) assert.is(parts.find(seps[n - 1].key, seps[n - 1].seq), n - 1, 'last separator, after eviction');
+    assert.is(reads.n - before, n > 0 ? 1 : 0, 'an evicted partition is read again');
+  }
+});
+
+test('partitioned index: a cache too small for a partition still answers (reading every time)', () => {
+  const seps = Array.from({ length: 300 }, (_, i) => ({ key: `key${String(i).padStart(5, '0')}`, seq: MAX_SEQUENCE }));
+  const whole = decode(seps);
+  const reads = { n: 0 };
+  const parts = partitioned(seps, new BlockCache(100), reads);
+  for (let i = 0; i < 300; i += 13) assert.is(parts.find(`key${String(i).padStart(5, '0')}`, 1), whole.find(`key${String(i).padStart(5, '0')}`, 1));
+  assert.ok(reads.n >= 20, `${reads.n} partition reads`);
 });
 
 test.run();

@@ -1,7 +1,8 @@
 /**
  * Filters and indexes charged to the block cache (TableReader's cacheMeta, the server's
- * cache-index-and-filter-blocks): evicted ones are read again from the file, pinned ones stay
- * with their reader as a reservation, and lookups and scans give the same answers throughout.
+ * cache-index-and-filter-blocks): read in partitions through the cache (table-meta.ts), evicted
+ * ones read again from the file, pinned ones kept whole by their reader as a reservation; lookups
+ * and scans give the same answers throughout.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -18,7 +19,7 @@ import { TableBuilder } from '../../src/engine/sstable/table-builder.js';
 import { newTableReadStats, TableReader } from '../../src/engine/sstable/table-reader.js';
 
 const env = new NodeEnv();
-const KEYS = 3000;
+const KEYS = 20000;
 
 function keyOf(i: number): string {
   // Binary bytes in every key, so the filter and index see more than ASCII.
@@ -49,19 +50,22 @@ function checkAll(reader: TableReader, context: string): void {
   }
 }
 
-test('charged: filter and index live in the cache; evicted, they are read again once', async () => {
+test('charged: filter and index partitions are read on demand into the cache; evicted, read again once', async () => {
   await withTable(async (dir) => {
     const cache = new BlockCache(8 * 1024 * 1024);
     const stats = newTableReadStats();
     const reader = TableReader.open(env, dir, 1, cache, { syncReads: true, stats, cacheMeta: true });
-    assert.is(reader.residentBytes, 0, 'the reader keeps nothing itself');
-    assert.ok(reader.metaBytes > 0);
-    assert.is(cache.usageBytes, reader.metaBytes, 'filter and index charged to the cache');
+    assert.ok(reader.metaBytes > 16 * 1024, `${reader.metaBytes} bytes of filter and index: several partitions`);
+    assert.ok(reader.residentBytes > 0 && reader.residentBytes * 20 < reader.metaBytes, `the reader keeps only the top level (${reader.residentBytes} bytes)`);
+    assert.is(cache.usageBytes, 0, 'nothing read until a lookup needs it');
     checkAll(reader, 'first pass');
-    assert.is(stats.metaReads, 0);
+    const firstReads = stats.metaReads;
+    assert.ok(firstReads > 2, `${firstReads} partitions read`);
+    checkAll(reader, 'second pass, all cached');
+    assert.is(stats.metaReads, firstReads, 'cached partitions are not read again');
     cache.clear();
     checkAll(reader, 'after eviction');
-    assert.is(stats.metaReads, 2, 'filter and index read again once each, then cached');
+    assert.is(stats.metaReads, 2 * firstReads, 'each partition read again once, then cached');
     reader.close();
   });
 });
@@ -85,7 +89,7 @@ test('pinned: kept by the reader, charged as a reservation; unpinned back into t
     const stats = newTableReadStats();
     const reader = TableReader.open(env, dir, 1, cache, { syncReads: true, stats, cacheMeta: true, pinMeta: true });
     assert.ok(reader.isPinned);
-    assert.is(reader.residentBytes, reader.metaBytes);
+    assert.ok(reader.residentBytes >= reader.metaBytes, 'the whole filter and index, and the partition top levels');
     assert.is(cache.reservedBytes, reader.metaBytes);
     assert.is(cache.usageBytes, reader.metaBytes);
     cache.clear();
@@ -94,15 +98,17 @@ test('pinned: kept by the reader, charged as a reservation; unpinned back into t
 
     reader.setPinned(false);
     assert.is(cache.reservedBytes, 0);
-    assert.is(reader.residentBytes, 0);
-    const usage = cache.usageBytes;
-    assert.ok(usage >= reader.metaBytes, 'back in the LRU, still charged');
+    assert.ok(reader.residentBytes * 20 < reader.metaBytes, 'the whole filter and index dropped');
+    assert.is(stats.metaReads, 0);
     checkAll(reader, 'unpinned');
-    assert.is(stats.metaReads, 0, 'taken from the cache, not the file');
+    const reads = stats.metaReads;
+    assert.ok(reads > 0, 'partitions read into the cache');
 
     reader.setPinned(true);
     assert.is(cache.reservedBytes, reader.metaBytes);
-    assert.is(stats.metaReads, 0);
+    assert.is(stats.metaReads, reads + 2, 'pinning reads the whole filter and index');
+    checkAll(reader, 'pinned again');
+    assert.is(stats.metaReads, reads + 2);
     reader.close();
     assert.is(cache.reservedBytes, 0, 'close gives the reservation back');
   });
@@ -150,22 +156,33 @@ test('scans forward and backward survive the index being evicted between steps',
   });
 });
 
-test('a damaged index found on a reload is corruption, reported with its offset', async () => {
-  await withTable(async (dir) => {
-    const file = path.join(dir, tableFileName(1));
-    const cache = new BlockCache(8 * 1024 * 1024);
-    const reader = TableReader.open(env, dir, 1, cache, { syncReads: true, cacheMeta: true });
-    const bytes = fs.readFileSync(file);
-    const footer = decodeFooter(bytes.subarray(bytes.length - FOOTER_BYTES), file, bytes.length);
-    bytes[footer.index.offset + 3] ^= 0x10;
-    fs.writeFileSync(file, bytes);
-    cache.clear();
-    assert.throws(
-      () => reader.get(keyOf(10), Number.MAX_SAFE_INTEGER),
-      (e: unknown) => e instanceof CorruptionError && e.message.includes(String(footer.index.offset)),
-    );
-    reader.close();
-  });
+test('a filter or index partition damaged after the open is corruption, reported with its offset', async () => {
+  for (const part of ['index', 'filter'] as const) {
+    await withTable(async (dir) => {
+      const file = path.join(dir, tableFileName(1));
+      const cache = new BlockCache(8 * 1024 * 1024);
+      const reader = TableReader.open(env, dir, 1, cache, { syncReads: true, cacheMeta: true });
+      const bytes = fs.readFileSync(file);
+      const footer = decodeFooter(bytes.subarray(bytes.length - FOOTER_BYTES), file, bytes.length);
+      // Every byte of the first partition: whichever bits the lookup probes, they changed.
+      const start = footer[part].offset;
+      for (let i = 0; i < 4096 && i < footer[part].size - 1; i++) bytes[start + i] ^= 0x5a;
+      fs.writeFileSync(file, bytes);
+      let failures = 0;
+      for (let i = 0; i < KEYS; i += 97) {
+        try {
+          reader.get(keyOf(i), Number.MAX_SAFE_INTEGER);
+        } catch (e) {
+          assert.instance(e, CorruptionError);
+          const offset = Number(/at offset (\d+)/.exec((e as Error).message)?.[1]);
+          assert.ok(offset >= start && offset < start + 4096, (e as Error).message);
+          failures++;
+        }
+      }
+      assert.ok(failures > 0, `${part}: a lookup through the damaged partition fails`);
+      reader.close();
+    });
+  }
 });
 
 test('cache: reservations count in usage and push least recently used entries out', () => {

@@ -1,19 +1,20 @@
 /**
  * The block cache shared by all open tables: an LRU bounded in bytes (config `block-cache-size`).
- * Holds parsed data blocks and, with `cache-index-and-filter-blocks yes`, tables' filters and
- * indexes (RocksDB's cache_index_and_filter_blocks): those are charged like data blocks and
- * evicted like them, and a table reads them again when it needs them. The filters and indexes of
+ * Holds parsed data blocks and, with `cache-index-and-filter-blocks yes`, partitions of tables'
+ * filters and indexes (RocksDB's cache_index_and_filter_blocks with partitioned filters and
+ * indexes, sstable/table-meta.ts): those are charged like data blocks and evicted like them, and
+ * a table reads them again when it needs them. The filters and indexes of
  * L0 tables are pinned by their readers instead (every lookup consults every L0 table): they stay
  * out of the LRU but are charged to the same budget through `reserve`, so the LRU shrinks by what
  * they take.
  */
 import { LRUCache } from 'lru-cache';
 import { DataBlock } from '../sstable/block.js';
-import { BloomFilter } from '../sstable/bloom.js';
 import { TableIndex } from '../sstable/table-index.js';
+import { FilterPartition } from '../sstable/table-meta.js';
 
-/** What the cache holds: every kind has the byte size it is charged. */
-export type CacheEntry = DataBlock | BloomFilter | TableIndex;
+/** What the cache holds: data blocks, and partitions of filters and indexes (table-meta.ts); each charged its byte size. */
+export type CacheEntry = DataBlock | FilterPartition | TableIndex;
 
 /**
  * Cache key of (fileNumber, offset). A number in the common case — file numbers below 2^21 and
@@ -90,13 +91,13 @@ export class BlockCache {
     return undefined;
   }
 
-  /** The filter cached under (fileNumber, offset of the filter block); not counted in hits and misses. */
-  getFilter(fileNumber: number, offset: number): BloomFilter | undefined {
+  /** The filter partition cached under (fileNumber, its file offset); not counted in hits and misses. */
+  getFilterPartition(fileNumber: number, offset: number): FilterPartition | undefined {
     const entry = this.lru.get(blockKey(fileNumber, offset));
-    return entry instanceof BloomFilter ? entry : undefined;
+    return entry instanceof FilterPartition ? entry : undefined;
   }
 
-  /** The index cached under (fileNumber, offset of the index block); not counted in hits and misses. */
+  /** The index partition cached under (fileNumber, its file offset); not counted in hits and misses. */
   getIndex(fileNumber: number, offset: number): TableIndex | undefined {
     const entry = this.lru.get(blockKey(fileNumber, offset));
     return entry instanceof TableIndex ? entry : undefined;
@@ -114,11 +115,6 @@ export class BlockCache {
     }
     keys.add(key);
     if (this.reserved > 0) this.trim();
-  }
-
-  /** Drops one entry (a filter or index a reader is about to pin). */
-  delete(fileNumber: number, offset: number): void {
-    this.lru.delete(blockKey(fileNumber, offset));
   }
 
   /**

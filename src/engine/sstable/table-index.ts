@@ -51,6 +51,27 @@ export class TableIndex {
   }
 
   /**
+   * Builds an index from entries given one by one: `keys(i)` is separator i's user key bytes.
+   * (The partitioned index's top level: one entry per partition, table-meta.ts.)
+   */
+  static build(count: number, keys: (i: number) => Uint8Array, seq: (i: number) => SequenceNumber, offset: (i: number) => number, size: (i: number) => number): TableIndex {
+    let keyBytes = 0;
+    for (let i = 0; i < count; i++) keyBytes += keys(i).length;
+    const index = new TableIndex(count, keyBytes);
+    let keyEnd = 0;
+    for (let i = 0; i < count; i++) {
+      const key = keys(i);
+      index.keys.set(key, keyEnd);
+      keyEnd += key.length;
+      index.keyEnds[i] = keyEnd;
+      index.seqs[i] = seq(i);
+      index.offsets[i] = offset(i);
+      index.sizes[i] = size(i);
+    }
+    return index;
+  }
+
+  /**
    * Decodes an index block (checksum already verified, trailer removed). Every handle must lie in
    * `[0, dataEnd)` after the previous one; `path` and `blockOffset` name the block in errors.
    */
@@ -130,6 +151,12 @@ export class TableIndex {
   /** Size of data block `i` without its trailer. */
   blockSize(i: number): number {
     return this.sizes[i];
+  }
+
+  /** Separator `i`'s user key bytes: a view, not a copy. */
+  separatorBytes(i: number): Uint8Array {
+    const start = i === 0 ? 0 : this.keyEnds[i - 1];
+    return this.keys.subarray(start, this.keyEnds[i]);
   }
 
   /** Separator `i`'s user key (for tests and tools; lookups never build it). */

@@ -5,11 +5,11 @@
  * filter as its bytes, the index packed (table-index.ts) so that finding a block is a binary
  * search with no decoding. Where the filter and index then live depends on `cacheMeta`:
  * - off (or no cache, as in the compaction worker): the reader keeps them, outside any budget;
- * - on (`cache-index-and-filter-blocks yes`): they go into the block cache, charged and evicted
- *   like data blocks, and a lookup that finds one evicted reads it again from the file
- *   (synchronously: it is one read of a few hundred KiB the page cache usually holds, and the
- *   lookup cannot go on without it). A pinned reader (the Db pins L0 tables, which every lookup
- *   consults) keeps them itself and charges them to the cache as a reservation.
+ * - on (`cache-index-and-filter-blocks yes`): lookups go through ~4 KiB partitions of them in
+ *   the block cache (table-meta.ts), charged and evicted like data blocks; a partition missing
+ *   from the cache is read from the file synchronously (one page the page cache usually holds,
+ *   and the lookup cannot go on without it). A pinned reader (the Db pins L0 tables, which every
+ *   lookup consults) keeps them whole and charges them to the cache as a reservation.
  * Data blocks come from the shared block cache or, on a
  * miss, from an asynchronous pread (a synchronous one with `syncReads`, for the compaction worker).
  * A lookup whose block is cached never leaves the current tick.
@@ -26,6 +26,7 @@ import { readVarint, type VarintCursor } from '../../util/varint.js';
 import { BlockCursor, DataBlock } from './block.js';
 import { BloomFilter } from './bloom.js';
 import { TableIndex } from './table-index.js';
+import { type BlockIndex, type FilterProbe, type MetaSource, PartitionedFilter, PartitionedIndex } from './table-meta.js';
 import type { AdaptiveReadPolicy } from './read-policy.js';
 import {
   BLOCK_TRAILER_BYTES,
@@ -98,6 +99,9 @@ export class TableReader implements BlockSource {
   private ownFilter: BloomFilter | null;
   /** Entry i: separator (user key, seq) >= every key of data block i, and its handle. */
   private ownIndex: TableIndex | null;
+  /** With metaCache: the filter and index through partitions in the cache (used while not pinned). */
+  private readonly partFilter: PartitionedFilter | null;
+  private readonly partIndex: PartitionedIndex | null;
   private pinned = false;
   /** Cursor for get(): safe to share because a lookup uses it only within one synchronous run. */
   private readonly getCursor = new BlockCursor();
@@ -130,10 +134,11 @@ export class TableReader implements BlockSource {
     const metaBlock = (handle: BlockHandle): Buffer =>
       verifyBlock(meta.subarray(handle.offset - metaStart, handle.offset - metaStart + handle.size + BLOCK_TRAILER_BYTES), handle, this.path);
 
-    // Copy the filter out so the resident part does not pin the whole meta read.
-    const filter = new BloomFilter(Buffer.from(metaBlock(footer.filter)), this.path, footer.filter.offset);
+    const filterBlock = metaBlock(footer.filter);
+    const indexBlock = metaBlock(footer.index);
+    const filter = new BloomFilter(filterBlock, this.path, footer.filter.offset);
     this.properties = this.decodeProperties(metaBlock(footer.properties), footer.properties.offset, size);
-    const index = TableIndex.decode(metaBlock(footer.index), this.path, footer.index.offset, metaStart);
+    const index = TableIndex.decode(indexBlock, this.path, footer.index.offset, metaStart);
     this.filterHandle = footer.filter;
     this.indexHandle = footer.index;
     this.dataEnd = metaStart;
@@ -142,24 +147,31 @@ export class TableReader implements BlockSource {
 
     this.metaCache = options.cacheMeta === true ? cache : null;
     const metaCache = this.metaCache;
-    if (metaCache === null || options.pinMeta === true) {
-      this.ownFilter = filter;
+    if (metaCache === null) {
+      // Copy the filter out so the resident part does not pin the whole meta read.
+      this.ownFilter = new BloomFilter(Buffer.from(filterBlock), this.path, footer.filter.offset);
       this.ownIndex = index;
-      if (metaCache !== null) {
+      this.partFilter = null;
+      this.partIndex = null;
+    } else {
+      const source: MetaSource = { fileNumber, path: this.path, cache: metaCache, read: (offset, length) => this.readMeta(offset, length) };
+      this.partFilter = new PartitionedFilter(filter, footer.filter.offset, source);
+      this.partIndex = new PartitionedIndex(indexBlock, index, footer.index.offset, metaStart, source);
+      if (options.pinMeta === true) {
+        this.ownFilter = new BloomFilter(Buffer.from(filterBlock), this.path, footer.filter.offset);
+        this.ownIndex = index;
         this.pinned = true;
         metaCache.reserve(this.metaBytes);
+      } else {
+        this.ownFilter = null;
+        this.ownIndex = null;
       }
-    } else {
-      this.ownFilter = null;
-      this.ownIndex = null;
-      metaCache.set(fileNumber, footer.filter.offset, filter);
-      metaCache.set(fileNumber, footer.index.offset, index);
     }
   }
 
   /** Bytes of filter and index this reader holds itself (the rest, if any, is in the block cache). */
   get residentBytes(): number {
-    return this.ownFilter === null ? 0 : this.metaBytes;
+    return (this.ownFilter === null ? 0 : this.metaBytes) + (this.partFilter?.residentBytes ?? 0) + (this.partIndex?.residentBytes ?? 0);
   }
 
   /** Whether the filter and index are pinned (kept by the reader, charged to the cache as a reservation). */
@@ -169,28 +181,24 @@ export class TableReader implements BlockSource {
 
   /**
    * Pins or unpins the filter and index (only when they are charged to the cache). Pinned, the
-   * reader keeps them and the cache counts them as reserved bytes; unpinned, they go back into
-   * the LRU to be evicted like any block.
+   * reader reads them whole and keeps them, and the cache counts them as reserved bytes;
+   * unpinned, lookups go through partitions in the LRU, evicted like any block.
    */
   setPinned(pin: boolean): void {
     const cache = this.metaCache;
     if (cache === null || this.closed || pin === this.pinned) return;
     if (pin) {
-      const filter = this.tableFilter();
-      const index = this.tableIndex();
-      cache.delete(this.fileNumber, this.filterHandle.offset);
-      cache.delete(this.fileNumber, this.indexHandle.offset);
+      const filterHandle = this.filterHandle;
+      const indexHandle = this.indexHandle;
+      const filter = new BloomFilter(this.readMetaBlock(filterHandle), this.path, filterHandle.offset);
+      const index = TableIndex.decode(this.readMetaBlock(indexHandle), this.path, indexHandle.offset, this.dataEnd);
       this.ownFilter = filter;
       this.ownIndex = index;
       cache.reserve(this.metaBytes);
     } else {
-      const filter = this.ownFilter;
-      const index = this.ownIndex;
       this.ownFilter = null;
       this.ownIndex = null;
       cache.release(this.metaBytes);
-      if (filter !== null) cache.set(this.fileNumber, this.filterHandle.offset, filter);
-      if (index !== null) cache.set(this.fileNumber, this.indexHandle.offset, index);
     }
     this.pinned = pin;
   }
@@ -264,46 +272,41 @@ export class TableReader implements BlockSource {
     return this.tableIndex().find(key, seq);
   }
 
-  /** The table's filter: kept, cached, or read again from the file. */
-  private tableFilter(): BloomFilter {
+  /** The table's filter: kept whole, or in partitions through the cache. */
+  private tableFilter(): FilterProbe {
     const own = this.ownFilter;
     if (own !== null) return own;
-    return this.metaCache?.getFilter(this.fileNumber, this.filterHandle.offset) ?? this.reloadFilter();
+    const partitioned = this.partFilter;
+    if (partitioned === null) throw new Error(`table ${this.path} is closed`);
+    return partitioned;
   }
 
-  /** The table's index: kept, cached, or read again from the file. */
-  private tableIndex(): TableIndex {
+  /** The table's index: kept whole, or in partitions through the cache. */
+  private tableIndex(): BlockIndex {
     const own = this.ownIndex;
     if (own !== null) return own;
-    return this.metaCache?.getIndex(this.fileNumber, this.indexHandle.offset) ?? this.reloadIndex();
+    const partitioned = this.partIndex;
+    if (partitioned === null) throw new Error(`table ${this.path} is closed`);
+    return partitioned;
   }
 
-  private reloadFilter(): BloomFilter {
-    const handle = this.filterHandle;
-    const filter = new BloomFilter(this.readMetaBlock(handle), this.path, handle.offset);
-    this.metaCache?.set(this.fileNumber, handle.offset, filter);
-    return filter;
-  }
-
-  private reloadIndex(): TableIndex {
-    const handle = this.indexHandle;
-    const index = TableIndex.decode(this.readMetaBlock(handle), this.path, handle.offset, this.dataEnd);
-    this.metaCache?.set(this.fileNumber, handle.offset, index);
-    return index;
-  }
-
-  /** Reads and checks a filter or index block evicted from the cache (synchronously: see the top of this file). */
+  /** Reads and checks a whole filter or index block (to pin it). */
   private readMetaBlock(handle: BlockHandle): Buffer {
+    return verifyBlock(this.readMeta(handle.offset, handle.size + BLOCK_TRAILER_BYTES), handle, this.path);
+  }
+
+  /** Reads filter or index bytes the cache does not hold (synchronously: see the top of this file). */
+  private readMeta(offset: number, length: number): Buffer {
     if (this.closed) throw new Error(`table ${this.path} is closed`);
     if (this.stats !== null) this.stats.metaReads++;
-    return verifyBlock(this.file.readSync(handle.offset, handle.size + BLOCK_TRAILER_BYTES), handle, this.path);
+    return this.file.readSync(offset, length);
   }
 
   dataBlock(index: number, fillCache: boolean, scan: ScanState | null = null): DataBlock | Promise<DataBlock> {
     return this.blockAt(this.tableIndex(), index, fillCache, scan);
   }
 
-  private blockAt(idx: TableIndex, index: number, fillCache: boolean, scan: ScanState | null): DataBlock | Promise<DataBlock> {
+  private blockAt(idx: BlockIndex, index: number, fillCache: boolean, scan: ScanState | null): DataBlock | Promise<DataBlock> {
     const offset = idx.blockOffset(index);
     const cache = this.cache;
     if (cache !== null) {
@@ -359,7 +362,7 @@ export class TableReader implements BlockSource {
     return bytesRead === length ? raw : raw.subarray(0, bytesRead);
   }
 
-  private async readDataBlock(idx: TableIndex, index: number, fillCache: boolean): Promise<DataBlock> {
+  private async readDataBlock(idx: BlockIndex, index: number, fillCache: boolean): Promise<DataBlock> {
     const offset = idx.blockOffset(index);
     this.inflightReads++;
     try {
@@ -375,7 +378,7 @@ export class TableReader implements BlockSource {
   }
 
   /** How many blocks from `first` on fit in `bytes` (at least one). */
-  private blocksWithin(idx: TableIndex, first: number, bytes: number): number {
+  private blocksWithin(idx: BlockIndex, first: number, bytes: number): number {
     const start = idx.blockOffset(first);
     let end = first + 1;
     while (end < this.dataBlockCount && idx.blockOffset(end) + idx.blockSize(end) + BLOCK_TRAILER_BYTES - start <= bytes) end++;
@@ -383,7 +386,7 @@ export class TableReader implements BlockSource {
   }
 
   /** How many blocks ending at `last` fit in `bytes` (at least one). */
-  private blocksWithinBefore(idx: TableIndex, last: number, bytes: number): number {
+  private blocksWithinBefore(idx: BlockIndex, last: number, bytes: number): number {
     const end = idx.blockOffset(last) + idx.blockSize(last) + BLOCK_TRAILER_BYTES;
     let first = last;
     while (first > 0 && end - idx.blockOffset(first - 1) <= bytes) first--;
@@ -391,7 +394,7 @@ export class TableReader implements BlockSource {
   }
 
   /** Reads blocks [first, first + count) with one read into `scan.run`; returns block `wanted` of them. */
-  private readRun(idx: TableIndex, first: number, count: number, wanted: number, fillCache: boolean, scan: ScanState): DataBlock | Promise<DataBlock> {
+  private readRun(idx: BlockIndex, first: number, count: number, wanted: number, fillCache: boolean, scan: ScanState): DataBlock | Promise<DataBlock> {
     const start = idx.blockOffset(first);
     const last = first + count - 1;
     const length = idx.blockOffset(last) + idx.blockSize(last) + BLOCK_TRAILER_BYTES - start;
@@ -400,7 +403,7 @@ export class TableReader implements BlockSource {
   }
 
   private async readRunAsync(
-    idx: TableIndex,
+    idx: BlockIndex,
     start: number,
     length: number,
     first: number,
@@ -422,7 +425,7 @@ export class TableReader implements BlockSource {
    * Splits a read-ahead buffer into checked blocks. Blocks that go into the cache are copied out, so a
    * cached 4 KiB block never pins a whole read-ahead buffer that the cache does not charge for.
    */
-  private installRun(idx: TableIndex, raw: Buffer, first: number, count: number, fillCache: boolean, scan: ScanState): DataBlock[] {
+  private installRun(idx: BlockIndex, raw: Buffer, first: number, count: number, fillCache: boolean, scan: ScanState): DataBlock[] {
     const start = idx.blockOffset(first);
     const cache = fillCache ? this.cache : null;
     const blocks: DataBlock[] = new Array<DataBlock>(count);
@@ -439,7 +442,7 @@ export class TableReader implements BlockSource {
     return blocks;
   }
 
-  private parseDataBlock(idx: TableIndex, raw: Buffer, index: number): DataBlock {
+  private parseDataBlock(idx: BlockIndex, raw: Buffer, index: number): DataBlock {
     const handle: BlockHandle = { offset: idx.blockOffset(index), size: idx.blockSize(index) };
     const stats = this.stats;
     if (stats !== null) {
