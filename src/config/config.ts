@@ -207,7 +207,7 @@ export const DIRECTIVES: readonly Directive[] = [
   },
   {
     name: 'cache-index-and-filter-blocks', kind: 'bool', default: 'yes', mutable: false,
-    why: 'keep tables\' bloom filters and indexes (~3 bytes per key) inside block-cache-size, read again from disk when evicted (those of the newest tables stay pinned); no keeps them all in memory outside the budget',
+    why: 'keep tables\' bloom filters and indexes (~2-3 bytes per key) inside block-cache-size, in 4 KiB pieces read again from disk when evicted (those of the newest tables stay pinned); no keeps them all in memory outside the budget',
     read: (c) => yesNo(c.cacheIndexAndFilterBlocks), write: (c, v) => { c.cacheIndexAndFilterBlocks = v as boolean; },
   },
   {
