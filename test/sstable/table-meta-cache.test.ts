@@ -17,6 +17,7 @@ import { DataBlock } from '../../src/engine/sstable/block.js';
 import { decodeFooter, FOOTER_BYTES, tableFileName } from '../../src/engine/sstable/format.js';
 import { TableBuilder } from '../../src/engine/sstable/table-builder.js';
 import { newTableReadStats, TableReader } from '../../src/engine/sstable/table-reader.js';
+import { FilterPartition } from '../../src/engine/sstable/table-meta.js';
 
 const env = new NodeEnv();
 const KEYS = 20000;
@@ -209,6 +210,36 @@ test('cache: reservations count in usage and push least recently used entries ou
   cache.release(20000);
   cache.setCapacity(4000);
   assert.is(cache.usageBytes, 0);
+});
+
+test('cache: data blocks go first while filter and index partitions hold at most 3/4 of the capacity', () => {
+  const block = (bytes: number): DataBlock => {
+    const data = Buffer.alloc(bytes);
+    data.writeUInt32LE(1, bytes - 4);
+    return new DataBlock(data, 'f.sst', 0);
+  };
+  const partition = (bytes: number): FilterPartition => new FilterPartition(Buffer.alloc(bytes));
+  const cache = new BlockCache(10000);
+  for (let i = 0; i < 5; i++) cache.set(2, 100_000 + i * 1000, partition(1000));
+  for (let i = 0; i < 5; i++) cache.set(1, i * 1000, block(1000));
+  assert.is(cache.usageBytes, 10000);
+  // A stream of data blocks (a uniform read load) evicts data blocks, never the partitions.
+  for (let i = 5; i < 50; i++) cache.set(1, i * 1000, block(1000));
+  for (let i = 0; i < 5; i++) assert.ok(cache.getFilterPartition(2, 100_000 + i * 1000) !== undefined, `partition ${i} kept`);
+  assert.is(cache.metaBytes, 5000);
+  // Partitions beyond their share (7,500 bytes) evict partitions, least recently used first.
+  for (let i = 5; i < 12; i++) cache.set(2, 100_000 + i * 1000, partition(1000));
+  assert.ok(cache.metaBytes <= 7500, `${cache.metaBytes} bytes of partitions`);
+  assert.ok(cache.usageBytes <= 10000);
+  assert.is(cache.getFilterPartition(2, 100_000), undefined, 'the oldest partition went');
+  assert.ok(cache.getFilterPartition(2, 111_000) !== undefined);
+  assert.ok(cache.get(1, 49_000) !== undefined, 'data blocks keep the rest');
+  // With no data blocks left to evict, partitions may use the whole capacity.
+  const metaOnly = new BlockCache(10000);
+  for (let i = 0; i < 10; i++) metaOnly.set(3, i * 1000, partition(1000));
+  assert.is(metaOnly.metaBytes, 10000);
+  cache.evictFile(2);
+  assert.is(cache.metaBytes, 0, 'evictFile drops a table\'s partitions too');
 });
 
 test.run();
