@@ -84,10 +84,18 @@ export const DEFAULTS = {
   maxImmutableMemtables: 2,
   levels: 7,
   /**
-   * Filters and indexes are ~3 bytes per key (1.25 filter, ~1.9 index at 100-byte values): at 20 M
-   * keys ~60 MiB outside a 64 MiB cache. Charged to the cache, memory stays inside the budget.
+   * Filters and indexes take ~2.5 bytes per key at 100-byte values (filter 1.25, packed index
+   * ~45 bytes per 4 KiB block): 47 MiB at 20 M keys, ~180 MiB at a 50 M-member sorted set (100 M
+   * engine keys), all outside a 64 MiB cache when resident. Charged to the cache (in partitions),
+   * memory stays inside the budget and lookups pay a page read per partition miss.
    */
   cacheIndexAndFilterBlocks: true,
+  /**
+   * Block cache of the compaction worker's lookup readers (compaction/table-view.ts): filter and
+   * index partitions and blocks of the tables a compaction filter looks keys up in. Lookups walk
+   * runs of one collection's members, so a few MiB hold what they revisit.
+   */
+  compactionLookupCacheSize: 8 * 1024 * 1024,
   /**
    * On a machine with few cores the compaction worker competes with the thread serving clients
    * (and, in benchmarks, with the load generator). Merging can wait a few milliseconds; a reply
