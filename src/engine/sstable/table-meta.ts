@@ -131,6 +131,13 @@ export class PartitionedIndex implements BlockIndex {
   private readonly top: TableIndex;
   private readonly checksums: Uint32Array;
   private readonly perPartition: number;
+  /**
+   * The partition the last find or block lookup used: a lookup asks for a block's offset and size
+   * right after finding it, a scan asks for consecutive blocks. Reused without asking the cache
+   * again (the cache saw the first use). At most one partition per table outlives its eviction.
+   */
+  private lastQ = -1;
+  private last: TableIndex | null = null;
 
   /**
    * `data` is the index block (verified, no trailer) that `whole` was decoded from, starting at
@@ -177,18 +184,27 @@ export class PartitionedIndex implements BlockIndex {
 
   blockOffset(i: number): number {
     const per = this.perPartition;
-    return this.partition(Math.floor(i / per)).blockOffset(i % per);
+    return this.recent(Math.floor(i / per)).blockOffset(i % per);
   }
 
   blockSize(i: number): number {
     const per = this.perPartition;
-    return this.partition(Math.floor(i / per)).blockSize(i % per);
+    return this.recent(Math.floor(i / per)).blockSize(i % per);
+  }
+
+  /** Partition q, reusing the last one used if it is q. */
+  private recent(q: number): TableIndex {
+    const last = this.last;
+    return q === this.lastQ && last !== null ? last : this.partition(q);
   }
 
   private partition(q: number): TableIndex {
     const source = this.source;
     const offset = this.top.blockOffset(q);
-    return source.cache.getIndex(source.fileNumber, offset) ?? this.load(q, offset);
+    const partition = source.cache.getIndex(source.fileNumber, offset) ?? this.load(q, offset);
+    this.lastQ = q;
+    this.last = partition;
+    return partition;
   }
 
   private load(q: number, offset: number): TableIndex {
