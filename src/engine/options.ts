@@ -91,6 +91,12 @@ export const DEFAULTS = {
    */
   cacheIndexAndFilterBlocks: true,
   /**
+   * Share of the block cache that whole (pinned) filters and indexes may take, shallow levels
+   * first (Db.repinMeta); the rest of a database's go through partitions. Half: the other half
+   * stays for data blocks and partitions.
+   */
+  pinnedMetaShare: 0.5,
+  /**
    * Block cache of the compaction worker's lookup readers (compaction/table-view.ts): filter and
    * index partitions and blocks of the tables a compaction filter looks keys up in. Lookups walk
    * runs of one collection's members, so a few MiB hold what they revisit.

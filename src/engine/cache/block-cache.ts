@@ -202,14 +202,15 @@ export class BlockCache {
 
   /**
    * Evicts until both lists and the reservations fit the capacity: least recently used data
-   * blocks first while the partitions are within their share, else least recently used partitions.
+   * blocks first while the partitions and the reservations (pinned filters and indexes) are
+   * within their share, else least recently used partitions.
    */
   private trim(): void {
     const data = this.lru;
     const meta = this.meta;
     const metaShare = this.capacity * META_PRIORITY_SHARE;
     while (data.calculatedSize + meta.calculatedSize + this.reserved > this.capacity) {
-      if (meta.size > 0 && (meta.calculatedSize > metaShare || data.size === 0)) meta.pop();
+      if (meta.size > 0 && (meta.calculatedSize + this.reserved > metaShare || data.size === 0)) meta.pop();
       else if (data.size > 0) data.pop();
       else break;
     }
