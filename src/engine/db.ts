@@ -388,6 +388,8 @@ export class Db {
 
   setBlockCacheSize(bytes: number): void {
     this.cache.setCapacity(bytes);
+    // The share of the cache pinned filters and indexes may take changed with it.
+    this.repinMeta();
   }
 
   // ---------------------------------------------------------------- reads
