@@ -61,6 +61,12 @@ test('filters and indexes: charged to the cache; L0 pinned, deeper levels pinned
   assert.is(stats.blockCachePinnedBytes, 0, 'a deeper table that does not fit half the cache is not pinned');
   assert.ok(stats.tableMetaReads > 0, 'its filter and index partitions were read into the LRU on demand');
   assert.ok(stats.blockCacheBytes <= stats.blockCacheCapacity);
+  // CONFIG SET block-cache-size: a cache grown to hold them pins them; shrunk again, it lets go.
+  db.setBlockCacheSize(1024 * 1024);
+  assert.is(db.stats().blockCachePinnedBytes, stats.tableMetaBytes);
+  db.setBlockCacheSize(8 * 1024);
+  assert.is(db.stats().blockCachePinnedBytes, 0);
+  for (let i = 0; i < 4000; i += 101) assert.is((await db.get(key(i)))?.toString(), `value${i}`);
   await db.close();
 
   // A cache whose half holds them: the deeper table is pinned too, and lookups read no partitions.
