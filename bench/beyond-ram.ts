@@ -67,6 +67,7 @@ const program = new Command('beyond-ram')
   .option('--dir <dir>', 'data directory to use and keep; must be empty or missing (default: a temp dir, removed)')
   .option('--block-cache-size <size>', 'the server\'s block-cache-size', '64mb')
   .option('--memtable-size <size>', 'the server\'s memtable-size (default: the server\'s default)')
+  .option('--cache-index-and-filter-blocks <yes|no>', 'the server\'s cache-index-and-filter-blocks (default: the server\'s default)')
   .option('--load-connections <n>', 'pipelined connections for the load', positiveInt, 16)
   .option('--load-window <n>', 'SETs in flight per load connection', positiveInt, 1024)
   .option('--load-batch <n>', 'SETs per socket write', positiveInt, 128)
@@ -90,6 +91,7 @@ interface CliOptions {
   dir?: string;
   blockCacheSize: string;
   memtableSize?: string;
+  cacheIndexAndFilterBlocks?: string;
   loadConnections: number;
   loadWindow: number;
   loadBatch: number;
@@ -148,6 +150,7 @@ const probeGet = Buffer.from(`*2\r\n$3\r\nGET\r\n$${keyOf(lastLoadedIndex).lengt
 async function launch(port: number): Promise<{ server: ServerProcess; readyMs: number }> {
   const directives = ['--appendfsync', 'everysec', '--block-cache-size', cli.blockCacheSize];
   if (cli.memtableSize !== undefined) directives.push('--memtable-size', cli.memtableSize);
+  if (cli.cacheIndexAndFilterBlocks !== undefined) directives.push('--cache-index-and-filter-blocks', cli.cacheIndexAndFilterBlocks);
   const spec: ServerLaunch = { port, dir: dataDir, directives, nodeArgs: cli.serverNodeArg, env: cli.serverEnv, readyTimeoutMs: READY_TIMEOUT_MS };
   const { server, readyMs, reply } = await ServerProcess.start(spec, probeGet);
   const expected = `$${cli.valueSize}\r\n`;
@@ -267,6 +270,8 @@ async function readPhase(server: ServerProcess, redis: Redis, sampler: MemorySam
   const misses = numberField(after, 'block_cache_misses') - numberField(before, 'block_cache_misses');
   const syncReads = numberField(after, 'block_reads_sync') - numberField(before, 'block_reads_sync');
   const asyncReads = numberField(after, 'block_reads_async') - numberField(before, 'block_reads_async');
+  // Filters and indexes read again after the block cache evicted them (cache-index-and-filter-blocks yes).
+  const metaReads = numberField(after, 'table_meta_reads') - numberField(before, 'table_meta_reads');
   const result: ReadResult = {
     name,
     getsPerSec: window.replies / window.seconds,
@@ -278,11 +283,11 @@ async function readPhase(server: ServerProcess, redis: Redis, sampler: MemorySam
     io,
   };
   progress(`${name}: ${count(result.getsPerSec)} GET/s, block cache hit ratio ${percent(result.cacheHitRatio)}, ` +
-    `${result.blockReadsPerGet.toFixed(2)} block reads per GET (${percent(result.syncReadShare)} synchronous), ${mib(io.readBytes)} MiB read from the device; peak RSS ${mib(peaks.rss)} MiB (anonymous ${mib(peaks.anon)})`);
+    `${result.blockReadsPerGet.toFixed(2)} block reads per GET (${percent(result.syncReadShare)} synchronous), ${count(metaReads)} filter/index reloads (table meta ${mib(numberField(after, 'table_meta_bytes'))} MiB, ${mib(numberField(after, 'block_cache_pinned_bytes'))} pinned), ${mib(io.readBytes)} MiB read from the device; peak RSS ${mib(peaks.rss)} MiB (anonymous ${mib(peaks.anon)})`);
   emit({
     phase: `get-${name}`, gets: result.gets, seconds: Number(window.seconds.toFixed(2)), gets_per_sec: Math.round(result.getsPerSec),
     cache_hit_ratio: ratio(result.cacheHitRatio), block_reads_per_get: Number(result.blockReadsPerGet.toFixed(3)),
-    sync_read_share: ratio(result.syncReadShare),
+    sync_read_share: ratio(result.syncReadShare), table_meta_reads: metaReads, table_meta_bytes: numberField(after, 'table_meta_bytes'),
     device_read_bytes: io.readBytes, pread_bytes: io.rchar, peak_rss_bytes: peaks.rss, peak_anon_bytes: peaks.anon,
     connections: cli.readConnections, window: cli.readWindow,
   });
@@ -325,7 +330,7 @@ async function restart(server: ServerProcess, signal: NodeJS.Signals): Promise<{
 
 process.stdout.write(`# beyond-ram: ${machineDescription()}\n`);
 process.stdout.write(`# ${count(cli.keys)} keys x ${cli.valueSize} B through RESP, block-cache-size ${cli.blockCacheSize}, ` +
-  `memtable-size ${cli.memtableSize ?? 'default'}, appendfsync everysec, data in ${dataDir}` +
+  `memtable-size ${cli.memtableSize ?? 'default'}, cache-index-and-filter-blocks ${cli.cacheIndexAndFilterBlocks ?? 'default'}, appendfsync everysec, data in ${dataDir}` +
   (Object.keys(cli.serverEnv).length > 0 ? `, server env ${JSON.stringify(cli.serverEnv)}` : '') +
   (cli.serverNodeArg.length > 0 ? `, server node flags ${cli.serverNodeArg.join(' ')}` : '') + '\n');
 

@@ -219,6 +219,11 @@ const SECTIONS: Record<string, Section> = {
       `block_cache_hits:${st.blockCacheHits}`,
       `block_cache_misses:${st.blockCacheMisses}`,
       `block_cache_hit_ratio:${ratio(st.blockCacheHits, st.blockCacheHits + st.blockCacheMisses)}`,
+      // Tables' filters and indexes (in the block cache with cache-index-and-filter-blocks yes, the
+      // pinned ones of L0 tables included in block_cache_bytes), and how often evicted ones were read again.
+      `block_cache_pinned_bytes:${st.blockCachePinnedBytes}`,
+      `table_meta_bytes:${st.tableMetaBytes}`,
+      `table_meta_reads:${st.tableMetaReads}`,
       `bloom_checks:${st.bloomChecks}`,
       `bloom_useful:${st.bloomUseful}`,
       `bloom_false_positives:${st.bloomFalsePositives}`,

@@ -53,6 +53,7 @@ export interface ServerConfig {
   checkpointKeep: number;
   memtableSize: number;
   blockCacheSize: number;
+  cacheIndexAndFilterBlocks: boolean;
   walTruncateCorrupt: boolean;
   maxclients: number;
   timeout: number;
@@ -203,6 +204,11 @@ export const DIRECTIVES: readonly Directive[] = [
     name: 'block-cache-size', kind: 'memory', default: '256mb', mutable: true, min: 0, max: LLONG_MAX,
     why: 'memory for caching table blocks read from disk; the main knob for read speed vs RAM',
     read: (c) => String(c.blockCacheSize), write: (c, v) => { c.blockCacheSize = v as number; },
+  },
+  {
+    name: 'cache-index-and-filter-blocks', kind: 'bool', default: 'yes', mutable: false,
+    why: 'keep tables\' bloom filters and indexes (~2-3 bytes per key) inside block-cache-size, in 4 KiB pieces read again from disk when evicted (those of the newest tables stay pinned); no keeps them all in memory outside the budget',
+    read: (c) => yesNo(c.cacheIndexAndFilterBlocks), write: (c, v) => { c.cacheIndexAndFilterBlocks = v as boolean; },
   },
   {
     name: 'wal-truncate-corrupt', kind: 'bool', default: 'no', mutable: false,

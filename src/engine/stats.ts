@@ -17,11 +17,17 @@ export interface EngineStats {
   readonly blockCacheCapacity: number;
   readonly blockCacheHits: number;
   readonly blockCacheMisses: number;
+  /** Part of blockCacheBytes held by pinned filters and indexes (those of L0 tables). */
+  readonly blockCachePinnedBytes: number;
   readonly bloomChecks: number;
   /** Lookups a bloom filter answered "absent", saving a block read. */
   readonly bloomUseful: number;
   readonly bloomFalsePositives: number;
   readonly tableBytesRead: number;
+  /** Bytes of the open tables' filters and indexes (charged to the block cache with cacheIndexAndFilterBlocks). */
+  readonly tableMetaBytes: number;
+  /** Filters and indexes read again from their files after the block cache evicted them. */
+  readonly tableMetaReads: number;
   /** Missing blocks read synchronously (the page cache answered fast) / through the thread pool. */
   readonly syncBlockReads: number;
   readonly asyncBlockReads: number;

@@ -227,6 +227,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       fsync: config.appendfsync,
       memtableSize: config.memtableSize,
       blockCacheSize: config.blockCacheSize,
+      cacheIndexAndFilterBlocks: config.cacheIndexAndFilterBlocks,
       walTruncateCorrupt: config.walTruncateCorrupt || repair,
       logger: (level, message) => logger.log(level, message),
       onEvent: (event, durationMs) => latencyMonitor.addIfNeeded(event, durationMs),

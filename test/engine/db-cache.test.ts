@@ -39,4 +39,52 @@ test('flushed blocks are served from the cache, synchronously', async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('filters and indexes: charged to the cache; L0 pinned, deeper levels pinned while they fit half the cache', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratakv-cache-'));
+  const key = (i: number): string => `key${String(i).padStart(5, '0')}`;
+  // 8 KiB: half of it is less than the filter and index of the compacted table.
+  const db = await Db.open({ dir, autoCompaction: false, blockCacheSize: 8 * 1024 });
+  for (let round = 0; round < 2; round++) {
+    for (let i = round; i < 4000; i += 2) await db.write([{ kind: EntryKind.Put, key: key(i), value: Buffer.from(`value${i}`) }]);
+    await db.flush();
+  }
+  for (let i = 0; i < 4000; i += 101) assert.is((await db.get(key(i)))?.toString(), `value${i}`);
+  let stats = db.stats();
+  assert.is(stats.levels[0].files, 2);
+  assert.ok(stats.tableMetaBytes > 4 * 1024);
+  assert.is(stats.blockCachePinnedBytes, stats.tableMetaBytes, 'both L0 tables pinned, whatever their size');
+  await db.compactAll();
+  for (let i = 0; i < 4000; i += 101) assert.is((await db.get(key(i)))?.toString(), `value${i}`);
+  stats = db.stats();
+  assert.is(stats.levels[0].files, 0);
+  assert.ok(stats.tableMetaBytes > 4 * 1024);
+  assert.is(stats.blockCachePinnedBytes, 0, 'a deeper table that does not fit half the cache is not pinned');
+  assert.ok(stats.tableMetaReads > 0, 'its filter and index partitions were read into the LRU on demand');
+  assert.ok(stats.blockCacheBytes <= stats.blockCacheCapacity);
+  // CONFIG SET block-cache-size: a cache grown to hold them pins them; shrunk again, it lets go.
+  db.setBlockCacheSize(1024 * 1024);
+  assert.is(db.stats().blockCachePinnedBytes, stats.tableMetaBytes);
+  db.setBlockCacheSize(8 * 1024);
+  assert.is(db.stats().blockCachePinnedBytes, 0);
+  for (let i = 0; i < 4000; i += 101) assert.is((await db.get(key(i)))?.toString(), `value${i}`);
+  await db.close();
+
+  // A cache whose half holds them: the deeper table is pinned too, and lookups read no partitions.
+  const big = await Db.open({ dir, blockCacheSize: 1024 * 1024 });
+  for (let i = 0; i < 4000; i += 101) assert.is((await big.get(key(i)))?.toString(), `value${i}`);
+  stats = big.stats();
+  assert.is(stats.levels[0].files, 0);
+  assert.is(stats.blockCachePinnedBytes, stats.tableMetaBytes);
+  await big.close();
+
+  // Off: the readers keep them, the cache holds data blocks only.
+  const off = await Db.open({ dir, cacheIndexAndFilterBlocks: false });
+  assert.is((await off.get(key(7)))?.toString(), 'value7');
+  stats = off.stats();
+  assert.is(stats.blockCachePinnedBytes, 0);
+  assert.ok(stats.blockCacheBytes < stats.tableMetaBytes, 'only the data block read is charged');
+  await off.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test.run();

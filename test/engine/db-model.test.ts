@@ -9,14 +9,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Db, type Snapshot } from '../../src/engine/db.js';
+import type { EngineStats } from '../../src/engine/stats.js';
 import { EntryKind, type BatchOp, type BinaryKey } from '../../src/engine/types.js';
 import { Random, seedFromEnv } from './random.js';
 
 type Model = Map<BinaryKey, Buffer>;
 
-function smallDb(dir: string): Promise<Db> {
+/** How tables' filters and indexes are held: resident, or charged to a block cache so small that they are evicted and read again all the time. */
+interface MetaMode {
+  readonly cacheIndexAndFilterBlocks: boolean;
+  readonly blockCacheSize?: number;
+}
+
+const DEFAULT_META: MetaMode = { cacheIndexAndFilterBlocks: true };
+
+function smallDb(dir: string, meta: MetaMode = DEFAULT_META): Promise<Db> {
   // Tiny sizes so a few thousand operations exercise flushes, L0 triggers, level compactions.
   return Db.open({
+    ...meta,
     dir,
     fsync: 'no',
     memtableSize: 16 * 1024,
@@ -58,10 +68,10 @@ function randomKey(rnd: Random): BinaryKey {
   return prefix + String(n).padStart(4, '0');
 }
 
-async function runModel(seed: number, steps: number): Promise<void> {
+async function runModel(seed: number, steps: number, meta: MetaMode = DEFAULT_META): Promise<EngineStats> {
   const rnd = new Random(seed);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratakv-model-'));
-  let db = await smallDb(dir);
+  let db = await smallDb(dir, meta);
   const model: Model = new Map();
   const snapshots: { snap: Snapshot; model: Model }[] = [];
   const where = (step: number, what: string) => `seed ${seed}, step ${step}: ${what}`;
@@ -117,11 +127,13 @@ async function runModel(seed: number, steps: number): Promise<void> {
         for (const s of snapshots) s.snap.release();
         snapshots.length = 0;
         await db.close();
-        db = await smallDb(dir);
+        db = await smallDb(dir, meta);
       }
     }
     assert.equal(await scan(db, undefined, undefined), modelScan(model, undefined, undefined), where(steps, 'final scan'));
+    const stats = db.stats();
     await db.close();
+    return stats;
   } catch (err) {
     console.error(`db-model failed with SEED=${seed}`);
     throw err;
@@ -137,6 +149,20 @@ test('engine agrees with a Map model under random operations', async () => {
 
 test('engine agrees with the model for fixed seeds', async () => {
   for (const seed of [1, 2, 3]) await runModel(seed, 1500);
+});
+
+test('filters and indexes resident outside the cache (cache-index-and-filter-blocks no)', async () => {
+  for (const seed of [4, 5]) await runModel(seed, 1500, { cacheIndexAndFilterBlocks: false });
+});
+
+test('filters and indexes evicted from a tiny cache and read again', async () => {
+  // 6 KiB: a few 512-byte blocks; every table's filter and index leave and come back constantly.
+  let metaReads = 0;
+  for (const seed of [6, 7, 8]) {
+    const stats = await runModel(seed, 1500, { cacheIndexAndFilterBlocks: true, blockCacheSize: 6 * 1024 });
+    metaReads += stats.tableMetaReads;
+  }
+  assert.ok(metaReads > 0, 'filters or indexes were read again after eviction');
 });
 
 test.run();

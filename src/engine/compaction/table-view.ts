@@ -14,9 +14,14 @@
  *
  * Runs inside the compaction worker, reading synchronously. The readers stay open across jobs
  * (a big collection is compacted many times) and are closed once a plan no longer lists their
- * table.
+ * table. Their filters and indexes, and the blocks lookups read, go through a small block cache
+ * of the pool's own (partitions, as on the serving thread): readers kept open for every table a
+ * lookup touched would otherwise hold all their filters and indexes in the worker, outside any
+ * budget (~2-3 bytes per key of the database).
  */
+import { BlockCache } from '../cache/block-cache.js';
 import type { Env } from '../env/env.js';
+import { DEFAULTS } from '../options.js';
 import { TableReader } from '../sstable/table-reader.js';
 import { EntryKind, type BinaryKey, type FoundEntry, type SequenceNumber } from '../types.js';
 
@@ -43,14 +48,15 @@ export interface KeyLookup {
 /** Table readers opened for lookups, shared by the jobs of one worker. */
 export class ReaderPool {
   private readonly readers = new Map<number, TableReader>();
+  private readonly cache = new BlockCache(DEFAULTS.compactionLookupCacheSize);
 
   constructor(private readonly env: Env) {}
 
-  /** The reader of a table, opened on first use (synchronous reads, no block cache). */
+  /** The reader of a table, opened on first use (synchronous reads, filter and index through the pool's cache). */
   reader(dir: string, fileNumber: number): TableReader {
     let reader = this.readers.get(fileNumber);
     if (reader === undefined) {
-      reader = TableReader.open(this.env, dir, fileNumber, null, { syncReads: true });
+      reader = TableReader.open(this.env, dir, fileNumber, this.cache, { syncReads: true, cacheMeta: true });
       this.readers.set(fileNumber, reader);
     }
     return reader;
@@ -64,12 +70,14 @@ export class ReaderPool {
       if (live.has(fileNumber)) continue;
       reader.close();
       this.readers.delete(fileNumber);
+      this.cache.evictFile(fileNumber);
     }
   }
 
   closeAll(): void {
     for (const reader of this.readers.values()) reader.close();
     this.readers.clear();
+    this.cache.clear();
   }
 }
 

@@ -161,6 +161,16 @@ export class BlockCursor {
     return this.data.subarray(this.valueOffset, this.valueOffset + this.valueLength);
   }
 
+  /** Byte length of the current entry's user key. */
+  get userKeyLength(): number {
+    return this.keyLength - KEY_TRAILER_BYTES;
+  }
+
+  /** Copies the current entry's user key bytes into `target` at `at`, without building a string. */
+  copyUserKey(target: Uint8Array, at: number): void {
+    target.set(this.keyBuf.subarray(0, this.keyLength - KEY_TRAILER_BYTES), at);
+  }
+
   /** Whether the current entry's user key equals `key`, without building a string. */
   userKeyEquals(key: BinaryKey): boolean {
     return this.keyLength - KEY_TRAILER_BYTES === key.length && compareUserKey(this.keyBuf, 0, key.length, key) === 0;

@@ -32,8 +32,22 @@ function probeHash(hash: number): number {
 }
 
 /** Byte offset of the 64-byte line a hash selects among `lines` (multiply-shift, no division). */
-function lineOffset(hash: number, lines: number): number {
+export function lineOffset(hash: number, lines: number): number {
   return Math.floor((hash * lines) / 0x100000000) * LINE_BYTES;
+}
+
+/**
+ * Whether every probe of `hash` is set in the 64-byte line at `data[at, at + 64)`. All a lookup
+ * needs, which is what lets a reader keep only the parts of a filter it uses (table-meta.ts).
+ */
+export function probeLine(data: Uint8Array, at: number, hash: number, probes: number): boolean {
+  let p = probeHash(hash);
+  for (let j = 0; j < probes; j++) {
+    const bit = p >>> 23;
+    if ((data[at + (bit >>> 3)] & (1 << (bit & 7))) === 0) return false;
+    p = Math.imul(p, PROBE_STEP) >>> 0;
+  }
+  return true;
 }
 
 /** Probes for a filter of `bitsPerKey`: the k minimising false positives, (bits/key)·ln 2. */
@@ -84,8 +98,8 @@ export class BloomFilterBuilder {
 
 /** A filter read back from a table; answers "maybe present" or "certainly absent". */
 export class BloomFilter {
-  private readonly lines: number;
-  private readonly probes: number;
+  readonly lines: number;
+  readonly probes: number;
 
   /** `data` is the filter block without its trailer; `file`/`offset` name it in errors. */
   constructor(
@@ -112,14 +126,11 @@ export class BloomFilter {
   }
 
   mayContainHash(hash: number): boolean {
-    const data = this.data;
-    const line = lineOffset(hash, this.lines);
-    let p = probeHash(hash);
-    for (let j = 0; j < this.probes; j++) {
-      const bit = p >>> 23;
-      if ((data[line + (bit >>> 3)] & (1 << (bit & 7))) === 0) return false;
-      p = Math.imul(p, PROBE_STEP) >>> 0;
-    }
-    return true;
+    return probeLine(this.data, lineOffset(hash, this.lines), hash, this.probes);
+  }
+
+  /** The filter's lines (without the probe-count byte), for a reader that splits it into partitions. */
+  get lineBytes(): Buffer {
+    return this.data.subarray(0, this.lines * LINE_BYTES);
   }
 }

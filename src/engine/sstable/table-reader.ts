@@ -1,9 +1,16 @@
 /**
  * Reads one SSTable (docs/format.md, "SSTable").
  *
- * Opening reads the footer and the meta blocks (filter, properties, index) synchronously and keeps
- * them resident: the filter as its bytes, the index parsed into parallel arrays so that finding a
- * block is a binary search with no decoding. Data blocks come from the shared block cache or, on a
+ * Opening reads the footer and the meta blocks (filter, properties, index) synchronously: the
+ * filter as its bytes, the index packed (table-index.ts) so that finding a block is a binary
+ * search with no decoding. Where the filter and index then live depends on `cacheMeta`:
+ * - off (or no cache, as in the compaction worker): the reader keeps them, outside any budget;
+ * - on (`cache-index-and-filter-blocks yes`): lookups go through ~4 KiB partitions of them in
+ *   the block cache (table-meta.ts), charged and evicted like data blocks; a partition missing
+ *   from the cache is read from the file synchronously (one page the page cache usually holds,
+ *   and the lookup cannot go on without it). A pinned reader (the Db pins L0 tables, which every
+ *   lookup consults) keeps them whole and charges them to the cache as a reservation.
+ * Data blocks come from the shared block cache or, on a
  * miss, from an asynchronous pread (a synchronous one with `syncReads`, for the compaction worker).
  * A lookup whose block is cached never leaves the current tick.
  *
@@ -18,6 +25,8 @@ import type { BinaryKey, FoundEntry, SequenceNumber } from '../types.js';
 import { readVarint, type VarintCursor } from '../../util/varint.js';
 import { BlockCursor, DataBlock } from './block.js';
 import { BloomFilter } from './bloom.js';
+import { TableIndex } from './table-index.js';
+import { type BlockIndex, type FilterProbe, type MetaSource, PartitionedFilter, PartitionedIndex } from './table-meta.js';
 import type { AdaptiveReadPolicy } from './read-policy.js';
 import {
   BLOCK_TRAILER_BYTES,
@@ -43,6 +52,8 @@ export interface TableReadStats {
   /** Data blocks read from the file (cache misses). */
   blockReads: number;
   bytesRead: number;
+  /** Filters and indexes read again from the file because the block cache had evicted them. */
+  metaReads: number;
 }
 
 /** A scan's first read-ahead after a second miss; it doubles on every further miss... */
@@ -51,7 +62,7 @@ const READAHEAD_INITIAL_BYTES = 16 * 1024;
 const READAHEAD_MAX_BYTES = 256 * 1024;
 
 export function newTableReadStats(): TableReadStats {
-  return { bloomChecks: 0, bloomUseful: 0, bloomFalsePositives: 0, blockReads: 0, bytesRead: 0 };
+  return { bloomChecks: 0, bloomUseful: 0, bloomFalsePositives: 0, blockReads: 0, bytesRead: 0, metaReads: 0 };
 }
 
 export interface TableReaderOptions {
@@ -60,6 +71,10 @@ export interface TableReaderOptions {
   /** Otherwise, read single missing blocks synchronously when this policy says the page cache serves them. */
   readPolicy?: AdaptiveReadPolicy;
   stats?: TableReadStats;
+  /** Charge the filter and index to the block cache instead of keeping them (needs a cache). */
+  cacheMeta?: boolean;
+  /** With cacheMeta: start pinned (see setPinned). */
+  pinMeta?: boolean;
 }
 
 export interface TableIteratorOptions {
@@ -70,15 +85,24 @@ export interface TableIteratorOptions {
 export class TableReader implements BlockSource {
   readonly path: string;
   readonly properties: TableProperties;
-  readonly residentBytes: number;
   readonly dataBlockCount: number;
+  /** Bytes the filter and the index take in memory, wherever they are kept. */
+  readonly metaBytes: number;
 
-  private readonly filter: BloomFilter;
-  /** Index entry i: separator (user key, seq) >= every key of data block i, and its handle. */
-  private readonly indexKeys: BinaryKey[];
-  private readonly indexSeqs: Float64Array;
-  private readonly blockOffsets: Float64Array;
-  private readonly blockSizes: Float64Array;
+  private readonly filterHandle: BlockHandle;
+  private readonly indexHandle: BlockHandle;
+  /** End of the data blocks (handles in the index must lie before it). */
+  private readonly dataEnd: number;
+  /** The cache the filter and index are charged to; null when the reader keeps them uncharged. */
+  private readonly metaCache: BlockCache | null;
+  /** Held by the reader (always when metaCache is null; when pinned otherwise); else in the cache. */
+  private ownFilter: BloomFilter | null;
+  /** Entry i: separator (user key, seq) >= every key of data block i, and its handle. */
+  private ownIndex: TableIndex | null;
+  /** With metaCache: the filter and index through partitions in the cache (used while not pinned). */
+  private readonly partFilter: PartitionedFilter | null;
+  private readonly partIndex: PartitionedIndex | null;
+  private pinned = false;
   /** Cursor for get(): safe to share because a lookup uses it only within one synchronous run. */
   private readonly getCursor = new BlockCursor();
   /** Reads in flight by block offset, so concurrent misses on one block share a single pread. */
@@ -110,47 +134,82 @@ export class TableReader implements BlockSource {
     const metaBlock = (handle: BlockHandle): Buffer =>
       verifyBlock(meta.subarray(handle.offset - metaStart, handle.offset - metaStart + handle.size + BLOCK_TRAILER_BYTES), handle, this.path);
 
-    // Copy the filter out so the resident part does not pin the whole meta read.
-    this.filter = new BloomFilter(Buffer.from(metaBlock(footer.filter)), this.path, footer.filter.offset);
+    const filterBlock = metaBlock(footer.filter);
+    const indexBlock = metaBlock(footer.index);
+    const filter = new BloomFilter(filterBlock, this.path, footer.filter.offset);
     this.properties = this.decodeProperties(metaBlock(footer.properties), footer.properties.offset, size);
+    const index = TableIndex.decode(indexBlock, this.path, footer.index.offset, metaStart);
+    this.filterHandle = footer.filter;
+    this.indexHandle = footer.index;
+    this.dataEnd = metaStart;
+    this.dataBlockCount = index.count;
+    this.metaBytes = filter.byteSize + index.byteSize;
 
-    const index = new DataBlock(metaBlock(footer.index), this.path, footer.index.offset);
-    const cursor = new BlockCursor();
-    cursor.reset(index);
-    const keys: BinaryKey[] = [];
-    const seqs: number[] = [];
-    const offsets: number[] = [];
-    const sizes: number[] = [];
-    const varint: VarintCursor = { value: 0, offset: 0 };
-    const dataEnd = metaStart;
-    for (cursor.seekToFirst(); cursor.valid; cursor.next()) {
-      const value = cursor.value;
-      varint.offset = 0;
-      let offset: number;
-      let blockSize: number;
-      try {
-        readVarint(value, varint);
-        offset = varint.value;
-        readVarint(value, varint);
-        blockSize = varint.value;
-      } catch {
-        throw new CorruptionError(this.path, footer.index.offset, `index entry ${keys.length} has a bad block handle`);
+    this.metaCache = options.cacheMeta === true ? cache : null;
+    const metaCache = this.metaCache;
+    if (metaCache === null) {
+      // Copy the filter out so the resident part does not pin the whole meta read.
+      this.ownFilter = new BloomFilter(Buffer.from(filterBlock), this.path, footer.filter.offset);
+      this.ownIndex = index;
+      this.partFilter = null;
+      this.partIndex = null;
+    } else {
+      const source = this.metaSource(metaCache);
+      this.partFilter = new PartitionedFilter(filter, footer.filter.offset, source);
+      this.partIndex = new PartitionedIndex(indexBlock, index, footer.index.offset, metaStart, source);
+      if (options.pinMeta === true) {
+        this.ownFilter = new BloomFilter(Buffer.from(filterBlock), this.path, footer.filter.offset);
+        this.ownIndex = index;
+        this.pinned = true;
+        metaCache.reserve(this.metaBytes);
+      } else {
+        this.ownFilter = null;
+        this.ownIndex = null;
       }
-      const previousEnd = offsets.length === 0 ? 0 : offsets[offsets.length - 1] + sizes[sizes.length - 1] + BLOCK_TRAILER_BYTES;
-      if (offset < previousEnd || offset + blockSize + BLOCK_TRAILER_BYTES > dataEnd) {
-        throw new CorruptionError(this.path, footer.index.offset, `index entry ${keys.length} points outside the data area`);
-      }
-      keys.push(cursor.key);
-      seqs.push(cursor.seq);
-      offsets.push(offset);
-      sizes.push(blockSize);
     }
-    this.indexKeys = keys;
-    this.indexSeqs = Float64Array.from(seqs);
-    this.blockOffsets = Float64Array.from(offsets);
-    this.blockSizes = Float64Array.from(sizes);
-    this.dataBlockCount = keys.length;
-    this.residentBytes = this.filter.byteSize + footer.index.size;
+  }
+
+  /**
+   * How partitions reach the file. Built outside the constructor on purpose: a closure there
+   * would share the constructor's context, which holds the whole meta-block read, and keep it
+   * alive as long as the reader (measured: every table's filter and index stayed resident).
+   */
+  private metaSource(cache: BlockCache): MetaSource {
+    return { fileNumber: this.fileNumber, path: this.path, cache, read: (offset, length) => this.readMeta(offset, length) };
+  }
+
+  /** Bytes of filter and index this reader holds itself (the rest, if any, is in the block cache). */
+  get residentBytes(): number {
+    return (this.ownFilter === null ? 0 : this.metaBytes) + (this.partFilter?.residentBytes ?? 0) + (this.partIndex?.residentBytes ?? 0);
+  }
+
+  /** Whether the filter and index are pinned (kept by the reader, charged to the cache as a reservation). */
+  get isPinned(): boolean {
+    return this.pinned;
+  }
+
+  /**
+   * Pins or unpins the filter and index (only when they are charged to the cache). Pinned, the
+   * reader reads them whole and keeps them, and the cache counts them as reserved bytes;
+   * unpinned, lookups go through partitions in the LRU, evicted like any block.
+   */
+  setPinned(pin: boolean): void {
+    const cache = this.metaCache;
+    if (cache === null || this.closed || pin === this.pinned) return;
+    if (pin) {
+      const filterHandle = this.filterHandle;
+      const indexHandle = this.indexHandle;
+      const filter = new BloomFilter(this.readMetaBlock(filterHandle), this.path, filterHandle.offset);
+      const index = TableIndex.decode(this.readMetaBlock(indexHandle), this.path, indexHandle.offset, this.dataEnd);
+      this.ownFilter = filter;
+      this.ownIndex = index;
+      cache.reserve(this.metaBytes);
+    } else {
+      this.ownFilter = null;
+      this.ownIndex = null;
+      cache.release(this.metaBytes);
+    }
+    this.pinned = pin;
   }
 
   /**
@@ -184,16 +243,17 @@ export class TableReader implements BlockSource {
     if (key < props.smallest || key > props.largest || snapshot < props.smallestSeq) return undefined;
     const stats = this.stats;
     if (stats !== null) stats.bloomChecks++;
-    if (!this.filter.mayContain(key)) {
+    if (!this.tableFilter().mayContain(key)) {
       if (stats !== null) stats.bloomUseful++;
       return undefined;
     }
-    const index = this.findBlock(key, snapshot);
-    if (index === this.dataBlockCount) {
+    const idx = this.tableIndex();
+    const index = idx.find(key, snapshot);
+    if (index === idx.count) {
       if (stats !== null) stats.bloomFalsePositives++;
       return undefined;
     }
-    const block = this.dataBlock(index, true);
+    const block = this.blockAt(idx, index, true, null);
     if (block instanceof DataBlock) return this.lookup(block, key, snapshot);
     return this.lookupAsync(block, key, snapshot);
   }
@@ -207,26 +267,56 @@ export class TableReader implements BlockSource {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.metaCache !== null) {
+      // Charged filters and indexes go with the table (the Db also evicts its cached blocks).
+      if (this.pinned) this.metaCache.release(this.metaBytes);
+      this.pinned = false;
+      this.ownFilter = null;
+      this.ownIndex = null;
+    }
     if (this.inflightReads === 0) this.file.close();
   }
 
   findBlock(key: BinaryKey, seq: SequenceNumber): number {
-    const keys = this.indexKeys;
-    const seqs = this.indexSeqs;
-    let low = 0;
-    let high = keys.length;
-    // First i whose separator is not < (key, seq) in internal order.
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      const k = keys[mid];
-      if (k < key || (k === key && seqs[mid] > seq)) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return this.tableIndex().find(key, seq);
+  }
+
+  /** The table's filter: kept whole, or in partitions through the cache. */
+  private tableFilter(): FilterProbe {
+    const own = this.ownFilter;
+    if (own !== null) return own;
+    const partitioned = this.partFilter;
+    if (partitioned === null) throw new Error(`table ${this.path} is closed`);
+    return partitioned;
+  }
+
+  /** The table's index: kept whole, or in partitions through the cache. */
+  private tableIndex(): BlockIndex {
+    const own = this.ownIndex;
+    if (own !== null) return own;
+    const partitioned = this.partIndex;
+    if (partitioned === null) throw new Error(`table ${this.path} is closed`);
+    return partitioned;
+  }
+
+  /** Reads and checks a whole filter or index block (to pin it). */
+  private readMetaBlock(handle: BlockHandle): Buffer {
+    return verifyBlock(this.readMeta(handle.offset, handle.size + BLOCK_TRAILER_BYTES), handle, this.path);
+  }
+
+  /** Reads filter or index bytes the cache does not hold (synchronously: see the top of this file). */
+  private readMeta(offset: number, length: number): Buffer {
+    if (this.closed) throw new Error(`table ${this.path} is closed`);
+    if (this.stats !== null) this.stats.metaReads++;
+    return this.file.readSync(offset, length);
   }
 
   dataBlock(index: number, fillCache: boolean, scan: ScanState | null = null): DataBlock | Promise<DataBlock> {
-    const offset = this.blockOffsets[index];
+    return this.blockAt(this.tableIndex(), index, fillCache, scan);
+  }
+
+  private blockAt(idx: BlockIndex, index: number, fillCache: boolean, scan: ScanState | null): DataBlock | Promise<DataBlock> {
+    const offset = idx.blockOffset(index);
     const cache = this.cache;
     if (cache !== null) {
       const cached = cache.get(this.fileNumber, offset);
@@ -238,25 +328,25 @@ export class TableReader implements BlockSource {
       scan.readaheadBytes = readahead === 0 ? READAHEAD_INITIAL_BYTES : Math.min(READAHEAD_MAX_BYTES, readahead * 2);
       if (readahead > 0) {
         // A reverse scan reads the blocks that end at the missing one, so its next misses are hits too.
-        const count = scan.backward ? this.blocksWithinBefore(index, readahead) : this.blocksWithin(index, readahead);
+        const count = scan.backward ? this.blocksWithinBefore(idx, index, readahead) : this.blocksWithin(idx, index, readahead);
         const first = scan.backward ? index - count + 1 : index;
-        if (count > 1) return this.readRun(first, count, index, fillCache, scan);
+        if (count > 1) return this.readRun(idx, first, count, index, fillCache, scan);
       }
     }
     if (this.syncReads) {
-      const block = this.parseDataBlock(this.file.readSync(offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES), index);
+      const block = this.parseDataBlock(idx, this.file.readSync(offset, idx.blockSize(index) + BLOCK_TRAILER_BYTES), index);
       if (fillCache && cache !== null) cache.set(this.fileNumber, offset, block);
       return block;
     }
     const policy = this.readPolicy;
     if (policy !== null && !this.pendingReads.has(offset) && policy.preferSync(performance.now())) {
-      const block = this.parseDataBlock(this.timedReadSync(policy, offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES), index);
+      const block = this.parseDataBlock(idx, this.timedReadSync(policy, offset, idx.blockSize(index) + BLOCK_TRAILER_BYTES), index);
       if (fillCache && cache !== null) cache.set(this.fileNumber, offset, block);
       return block;
     }
     let pending = this.pendingReads.get(offset);
     if (pending === undefined) {
-      pending = this.readDataBlock(index, fillCache);
+      pending = this.readDataBlock(idx, index, fillCache);
       this.pendingReads.set(offset, pending);
     }
     return pending;
@@ -281,12 +371,12 @@ export class TableReader implements BlockSource {
     return bytesRead === length ? raw : raw.subarray(0, bytesRead);
   }
 
-  private async readDataBlock(index: number, fillCache: boolean): Promise<DataBlock> {
-    const offset = this.blockOffsets[index];
+  private async readDataBlock(idx: BlockIndex, index: number, fillCache: boolean): Promise<DataBlock> {
+    const offset = idx.blockOffset(index);
     this.inflightReads++;
     try {
-      const raw = await this.file.read(offset, this.blockSizes[index] + BLOCK_TRAILER_BYTES);
-      const block = this.parseDataBlock(raw, index);
+      const raw = await this.file.read(offset, idx.blockSize(index) + BLOCK_TRAILER_BYTES);
+      const block = this.parseDataBlock(idx, raw, index);
       if (fillCache && this.cache !== null) this.cache.set(this.fileNumber, offset, block);
       return block;
     } finally {
@@ -297,31 +387,32 @@ export class TableReader implements BlockSource {
   }
 
   /** How many blocks from `first` on fit in `bytes` (at least one). */
-  private blocksWithin(first: number, bytes: number): number {
-    const start = this.blockOffsets[first];
+  private blocksWithin(idx: BlockIndex, first: number, bytes: number): number {
+    const start = idx.blockOffset(first);
     let end = first + 1;
-    while (end < this.dataBlockCount && this.blockOffsets[end] + this.blockSizes[end] + BLOCK_TRAILER_BYTES - start <= bytes) end++;
+    while (end < this.dataBlockCount && idx.blockOffset(end) + idx.blockSize(end) + BLOCK_TRAILER_BYTES - start <= bytes) end++;
     return end - first;
   }
 
   /** How many blocks ending at `last` fit in `bytes` (at least one). */
-  private blocksWithinBefore(last: number, bytes: number): number {
-    const end = this.blockOffsets[last] + this.blockSizes[last] + BLOCK_TRAILER_BYTES;
+  private blocksWithinBefore(idx: BlockIndex, last: number, bytes: number): number {
+    const end = idx.blockOffset(last) + idx.blockSize(last) + BLOCK_TRAILER_BYTES;
     let first = last;
-    while (first > 0 && end - this.blockOffsets[first - 1] <= bytes) first--;
+    while (first > 0 && end - idx.blockOffset(first - 1) <= bytes) first--;
     return last - first + 1;
   }
 
   /** Reads blocks [first, first + count) with one read into `scan.run`; returns block `wanted` of them. */
-  private readRun(first: number, count: number, wanted: number, fillCache: boolean, scan: ScanState): DataBlock | Promise<DataBlock> {
-    const start = this.blockOffsets[first];
+  private readRun(idx: BlockIndex, first: number, count: number, wanted: number, fillCache: boolean, scan: ScanState): DataBlock | Promise<DataBlock> {
+    const start = idx.blockOffset(first);
     const last = first + count - 1;
-    const length = this.blockOffsets[last] + this.blockSizes[last] + BLOCK_TRAILER_BYTES - start;
-    if (this.syncReads) return this.installRun(this.file.readSync(start, length), first, count, fillCache, scan)[wanted - first];
-    return this.readRunAsync(start, length, first, count, wanted, fillCache, scan);
+    const length = idx.blockOffset(last) + idx.blockSize(last) + BLOCK_TRAILER_BYTES - start;
+    if (this.syncReads) return this.installRun(idx, this.file.readSync(start, length), first, count, fillCache, scan)[wanted - first];
+    return this.readRunAsync(idx, start, length, first, count, wanted, fillCache, scan);
   }
 
   private async readRunAsync(
+    idx: BlockIndex,
     start: number,
     length: number,
     first: number,
@@ -332,7 +423,7 @@ export class TableReader implements BlockSource {
   ): Promise<DataBlock> {
     this.inflightReads++;
     try {
-      return this.installRun(await this.file.read(start, length), first, count, fillCache, scan)[wanted - first];
+      return this.installRun(idx, await this.file.read(start, length), first, count, fillCache, scan)[wanted - first];
     } finally {
       this.inflightReads--;
       if (this.closed && this.inflightReads === 0) this.file.close();
@@ -343,15 +434,15 @@ export class TableReader implements BlockSource {
    * Splits a read-ahead buffer into checked blocks. Blocks that go into the cache are copied out, so a
    * cached 4 KiB block never pins a whole read-ahead buffer that the cache does not charge for.
    */
-  private installRun(raw: Buffer, first: number, count: number, fillCache: boolean, scan: ScanState): DataBlock[] {
-    const start = this.blockOffsets[first];
+  private installRun(idx: BlockIndex, raw: Buffer, first: number, count: number, fillCache: boolean, scan: ScanState): DataBlock[] {
+    const start = idx.blockOffset(first);
     const cache = fillCache ? this.cache : null;
     const blocks: DataBlock[] = new Array<DataBlock>(count);
     for (let i = 0; i < count; i++) {
-      const offset = this.blockOffsets[first + i];
+      const offset = idx.blockOffset(first + i);
       const at = offset - start;
-      const piece = raw.subarray(at, at + this.blockSizes[first + i] + BLOCK_TRAILER_BYTES);
-      const block = this.parseDataBlock(cache === null ? piece : Buffer.from(piece), first + i);
+      const piece = raw.subarray(at, at + idx.blockSize(first + i) + BLOCK_TRAILER_BYTES);
+      const block = this.parseDataBlock(idx, cache === null ? piece : Buffer.from(piece), first + i);
       if (cache !== null) cache.set(this.fileNumber, offset, block);
       blocks[i] = block;
     }
@@ -360,8 +451,8 @@ export class TableReader implements BlockSource {
     return blocks;
   }
 
-  private parseDataBlock(raw: Buffer, index: number): DataBlock {
-    const handle: BlockHandle = { offset: this.blockOffsets[index], size: this.blockSizes[index] };
+  private parseDataBlock(idx: BlockIndex, raw: Buffer, index: number): DataBlock {
+    const handle: BlockHandle = { offset: idx.blockOffset(index), size: idx.blockSize(index) };
     const stats = this.stats;
     if (stats !== null) {
       stats.blockReads++;
