@@ -51,6 +51,8 @@ export class Block {
     readonly client: BlockableClient,
     /** Lookup names (see Registry.slot) of the keys it waits on. */
     readonly slots: readonly string[],
+    /** When the wait ends, ms since the epoch; 0: never. */
+    readonly deadline: number,
   ) {}
 
   /** The next event: waits if none is pending. */
@@ -97,6 +99,18 @@ export class BlockingRegistry implements KeyWriteListener {
     return this.byClient.size;
   }
 
+  /** Blocked clients with a timeout (INFO clients_in_timeout_table). */
+  get withTimeout(): number {
+    let n = 0;
+    for (const block of this.byClient.values()) if (block.deadline !== 0) n++;
+    return n;
+  }
+
+  /** Whether the client's command is running again after it blocked (MONITOR shows it only once, as Redis). */
+  isRetry(client: BlockableClient): boolean {
+    return this.byClient.size !== 0 && this.byClient.get(client.id)?.looping === true;
+  }
+
   /** The lookup name of a key in a database: the number cannot contain ':', so names never collide. */
   static slot(db: number, key: BinaryKey): string {
     return `${db}:${key}`;
@@ -135,7 +149,7 @@ export class BlockingRegistry implements KeyWriteListener {
       if (slots.includes(slot)) continue;
       slots.push(slot);
     }
-    const block = new Block(client, slots);
+    const block = new Block(client, slots, deadline);
     for (const slot of slots) {
       let waiters = this.byKey.get(slot);
       if (waiters === undefined) {

@@ -68,7 +68,7 @@ const SECTIONS: Record<string, Section> = {
       'client_recent_max_output_buffer:0',
       `blocked_clients:${s.blocking.size}`,
       'tracking_clients:0',
-      'clients_in_timeout_table:0',
+      `clients_in_timeout_table:${s.blocking.withTimeout}`,
     ].join('\r\n');
   },
   memory(ctx) {

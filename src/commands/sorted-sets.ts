@@ -2,8 +2,8 @@
  * Sorted-set commands: ZADD ZINCRBY ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT ZLEXCOUNT,
  * the ZRANGE family (ZRANGE ZRANGESTORE ZREVRANGE Z[REV]RANGEBYSCORE Z[REV]RANGEBYLEX),
  * ZREMRANGEBYRANK/SCORE/LEX, ZPOPMIN ZPOPMAX ZMPOP, ZRANDMEMBER, ZUNION ZINTER ZDIFF and their
- * *STORE forms, ZINTERCARD, ZSCAN. The blocking forms (BZPOPMIN, BZPOPMAX, BZMPOP) come with
- * blocking commands.
+ * *STORE forms, ZINTERCARD, ZSCAN. The blocking forms (BZPOPMIN, BZPOPMAX, BZMPOP) are in
+ * ./blocking.ts, over popGeneric and parseZmpop exported here.
  *
  * Each handler checks its arguments in the order Redis 7.0's t_zset.c does, so that the same bad
  * command gets the same error, and replies in Redis' shapes: scores are doubles (RESP3 `,`,

@@ -156,7 +156,7 @@ export class Dispatcher {
   /** `lock` is false for a command EXEC runs (it holds the transaction's locks). */
   private invoke(ctx: CommandContext, entry: Command, argv: Buffer[], lock: boolean): Promise<void> | undefined {
     const reply = ctx.reply;
-    if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0) this.env.feedMonitors(ctx, redactSecrets(entry.redact, argv));
+    if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0 && !this.server.blocking.isRetry(ctx.client)) this.env.feedMonitors(ctx, redactSecrets(entry.redact, argv));
     ctx.client.lastCommand = entry.fullName;
     // EXEC leaves MULTI state before running its queue; its locks come from the queue as it was.
     const queued = ctx.client.multi;

@@ -238,13 +238,15 @@ test('a blocked client that disconnects or is killed leaves nothing behind', asy
   const b = await RawClient.connect(strata.port);
   b.write(encodeCommand(['CLIENT', 'ID']));
   const bid = (await b.readReply()).toString('latin1').slice(1, -2);
-  b.write(encodeCommand(['BLMOVE', 'gone', 'dest', 'LEFT', 'LEFT', '0']));
+  b.write(encodeCommand(['BLMOVE', 'gone', 'dest', 'LEFT', 'LEFT', '100']));
   await untilBlocked(ctl, 2);
+  assert.is(await infoField(ctl, 'clients_in_timeout_table'), '1');
   a.close();
   await untilBlocked(ctl, 1);
   assert.is((await ctl.command('CLIENT', 'KILL', 'ID', bid)).toString(), ':1\r\n');
   await b.readUntilClose();
   await untilBlocked(ctl, 0);
+  assert.is(await infoField(ctl, 'clients_in_timeout_table'), '0');
   // Nobody takes the element any more.
   await ctl.command('RPUSH', 'gone', 'kept');
   await sleep(20);
