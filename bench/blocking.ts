@@ -6,9 +6,10 @@
  * 1. Wake-up latency: one client loops on BRPOP, another LPUSHes one element 1 ms after each
  *    delivery (so the consumer is blocked again); the time from sending the LPUSH to receiving
  *    the BRPOP reply, p50 / p99 / max over --samples.
- * 2. Idle cost: the server's CPU time (/proc) over --idle-seconds with nobody blocked, then with
- *    --clients connections each blocked in BLPOP on a key of its own (INFO blocked_clients
- *    checked): a blocked client must cost nothing until one of its keys is written.
+ * 2. Idle cost: the server's CPU time (/proc) over --idle-seconds with one connection, then with
+ *    --clients idle connections, then with each of them blocked in BLPOP on a key of its own (INFO
+ *    blocked_clients checked): a blocked client must cost nothing more than an idle connection
+ *    until one of its keys is written.
  * 3. The wake-up latency again, with those clients still blocked.
  *
  *   npm run bench:blocking -- [--clients 10000] [--idle-seconds 5] [--samples 2000]
@@ -113,23 +114,25 @@ async function wakeLatency(port: number, key: string): Promise<Latency> {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples[samples.length - 1] };
 }
 
-/** `count` connections, each blocked in BLPOP on a key of its own; resolves once the server counts them all. */
-async function blockMany(port: number, ctl: net.Socket, count: number): Promise<net.Socket[]> {
+/** `count` idle connections. */
+async function connectMany(port: number, count: number): Promise<net.Socket[]> {
   const sockets: net.Socket[] = [];
   for (let i = 0; i < count; i += CONNECT_BATCH) {
     const batch: Array<Promise<net.Socket>> = [];
     for (let k = i; k < Math.min(count, i + CONNECT_BATCH); k++) batch.push(connect(port));
-    for (const [j, socket] of (await Promise.all(batch)).entries()) {
-      socket.write(encode(['BLPOP', `bench:idle:${i + j}`, '0']));
-      sockets.push(socket);
-    }
-  }
-  const deadline = Date.now() + 120_000;
-  while ((await blockedClients(ctl)) !== count) {
-    if (Date.now() > deadline) throw new Error(`blocked_clients never reached ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    sockets.push(...(await Promise.all(batch)));
   }
   return sockets;
+}
+
+/** Blocks each connection in BLPOP on a key of its own; resolves once the server counts them all. */
+async function blockAll(sockets: readonly net.Socket[], ctl: net.Socket): Promise<void> {
+  for (const [i, socket] of sockets.entries()) socket.write(encode(['BLPOP', `bench:idle:${i}`, '0']));
+  const deadline = Date.now() + 120_000;
+  while ((await blockedClients(ctl)) !== sockets.length) {
+    if (Date.now() > deadline) throw new Error(`blocked_clients never reached ${sockets.length}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function closeAll(sockets: readonly net.Socket[]): Promise<void> {
@@ -153,6 +156,8 @@ interface Result {
   readonly latencyIdle: Latency;
   /** CPU % with one idle connection (the baseline the blocked clients are compared to). */
   readonly baselineCpuPercent: number;
+  /** CPU % with --clients idle connections, none blocked (what the connections alone cost). */
+  readonly connectedCpuPercent: number;
   readonly idleCpuPercent: number;
   readonly latencyWithBlocked: Latency;
 }
@@ -163,16 +168,20 @@ async function measure(target: RunningTarget): Promise<Result> {
   const latencyIdle = await wakeLatency(target.port, 'bench:lat');
   const ctl = await connect(target.port);
   const baselineCpuPercent = await idleCpu(pid);
-  process.stderr.write(`# ${target.spec.name}: blocking ${cli.clients} clients\n`);
-  const sockets = await blockMany(target.port, ctl, cli.clients);
+  process.stderr.write(`# ${target.spec.name}: ${cli.clients} connections\n`);
+  const sockets = await connectMany(target.port, cli.clients);
   try {
     // Let the connection storm's after-effects (GC, buffers) settle before measuring idle.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const connectedCpuPercent = await idleCpu(pid);
+    process.stderr.write(`# ${target.spec.name}: blocking them\n`);
+    await blockAll(sockets, ctl);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const idleCpuPercent = await idleCpu(pid);
     process.stderr.write(`# ${target.spec.name}: ${cli.clients} blocked clients, server CPU ${idleCpuPercent.toFixed(2)} % while idle\n`);
     const latencyWithBlocked = await wakeLatency(target.port, 'bench:lat2');
     if ((await blockedClients(ctl)) !== cli.clients) throw new Error('a blocked client was lost');
-    return { target: target.spec.name, latencyIdle, baselineCpuPercent, idleCpuPercent, latencyWithBlocked };
+    return { target: target.spec.name, latencyIdle, baselineCpuPercent, connectedCpuPercent, idleCpuPercent, latencyWithBlocked };
   } finally {
     ctl.destroy();
     await closeAll(sockets);
@@ -207,12 +216,13 @@ async function main(group: ProcessGroup): Promise<void> {
   const rows = results.map((r) => [
     r.target,
     r.baselineCpuPercent.toFixed(2),
+    r.connectedCpuPercent.toFixed(2),
     r.idleCpuPercent.toFixed(2),
     ms(r.latencyIdle.p50), ms(r.latencyIdle.p99), ms(r.latencyIdle.max),
     ms(r.latencyWithBlocked.p50), ms(r.latencyWithBlocked.p99),
   ]);
   process.stdout.write(`\nBlocking pops: ${cli.clients} idle blocked clients for ${cli.idleSeconds} s; BRPOP wake-up over ${cli.samples} samples (ms, push sent → reply received)\n\n`);
-  process.stdout.write(markdownTable(['server', 'CPU % idle, no client blocked', `CPU % with ${cli.clients} blocked`, 'wake p50', 'wake p99', 'wake max', `p50 with ${cli.clients} blocked`, `p99 with ${cli.clients} blocked`], rows) + '\n');
+  process.stdout.write(markdownTable(['server', 'CPU % idle', `CPU % with ${cli.clients} connections`, `CPU % with them blocked`, 'wake p50', 'wake p99', 'wake max', `p50 with ${cli.clients} blocked`, `p99 with ${cli.clients} blocked`], rows) + '\n');
 }
 
 process.stdout.write(`# blocking: ${machineDescription()}\n`);
