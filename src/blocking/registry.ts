@@ -85,6 +85,12 @@ export class BlockingRegistry implements KeyWriteListener {
   /** Waiters per key slot, in the order they blocked (a Set iterates in insertion order). */
   private readonly byKey = new Map<string, Set<Block>>();
   private readonly byClient = new Map<number, Block>();
+  /**
+   * Clients gone or going (disconnected, killed): a command of theirs still running (a retry
+   * waiting for a lock, a first run waiting for the disk) must not block them again, or the block
+   * would outlive them.
+   */
+  private readonly gone = new WeakSet<BlockableClient>();
   /** Clients running EXEC: their blocking commands answer at once. */
   private readonly inTransaction = new Set<number>();
   /** Keys written since the last wake-up round. */
@@ -126,7 +132,12 @@ export class BlockingRegistry implements KeyWriteListener {
 
   /** Whether a command of this client may block now (not while it runs a transaction). */
   mayBlock(client: BlockableClient): boolean {
-    return !this.inTransaction.has(client.id);
+    return !this.inTransaction.has(client.id) && !this.gone.has(client);
+  }
+
+  /** Whether the client is gone or going (see `gone`): a pop for it would hand an element to nobody. */
+  isGone(client: BlockableClient): boolean {
+    return this.gone.has(client);
   }
 
   enterTransaction(client: BlockableClient): void {
@@ -190,8 +201,9 @@ export class BlockingRegistry implements KeyWriteListener {
     return true;
   }
 
-  /** The client is going away (disconnect, CLIENT KILL): its wait ends with no reply. */
+  /** The client is going away (disconnect, CLIENT KILL): its wait ends with no reply, and it never blocks again. */
   cancel(client: BlockableClient): void {
+    this.gone.add(client);
     const block = this.byClient.get(client.id);
     if (block === undefined) return;
     this.release(client);

@@ -11,7 +11,8 @@
  * A command running again for a blocked client (a retry) is the same handler: it finds the client
  * in the registry, skips keys of another type (Redis only serves a waiter from a key of its type)
  * and, when it pops, releases the block before answering. Finding the keys still empty, it leaves
- * the block where it was in the queue.
+ * the block where it was in the queue. A command of a client that is gone (disconnected or killed
+ * while its retry waited for a lock or the disk) pops nothing: the element would reach nobody.
  */
 import type { CommandContext, CommandHandler, CommandHandlers } from './types.js';
 import type { BinaryKey } from '../engine/types.js';
@@ -82,6 +83,7 @@ function blockingShape(ctx: CommandContext, keys: readonly BinaryKey[], waitMs: 
  */
 function blockingPop(end: End): CommandHandler {
   const handler = (ctx: CommandContext, argv: Buffer[]): void | Promise<void> => {
+    if (ctx.server.blocking.isGone(ctx.client)) return ctx.reply.nullArray();
     const waitMs = parseTimeout(argv[argv.length - 1]);
     if (typeof waitMs === 'string') return ctx.reply.error(waitMs);
     const skipWrongType = retrying(ctx);
@@ -116,6 +118,7 @@ function blockingPop(end: End): CommandHandler {
  * the directions, then the timeout; an empty source blocks (a nil inside a transaction).
  */
 function blockingMove(ctx: CommandContext, argv: Buffer[], from: End, to: End, timeoutArg: Buffer, self: CommandHandler): void | Promise<void> {
+  if (ctx.server.blocking.isGone(ctx.client)) return ctx.reply.nullBulk();
   const waitMs = parseTimeout(timeoutArg);
   if (typeof waitMs === 'string') return ctx.reply.error(waitMs);
   const shape = blockingShape(ctx, [binaryKey(argv[1])], waitMs, (c) => c.reply.nullBulk());
@@ -137,6 +140,7 @@ function brpoplpushCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<
 
 /** BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: the request, then the timeout (lmpopGenericCommand). */
 function blmpopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  if (ctx.server.blocking.isGone(ctx.client)) return ctx.reply.nullArray();
   const request = parseLmpop(argv, 2);
   if (typeof request === 'string') return ctx.reply.error(request);
   const waitMs = parseTimeout(argv[1]);
@@ -151,6 +155,7 @@ function blmpopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
 /** BZPOPMIN / BZPOPMAX key [key ...] timeout: the timeout first; served as [key, member, score]. */
 function blockingZpop(max: boolean): CommandHandler {
   const handler = (ctx: CommandContext, argv: Buffer[]): void | Promise<void> => {
+    if (ctx.server.blocking.isGone(ctx.client)) return ctx.reply.nullArray();
     const waitMs = parseTimeout(argv[argv.length - 1]);
     if (typeof waitMs === 'string') return ctx.reply.error(waitMs);
     const keys: BinaryKey[] = [];
@@ -162,6 +167,7 @@ function blockingZpop(max: boolean): CommandHandler {
 
 /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: the request, then the timeout (zmpopGenericCommand). */
 function bzmpopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  if (ctx.server.blocking.isGone(ctx.client)) return ctx.reply.nullArray();
   const request = parseZmpop(argv, 2);
   if (typeof request === 'string') return ctx.reply.error(request);
   const waitMs = parseTimeout(argv[1]);
