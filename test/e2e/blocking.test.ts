@@ -209,6 +209,27 @@ test('waiters are served in the order they blocked, while elements last; the res
   ctl.close();
 });
 
+test('a chain of blocked clients: a push serves a blocked BLMOVE, whose push serves a blocked BLPOP, then a BRPOPLPUSH', async () => {
+  const ctl = await RawClient.connect(strata.port);
+  await ctl.command('DEL', 'c1', 'c2', 'c3', 'c4');
+  const first = await RawClient.connect(strata.port);
+  const second = await RawClient.connect(strata.port);
+  const third = await RawClient.connect(strata.port);
+  first.write(encodeCommand(['BLMOVE', 'c1', 'c2', 'LEFT', 'RIGHT', '0']));
+  await untilBlocked(ctl, 1);
+  second.write(encodeCommand(['BRPOPLPUSH', 'c2', 'c3', '0']));
+  await untilBlocked(ctl, 2);
+  third.write(encodeCommand(['BLPOP', 'c3', 'c4', '0']));
+  await untilBlocked(ctl, 3);
+  assert.is((await ctl.command('RPUSH', 'c1', 'job')).toString(), ':1\r\n');
+  assert.is((await first.readReply()).toString(), '$3\r\njob\r\n');
+  assert.is((await second.readReply()).toString(), '$3\r\njob\r\n');
+  assert.is((await third.readReply()).toString(), '*2\r\n$2\r\nc3\r\n$3\r\njob\r\n');
+  await untilBlocked(ctl, 0);
+  assert.is((await ctl.command('EXISTS', 'c1', 'c2', 'c3')).toString(), ':0\r\n');
+  for (const c of [ctl, first, second, third]) c.close();
+});
+
 test('timeouts: 0 waits forever, fractional ones are honoured, ioredis sees null', async () => {
   const r = clients.connect({ port: strata.port });
   const pusher = clients.connect({ port: strata.port });
