@@ -12,6 +12,10 @@
  * wakes the next waiter: a push of several elements serves the waiters one after another in the
  * order they blocked, while elements last; a BLMOVE's push wakes the waiters of its destination.
  *
+ * A client blocked on several keys is served from the key whose write woke it, when that key has
+ * something, before its other keys (two keys written in one transaction: the first written), as
+ * Redis serves a waiter from the ready key it is handling.
+ *
  * Inside a transaction nothing blocks (the command answers as its non-blocking form), and keys
  * written by a transaction are served only after it: the dispatcher holds a writing transaction
  * under its exclusive lock, which the woken client's retry waits for, so a key pushed and popped
@@ -43,6 +47,8 @@ export class Block {
   looping = false;
   /** Woken and retrying: later signals do not wake it again. */
   retrying = false;
+  /** The key whose write woke it last: its retry tries that key first, as Redis serves a waiter from the key that became ready. */
+  readyKey: BinaryKey | null = null;
   private pending: BlockEvent | null = null;
   private waiter: ((event: BlockEvent) => void) | null = null;
   timer: NodeJS.Timeout | null = null;
@@ -128,6 +134,11 @@ export class BlockingRegistry implements KeyWriteListener {
 
   isBlocked(client: BlockableClient): boolean {
     return this.byClient.has(client.id);
+  }
+
+  /** For a blocked client's retry: the key whose write woke it (tried first), or null. */
+  readyKeyOf(client: BlockableClient): BinaryKey | null {
+    return this.byClient.get(client.id)?.readyKey ?? null;
   }
 
   /** Whether a command of this client may block now (not while it runs a transaction). */
@@ -243,6 +254,7 @@ export class BlockingRegistry implements KeyWriteListener {
       for (const block of waiters) {
         if (block.retrying) continue;
         block.retrying = true;
+        block.readyKey = slot.slice(slot.indexOf(':') + 1);
         block.post('ready');
         break;
       }

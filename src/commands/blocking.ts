@@ -69,6 +69,7 @@ function blockingShape(ctx: CommandContext, keys: readonly BinaryKey[], waitMs: 
   return {
     keyed: 'flat',
     skipWrongType: retrying(ctx),
+    first: ctx.server.blocking.readyKeyOf(ctx.client),
     empty: () => blockOrAnswer(ctx, keys, waitMs, () => answerEmpty(ctx)),
     served: () => ctx.server.blocking.release(ctx.client),
   };
@@ -88,9 +89,14 @@ function blockingPop(end: End): CommandHandler {
     if (typeof waitMs === 'string') return ctx.reply.error(waitMs);
     const skipWrongType = retrying(ctx);
     const keys: BinaryKey[] = [];
-    for (let i = 1; i < argv.length - 1; i++) {
-      const key = binaryKey(argv[i]);
-      keys.push(key);
+    for (let i = 1; i < argv.length - 1; i++) keys.push(binaryKey(argv[i]));
+    // A retry tries first the key whose write woke it (argument indexes, in the order tried).
+    const first = ctx.server.blocking.readyKeyOf(ctx.client);
+    const order = keys.map((_, j) => j + 1);
+    const at = first === null ? -1 : keys.indexOf(first);
+    if (at > 0) order.unshift(...order.splice(at, 1));
+    for (const i of order) {
+      const key = keys[i - 1];
       const list = openCollection(ctx.server.keyspace, ctx.client.db, key, ValueType.List, false);
       if (list instanceof Promise) return retryAfter(list, handler, ctx, argv);
       if (list === null) continue;

@@ -16,6 +16,7 @@ import { encodeMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MIN, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
 import { durable, retryAfter } from './command-support.js';
 import type { KeyspaceBatch } from '../keyspace/keyspace.js';
+import type { BinaryKey } from '../engine/types.js';
 import { WRONG_TYPE, openCollection, openOrCreate, type Collection } from '../types/collection.js';
 import {
   End, absoluteIndex, deleteDead, insertAt, insertShiftsHead, planRemoval, popEnd, push, readAt, readWindow, rebuildKept, removeAt, scan, setAt,
@@ -191,13 +192,15 @@ export function parseLmpop(argv: readonly Buffer[], at: number): LmpopRequest | 
 export interface ListPopShape {
   /** Keys of another type count as empty instead of answering WRONGTYPE (a blocked command's retry). */
   readonly skipWrongType: boolean;
+  /** A key tried before the others (a blocked command's retry: the key whose write woke it), or null. */
+  readonly first: BinaryKey | null;
   /** No key holds a list: answer, or block. */
   empty(ctx: CommandContext): void;
   /** Called just before the popped elements are answered. */
   served(): void;
 }
 
-const LMPOP_SHAPE: ListPopShape = { skipWrongType: false, empty: (ctx) => ctx.reply.nullArray(), served: () => undefined };
+const LMPOP_SHAPE: ListPopShape = { skipWrongType: false, first: null, empty: (ctx) => ctx.reply.nullArray(), served: () => undefined };
 
 /**
  * The pop of LMPOP and BLMPOP: the first key holding a list is popped and answered as
@@ -206,7 +209,13 @@ const LMPOP_SHAPE: ListPopShape = { skipWrongType: false, empty: (ctx) => ctx.re
  */
 export function lmpopFrom(ctx: CommandContext, argv: Buffer[], self: CommandHandler, request: LmpopRequest, shape: ListPopShape): void | Promise<void> {
   const ks = ctx.server.keyspace;
-  for (let i = request.firstKey; i < request.endKey; i++) {
+  const order: number[] = [];
+  for (let i = request.firstKey; i < request.endKey; i++) order.push(i);
+  if (shape.first !== null) {
+    const at = order.findIndex((i) => binaryKey(argv[i]) === shape.first);
+    if (at > 0) order.unshift(...order.splice(at, 1));
+  }
+  for (const i of order) {
     const list = openCollection(ks, ctx.client.db, binaryKey(argv[i]), ValueType.List, false);
     if (list instanceof Promise) return retryAfter(list, self, ctx, argv);
     if (list === null) continue;
@@ -266,7 +275,7 @@ export function moveCommand(ctx: CommandContext, argv: Buffer[], from: End, to: 
   return durable(write);
 }
 
-const LMOVE_SHAPE: ListPopShape = { skipWrongType: false, empty: (ctx) => ctx.reply.nullBulk(), served: () => undefined };
+const LMOVE_SHAPE: ListPopShape = { skipWrongType: false, first: null, empty: (ctx) => ctx.reply.nullBulk(), served: () => undefined };
 
 function lmoveCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   const from = parseEnd(argv[3]);

@@ -582,6 +582,8 @@ export interface ZPopShape {
   readonly keyed: 'none' | 'flat' | 'nested';
   /** Keys of another type count as empty instead of answering WRONGTYPE (a blocked command's retry). */
   readonly skipWrongType: boolean;
+  /** A key tried before the others (a blocked command's retry: the key whose write woke it), or null. */
+  readonly first: BinaryKey | null;
   /** No key has members: answer, or block. */
   empty(ctx: CommandContext): void;
   /** Called just before the popped members are answered. */
@@ -589,9 +591,9 @@ export interface ZPopShape {
 }
 
 /** ZPOPMIN / ZPOPMAX: an empty (or missing) key answers an empty array. */
-const ZPOP_SHAPE: ZPopShape = { keyed: 'none', skipWrongType: false, empty: (ctx) => ctx.reply.arrayHeader(0), served: () => undefined };
+const ZPOP_SHAPE: ZPopShape = { keyed: 'none', skipWrongType: false, first: null, empty: (ctx) => ctx.reply.arrayHeader(0), served: () => undefined };
 /** ZMPOP: a null when no key exists. */
-const ZMPOP_SHAPE: ZPopShape = { keyed: 'nested', skipWrongType: false, empty: (ctx) => ctx.reply.nullArray(), served: () => undefined };
+const ZMPOP_SHAPE: ZPopShape = { keyed: 'nested', skipWrongType: false, first: null, empty: (ctx) => ctx.reply.nullArray(), served: () => undefined };
 
 /**
  * genericZpopCommand: the first of `keys` that exists is popped (one of another type is an
@@ -601,7 +603,9 @@ export function popGeneric(ctx: CommandContext, argv: Buffer[], self: CommandHan
   const ks = ctx.server.keyspace;
   const db = ctx.client.db;
   let z: Collection | null = null;
-  for (const key of keys) {
+  const first = shape.first;
+  const order = first !== null && keys.includes(first) ? [first, ...keys.filter((k) => k !== first)] : keys;
+  for (const key of order) {
     const found = openCollection(ks, db, key, ValueType.ZSet, false);
     if (found instanceof Promise) return retryAfter(found, self, ctx, argv);
     if (found === WRONG_TYPE) {

@@ -1,7 +1,7 @@
 /**
  * Blocking pops end to end: fixed two-connection scripts whose raw bytes must be redis-server
- * 7.0's (order of service, timeouts and their errors, transactions, chains, CLIENT UNBLOCK,
- * RESP3), then behaviour that needs many clients or time: FIFO service of many waiters, `0`
+ * 7.0's (order of service, the key served from when several are ready, timeouts and their
+ * errors, transactions, chains, CLIENT UNBLOCK, RESP3), then behaviour that needs many clients or time: FIFO service of many waiters, `0`
  * waiting forever, fractional timeouts, cleanup after a disconnect and CLIENT KILL, the idle
  * timeout sparing blocked clients, the writes that must wake a waiter (RENAME, MOVE, COPY,
  * SWAPDB, ZUNIONSTORE, LMOVE; there is no RESTORE here), and a redis-py reliable-queue worker
@@ -110,6 +110,14 @@ const SCRIPTS: Record<string, readonly ScriptStep[]> = {
   'a waiter ignores writes of another type, then is served': [
     ['b', 'DEL', 'k'], ['a', 'BLPOP', 'k', '0'], ['b', 'SET', 'k', 'string'], ['b', 'DEL', 'k'], ['b', 'SADD', 'k', 'm'],
     ['b', 'DEL', 'k'], ['b', 'RPUSH', 'k', 'v'], ['b', 'EXISTS', 'k'],
+  ],
+  'several keys made ready by one transaction: served from the key written first': [
+    ['b', 'DEL', 'q1', 'q2', 'z1', 'z2'],
+    ['a', 'BLPOP', 'q1', 'q2', '0'], ['b', 'MULTI'], ['b', 'RPUSH', 'q2', 'x'], ['b', 'RPUSH', 'q1', 'y'], ['b', 'EXEC'],
+    ['a', 'BRPOP', 'q3', 'q1', '0'], ['a', 'BLMPOP', '0', '3', 'q3', 'q1', 'q2', 'LEFT'], ['b', 'MULTI'], ['b', 'RPUSH', 'q2', 'x2'], ['b', 'RPUSH', 'q3', 'y2'], ['b', 'EXEC'],
+    ['a', 'BZPOPMIN', 'z1', 'z2', '0'], ['b', 'MULTI'], ['b', 'ZADD', 'z2', '1', 'x'], ['b', 'ZADD', 'z1', '1', 'y'], ['b', 'EXEC'],
+    ['a', 'BZMPOP', '0', '2', 'z1', 'z2', 'MIN'], ['a', 'BZMPOP', '0', '2', 'z1', 'z2', 'MIN'], ['b', 'MULTI'], ['b', 'ZADD', 'z2', '2', 'x2'], ['b', 'ZADD', 'z1', '2', 'y2'], ['b', 'EXEC'],
+    ['b', 'LRANGE', 'q1', '0', '-1'], ['b', 'LRANGE', 'q3', '0', '-1'], ['b', 'ZRANGE', 'z1', '0', '-1'],
   ],
   'BLMOVE and BRPOPLPUSH: served, chained, rotating, destination WRONGTYPE': [
     ['b', 'DEL', 'src', 'dst', 'str'], ['b', 'SET', 'str', 'x'],
