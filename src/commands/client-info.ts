@@ -11,23 +11,25 @@ interface ConnectionIntrospection {
   readonly monitoring: boolean;
 }
 
-function flagsOf(c: ClientState & Partial<ConnectionIntrospection>): string {
+function flagsOf(c: ClientState & Partial<ConnectionIntrospection>, blocked: boolean): string {
   let f = '';
   if (c.monitoring) f += 'O';
   if (c.subscriptions.active) f += 'P';
   if (c.multi !== null) f += 'x';
+  if (blocked) f += 'b';
   if (c.watchDirty) f += 'd';
   if (c.noEvict) f += 'e';
   if (c.noTouch) f += 'T';
   return f === '' ? 'N' : f;
 }
 
-export function clientInfoLine(client: ClientState, now: number): string {
+/** `blocked`: the client waits in a blocking command (flag b). */
+export function clientInfoLine(client: ClientState, now: number, blocked: boolean): string {
   const c = client as ClientState & Partial<ConnectionIntrospection>;
   const qbuf = c.queryBufferBytes ?? 0;
   const omem = c.outputBytes ?? 0;
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=-1 name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)}` +
-    ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flagsOf(c)} db=${c.db} sub=${c.subscriptions.channels.size} psub=${c.subscriptions.patterns.size} ssub=${c.subscriptions.shardChannels.size}` +
+    ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flagsOf(c, blocked)} db=${c.db} sub=${c.subscriptions.channels.size} psub=${c.subscriptions.patterns.size} ssub=${c.subscriptions.shardChannels.size}` +
     ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0` +
     ` obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCommand} user=${c.user} redir=-1 resp=${c.resp}` +
     ` lib-name=${c.libName} lib-ver=${c.libVer}`;

@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ClientState, CommandContext, CommandHandlers, ServerContext } from './types.js';
 import { clientInfoLine } from './client-info.js';
-import { parseInt64 } from '../keyspace/numbers.js';
+import { ERR_NOT_INTEGER, parseInt64, parseIntegerArg } from '../keyspace/numbers.js';
 
 /** The version we report to clients that feature-detect (HELLO, INFO): the Redis we are compatible with. */
 export const REDIS_COMPAT_VERSION = '7.0.15';
@@ -258,13 +258,13 @@ function clientList(ctx: CommandContext, argv: Buffer[]): void {
   for (const c of ctx.server.clients.all()) {
     if (ids !== null && !ids.has(c.id)) continue;
     if (typeFilter !== null && typeFilter !== clientType(c)) continue;
-    out += clientInfoLine(c, now) + '\n';
+    out += clientInfoLine(c, now, ctx.server.blocking.isBlocked(c)) + '\n';
   }
   ctx.reply.verbatim(out);
 }
 
 function clientInfo(ctx: CommandContext): void {
-  ctx.reply.verbatim(clientInfoLine(ctx.client, Date.now()) + '\n');
+  ctx.reply.verbatim(clientInfoLine(ctx.client, Date.now(), false) + '\n');
 }
 
 function clientKill(ctx: CommandContext, argv: Buffer[]): void {
@@ -335,10 +335,39 @@ function clientKill(ctx: CommandContext, argv: Buffer[]): void {
     victims.push(c);
   }
   for (const c of victims) {
+    // A blocked client's command ends with no reply, so that its connection can close.
+    server.blocking.cancel(c);
     c.closeAfterReply();
     killed++;
   }
   reply.integer(killed);
+}
+
+/**
+ * CLIENT UNBLOCK client-id [TIMEOUT|ERROR], checked as Redis 7.0's clientCommand: the reason,
+ * then the id. A client blocked by a blocking pop answers as if its timeout had passed (TIMEOUT,
+ * the default) or with -UNBLOCKED; 1 if there was one, else 0.
+ */
+function clientUnblock(ctx: CommandContext, argv: Buffer[]): void {
+  const { reply, server } = ctx;
+  if (argv.length > 4) {
+    reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].toString('latin1', 0, Math.min(argv[1].length, 128))}'. Try CLIENT HELP.`);
+    return;
+  }
+  let how: 'timeout' | 'error' = 'timeout';
+  if (argv.length === 4) {
+    if (eqIgnoreCase(argv[3], 'error')) how = 'error';
+    else if (!eqIgnoreCase(argv[3], 'timeout')) {
+      reply.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      return;
+    }
+  }
+  const id = parseIntegerArg(argv[2]);
+  if (id === undefined) {
+    reply.error(ERR_NOT_INTEGER);
+    return;
+  }
+  reply.integer(typeof id === 'number' && server.blocking.unblock(id, how) ? 1 : 0);
 }
 
 function clientOnOff(ctx: CommandContext, arg: Buffer, set: (on: boolean) => void): void {
@@ -423,6 +452,8 @@ const CLIENT_HELP = [
   '    Control the replies sent to the current connection.',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
   'SETINFO <LIB-NAME|LIB-VER> <value>',
   '    Set client meta attributes (library name and version).',
   'NO-EVICT (ON|OFF)',
@@ -467,6 +498,7 @@ export const connectionHandlers: CommandHandlers = {
   'client|list': clientList,
   'client|info': clientInfo,
   'client|kill': clientKill,
+  'client|unblock': clientUnblock,
   'client|no-evict': clientNoEvict,
   'client|no-touch': clientNoTouch,
   'client|pause': clientPause,

@@ -66,9 +66,9 @@ const SECTIONS: Record<string, Section> = {
       `maxclients:${s.config.maxclients}`,
       'client_recent_max_input_buffer:0',
       'client_recent_max_output_buffer:0',
-      'blocked_clients:0',
+      `blocked_clients:${s.blocking.size}`,
       'tracking_clients:0',
-      'clients_in_timeout_table:0',
+      `clients_in_timeout_table:${s.blocking.withTimeout}`,
     ].join('\r\n');
   },
   memory(ctx) {

@@ -1,6 +1,6 @@
 /**
  * List commands: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LINDEX LSET LRANGE LTRIM LREM LINSERT
- * LPOS LMOVE RPOPLPUSH LMPOP (blocking pops are not here yet).
+ * LPOS LMOVE RPOPLPUSH LMPOP (the blocking forms are in ./blocking.ts, over the pieces exported here).
  *
  * Each handler checks its arguments in the order Redis 7.0's t_list.c does (so the same bad
  * command gets the same error), opens its list (src/types/collection.ts) and uses
@@ -16,6 +16,7 @@ import { encodeMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MIN, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
 import { durable, retryAfter } from './command-support.js';
 import type { KeyspaceBatch } from '../keyspace/keyspace.js';
+import type { BinaryKey } from '../engine/types.js';
 import { WRONG_TYPE, openCollection, openOrCreate, type Collection } from '../types/collection.js';
 import {
   End, absoluteIndex, deleteDead, insertAt, insertShiftsHead, planRemoval, popEnd, push, readAt, readWindow, rebuildKept, removeAt, scan, setAt,
@@ -28,7 +29,7 @@ const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
 const SYNC_POP_MAX = 64;
 
 /** LEFT / RIGHT (any case), or undefined (Redis answers a syntax error). */
-function parseEnd(arg: Buffer): End | undefined {
+export function parseEnd(arg: Buffer): End | undefined {
   if (argIs(arg, 'left')) return End.Head;
   if (argIs(arg, 'right')) return End.Tail;
   return undefined;
@@ -94,7 +95,7 @@ function pushCommand(end: End, onlyIfExists: boolean): CommandHandler {
 // ---------------------------------------------------------------- pops
 
 /** The indexes of the `k` elements at one end, in the order they are popped. */
-function endIndexes(length: number, end: End, k: number): number[] {
+export function endIndexes(length: number, end: End, k: number): number[] {
   const out: number[] = new Array<number>(k);
   for (let i = 0; i < k; i++) out[i] = end === End.Head ? i : length - 1 - i;
   return out;
@@ -105,7 +106,7 @@ function endIndexes(length: number, end: End, k: number): number[] {
  * Up to SYNC_POP_MAX they are read by point lookups (`retry` runs the command again when one needs
  * the disk); more are read by a walk, and the pop is written once that is done.
  */
-function popElements(ctx: CommandContext, list: Collection, end: End, k: number, answer: (values: ReadonlyArray<Buffer | null>) => void, retry: () => void | Promise<void>): void | Promise<void> {
+export function popElements(ctx: CommandContext, list: Collection, end: End, k: number, answer: (values: ReadonlyArray<Buffer | null>) => void, retry: () => void | Promise<void>): void | Promise<void> {
   if (k <= SYNC_POP_MAX) {
     const values = readAt(list, endIndexes(list.meta.count, end, k));
     if (values instanceof Promise) return values.then(retry);
@@ -153,75 +154,128 @@ function popCommand(end: End): CommandHandler {
   return handler;
 }
 
+/** What LMPOP and BLMPOP were asked. */
+export interface LmpopRequest {
+  /** argv indexes of the keys. */
+  readonly firstKey: number;
+  readonly endKey: number;
+  readonly end: End;
+  /** 1 when no COUNT was given. */
+  readonly count: number;
+}
+
 /**
- * LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count], checked as Redis' lmpopGenericCommand:
- * numkeys, then where, then COUNT (once). The first key holding a list is popped; keys after it are
- * not looked at; a key of another type before it answers WRONGTYPE.
+ * `numkeys key... LEFT|RIGHT [COUNT count]` from argv[at] on, checked as Redis'
+ * lmpopGenericCommand: numkeys, then where, then COUNT (once). The request, or the error text.
  */
-function lmpopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  const numkeys = parseAtLeast(argv[1], 1, 'ERR numkeys should be greater than 0');
-  if (typeof numkeys === 'string') return ctx.reply.error(numkeys);
-  const whereAt = approx(numkeys) + 2;
-  if (whereAt >= argv.length) return ctx.reply.error(ERR_SYNTAX);
+export function parseLmpop(argv: readonly Buffer[], at: number): LmpopRequest | string {
+  const numkeys = parseAtLeast(argv[at], 1, 'ERR numkeys should be greater than 0');
+  if (typeof numkeys === 'string') return numkeys;
+  const whereAt = approx(numkeys) + at + 1;
+  if (whereAt >= argv.length) return ERR_SYNTAX;
   const end = parseEnd(argv[whereAt]);
-  if (end === undefined) return ctx.reply.error(ERR_SYNTAX);
+  if (end === undefined) return ERR_SYNTAX;
   let count = -1;
   for (let j = whereAt + 1; j < argv.length; j++) {
     if (count === -1 && argIs(argv[j], 'count') && j + 1 < argv.length) {
       const parsed = parseAtLeast(argv[++j], 1, 'ERR count should be greater than 0');
-      if (typeof parsed === 'string') return ctx.reply.error(parsed);
+      if (typeof parsed === 'string') return parsed;
       count = approx(parsed);
     } else {
-      return ctx.reply.error(ERR_SYNTAX);
+      return ERR_SYNTAX;
     }
   }
-  if (count === -1) count = 1;
+  return { firstKey: at + 1, endKey: whereAt, end, count: count === -1 ? 1 : count };
+}
+
+/** What a multi-key list pop does when no key holds a list, and whether keys of another type are skipped. */
+export interface ListPopShape {
+  /** Keys of another type count as empty instead of answering WRONGTYPE (a blocked command's retry). */
+  readonly skipWrongType: boolean;
+  /** A key tried before the others (a blocked command's retry: the key whose write woke it), or null. */
+  readonly first: BinaryKey | null;
+  /** No key holds a list: answer, or block. */
+  empty(ctx: CommandContext): void;
+  /** Called just before the popped elements are answered. */
+  served(): void;
+}
+
+const LMPOP_SHAPE: ListPopShape = { skipWrongType: false, first: null, empty: (ctx) => ctx.reply.nullArray(), served: () => undefined };
+
+/**
+ * The pop of LMPOP and BLMPOP: the first key holding a list is popped and answered as
+ * [key, [elements]]; keys after it are not looked at; a key of another type before it answers
+ * WRONGTYPE (unless the shape skips it).
+ */
+export function lmpopFrom(ctx: CommandContext, argv: Buffer[], self: CommandHandler, request: LmpopRequest, shape: ListPopShape): void | Promise<void> {
   const ks = ctx.server.keyspace;
-  for (let i = 2; i < whereAt; i++) {
-    const key = binaryKey(argv[i]);
-    const list = openCollection(ks, ctx.client.db, key, ValueType.List, false);
-    if (list instanceof Promise) return retryAfter(list, lmpopCommand, ctx, argv);
+  const order: number[] = [];
+  for (let i = request.firstKey; i < request.endKey; i++) order.push(i);
+  if (shape.first !== null) {
+    const at = order.findIndex((i) => binaryKey(argv[i]) === shape.first);
+    if (at > 0) order.unshift(...order.splice(at, 1));
+  }
+  for (const i of order) {
+    const list = openCollection(ks, ctx.client.db, binaryKey(argv[i]), ValueType.List, false);
+    if (list instanceof Promise) return retryAfter(list, self, ctx, argv);
     if (list === null) continue;
-    if (list === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
+    if (list === WRONG_TYPE) {
+      if (shape.skipWrongType) continue;
+      return ctx.reply.error(ERR_WRONGTYPE);
+    }
     const answer = (values: ReadonlyArray<Buffer | null>): void => {
+      shape.served();
       ctx.reply.arrayHeader(2);
       ctx.reply.bulk(argv[i]);
       replyArray(ctx, values);
     };
-    return popElements(ctx, list, end, Math.min(count, list.meta.count), answer, () => lmpopCommand(ctx, argv));
+    return popElements(ctx, list, request.end, Math.min(request.count, list.meta.count), answer, () => self(ctx, argv));
   }
-  ctx.reply.nullArray();
+  shape.empty(ctx);
+}
+
+function lmpopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const request = parseLmpop(argv, 1);
+  if (typeof request === 'string') return ctx.reply.error(request);
+  return lmpopFrom(ctx, argv, lmpopCommand, request, LMPOP_SHAPE);
 }
 
 /**
- * LMOVE source destination LEFT|RIGHT LEFT|RIGHT and RPOPLPUSH, as Redis' lmoveGenericCommand: a
- * missing source answers nil before the destination is looked at; then the destination must be a
- * list (or absent). Moving within one list rotates it. One batch writes both.
+ * LMOVE source destination LEFT|RIGHT LEFT|RIGHT and RPOPLPUSH (and their blocking forms), as
+ * Redis' lmoveGenericCommand: a missing source answers through `shape.empty` (nil, or block)
+ * before the destination is looked at; then the destination must be a list (or absent). Moving
+ * within one list rotates it. One batch writes both.
  */
-function moveCommand(ctx: CommandContext, argv: Buffer[], from: End, to: End, self: CommandHandler): void | Promise<void> {
+export function moveCommand(ctx: CommandContext, argv: Buffer[], from: End, to: End, self: CommandHandler, shape: ListPopShape = LMOVE_SHAPE): void | Promise<void> {
   const ks = ctx.server.keyspace;
   const db = ctx.client.db;
   const sourceKey = binaryKey(argv[1]);
   const source = openCollection(ks, db, sourceKey, ValueType.List, false);
   if (source instanceof Promise) return retryAfter(source, self, ctx, argv);
-  if (source === null) return ctx.reply.nullBulk();
+  if (source === null || (source === WRONG_TYPE && shape.skipWrongType)) return shape.empty(ctx);
   if (source === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   const destinationKey = binaryKey(argv[2]);
   const destination = destinationKey === sourceKey ? source : openOrCreate(ks, db, destinationKey, ValueType.List);
   if (destination instanceof Promise) return retryAfter(destination, self, ctx, argv);
-  if (destination === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
+  if (destination === WRONG_TYPE) {
+    shape.served();
+    return ctx.reply.error(ERR_WRONGTYPE);
+  }
   const values = readAt(source, endIndexes(source.meta.count, from, 1));
   if (values instanceof Promise) return retryAfter(values, self, ctx, argv);
   const value = values[0];
-  if (value === null) return ctx.reply.nullBulk();
+  if (value === null) return shape.empty(ctx);
   const batch = ks.batch();
   popEnd(source, batch, from, 1);
   push(destination, batch, to, value);
   if (destination !== source) source.stage(batch);
   const write = destination.commit(batch);
+  shape.served();
   ctx.reply.bulk(value);
   return durable(write);
 }
+
+const LMOVE_SHAPE: ListPopShape = { skipWrongType: false, first: null, empty: (ctx) => ctx.reply.nullBulk(), served: () => undefined };
 
 function lmoveCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   const from = parseEnd(argv[3]);

@@ -2,8 +2,8 @@
  * Sorted-set commands: ZADD ZINCRBY ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT ZLEXCOUNT,
  * the ZRANGE family (ZRANGE ZRANGESTORE ZREVRANGE Z[REV]RANGEBYSCORE Z[REV]RANGEBYLEX),
  * ZREMRANGEBYRANK/SCORE/LEX, ZPOPMIN ZPOPMAX ZMPOP, ZRANDMEMBER, ZUNION ZINTER ZDIFF and their
- * *STORE forms, ZINTERCARD, ZSCAN. The blocking forms (BZPOPMIN, BZPOPMAX, BZMPOP) come with
- * blocking commands.
+ * *STORE forms, ZINTERCARD, ZSCAN. The blocking forms (BZPOPMIN, BZPOPMAX, BZMPOP) are in
+ * ./blocking.ts, over popGeneric and parseZmpop exported here.
  *
  * Each handler checks its arguments in the order Redis 7.0's t_zset.c does, so that the same bad
  * command gets the same error, and replies in Redis' shapes: scores are doubles (RESP3 `,`,
@@ -574,24 +574,50 @@ function removeAndReply(ctx: CommandContext, z: Collection, entries: readonly Sc
 // ---------------------------------------------------------------- ZPOPMIN / ZPOPMAX / ZMPOP
 
 /**
- * genericZpopCommand: the first of `keys` that exists is popped (one of another type is an
- * error); `count` -1 pops one member and answers a flat pair. `emitKey` (ZMPOP) answers
- * [key, [[member, score]...]] with nested pairs in RESP2 too, and a null when no key exists.
+ * How a pop answers (genericZpopCommand's emitkey / use_nested_array), and, for the blocking
+ * pops, what happens when no key has members.
  */
-function popGeneric(ctx: CommandContext, argv: Buffer[], self: CommandHandler, keys: readonly BinaryKey[], max: boolean, count: number, emitKey: boolean): void | Promise<void> {
+export interface ZPopShape {
+  /** 'none': ZPOPMIN/ZPOPMAX; 'flat': [key, member, score] (BZPOPMIN/BZPOPMAX); 'nested': [key, [[member, score]...]] (ZMPOP, BZMPOP). */
+  readonly keyed: 'none' | 'flat' | 'nested';
+  /** Keys of another type count as empty instead of answering WRONGTYPE (a blocked command's retry). */
+  readonly skipWrongType: boolean;
+  /** A key tried before the others (a blocked command's retry: the key whose write woke it), or null. */
+  readonly first: BinaryKey | null;
+  /** No key has members: answer, or block. */
+  empty(ctx: CommandContext): void;
+  /** Called just before the popped members are answered. */
+  served(): void;
+}
+
+/** ZPOPMIN / ZPOPMAX: an empty (or missing) key answers an empty array. */
+const ZPOP_SHAPE: ZPopShape = { keyed: 'none', skipWrongType: false, first: null, empty: (ctx) => ctx.reply.arrayHeader(0), served: () => undefined };
+/** ZMPOP: a null when no key exists. */
+const ZMPOP_SHAPE: ZPopShape = { keyed: 'nested', skipWrongType: false, first: null, empty: (ctx) => ctx.reply.nullArray(), served: () => undefined };
+
+/**
+ * genericZpopCommand: the first of `keys` that exists is popped (one of another type is an
+ * error unless the shape skips it); `count` -1 pops one member and answers a flat pair.
+ */
+export function popGeneric(ctx: CommandContext, argv: Buffer[], self: CommandHandler, keys: readonly BinaryKey[], max: boolean, count: number, shape: ZPopShape): void | Promise<void> {
   const ks = ctx.server.keyspace;
   const db = ctx.client.db;
   let z: Collection | null = null;
-  for (const key of keys) {
+  const first = shape.first;
+  const order = first !== null && keys.includes(first) ? [first, ...keys.filter((k) => k !== first)] : keys;
+  for (const key of order) {
     const found = openCollection(ks, db, key, ValueType.ZSet, false);
     if (found instanceof Promise) return retryAfter(found, self, ctx, argv);
-    if (found === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
+    if (found === WRONG_TYPE) {
+      if (shape.skipWrongType) continue;
+      return ctx.reply.error(ERR_WRONGTYPE);
+    }
     if (found !== null) {
       z = found;
       break;
     }
   }
-  if (z === null) return emitKey ? ctx.reply.nullArray() : ctx.reply.arrayHeader(0);
+  if (z === null) return shape.empty(ctx);
   if (count === 0) return ctx.reply.arrayHeader(0);
   const target = z;
   const wanted = count < 0 ? 1 : count;
@@ -600,13 +626,24 @@ function popGeneric(ctx: CommandContext, argv: Buffer[], self: CommandHandler, k
     const batch = ks.batch();
     removeEntries(target, batch, entries);
     const write = target.commit(batch);
+    shape.served();
     const r = ctx.reply;
-    if (emitKey) {
+    if (shape.keyed === 'nested') {
       r.arrayHeader(2);
       r.bulk(target.key);
+      // ZMPOP nests its pairs in RESP2 too.
+      replyMembers(r, entries, true, true);
+    } else if (shape.keyed === 'flat') {
+      r.arrayHeader(1 + entries.length * 2);
+      r.bulk(target.key);
+      for (const e of entries) {
+        r.bulk(e.member);
+        r.double(e.score);
+      }
+    } else {
+      // One member (no count) is a flat pair even in RESP3.
+      replyMembers(r, entries, true, r.resp === 3 && count >= 0);
     }
-    // One member (no count) is a flat pair even in RESP3; ZMPOP nests its pairs in RESP2 too.
-    replyMembers(r, entries, true, emitKey || (r.resp === 3 && count >= 0));
     return durable(write);
   });
 }
@@ -620,7 +657,7 @@ function popCommand(max: boolean): CommandHandler {
       if (parsed === undefined || parsed < 0) return ctx.reply.error(ERR_POSITIVE);
       count = parsed;
     }
-    return popGeneric(ctx, argv, handler, [binaryKey(argv[1])], max, count, false);
+    return popGeneric(ctx, argv, handler, [binaryKey(argv[1])], max, count, ZPOP_SHAPE);
   };
   return handler;
 }
@@ -632,28 +669,46 @@ function positiveArg(arg: Buffer): number | undefined {
   return typeof v === 'number' ? v : 2 ** 62;
 }
 
-function zmpopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  const numkeys = positiveArg(argv[1]);
-  if (numkeys === undefined) return ctx.reply.error('ERR numkeys should be greater than 0');
-  const whereAt = 1 + numkeys + 1;
-  if (whereAt >= argv.length) return ctx.reply.error(ERR_SYNTAX);
+/** What ZMPOP and BZMPOP were asked. */
+export interface ZmpopRequest {
+  readonly keys: BinaryKey[];
+  readonly max: boolean;
+  /** 1 when no COUNT was given. */
+  readonly count: number;
+}
+
+/**
+ * `numkeys key... MIN|MAX [COUNT count]` from argv[at] on, checked in the order of Redis'
+ * zmpopGenericCommand: the request, or the error text.
+ */
+export function parseZmpop(argv: readonly Buffer[], at: number): ZmpopRequest | string {
+  const numkeys = positiveArg(argv[at]);
+  if (numkeys === undefined) return 'ERR numkeys should be greater than 0';
+  const whereAt = at + numkeys + 1;
+  if (whereAt >= argv.length) return ERR_SYNTAX;
   let max: boolean;
   if (argIs(argv[whereAt], 'min')) max = false;
   else if (argIs(argv[whereAt], 'max')) max = true;
-  else return ctx.reply.error(ERR_SYNTAX);
+  else return ERR_SYNTAX;
   let count = -1;
   for (let j = whereAt + 1; j < argv.length; j++) {
     if (count === -1 && argIs(argv[j], 'count') && j < argv.length - 1) {
       const parsed = positiveArg(argv[++j]);
-      if (parsed === undefined) return ctx.reply.error('ERR count should be greater than 0');
+      if (parsed === undefined) return 'ERR count should be greater than 0';
       count = parsed;
     } else {
-      return ctx.reply.error(ERR_SYNTAX);
+      return ERR_SYNTAX;
     }
   }
   const keys: BinaryKey[] = [];
-  for (let i = 2; i < whereAt; i++) keys.push(binaryKey(argv[i]));
-  return popGeneric(ctx, argv, zmpopCommand, keys, max, count === -1 ? 1 : count, true);
+  for (let i = at + 1; i < whereAt; i++) keys.push(binaryKey(argv[i]));
+  return { keys, max, count: count === -1 ? 1 : count };
+}
+
+function zmpopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const request = parseZmpop(argv, 1);
+  if (typeof request === 'string') return ctx.reply.error(request);
+  return popGeneric(ctx, argv, zmpopCommand, request.keys, request.max, request.count, ZMPOP_SHAPE);
 }
 
 // ---------------------------------------------------------------- ZRANDMEMBER

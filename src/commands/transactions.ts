@@ -92,9 +92,24 @@ function runExec(ctx: CommandContext): void | Promise<void> {
   // Leave MULTI state before running the commands, so they execute instead of being queued again.
   endTransaction(client, server);
   reply.arrayHeader(queue.length);
-  if (!queue.some(({ entry }) => (entry.flagBits & FLAG_WRITE) !== 0)) return runQueue(ctx, queue, 0);
+  // Blocking commands in the queue answer at once, as their non-blocking forms (Redis'
+  // CLIENT_DENY_BLOCKING), until the queue has run (not until its write is durable).
+  const run = (): void | Promise<void> => {
+    server.blocking.enterTransaction(client);
+    const leave = (): void => server.blocking.leaveTransaction(client);
+    let pending: void | Promise<void>;
+    try {
+      pending = runQueue(ctx, queue, 0);
+    } catch (err) {
+      leave();
+      throw err;
+    }
+    if (pending === undefined) return leave();
+    return pending.finally(leave);
+  };
+  if (!queue.some(({ entry }) => (entry.flagBits & FLAG_WRITE) !== 0)) return run();
   // The promise says when the transaction's record is durable; the connection holds EXEC's reply until then.
-  return server.db.atomic(() => runQueue(ctx, queue, 0));
+  return server.db.atomic(run);
 }
 
 /** Runs the queue from `from`, synchronously until a command has to wait, then after each wait. */

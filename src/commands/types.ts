@@ -14,6 +14,7 @@ import type { Logger } from '../util/logger.js';
 import type { ReplyWriter } from '../protocol/reply.js';
 import type { CommandEntry, CommandSource, CommandTable } from './registry.js';
 import type { ClientSubscriptions, PubSubHub, PushMessage, Subscriber } from '../pubsub/hub.js';
+import type { BlockingRegistry } from '../blocking/registry.js';
 
 export interface CommandContext {
   client: ClientState;
@@ -144,6 +145,8 @@ export interface ServerContext {
   lastSave: number;
   /** Pub/Sub channels, patterns and their subscribers. */
   readonly pubsub: PubSubHub;
+  /** Clients blocked by BLPOP and the other blocking pops, per key waited on. */
+  readonly blocking: BlockingRegistry;
   /** Server internals used by the connection/server/transaction families (not needed by data commands). */
   readonly control: ServerControl;
 }

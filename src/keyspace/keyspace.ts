@@ -52,6 +52,13 @@ import { DeadVersionSweeper, pushGarbageRecords, reservationsToGarbage } from '.
 
 export type { WatchingClient } from './watch.js';
 
+/** Who wants to know of writes (Keyspace.readyListener). */
+export interface KeyWriteListener {
+  keyWritten(db: number, key: BinaryKey): void;
+  /** SWAPDB exchanged a database's contents: any key waited on there may be ready. */
+  databaseReplaced(db: number): void;
+}
+
 export interface KeyspaceOptions {
   /** Number of logical databases (SELECT 0..databases-1). */
   databases: number;
@@ -135,6 +142,11 @@ export class Keyspace {
   private nextNs = 1;
 
   private readonly watches = new WatchRegistry();
+  /**
+   * Told of every key written (blocking pops wait for this: src/blocking/registry.ts); set only
+   * while a client is blocked, so that otherwise a write pays one property read.
+   */
+  readyListener: KeyWriteListener | null = null;
   /** Values kept by stageLookup() for a command's run again, and the sequence number they are current at. */
   private lookupStage: Map<BinaryKey, Buffer | null> | null = null;
   private lookupStageSeq = -1;
@@ -435,6 +447,7 @@ export class Keyspace {
       counts.expireSum = expireSum;
     }
     if (this.watches.active) this.watches.touch(db, key);
+    if (this.readyListener !== null) this.readyListener.keyWritten(db, key);
     return durable;
   }
 
@@ -484,6 +497,8 @@ export class Keyspace {
       counts.expireSum = updated.expireSum;
     }
     if (this.watches.active) for (const [db, key] of touched) this.watches.touch(db, key);
+    const ready = this.readyListener;
+    if (ready !== null) for (const [db, key] of touched) ready.keyWritten(db, key);
     return durable;
   }
 
@@ -590,6 +605,10 @@ export class Keyspace {
     layout.namespaces[b] = ns;
     const durable = this.db.write([{ kind: EntryKind.Put, key: META_LAYOUT_KEY, value: encodeLayout(layout) }]);
     this.applyLayout(layout, counts);
+    if (this.readyListener !== null) {
+      this.readyListener.databaseReplaced(a);
+      this.readyListener.databaseReplaced(b);
+    }
     return durable;
   }
 

@@ -14,6 +14,10 @@
  *   connection goes on, its replies wait at flush time.
  * - a Promise with the reply incomplete: the command is in flight. Its keys are locked until it
  *   settles and execute() returns a promise the connection waits for before its next command.
+ * - void, having blocked the client (a blocking pop found nothing: src/blocking/registry.ts):
+ *   execute() returns a promise that settles when the wait is over (whileBlocked); no key is
+ *   locked meanwhile. The command runs again, through execute(), each time a key it waits on may
+ *   have become ready, and is accounted for once, when it is served or its wait ends.
  */
 import { performance } from 'node:perf_hooks';
 import type { Command, CommandContext, Commands, QueuedCommand, ServerContext } from '../commands/types.js';
@@ -28,6 +32,7 @@ import type { LatencyMonitor } from './latency-monitor.js';
 import type { DurabilityBarrier } from './durability.js';
 import { redactSecrets } from './redaction.js';
 import { KeyLocks, type LockHold } from './key-locks.js';
+import type { Block } from '../blocking/registry.js';
 import type { SlowLog } from './slowlog.js';
 
 /** What the dispatcher needs from the server besides the ServerContext. */
@@ -151,7 +156,7 @@ export class Dispatcher {
   /** `lock` is false for a command EXEC runs (it holds the transaction's locks). */
   private invoke(ctx: CommandContext, entry: Command, argv: Buffer[], lock: boolean): Promise<void> | undefined {
     const reply = ctx.reply;
-    if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0) this.env.feedMonitors(ctx, redactSecrets(entry.redact, argv));
+    if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0 && !this.server.blocking.isRetry(ctx.client)) this.env.feedMonitors(ctx, redactSecrets(entry.redact, argv));
     ctx.client.lastCommand = entry.fullName;
     // EXEC leaves MULTI state before running its queue; its locks come from the queue as it was.
     const queued = ctx.client.multi;
@@ -169,6 +174,11 @@ export class Dispatcher {
     const t1 = performance.now();
     this.clock = t1;
     if (result === undefined) {
+      if (this.server.blocking.size !== 0) {
+        const block = this.server.blocking.blockOf(ctx.client);
+        // A retry that found nothing is still waiting: the loop below accounts for it later.
+        if (block !== undefined) return block.looping ? undefined : this.whileBlocked(ctx, entry, argv, block, errorsBefore);
+      }
       this.account(ctx, entry, argv, t1 - t0, errorsBefore, !lock);
       return undefined;
     }
@@ -191,7 +201,47 @@ export class Dispatcher {
     } finally {
       if (hold !== null) this.locks.release(hold);
     }
+    // A command that blocked after a read (its keys are released above, as they must be while it waits).
+    const block = this.server.blocking.size === 0 ? undefined : this.server.blocking.blockOf(ctx.client);
+    if (block !== undefined) {
+      if (!block.looping) await this.whileBlocked(ctx, entry, argv, block, errorsBefore);
+      return;
+    }
     this.account(ctx, entry, argv, performance.now() - t0, errorsBefore, fromExec);
+  }
+
+  /**
+   * A blocked command's wait: each time a key it waits on may be ready the command runs again,
+   * as a new request would (pause, backpressure, key locks, the durability barrier for its pop);
+   * served, it has left the registry. Timed out or unblocked, it answers here (Redis'
+   * replyToBlockedClientTimedOut: a null array, also for BLMOVE); cancelled (the client is going
+   * away), it answers nothing.
+   */
+  private async whileBlocked(ctx: CommandContext, entry: Command, argv: Buffer[], block: Block, errorsBefore: number): Promise<void> {
+    block.looping = true;
+    const blocking = this.server.blocking;
+    for (;;) {
+      const event = await block.next();
+      if (event === 'ready') {
+        const errors = ctx.reply.errors;
+        this.beginBatch();
+        const pending = this.execute(ctx, argv);
+        if (pending !== undefined) await pending;
+        if (blocking.blockOf(ctx.client) !== block) return;
+        // Refused or failed (MISCONF, a disk error): it answered, its wait is over.
+        if (ctx.reply.errors !== errors) {
+          blocking.release(ctx.client);
+          return;
+        }
+        continue;
+      }
+      blocking.release(ctx.client);
+      if (event === 'cancelled') return;
+      if (event === 'timeout') ctx.reply.nullArray();
+      else ctx.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+      this.account(ctx, entry, argv, 0, errorsBefore, false);
+      return;
+    }
   }
 
   private handlerFailed(ctx: CommandContext, entry: Command, err: unknown): void {

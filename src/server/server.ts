@@ -15,6 +15,7 @@ import { ConfigError, type CommandRename, type ServerConfig } from '../config/co
 import type { Db } from '../engine/db.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { PubSubHub } from '../pubsub/hub.js';
+import { BlockingRegistry } from '../blocking/registry.js';
 import type { ParserLimits } from '../protocol/request-parser.js';
 import type { Logger, LogLevel } from '../util/logger.js';
 import { CommandLatency } from './command-latency.js';
@@ -95,6 +96,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   readonly dispatcher: Dispatcher;
   readonly clients = new ClientRegistry();
   readonly pubsub = new PubSubHub();
+  readonly blocking: BlockingRegistry;
   /** Shared by every connection's parser; CONFIG SET proto-max-bulk-len updates it. */
   readonly parserLimits: ParserLimits;
   tcpPort = 0;
@@ -118,6 +120,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.config = options.config;
     this.db = options.db;
     this.keyspace = options.keyspace;
+    this.blocking = new BlockingRegistry(options.keyspace);
     this.logger = options.logger;
     this.configFile = options.configFile;
     this.onShutdown = options.onShutdown;
@@ -258,6 +261,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.monitors.delete(conn);
     if (conn.watchedKeys > 0) this.keyspace.unwatchAll(conn);
     if (conn.subscriptions.active) this.pubsub.removeClient(conn);
+    this.blocking.cancel(conn);
+    this.blocking.leaveTransaction(conn);
   }
 
   /** Housekeeping: idle clients, expired pauses. */
@@ -268,7 +273,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     const timeout = this.config.timeout;
     if (timeout > 0) {
       for (const conn of this.clients.byId.values()) {
-        if (this.monitors.has(conn)) continue;
+        // As Redis' clientsCronHandleTimeout: a blocked client waits for its own timeout, not the idle one.
+        if (this.monitors.has(conn) || this.blocking.isBlocked(conn)) continue;
         if (now - conn.lastInteraction > timeout * 1000 && conn.pendingRequests === 0) {
           this.logger.verbose(`Closing idle client id=${conn.id} addr=${conn.addr}`);
           conn.destroy();

@@ -57,11 +57,14 @@ test('the table joins every entry with a handler, and COMMAND INFO key ranges co
   assert.equal(triple('sintercard'), [0, 0, 0], 'keys found by a count');
   assert.equal(entry('sintercard').keyIndexes(argv('sintercard', '2', 'a', 'b', 'LIMIT', '1')), [2, 3]);
   assert.equal(entry('lmpop').keyIndexes(argv('lmpop', '2', 'a', 'b', 'LEFT', 'COUNT', '3')), [2, 3]);
+  assert.equal(entry('blmpop').keyIndexes(argv('blmpop', '0', '2', 'a', 'b', 'LEFT')), [3, 4], 'numkeys after the timeout');
+  assert.equal(triple('blpop'), [1, -2, 1], 'every argument but the timeout');
+  assert.equal(entry('brpop').keyIndexes(argv('brpop', 'a', 'b', '0')), [1, 2]);
   assert.equal(triple('zunionstore'), [1, 1, 1], 'the destination alone: the sources are counted by numkeys');
   assert.equal(triple('zunion'), [0, 0, 0]);
   // movablekeys exactly where a key spec counts its keys (numkeys), as Redis derives it.
   const movable = everyEntry().filter((e) => e.infoFlags.includes('movablekeys')).map((e) => e.fullName).sort();
-  assert.equal(movable, ['lmpop', 'sintercard', 'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore']);
+  assert.equal(movable, ['blmpop', 'bzmpop', 'lmpop', 'sintercard', 'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore']);
 });
 
 test('ACL categories are derived as Redis derives them, in its order', () => {

@@ -41,6 +41,11 @@ export interface CommandSpec {
    * different sets.
    */
   readonly truncateBelow?: number;
+  /**
+   * False: never drawn with one argument too many. BLPOP's last argument is its timeout, and an
+   * extra value there could be 0, which blocks both servers for ever.
+   */
+  readonly extraArgument?: false;
 }
 
 /**

@@ -33,7 +33,7 @@ export function generateSequence(options: SequenceOptions): Sequence {
   const g = new Gen(options.seed);
   const drawCommand = (): Arg[] => {
     const spec = g.weighted(ALL_COMMANDS);
-    return mutate(g, [spec.name, ...spec.args(g)], spec.truncateBelow);
+    return mutate(g, [spec.name, ...spec.args(g)], spec.truncateBelow, spec.extraArgument !== false);
   };
   const drawBlock = (): Arg[][] => g.weighted(ALL_BLOCKS).steps(g, drawCommand);
 
@@ -52,11 +52,11 @@ export function generateSequence(options: SequenceOptions): Sequence {
 /** Options whose value is an expiry: an argument added after one must not be a short one. */
 const EXPIRY_OPTIONS = new Set(['EX', 'PX', 'EXAT', 'PXAT']);
 
-function mutate(g: Gen, args: Arg[], truncateBelow = Infinity): Arg[] {
+function mutate(g: Gen, args: Arg[], truncateBelow = Infinity, extraArgument = true): Arg[] {
   const roll = g.int(1000);
   // Too few (args[0] is the name, so keeping k elements leaves k - 1 arguments).
   if (roll < 20 && args.length > 1) return args.slice(0, g.between(1, Math.min(args.length - 1, truncateBelow)));
-  if (roll < 30) {
+  if (roll < 30 && extraArgument) {
     // One too many (or a valid variadic call). After an expiry option with no value yet, the
     // extra one would become its value, and a value such as PX 1 expires a key while the two
     // servers are still running the sequence, each at its own moment: it is not a number then.

@@ -175,6 +175,16 @@ export const CONNECTION_COMMANDS: readonly CommandDef[] = [
         args: '(ip:port~2.8.12 | ([ID client-id:integer^2.8.12] | [TYPE (NORMAL | MASTER^3.2.0 | SLAVE | REPLICA^5.0.0 | PUBSUB)@normal_master_slave_pubsub^2.8.12] | [USER username] | [ADDR ip:port] | [LADDR ip:port^6.2.0] | [SKIPME yes/no])@new-format ...)@filter',
       },
       {
+        name: 'client|unblock',
+        arity: -3,
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        group: 'connection',
+        summary: 'Unblock a client blocked in a blocking command from a different connection',
+        since: '5.0.0',
+        complexity: 'O(log N) where N is the number of client connections',
+        args: 'client-id:integer [TIMEOUT | ERROR]@timeout_error',
+      },
+      {
         name: 'client|no-evict',
         arity: 3,
         flags: ['admin', 'noscript', 'loading', 'stale'],

@@ -1,6 +1,6 @@
 /**
- * Sorted-set commands (src/commands/sorted-sets.ts). BZPOPMIN, BZPOPMAX and BZMPOP block, and
- * come with the blocking commands.
+ * Sorted-set commands (src/commands/sorted-sets.ts). BZPOPMIN, BZPOPMAX and BZMPOP block: they
+ * are in ./blocking.ts.
  *
  * Transcribed from redis-server 7.0.15's COMMAND INFO and COMMAND DOCS; the field meanings are in
  * ./schema.ts. ZUNION, ZINTER, ZDIFF, ZINTERCARD and ZMPOP find their keys through a keynum spec
