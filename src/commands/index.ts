@@ -22,6 +22,7 @@ import { setHandlers } from './sets.js';
 import { sortedSetHandlers } from './sorted-sets.js';
 import { pubsubHandlers } from './pubsub.js';
 import { listHandlers } from './lists.js';
+import { sortHandlers } from './sort.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -37,4 +38,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   sortedSetHandlers,
   pubsubHandlers,
   listHandlers,
+  sortHandlers,
 ]);

@@ -19,6 +19,7 @@ import { SET_COMMANDS } from './sets.js';
 import { SORTED_SET_COMMANDS } from './sorted-sets.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
 import { LIST_COMMANDS } from './lists.js';
+import { SORT_COMMANDS } from './sort.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -34,4 +35,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...SORTED_SET_COMMANDS,
   ...PUBSUB_COMMANDS,
   ...LIST_COMMANDS,
+  ...SORT_COMMANDS,
 ];
