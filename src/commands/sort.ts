@@ -267,7 +267,7 @@ function sortCommand(readOnly: boolean): CommandHandler {
 async function run(ctx: CommandContext, req: SortRequest, source: Source, converted: Promise<unknown> | undefined): Promise<void> {
   const ks = ctx.server.keyspace;
   const db = ctx.client.db;
-  let { start, end } = window(source === null ? 0 : source.collection.meta.count, req);
+  const { start, end } = window(source === null ? 0 : source.collection.meta.count, req);
   const elements = await loadElements(source, req.dontSort, req.desc, start, end);
   let chosen: Buffer[];
   let notDouble = false;
