@@ -52,13 +52,14 @@ function sortArgs(g: Gen, readOnly: boolean): Arg[] {
   if (!readOnly && g.chance(0.4)) options.push(limit(g));
   for (let i = g.chance(0.4) ? g.between(1, 3) : 0; i > 0; i--) options.push(['GET', getPattern(g)]);
   if (store || (!readOnly && nosort)) options.push(['STORE', g.key()]);
-  if (g.chance(0.03)) options.push([g.pick(['FOO', 'STORE', 'BY', 'GET'])]);
   if (readOnly && g.chance(0.03)) options.push(['STORE', g.key()]);
   for (let i = options.length - 1; i > 0; i--) {
     const j = g.int(i + 1);
     [options[i], options[j]] = [options[j], options[i]];
   }
   for (const o of options) out.push(...o);
+  // An option missing its argument, or none: last, so that it takes no other option for one.
+  if (g.chance(0.03)) out.push(g.pick(['FOO', 'STORE', 'BY', 'GET']));
   return out;
 }
 
