@@ -205,7 +205,7 @@ function convertSortedSet(z: Collection): Promise<unknown> | undefined {
   if (isBig(z) || !z.exists) return undefined;
   z.meta.flags |= ENCODING_BIG;
   const batch = z.ks.batch();
-  batch.put(z.db, z.key, encodeMeta(z.meta), z.previous);
+  batch.putUnwatched(z.db, z.key, encodeMeta(z.meta), z.previous);
   return batch.commit();
 }
 

@@ -230,6 +230,12 @@ test('SORT STORE touches a watched destination; SORT without STORE touches nothi
   await a.watch('dst', 'src');
   await b.sort('src');
   assert.equal(await a.multi().get('x').exec(), [[null, null]]);
+  // A sorted set converted to a skiplist by SORT is not modified for WATCH (as in Redis).
+  await a.zadd('zs', '1', 'm');
+  await a.watch('zs');
+  await b.sort_ro('zs', 'ALPHA');
+  assert.is(await a.object('ENCODING', 'zs'), 'skiplist');
+  assert.equal(await a.multi().get('x').exec(), [[null, null]]);
   await a.watch('dst');
   await b.sort('src', 'STORE', 'dst');
   assert.is(await a.multi().get('x').exec(), null);
