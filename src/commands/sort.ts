@@ -15,8 +15,9 @@
  * broken by the elements' bytes; ALPHA by the elements' or BY values' bytes (Redis' strcoll in the
  * C locale: byte order up to the first NUL; memcmp order with STORE), elements without a BY value
  * first. Redis sorts with glibc's qsort, a stable merge sort, as Array.prototype.sort is; with BY
- * and a LIMIT it uses its own partial quicksort, whose order of equal ALPHA weights is not
- * reproduced (see README, differences).
+ * and a LIMIT it uses its own partial quicksort, done here the same way (src/util/pqsort.ts), so
+ * elements of equal weight end where Redis puts them, given the same input order: a list's. A set
+ * or sorted set comes in its hash order in Redis, which is not reproduced (its ties then differ).
  */
 import type { CommandContext, CommandHandler, CommandHandlers } from './types.js';
 import type { BinaryKey } from '../engine/types.js';
@@ -31,6 +32,7 @@ import { readWindow } from '../types/list.js';
 import { membersInSetOrder } from '../types/set.js';
 import { ZSetReader, isBig } from '../types/zset.js';
 import { fieldValue, readFields } from '../types/hash.js';
+import { partialQuicksort } from '../util/pqsort.js';
 
 const ERR_NOT_DOUBLE = "ERR One or more scores can't be converted into double";
 
@@ -290,7 +292,10 @@ async function run(ctx: CommandContext, req: SortRequest, source: Source, conver
         else item.score = score;
       }
     }
-    weighed.sort(comparator(req));
+    // Redis: a partial quicksort with BY and a LIMIT window short of everything, else glibc's
+    // qsort, a stable merge sort (so is Array.prototype.sort; both give the one stable order).
+    if (req.by !== null && (start !== 0 || end !== weighed.length - 1)) partialQuicksort(weighed, comparator(req), start, end);
+    else weighed.sort(comparator(req));
     chosen = [];
     for (let i = start; i <= end; i++) chosen.push(weighed[i].element);
   }

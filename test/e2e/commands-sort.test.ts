@@ -44,6 +44,9 @@ const SETUP: Script = [
   ['HSET', 'h_bb', 'f', '2'],
   ['RPUSH', 'small', '3', '1', '2'],
   ['RPUSH', 'letters', 'c', 'neg', 'a', 'bb', 'b'],
+  // 100 elements with 4 weights (and some none): many ties, for the partial quicksort.
+  ['RPUSH', 'ties', ...Array.from({ length: 100 }, (_, i) => `e${(i * 37) % 100}`)],
+  ['MSET', ...Array.from({ length: 80 }, (_, i) => [`tw_e${i}`, `w${(i * 7) % 4}`]).flat()],
   ['SET', 'str', 'v'],
   ['HSET', 'hash', 'f', 'v'],
 ];
@@ -93,6 +96,14 @@ const SCRIPT: Script = [
   ['SORT', 'letters', 'BY', 'h_*->g', 'ALPHA'],
   ['SORT', 'letters', 'BY', 'h_*->g', 'ALPHA', 'DESC'],
   ['SORT', 'letters', 'BY', 'name_*', 'ALPHA'],
+  // With BY and LIMIT Redis uses its partial quicksort: ties end where it puts them.
+  ['SORT', 'ties', 'BY', 'tw_*', 'ALPHA', 'LIMIT', '0', '10'],
+  ['SORT', 'ties', 'BY', 'tw_*', 'ALPHA', 'LIMIT', '17', '9'],
+  ['SORT', 'ties', 'BY', 'tw_*', 'ALPHA', 'DESC', 'LIMIT', '40', '30'],
+  ['SORT', 'ties', 'BY', 'tw_*', 'ALPHA', 'LIMIT', '5', '5', 'STORE', 'dst'],
+  ['LRANGE', 'dst', '0', '-1'],
+  ['SORT', 'ties', 'BY', 'tw_*', 'ALPHA'],
+  ['SORT', 'letters', 'BY', 'h_*->g', 'ALPHA', 'LIMIT', '1', '3'],
   ['SORT', 'small', 'BY', 'w_*'],
   ['SORT', 'small', 'BY', 'name_*', 'ALPHA'],
   ['SORT', 'nums', 'BY', 'w_*'],
