@@ -5,10 +5,15 @@
  * patterns over strings and hash fields, BY nosort over lists, sets and sorted sets, GET patterns
  * and #, STORE replacing other types and deleting on an empty result, SORT_RO refusing STORE,
  * WRONGTYPE, weights strtod refuses, binary elements); WATCH touched by STORE; a sorted set's
- * encoding after SORT; and round trips through ioredis.
+ * encoding after SORT; round trips through ioredis; and STORE results (replacing a set, big
+ * enough to be written in several batches, or deleting) surviving a SIGKILL under appendfsync
+ * always once acknowledged.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { RawClient, TestClients, redisTest, startRedis, startServer, type TestServer } from './helpers.js';
 
 let srv: TestServer;
@@ -282,6 +287,31 @@ test('SORT of a long list is exact against a model, and STORE writes it in sever
   assert.is(await c.sort('long', 'STORE', 'longsorted'), 5000);
   assert.equal(await c.lrange('longsorted', 0, -1), expected);
   assert.equal(await c.sort('long', 'BY', 'nosort', 'LIMIT', 4990, 100), values.slice(4990).map(String));
+});
+
+test('SORT STORE results are there after a SIGKILL (appendfsync always), the replaced values gone', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'stratakv-sort-'));
+  try {
+    let server = await startServer({ dir, args: ['--appendfsync', 'always'] });
+    let c = clients.connect({ port: server.port });
+    const values = Array.from({ length: 3000 }, (_, i) => String((i * 7919) % 3001));
+    for (let i = 0; i < values.length; i += 1000) await c.rpush('src', ...values.slice(i, i + 1000));
+    await c.sadd('big', 'old1', 'old2');
+    await c.set('gone', 'x');
+    assert.is(await c.sort('src', 'STORE', 'big'), 3000);
+    assert.is(await c.sort('src', 'DESC', 'LIMIT', 0, 3, 'STORE', 'small'), 3);
+    assert.is(await c.sort('nosuchkey', 'STORE', 'gone'), 0);
+    await server.kill();
+    server = await startServer({ dir, args: ['--appendfsync', 'always'] });
+    c = clients.connect({ port: server.port });
+    assert.equal(await c.lrange('big', 0, -1), [...values].sort((x, y) => Number(x) - Number(y)));
+    assert.equal(await c.lrange('small', 0, -1), ['3000', '2999', '2998']);
+    assert.is(await c.exists('gone'), 0);
+    assert.is(await c.type('big'), 'list');
+    await server.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
