@@ -34,6 +34,7 @@ import { ZSetReader, isBig } from '../types/zset.js';
 import { fieldValue, readFields } from '../types/hash.js';
 import { partialQuicksort } from '../util/pqsort.js';
 
+const EMPTY = Buffer.alloc(0);
 const ERR_NOT_DOUBLE = "ERR One or more scores can't be converted into double";
 
 /** The smallest normal double: glibc's strtod sets ERANGE below it (Redis then refuses the weight). */
@@ -94,6 +95,12 @@ function patternValue(ks: Keyspace, db: number, pattern: Buffer, element: Buffer
   const found = readFields(new Collection(ks, db, key, value, decodeMeta(value)), [field]);
   if (found instanceof Promise) return found;
   return found[0] === null ? null : fieldValue(found[0]);
+}
+
+/** patternValue now when it is in memory, else a Promise of it (lookupPattern): no await per cached lookup. */
+function patternSoon(ks: Keyspace, db: number, pattern: Buffer, element: Buffer): Buffer | null | Promise<Buffer | null> {
+  const found = patternValue(ks, db, pattern, element);
+  return found instanceof Promise ? lookupPattern(ks, db, pattern, element) : found;
 }
 
 /** patternValue, waiting for the disk as often as it must. */
@@ -165,30 +172,34 @@ function numericWeight(bytes: Buffer): number | undefined {
   return r.value;
 }
 
-/** strcoll in the C locale: strcmp, bytes up to the first NUL. */
-function collate(a: Buffer, b: Buffer): number {
-  return Buffer.compare(a.subarray(0, cLength(a)), b.subarray(0, cLength(b)));
+/**
+ * What ALPHA compares of a value, as a latin1 string (one char per byte, so JS string order is
+ * byte order, and much cheaper than comparing Buffers): the bytes up to the first NUL, as strcoll
+ * in the C locale (strcmp) sees them; all of them with STORE, where Redis compares with memcmp.
+ */
+function alphaKey(value: Buffer, stored: boolean): string {
+  return (stored ? value : value.subarray(0, cLength(value))).toString('latin1');
 }
 
 interface Weighed {
   element: Buffer;
   score: number;
-  /** ALPHA with BY: the BY value (null: none). */
-  by: Buffer | null;
+  /** ALPHA: the key compared (alphaKey of the element or of its BY value; null: no BY value). */
+  key: string | null;
 }
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Redis' sortCompare for the request's mode. */
 function comparator(req: SortRequest): (a: Weighed, b: Weighed) => number {
   const sign = req.desc ? -1 : 1;
-  const stored = req.store !== null;
   if (!req.alpha) {
     return (a, b) => sign * (a.score > b.score ? 1 : a.score < b.score ? -1 : Buffer.compare(a.element, b.element));
   }
-  const strings = stored ? Buffer.compare : collate;
-  if (req.by === null) return (a, b) => sign * strings(a.element, b.element);
   return (a, b) => {
-    if (a.by === null || b.by === null) return sign * (a.by === b.by ? 0 : a.by === null ? -1 : 1);
-    return sign * strings(a.by, b.by);
+    // Without a BY value (only with BY): first; two without are equal.
+    if (a.key === null || b.key === null) return sign * (a.key === b.key ? 0 : a.key === null ? -1 : 1);
+    return sign * compareStrings(a.key, b.key);
   };
 }
 
@@ -280,12 +291,17 @@ async function run(ctx: CommandContext, req: SortRequest, source: Source, conver
     const weighed: Weighed[] = new Array<Weighed>(elements.length);
     for (let i = 0; i < elements.length; i++) {
       const element = elements[i];
-      const item: Weighed = { element, score: 0, by: null };
+      const item: Weighed = { element, score: 0, key: null };
       weighed[i] = item;
-      const by = req.by === null ? element : await lookupPattern(ks, db, req.by, element);
+      let by: Buffer | null = element;
+      if (req.by !== null) {
+        // Straight from memory when it is there: an await per element would cost more than the lookup.
+        const found = patternSoon(ks, db, req.by, element);
+        by = found instanceof Promise ? await found : found;
+      }
       if (by === null) continue;
       if (req.alpha) {
-        if (req.by !== null) item.by = by;
+        item.key = alphaKey(by, req.store !== null);
       } else {
         const score = numericWeight(by);
         if (score === undefined) notDouble = true;
@@ -316,7 +332,12 @@ async function answer(ctx: CommandContext, req: SortRequest, chosen: readonly Bu
     return;
   }
   const values: Array<Buffer | null> = [];
-  for (const element of chosen) for (const get of req.gets) values.push(await lookupPattern(ks, db, get, element));
+  for (const element of chosen) {
+    for (const get of req.gets) {
+      const found = patternSoon(ks, db, get, element);
+      values.push(found instanceof Promise ? await found : found);
+    }
+  }
   ctx.reply.arrayHeader(values.length);
   for (const v of values) ctx.reply.bulk(v);
 }
@@ -333,14 +354,20 @@ async function store(ctx: CommandContext, req: SortRequest, chosen: readonly Buf
   const builder = new VersionBuilder(ks, db, key, newMeta(ValueType.List, ks.versions.next()));
   const prefix = builder.target.prefix(MemberTag.ListElement);
   let count = 0;
-  const put = async (value: Buffer): Promise<void> => {
-    const wait = builder.put(prefix + encodePosition(count++), value);
-    if (wait !== undefined) await wait;
-  };
+  // Resolves at once unless a full batch went out (VersionBuilder.put).
+  const put = (value: Buffer): Promise<unknown> | undefined => builder.put(prefix + encodePosition(count++), value);
   try {
     for (const element of chosen) {
-      if (req.gets.length === 0) await put(element);
-      else for (const get of req.gets) await put((await lookupPattern(ks, db, get, element)) ?? Buffer.alloc(0));
+      if (req.gets.length === 0) {
+        const wait = put(element);
+        if (wait !== undefined) await wait;
+        continue;
+      }
+      for (const get of req.gets) {
+        const found = patternSoon(ks, db, get, element);
+        const wait = put((found instanceof Promise ? await found : found) ?? EMPTY);
+        if (wait !== undefined) await wait;
+      }
     }
     for (;;) {
       const previous = ks.lookupWrite(db, key);
