@@ -212,14 +212,15 @@ const ENCODING_BIG: number = MetaFlag.BigEncoding;
 /**
  * Redis converts a listpack sorted set to a skiplist before sorting it (zsetConvert, even for
  * SORT_RO): its OBJECT ENCODING says so afterwards. Written as the metadata flag, with no WATCH
- * touch (Redis does not signal the key either).
+ * touch (Redis does not signal the key either). A flag the disk refused to write is no reason to
+ * fail the sort (SORT_RO reads while writes are refused): the set just keeps its encoding.
  */
 function convertSortedSet(z: Collection): Promise<unknown> | undefined {
   if (isBig(z) || !z.exists) return undefined;
   z.meta.flags |= ENCODING_BIG;
   const batch = z.ks.batch();
   batch.putUnwatched(z.db, z.key, encodeMeta(z.meta), z.previous);
-  return batch.commit();
+  return batch.commit().catch(() => undefined);
 }
 
 /**
