@@ -23,6 +23,7 @@ import { sortedSetHandlers } from './sorted-sets.js';
 import { pubsubHandlers } from './pubsub.js';
 import { listHandlers } from './lists.js';
 import { blockingHandlers } from './blocking.js';
+import { sortHandlers } from './sort.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -39,4 +40,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   pubsubHandlers,
   listHandlers,
   blockingHandlers,
+  sortHandlers,
 ]);

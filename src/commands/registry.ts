@@ -178,11 +178,13 @@ export class CommandEntry<H> {
    * is not a count (the command will answer with its own error).
    */
   keyIndexes(argv: readonly Buffer[]): number[] {
+    if (this.def.keyFinder === 'sort') return sortKeyIndexes(argv);
     const out: number[] = [];
     for (const spec of this.keySearch) {
       const first = beginOf(spec, argv);
       if (first < 0) continue;
       const find = spec.find;
+      if ('unknown' in find) continue;
       let from = first;
       let last: number;
       if ('lastKey' in find) {
@@ -216,7 +218,7 @@ function keySpecsOf<H>(def: CommandSource<H>, where: string): readonly KeySpec[]
     const specs = def.keySpecs ?? [];
     for (const s of specs) {
       for (const f of s.flags) if (!KEY_SPEC_FLAGS.includes(f)) throw new Error(`${where}: unknown key-spec flag '${f}'`);
-      if (s.find.step < 1) throw new Error(`${where}: a key spec's step is at least 1`);
+      if (!('unknown' in s.find) && s.find.step < 1) throw new Error(`${where}: a key spec's step is at least 1`);
     }
     return specs;
   }
@@ -257,9 +259,27 @@ function legacyKeyRange(specs: readonly KeySpec[]): KeyRange {
   return { first, last, step: 1 };
 }
 
-/** Where a spec's keys start in argv, or -1 (index past the end, keyword absent). */
+/**
+ * SORT's keys as Redis' sortGetKeys finds them: the key, and the argument after the last STORE.
+ * Options are skipped with their arguments (LIMIT 2, GET and BY 1); anything else is taken for an
+ * option without arguments, so an argument after STORE is looked at as an option too.
+ */
+function sortKeyIndexes(argv: readonly Buffer[]): number[] {
+  if (argv.length < 2) return [];
+  let store = -1;
+  for (let i = 2; i < argv.length; i++) {
+    const word = argv[i].toString('latin1').toLowerCase();
+    if (word === 'limit') i += 2;
+    else if (word === 'get' || word === 'by') i += 1;
+    else if (word === 'store' && i + 1 < argv.length) store = i + 1;
+  }
+  return store < 0 ? [1] : [1, store];
+}
+
+/** Where a spec's keys start in argv, or -1 (index past the end, keyword absent, unknown). */
 function beginOf(spec: KeySpec, argv: readonly Buffer[]): number {
   const begin = spec.begin;
+  if ('unknown' in begin) return -1;
   if ('index' in begin) return begin.index < argv.length ? begin.index : -1;
   const keyword = begin.keyword.toLowerCase();
   if (begin.startFrom >= 0) {
@@ -290,7 +310,7 @@ function aclCategoriesOf<H>(def: CommandSource<H>, isContainer: boolean, where: 
   if (flags.includes('fast')) cats.add('fast');
   if (flags.includes('blocking')) cats.add('blocking');
   // Redis' containers carry no categories of their own beyond @slow.
-  const byGroup = isContainer ? null : GROUP_CATEGORIES[def.group as CommandGroup];
+  const byGroup = isContainer || def.withoutGroupCategory ? null : GROUP_CATEGORIES[def.group as CommandGroup];
   if (byGroup !== null) cats.add(byGroup);
   if (!cats.has('fast')) cats.add('slow');
   return ACL_CATEGORIES.filter((c) => cats.has(c)).map((c) => '@' + c);

@@ -117,7 +117,11 @@ function replyKeySpec(ctx: CommandContext, spec: KeySpec): void {
   r.mapHeader(2);
   r.bulk('type');
   const begin = spec.begin;
-  if ('index' in begin) {
+  if ('unknown' in begin) {
+    r.bulk('unknown');
+    r.bulk('spec');
+    r.mapHeader(0);
+  } else if ('index' in begin) {
     r.bulk('index');
     r.bulk('spec');
     r.mapHeader(1);
@@ -136,7 +140,11 @@ function replyKeySpec(ctx: CommandContext, spec: KeySpec): void {
   r.mapHeader(2);
   r.bulk('type');
   const find = spec.find;
-  if ('lastKey' in find) {
+  if ('unknown' in find) {
+    r.bulk('unknown');
+    r.bulk('spec');
+    r.mapHeader(0);
+  } else if ('lastKey' in find) {
     r.bulk('range');
     r.bulk('spec');
     r.mapHeader(3);

@@ -803,6 +803,14 @@ export class KeyspaceBatch {
   }
 
   /**
+   * put() without flagging WATCHers: a change in how a value is kept that Redis makes without
+   * signalling the key (SORT converting a sorted set to a skiplist).
+   */
+  putUnwatched(db: number, key: BinaryKey, value: Buffer, previous: Buffer | null): this {
+    return this.stage(db, key, value, previous, false);
+  }
+
+  /**
    * Writes an engine key of a collection's members (collection-encoding.ts) in this batch. The
    * caller stages the owner's metadata in the same batch whenever it creates the version (the
    * compaction filter relies on a member never reaching a table without it) and calls touch().
@@ -831,7 +839,7 @@ export class KeyspaceBatch {
     return this.keyspace.commitBatch(this.ops, this.deltas, this.touched);
   }
 
-  private stage(db: number, key: BinaryKey, value: Buffer | null, previous: Buffer | null): this {
+  private stage(db: number, key: BinaryKey, value: Buffer | null, previous: Buffer | null, watched = true): this {
     const id = this.keyspace.dataKey(db, key);
     const earlier = this.staged.get(id);
     const before = earlier !== undefined || this.staged.has(id) ? (earlier as Buffer | null) : previous;
@@ -842,7 +850,7 @@ export class KeyspaceBatch {
       this.deltas.set(db, delta);
     }
     this.keyspace.stageOps(this.ops, db, key, value, before, delta);
-    this.touched.push([db, key]);
+    if (watched) this.touched.push([db, key]);
     return this;
   }
 }

@@ -62,9 +62,16 @@ test('the table joins every entry with a handler, and COMMAND INFO key ranges co
   assert.equal(entry('brpop').keyIndexes(argv('brpop', 'a', 'b', '0')), [1, 2]);
   assert.equal(triple('zunionstore'), [1, 1, 1], 'the destination alone: the sources are counted by numkeys');
   assert.equal(triple('zunion'), [0, 0, 0]);
-  // movablekeys exactly where a key spec counts its keys (numkeys), as Redis derives it.
+  // SORT: the source alone in the triple; its unknown specs (BY/GET, STORE) are skipped, and its
+  // keys are found as Redis' sortGetKeys finds them: the key, then the last STORE destination.
+  assert.equal(triple('sort'), [1, 1, 1]);
+  assert.equal(entry('sort').keyIndexes(argv('sort', 'a', 'STORE', 'b', 'BY', 'x', 'LIMIT', '0', '1', 'GET', 'y', 'STORE', 'c')), [1, 12]);
+  assert.equal(entry('sort').keyIndexes(argv('sort', 'a', 'LIMIT', 'STORE', 'b')), [1], 'LIMIT skips two arguments');
+  assert.equal(entry('sort').keyIndexes(argv('sort', 'a', 'STORE')), [1]);
+  assert.equal(entry('sort_ro').keyIndexes(argv('sort_ro', 'a', 'STORE', 'b')), [1]);
+  // movablekeys exactly where a key spec counts its keys (numkeys) or cannot find them (unknown), as Redis derives it.
   const movable = everyEntry().filter((e) => e.infoFlags.includes('movablekeys')).map((e) => e.fullName).sort();
-  assert.equal(movable, ['blmpop', 'bzmpop', 'lmpop', 'sintercard', 'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore']);
+  assert.equal(movable, ['blmpop', 'bzmpop', 'lmpop', 'sintercard', 'sort', 'sort_ro', 'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore']);
 });
 
 test('ACL categories are derived as Redis derives them, in its order', () => {
@@ -77,13 +84,14 @@ test('ACL categories are derived as Redis derives them, in its order', () => {
   assert.equal(entry('config|get').aclCategories, ['@admin', '@slow', '@dangerous']);
   assert.equal(entry('lastsave').aclCategories, ['@admin', '@fast', '@dangerous']);
   assert.equal(entry('exec').aclCategories, ['@slow', '@transaction']);
+  assert.equal(entry('sort').aclCategories, ['@write', '@set', '@sortedset', '@list', '@slow', '@dangerous'], 'no @keyspace: withoutGroupCategory');
 });
 
 test('what the dispatcher and the redaction test comes from the table, for exactly the commands Redis singles out', () => {
   const named = (bit: number): string[] => everyEntry().filter((e) => (e.flagBits & bit) !== 0).map((e) => e.fullName).sort();
   assert.equal(named(FLAG_RUNS_IN_MULTI), ['discard', 'exec', 'multi', 'quit', 'reset', 'watch']);
   assert.equal(named(FLAG_RUNS_TRANSACTION), ['exec']);
-  assert.equal(named(FLAG_WHOLE_KEYSPACE), ['copy', 'flushall', 'flushdb', 'move', 'swapdb']);
+  assert.equal(named(FLAG_WHOLE_KEYSPACE), ['copy', 'flushall', 'flushdb', 'move', 'sort', 'sort_ro', 'swapdb']);
   assert.equal(named(FLAG_DENIED_ON_WRITE_FAILURE), ['ping']);
   const redacted = everyEntry().filter((e) => e.redact !== null).map((e) => `${e.fullName}:${e.redact}`).sort();
   assert.equal(redacted, ['auth:all-args', 'config|set:sensitive-config', 'hello:after-auth']);

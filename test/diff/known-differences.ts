@@ -14,6 +14,7 @@
  */
 import { parseReply } from './resp.js';
 import type { Mismatch } from './session.js';
+import { strtod } from '../../src/keyspace/strtod.js';
 
 export interface Repro {
   /** The minimized sequence, one command per entry (arguments as latin1 text), on an empty database. */
@@ -86,6 +87,34 @@ function sinceWatch(m: Mismatch): string[][] {
     else if (words[0] === 'WATCH' && !inMulti && first < 0) first = i;
   });
   return first < 0 ? [] : names.slice(first + 1);
+}
+
+/**
+ * An argument some libc parse in Redis may read as out of range, setting ERANGE: strtod beyond
+ * ±DBL_MAX or nonzero below the smallest normal double; strtoll/strtoull (SCAN cursors and the
+ * like) an integer beyond 64 bits.
+ */
+function setsErange(arg: Buffer): boolean {
+  const text = arg.toString('latin1');
+  const r = strtod(text);
+  if (r.outOfRange || (r.value !== 0 && Math.abs(r.value) < 2.2250738585072014e-308)) return true;
+  const digits = /^\s*[-+]?(\d+)/.exec(text);
+  return digits !== null && BigInt(digits[1]) > 0x7fff_ffff_ffff_ffffn;
+}
+
+/**
+ * SORT or SORT_RO (with STORE or without) that Redis refused for a weight it could not convert
+ * while StrataKV answered, after some earlier command had a number out of range (setsErange).
+ * Redis' sort never clears errno before its strtod, so an ERANGE left by any earlier strtod in
+ * the process (ZADD 5e-324, a SORT over 1e400...) fails every numeric SORT until a later call
+ * happens to reset errno.
+ */
+function sortStaleErrno(m: Mismatch, withStore: boolean): boolean {
+  const words = m.differing.args.map((a) => a.toString('latin1').toUpperCase());
+  if (words[0] !== 'SORT' && words[0] !== 'SORT_RO') return false;
+  if (words.includes('STORE') !== withStore) return false;
+  if (text(m.differing.theirs) !== "-ERR One or more scores can't be converted into double\r\n" || m.differing.ours[0] === 0x2d) return false;
+  return m.history.some((args) => args.some(setsErange));
 }
 
 const isArray = (reply: Buffer): boolean => reply[0] === 0x2a && !isNil(reply);
@@ -172,6 +201,36 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     diverges: true,
     matches: (m) => named(m, 'EXEC') && isNilArray(m.differing.theirs) && isArray(m.differing.ours)
       && sinceWatch(m).some((w) => w[0] === 'SET' && w.some((option) => option === 'EXAT' || option === 'PXAT')),
+  },
+  {
+    id: 'sort-stale-errno',
+    reason: "Redis' SORT reads errno without clearing it before strtod: after any earlier libc parse out of range (ZADD 5e-324, ZSCAN k 18446744073709551616), a numeric SORT of valid weights fails with \"One or more scores can't be converted into double\" until something resets errno; StrataKV sorts",
+    repro: { steps: [['ZADD', 'k3', '5e-324', 'b'], ['RPUSH', 'k2', '1'], ['SORT', 'k2']], redis: "-ERR One or more scores can't be converted into double\r\n", stratakv: '*1\r\n$1\r\n1\r\n' },
+    diverges: false,
+    matches: (m) => sortStaleErrno(m, false),
+  },
+  {
+    id: 'sort-store-stale-errno',
+    reason: 'as sort-stale-errno, with STORE: Redis then stores nothing, StrataKV stores the sorted list',
+    repro: { steps: [['ZADD', 'k3', '5e-324', 'b'], ['RPUSH', 'k2', '1'], ['SORT', 'k2', 'STORE', 'k1']], redis: "-ERR One or more scores can't be converted into double\r\n", stratakv: ':1\r\n' },
+    diverges: true,
+    matches: (m) => sortStaleErrno(m, true),
+  },
+  {
+    id: 'zset-lex-range-skiplist-mixed-scores',
+    reason: "lex ranges over members of different scores (which Redis leaves undefined) walk a skiplist-encoded set differently from a listpack one; StrataKV always answers as the listpack does. SORT converts a sorted set to a skiplist (as Redis' zsetConvert), which is how small sets meet it",
+    repro: {
+      steps: [['ZADD', 'k3', '1', 'b', '0', 'm1', '0', ''], ['SORT', 'k3', 'ALPHA'], ['ZREVRANGEBYLEX', 'k3', '[m', '[']],
+      redis: '*1\r\n$0\r\n\r\n', stratakv: '*3\r\n$1\r\nb\r\n$2\r\nm1\r\n$0\r\n\r\n',
+      also: 'ZRANGEBYLEX, ZLEXCOUNT, ZREMRANGEBYLEX, ZRANGE/ZRANGESTORE BYLEX',
+    },
+    diverges: true,
+    matches: (m) => {
+      const words = m.differing.args.map((a) => a.toString('latin1').toUpperCase());
+      const lex = ['ZRANGEBYLEX', 'ZREVRANGEBYLEX', 'ZLEXCOUNT', 'ZREMRANGEBYLEX'].includes(words[0]) || ((words[0] === 'ZRANGE' || words[0] === 'ZRANGESTORE') && words.includes('BYLEX'));
+      const sorted = m.history.some((args) => ['SORT', 'SORT_RO'].includes(args[0].toString('latin1').toUpperCase()));
+      return lex && sorted;
+    },
   },
 ];
 

@@ -20,6 +20,7 @@ import { SORTED_SET_COMMANDS } from './sorted-sets.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
 import { LIST_COMMANDS } from './lists.js';
 import { BLOCKING_COMMANDS } from './blocking.js';
+import { SORT_COMMANDS } from './sort.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -36,4 +37,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...PUBSUB_COMMANDS,
   ...LIST_COMMANDS,
   ...BLOCKING_COMMANDS,
+  ...SORT_COMMANDS,
 ];

@@ -64,7 +64,16 @@ export type CommandGroup = keyof typeof GROUP_CATEGORIES;
  * Where a key spec's search starts: at an argument index, or after a keyword looked for from
  * `startFrom` (negative: from the end, backwards), as in Redis' begin_search.
  */
-export type BeginSearch = { readonly index: number } | { readonly keyword: string; readonly startFrom: number };
+export type BeginSearch = { readonly index: number } | { readonly keyword: string; readonly startFrom: number } | UnknownSearch;
+
+/**
+ * Redis' "unknown" begin_search / find_keys: keys the specs cannot locate (SORT's BY/GET patterns
+ * name keys built from the data; its STORE keyword may be anywhere). keyIndexes() skips such a
+ * spec; a command that needs them found anyway names a key finder (CommandDef.keyFinder).
+ */
+export interface UnknownSearch {
+  readonly unknown: true;
+}
 
 /**
  * Which arguments from there are keys (Redis' find_keys): a range (`lastKey` relative to the
@@ -73,7 +82,8 @@ export type BeginSearch = { readonly index: number } | { readonly keyword: strin
  */
 export type FindKeys =
   | { readonly lastKey: number; readonly step: number; readonly limit: number }
-  | { readonly keyNumIndex: number; readonly firstKey: number; readonly step: number };
+  | { readonly keyNumIndex: number; readonly firstKey: number; readonly step: number }
+  | UnknownSearch;
 
 /** One of Redis 7's key specs (COMMAND INFO's 9th field). */
 export interface KeySpec {
@@ -106,8 +116,16 @@ export interface CommandDef {
   readonly complexity?: string;
   /** Key specs in Redis' order; none for a command without keys. */
   readonly keySpecs?: readonly KeySpec[];
+  /**
+   * Redis' getkeys_proc, for commands whose key specs cannot find every key: the keys (for key
+   * locks, MULTI and COMMAND GETKEYS) are then found by parsing the arguments as the command does.
+   * 'sort': the key, then the last STORE destination (Redis' sortGetKeys).
+   */
+  readonly keyFinder?: 'sort';
   /** ACL categories beyond those derived from the flags and the group (see the top of this file). */
   readonly acl?: readonly AclCategory[];
+  /** The group's category is not added: SORT is in the generic group, but Redis gives it the categories of the types it sorts, not @keyspace. */
+  readonly withoutGroupCategory?: true;
   /** COMMAND INFO tips, as printed ('nondeterministic_output', 'request_policy:all_shards', ...). */
   readonly tips?: readonly string[];
   /**
