@@ -17,7 +17,7 @@ import { DataBlock } from '../../src/engine/sstable/block.js';
 import { decodeFooter, FOOTER_BYTES, tableFileName } from '../../src/engine/sstable/format.js';
 import { TableBuilder } from '../../src/engine/sstable/table-builder.js';
 import { newTableReadStats, TableReader } from '../../src/engine/sstable/table-reader.js';
-import { FilterPartition } from '../../src/engine/sstable/table-meta.js';
+import { FilterPartition } from '../../src/engine/sstable/filter-partition.js';
 
 const env = new NodeEnv();
 const KEYS = 20000;

@@ -19,7 +19,7 @@
 import { LRUCache } from 'lru-cache';
 import { DataBlock } from '../sstable/block.js';
 import { TableIndex } from '../sstable/table-index.js';
-import { FilterPartition } from '../sstable/table-meta.js';
+import { FilterPartition } from '../sstable/filter-partition.js';
 
 /** Partitions of filters and indexes (table-meta.ts). */
 type MetaEntry = FilterPartition | TableIndex;

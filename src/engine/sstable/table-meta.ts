@@ -30,6 +30,7 @@ import type { BinaryKey, SequenceNumber } from '../types.js';
 import { checksum } from '../../util/checksum.js';
 import { DataBlock } from './block.js';
 import { bloomHash, type BloomFilter, lineOffset, probeLine } from './bloom.js';
+import { FilterPartition } from './filter-partition.js';
 import { TableIndex } from './table-index.js';
 
 /** Bytes of filter per partition: one page, like a data block. */
@@ -58,15 +59,6 @@ export interface MetaSource {
   readonly cache: BlockCache;
   /** Reads bytes of the table file; throws once the table is closed. */
   read(offset: number, length: number): Buffer;
-}
-
-/** One partition of a filter: a cache entry. */
-export class FilterPartition {
-  constructor(readonly data: Buffer) {}
-
-  get byteSize(): number {
-    return this.data.length;
-  }
 }
 
 function partitionChecksums(bytes: Uint8Array, count: number, at: (q: number) => number, end: (q: number) => number): Uint32Array {
