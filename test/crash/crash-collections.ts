@@ -29,7 +29,7 @@ type CollectionType = 'hash' | 'set' | 'zset' | 'list';
 // known whether the server or this model is wrong (closing note of session 5; reproduce by adding
 // 'list' back and running `node dist/bench/crash-loop.js --cycles 40 --fsync everysec --seed 777
 // --min-run-ms 1500 --max-run-ms 3000 --collection-clients 16`). The list model below stays.
-const TYPES: readonly CollectionType[] = ['hash', 'set', 'zset'];
+const TYPES: readonly CollectionType[] = ['hash', 'set', 'zset', 'list'];
 
 /** Keys of each type a collection client owns. */
 const KEYS_PER_TYPE = 3;
@@ -102,6 +102,22 @@ function runRanges(lengths: readonly number[]): string {
     i = j;
   }
   return out.length === 0 ? 'none' : out.join(',');
+}
+
+/**
+ * The key as a read at `now` must find it: absent once its short TTL has surely run out. Unlike
+ * settleExpiry it leaves the state alone: checking a run length must not change the state the
+ * later ops are replayed on.
+ */
+function visibleAt(state: ModelState, key: string, now: number): KeyState | undefined {
+  const s = state.get(key);
+  if (s !== undefined && s.expire !== null && s.expire.short && s.expire.max + SLACK_MS < now) return undefined;
+  return s;
+}
+
+/** Every key a command names: LMOVE's destination too, which may have expired before the op like its source. */
+function keysOf(args: readonly string[]): string[] {
+  return args[0] === 'LMOVE' || args[0] === 'RPOPLPUSH' ? [args[1], args[2]] : [args[1]];
 }
 
 function settleExpiry(state: ModelState, key: string, now: number): 'settled' | 'undecided' {
@@ -641,7 +657,7 @@ export async function checkCollections(
     const applyOp = (op: CollectionOp): void => {
       for (const args of op.commands) {
         // The writer saw short TTLs that had run out by then as gone (it never writes a key whose TTL is undecided).
-        settleExpiry(state, args[1], op.sentAt);
+        for (const key of keysOf(args)) settleExpiry(state, key, op.sentAt);
         applyCommand(state, args, op.sentAt, op.state === OpState.InFlight ? killWall : op.ackedAt);
       }
     };
@@ -652,8 +668,7 @@ export async function checkCollections(
       let problem: string | null = null;
       for (let k = 0; k < owner.keys.length && problem === null; k++) {
         const key = owner.keys[k];
-        settleExpiry(state, key, now);
-        problem = mismatch(key, state.get(key), reads[k]);
+        problem = mismatch(key, visibleAt(state, key, now), reads[k]);
       }
       if (problem === null) {
         kept = length;
@@ -673,13 +688,12 @@ export async function checkCollections(
       for (let length = 0; length <= ops.length; length++) {
         if (length >= mustKeep) {
           owner.keys.forEach((k, i) => {
-            settleExpiry(again, k, now);
-            if (mismatch(k, again.get(k), reads[i]) === null) perKey.get(k)?.push(length);
+            if (mismatch(k, visibleAt(again, k, now), reads[i]) === null) perKey.get(k)?.push(length);
           });
         }
         if (length === ops.length) break;
         for (const args of ops[length].commands) {
-          settleExpiry(again, args[1], ops[length].sentAt);
+          for (const key of keysOf(args)) settleExpiry(again, key, ops[length].sentAt);
           applyCommand(again, args, ops[length].sentAt, ops[length].state === OpState.InFlight ? killWall : ops[length].ackedAt);
         }
       }
@@ -697,6 +711,8 @@ export async function checkCollections(
         if (kept === ops.length) check.inFlightApplied++;
         else check.inFlightDropped++;
       }
+      // Every op of this cycle is in the past now: what has expired by now is gone for the next cycle.
+      for (const key of owner.keys) settleExpiry(state, key, now);
       owner.checked = state;
     }
     for (const key of owner.keys) if (owner.checked.has(key)) model.presentKeys++;
