@@ -18,7 +18,21 @@ import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MAX, argIs, parseInt6
  * (nothing was replied yet). Allocates a closure only on this slow path.
  */
 export function retryAfter(pending: Promise<unknown>, handler: CommandHandler, ctx: CommandContext, argv: Buffer[]): Promise<void> {
-  return pending.then(() => handler(ctx, argv));
+  return pending.then(() => {
+    // The run again is the same command: its keyspace notifications are its client's (see KeyspaceEvents.publisher).
+    const events = ctx.server.keyspace.events;
+    events.publisher = ctx.client;
+    try {
+      return handler(ctx, argv);
+    } finally {
+      events.publisher = null;
+    }
+  });
+}
+
+/** Sends a keyspace notification about `key` in the client's database (Redis' notifyKeyspaceEvent; see src/pubsub/keyspace-events.ts). */
+export function notify(ctx: CommandContext, type: number, event: string, key: BinaryKey): void {
+  ctx.server.keyspace.events.notify(type, event, key, ctx.client.db);
 }
 
 export function isString(value: Buffer): boolean {

@@ -36,7 +36,8 @@ import {
   type Int64,
 } from '../keyspace/numbers.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../keyspace/long-double.js';
-import { ExpireUnit, durable, isString, parseExpireTime, retryAfter, storeValue } from './command-support.js';
+import { ExpireUnit, durable, isString, notify, parseExpireTime, retryAfter, storeValue } from './command-support.js';
+import { NOTIFY_EXPIRED, NOTIFY_GENERIC, NOTIFY_NEW, NOTIFY_STRING } from '../pubsub/keyspace-events.js';
 
 const ERR_OVERFLOW = 'ERR increment or decrement would overflow';
 const ERR_NOT_FLOAT = 'ERR value is not a valid float';
@@ -61,6 +62,7 @@ function getdelCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   if (value instanceof Promise) return retryAfter(value, getdelCommand, ctx, argv);
   if (!isString(value)) return ctx.reply.error(ERR_WRONGTYPE);
   const write = ks.remove(db, key, value);
+  notify(ctx, NOTIFY_GENERIC, 'del', key);
   ctx.reply.bulk(payload(value));
   return durable(write);
 }
@@ -73,6 +75,7 @@ function getsetCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   if (previous instanceof Promise) return retryAfter(previous, getsetCommand, ctx, argv);
   if (previous !== null && !isString(previous)) return ctx.reply.error(ERR_WRONGTYPE);
   const write = ks.store(db, key, encodeString(argv[2], NO_EXPIRE, StringEncodingHint.ByContent), previous);
+  notify(ctx, NOTIFY_STRING, 'set', key);
   ctx.reply.bulk(previous === null ? null : payload(previous));
   return durable(write);
 }
@@ -190,6 +193,7 @@ function plainSet(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   const previous = ks.lookupWrite(db, key);
   if (previous instanceof Promise) return retryAfter(previous, setCommand, ctx, argv);
   const write = ks.store(db, key, encodeString(argv[2], NO_EXPIRE, StringEncodingHint.ByContent), previous);
+  notify(ctx, NOTIFY_STRING, 'set', key);
   ctx.reply.ok();
   return durable(write);
 }
@@ -215,9 +219,26 @@ function setCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   }
   if ((flags & OPT_KEEPTTL) !== 0 && previous !== null) expire = expireAt(previous);
   const write = storeValue(ks, db, key, encodeString(argv[2], expire, StringEncodingHint.ByContent), previous);
+  notifySet(ctx, key, previous, (flags & OPT_ANY_EXPIRE) !== 0 ? expire : NO_EXPIRE);
   if (withGet) ctx.reply.bulk(previous === null ? null : payload(previous));
   else ctx.reply.ok();
   return durable(write);
+}
+
+/**
+ * SET's events with an expire time ('set', then 'expire'). Redis keeps a key set with a time already
+ * past and expires it at its next access; storeValue never stores it, so the events Redis would send
+ * then ('new' when created, and 'expired') are sent now.
+ */
+function notifySet(ctx: CommandContext, key: BinaryKey, previous: Buffer | null, expire: number): void {
+  const events = ctx.server.keyspace.events;
+  if (events.flags === 0) return;
+  const stored = expire === NO_EXPIRE || expire > Date.now();
+  if (!stored && previous === null) notify(ctx, NOTIFY_NEW, 'new', key);
+  notify(ctx, NOTIFY_STRING, 'set', key);
+  if (expire === NO_EXPIRE) return;
+  notify(ctx, NOTIFY_GENERIC, 'expire', key);
+  if (!stored) notify(ctx, NOTIFY_EXPIRED, 'expired', key);
 }
 
 function setnxCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
@@ -228,6 +249,7 @@ function setnxCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
   if (previous instanceof Promise) return retryAfter(previous, setnxCommand, ctx, argv);
   if (previous !== null) return ctx.reply.integer(0);
   const write = ks.store(db, key, encodeString(argv[2], NO_EXPIRE, StringEncodingHint.ByContent), null);
+  notify(ctx, NOTIFY_STRING, 'set', key);
   ctx.reply.integer(1);
   return durable(write);
 }
@@ -241,6 +263,7 @@ function setWithExpire(ctx: CommandContext, argv: Buffer[], unit: ExpireUnit, na
   const previous = ks.lookupWrite(db, key);
   if (previous instanceof Promise) return retryAfter(previous, self, ctx, argv);
   const write = storeValue(ks, db, key, encodeString(argv[3], expire, StringEncodingHint.ByContent), previous);
+  notifySet(ctx, key, previous, expire);
   ctx.reply.ok();
   return durable(write);
 }
@@ -269,8 +292,10 @@ function getexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
   let write: Promise<unknown> | undefined;
   if (expire !== NO_EXPIRE) {
     write = storeValue(ks, db, key, withExpireTime(value, expire), value);
+    notify(ctx, NOTIFY_GENERIC, expire <= Date.now() ? 'del' : 'expire', key);
   } else if ((flags & OPT_PERSIST) !== 0 && expireAt(value) !== NO_EXPIRE) {
     write = ks.store(db, key, withExpireTime(value, NO_EXPIRE), value);
+    notify(ctx, NOTIFY_GENERIC, 'persist', key);
   }
   ctx.reply.bulk(payload(value));
   return durable(write);
@@ -312,6 +337,7 @@ function msetGeneric(ctx: CommandContext, argv: Buffer[], onlyIfNoneExist: boole
   const batch = ks.batch();
   for (let i = 0; i < keys.length; i++) {
     batch.put(db, keys[i], encodeString(argv[2 * i + 2], NO_EXPIRE, StringEncodingHint.ByContent), previous[i]);
+    notify(ctx, NOTIFY_STRING, 'set', keys[i]);
   }
   const write = batch.commit();
   if (onlyIfNoneExist) ctx.reply.integer(1);
@@ -330,6 +356,7 @@ function appendCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   const tail = argv[2];
   if (previous === null) {
     const write = ks.store(db, key, encodeString(tail, NO_EXPIRE, StringEncodingHint.ByContent), null);
+    notify(ctx, NOTIFY_STRING, 'append', key);
     ctx.reply.integer(tail.length);
     return durable(write);
   }
@@ -341,6 +368,7 @@ function appendCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   previous.copy(value, offset, start);
   value.set(tail, offset + previous.length - start);
   const write = ks.store(db, key, value, previous);
+  notify(ctx, NOTIFY_STRING, 'append', key);
   ctx.reply.integer(total);
   return durable(write);
 }
@@ -367,6 +395,7 @@ function setrangeCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<vo
   if (at > oldLength) value.fill(0, offset + oldLength, offset + at);
   value.set(patch, offset + at);
   const write = ks.store(db, key, value, previous);
+  notify(ctx, NOTIFY_STRING, 'setrange', key);
   ctx.reply.integer(total);
   return durable(write);
 }
@@ -391,6 +420,7 @@ function incrDecr(ctx: CommandContext, argv: Buffer[], increment: Int64, self: C
   const next = addInt64(current, increment);
   if (next === undefined) return ctx.reply.error(ERR_OVERFLOW);
   const write = ks.store(db, key, encodeStringFromLatin1(int64Text(next), expire, StringEncodingHint.ByContent), previous);
+  notify(ctx, NOTIFY_STRING, 'incrby', key);
   ctx.reply.integer(next);
   return durable(write);
 }
@@ -433,6 +463,7 @@ function incrbyfloatCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
   const text = formatLongDouble(sum);
   const expire = previous === null ? NO_EXPIRE : expireAt(previous);
   const write = ks.store(db, key, encodeStringFromLatin1(text, expire, StringEncodingHint.NotInt), previous);
+  notify(ctx, NOTIFY_STRING, 'incrbyfloat', key);
   ctx.reply.bulk(text);
   return durable(write);
 }

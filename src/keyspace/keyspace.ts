@@ -49,6 +49,7 @@ import { ScanCursorStore } from './scan-cursors.js';
 import { BackgroundCycle } from './active-expiry.js';
 import { VersionSource } from './collection-encoding.js';
 import { DeadVersionSweeper, pushGarbageRecords, reservationsToGarbage } from './dead-versions.js';
+import { KeyspaceEvents, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW } from '../pubsub/keyspace-events.js';
 
 export type { WatchingClient } from './watch.js';
 
@@ -147,6 +148,12 @@ export class Keyspace {
    * while a client is blocked, so that otherwise a write pays one property read.
    */
   readyListener: KeyWriteListener | null = null;
+  /**
+   * Keyspace notifications. Commands send their own events through it; the keyspace sends the
+   * ones Redis' db.c and expire.c send: 'expired' (lazy and active expiry), 'keymiss' (a read
+   * lookup that finds nothing) and 'new' (a key created).
+   */
+  readonly events = new KeyspaceEvents();
   /** Values kept by stageLookup() for a command's run again, and the sequence number they are current at. */
   private lookupStage: Map<BinaryKey, Buffer | null> | null = null;
   private lookupStageSeq = -1;
@@ -296,12 +303,14 @@ export class Keyspace {
     const value = this.db.get(this.dataPrefixes[db] + key);
     if (value === undefined) {
       this.stats.keyspaceMisses++;
+      this.events.notify(NOTIFY_KEY_MISS, 'keymiss', key, db);
       return null;
     }
     if (value instanceof Promise) return value;
     if ((value[0] & 0x80) !== 0 && expireAt(value) <= Date.now()) {
       this.expireNow(db, key, value);
       this.stats.keyspaceMisses++;
+      this.events.notify(NOTIFY_KEY_MISS, 'keymiss', key, db);
       return null;
     }
     this.stats.keyspaceHits++;
@@ -336,8 +345,10 @@ export class Keyspace {
         out[i] = null;
       }
       if (forRead) {
-        if (out[i] === null) this.stats.keyspaceMisses++;
-        else this.stats.keyspaceHits++;
+        if (out[i] === null) {
+          this.stats.keyspaceMisses++;
+          this.events.notify(NOTIFY_KEY_MISS, 'keymiss', keys[i], db);
+        } else this.stats.keyspaceHits++;
       }
     }
     return out;
@@ -403,6 +414,7 @@ export class Keyspace {
   private expireNow(db: number, key: BinaryKey, value: Buffer): void {
     this.stats.expiredKeys++;
     this.remove(db, key, value).catch(this.onBackgroundFailure);
+    this.events.notify(NOTIFY_EXPIRED, 'expired', key, db);
   }
 
   // ------------------------------------------------------------------ writes
@@ -448,6 +460,7 @@ export class Keyspace {
     }
     if (this.watches.active) this.watches.touch(db, key);
     if (this.readyListener !== null) this.readyListener.keyWritten(db, key);
+    if (previous === null) this.events.notify(NOTIFY_NEW, 'new', key, db);
     return durable;
   }
 
@@ -698,6 +711,7 @@ export class Keyspace {
       if (expire > now) return;
       this.stats.expiredKeys++;
       this.remove(db, key, value).catch(this.onBackgroundFailure);
+      this.events.notify(NOTIFY_EXPIRED, 'expired', key, db);
       return;
     }
     if (this.watches.active) this.watches.touch(db, key);
@@ -715,6 +729,8 @@ export class Keyspace {
     counts.keys = keys;
     counts.expires = expires;
     counts.expireSum = expireSum;
+    // Compaction dropped the value at its time: to a subscriber it expired, as it would have in Redis.
+    if (value === undefined) this.events.notify(NOTIFY_EXPIRED, 'expired', key, db);
   }
 
   // ------------------------------------------------------------------ reclaiming flushed databases
@@ -851,6 +867,7 @@ export class KeyspaceBatch {
     }
     this.keyspace.stageOps(this.ops, db, key, value, before, delta);
     if (watched) this.touched.push([db, key]);
+    if (value !== null && before === null) this.keyspace.events.notify(NOTIFY_NEW, 'new', key, db);
     return this;
   }
 }

@@ -164,12 +164,18 @@ export class Dispatcher {
     const errorsBefore = reply.errors;
     const t0 = this.clock;
     let result: void | Promise<void>;
+    // Keyspace notifications the command sends belong to its client's own stream (EXEC nests this).
+    const events = this.server.keyspace.events;
+    const outerPublisher = events.publisher;
+    events.publisher = ctx.client;
     try {
       // Only a container that cannot run without a subcommand lacks a handler, and arity keeps it from getting here.
       result = entry.handler === null ? reply.error(entry.arityError) : entry.handler(ctx, argv);
     } catch (err) {
       result = undefined;
       this.handlerFailed(ctx, entry, err);
+    } finally {
+      events.publisher = outerPublisher;
     }
     const t1 = performance.now();
     this.clock = t1;

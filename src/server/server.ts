@@ -121,6 +121,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.db = options.db;
     this.keyspace = options.keyspace;
     this.blocking = new BlockingRegistry(options.keyspace);
+    options.keyspace.events.attach(this.pubsub);
+    options.keyspace.events.flags = this.config.notifyKeyspaceEvents;
     this.logger = options.logger;
     this.configFile = options.configFile;
     this.onShutdown = options.onShutdown;
@@ -331,6 +333,9 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
           break;
         case 'proto-max-bulk-len':
           this.parserLimits.maxBulkLength = this.config.protoMaxBulkLen;
+          break;
+        case 'notify-keyspace-events':
+          this.keyspace.events.flags = this.config.notifyKeyspaceEvents;
           break;
         case 'hz':
           if (this.cronTimer) {
