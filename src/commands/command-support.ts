@@ -12,6 +12,7 @@ import { NO_EXPIRE, ValueType, binaryKey, expireAt, valueType } from '../keyspac
 import { parseCursor } from '../keyspace/scan-cursors.js';
 import { WRONG_TYPE, openCollection, type Collection } from '../types/collection.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MAX, argIs, parseInt64, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
+import { NOTIFY_GENERIC } from '../pubsub/keyspace-events.js';
 
 /**
  * A lookup needed the disk: once the read has warmed the cache, run the whole command again
@@ -33,6 +34,26 @@ export function retryAfter(pending: Promise<unknown>, handler: CommandHandler, c
 /** Sends a keyspace notification about `key` in the client's database (Redis' notifyKeyspaceEvent; see src/pubsub/keyspace-events.ts). */
 export function notify(ctx: CommandContext, type: number, event: string, key: BinaryKey): void {
   ctx.server.keyspace.events.notify(type, event, key, ctx.client.db);
+}
+
+/**
+ * A collection command's event, then 'del' when the command emptied the collection (Redis deletes
+ * an empty collection and says so after the command's own event). Call after collection.stage/commit.
+ */
+export function notifyCollection(ctx: CommandContext, type: number, event: string, collection: Collection): void {
+  const events = ctx.server.keyspace.events;
+  events.notify(type, event, collection.key, collection.db);
+  if (collection.meta.count === 0 && collection.previous !== null) events.notify(NOTIFY_GENERIC, 'del', collection.key, collection.db);
+}
+
+/**
+ * A STORE command's events (SINTERSTORE, ZUNIONSTORE, SORT ... STORE...): its own event when it
+ * wrote a result, 'del' when an empty result deleted the destination, nothing when there was
+ * neither a result nor a destination.
+ */
+export function notifyStore(ctx: CommandContext, type: number, event: string, key: BinaryKey, stored: boolean, previous: Buffer | null): void {
+  if (stored) notify(ctx, type, event, key);
+  else if (previous !== null) notify(ctx, NOTIFY_GENERIC, 'del', key);
 }
 
 export function isString(value: Buffer): boolean {

@@ -12,6 +12,8 @@ import type { CommandContext, CommandHandlers } from './types.js';
 import { binaryKey } from '../keyspace/encoding.js';
 import { ERR_SYNTAX, argIs, parseInt32Arg } from '../keyspace/numbers.js';
 import { durable, retryAfter } from './command-support.js';
+import type { BinaryKey } from '../engine/types.js';
+import { NOTIFY_GENERIC } from '../pubsub/keyspace-events.js';
 
 const ERR_DB_RANGE = 'ERR DB index is out of range';
 
@@ -39,11 +41,22 @@ function moveCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   if (existing !== null) return ctx.reply.integer(0);
   if (isCollectionValue(value)) {
     // Members are stored under their database's namespace: they move by copy.
-    return writeCollectionCopy(ks, value, source, key, target, key, (batch, meta) => batch.put(target, key, meta, null).delete(source, key, value)).then(() => ctx.reply.integer(1));
+    return writeCollectionCopy(ks, value, source, key, target, key, (batch, meta) => {
+      batch.put(target, key, meta, null).delete(source, key, value);
+      notifyMove(ctx, key, source, target);
+      return batch;
+    }).then(() => ctx.reply.integer(1));
   }
   const write = ks.batch().put(target, key, value, null).delete(source, key, value).commit();
+  notifyMove(ctx, key, source, target);
   ctx.reply.integer(1);
   return durable(write);
+}
+
+function notifyMove(ctx: CommandContext, key: BinaryKey, source: number, target: number): void {
+  const events = ctx.server.keyspace.events;
+  events.notify(NOTIFY_GENERIC, 'move_from', key, source);
+  events.notify(NOTIFY_GENERIC, 'move_to', key, target);
 }
 
 function swapdbCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {

@@ -8,7 +8,8 @@
 import type { CommandContext, CommandHandlers } from './types.js';
 import { NO_EXPIRE, binaryKey, expireAt, expireAtExact, withExpire } from '../keyspace/encoding.js';
 import { ERR_NOT_INTEGER, INT64_MAX, INT64_MIN, argIs, parseIntegerArg } from '../keyspace/numbers.js';
-import { durable, retryAfter } from './command-support.js';
+import { durable, notify, retryAfter } from './command-support.js';
+import { NOTIFY_GENERIC } from '../pubsub/keyspace-events.js';
 
 const OPT_NX = 1;
 const OPT_XX = 2;
@@ -66,8 +67,13 @@ function expireGeneric(ctx: CommandContext, argv: Buffer[], name: string, inSeco
     if ((flags & OPT_LT) !== 0 && hasTtl && when >= BigInt(current)) return ctx.reply.integer(0);
   }
   let write: Promise<unknown>;
-  if (when <= BigInt(now)) write = ks.remove(db, key, value);
-  else write = ks.store(db, key, withExpire(value, Number(when)), value);
+  if (when <= BigInt(now)) {
+    write = ks.remove(db, key, value);
+    notify(ctx, NOTIFY_GENERIC, 'del', key);
+  } else {
+    write = ks.store(db, key, withExpire(value, Number(when)), value);
+    notify(ctx, NOTIFY_GENERIC, 'expire', key);
+  }
   ctx.reply.integer(1);
   return durable(write);
 }
@@ -129,6 +135,7 @@ function persistCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
   if (value instanceof Promise) return retryAfter(value, persistCommand, ctx, argv);
   if (value === null || expireAt(value) === NO_EXPIRE) return ctx.reply.integer(0);
   const write = ks.store(db, key, withExpire(value, NO_EXPIRE), value);
+  notify(ctx, NOTIFY_GENERIC, 'persist', key);
   ctx.reply.integer(1);
   return durable(write);
 }

@@ -14,7 +14,8 @@ import type { ServerConfig } from '../config/config.js';
 import { ValueType, binaryKey } from '../keyspace/encoding.js';
 import { ERR_NOT_INTEGER, ERR_WRONGTYPE, addInt64, int64Text, parseInt64, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../keyspace/long-double.js';
-import { durable, memberScanCommand, parseRandomCount, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
+import { durable, memberScanCommand, notifyCollection, parseRandomCount, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
+import { NOTIFY_HASH } from '../pubsub/keyspace-events.js';
 import { WRONG_TYPE, openCollection, openOrCreate, type Collection } from '../types/collection.js';
 import { allFields, deleteField, fieldValue, randomFields, readFields, scanFields, setField, type FieldEntry, type HashEncodingLimits } from '../types/hash.js';
 
@@ -52,6 +53,7 @@ function setPairs(ctx: CommandContext, argv: Buffer[], self: (ctx: CommandContex
     setField(hash, batch, fields[i], argv[3 + 2 * i], found, limits);
   }
   const write = hash.commit(batch);
+  notifyCollection(ctx, NOTIFY_HASH, 'hset', hash);
   if (replyOk) ctx.reply.ok();
   else ctx.reply.integer(hash.meta.count - before);
   return durable(write);
@@ -80,6 +82,7 @@ function hsetnxCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   const batch = ks.batch();
   setField(hash, batch, argv[2], argv[3], null, limitsOf(ctx.server.config));
   const write = hash.commit(batch);
+  notifyCollection(ctx, NOTIFY_HASH, 'hset', hash);
   ctx.reply.integer(1);
   return durable(write);
 }
@@ -103,6 +106,7 @@ function hdelCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   }
   if (deleted.size === 0) return ctx.reply.integer(0);
   const write = hash.commit(batch);
+  notifyCollection(ctx, NOTIFY_HASH, 'hdel', hash);
   ctx.reply.integer(deleted.size);
   return durable(write);
 }
@@ -129,6 +133,7 @@ function hincrbyCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
   const batch = ks.batch();
   setField(hash, batch, argv[2], Buffer.from(int64Text(next), 'latin1'), stored, limitsOf(ctx.server.config));
   const write = hash.commit(batch);
+  notifyCollection(ctx, NOTIFY_HASH, 'hincrby', hash);
   ctx.reply.integer(next);
   return durable(write);
 }
@@ -155,6 +160,7 @@ function hincrbyfloatCommand(ctx: CommandContext, argv: Buffer[]): void | Promis
   const batch = ks.batch();
   setField(hash, batch, argv[2], Buffer.from(text, 'latin1'), stored, limitsOf(ctx.server.config));
   const write = hash.commit(batch);
+  notifyCollection(ctx, NOTIFY_HASH, 'hincrbyfloat', hash);
   ctx.reply.bulk(text);
   return durable(write);
 }

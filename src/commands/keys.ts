@@ -12,7 +12,8 @@ import { TYPE_NAMES, binaryKey, payloadOffset, valueType } from '../keyspace/enc
 import { objectEncoding } from '../keyspace/collection-encoding.js';
 import { isCollectionValue, writeCollectionCopy } from '../types/collection.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, argIs, parseInt32Arg, parseInt64, parseIntegerArg } from '../keyspace/numbers.js';
-import { durable, retryAfter } from './command-support.js';
+import { durable, notify, retryAfter } from './command-support.js';
+import { NOTIFY_GENERIC, NOTIFY_NEW } from '../pubsub/keyspace-events.js';
 import { parseCursor } from '../keyspace/scan-cursors.js';
 import { matchingKeys, randomKey, scanPage } from '../keyspace/scan.js';
 
@@ -37,6 +38,7 @@ function delCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
     const value = values[0];
     if (value === null) return ctx.reply.integer(0);
     const write = ks.remove(db, keys[0], value);
+    notify(ctx, NOTIFY_GENERIC, 'del', keys[0]);
     ctx.reply.integer(1);
     return durable(write);
   }
@@ -48,6 +50,7 @@ function delCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
     if (value === null || seen.has(keys[i])) continue;
     seen.add(keys[i]);
     batch.delete(db, keys[i], value);
+    notify(ctx, NOTIFY_GENERIC, 'del', keys[i]);
     deleted++;
   }
   const write = deleted === 0 ? undefined : batch.commit();
@@ -93,16 +96,28 @@ function renameGeneric(ctx: CommandContext, argv: Buffer[], onlyIfAbsent: boolea
   if (existing !== null && onlyIfAbsent) return ctx.reply.integer(0);
   if (isCollectionValue(value)) {
     // Members are stored under their key's name: they move by copy (the dispatcher holds both keys).
-    return writeCollectionCopy(ks, value, db, source, db, target, (batch, meta) => batch.put(db, target, meta, existing).delete(db, source, value)).then(() => {
+    return writeCollectionCopy(ks, value, db, source, db, target, (batch, meta) => {
+      batch.put(db, target, meta, existing).delete(db, source, value);
+      notifyRename(ctx, source, target, existing);
+      return batch;
+    }).then(() => {
       if (onlyIfAbsent) ctx.reply.integer(1);
       else ctx.reply.ok();
     });
   }
   // The value keeps its expire time: it travels in the value's header.
   const write = ks.batch().put(db, target, value, existing).delete(db, source, value).commit();
+  notifyRename(ctx, source, target, existing);
   if (onlyIfAbsent) ctx.reply.integer(1);
   else ctx.reply.ok();
   return durable(write);
+}
+
+/** RENAME's events, as Redis' renameGenericCommand: the target is deleted and added again ('new' even when it existed). */
+function notifyRename(ctx: CommandContext, source: BinaryKey, target: BinaryKey, existing: Buffer | null): void {
+  if (existing !== null) notify(ctx, NOTIFY_NEW, 'new', target);
+  notify(ctx, NOTIFY_GENERIC, 'rename_from', source);
+  notify(ctx, NOTIFY_GENERIC, 'rename_to', target);
 }
 
 function renameCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
@@ -137,11 +152,23 @@ function copyCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   if (existing instanceof Promise) return retryAfter(existing, copyCommand, ctx, argv);
   if (existing !== null && !replace) return ctx.reply.integer(0);
   if (isCollectionValue(value)) {
-    return writeCollectionCopy(ks, value, sourceDb, source, targetDb, target, (batch, meta) => batch.put(targetDb, target, meta, existing)).then(() => ctx.reply.integer(1));
+    return writeCollectionCopy(ks, value, sourceDb, source, targetDb, target, (batch, meta) => {
+      batch.put(targetDb, target, meta, existing);
+      notifyCopy(ctx, targetDb, target, existing);
+      return batch;
+    }).then(() => ctx.reply.integer(1));
   }
   const write = ks.store(targetDb, target, value, existing);
+  notifyCopy(ctx, targetDb, target, existing);
   ctx.reply.integer(1);
   return durable(write);
+}
+
+/** COPY's events: a replaced target is deleted and added again ('new'), then 'copy_to'. */
+function notifyCopy(ctx: CommandContext, db: number, target: BinaryKey, existing: Buffer | null): void {
+  const events = ctx.server.keyspace.events;
+  if (existing !== null) events.notify(NOTIFY_NEW, 'new', target, db);
+  events.notify(NOTIFY_GENERIC, 'copy_to', target, db);
 }
 
 // ---------------------------------------------------------------- KEYS / SCAN / RANDOMKEY

@@ -17,13 +17,14 @@ import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
 import { ValueType, binaryKey, valueType } from '../keyspace/encoding.js';
 import { decodeMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MIN, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
-import { ERR_RANDOM_COUNT_RANGE, durable, memberScanCommand, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
+import { ERR_RANDOM_COUNT_RANGE, durable, memberScanCommand, notify, notifyCollection, notifyStore, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
 import { Collection, WRONG_TYPE, openCollection, openOrCreate } from '../types/collection.js';
 import {
   NewSet, addMember, allIntegers, diffAddsFirstSetWhole, freshFlags, integerValue, intersect, intsetLimit, isIntset, membersInSetOrder,
   randomSetMembers, readAll, readMembership, removeMember, scanMembers, sortNumerically, subtract, unite,
 } from '../types/set.js';
 import { shuffle } from '../types/member-random.js';
+import { NOTIFY_GENERIC, NOTIFY_SET } from '../pubsub/keyspace-events.js';
 
 const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
 
@@ -53,6 +54,7 @@ function saddCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   }
   if (seen.size === 0) return ctx.reply.integer(0);
   const write = set.commit(batch);
+  notifyCollection(ctx, NOTIFY_SET, 'sadd', set);
   ctx.reply.integer(seen.size);
   return durable(write);
 }
@@ -76,6 +78,7 @@ function sremCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   }
   if (removed.size === 0) return ctx.reply.integer(0);
   const write = set.commit(batch);
+  notifyCollection(ctx, NOTIFY_SET, 'srem', set);
   ctx.reply.integer(removed.size);
   return durable(write);
 }
@@ -134,9 +137,11 @@ function smoveCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
   const batch = ks.batch();
   removeMember(source, batch, member);
   source.stage(batch);
+  notifyCollection(ctx, NOTIFY_SET, 'srem', source);
   if (!inDestination[0]) {
     addMember(destination, batch, member, maxIntset(ctx));
     destination.stage(batch);
+    notify(ctx, NOTIFY_SET, 'sadd', destination.key);
   }
   const write = batch.commit();
   ctx.reply.integer(1);
@@ -246,6 +251,7 @@ interface Popped {
 /** Removes what SPOP takes from `set`, in the step it was opened in; answers at once, durable later, as SREM. */
 function popNow(ctx: CommandContext, set: Collection, popped: Popped): Promise<void> {
   const write = set.commit(stagePop(set, popped));
+  notifyPop(ctx, set, popped);
   replyPopped(ctx, popped);
   return durable(write);
 }
@@ -254,8 +260,16 @@ function popNow(ctx: CommandContext, set: Collection, popped: Popped): Promise<v
 async function popLater(ctx: CommandContext, set: Collection, popped: Popped): Promise<void> {
   const current = await reopen(set);
   if (current === null || popped.members.length === 0) return popped.single ? ctx.reply.nullBulk() : ctx.reply.setHeader(0);
-  await current.commit(stagePop(current, popped));
+  const write = current.commit(stagePop(current, popped));
+  notifyPop(ctx, current, popped);
+  await write;
   replyPopped(ctx, popped);
+}
+
+/** SPOP's events: taking the whole set is a deletion only ('del'), as in Redis; else 'spop', and 'del' if it emptied the set. */
+function notifyPop(ctx: CommandContext, set: Collection, popped: Popped): void {
+  if (popped.all === true) ctx.server.keyspace.events.notify(NOTIFY_GENERIC, 'del', set.key, set.db);
+  else notifyCollection(ctx, NOTIFY_SET, 'spop', set);
 }
 
 function stagePop(set: Collection, popped: Popped): KeyspaceBatch {
@@ -479,7 +493,7 @@ async function store(ctx: CommandContext, op: StoreOp, destination: BinaryKey, s
       if (first !== null) await subtract(first, existing(sets.slice(1)), result.add, firstSet.inspect);
       flags = first === null ? 0 : diffFlags(sets, firstSet.integers, result.integers, result.count, max);
     }
-    await commitOverDestination(ks, ctx.client.db, destination, result, flags);
+    await commitOverDestination(ctx, destination, result, flags, STORE_EVENTS[op]);
   } catch (err) {
     await result.abandon().catch(() => undefined);
     throw err;
@@ -488,17 +502,22 @@ async function store(ctx: CommandContext, op: StoreOp, destination: BinaryKey, s
 }
 
 /** Writes the result over the destination's current value, looked up in the same synchronous step. */
-async function commitOverDestination(ks: Keyspace, db: number, destination: BinaryKey, result: NewSet, flags: number): Promise<void> {
+async function commitOverDestination(ctx: CommandContext, destination: BinaryKey, result: NewSet, flags: number, event: string): Promise<void> {
+  const ks = ctx.server.keyspace;
   for (;;) {
-    const previous = ks.lookupWrite(db, destination);
+    const previous = ks.lookupWrite(ctx.client.db, destination);
     if (previous instanceof Promise) {
       await previous;
       continue;
     }
-    await result.commit(ks.batch(), previous, flags);
+    const write = result.commit(ks.batch(), previous, flags);
+    notifyStore(ctx, NOTIFY_SET, event, destination, result.count > 0, previous);
+    await write;
     return;
   }
 }
+
+const STORE_EVENTS: Readonly<Record<StoreOp, string>> = { [StoreOp.Inter]: 'sinterstore', [StoreOp.Union]: 'sunionstore', [StoreOp.Diff]: 'sdiffstore' };
 
 // ---------------------------------------------------------------- handlers
 
