@@ -28,8 +28,9 @@ import { decodeMeta, encodeMeta, newMeta } from '../keyspace/collection-encoding
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseIntegerArg } from '../keyspace/numbers.js';
 import { listpackScoreText, parseRangeDouble, parseStrictDouble } from '../keyspace/strtod.js';
 import { globMatch } from '../util/glob.js';
-import { durable, memberScanCommand, parseRandomCount, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
+import { durable, memberScanCommand, notifyCollection, notifyStore, parseRandomCount, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
 import { Collection, WRONG_TYPE, openCollection, scanFilter } from '../types/collection.js';
+import { NOTIFY_ZSET } from '../pubsub/keyspace-events.js';
 import {
   SetOpInput, ZSetReader, isBig, putMember, randomScored, readScores, removeEntries, removeMember, writeResult,
   type LexBound, type LexRange, type ScoreRange, type ScoredMember, type Window, type ZSetLimits,
@@ -222,6 +223,7 @@ function zaddGeneric(ctx: CommandContext, argv: Buffer[], initial: number, self:
   };
   if (added + updated === 0) return reply();
   const write = z.commit(batch);
+  notifyCollection(ctx, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', z);
   reply();
   return durable(write);
 }
@@ -256,6 +258,7 @@ function zremCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   }
   if (removed.size === 0) return ctx.reply.integer(0);
   const write = z.commit(batch);
+  notifyCollection(ctx, NOTIFY_ZSET, 'zrem', z);
   ctx.reply.integer(removed.size);
   return durable(write);
 }
@@ -472,11 +475,11 @@ function rangeCommand(form: RangeForm): CommandHandler {
     const dst = binaryKey(argv[1]);
     const target = ks.lookupWrite(db, dst);
     if (target instanceof Promise) return retryAfter(target, handler, ctx, argv);
-    if (source === null) return storeResult(ctx, dst, target, [], true);
+    if (source === null) return storeResult(ctx, dst, target, [], true, 'zrangestore');
     return withReader(source, (reader) => readRange(reader, request)).then(({ entries, rankLength }): void | Promise<void> => {
       if (!unchanged(ks, db, source.key, source.previous)) return handler(ctx, argv);
       const listpackFirst = !(request.type === RangeType.Rank && rankLength > ctx.server.config.zsetMaxListpackEntries);
-      return storeResult(ctx, dst, target, entries, listpackFirst);
+      return storeResult(ctx, dst, target, entries, listpackFirst, 'zrangestore');
     });
   };
   return handler;
@@ -486,10 +489,11 @@ function rangeCommand(form: RangeForm): CommandHandler {
  * Replaces `dst` (whatever it held: `previous`, read in this synchronous step) with a sorted set
  * of `entries`, or deletes it when there are none, and replies with the count.
  */
-function storeResult(ctx: CommandContext, dst: BinaryKey, previous: Buffer | null, entries: readonly ScoredMember[], listpackFirst: boolean): void | Promise<void> {
+function storeResult(ctx: CommandContext, dst: BinaryKey, previous: Buffer | null, entries: readonly ScoredMember[], listpackFirst: boolean, event: string): void | Promise<void> {
   const ks = ctx.server.keyspace;
   const db = ctx.client.db;
-  if (!unchanged(ks, db, dst, previous)) return retryStore(ctx, dst, entries, listpackFirst);
+  if (!unchanged(ks, db, dst, previous)) return retryStore(ctx, dst, entries, listpackFirst, event);
+  notifyStore(ctx, NOTIFY_ZSET, event, dst, entries.length > 0, previous);
   if (entries.length === 0) {
     ctx.reply.integer(0);
     if (previous === null) return;
@@ -505,7 +509,7 @@ function storeResult(ctx: CommandContext, dst: BinaryKey, previous: Buffer | nul
 }
 
 /** The destination must come from the disk first: read it, then store. */
-async function retryStore(ctx: CommandContext, dst: BinaryKey, entries: readonly ScoredMember[], listpackFirst: boolean): Promise<void> {
+async function retryStore(ctx: CommandContext, dst: BinaryKey, entries: readonly ScoredMember[], listpackFirst: boolean, event: string): Promise<void> {
   const ks = ctx.server.keyspace;
   for (;;) {
     const now = ks.lookupWrite(ctx.client.db, dst);
@@ -513,7 +517,7 @@ async function retryStore(ctx: CommandContext, dst: BinaryKey, entries: readonly
       await now;
       continue;
     }
-    return storeResult(ctx, dst, now, entries, listpackFirst);
+    return storeResult(ctx, dst, now, entries, listpackFirst, event);
   }
 }
 
@@ -546,7 +550,7 @@ function removeRangeCommand(type: RangeType.Rank | RangeType.Score | RangeType.L
       ranks = rankRange(indexes[0], indexes[1], z.meta.count);
       if (ranks === null) return ctx.reply.integer(0);
       // Every member: the key goes, and its records with the version (no need to read them).
-      if (ranks[0] === 0 && ranks[1] === z.meta.count - 1) return removeAndReply(ctx, z, [], z.meta.count);
+      if (ranks[0] === 0 && ranks[1] === z.meta.count - 1) return removeAndReply(ctx, z, [], z.meta.count, REMOVE_RANGE_EVENTS[type]);
     }
     return withReader(z, (reader) => {
       if (ranks !== null) return reader.byRank(ranks[0], ranks[1]);
@@ -554,19 +558,26 @@ function removeRangeCommand(type: RangeType.Rank | RangeType.Score | RangeType.L
       return reader.byLex(lex as LexRange, false);
     }).then((entries): void | Promise<void> => {
       if (!unchanged(ks, ctx.client.db, z.key, z.previous)) return handler(ctx, argv);
-      return removeAndReply(ctx, z, entries, entries.length);
+      return removeAndReply(ctx, z, entries, entries.length, REMOVE_RANGE_EVENTS[type]);
     });
   };
   return handler;
 }
 
+const REMOVE_RANGE_EVENTS: Readonly<Record<RangeType.Rank | RangeType.Score | RangeType.Lex, string>> = {
+  [RangeType.Rank]: 'zremrangebyrank',
+  [RangeType.Score]: 'zremrangebyscore',
+  [RangeType.Lex]: 'zremrangebylex',
+};
+
 /** Removes `entries` and replies `removed`, their number; removing every member removes the key, and no entries need be read for that. */
-function removeAndReply(ctx: CommandContext, z: Collection, entries: readonly ScoredMember[], removed: number): void | Promise<void> {
+function removeAndReply(ctx: CommandContext, z: Collection, entries: readonly ScoredMember[], removed: number, event: string): void | Promise<void> {
   if (removed === 0) return ctx.reply.integer(0);
   const batch = z.ks.batch();
   if (removed === z.meta.count) z.meta.count = 0;
   else removeEntries(z, batch, entries);
   const write = z.commit(batch);
+  notifyCollection(ctx, NOTIFY_ZSET, event, z);
   ctx.reply.integer(removed);
   return durable(write);
 }
@@ -626,6 +637,7 @@ export function popGeneric(ctx: CommandContext, argv: Buffer[], self: CommandHan
     const batch = ks.batch();
     removeEntries(target, batch, entries);
     const write = target.commit(batch);
+    notifyCollection(ctx, NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', target);
     shape.served();
     const r = ctx.reply;
     if (shape.keyed === 'nested') {
@@ -836,7 +848,7 @@ function setOpCommand(form: SetOpForm): CommandHandler {
       for (let i = 0; i < keys.length; i++) {
         if (!unchanged(ks, db, keys[i], values[i])) return handler(ctx, argv);
       }
-      return storeResult(ctx, dst, target, result, false);
+      return storeResult(ctx, dst, target, result, false, form.name);
     });
   };
   return handler;
