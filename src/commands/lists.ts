@@ -14,7 +14,8 @@ import type { CommandContext, CommandHandler, CommandHandlers } from './types.js
 import { ValueType, binaryKey } from '../keyspace/encoding.js';
 import { encodeMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MIN, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
-import { durable, retryAfter } from './command-support.js';
+import { durable, notify, notifyCollection, retryAfter } from './command-support.js';
+import { NOTIFY_LIST } from '../pubsub/keyspace-events.js';
 import type { KeyspaceBatch } from '../keyspace/keyspace.js';
 import type { BinaryKey } from '../engine/types.js';
 import { WRONG_TYPE, openCollection, openOrCreate, type Collection } from '../types/collection.js';
@@ -86,10 +87,19 @@ function pushCommand(end: End, onlyIfExists: boolean): CommandHandler {
     const batch = ks.batch();
     for (let i = 2; i < argv.length; i++) push(list, batch, end, argv[i]);
     const write = list.commit(batch);
+    notify(ctx, NOTIFY_LIST, pushEvent(end), key);
     ctx.reply.integer(list.meta.count);
     return durable(write);
   };
   return handler;
+}
+
+function pushEvent(end: End): string {
+  return end === End.Head ? 'lpush' : 'rpush';
+}
+
+function popEvent(end: End): string {
+  return end === End.Head ? 'lpop' : 'rpop';
 }
 
 // ---------------------------------------------------------------- pops
@@ -113,20 +123,23 @@ export function popElements(ctx: CommandContext, list: Collection, end: End, k: 
     const batch = list.ks.batch();
     popEnd(list, batch, end, k);
     const write = list.commit(batch);
+    notifyCollection(ctx, NOTIFY_LIST, popEvent(end), list);
     answer(values);
     return durable(write);
   }
-  return popLater(list, end, k, answer);
+  return popLater(ctx, list, end, k, answer);
 }
 
-async function popLater(list: Collection, end: End, k: number, answer: (values: ReadonlyArray<Buffer | null>) => void): Promise<void> {
+async function popLater(ctx: CommandContext, list: Collection, end: End, k: number, answer: (values: ReadonlyArray<Buffer | null>) => void): Promise<void> {
   const n = list.meta.count;
   const values = end === End.Head ? await readWindow(list, 0, k) : await readWindow(list, n - k, n, true);
   const current = await reopen(list);
   if (current === null) return answer([]);
   const batch = current.ks.batch();
   const dead = popEnd(current, batch, end, k);
-  await current.commit(batch);
+  const write = current.commit(batch);
+  notifyCollection(ctx, NOTIFY_LIST, popEvent(end), current);
+  await write;
   await deleteDead(current.ks, dead);
   answer(values);
 }
@@ -270,6 +283,9 @@ export function moveCommand(ctx: CommandContext, argv: Buffer[], from: End, to: 
   push(destination, batch, to, value);
   if (destination !== source) source.stage(batch);
   const write = destination.commit(batch);
+  // As lmoveGenericCommand: the push first, then the pop, then the source's deletion if emptied.
+  notify(ctx, NOTIFY_LIST, pushEvent(to), destinationKey);
+  notifyCollection(ctx, NOTIFY_LIST, popEvent(from), source);
   shape.served();
   ctx.reply.bulk(value);
   return durable(write);
@@ -327,6 +343,7 @@ function lsetCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   const batch = ks.batch();
   setAt(list, batch, at, argv[3]);
   const write = list.commit(batch);
+  notify(ctx, NOTIFY_LIST, 'lset', list.key);
   ctx.reply.ok();
   return durable(write);
 }
@@ -389,13 +406,16 @@ function ltrimCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
     if (dead.some((range) => range !== undefined)) return trimLater(ctx, list, batch, dead);
   }
   const write = list.commit(batch);
+  notifyCollection(ctx, NOTIFY_LIST, 'ltrim', list);
   ctx.reply.ok();
   return durable(write);
 }
 
 /** A trim too big for one batch: the change, then the rest of the trimmed elements (deleteDead), then the reply. */
 async function trimLater(ctx: CommandContext, list: Collection, batch: KeyspaceBatch, dead: ReadonlyArray<DeadRange | undefined>): Promise<void> {
-  await list.commit(batch);
+  const write = list.commit(batch);
+  notifyCollection(ctx, NOTIFY_LIST, 'ltrim', list);
+  await write;
   for (const range of dead) await deleteDead(list.ks, range);
   ctx.reply.ok();
 }
@@ -410,7 +430,9 @@ async function trimByRebuild(ctx: CommandContext, list: Collection, from: number
   const batch = current.ks.batch();
   builder.finish(batch);
   batch.put(current.db, current.key, encodeMeta(builder.target.meta), current.previous);
-  await batch.commit();
+  const write = batch.commit();
+  notify(ctx, NOTIFY_LIST, 'ltrim', current.key);
+  await write;
   ctx.reply.ok();
 }
 
@@ -518,7 +540,9 @@ async function insertLater(ctx: CommandContext, list: Collection, pivot: Buffer,
   if (current === null) return ctx.reply.integer(0);
   const batch = current.ks.batch();
   insertAt(current, batch, at, element, moved);
-  await current.commit(batch);
+  const write = current.commit(batch);
+  notify(ctx, NOTIFY_LIST, 'linsert', current.key);
+  await write;
   ctx.reply.integer(current.meta.count);
 }
 
@@ -554,7 +578,9 @@ async function removeLater(ctx: CommandContext, list: Collection, element: Buffe
   if (current === null) return ctx.reply.integer(0);
   const batch = current.ks.batch();
   const dead = removeAt(current, batch, removed, plan, front, back);
-  await current.commit(batch);
+  const write = current.commit(batch);
+  notifyCollection(ctx, NOTIFY_LIST, 'lrem', current);
+  await write;
   for (const range of dead) await deleteDead(current.ks, range);
   ctx.reply.integer(removed.length);
 }
