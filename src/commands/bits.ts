@@ -19,7 +19,8 @@ import {
   payloadOffset,
 } from '../keyspace/encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseInt64, parseIntegerArg } from '../keyspace/numbers.js';
-import { durable, isString, retryAfter } from './command-support.js';
+import { durable, isString, notify, notifyStore, retryAfter } from './command-support.js';
+import { NOTIFY_STRING } from '../pubsub/keyspace-events.js';
 
 const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';
 const ERR_BIT_VALUE = 'ERR bit is not an integer or out of range';
@@ -74,12 +75,14 @@ function setbitCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   // Redis turns the value into a raw string even when the bit does not change.
   const grows = previous === null || byte >= payloadLength(previous);
   if (!grows && (old !== 0) === (on === 1) && encodingHint(previous) === StringEncodingHint.Raw) {
+    notify(ctx, NOTIFY_STRING, 'setbit', key);
     return ctx.reply.integer(old !== 0 ? 1 : 0);
   }
   const { value, offset } = growForWrite(previous, byte + 1);
   if (on === 1) value[offset + byte] |= mask;
   else value[offset + byte] &= ~mask;
   const write = ks.store(db, key, value, previous);
+  notify(ctx, NOTIFY_STRING, 'setbit', key);
   ctx.reply.integer(old !== 0 ? 1 : 0);
   return durable(write);
 }
@@ -234,6 +237,7 @@ function bitopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
   }
   if (maxLength === 0) {
     const write = previous === null ? undefined : ks.remove(db, target, previous);
+    notifyStore(ctx, NOTIFY_STRING, 'set', target, false, previous);
     ctx.reply.integer(0);
     return durable(write);
   }
@@ -257,6 +261,7 @@ function bitopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
     }
   }
   const write = ks.store(db, target, value, previous);
+  notify(ctx, NOTIFY_STRING, 'set', target);
   ctx.reply.integer(maxLength);
   return durable(write);
 }
@@ -407,6 +412,7 @@ function bitfieldGeneric(ctx: CommandContext, argv: Buffer[], readOnlyCommand: b
   const { value, offset: base } = growForWrite(previous, (highestBit >>> 3) + 1);
   const length = value.length - base;
   reply.arrayHeader(operations.length);
+  let changes = 0;
   for (const f of operations) {
     const old = readField(value, base, length, f.offset, f.bits, f.signed);
     if (f.op === FieldOp.Get) {
@@ -425,9 +431,12 @@ function bitfieldGeneric(ctx: CommandContext, argv: Buffer[], readOnlyCommand: b
       continue;
     }
     writeField(value, base, f.offset, f.bits, stored);
+    changes++;
     reply.integer(f.op === FieldOp.IncrBy ? stored : old);
   }
-  return durable(ks.store(db, key, value, previous));
+  const write = ks.store(db, key, value, previous);
+  if (changes > 0) notify(ctx, NOTIFY_STRING, 'setbit', key);
+  return durable(write);
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -26,7 +26,8 @@ import { MemberTag, MetaFlag, decodeMeta, encodeMeta, encodePosition, newMeta } 
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseIntegerArg, toBigInt } from '../keyspace/numbers.js';
 import { strtod } from '../keyspace/strtod.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import { retryAfter } from './command-support.js';
+import { notifyStore, retryAfter } from './command-support.js';
+import { NOTIFY_LIST } from '../pubsub/keyspace-events.js';
 import { Collection, VersionBuilder } from '../types/collection.js';
 import { readWindow } from '../types/list.js';
 import { membersInSetOrder } from '../types/set.js';
@@ -385,7 +386,9 @@ async function store(ctx: CommandContext, req: SortRequest, chosen: readonly Buf
       if (count > 0) batch.put(db, key, encodeMeta(meta), previous);
       else batch.delete(db, key, previous);
       batch.touch(db, key);
-      await batch.commit();
+      const write = batch.commit();
+      notifyStore(ctx, NOTIFY_LIST, 'sortstore', key, count > 0, previous);
+      await write;
       return count;
     }
   } catch (err) {
