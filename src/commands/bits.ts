@@ -75,14 +75,14 @@ function setbitCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   // Redis turns the value into a raw string even when the bit does not change.
   const grows = previous === null || byte >= payloadLength(previous);
   if (!grows && (old !== 0) === (on === 1) && encodingHint(previous) === StringEncodingHint.Raw) {
-    notify(ctx, NOTIFY_STRING, 'setbit', key);
     return ctx.reply.integer(old !== 0 ? 1 : 0);
   }
   const { value, offset } = growForWrite(previous, byte + 1);
   if (on === 1) value[offset + byte] |= mask;
   else value[offset + byte] &= ~mask;
   const write = ks.store(db, key, value, previous);
-  notify(ctx, NOTIFY_STRING, 'setbit', key);
+  // As Redis: only a new or longer string, or a bit that changed.
+  if (grows || (old !== 0) !== (on === 1)) notify(ctx, NOTIFY_STRING, 'setbit', key);
   ctx.reply.integer(old !== 0 ? 1 : 0);
   return durable(write);
 }

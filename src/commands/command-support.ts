@@ -41,9 +41,13 @@ export function notify(ctx: CommandContext, type: number, event: string, key: Bi
  * an empty collection and says so after the command's own event). Call after collection.stage/commit.
  */
 export function notifyCollection(ctx: CommandContext, type: number, event: string, collection: Collection): void {
-  const events = ctx.server.keyspace.events;
-  events.notify(type, event, collection.key, collection.db);
-  if (collection.meta.count === 0 && collection.previous !== null) events.notify(NOTIFY_GENERIC, 'del', collection.key, collection.db);
+  ctx.server.keyspace.events.notify(type, event, collection.key, collection.db);
+  notifyEmptied(ctx, collection);
+}
+
+/** 'del' when the command emptied the collection (it is deleted). */
+export function notifyEmptied(ctx: CommandContext, collection: Collection): void {
+  if (collection.meta.count === 0 && collection.previous !== null) ctx.server.keyspace.events.notify(NOTIFY_GENERIC, 'del', collection.key, collection.db);
 }
 
 /**

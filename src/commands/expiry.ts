@@ -72,7 +72,10 @@ function expireGeneric(ctx: CommandContext, argv: Buffer[], name: string, inSeco
     notify(ctx, NOTIFY_GENERIC, 'del', key);
   } else {
     write = ks.store(db, key, withExpire(value, Number(when)), value);
+    // Redis answers before this one (and after the 'del' above).
+    ctx.reply.integer(1);
     notify(ctx, NOTIFY_GENERIC, 'expire', key);
+    return durable(write);
   }
   ctx.reply.integer(1);
   return durable(write);

@@ -53,9 +53,9 @@ function setPairs(ctx: CommandContext, argv: Buffer[], self: (ctx: CommandContex
     setField(hash, batch, fields[i], argv[3 + 2 * i], found, limits);
   }
   const write = hash.commit(batch);
-  notifyCollection(ctx, NOTIFY_HASH, 'hset', hash);
   if (replyOk) ctx.reply.ok();
   else ctx.reply.integer(hash.meta.count - before);
+  notifyCollection(ctx, NOTIFY_HASH, 'hset', hash);
   return durable(write);
 }
 
@@ -82,8 +82,8 @@ function hsetnxCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   const batch = ks.batch();
   setField(hash, batch, argv[2], argv[3], null, limitsOf(ctx.server.config));
   const write = hash.commit(batch);
-  notifyCollection(ctx, NOTIFY_HASH, 'hset', hash);
   ctx.reply.integer(1);
+  notifyCollection(ctx, NOTIFY_HASH, 'hset', hash);
   return durable(write);
 }
 
@@ -133,8 +133,8 @@ function hincrbyCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
   const batch = ks.batch();
   setField(hash, batch, argv[2], Buffer.from(int64Text(next), 'latin1'), stored, limitsOf(ctx.server.config));
   const write = hash.commit(batch);
-  notifyCollection(ctx, NOTIFY_HASH, 'hincrby', hash);
   ctx.reply.integer(next);
+  notifyCollection(ctx, NOTIFY_HASH, 'hincrby', hash);
   return durable(write);
 }
 
@@ -160,8 +160,8 @@ function hincrbyfloatCommand(ctx: CommandContext, argv: Buffer[]): void | Promis
   const batch = ks.batch();
   setField(hash, batch, argv[2], Buffer.from(text, 'latin1'), stored, limitsOf(ctx.server.config));
   const write = hash.commit(batch);
-  notifyCollection(ctx, NOTIFY_HASH, 'hincrbyfloat', hash);
   ctx.reply.bulk(text);
+  notifyCollection(ctx, NOTIFY_HASH, 'hincrbyfloat', hash);
   return durable(write);
 }
 

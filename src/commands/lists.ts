@@ -87,8 +87,8 @@ function pushCommand(end: End, onlyIfExists: boolean): CommandHandler {
     const batch = ks.batch();
     for (let i = 2; i < argv.length; i++) push(list, batch, end, argv[i]);
     const write = list.commit(batch);
-    notify(ctx, NOTIFY_LIST, pushEvent(end), key);
     ctx.reply.integer(list.meta.count);
+    notify(ctx, NOTIFY_LIST, pushEvent(end), key);
     return durable(write);
   };
   return handler;
@@ -123,8 +123,8 @@ export function popElements(ctx: CommandContext, list: Collection, end: End, k: 
     const batch = list.ks.batch();
     popEnd(list, batch, end, k);
     const write = list.commit(batch);
-    notifyCollection(ctx, NOTIFY_LIST, popEvent(end), list);
     answer(values);
+    notifyCollection(ctx, NOTIFY_LIST, popEvent(end), list);
     return durable(write);
   }
   return popLater(ctx, list, end, k, answer);
@@ -285,9 +285,9 @@ export function moveCommand(ctx: CommandContext, argv: Buffer[], from: End, to: 
   const write = destination.commit(batch);
   // As lmoveGenericCommand: the push first, then the pop, then the source's deletion if emptied.
   notify(ctx, NOTIFY_LIST, pushEvent(to), destinationKey);
-  notifyCollection(ctx, NOTIFY_LIST, popEvent(from), source);
   shape.served();
   ctx.reply.bulk(value);
+  notifyCollection(ctx, NOTIFY_LIST, popEvent(from), source);
   return durable(write);
 }
 
@@ -343,8 +343,8 @@ function lsetCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   const batch = ks.batch();
   setAt(list, batch, at, argv[3]);
   const write = list.commit(batch);
-  notify(ctx, NOTIFY_LIST, 'lset', list.key);
   ctx.reply.ok();
+  notify(ctx, NOTIFY_LIST, 'lset', list.key);
   return durable(write);
 }
 

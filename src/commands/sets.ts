@@ -17,14 +17,14 @@ import type { Keyspace, KeyspaceBatch } from '../keyspace/keyspace.js';
 import { ValueType, binaryKey, valueType } from '../keyspace/encoding.js';
 import { decodeMeta } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, INT64_MIN, argIs, parseIntegerArg, type Int64 } from '../keyspace/numbers.js';
-import { ERR_RANDOM_COUNT_RANGE, durable, memberScanCommand, notify, notifyCollection, notifyStore, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
+import { ERR_RANDOM_COUNT_RANGE, durable, memberScanCommand, notify, notifyCollection, notifyEmptied, notifyStore, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
 import { Collection, WRONG_TYPE, openCollection, openOrCreate } from '../types/collection.js';
 import {
   NewSet, addMember, allIntegers, diffAddsFirstSetWhole, freshFlags, integerValue, intersect, intsetLimit, isIntset, membersInSetOrder,
   randomSetMembers, readAll, readMembership, removeMember, scanMembers, sortNumerically, subtract, unite,
 } from '../types/set.js';
 import { shuffle } from '../types/member-random.js';
-import { NOTIFY_GENERIC, NOTIFY_SET } from '../pubsub/keyspace-events.js';
+import { NOTIFY_SET } from '../pubsub/keyspace-events.js';
 
 const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
 
@@ -251,8 +251,10 @@ interface Popped {
 /** Removes what SPOP takes from `set`, in the step it was opened in; answers at once, durable later, as SREM. */
 function popNow(ctx: CommandContext, set: Collection, popped: Popped): Promise<void> {
   const write = set.commit(stagePop(set, popped));
-  notifyPop(ctx, set, popped);
+  // Redis: 'spop', the reply, then 'del' if the set is gone.
+  ctx.server.keyspace.events.notify(NOTIFY_SET, 'spop', set.key, set.db);
   replyPopped(ctx, popped);
+  notifyEmptied(ctx, set);
   return durable(write);
 }
 
@@ -261,16 +263,13 @@ async function popLater(ctx: CommandContext, set: Collection, popped: Popped): P
   const current = await reopen(set);
   if (current === null || popped.members.length === 0) return popped.single ? ctx.reply.nullBulk() : ctx.reply.setHeader(0);
   const write = current.commit(stagePop(current, popped));
-  notifyPop(ctx, current, popped);
-  await write;
+  // Written before the write is durable, the reply still waits for this promise to leave.
+  ctx.server.keyspace.events.notify(NOTIFY_SET, 'spop', current.key, current.db);
   replyPopped(ctx, popped);
+  notifyEmptied(ctx, current);
+  await write;
 }
 
-/** SPOP's events: taking the whole set is a deletion only ('del'), as in Redis; else 'spop', and 'del' if it emptied the set. */
-function notifyPop(ctx: CommandContext, set: Collection, popped: Popped): void {
-  if (popped.all === true) ctx.server.keyspace.events.notify(NOTIFY_GENERIC, 'del', set.key, set.db);
-  else notifyCollection(ctx, NOTIFY_SET, 'spop', set);
-}
 
 function stagePop(set: Collection, popped: Popped): KeyspaceBatch {
   const batch = set.ks.batch();
@@ -493,16 +492,17 @@ async function store(ctx: CommandContext, op: StoreOp, destination: BinaryKey, s
       if (first !== null) await subtract(first, existing(sets.slice(1)), result.add, firstSet.inspect);
       flags = first === null ? 0 : diffFlags(sets, firstSet.integers, result.integers, result.count, max);
     }
-    await commitOverDestination(ctx, destination, result, flags, STORE_EVENTS[op]);
+    // An intersection with a missing key: Redis deletes the destination (and says so) before it answers.
+    const deleteFirst = op === StoreOp.Inter && sets.includes(null);
+    await commitOverDestination(ctx, destination, result, flags, STORE_EVENTS[op], deleteFirst);
   } catch (err) {
     await result.abandon().catch(() => undefined);
     throw err;
   }
-  ctx.reply.integer(result.count);
 }
 
 /** Writes the result over the destination's current value, looked up in the same synchronous step. */
-async function commitOverDestination(ctx: CommandContext, destination: BinaryKey, result: NewSet, flags: number, event: string): Promise<void> {
+async function commitOverDestination(ctx: CommandContext, destination: BinaryKey, result: NewSet, flags: number, event: string, eventsFirst: boolean): Promise<void> {
   const ks = ctx.server.keyspace;
   for (;;) {
     const previous = ks.lookupWrite(ctx.client.db, destination);
@@ -511,7 +511,10 @@ async function commitOverDestination(ctx: CommandContext, destination: BinaryKey
       continue;
     }
     const write = result.commit(ks.batch(), previous, flags);
-    notifyStore(ctx, NOTIFY_SET, event, destination, result.count > 0, previous);
+    // Redis answers, then notifies (the reply waits for this promise to leave).
+    if (eventsFirst) notifyStore(ctx, NOTIFY_SET, event, destination, result.count > 0, previous);
+    ctx.reply.integer(result.count);
+    if (!eventsFirst) notifyStore(ctx, NOTIFY_SET, event, destination, result.count > 0, previous);
     await write;
     return;
   }

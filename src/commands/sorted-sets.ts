@@ -223,8 +223,8 @@ function zaddGeneric(ctx: CommandContext, argv: Buffer[], initial: number, self:
   };
   if (added + updated === 0) return reply();
   const write = z.commit(batch);
-  notifyCollection(ctx, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', z);
   reply();
+  notifyCollection(ctx, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', z);
   return durable(write);
 }
 
@@ -493,9 +493,9 @@ function storeResult(ctx: CommandContext, dst: BinaryKey, previous: Buffer | nul
   const ks = ctx.server.keyspace;
   const db = ctx.client.db;
   if (!unchanged(ks, db, dst, previous)) return retryStore(ctx, dst, entries, listpackFirst, event);
-  notifyStore(ctx, NOTIFY_ZSET, event, dst, entries.length > 0, previous);
   if (entries.length === 0) {
     ctx.reply.integer(0);
+    notifyStore(ctx, NOTIFY_ZSET, event, dst, false, previous);
     if (previous === null) return;
     return durable(ks.batch().delete(db, dst, previous).commit());
   }
@@ -505,6 +505,7 @@ function storeResult(ctx: CommandContext, dst: BinaryKey, previous: Buffer | nul
   batch.put(db, dst, encodeMeta(z.meta), previous);
   const write = batch.commit();
   ctx.reply.integer(entries.length);
+  notifyStore(ctx, NOTIFY_ZSET, event, dst, true, previous);
   return durable(write);
 }
 
@@ -637,7 +638,6 @@ export function popGeneric(ctx: CommandContext, argv: Buffer[], self: CommandHan
     const batch = ks.batch();
     removeEntries(target, batch, entries);
     const write = target.commit(batch);
-    notifyCollection(ctx, NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', target);
     shape.served();
     const r = ctx.reply;
     if (shape.keyed === 'nested') {
@@ -656,6 +656,9 @@ export function popGeneric(ctx: CommandContext, argv: Buffer[], self: CommandHan
       // One member (no count) is a flat pair even in RESP3.
       replyMembers(r, entries, true, r.resp === 3 && count >= 0);
     }
+    // Redis 7.0 sends 'zpopmin'/'zpopmax' while it writes the reply's array, so a RESP3 client
+    // subscribed to its own keys gets the push inside the array; here it comes after the reply.
+    notifyCollection(ctx, NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', target);
     return durable(write);
   });
 }

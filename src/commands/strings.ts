@@ -61,9 +61,10 @@ function getdelCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   if (value === null) return ctx.reply.nullBulk();
   if (value instanceof Promise) return retryAfter(value, getdelCommand, ctx, argv);
   if (!isString(value)) return ctx.reply.error(ERR_WRONGTYPE);
+  // Redis answers first, then deletes and notifies (a RESP3 client subscribed to its own keys sees that order).
+  ctx.reply.bulk(payload(value));
   const write = ks.remove(db, key, value);
   notify(ctx, NOTIFY_GENERIC, 'del', key);
-  ctx.reply.bulk(payload(value));
   return durable(write);
 }
 
@@ -74,9 +75,9 @@ function getsetCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   const previous = ks.lookupRead(db, key);
   if (previous instanceof Promise) return retryAfter(previous, getsetCommand, ctx, argv);
   if (previous !== null && !isString(previous)) return ctx.reply.error(ERR_WRONGTYPE);
+  ctx.reply.bulk(previous === null ? null : payload(previous));
   const write = ks.store(db, key, encodeString(argv[2], NO_EXPIRE, StringEncodingHint.ByContent), previous);
   notify(ctx, NOTIFY_STRING, 'set', key);
-  ctx.reply.bulk(previous === null ? null : payload(previous));
   return durable(write);
 }
 
@@ -218,10 +219,11 @@ function setCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
     return;
   }
   if ((flags & OPT_KEEPTTL) !== 0 && previous !== null) expire = expireAt(previous);
+  // SET ... GET answers before it writes, as Redis does; plain SET after its events.
+  if (withGet) ctx.reply.bulk(previous === null ? null : payload(previous));
   const write = storeValue(ks, db, key, encodeString(argv[2], expire, StringEncodingHint.ByContent), previous);
   notifySet(ctx, key, previous, (flags & OPT_ANY_EXPIRE) !== 0 ? expire : NO_EXPIRE);
-  if (withGet) ctx.reply.bulk(previous === null ? null : payload(previous));
-  else ctx.reply.ok();
+  if (!withGet) ctx.reply.ok();
   return durable(write);
 }
 
@@ -289,6 +291,7 @@ function getexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
   // As Redis' getexCommand: the options' shape first, then the key and its type, then the value.
   const expire = optionExpireTime(flags, 'getex');
   if (typeof expire === 'string') return ctx.reply.error(expire);
+  ctx.reply.bulk(payload(value));
   let write: Promise<unknown> | undefined;
   if (expire !== NO_EXPIRE) {
     write = storeValue(ks, db, key, withExpireTime(value, expire), value);
@@ -297,7 +300,6 @@ function getexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
     write = ks.store(db, key, withExpireTime(value, NO_EXPIRE), value);
     notify(ctx, NOTIFY_GENERIC, 'persist', key);
   }
-  ctx.reply.bulk(payload(value));
   return durable(write);
 }
 
