@@ -412,6 +412,9 @@ function bitfieldGeneric(ctx: CommandContext, argv: Buffer[], readOnlyCommand: b
   const { value, offset: base } = growForWrite(previous, (highestBit >>> 3) + 1);
   const length = value.length - base;
   reply.arrayHeader(operations.length);
+  // Redis' 'setbit' event: the string was created or grown, or some field changed value.
+  const needed = (highestBit >>> 3) + 1;
+  const grown = previous === null || payloadLength(previous) < needed;
   let changes = 0;
   for (const f of operations) {
     const old = readField(value, base, length, f.offset, f.bits, f.signed);
@@ -431,7 +434,7 @@ function bitfieldGeneric(ctx: CommandContext, argv: Buffer[], readOnlyCommand: b
       continue;
     }
     writeField(value, base, f.offset, f.bits, stored);
-    changes++;
+    if (grown || stored !== old) changes++;
     reply.integer(f.op === FieldOp.IncrBy ? stored : old);
   }
   const write = ks.store(db, key, value, previous);

@@ -23,6 +23,8 @@ const BOUNDED: Plan = {
   length: 250,
   protocols: [2, 3],
   restart: false,
+  // One sequence in four also compares keyspace notifications and pub/sub streams (session.ts).
+  eventsEvery: 4,
   includeKnown: false,
   maxFailures: 3,
   minimizeMs: 8_000,

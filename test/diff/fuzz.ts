@@ -7,6 +7,7 @@
  *   --length N      steps per sequence (default 250)
  *   --protocol P    2, 3 or both (alternating, the default)
  *   --restart       kill and restart StrataKV (appendfsync always) in the middle of each sequence
+ *   --events        every sequence has a watching connection (keyspace events, pub/sub); by default one in four
  *   --all           fail on known differences too (known-differences.ts)
  *   --max-failures  stop after this many failures (default 5)
  *
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     length: { type: 'string', default: '250' },
     protocol: { type: 'string', default: 'both' },
     restart: { type: 'boolean', default: false },
+    events: { type: 'boolean', default: false },
     all: { type: 'boolean', default: false },
     'max-failures': { type: 'string', default: '5' },
   },
@@ -46,6 +48,7 @@ const plan: Plan = {
   length: positive('length', values.length, 250),
   protocols,
   restart: values.restart,
+  eventsEvery: values.events ? 1 : 4,
   includeKnown: values.all,
   maxFailures: positive('max-failures', values['max-failures'], 5),
   minimizeMs: 60_000,

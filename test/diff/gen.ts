@@ -46,6 +46,12 @@ export interface CommandSpec {
    * extra value there could be 0, which blocks both servers for ever.
    */
   readonly extraArgument?: false;
+  /**
+   * Sent on the watching connection (session.ts: a subscriber to every keyspace event on each
+   * server) instead of the main one: SUBSCRIBE and its kin, whose notices and messages are then
+   * compared as that connection's stream. Drawn only in sequences that have a watcher.
+   */
+  readonly onWatcher?: true;
 }
 
 /**

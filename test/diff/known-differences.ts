@@ -120,6 +120,26 @@ function sortStaleErrno(m: Mismatch, withStore: boolean): boolean {
 const isArray = (reply: Buffer): boolean => reply[0] === 0x2a && !isNil(reply);
 const isNilArray = (reply: Buffer): boolean => text(reply) === '*-1\r\n' || text(reply) === '_\r\n';
 
+/** What the watching connection (session.ts) of a RESP2 replay receives for these events in database 0, as text. */
+function watcherStream(events: ReadonlyArray<readonly [string, string]>): string {
+  const bulk = (t: string): string => `$${t.length}\r\n${t}\r\n`;
+  const pmessage = (channel: string, message: string): string => `*4\r\n${bulk('pmessage')}${bulk('__key*@*__:*')}${bulk(channel)}${bulk(message)}`;
+  return events.map(([key, event]) => pmessage(`__keyspace@0__:${key}`, event) + pmessage(`__keyevent@0__:${event}`, key)).join('');
+}
+
+/**
+ * SET with EXAT/PXAT already past, compared on the watching connection: StrataKV never stores the
+ * key and sends its 'expired' right away; Redis stores it and sends 'expired' when it next touches
+ * it (a read, or its active cycle at some moment), so its stream lacks those two messages here.
+ */
+function setPastExpiry(m: Mismatch): boolean {
+  if (!named(m, 'SET') && !named(m, 'EXEC')) return false;
+  const [ours, theirs] = [text(m.differing.ours), text(m.differing.theirs)];
+  if (!ours.startsWith(theirs)) return false;
+  const extra = ours.slice(theirs.length);
+  return extra.length > 0 && (extra.match(/expired/g)?.length ?? 0) === 2 && !/\b(set|new|del)\b/.test(extra);
+}
+
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
     id: 'error-text-argument-bytes',
@@ -132,6 +152,18 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     },
     diverges: false,
     matches: quotesArgumentBytes,
+  },
+  {
+    id: 'set-past-expiry-expired-at-once',
+    reason: "SET ... EXAT/PXAT with a time already past: StrataKV does not store the key and sends 'expired' at once; Redis stores it and sends 'expired' at its next access or active-expiry pass",
+    repro: {
+      steps: [['SET', 'k2', 'v', 'PXAT', '1000000000']],
+      redis: watcherStream([['k2', 'new'], ['k2', 'set'], ['k2', 'expire']]),
+      stratakv: watcherStream([['k2', 'new'], ['k2', 'set'], ['k2', 'expire'], ['k2', 'expired']]),
+    },
+    // Redis' 'expired' comes later, at a moment no comparison can place.
+    diverges: true,
+    matches: setPastExpiry,
   },
   {
     id: 'object-refcount-copy-is-not-shared',

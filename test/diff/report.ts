@@ -38,7 +38,8 @@ export function stepLine(step: Step): string {
 /** The shell command that regenerates and replays one sequence. */
 export function replayCommand(options: SequenceOptions): string {
   const restart = options.restart ? ' --restart' : '';
-  return `npm run build && node dist/test/diff/fuzz.js --seed ${options.seed} --sequences 1 --protocol ${options.protocol} --length ${options.length}${restart}`;
+  const events = options.events === true ? ' --events' : '';
+  return `npm run build && node dist/test/diff/fuzz.js --seed ${options.seed} --sequences 1 --protocol ${options.protocol} --length ${options.length}${restart}${events}`;
 }
 
 export interface Failure {

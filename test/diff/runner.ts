@@ -68,6 +68,8 @@ export interface Plan {
   /** Sequence i speaks protocols[i % protocols.length]. */
   readonly protocols: ReadonlyArray<2 | 3>;
   readonly restart: boolean;
+  /** Every this many sequences, one has a watching connection (SequenceOptions.events); 0: none. */
+  readonly eventsEvery: number;
   /** Treat known differences as failures too (fuzz --all). */
   readonly includeKnown: boolean;
   /** Stop after this many failures. */
@@ -101,12 +103,13 @@ export async function runPlan(servers: Servers, plan: Plan, progress: (line: str
       protocol: plan.protocols[sequences % plan.protocols.length],
       length: plan.length,
       restart: plan.restart,
+      events: plan.eventsEvery > 0 && sequences % plan.eventsEvery === plan.eventsEvery - 1,
     };
     sequences++;
     const { steps } = generateSequence(options);
     let result: ReplayResult;
     try {
-      result = await replay(steps, options.protocol, servers.strata, servers.redis, isKnown);
+      result = await replay(steps, options.protocol, servers.strata, servers.redis, isKnown, options.events === true);
     } catch (error) {
       // StrataKV did not come back after a restart, or a connection could not be opened: the
       // servers are in no state to go on with.
@@ -134,7 +137,7 @@ async function shrink(servers: Servers, options: SequenceOptions, mismatch: Mism
   const last = steps[mismatch.index];
   let latest = mismatch;
   const reproduces = async (candidate: readonly Step[]): Promise<boolean> => {
-    const result = await replay(candidate, options.protocol, servers.strata, servers.redis, isKnown);
+    const result = await replay(candidate, options.protocol, servers.strata, servers.redis, isKnown, options.events === true);
     const hit = result.mismatch;
     if (hit === null || hit.index !== candidate.length - 1 || result.known.some((k) => k.mismatch === hit)) return false;
     latest = hit;

@@ -8,7 +8,7 @@
  * (trailing ones dropped, or one extra), the name in another letter case, and now and then a
  * command that does not exist. Inside MULTI these become queued-command errors.
  */
-import { ALL_BLOCKS, ALL_COMMANDS } from './families/index.js';
+import { ALL_BLOCKS, ALL_COMMANDS, MAIN_COMMANDS } from './families/index.js';
 import { Gen, toBytes, type Arg } from './gen.js';
 
 export type Step = { readonly kind: 'command'; readonly args: readonly Buffer[] } | { readonly kind: 'restart' };
@@ -21,6 +21,11 @@ export interface SequenceOptions {
   readonly length: number;
   /** Kill and restart StrataKV once, somewhere in the middle third. */
   readonly restart: boolean;
+  /**
+   * A watching connection on each server receives every keyspace event (and runs the pubsub
+   * family's subscriptions); its stream is compared after each command (session.ts).
+   */
+  readonly events?: boolean;
 }
 
 export interface Sequence extends SequenceOptions {
@@ -31,8 +36,9 @@ const BLOCK_SHARE = 0.05;
 
 export function generateSequence(options: SequenceOptions): Sequence {
   const g = new Gen(options.seed);
+  const drawable = options.events === true ? ALL_COMMANDS : MAIN_COMMANDS;
   const drawCommand = (): Arg[] => {
-    const spec = g.weighted(ALL_COMMANDS);
+    const spec = g.weighted(drawable);
     return mutate(g, [spec.name, ...spec.args(g)], spec.truncateBelow, spec.extraArgument !== false);
   };
   const drawBlock = (): Arg[][] => g.weighted(ALL_BLOCKS).steps(g, drawCommand);

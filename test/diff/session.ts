@@ -9,6 +9,13 @@
  *
  * Inside MULTI, EXEC's array is judged element by element, each by its queued command's rule
  * (class Transaction).
+ *
+ * With `events`, each server also gets a watching connection (class Watchers): it turns keyspace
+ * notifications on (every class, new keys too) and PSUBSCRIBEs to every keyspace and keyevent
+ * channel; the pubsub family's SUBSCRIBE and kin run on it. Commands then go one at a time, and
+ * after each one everything each watcher received (notices and messages, up to the reply of a
+ * PING sent then, so no timing is involved) must be the same bytes on both servers: the
+ * pub/sub message-sequence comparison, for keyspace events and PUBLISH alike.
  */
 import { exact, hello, type ReplyRule } from './compare.js';
 import { ruleOf, specOf } from './families/index.js';
@@ -59,7 +66,7 @@ const BATCH = 64;
 const QUEUED = Buffer.from('+QUEUED\r\n');
 const OK = Buffer.from('+OK\r\n');
 
-export async function replay(steps: readonly Step[], protocol: 2 | 3, strata: Endpoint, redis: Endpoint, isKnown: KnownCheck = () => undefined): Promise<ReplayResult> {
+export async function replay(steps: readonly Step[], protocol: 2 | 3, strata: Endpoint, redis: Endpoint, isKnown: KnownCheck = () => undefined, events = false): Promise<ReplayResult> {
   const known: Array<{ id: string; mismatch: Mismatch }> = [];
   let compared = 0;
   /** Where the current connections began: a mismatch's history starts there. */
@@ -76,30 +83,54 @@ export async function replay(steps: readonly Step[], protocol: 2 | 3, strata: En
   };
 
   let pair = await Pair.open(strata, redis, protocol);
+  let watchers: Watchers | null = null;
   const transaction = new Transaction();
+  /** After step `index`: the watchers' streams compared, or null when they agree (or there are none). */
+  const watched = async (index: number): Promise<ReplayResult | null> => {
+    if (watchers === null) return null;
+    const [ours, theirs] = await watchers.drain();
+    compared++;
+    if (ours.equals(theirs)) return null;
+    const step = steps[index];
+    const differing: Differing = { args: step.kind === 'command' ? step.args : [], ours, theirs, reason: 'the watching connection received other notices or messages' };
+    return stopAt(index, ours, theirs, differing, false);
+  };
   try {
     if (pair.helloMismatch !== null) return { mismatch: pair.helloMismatch, known, compared };
     await pair.flushAll();
+    if (events) watchers = await Watchers.open(strata, redis, protocol);
     let i = 0;
     while (i < steps.length) {
       const step = steps[i];
       if (step.kind === 'restart') {
         pair.close();
+        await watchers?.close();
         if (strata.restart === undefined) throw new Error('a restart step needs a restartable StrataKV');
         await strata.restart();
         pair = await Pair.open(strata, redis, protocol);
+        if (events) watchers = await Watchers.open(strata, redis, protocol);
         if (pair.helloMismatch !== null) return { mismatch: { ...pair.helloMismatch, index: i }, known, compared };
         transaction.reset();
         connectedAt = ++i;
         continue;
       }
 
-      const exchange = specOf(step.args[0])?.exchange;
+      const spec = specOf(step.args[0]);
+      if (watchers !== null && spec?.onWatcher === true) {
+        // Its notices and any error are the watcher's stream, compared below.
+        watchers.send(step.args);
+        const stop = await watched(i);
+        if (stop) return stop;
+        i++;
+        continue;
+      }
+
+      const exchange = spec?.exchange;
       if (exchange !== undefined && !transaction.open) {
         const [ours, theirs] = await Promise.all([runExchange(pair.ours, exchange, step.args), runExchange(pair.theirs, exchange, step.args)]);
         compared++;
         const differing = judge(step.args, exact, ours, theirs);
-        const stop = differing && stopAt(i, ours, theirs, differing, true);
+        const stop = (differing && stopAt(i, ours, theirs, differing, true)) || (await watched(i));
         if (stop) return stop;
         i++;
         continue;
@@ -107,7 +138,7 @@ export async function replay(steps: readonly Step[], protocol: 2 | 3, strata: En
 
       // Up to BATCH plain commands, written at once to both servers, then their replies in order.
       const batch: Array<readonly Buffer[]> = [step.args];
-      for (let j = i + 1; j < steps.length && batch.length < BATCH; j++) {
+      for (let j = i + 1; j < steps.length && batch.length < (watchers === null ? BATCH : 1); j++) {
         const next = steps[j];
         if (next.kind !== 'command' || specOf(next.args[0])?.exchange !== undefined) break;
         batch.push(next.args);
@@ -119,7 +150,7 @@ export async function replay(steps: readonly Step[], protocol: 2 | 3, strata: En
         const [ours, theirs] = await Promise.all([readOrFailure(pair.ours), readOrFailure(pair.theirs)]);
         compared++;
         const differing = transaction.judge(args, ours, theirs);
-        const stop = differing && stopAt(i, ours, theirs, differing, false);
+        const stop = (differing && stopAt(i, ours, theirs, differing, false)) || (await watched(i));
         if (stop) return stop;
         i++;
       }
@@ -127,8 +158,85 @@ export async function replay(steps: readonly Step[], protocol: 2 | 3, strata: En
     return { mismatch: null, known, compared };
   } finally {
     pair.close();
+    await watchers?.close();
   }
 }
+
+/** Every keyspace event class and new keys ('A' leaves key misses and new keys out; misses are left out here too). */
+const WATCH_CLASSES = 'KEAn';
+const WATCH_PATTERN = '__key*@*__:*';
+const SYNC = 'watch-sync';
+/** The PING's reply: in subscribed RESP2 a [pong, argument] array, otherwise the argument. */
+const SYNC_REPLIES = [Buffer.from(`*2\r\n$4\r\npong\r\n$${SYNC.length}\r\n${SYNC}\r\n`), Buffer.from(`$${SYNC.length}\r\n${SYNC}\r\n`)];
+
+/** A watching connection to each server (see the top of this file). */
+class Watchers {
+  private constructor(private readonly ours: RawClient, private readonly theirs: RawClient) {}
+
+  static async open(strata: Endpoint, redis: Endpoint, protocol: 2 | 3): Promise<Watchers> {
+    const [ours, theirs] = await Promise.all([Watchers.connect(strata.port(), protocol), Watchers.connect(redis.port(), protocol)]);
+    return new Watchers(ours, theirs);
+  }
+
+  private static async connect(port: number, protocol: 2 | 3): Promise<RawClient> {
+    const client = await RawClient.connect(port);
+    if (protocol === 3) await client.command('HELLO', '3');
+    const set = await client.command('CONFIG', 'SET', 'notify-keyspace-events', WATCH_CLASSES);
+    if (!set.equals(OK)) throw new Error(`CONFIG SET notify-keyspace-events answered ${JSON.stringify(set.toString('latin1'))}`);
+    await client.command('PSUBSCRIBE', WATCH_PATTERN);
+    return client;
+  }
+
+  send(args: readonly Buffer[]): void {
+    const bytes = encodeCommand([...args]);
+    this.ours.write(bytes);
+    this.theirs.write(bytes);
+  }
+
+  /** What each watcher received since the last drain, as one buffer each. */
+  async drain(): Promise<[Buffer, Buffer]> {
+    const [ours, theirs] = await Promise.all([Watchers.drainOne(this.ours), Watchers.drainOne(this.theirs)]);
+    return [ours, theirs];
+  }
+
+  private static async drainOne(client: RawClient): Promise<Buffer> {
+    client.write(encodeCommand(['PING', SYNC]));
+    const frames: Buffer[] = [];
+    try {
+      for (;;) {
+        const frame = await client.readReply(15_000);
+        if (SYNC_REPLIES.some((r) => r.equals(frame))) return Buffer.concat(frames);
+        frames.push(frame);
+      }
+    } catch (error) {
+      frames.push(Buffer.from(`?no reply: ${(error as Error).message}`, 'latin1'));
+      return Buffer.concat(frames);
+    }
+  }
+
+  /**
+   * RESET first, its reply awaited: the servers have dropped the subscriptions before the next
+   * replay starts, so its PUBLISH and PUBSUB counts cannot see this one's watchers.
+   */
+  async close(): Promise<void> {
+    await Promise.all([Watchers.reset(this.ours), Watchers.reset(this.theirs)]);
+    this.ours.close();
+    this.theirs.close();
+  }
+
+  private static async reset(client: RawClient): Promise<void> {
+    try {
+      client.write(encodeCommand(['RESET']));
+      while (!(await client.readReply(15_000)).equals(RESET)) {
+        // messages still arriving
+      }
+    } catch {
+      // A closed connection holds no subscriptions either.
+    }
+  }
+}
+
+const RESET = Buffer.from('+RESET\r\n');
 
 /**
  * Follows MULTI through Redis' replies (the reference): after MULTI's +OK, every +QUEUED command

@@ -16,8 +16,9 @@ import { databases } from './databases.js';
 import { keys } from './keys.js';
 import { strings } from './strings.js';
 import { transactions } from './transactions.js';
+import { pubsub } from './pubsub.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
@@ -46,4 +47,6 @@ export function ruleOf(args: readonly Buffer[]): ReplyRule {
 }
 
 export const ALL_COMMANDS: readonly CommandSpec[] = DRAWN.flatMap((f) => f.commands);
+/** The commands a sequence without a watching connection draws from (none that needs one). */
+export const MAIN_COMMANDS: readonly CommandSpec[] = ALL_COMMANDS.filter((c) => c.onWatcher !== true);
 export const ALL_BLOCKS: readonly BlockSpec[] = DRAWN.flatMap((f) => f.blocks ?? []);
