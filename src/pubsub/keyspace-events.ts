@@ -117,6 +117,8 @@ export class KeyspaceEvents {
     const flags = this.flags;
     if ((flags & type) === 0 || this.hub === null) return;
     const hub = this.hub;
+    // Nobody listens at all: nothing to build (the usual case of notifications left on).
+    if (hub.channelCount === 0 && hub.patternCount === 0) return;
     if ((flags & NOTIFY_KEYSPACE) !== 0) {
       hub.publish(Buffer.from(`__keyspace@${db}__:${key}`, 'latin1'), Buffer.from(event, 'latin1'), this.publisher);
     }
