@@ -244,7 +244,7 @@ const OBJECT_HELP = [
 
 /** OBJECT subcommands share the lookup: a missing key answers a null bulk. */
 function objectLookup(ctx: CommandContext, argv: Buffer[], self: (ctx: CommandContext, argv: Buffer[]) => void | Promise<void>): Buffer | null | Promise<void> {
-  const value = ctx.server.keyspace.lookupRead(ctx.client.db, binaryKey(argv[2]));
+  const value = ctx.server.keyspace.lookupRead(ctx.client.db, binaryKey(argv[2]), false);
   if (value instanceof Promise) return retryAfter(value, self, ctx, argv);
   if (value === null) ctx.reply.nullBulk();
   return value;

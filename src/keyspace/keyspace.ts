@@ -298,19 +298,22 @@ export class Keyspace {
     return this.dataPrefixes[db];
   }
 
-  /** Lookup for read commands: counts keyspace hits and misses. */
-  lookupRead(db: number, key: BinaryKey): Lookup {
+  /**
+   * Lookup for read commands: counts keyspace hits and misses, and a miss sends 'keymiss'
+   * (unless `notifyMiss` is false: OBJECT, as Redis' LOOKUP_NONOTIFY).
+   */
+  lookupRead(db: number, key: BinaryKey, notifyMiss = true): Lookup {
     const value = this.db.get(this.dataPrefixes[db] + key);
     if (value === undefined) {
       this.stats.keyspaceMisses++;
-      this.events.notify(NOTIFY_KEY_MISS, 'keymiss', key, db);
+      if (notifyMiss) this.events.notify(NOTIFY_KEY_MISS, 'keymiss', key, db);
       return null;
     }
     if (value instanceof Promise) return value;
     if ((value[0] & 0x80) !== 0 && expireAt(value) <= Date.now()) {
       this.expireNow(db, key, value);
       this.stats.keyspaceMisses++;
-      this.events.notify(NOTIFY_KEY_MISS, 'keymiss', key, db);
+      if (notifyMiss) this.events.notify(NOTIFY_KEY_MISS, 'keymiss', key, db);
       return null;
     }
     this.stats.keyspaceHits++;

@@ -175,7 +175,18 @@ export class PubSubHub {
    * channel and to two matching patterns counts three times, as in Redis).
    */
   publish(channel: Buffer, message: Buffer, publisher: Subscriber | null): number {
-    const name = channel.latin1Slice(0, channel.length);
+    return this.fanOut(channel.latin1Slice(0, channel.length), channel, message, publisher);
+  }
+
+  /**
+   * publish() of a channel and message given as binary strings (latin1, one char per byte), as
+   * keyspace notifications build them: no Buffer made for either.
+   */
+  publishText(channel: string, message: string, publisher: Subscriber | null): number {
+    return this.fanOut(channel, channel, message, publisher);
+  }
+
+  private fanOut(name: string, channel: Buffer | string, message: Buffer | string, publisher: Subscriber | null): number {
     let receivers = 0;
     const direct = this.channels.get(name);
     if (direct !== undefined) {

@@ -107,11 +107,6 @@ export class KeyspaceEvents {
     this.hub = hub;
   }
 
-  /** Whether events of this class would be sent (to skip preparing an expensive argument). */
-  enabled(type: number): boolean {
-    return (this.flags & type) !== 0;
-  }
-
   /** Redis' notifyKeyspaceEvent. `key` is a binary key (latin1, one char per byte). */
   notify(type: number, event: string, key: string, db: number): void {
     const flags = this.flags;
@@ -119,11 +114,7 @@ export class KeyspaceEvents {
     const hub = this.hub;
     // Nobody listens at all: nothing to build (the usual case of notifications left on).
     if (hub.channelCount === 0 && hub.patternCount === 0) return;
-    if ((flags & NOTIFY_KEYSPACE) !== 0) {
-      hub.publish(Buffer.from(`__keyspace@${db}__:${key}`, 'latin1'), Buffer.from(event, 'latin1'), this.publisher);
-    }
-    if ((flags & NOTIFY_KEYEVENT) !== 0) {
-      hub.publish(Buffer.from(`__keyevent@${db}__:${event}`, 'latin1'), Buffer.from(key, 'latin1'), this.publisher);
-    }
+    if ((flags & NOTIFY_KEYSPACE) !== 0) hub.publishText(`__keyspace@${db}__:${key}`, event, this.publisher);
+    if ((flags & NOTIFY_KEYEVENT) !== 0) hub.publishText(`__keyevent@${db}__:${event}`, key, this.publisher);
   }
 }

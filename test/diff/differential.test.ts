@@ -2,7 +2,9 @@
  * The differential tester, bounded for `npm test`: seeded random sequences of string, bit, key,
  * database, transaction and connection commands run on redis-server 7 and StrataKV side by side,
  * raw reply bytes compared (RESP2 and RESP3 alternately), and the same with StrataKV killed and
- * restarted under `appendfsync always` in the middle of each sequence. A mismatch fails with the
+ * restarted under `appendfsync always` in the middle of each sequence. One sequence in four also
+ * has a watching connection per server (keyspace notifications, SUBSCRIBE/PSUBSCRIBE streams),
+ * whose received bytes are compared after each command (session.ts). A mismatch fails with the
  * minimized sequence, both replies and the command that replays it; see runner.ts and
  * `npm run fuzz:diff` for long runs. Known, not yet fixed differences: known-differences.ts.
  *

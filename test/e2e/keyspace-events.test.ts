@@ -10,6 +10,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Redis } from 'ioredis';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { RawClient, encodeCommand, redisTest, sleep, startRedis, startServer, testRedis, type TestServer } from './helpers.js';
 
 let strata: TestServer;
@@ -138,6 +141,29 @@ test('notify-keyspace-events from the command line and the conf file; off by def
   } finally {
     client.disconnect();
     await fresh.stop();
+  }
+});
+
+test('CONFIG REWRITE writes notify-keyspace-events quoted in its canonical form, as redis-server 7.0.15 does', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'stratakv-notify-conf-'));
+  const file = path.join(dir, 'stratakv.conf');
+  writeFileSync(file, 'notify-keyspace-events "Ex"\n');
+  const server = await startServer({ configFile: file, dir });
+  const client = testRedis({ port: server.port });
+  const line = (): string | undefined => readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('notify-keyspace-events'));
+  try {
+    assert.equal(await client.call('CONFIG', 'GET', 'notify-keyspace-events'), ['notify-keyspace-events', 'xE']);
+    await client.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+    await client.call('CONFIG', 'REWRITE');
+    // What redis-server 7.0.15 writes for the same steps (checked by hand: the file's line keeps its place).
+    assert.is(line(), 'notify-keyspace-events "AKE"');
+    await client.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+    await client.call('CONFIG', 'REWRITE');
+    assert.is(line(), 'notify-keyspace-events ""');
+  } finally {
+    client.disconnect();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -29,7 +29,7 @@ const commands: CommandSpec[] = [
   { name: 'UNSUBSCRIBE', weight: 1, args: (g) => some(g, CHANNELS, 1), onWatcher: true },
   { name: 'PSUBSCRIBE', weight: 1, args: (g) => some(g, PATTERNS, 1), onWatcher: true },
   { name: 'PUNSUBSCRIBE', weight: 0.5, args: (g) => some(g, PATTERNS, 1), onWatcher: true },
-  { name: 'PUBLISH', weight: 4, args: (g) => [g.pick(CHANNELS), g.value()] },
+  { name: 'PUBLISH', weight: 2, args: (g) => [g.pick(CHANNELS), g.value()] },
   { name: 'PUBSUB', weight: 0.5, args: (g) => g.pick<Arg[]>([['NUMPAT'], ['NUMSUB', ...some(g, CHANNELS, 0)], ['CHANNELS'], ['CHANNELS', g.pick(PATTERNS)]]), subcommandRules: { CHANNELS: unordered } },
 ];
 
