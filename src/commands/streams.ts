@@ -429,6 +429,8 @@ function serveBlocked(ctx: CommandContext, block: Block, keys: readonly BinaryKe
       const entries = await readRange(stream, from, STREAM_ID_MAX, count);
       if (entries.length === 0) continue;
       ctx.server.blocking.release(ctx.client);
+      // Reading writes nothing, so pass the wake-up on: every reader blocked on the stream is served, as in Redis.
+      ctx.server.blocking.keyWritten(ctx.client.db, keys[i]);
       const r = ctx.reply;
       if (ctx.client.resp === 3) r.mapHeader(1);
       else {
@@ -470,8 +472,9 @@ function xsetidCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   if (stream === null) return ctx.reply.error(ERR_NO_SUCH_KEY);
   if (stream === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   const s = streamState(stream);
-  if (id.id < s.maxDeletedId) return ctx.reply.error('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
-  const apply = (): Promise<void> => {
+  // 7.0.15 checks the top item and entries_added (for a stream with entries) before max_deleted_entry_id.
+  const apply = (): void | Promise<void> => {
+    if (id.id < s.maxDeletedId) return ctx.reply.error('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
     s.lastId = id.id;
     if (entriesAdded !== null) s.entriesAdded = entriesAdded;
     if (maxDeleted !== STREAM_ID_ZERO) s.maxDeletedId = maxDeleted;
@@ -485,7 +488,7 @@ function xsetidCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
     if (!(await unchanged(stream))) return xsetidCommand(ctx, argv);
     if (last !== undefined && id.id < last.id) return ctx.reply.error('ERR The ID specified in XSETID is smaller than the target stream top item');
     if (entriesAdded !== null && BigInt(stream.meta.count) > entriesAdded) return ctx.reply.error('ERR The entries_added specified in XSETID is smaller than the target stream length');
-    await apply();
+    return apply();
   })();
 }
 
