@@ -16,7 +16,7 @@ import type { CommandContext, CommandHandler, CommandHandlers } from './types.js
 import type { BinaryKey } from '../engine/types.js';
 import type { Block } from '../blocking/registry.js';
 import { ValueType, binaryKey } from '../keyspace/encoding.js';
-import type { StreamKeyId } from '../keyspace/collection-encoding.js';
+import { encodeMeta, type StreamKeyId } from '../keyspace/collection-encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseIntegerArg } from '../keyspace/numbers.js';
 import { durable, retryAfter } from './command-support.js';
 import { replyHelp } from './connection.js';
@@ -478,7 +478,8 @@ function xsetidCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
     s.lastId = id.id;
     if (entriesAdded !== null) s.entriesAdded = entriesAdded;
     if (maxDeleted !== STREAM_ID_ZERO) s.maxDeletedId = maxDeleted;
-    const write = stream.commit(stream.ks.batch());
+    // Redis 7.0.15's XSETID does not signal the key as modified: a WATCH on it survives (so here too).
+    const write = stream.ks.batch().putUnwatched(stream.db, stream.key, encodeMeta(stream.meta), stream.previous).commit();
     ctx.reply.ok();
     return durable(write);
   };
@@ -591,7 +592,13 @@ function xinfoGroupsCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
 function xinfoConsumersCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   const stream = xinfoStream(ctx, argv, xinfoConsumersCommand);
   if (stream === undefined || stream instanceof Promise) return stream;
-  ctx.reply.error(`NOGROUP No such consumer group '${argv[3].toString('latin1')}' for key name '${argv[2].toString('latin1')}'`);
+  ctx.reply.error(`NOGROUP No such consumer group '${cString(argv[3])}' for key name '${cString(argv[2])}'`);
+}
+
+/** An argument as Redis' `%s` prints it: up to its first NUL byte. */
+function cString(arg: Buffer): string {
+  const nul = arg.indexOf(0);
+  return arg.toString('latin1', 0, nul === -1 ? arg.length : nul);
 }
 
 /** Handlers by command name; the metadata is in ./table/streams.ts. */

@@ -11,13 +11,14 @@ import { sortedSets } from './sorted-sets.js';
 import { lists } from './lists.js';
 import { blocking } from './blocking.js';
 import { sort } from './sort.js';
+import { streams } from './streams.js';
 import { connection } from './connection.js';
 import { databases } from './databases.js';
 import { keys } from './keys.js';
 import { strings } from './strings.js';
 import { transactions } from './transactions.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, streams];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
