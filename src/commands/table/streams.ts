@@ -15,6 +15,22 @@ function keyAt(index: number, flags: KeySpec['flags'], notes?: string): KeySpec[
 
 const TRIM_ARGS = "(MAXLEN | MINID^6.2.0)@strategy ['='@equal | '~'@approximately]@operator threshold [LIMIT count:integer^6.2.0]";
 
+/** XRANGE and XREVRANGE: the same but for the order of their bounds (and a word of Redis' complexity text). */
+function rangeCommand(name: string, summary: string, returned: string, bounds: string): CommandDef {
+  return {
+    name,
+    arity: -4,
+    flags: ['readonly'],
+    group: 'stream',
+    summary,
+    since: '5.0.0',
+    complexity: `O(N) with N being the number of elements ${returned}. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).`,
+    history: [['6.2.0', 'Added exclusive ranges.']],
+    keySpecs: keyAt(1, ['RO', 'access']),
+    args: `${bounds} [COUNT count:integer]`,
+  };
+}
+
 export const STREAM_COMMANDS: readonly CommandDef[] = [
   {
     name: 'xadd',
@@ -43,30 +59,8 @@ export const STREAM_COMMANDS: readonly CommandDef[] = [
     keySpecs: keyAt(1, ['RO']),
     args: 'key',
   },
-  {
-    name: 'xrange',
-    arity: -4,
-    flags: ['readonly'],
-    group: 'stream',
-    summary: 'Return a range of elements in a stream, with IDs matching the specified IDs interval',
-    since: '5.0.0',
-    complexity: 'O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).',
-    history: [['6.2.0', 'Added exclusive ranges.']],
-    keySpecs: keyAt(1, ['RO', 'access']),
-    args: 'key start end [COUNT count:integer]',
-  },
-  {
-    name: 'xrevrange',
-    arity: -4,
-    flags: ['readonly'],
-    group: 'stream',
-    summary: 'Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE',
-    since: '5.0.0',
-    complexity: 'O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).',
-    history: [['6.2.0', 'Added exclusive ranges.']],
-    keySpecs: keyAt(1, ['RO', 'access']),
-    args: 'key end start [COUNT count:integer]',
-  },
+  rangeCommand('xrange', 'Return a range of elements in a stream, with IDs matching the specified IDs interval', 'being returned', 'key start end'),
+  rangeCommand('xrevrange', 'Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE', 'returned', 'key end start'),
   {
     name: 'xdel',
     arity: -3,
