@@ -12,6 +12,7 @@
  *   ('ip:port:string' is "ip:port", a string).
  * - `TOKEN` (upper case) alone is a pure token named after it in lower case; followed by an
  *   argument or a group, it is that element's token (`EX seconds`, `LIMIT (offset count)`).
+ *   A token that is not a word is quoted: `'~'@approximately` (XADD's `=`, `~` and `*`).
  * - `[...]` optional; `(...)` required. Inside, `a | b` is a oneof; several elements make a block.
  *   `[x]` with a single element is that element, optional; `(...)` always makes a block or oneof.
  * - Marks after an element, glued to it or standing alone: `...` repeats (multiple), `@name`
@@ -79,6 +80,8 @@ export interface Arg {
 }
 
 const TOKEN_WORD = /^[A-Z][A-Z0-9_-]*$/;
+/** A quoted token: any characters but a quote and spaces. */
+const QUOTED_TOKEN = /^'([^' ]+)'$/;
 /** A mark: one of @ ^ ~ # ! and its text, up to the next mark. */
 const MARK = /([@^~#!])([^@^~#!]*)/g;
 
@@ -120,7 +123,11 @@ class SyntaxParser {
     } else {
       const word = splitWord(t);
       if (word.base === '') this.fail(`'${t}' follows nothing`);
-      if (TOKEN_WORD.test(word.base)) {
+      const quoted = QUOTED_TOKEN.exec(word.base);
+      if (quoted !== null) {
+        arg = { name: quoted[1], type: 'pure-token', token: quoted[1] };
+        this.applyMarks(arg, word.marks, word.multiple);
+      } else if (TOKEN_WORD.test(word.base)) {
         const next = this.tokens[this.pos];
         const bare = word.marks === '' && !word.multiple;
         if (bare && (next === '(' || next === '[')) {
@@ -208,7 +215,10 @@ function block(seq: Arg[]): Arg {
 function splitWord(word: string): { base: string; marks: string; multiple: boolean } {
   const multiple = word.endsWith('...');
   const rest = multiple ? word.slice(0, -3) : word;
-  const at = rest.search(/[@^~#!]/);
+  // A quoted token's characters are not marks.
+  const quoteEnd = rest.startsWith("'") ? rest.indexOf("'", 1) + 1 : 0;
+  const found = rest.slice(quoteEnd).search(/[@^~#!]/);
+  const at = found < 0 ? -1 : found + quoteEnd;
   return at < 0 ? { base: rest, marks: '', multiple } : { base: rest.slice(0, at), marks: rest.slice(at), multiple };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The bytes of collection keys: the metadata record every hash, set, sorted set and list has at
- * its key's ordinary place, the engine keys of its members, and sorted-set scores as bytes that
+ * its key's ordinary place (with a stream's own fields), the engine keys of its members, and sorted-set scores as bytes that
  * sort like numbers. docs/format.md ("Collections") describes the same bytes; change both
  * together.
  *
@@ -20,6 +20,7 @@ export const enum MemberTag {
   ZSetByMember = 0x7a, // 'z'
   ZSetByScore = 0x5a, // 'Z'
   ListElement = 0x6c, // 'l'
+  StreamEntry = 0x74, // 't'
 }
 
 /**
@@ -95,21 +96,57 @@ export interface CollectionMeta {
   /** Lists: position of the first element and one past the last (signed, see encodePosition); 0 for other types. */
   head: number;
   tail: number;
+  /** Streams: what a stream keeps beside its entries (null for other types). */
+  stream: StreamState | null;
 }
 
+/** A stream ID as its 16 key bytes: ms u64 BE, seq u64 BE (byte order is ID order). */
+export type StreamKeyId = BinaryKey;
+
+/**
+ * What a stream keeps beside its entries (docs/format.md, "Streams"): Redis 7.0's last-generated
+ * ID, recorded first entry ID, max deleted entry ID and entries-added counter, and the model of
+ * Redis' listpack nodes that XTRIM/XADD `~` and XINFO's radix-tree-keys observe.
+ */
+export interface StreamState {
+  lastId: StreamKeyId;
+  /** The first entry's ID, 0-0 when empty; entries below it are dead (a trim deletes them after its batch). */
+  firstId: StreamKeyId;
+  maxDeletedId: StreamKeyId;
+  /** XINFO entries-added (u64; a bigint past 2^53 only through XSETID). */
+  entriesAdded: bigint;
+  /** Nodes holding live entries (XINFO radix-tree-keys). */
+  nodes: number;
+  /** Number of the newest node (entries carry theirs); -1 before the first. */
+  tailNode: number;
+  /** Entries ever appended to the tail node (live and deleted: Redis' count + deleted), and those still live. */
+  tailAppended: number;
+  tailLive: number;
+}
+
+export const STREAM_ID_ZERO: StreamKeyId = '\0'.repeat(16);
+
+export function newStreamState(): StreamState {
+  return { lastId: STREAM_ID_ZERO, firstId: STREAM_ID_ZERO, maxDeletedId: STREAM_ID_ZERO, entriesAdded: 0n, nodes: 0, tailNode: -1, tailAppended: 0, tailLive: 0 };
+}
+
+/** Stream type data: three IDs (48 bytes), entriesAdded u64 BE, nodes u64 BE, tailNode i64 BE (as a position), tailAppended u32 BE, tailLive u32 BE. */
+const STREAM_BYTES = 48 + 8 + 8 + 8 + 4 + 4;
+
 export function isCollectionType(type: ValueType): boolean {
-  return type === ValueType.Hash || type === ValueType.Set || type === ValueType.ZSet || type === ValueType.List;
+  return type === ValueType.Hash || type === ValueType.Set || type === ValueType.ZSet || type === ValueType.List || type === ValueType.Stream;
 }
 
 /** A fresh, empty metadata record of `type` (the caller adds members and sets the count). */
 export function newMeta(type: ValueType, version: CollectionVersion, expire: number = NO_EXPIRE): CollectionMeta {
-  return { type, expire, version, flags: 0, count: 0, minFieldExpire: NO_EXPIRE, head: 0, tail: 0 };
+  return { type, expire, version, flags: 0, count: 0, minFieldExpire: NO_EXPIRE, head: 0, tail: 0, stream: type === ValueType.Stream ? newStreamState() : null };
 }
 
 export function encodeMeta(meta: CollectionMeta): Buffer {
   const fieldExpires = meta.type === ValueType.Hash && (meta.flags & MetaFlag.FieldExpires) !== 0;
   const list = meta.type === ValueType.List;
-  const size = headerLength(meta.expire) + VERSION_BYTES + 1 + varintLength(meta.count) + (fieldExpires ? 8 : 0) + (list ? 16 : 0);
+  const stream = meta.type === ValueType.Stream ? meta.stream ?? newStreamState() : null;
+  const size = headerLength(meta.expire) + VERSION_BYTES + 1 + varintLength(meta.count) + (fieldExpires ? 8 : 0) + (list ? 16 : 0) + (stream !== null ? STREAM_BYTES : 0);
   const out = Buffer.allocUnsafe(size);
   let at = writeHeader(out, meta.type, StringEncodingHint.ByContent, meta.expire);
   at += out.latin1Write(meta.version, at);
@@ -119,6 +156,15 @@ export function encodeMeta(meta: CollectionMeta): Buffer {
   if (list) {
     at += out.latin1Write(encodePosition(meta.head), at);
     at += out.latin1Write(encodePosition(meta.tail), at);
+  }
+  if (stream !== null) {
+    at += out.latin1Write(stream.lastId + stream.firstId + stream.maxDeletedId, at);
+    out.writeBigUInt64BE(stream.entriesAdded, at);
+    at += 8;
+    at += out.latin1Write(encodePosition(stream.nodes) + encodePosition(stream.tailNode), at);
+    out.writeUInt32BE(stream.tailAppended, at);
+    out.writeUInt32BE(stream.tailLive, at + 4);
+    at += 8;
   }
   return out;
 }
@@ -149,6 +195,22 @@ export function decodeMeta(value: Buffer): CollectionMeta {
     meta.tail = decodePosition(positions, 8);
     at += 16;
   }
+  if (type === ValueType.Stream) {
+    if (value.length < at + STREAM_BYTES) throw new CorruptionError('collection metadata', 0, `short stream record (${value.length} bytes)`);
+    const ids = binaryKey(value, at, at + 48);
+    const nodes = binaryKey(value, at + 56, at + 72);
+    meta.stream = {
+      lastId: ids.slice(0, 16),
+      firstId: ids.slice(16, 32),
+      maxDeletedId: ids.slice(32, 48),
+      entriesAdded: value.readBigUInt64BE(at + 48),
+      nodes: decodePosition(nodes, 0),
+      tailNode: decodePosition(nodes, 8),
+      tailAppended: value.readUInt32BE(at + 72),
+      tailLive: value.readUInt32BE(at + 76),
+    };
+    at += STREAM_BYTES;
+  }
   if (at !== value.length) throw new CorruptionError('collection metadata', 0, `${value.length - at} bytes past the record`);
   return meta;
 }
@@ -163,6 +225,7 @@ export function objectEncoding(value: Buffer): string {
   const type = valueType(value);
   if (type === ValueType.String) return stringEncoding(value);
   if (!isCollectionType(type)) return 'unknown';
+  if (type === ValueType.Stream) return 'stream';
   const flags = value[payloadOffset(value) + VERSION_BYTES];
   const big = (flags & MetaFlag.BigEncoding) !== 0;
   switch (type) {
@@ -230,7 +293,8 @@ function isMemberTag(tag: number): tag is MemberTag {
     tag === MemberTag.SetMember ||
     tag === MemberTag.ZSetByMember ||
     tag === MemberTag.ZSetByScore ||
-    tag === MemberTag.ListElement
+    tag === MemberTag.ListElement ||
+    tag === MemberTag.StreamEntry
   );
 }
 

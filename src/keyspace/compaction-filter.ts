@@ -43,6 +43,8 @@ function ownerType(tag: MemberTag): ValueType {
       return ValueType.ZSet;
     case MemberTag.ListElement:
       return ValueType.List;
+    case MemberTag.StreamEntry:
+      return ValueType.Stream;
   }
 }
 

@@ -26,6 +26,8 @@ export function memberTagsOf(type: ValueType): readonly MemberTag[] {
       return [MemberTag.ZSetByMember, MemberTag.ZSetByScore];
     case ValueType.List:
       return [MemberTag.ListElement];
+    case ValueType.Stream:
+      return [MemberTag.StreamEntry];
     default:
       return [];
   }

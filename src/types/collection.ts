@@ -68,7 +68,8 @@ export class Collection {
 
   /** commit() without the commit: for a batch that changes two collections at once (SMOVE). */
   stage(batch: KeyspaceBatch): void {
-    if (this.meta.count > 0) batch.put(this.db, this.key, encodeMeta(this.meta), this.previous);
+    // Redis never keeps an empty collection, except a stream (its IDs and counters outlive its entries).
+    if (this.meta.count > 0 || this.meta.type === ValueType.Stream) batch.put(this.db, this.key, encodeMeta(this.meta), this.previous);
     else if (this.previous !== null) batch.delete(this.db, this.key, this.membersDeleted ? withoutMembers(this.previous) : this.previous);
     batch.touch(this.db, this.key);
   }

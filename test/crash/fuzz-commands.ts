@@ -29,12 +29,19 @@ function junk(rand: Random, max: number): Buffer {
 
 const KEYS: readonly string[] = [
   'fzc:h:0', 'fzc:h:1', 'fzc:h:2', 'fzc:s:0', 'fzc:s:1', 'fzc:s:2', 'fzc:z:0', 'fzc:z:1', 'fzc:z:2',
-  'fzc:l:0', 'fzc:l:1', 'fzc:l:2', 'fzc:str', 'fzc:none', 'fzc:dst', '', 'fzc:\x00\r\n\xff',
+  'fzc:l:0', 'fzc:l:1', 'fzc:l:2', 'fzc:x:0', 'fzc:x:1', 'fzc:str', 'fzc:none', 'fzc:dst', '', 'fzc:\x00\r\n\xff',
 ];
 const HASH_KEYS = KEYS.filter((k) => k.startsWith('fzc:h'));
 const SET_KEYS = KEYS.filter((k) => k.startsWith('fzc:s'));
 const ZSET_KEYS = KEYS.filter((k) => k.startsWith('fzc:z'));
 const LIST_KEYS = KEYS.filter((k) => k.startsWith('fzc:l'));
+const STREAM_KEYS = KEYS.filter((k) => k.startsWith('fzc:x'));
+
+/** Stream IDs: mostly well-formed and small (so they collide), and the forms Redis refuses or treats specially. */
+function streamId(r: Random): string {
+  if (r() < 0.7) return `${int(r, 50)}-${int(r, 4)}`;
+  return pick(r, ['*', '0-0', '5-*', '-', '+', '(3', '(', '18446744073709551615-18446744073709551615', '18446744073709551616', '$', '>', 'abc', ' 7', '-1']);
+}
 
 /** Integer arguments around the edges Redis checks (strtoll, LONG_MAX, int32, negatives, not numbers). */
 const INTEGERS: readonly string[] = [
@@ -228,6 +235,21 @@ const COMMANDS: ReadonlyArray<readonly [string, (rand: Random) => Arg[]]> = [
   ['LMOVE', (r) => [pick(r, LIST_KEYS), pick(r, [...LIST_KEYS, 'fzc:dst']), pick(r, ['LEFT', 'RIGHT', 'UP']), pick(r, ['LEFT', 'RIGHT', 'right'])]],
   ['RPOPLPUSH', (r) => [pick(r, LIST_KEYS), pick(r, KEYS)]],
   ['LMPOP', (r) => withOptions(r, [...numkeys(r, LIST_KEYS), pick(r, ['LEFT', 'RIGHT', 'left', 'MID'])], [() => ['COUNT', count(r)]])],
+  ['XADD', (r) => {
+    const args: Arg[] = [pick(r, STREAM_KEYS)];
+    if (r() < 0.3) args.push(pick(r, ['MAXLEN', 'MINID']), ...(r() < 0.5 ? [pick(r, ['~', '='])] : []), r() < 0.5 ? integer(r) : streamId(r));
+    if (r() < 0.1) args.push('LIMIT', integer(r));
+    if (r() < 0.1) args.push('NOMKSTREAM');
+    return [...args, streamId(r), ...pairs(r, 1 + int(r, 3), () => member(r), () => member(r))];
+  }],
+  ['XLEN', (r) => [pick(r, KEYS)]],
+  ['XRANGE', (r) => withOptions(r, [pick(r, STREAM_KEYS), streamId(r), streamId(r)], [() => ['COUNT', integer(r)]])],
+  ['XREVRANGE', (r) => withOptions(r, [pick(r, STREAM_KEYS), streamId(r), streamId(r)], [() => ['COUNT', integer(r)]])],
+  ['XDEL', (r) => [pick(r, STREAM_KEYS), streamId(r), streamId(r)]],
+  ['XTRIM', (r) => withOptions(r, [pick(r, STREAM_KEYS), pick(r, ['MAXLEN', 'MINID', 'maxlen']), ...(r() < 0.5 ? [pick(r, ['~', '='])] : []), r() < 0.5 ? integer(r) : streamId(r)], [() => ['LIMIT', integer(r)]])],
+  ['XREAD', (r) => withOptions(r, [], [() => ['COUNT', integer(r)]]).concat(['STREAMS', pick(r, STREAM_KEYS), pick(r, KEYS), streamId(r), streamId(r)])],
+  ['XSETID', (r) => withOptions(r, [pick(r, STREAM_KEYS), streamId(r)], [() => ['ENTRIESADDED', integer(r)], () => ['MAXDELETEDID', streamId(r)]])],
+  ['XINFO', (r) => pick(r, [['STREAM', pick(r, STREAM_KEYS)], ['STREAM', pick(r, STREAM_KEYS), 'FULL', 'COUNT', integer(r)], ['GROUPS', pick(r, KEYS)], ['CONSUMERS', pick(r, KEYS), 'g'], ['HELP']])],
   ['DEL', (r) => keys(r, KEYS, 1 + int(r, 2))],
   ['EXPIRE', (r) => [pick(r, KEYS), pick(r, ['100', '1', '0', '-1', '9223372036854775807', 'abc'])]],
   ['TYPE', (r) => [pick(r, KEYS)]],

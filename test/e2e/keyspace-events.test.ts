@@ -245,6 +245,11 @@ const SCRIPTS: Record<string, readonly Command[]> = {
     ['MULTI'], ['SET', 'a', '1'], ['LPUSH', 'l', 'x'], ['INCR', 'a'], ['DEL', 'a', 'l'], ['GET', 'a'], ['EXEC'],
     ['MULTI'], ['SET', 'a', '1'], ['DISCARD'], ['MULTI'], ['SADD', 's', 'm'], ['SPOP', 's'], ['EXEC'],
   ],
+  streams: [
+    ['XADD', 's', '1-1', 'f', 'v'], ['XADD', 's', 'MAXLEN', '1', '2-1', 'f', 'v'], ['XDEL', 's', '2-1'], ['XDEL', 's', '2-1'], ['XADD', 's', '3-1', 'f', 'v'],
+    ['XADD', 's', '4-1', 'f', 'v'], ['XTRIM', 's', 'MAXLEN', '1'], ['XTRIM', 's', 'MAXLEN', '1'], ['XSETID', 's', '9-9'], ['XADD', 's', 'NOMKSTREAM', 'MAXLEN', '0', '10-1', 'f', 'v'],
+    ['XADD', 'nope', 'NOMKSTREAM', '1-1', 'f', 'v'], ['XADD', 't', 'MAXLEN', '0', '1-1', 'a', 'b'], ['XADD', 't', '1-1', 'a', 'b'], ['XRANGE', 'nope', '-', '+'], ['DEL', 's'],
+  ],
   databases: [
     ['SELECT', '3'], ['SET', 'k', 'v'], ['HSET', 'h', 'f', 'v'], ['GET', 'nope'], ['EXPIRE', 'k', '100'], ['MOVE', 'k', '0'], ['DEL', 'h'], ['SELECT', '0'], ['DEL', 'k'],
   ],
@@ -361,7 +366,8 @@ redisTest(test, 'active expiry: keys nobody reads expire with an expired event',
 redisTest(test, 'a RESP3 client subscribed to its own keys gets each push before the reply of the command that sent it, as from Redis', async () => {
   const commands: Command[] = [
     ['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], ['FLUSHALL'], ['PSUBSCRIBE', '__keyevent@*__:*'], ['SET', 'a', '1'], ['INCR', 'a'], ['RPUSH', 'l', 'x', 'y'],
-    ['LPOP', 'l', '2'], ['MULTI'], ['SET', 'b', '2'], ['DEL', 'a', 'b'], ['EXEC'], ['HSET', 'h', 'f', 'v'], ['PUNSUBSCRIBE'], ['SET', 'c', '3'],
+    ['LPOP', 'l', '2'], ['MULTI'], ['SET', 'b', '2'], ['DEL', 'a', 'b'], ['EXEC'], ['HSET', 'h', 'f', 'v'], ['XADD', 'x', 'MAXLEN', '1', '1-1', 'f', 'v'],
+    ['XADD', 'x', 'MAXLEN', '1', '2-1', 'f', 'v'], ['XDEL', 'x', '2-1'], ['XADD', 'x', '3-1', 'f', 'v'], ['XTRIM', 'x', 'MAXLEN', '0'], ['XSETID', 'x', '5-5'], ['PUNSUBSCRIBE'], ['SET', 'c', '3'],
   ];
   const run = async (port: number): Promise<string> => {
     const client = await RawClient.connect(port);

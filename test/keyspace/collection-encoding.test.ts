@@ -27,7 +27,7 @@ import { mulberry32 } from '../support/prng.js';
 
 test('metadata round-trips for every collection type, with and without an expire time', () => {
   const version = makeVersion(123_456_789, 3);
-  for (const type of [ValueType.Hash, ValueType.Set, ValueType.ZSet, ValueType.List]) {
+  for (const type of [ValueType.Hash, ValueType.Set, ValueType.ZSet, ValueType.List, ValueType.Stream]) {
     for (const expire of [NO_EXPIRE, 1_700_000_000_000]) {
       const meta = newMeta(type, version, expire);
       meta.count = 300_000;
@@ -39,6 +39,16 @@ test('metadata round-trips for every collection type, with and without an expire
       if (type === ValueType.List) {
         meta.head = -(2 ** 40) - 10;
         meta.tail = 2 ** 52 + 5;
+      }
+      if (meta.stream !== null) {
+        meta.stream.lastId = '\xff'.repeat(16);
+        meta.stream.firstId = '\0'.repeat(8) + '\0\0\0\0\0\0\0\x05';
+        meta.stream.maxDeletedId = '\x01'.repeat(16);
+        meta.stream.entriesAdded = 0xffff_ffff_ffff_fff0n;
+        meta.stream.nodes = 3000;
+        meta.stream.tailNode = 2 ** 40;
+        meta.stream.tailAppended = 100;
+        meta.stream.tailLive = 7;
       }
       const bytes = encodeMeta(meta);
       assert.is(valueType(bytes), type);

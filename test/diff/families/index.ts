@@ -11,6 +11,7 @@ import { sortedSets } from './sorted-sets.js';
 import { lists } from './lists.js';
 import { blocking } from './blocking.js';
 import { sort } from './sort.js';
+import { streams } from './streams.js';
 import { connection } from './connection.js';
 import { databases } from './databases.js';
 import { keys } from './keys.js';
@@ -18,7 +19,7 @@ import { strings } from './strings.js';
 import { transactions } from './transactions.js';
 import { pubsub } from './pubsub.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
