@@ -24,6 +24,7 @@ import { pubsubHandlers } from './pubsub.js';
 import { listHandlers } from './lists.js';
 import { blockingHandlers } from './blocking.js';
 import { sortHandlers } from './sort.js';
+import { scriptingHandlers } from './scripting.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -41,4 +42,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   listHandlers,
   blockingHandlers,
   sortHandlers,
+  scriptingHandlers,
 ]);

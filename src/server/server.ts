@@ -109,6 +109,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   private readonly monitors = new Set<Connection>();
   private nextClientId = 1;
   private pausedUntil = 0;
+  /** ServerControl.scriptBusy: a script runs past busy-reply-threshold. */
+  scriptBusy = false;
   private pauseWritesOnly = false;
   private pauseWaiters: Array<() => void> = [];
   private pauseTimer: NodeJS.Timeout | null = null;

@@ -21,6 +21,7 @@ import { PUBSUB_COMMANDS } from './pubsub.js';
 import { LIST_COMMANDS } from './lists.js';
 import { BLOCKING_COMMANDS } from './blocking.js';
 import { SORT_COMMANDS } from './sort.js';
+import { SCRIPTING_COMMANDS } from './scripting.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -38,4 +39,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...LIST_COMMANDS,
   ...BLOCKING_COMMANDS,
   ...SORT_COMMANDS,
+  ...SCRIPTING_COMMANDS,
 ];
