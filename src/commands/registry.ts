@@ -308,7 +308,8 @@ function aclCategoriesOf<H>(def: CommandSource<H>, isContainer: boolean, where: 
   for (const c of cats) if (!ACL_CATEGORIES.includes(c)) throw new Error(`${where}: unknown ACL category '${c}'`);
   const flags = def.flags;
   if (flags.includes('write')) cats.add('write');
-  if (flags.includes('readonly')) cats.add('read');
+  // Redis keeps scripting commands out of @read (EVAL_RO is readonly, yet only @slow @scripting).
+  if (flags.includes('readonly') && def.group !== 'scripting') cats.add('read');
   if (flags.includes('admin')) cats.add('admin').add('dangerous');
   if (flags.includes('pubsub')) cats.add('pubsub');
   if (flags.includes('fast')) cats.add('fast');

@@ -8,7 +8,7 @@
  * Run once with the real globals table and a light userdata NULL (cjson.null) as arguments.
  */
 export const LUA_LIBRARIES = String.raw`
-local G, nullvalue = ...
+local G, nullvalue, cfunction = ...
 local floor, fmt, type, error, pairs, tostring, select = math.floor, string.format, type, error, pairs, tostring, select
 local byte, char, sub, find, concat = string.byte, string.char, string.sub, string.find, table.concat
 local tointeger, mathtype, tonumber, pcall, ipairs = math.tointeger, math.type, tonumber, pcall, ipairs
@@ -47,6 +47,7 @@ bit.tohex = function(x, n)
   local s = fmt(upper and '%08X' or '%08x', u32(x))
   return sub(s, 9 - n)
 end
+for name, f in pairs(bit) do bit[name] = cfunction(f) end
 G.bit = bit
 
 -- cjson ----------------------------------------------------------------------------------------
@@ -111,7 +112,7 @@ cjson.encode = function(...)
   if select('#', ...) ~= 1 then error("bad argument #1 to 'encode' (expected 1 argument)", 2) end
   local out = {}
   local ok, err = pcall(encodeValue, (...), 0, out)
-  if not ok then error(err, 2) end
+  if not ok then error(err, 3) end
   return concat(out)
 end
 
@@ -123,19 +124,30 @@ local function utf8char(cp)
   return char(0xf0 | cp >> 18, 0x80 | cp >> 12 & 0x3f, 0x80 | cp >> 6 & 0x3f, 0x80 | cp & 0x3f)
 end
 local decodeValue
-local function fail(what, pos) error(fmt('Expected %s but found invalid token at character %d', what, pos), 0) end
+-- lua-cjson names what it found by its token type.
+local tokens = { ['{'] = 'T_OBJ_BEGIN', ['}'] = 'T_OBJ_END', ['['] = 'T_ARR_BEGIN', [']'] = 'T_ARR_END', ['"'] = 'T_STRING', [':'] = 'T_COLON', [','] = 'T_COMMA' }
+local function token(s, pos)
+  if pos > #s then return 'T_END' end
+  local c = sub(s, pos, pos)
+  if tokens[c] then return tokens[c] end
+  if find(c, '[-0-9]') then return 'T_NUMBER' end
+  if sub(s, pos, pos + 3) == 'true' or sub(s, pos, pos + 4) == 'false' then return 'T_BOOLEAN' end
+  if sub(s, pos, pos + 3) == 'null' then return 'T_NULL' end
+  return 'invalid token'
+end
+local function fail(what, pos, s) error(fmt('Expected %s but found %s at character %d', what, token(s, pos), pos), 0) end
 local function skip(s, pos) return (find(s, '[^ \t\r\n]', pos)) or #s + 1 end
 local function decodeString(s, pos)
   local out, i = {}, pos + 1
   while true do
     local j = find(s, '["\\]', i)
-    if j == nil then fail('value', pos) end
+    if j == nil then fail('value', pos, s) end
     out[#out + 1] = sub(s, i, j - 1)
     if byte(s, j) == 34 then return concat(out), j + 1 end
     local e = sub(s, j + 1, j + 1)
     if e == 'u' then
       local cp = tonumber(sub(s, j + 2, j + 5), 16)
-      if cp == nil then fail('value', pos) end
+      if cp == nil then fail('value', pos, s) end
       i = j + 6
       if cp >= 0xd800 and cp <= 0xdbff and sub(s, i, i + 1) == '\\u' then
         local lo = tonumber(sub(s, i + 2, i + 5), 16)
@@ -149,7 +161,7 @@ local function decodeString(s, pos)
       out[#out + 1] = unescapes[e]
       i = j + 2
     else
-      fail('value', pos)
+      fail('value', pos, s)
     end
   end
 end
@@ -168,11 +180,11 @@ decodeValue = function(s, pos, depth)
     while true do
       if c == '{' then
         pos = skip(s, pos)
-        if sub(s, pos, pos) ~= '"' then fail('object key string', pos) end
+        if sub(s, pos, pos) ~= '"' then fail('object key string', pos, s) end
         local k
         k, pos = decodeString(s, pos)
         pos = skip(s, pos)
-        if sub(s, pos, pos) ~= ':' then fail('colon', pos) end
+        if sub(s, pos, pos) ~= ':' then fail('colon', pos, s) end
         t[k], pos = decodeValue(s, pos + 1, depth)
       else
         n = n + 1
@@ -181,14 +193,14 @@ decodeValue = function(s, pos, depth)
       pos = skip(s, pos)
       local d = sub(s, pos, pos)
       if d == close then return t, pos + 1 end
-      if d ~= ',' then fail(c == '{' and 'comma or object end' or 'comma or array end', pos) end
+      if d ~= ',' then fail(c == '{' and 'comma or object end' or 'comma or array end', pos, s) end
       pos = pos + 1
     end
   end
   local num = s:match('^-?%d+%.?%d*[eE]?[-+]?%d*', pos)
   if num and num ~= '' and num ~= '-' then
     local v = tonumber(num)
-    if v == nil then fail('value', pos) end
+    if v == nil then fail('value', pos, s) end
     if not find(num, '[.eE]') and v >= -9007199254740991 and v <= 9007199254740991 then v = tointeger(v) or v
     elseif mathtype(v) == 'integer' then v = v + 0.0 end
     return v, pos + #num
@@ -196,21 +208,22 @@ decodeValue = function(s, pos, depth)
   if sub(s, pos, pos + 3) == 'true' then return true, pos + 4 end
   if sub(s, pos, pos + 4) == 'false' then return false, pos + 5 end
   if sub(s, pos, pos + 3) == 'null' then return nullvalue, pos + 4 end
-  fail('value', pos)
+  fail('value', pos, s)
 end
 cjson.decode = function(...)
   if select('#', ...) ~= 1 then error("bad argument #1 to 'decode' (expected 1 argument)", 2) end
   local s = ...
   if type(s) ~= 'string' then s = tostring(s) end
   local ok, v, pos = pcall(decodeValue, s, 1, 0)
-  if not ok then error(v, 2) end
+  if not ok then error(v, 3) end
   pos = skip(s, pos)
-  if pos <= #s then error(fmt('Expected the end but found invalid token at character %d', pos), 2) end
+  if pos <= #s then error(fmt('Expected the end but found %s at character %d', token(s, pos), pos), 3) end
   return v
 end
 for _, name in ipairs({ 'encode_sparse_array', 'encode_max_depth', 'decode_max_depth', 'encode_number_precision', 'encode_keep_buffer', 'encode_invalid_numbers', 'decode_invalid_numbers' }) do
   cjson[name] = function() end
 end
 cjson.new = function() return cjson end
+cjson.encode, cjson.decode = cfunction(cjson.encode), cfunction(cjson.decode)
 G.cjson = cjson
 `;

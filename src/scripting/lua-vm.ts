@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ReplyWriter } from '../protocol/reply.js';
 import {
-  LUA_MASKCOUNT, LUA_OK, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_YIELD,
+  LUA_MASKCOUNT, LUA_MULTRET, LUA_OK, LUA_UPVALUE1, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_YIELD,
   loadLuaWasm, type LuaExports, type LuaState, type Ptr,
 } from './lua-wasm.js';
 import { LuaHeap, numberArgument, pushReply, writeLuaValue } from './convert.js';
@@ -58,6 +58,14 @@ interface Run {
   /** A redis.call waiting for its command: the yield it made is resumed with its reply. */
   pending: Promise<Buffer> | null;
   pendingReply: Buffer | null;
+}
+
+/**
+ * A runtime error's text as Lua 5.1 words it: 5.4 says "attempt to index a nil value (local 't')",
+ * 5.1 "attempt to index local 't' (a nil value)".
+ */
+function as51(message: string): string {
+  return message.replace(/attempt to (.+?) a (\w+) value \((global|local|field|upvalue|method|constant) '([^']*)'\)/, "attempt to $1 $3 '$4' (a $2 value)");
 }
 
 export class LuaVm {
@@ -101,6 +109,20 @@ export class LuaVm {
       api._lua_pushcclosure(L, api.addFunction(fn, 'ii'), 0);
       this.heap.setField(L, redisTable, name);
     }
+    // cfunction(f): f behind a C function, as Redis' library functions are C: a script calling it
+    // in tail position keeps its own frame, so its errors still name the script's line.
+    const trampoline = api.addFunction((T: number) => {
+      const n = api._lua_gettop(T);
+      api._lua_pushvalue(T, LUA_UPVALUE1);
+      api._lua_rotate(T, 1, 1);
+      api._lua_callk(T, n, LUA_MULTRET, 0, 0);
+      return api._lua_gettop(T);
+    }, 'ii');
+    const cfunction = api.addFunction((T: number) => {
+      api._lua_settop(T, 1);
+      api._lua_pushcclosure(T, trampoline, 1);
+      return 1;
+    }, 'ii');
     this.continuation = api.addFunction((T: number, status: number, ctx: number) => this.callContinued(T, status, ctx), 'iiii');
 
     api._lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
@@ -108,12 +130,14 @@ export class LuaVm {
     this.loadChunk(L, LUA_LIBRARIES, '=redis-libraries');
     api._lua_pushvalue(L, real);
     api._lua_pushlightuserdata(L, 0); // cjson.null
-    this.callOrThrow(L, 2, 0);
+    api._lua_pushcclosure(L, cfunction, 0);
+    this.callOrThrow(L, 3, 0);
 
     this.loadChunk(L, PRELUDE, '=redis-prelude');
     api._lua_pushvalue(L, real);
     api._lua_pushvalue(L, redisTable);
-    this.callOrThrow(L, 2, 1);
+    api._lua_pushcclosure(L, cfunction, 0);
+    this.callOrThrow(L, 3, 1);
     // Chunks loaded from now on get the protected proxy as their globals.
     api._lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
     api._lua_pushvalue(L, real);
@@ -250,7 +274,7 @@ export class LuaVm {
       message = api._lua_type(T, -1) === LUA_TSTRING ? heap.toBuffer(T, -1).toString('utf8') : 'ERR unknown error';
       api._lua_settop(T, -2);
     } else if (type === LUA_TSTRING || type === LUA_TNUMBER) {
-      message = `ERR ${heap.toBuffer(T, -1).toString('utf8')}`;
+      message = `ERR ${as51(heap.toBuffer(T, -1).toString('utf8'))}`;
     } else {
       message = `ERR ${type === 0 ? 'nil' : 'unknown error'}`;
     }

@@ -53,6 +53,7 @@ export interface LuaExports {
   _lua_setfield(L: LuaState, idx: number, k: Ptr): void;
   _lua_rawset(L: LuaState, idx: number): void;
   _lua_rawseti(L: LuaState, idx: number, n: bigint): void;
+  _lua_callk(L: LuaState, nargs: number, nresults: number, ctx: number, k: Ptr): void;
   _lua_pcallk(L: LuaState, nargs: number, nresults: number, errfunc: number, ctx: number, k: Ptr): number;
   _lua_yieldk(L: LuaState, nresults: number, ctx: number, k: Ptr): number;
   _lua_resume(L: LuaState, from: LuaState, narg: number, nres: Ptr): number;
@@ -81,6 +82,9 @@ export const LUA_TFUNCTION = 6;
 export const LUA_REGISTRYINDEX = -1000000 - 1000;
 export const LUA_RIDX_GLOBALS = 2n;
 export const LUA_MASKCOUNT = 1 << 3;
+export const LUA_MULTRET = -1;
+/** lua_upvalueindex(1) */
+export const LUA_UPVALUE1 = LUA_REGISTRYINDEX - 1;
 
 interface WasmoonModule {
   LuaFactory: new () => { getLuaModule(): Promise<{ module: unknown }> };

@@ -14,7 +14,7 @@
  * place of a script's error (the host looks for the user's frame).
  */
 export const PRELUDE = String.raw`
-local real, host = ...
+local real, host, cfunction = ...
 local rawset, setmetatable, error, type, next, pairs = rawset, setmetatable, error, type, next, pairs
 local fmt, mtype, floor = string.format, math.type, math.floor
 
@@ -65,6 +65,18 @@ real.tostring = function(v)
   if mtype(v) == 'float' then return fmt('%.14g', v) end
   return tostring54(v)
 end
+-- Redis 7.0's pcall: an error raised as a table ({err=...}, as redis.call raises) is caught as its text.
+local pcall54 = pcall
+local function caught(ok, ...)
+  if ok then return ok, ... end
+  local e = ...
+  if type(e) == 'table' then
+    local text = e.err
+    if type(text) == 'string' or type(text) == 'number' then return false, text end
+  end
+  return false, ...
+end
+real.pcall = function(...) return caught(pcall54(...)) end
 real.gcinfo = function() return floor(collectgarbage('count')) end
 -- Text chunks only: a binary chunk could break the VM.
 real.loadstring = function(s, name) return load54(s, name, 't') end
@@ -80,13 +92,18 @@ redis.REDIS_VERSION = '7.0.15'
 redis.REDIS_VERSION_NUM = 0x07000f
 redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
 redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
+-- Redis' luaPushErrorBuff: '-CODE message' keeps its code, anything else gets ERR.
 redis.error_reply = function(e)
-  if type(e) ~= 'string' then error({ err = 'ERR wrong number or type of arguments' }) end
-  if e:sub(1, 1) == '-' then return { err = e:sub(2) } end
-  return { err = 'ERR ' .. e }
+  if type(e) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
+  if e:sub(1, 1) ~= '-' then e = '-' .. e end
+  local space = e:find(' ', 1, true)
+  local code, msg = 'ERR', e:sub(2)
+  if space then code, msg = e:sub(2, space - 1), e:sub(space + 1) end
+  msg = msg:gsub('^[\r\n]+', ''):gsub('[\r\n]+$', '')
+  return { err = code .. ' ' .. msg }
 end
 redis.status_reply = function(s)
-  if type(s) ~= 'string' then error({ err = 'ERR wrong number or type of arguments' }) end
+  if type(s) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
   return { ok = s }
 end
 redis.replicate_commands = function() return true end
@@ -98,6 +115,10 @@ redis.set_repl = function(flags)
 end
 redis.breakpoint = function() return false end
 redis.debug = function() end
+-- Called through a C function, as Redis' are: a tail call keeps the script's frame (its line).
+for _, name in ipairs({ 'error_reply', 'status_reply', 'replicate_commands', 'set_repl', 'breakpoint', 'debug' }) do
+  redis[name] = cfunction(redis[name])
+end
 real.redis = proxy(redis)
 
 for _, name in ipairs({ 'string', 'table', 'math', 'coroutine', 'bit', 'cjson', 'cmsgpack', 'struct' }) do
