@@ -199,6 +199,8 @@ export class LuaVm {
    * busy-reply-threshold); it never rejects.
    */
   execute(ref: number, sha: string, keys: Buffer[], args: Buffer[], reply: ReplyWriter, host: ScriptHost): Promise<void> | undefined {
+    // The dispatcher runs scripts one at a time (their exclusive lock); a second one here would corrupt the first.
+    if (this.run !== null) throw new Error('a script is already running');
     const api = this.api;
     const T = this.thread;
     const heap = this.heap;

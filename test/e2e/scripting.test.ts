@@ -322,6 +322,38 @@ test('a script is atomic: no other client runs between its commands, even when o
   assert.is(await a.get('atom'), '50');
 });
 
+test('scripts whose commands wait for block reads: right replies, still atomic, other clients wait for them', async () => {
+  const args = ['--memtable-size', '1mb'];
+  const env = { STRATAKV_BLOCK_READS: 'async' };
+  let cold = await startServer({ args, env });
+  const dir = cold.dir;
+  try {
+    const setup = await RawClient.connect(cold.port);
+    for (let i = 0; i < 1200; i++) await setup.command('SET', `pad:${i}`, `${i}:${'x'.repeat(2000)}`);
+    setup.close();
+    await cold.stop({ keepDir: true });
+    cold = await startServer({ dir, port: cold.port, args, env });
+    const a = clients.connect({ port: cold.port });
+    const b = clients.connect({ port: cold.port });
+    // Each script reads a counter, then cold keys (each read waits), then writes counter + 1.
+    const body = "local v = tonumber(redis.call('get', 'counter') or '0') local sum = 0 for i = 1, #ARGV do local p = redis.call('get', 'pad:' .. ARGV[i]) sum = sum + tonumber(string.match(p, '^(%d+):')) end redis.call('set', 'counter', v + 1) return sum";
+    const runs: Array<Promise<unknown>> = [];
+    const expected: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const keys = [i * 7, i * 7 + 300, i * 7 + 600, i * 7 + 900].map((k) => k % 1200);
+      expected.push(keys.reduce((x, y) => x + y, 0));
+      runs.push((i % 2 === 0 ? a : b).eval(body, 0, ...keys.map(String)));
+      // Plain INCRs from a third client in between: they must not land inside a script.
+      runs.push(clients.connect({ port: cold.port }).incr('counter'));
+    }
+    const results = await Promise.all(runs);
+    assert.equal(results.filter((_, i) => i % 2 === 0), expected);
+    assert.is(await a.get('counter'), '80');
+  } finally {
+    await cold.stop();
+  }
+});
+
 test('busy-reply-threshold: other clients get -BUSY, SCRIPT KILL stops the script, the server goes on', async () => {
   const admin = clients.connect({ port: srv.port });
   await admin.config('SET', 'busy-reply-threshold', '100');
