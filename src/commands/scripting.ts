@@ -73,6 +73,7 @@ class ScriptingEngine implements ScriptHost {
   /** Runs a script for `ctx`'s client; see the module comment for the atomicity rules. */
   run(ctx: CommandContext, script: CachedScript, keys: Buffer[], args: Buffer[], readOnly: boolean): void | Promise<void> {
     const execute = (): void | Promise<void> => {
+      if (this.vm.running) throw new Error('a script is already running');
       this.current = { readOnly, wrote: false };
       this.client.db = ctx.client.db;
       const pending = this.vm.execute(script.ref, script.sha, keys, args, ctx.reply, this);

@@ -16,8 +16,9 @@ import { databases } from './databases.js';
 import { keys } from './keys.js';
 import { strings } from './strings.js';
 import { transactions } from './transactions.js';
+import { scripting } from './scripting.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, scripting];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
