@@ -150,7 +150,10 @@ export function pushReply(heap: LuaHeap, L: LuaState, buf: Buffer, pos: number):
     case 0x3a: { // : integer
       const text = buf.latin1Slice(pos + 1, end);
       const n = Number(text);
-      api._lua_pushinteger(L, Number.isSafeInteger(n) ? BigInt(n) : BigInt(text));
+      // Lua 5.1 has only doubles: an integer beyond 2^53 arrives rounded (and 2^63 - 1 then
+      // converts back as LLONG_MIN, as in Redis).
+      if (Number.isSafeInteger(n)) api._lua_pushinteger(L, BigInt(n));
+      else api._lua_pushnumber(L, n);
       return next;
     }
     case 0x24: { // $ bulk
