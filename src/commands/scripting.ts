@@ -21,6 +21,7 @@ import { ClientSession } from './client-session.js';
 import type { ClientState, CommandContext, CommandHandlers, ServerContext } from './types.js';
 import { LuaVm, type ScriptHost } from '../scripting/lua-vm.js';
 import { ScriptCache, sha1hex, type CachedScript } from '../scripting/script-cache.js';
+import { parseShebang } from '../scripting/shebang.js';
 
 const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
 const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
@@ -59,9 +60,11 @@ class ScriptingEngine implements ScriptHost {
   scriptFor(body: Buffer, sha: string = sha1hex(body)): CachedScript | string {
     const cached = this.cache.get(sha);
     if (cached !== undefined) return cached;
-    const compiled = this.vm.compile(body);
+    const shebang = parseShebang(body);
+    if (typeof shebang === 'string') return shebang;
+    const compiled = this.vm.compile(shebang.source);
     if ('error' in compiled) return compiled.error;
-    const script = { sha, ref: compiled.ref, bytes: body.length };
+    const script = { sha, ref: compiled.ref, bytes: body.length, noWrites: shebang.noWrites };
     this.cache.add(script);
     return script;
   }
@@ -198,7 +201,7 @@ function runEval(engine: ScriptingEngine, ctx: CommandContext, argv: Buffer[], n
   }
   const keys = argv.slice(3, 3 + numkeys);
   const args = argv.slice(3 + numkeys);
-  return engine.run(ctx, script, keys, args, readOnly);
+  return engine.run(ctx, script, keys, args, readOnly || script.noWrites);
 }
 
 // --- SCRIPT ---------------------------------------------------------------------------------------
