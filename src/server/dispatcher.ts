@@ -109,8 +109,9 @@ export class Dispatcher {
     if (!client.authenticated && (flags & FLAG_NOAUTH) === 0) return this.reject(ctx, entry, 'NOAUTH Authentication required.');
     // A script past busy-reply-threshold yields to the event loop now and then: meanwhile only
     // what Redis lets through runs (SCRIPT KILL, SHUTDOWN NOSAVE ...), past the script's locks.
+    // A blocked pop woken by the script's writes is not a new request: it waits for the script's lock.
     let busyBypass = false;
-    if (this.server.control.scriptBusy) {
+    if (this.server.control.scriptBusy && !this.server.blocking.isRetry(client)) {
       if ((flags & FLAG_ALLOW_BUSY) === 0) return this.reject(ctx, entry, 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
       busyBypass = true;
     }

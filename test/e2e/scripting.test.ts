@@ -421,8 +421,12 @@ test('SCRIPT KILL refuses a script that wrote: -UNKILLABLE; the script ends by i
   assert.equal(await admin.config('GET', 'busy-reply-threshold'), ['busy-reply-threshold', '100']);
   const writer = clients.connect({ port: srv.port });
   const other = await RawClient.connect(srv.port);
+  // Blocked on the list the script pushes to: served after the script, not answered -BUSY.
+  const blocked = await RawClient.connect(srv.port);
+  blocked.write('*3\r\n$5\r\nBLPOP\r\n$2\r\nwq\r\n$1\r\n0\r\n');
   try {
-    const done = writer.eval("redis.call('set', 'w', '1') local t = redis.call('time') local start = tonumber(t[1]) while tonumber(redis.call('time')[1]) < start + 2 do end return 'done'", 0);
+    await sleep(50);
+    const done = writer.eval("redis.call('rpush', 'wq', 'x') redis.call('set', 'w', '1') local t = redis.call('time') local start = tonumber(t[1]) while tonumber(redis.call('time')[1]) < start + 2 do end return 'done'", 0);
     let reply = '';
     for (let i = 0; i < 200 && !reply.startsWith('-BUSY'); i++) {
       reply = (await other.command('PING')).toString();
@@ -432,8 +436,10 @@ test('SCRIPT KILL refuses a script that wrote: -UNKILLABLE; the script ends by i
     assert.is((await other.command('SCRIPT', 'KILL')).toString(), '-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n');
     assert.is(await done, 'done');
     assert.is((await other.command('GET', 'w')).toString(), '$1\r\n1\r\n');
+    assert.is((await blocked.readReply()).toString(), '*2\r\n$2\r\nwq\r\n$1\r\nx\r\n');
   } finally {
     other.close();
+    blocked.close();
     await admin.config('SET', 'busy-reply-threshold', '5000');
   }
 });
