@@ -8,6 +8,7 @@ import type { Command, CommandContext } from './types.js';
 import { formatPercentile } from '../config/config.js';
 import { REDIS_COMPAT_VERSION } from './connection.js';
 import { STRATAKV_VERSION } from './version.js';
+import { scriptingMemoryInfo } from './scripting.js';
 
 function human(bytes: number): string {
   const units = ['B', 'K', 'M', 'G', 'T', 'P'];
@@ -78,6 +79,7 @@ const SECTIONS: Record<string, Section> = {
     const used = mem.heapUsed + mem.external;
     if (used > peakMemory) peakMemory = used;
     const total = os.totalmem();
+    const lua = scriptingMemoryInfo(ctx.server);
     return [
       `used_memory:${used}`,
       `used_memory_human:${human(used)}`,
@@ -94,6 +96,20 @@ const SECTIONS: Record<string, Section> = {
       `used_memory_memtables:${st.memtableBytes + st.immutableBytes}`,
       `total_system_memory:${total}`,
       `total_system_memory_human:${human(total)}`,
+      // The Lua VM is made on the first script (0 until then); there are no functions yet.
+      `used_memory_lua:${lua.lua}`,
+      `used_memory_vm_eval:${lua.lua}`,
+      `used_memory_lua_human:${human(lua.lua)}`,
+      `used_memory_scripts_eval:${lua.evalScripts}`,
+      `number_of_cached_scripts:${lua.cached}`,
+      'number_of_functions:0',
+      'number_of_libraries:0',
+      'used_memory_vm_functions:0',
+      `used_memory_vm_total:${lua.lua}`,
+      `used_memory_vm_total_human:${human(lua.lua)}`,
+      'used_memory_functions:0',
+      `used_memory_scripts:${lua.scripts}`,
+      `used_memory_scripts_human:${human(lua.scripts)}`,
       'maxmemory:0',
       'maxmemory_human:0B',
       'maxmemory_policy:noeviction',

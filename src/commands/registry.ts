@@ -29,6 +29,7 @@ export const FLAG_FAST = 256;
 export const FLAG_NOSCRIPT = 512;
 export const FLAG_BLOCKING = 1024;
 export const FLAG_SKIP_SLOWLOG = 2048;
+export const FLAG_ALLOW_BUSY = 4096;
 /** CommandDef.runsInMulti (on a container: all its subcommands). */
 export const FLAG_RUNS_IN_MULTI = 1 << 16;
 /** CommandDef.runsTransaction */
@@ -41,11 +42,13 @@ export const FLAG_DENIED_ON_WRITE_FAILURE = 1 << 19;
 export const FLAG_MAY_REPLICATE = 1 << 21;
 /** CommandDef.allowedWhileSubscribed */
 export const FLAG_ALLOWED_WHILE_SUBSCRIBED = 1 << 20;
+/** CommandDef.runsScript */
+export const FLAG_RUNS_SCRIPT = 1 << 22;
 
 const FLAG_BITS: Partial<Record<string, number>> = {
   write: FLAG_WRITE, readonly: FLAG_READONLY, denyoom: FLAG_DENYOOM, admin: FLAG_ADMIN, no_auth: FLAG_NOAUTH,
   no_multi: FLAG_NOMULTI, loading: FLAG_LOADING, stale: FLAG_STALE, fast: FLAG_FAST, noscript: FLAG_NOSCRIPT,
-  blocking: FLAG_BLOCKING, skip_slowlog: FLAG_SKIP_SLOWLOG,
+  blocking: FLAG_BLOCKING, skip_slowlog: FLAG_SKIP_SLOWLOG, allow_busy: FLAG_ALLOW_BUSY,
 };
 /** Properties a container passes on to its subcommands (the dispatcher looks at the subcommand's entry). */
 const INHERITED_BITS = FLAG_RUNS_IN_MULTI | FLAG_RUNS_TRANSACTION | FLAG_WHOLE_KEYSPACE | FLAG_DENIED_ON_WRITE_FAILURE;
@@ -132,6 +135,7 @@ export class CommandEntry<H> {
     if (def.deniedOnWriteFailure) bits |= FLAG_DENIED_ON_WRITE_FAILURE;
     if (def.allowedWhileSubscribed) bits |= FLAG_ALLOWED_WHILE_SUBSCRIBED;
     if (def.mayReplicate) bits |= FLAG_MAY_REPLICATE;
+    if (def.runsScript) bits |= FLAG_RUNS_SCRIPT;
     this.flagBits = bits;
 
     this.keySpecs = keySpecsOf(def, where);
@@ -304,7 +308,8 @@ function aclCategoriesOf<H>(def: CommandSource<H>, isContainer: boolean, where: 
   for (const c of cats) if (!ACL_CATEGORIES.includes(c)) throw new Error(`${where}: unknown ACL category '${c}'`);
   const flags = def.flags;
   if (flags.includes('write')) cats.add('write');
-  if (flags.includes('readonly')) cats.add('read');
+  // Redis keeps scripting commands out of @read (EVAL_RO is readonly, yet only @slow @scripting).
+  if (flags.includes('readonly') && def.group !== 'scripting') cats.add('read');
   if (flags.includes('admin')) cats.add('admin').add('dangerous');
   if (flags.includes('pubsub')) cats.add('pubsub');
   if (flags.includes('fast')) cats.add('fast');

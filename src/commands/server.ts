@@ -344,6 +344,11 @@ function shutdown(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
       return;
     }
   }
+  // While a script is busy only SHUTDOWN NOSAVE may stop the server (Redis' shutdownCommand).
+  if (ctx.server.control.scriptBusy && mode !== 'nosave') {
+    ctx.reply.error('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+    return;
+  }
   // No reply on success: the connection closes as the server exits, as with Redis.
   return ctx.server.control.shutdown(mode).catch((err: Error) => {
     ctx.reply.error(`ERR Errors trying to SHUTDOWN. Check logs. (${err.message})`);

@@ -232,6 +232,12 @@ export interface ServerControl {
   shutdown(mode: ShutdownMode): Promise<void>;
   /** MONITOR: the client receives every command the server runs from now on. */
   addMonitor(client: ClientState): void;
+  /**
+   * True while a script runs past busy-reply-threshold (set by the scripting engine): the
+   * dispatcher answers other clients' commands with -BUSY, except those flagged allow_busy
+   * (SCRIPT KILL, SHUTDOWN NOSAVE, ...), which run without waiting for the script's locks.
+   */
+  scriptBusy: boolean;
   /** CLIENT PAUSE: hold commands (all, or only writes) until the time (ms since epoch). */
   pauseClients(untilMs: number, writesOnly: boolean): void;
   unpauseClients(): void;

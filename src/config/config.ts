@@ -67,6 +67,8 @@ export interface ServerConfig {
   pidfile: string;
   slowlogLogSlowerThan: number;
   slowlogMaxLen: number;
+  /** busy-reply-threshold (lua-time-limit), ms: a script running longer lets other clients get -BUSY and SCRIPT KILL stop it. */
+  busyReplyThreshold: number;
   /** Milliseconds; events at least this long go to LATENCY LATEST/HISTORY. 0 = off. */
   latencyMonitorThreshold: number;
   /** Per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM). */
@@ -274,6 +276,11 @@ export const DIRECTIVES: readonly Directive[] = [
     name: 'slowlog-max-len', kind: 'int', default: '128', mutable: true, min: 0, max: LLONG_MAX,
     why: 'entries kept in SLOWLOG; the oldest are dropped',
     read: (c) => String(c.slowlogMaxLen), write: (c, v) => { c.slowlogMaxLen = v as number; },
+  },
+  {
+    name: 'busy-reply-threshold', aliases: ['lua-time-limit'], kind: 'int', default: '5000', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'milliseconds a script may run before other clients get -BUSY and SCRIPT KILL may stop it (the script then yields to them between instructions)',
+    read: (c) => String(c.busyReplyThreshold), write: (c, v) => { c.busyReplyThreshold = v as number; },
   },
   {
     name: 'latency-monitor-threshold', kind: 'int', default: '0', mutable: true, min: 0, max: LLONG_MAX,

@@ -22,8 +22,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Command, CommandContext, Commands, QueuedCommand, ServerContext } from '../commands/types.js';
 import {
-  FLAG_ADMIN, FLAG_ALLOWED_WHILE_SUBSCRIBED, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_MAY_REPLICATE, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI,
-  FLAG_RUNS_TRANSACTION, FLAG_SKIP_SLOWLOG,
+  FLAG_ADMIN, FLAG_ALLOW_BUSY, FLAG_ALLOWED_WHILE_SUBSCRIBED, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_MAY_REPLICATE, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI,
+  FLAG_RUNS_SCRIPT, FLAG_RUNS_TRANSACTION, FLAG_SKIP_SLOWLOG,
   FLAG_WHOLE_KEYSPACE, FLAG_WRITE,
 } from '../commands/registry.js';
 import type { ReplyWriter } from '../protocol/reply.js';
@@ -107,6 +107,14 @@ export class Dispatcher {
     }
     const flags = entry.flagBits;
     if (!client.authenticated && (flags & FLAG_NOAUTH) === 0) return this.reject(ctx, entry, 'NOAUTH Authentication required.');
+    // A script past busy-reply-threshold yields to the event loop now and then: meanwhile only
+    // what Redis lets through runs (SCRIPT KILL, SHUTDOWN NOSAVE ...), past the script's locks.
+    // A blocked pop woken by the script's writes is not a new request: it waits for the script's lock.
+    let busyBypass = false;
+    if (this.server.control.scriptBusy && !this.server.blocking.isRetry(client)) {
+      if ((flags & FLAG_ALLOW_BUSY) === 0) return this.reject(ctx, entry, 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+      busyBypass = true;
+    }
     const isWrite = (flags & FLAG_WRITE) !== 0 || ((flags & FLAG_RUNS_TRANSACTION) !== 0 && this.transactionHas(client.multi, FLAG_WRITE));
     // As Redis refuses writes (and PING) while its AOF cannot be written, until the disk recovers.
     const writeFailure = this.server.db.writeFailure;
@@ -133,7 +141,7 @@ export class Dispatcher {
       const delay = this.server.db.writeDelay();
       if (delay !== undefined) return this.retryAfter(delay, ctx, argv, true);
     }
-    if (!this.locks.idle) {
+    if (!this.locks.idle && !busyBypass) {
       const names = this.lockNames(client.db, entry, argv, client.multi);
       if (this.locks.conflicts(names, this.isExclusive(entry, client.multi))) return this.retryAfter(this.locks.nextRelease(), ctx, argv, isWrite || admitted);
     }
@@ -334,7 +342,8 @@ export class Dispatcher {
       // write may join (Db.atomic): while it waits, it holds everything.
       return this.transactionHas(multi, FLAG_WRITE) || multi.some((q) => this.isExclusive(q.entry, null));
     }
-    return (flags & FLAG_WHOLE_KEYSPACE) !== 0 || ((flags & FLAG_WRITE) !== 0 && !entry.hasKeys);
+    // A script may touch any key, and nothing may run between its commands.
+    return (flags & (FLAG_WHOLE_KEYSPACE | FLAG_RUNS_SCRIPT)) !== 0 || ((flags & FLAG_WRITE) !== 0 && !entry.hasKeys);
   }
 
   private lockNames(db: number, entry: Command, argv: Buffer[], multi: QueuedCommand[] | null): string[] {

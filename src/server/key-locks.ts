@@ -59,6 +59,14 @@ export class KeyLocks {
       if (c > 0) this.held.set(n, c);
       else this.held.delete(n);
     }
+    this.wakeWaiters();
+  }
+
+  /**
+   * Lets every waiting request check again now, without a release: a script that turned busy
+   * while they waited for its lock must answer them -BUSY (or let SCRIPT KILL through).
+   */
+  wakeWaiters(): void {
     if (this.waiters.length > 0) {
       const waiters = this.waiters;
       this.waiters = [];

@@ -229,6 +229,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       blockCacheSize: config.blockCacheSize,
       cacheIndexAndFilterBlocks: config.cacheIndexAndFilterBlocks,
       walTruncateCorrupt: config.walTruncateCorrupt || repair,
+      // Tests set STRATAKV_BLOCK_READS=async so that every block read the cache misses waits
+      // (the adaptive policy reads page-cache-hot blocks synchronously: a test could not tell).
+      ...(process.env.STRATAKV_BLOCK_READS === 'async' ? { blockReads: 'async' as const } : {}),
       logger: (level, message) => logger.log(level, message),
       onEvent: (event, durationMs) => latencyMonitor.addIfNeeded(event, durationMs),
       ...keyspaceDbOptions(),

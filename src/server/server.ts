@@ -109,6 +109,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   private readonly monitors = new Set<Connection>();
   private nextClientId = 1;
   private pausedUntil = 0;
+  private busyScript = false;
   private pauseWritesOnly = false;
   private pauseWaiters: Array<() => void> = [];
   private pauseTimer: NodeJS.Timeout | null = null;
@@ -311,6 +312,16 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   }
 
   // ------------------------------------------------------------------ ServerControl
+
+  /** A script runs past busy-reply-threshold: requests waiting for its lock check again (and get -BUSY). */
+  get scriptBusy(): boolean {
+    return this.busyScript;
+  }
+
+  set scriptBusy(busy: boolean) {
+    this.busyScript = busy;
+    if (busy) this.dispatcher.locks.wakeWaiters();
+  }
 
   runQueued(ctx: CommandContext, cmd: QueuedCommand): void | Promise<void> {
     return this.dispatcher.runQueued(ctx, cmd);

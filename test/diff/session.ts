@@ -110,6 +110,9 @@ export async function replay(steps: readonly Step[], protocol: 2 | 3, strata: En
         pair = await Pair.open(strata, redis, protocol);
         if (events) watchers = await Watchers.open(strata, redis, protocol);
         if (pair.helloMismatch !== null) return { mismatch: { ...pair.helloMismatch, index: i }, known, compared };
+        // A restarted Redis has no cached scripts either (they are not persisted): redis-server
+        // forgets them as StrataKV did.
+        await pair.theirs.command('SCRIPT', 'FLUSH');
         transaction.reset();
         connectedAt = ++i;
         continue;
@@ -291,6 +294,8 @@ class Pair {
   async flushAll(): Promise<void> {
     const replies = await Promise.all([this.ours.command('FLUSHALL'), this.theirs.command('FLUSHALL')]);
     for (const reply of replies) if (!reply.equals(OK)) throw new Error(`FLUSHALL answered ${JSON.stringify(reply.toString('latin1'))}`);
+    // Scripts cached by an earlier sequence (EVALSHA finds them) go too.
+    await Promise.all([this.ours.command('SCRIPT', 'FLUSH'), this.theirs.command('SCRIPT', 'FLUSH')]);
   }
 
   close(): void {

@@ -40,6 +40,8 @@ export function freePort(): Promise<number> {
 export interface StartOptions {
   /** Extra command-line directives, e.g. ['--appendfsync', 'always']. */
   args?: string[];
+  /** Extra environment variables for the server process (e.g. STRATAKV_BLOCK_READS=async). */
+  env?: Record<string, string>;
   /** Use this data dir (kept on stop) instead of a fresh temp dir (removed on stop). */
   dir?: string;
   /** Use this port instead of a free one (for restarts on the same port). */
@@ -75,7 +77,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const argv = [BIN];
   if (options.configFile) argv.push(options.configFile);
   argv.push('--port', String(port), '--dir', dir, '--bind', '127.0.0.1', ...(options.args ?? []));
-  const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = options.env === undefined ? process.env : { ...process.env, ...options.env };
+  const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });

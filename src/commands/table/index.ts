@@ -22,6 +22,7 @@ import { LIST_COMMANDS } from './lists.js';
 import { BLOCKING_COMMANDS } from './blocking.js';
 import { SORT_COMMANDS } from './sort.js';
 import { STREAM_COMMANDS } from './streams.js';
+import { SCRIPTING_COMMANDS } from './scripting.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -40,4 +41,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...BLOCKING_COMMANDS,
   ...SORT_COMMANDS,
   ...STREAM_COMMANDS,
+  ...SCRIPTING_COMMANDS,
 ];

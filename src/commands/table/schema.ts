@@ -158,6 +158,11 @@ export interface CommandDef {
   readonly mayReplicate?: true;
   /** Runs while a RESP2 client is subscribed (Redis' list: (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET). */
   readonly allowedWhileSubscribed?: true;
+  /**
+   * Runs a Lua script (EVAL, EVALSHA and their _RO forms): exclusive like a writing EXEC (nothing
+   * else runs between the script's commands), and its own key arguments do not bound what it touches.
+   */
+  readonly runsScript?: true;
   /** Arguments MONITOR and SLOWLOG must not show. */
   readonly redact?: Redaction;
 }

@@ -18,8 +18,9 @@ import { keys } from './keys.js';
 import { strings } from './strings.js';
 import { transactions } from './transactions.js';
 import { pubsub } from './pubsub.js';
+import { scripting } from './scripting.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, scripting];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
