@@ -85,6 +85,11 @@ export interface ServerConfig {
   setMaxIntsetEntries: number;
   zsetMaxListpackEntries: number;
   zsetMaxListpackValue: number;
+  /**
+   * A sorted set's rank index bucket is split before a write adds to it once it holds this many
+   * members (docs/format.md, "Rank index of sorted sets"); sets of half as many get an index.
+   */
+  zsetRankBucketSize: number;
 }
 
 type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'bind' | 'obl';
@@ -311,6 +316,11 @@ export const DIRECTIVES: readonly Directive[] = [
     name: 'zset-max-listpack-value', aliases: ['zset-max-ziplist-value'], kind: 'memory', default: '64', mutable: true, min: 0, max: LLONG_MAX,
     why: 'a sorted set that ever held a member longer than this reports skiplist',
     read: (c) => String(c.zsetMaxListpackValue), write: (c, v) => { c.zsetMaxListpackValue = v as number; },
+  },
+  {
+    name: 'zset-rank-bucket-size', kind: 'int', default: '1024', mutable: true, min: 4, max: 1 << 20,
+    why: 'members per bucket of a sorted set rank index before it splits (ZRANK walks half a bucket on average); sets of half as many get an index',
+    read: (c) => String(c.zsetRankBucketSize), write: (c, v) => { c.zsetRankBucketSize = v as number; },
   },
   {
     name: 'hz', kind: 'int', default: '10', mutable: true, min: 1, max: 500,
