@@ -568,3 +568,46 @@ export class RankReader {
     }
   }
 }
+
+// ---------------------------------------------------------------- checking
+
+/**
+ * What is wrong with `z`'s rank index, by walking both its records and its `Z` keys (tests and
+ * crash checks): each bucket's count against the members actually in it, the counts' sum against
+ * the metadata's count, the first fence. A set without the flag must have no records. Empty when
+ * all is well.
+ */
+export async function checkRankIndex(z: Collection): Promise<string[]> {
+  const problems: string[] = [];
+  const snapshot = z.ks.db.snapshot();
+  try {
+    const { index } = await readRecords(z, snapshot);
+    if (!hasRankIndex(z)) {
+      if (index.buckets > 0) problems.push(`no rank index flag, but ${index.buckets} index records`);
+      return problems;
+    }
+    if (index.buckets === 0 || index.fences[0] !== '') problems.push(`the first fence is not '' (${index.buckets} records)`);
+    const byScore = z.prefix(MemberTag.ZSetByScore);
+    let total = 0;
+    for (let i = 0; i < index.buckets; i++) {
+      const start = i === 0 ? byScore : byScore + index.fences[i];
+      const end = i + 1 < index.buckets ? byScore + index.fences[i + 1] : prefixEnd(byScore);
+      const it = z.ks.db.iterator({ start, end, snapshot });
+      let actual = 0;
+      try {
+        for (let n = await countEntries(it, MAX_STEP); ; n = await countEntries(it, MAX_STEP)) {
+          actual += n;
+          if (n < MAX_STEP) break;
+        }
+      } finally {
+        it.close();
+      }
+      total += index.counts[i];
+      if (actual !== index.counts[i]) problems.push(`bucket ${i} (fence ${JSON.stringify(index.fences[i])}) counts ${index.counts[i]}, holds ${actual}`);
+    }
+    if (total !== z.meta.count) problems.push(`the counts add up to ${total}, the set has ${z.meta.count}`);
+  } finally {
+    snapshot.release();
+  }
+  return problems;
+}
