@@ -487,8 +487,9 @@ export function writeRankIndex(z: Collection, batch: KeyspaceBatch, suffixes: Bi
 // ---------------------------------------------------------------- reading by rank
 
 /**
- * Ranks over one set's `Z` keys at a snapshot, by its index: how many keys lie below a key, and
- * which key has a rank, each with a walk of at most about half a bucket.
+ * Ranks over one set's `Z` keys at a snapshot, by its index: how many keys lie below a key (a
+ * walk of at most about half a bucket, from the nearer end of the member's bucket), and which key
+ * has a rank (a walk from the start of its bucket).
  */
 export class RankReader {
   private readonly byScore: BinaryKey;
@@ -526,9 +527,10 @@ export class RankReader {
     const end = this.bucketEnd(i);
     const total = this.index.counts[i];
     // Steps through the bucket's keys below `key` and, in turn, those from `key` on; the side
-    // that ends first gives the answer.
+    // that ends first gives the answer. Both forwards: a reverse step in the memtable's skip list
+    // is a search from its head.
     const lower = this.iterator(start, key, false);
-    const upper = this.iterator(key, end, true);
+    const upper = this.iterator(key, end, false);
     let under = 0;
     let over = 0;
     try {
@@ -549,12 +551,9 @@ export class RankReader {
   /** The `Z` key (engine key) of ascending rank `rank`, 0 <= rank < count. */
   async keyAtRank(rank: number): Promise<BinaryKey | undefined> {
     const i = this.index.bucketAtRank(rank);
-    const at = rank - this.index.before(i);
-    const total = this.index.counts[i];
-    // From the bucket's nearer end.
-    const fromStart = at <= total - 1 - at;
-    const it = fromStart ? this.iterator(this.byScore + this.index.fences[i], this.bucketEnd(i), false) : this.iterator(this.byScore, this.bucketEnd(i), true);
-    let skip = fromStart ? at : total - 1 - at;
+    // Forwards from the bucket's start (see below()).
+    const it = this.iterator(this.byScore + this.index.fences[i], this.bucketEnd(i), false);
+    let skip = rank - this.index.before(i);
     try {
       for (let step = FIRST_STEP; ; step = Math.min(step * 2, MAX_STEP)) {
         const wanted = Math.min(step, skip + 1);

@@ -384,7 +384,7 @@ export class ZSetReader {
       }
     }
     // Entries a window needs at most; batches no larger, so ZRANGE key 0 9 reads ten.
-    const wanted = window.limit < 0 ? Infinity : window.offset + window.limit;
+    const wanted = window.limit < 0 ? Infinity : skip + window.limit;
     await forEachEntry(
       this.iterator(start, end, reverse),
       (e) => {
@@ -435,8 +435,8 @@ export class ZSetReader {
   }
 
   /**
-   * How many `Z` keys lie in [start, end). With a rank index: the range's first keys (a short
-   * range ends there), else the difference of the ranks of its ends. Without: steps through the
+   * How many `Z` keys lie in [start, end). With a rank index: the range's first few keys (a
+   * short range ends there), else the difference of the ranks of its ends. Without: steps through the
    * range and, in turn, through the keys before and after it; whichever side is exhausted first
    * answers (the inside directly, the outside as count minus itself). O(min(M, N - M)) steps, a
    * third of them per side.
@@ -448,11 +448,11 @@ export class ZSetReader {
       const probe = this.iterator(start, end, false);
       let few: number;
       try {
-        few = await countEntries(probe, ranks.averageBucket + 1);
+        few = await countEntries(probe, FIRST_COUNT_STEP + 1);
       } finally {
         probe.close();
       }
-      if (few <= ranks.averageBucket) return few;
+      if (few <= FIRST_COUNT_STEP) return few;
       return (end === undefined ? this.count : await ranks.below(end)) - (await ranks.below(start));
     }
     const inside = this.iterator(start, end, false);
