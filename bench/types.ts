@@ -86,7 +86,7 @@ const program = new Command('types')
   .description('Hashes, sets, sorted sets and lists over RESP: StrataKV vs redis-server (AOF everysec) under redis-benchmark; DEL of a huge hash and the disk it gives back; RSS with a huge sorted set')
   .option('--rounds <n>', 'interleaved rounds (the median is reported)', positiveInt, 3)
   .option('-n, --requests <n>', 'requests per redis-benchmark run (-n)', positiveInt, 200_000)
-  .option('--rank-requests <n>', 'requests per ZRANK run on StrataKV, which walks min(r, N - r) members per ZRANK (~1 s each at 1 M members); redis gets -n', positiveInt, 50)
+  .option('--rank-requests <n>', 'requests per ZRANK run on StrataKV (each walks about half a rank index bucket); redis gets -n', positiveInt, 20_000)
   .option('--tests <list>', `tests, among ${TEST_NAMES.join(',')}`, nameList(TEST_NAMES), TEST_NAMES)
   .option('--pipelines <list>', 'pipeline depths (-P)', intList, [1, 16])
   .option('--clients <n>', 'client connections (-c)', positiveInt, 50)
@@ -98,7 +98,7 @@ const program = new Command('types')
   .option('--reclaim-seconds <s>', 'longest wait for the --big hash\'s space to come back', positiveInt, 600)
   .option('--zset-rss <n>', 'part 3: members of the sorted set loaded with a small block cache (e.g. 50000000)', positiveInt)
   .option('--zset-rss-reads <n>', 'requests per ZSCORE and ZRANGE run of part 3', positiveInt, 1_000_000)
-  .option('--zset-rss-rank-requests <n>', 'requests of the ZRANK run of part 3 (each walks ~N/4 members on average)', positiveInt, 10)
+  .option('--zset-rss-rank-requests <n>', 'requests of the ZRANK run of part 3 (each walks about half a rank index bucket)', positiveInt, 20_000)
   .option('--block-cache-size <size>', 'block-cache-size of the part 3 server', '64mb')
   .option('--fill-per-command <n>', 'members per HSET/SADD/ZADD command when filling', positiveInt, 1000)
   .option('--settle-seconds <s>', 'longest wait for compactions to settle after a big load', positiveInt, 600)
@@ -227,7 +227,7 @@ async function preload(target: RunningTarget, tests: readonly string[], redis: R
   }
 }
 
-/** ZRANK costs StrataKV a walk of half the set: it gets --rank-requests, every other run -n. */
+/** ZRANK on StrataKV gets --rank-requests, every other run -n. */
 function requestsFor(test: string, target: string): number {
   return test === 'zrank' && target === STRATAKV ? cli.rankRequests : cli.requests;
 }

@@ -32,9 +32,10 @@ import { durable, memberScanCommand, notifyCollection, notifyStore, parseRandomC
 import { Collection, WRONG_TYPE, openCollection, scanFilter } from '../types/collection.js';
 import { NOTIFY_ZSET } from '../pubsub/keyspace-events.js';
 import {
-  SetOpInput, ZSetReader, isBig, putMember, randomScored, readScores, removeEntries, removeMember, writeResult,
+  SetOpInput, ZSetReader, isBig, putMember, randomScored, rankSuffix, readScores, removeEntries, removeMember, writeResult,
   type LexBound, type LexRange, type ScoreRange, type ScoredMember, type Window, type ZSetLimits,
 } from '../types/zset.js';
+import { prepareRankIndex } from '../types/zset-rank.js';
 
 const ERR_NOT_FLOAT = 'ERR value is not a valid float';
 const ERR_NAN = 'ERR resulting score is not a number (NaN)';
@@ -43,7 +44,7 @@ const ERR_MINMAX_LEX = 'ERR min or max not valid string range item';
 const ERR_POSITIVE = 'ERR value is out of range, must be positive';
 
 function limitsOf(config: ServerConfig): ZSetLimits {
-  return { maxEntries: config.zsetMaxListpackEntries, maxValue: config.zsetMaxListpackValue };
+  return { maxEntries: config.zsetMaxListpackEntries, maxValue: config.zsetMaxListpackValue, rankBucket: config.zsetRankBucketSize };
 }
 
 // ---------------------------------------------------------------- arguments
@@ -180,9 +181,9 @@ function zaddGeneric(ctx: CommandContext, argv: Buffer[], initial: number, self:
   if (current instanceof Promise) return retryAfter(current, self, ctx, argv);
 
   // Elements apply in order (ZADD k 1 a 2 a adds, then updates): scores seen so far by member.
+  // First what changes, then (once the rank index is ready for it) the writes.
   const scoreNow = new Map<BinaryKey, number | null>();
-  const limits = limitsOf(ctx.server.config);
-  const batch = ks.batch();
+  const changes: Array<{ member: BinaryKey; score: number; before: number | null }> = [];
   let added = 0;
   let updated = 0;
   let processed = 0;
@@ -201,12 +202,12 @@ function zaddGeneric(ctx: CommandContext, argv: Buffer[], initial: number, self:
       processed++;
       last = score;
       if (score !== before) {
-        putMember(z, batch, member, score, before, limits);
+        changes.push({ member, score, before });
         scoreNow.set(member, score);
         updated++;
       }
     } else if (!xx) {
-      putMember(z, batch, member, score, null, limits);
+      changes.push({ member, score, before: null });
       scoreNow.set(member, score);
       processed++;
       added++;
@@ -222,6 +223,11 @@ function zaddGeneric(ctx: CommandContext, argv: Buffer[], initial: number, self:
     }
   };
   if (added + updated === 0) return reply();
+  const limits = limitsOf(ctx.server.config);
+  const ready = prepareRankIndex(z, limits.rankBucket, changes.map((c) => rankSuffix(c.member, c.score)));
+  if (ready !== null) return retryAfter(ready, self, ctx, argv);
+  const batch = ks.batch();
+  for (const c of changes) putMember(z, batch, c.member, c.score, c.before, limits);
   const write = z.commit(batch);
   reply();
   notifyCollection(ctx, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', z);
@@ -248,6 +254,9 @@ function zremCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   for (let i = 2; i < argv.length; i++) members.push(binaryKey(argv[i]));
   const scores = readScores(z, members);
   if (scores instanceof Promise) return retryAfter(scores, zremCommand, ctx, argv);
+  if (scores.every((s) => s === null)) return ctx.reply.integer(0);
+  const ready = prepareRankIndex(z, ctx.server.config.zsetRankBucketSize, []);
+  if (ready !== null) return retryAfter(ready, zremCommand, ctx, argv);
   const batch = ks.batch();
   const removed = new Set<BinaryKey>();
   for (let i = 0; i < members.length; i++) {
@@ -551,7 +560,7 @@ function removeRangeCommand(type: RangeType.Rank | RangeType.Score | RangeType.L
       ranks = rankRange(indexes[0], indexes[1], z.meta.count);
       if (ranks === null) return ctx.reply.integer(0);
       // Every member: the key goes, and its records with the version (no need to read them).
-      if (ranks[0] === 0 && ranks[1] === z.meta.count - 1) return removeAndReply(ctx, z, [], z.meta.count, REMOVE_RANGE_EVENTS[type]);
+      if (ranks[0] === 0 && ranks[1] === z.meta.count - 1) return removeAndReply(ctx, argv, handler, z, [], z.meta.count, REMOVE_RANGE_EVENTS[type]);
     }
     return withReader(z, (reader) => {
       if (ranks !== null) return reader.byRank(ranks[0], ranks[1]);
@@ -559,7 +568,7 @@ function removeRangeCommand(type: RangeType.Rank | RangeType.Score | RangeType.L
       return reader.byLex(lex as LexRange, false);
     }).then((entries): void | Promise<void> => {
       if (!unchanged(ks, ctx.client.db, z.key, z.previous)) return handler(ctx, argv);
-      return removeAndReply(ctx, z, entries, entries.length, REMOVE_RANGE_EVENTS[type]);
+      return removeAndReply(ctx, argv, handler, z, entries, entries.length, REMOVE_RANGE_EVENTS[type]);
     });
   };
   return handler;
@@ -571,9 +580,17 @@ const REMOVE_RANGE_EVENTS: Readonly<Record<RangeType.Rank | RangeType.Score | Ra
   [RangeType.Lex]: 'zremrangebylex',
 };
 
-/** Removes `entries` and replies `removed`, their number; removing every member removes the key, and no entries need be read for that. */
-function removeAndReply(ctx: CommandContext, z: Collection, entries: readonly ScoredMember[], removed: number, event: string): void | Promise<void> {
+/**
+ * Removes `entries` and replies `removed`, their number; removing every member removes the key,
+ * and no entries need be read for that. When the rank index must be read first, the command
+ * (`self`) runs again.
+ */
+function removeAndReply(ctx: CommandContext, argv: Buffer[], self: CommandHandler, z: Collection, entries: readonly ScoredMember[], removed: number, event: string): void | Promise<void> {
   if (removed === 0) return ctx.reply.integer(0);
+  if (removed < z.meta.count) {
+    const ready = prepareRankIndex(z, ctx.server.config.zsetRankBucketSize, []);
+    if (ready !== null) return retryAfter(ready, self, ctx, argv);
+  }
   const batch = z.ks.batch();
   if (removed === z.meta.count) z.meta.count = 0;
   else removeEntries(z, batch, entries);
@@ -635,6 +652,10 @@ export function popGeneric(ctx: CommandContext, argv: Buffer[], self: CommandHan
   const wanted = count < 0 ? 1 : count;
   return withReader(target, (reader) => reader.all(max, { offset: 0, limit: wanted })).then((entries): void | Promise<void> => {
     if (!unchanged(ks, db, target.key, target.previous)) return self(ctx, argv);
+    if (entries.length < target.meta.count) {
+      const ready = prepareRankIndex(target, ctx.server.config.zsetRankBucketSize, []);
+      if (ready !== null) return retryAfter(ready, self, ctx, argv);
+    }
     const batch = ks.batch();
     removeEntries(target, batch, entries);
     const write = target.commit(batch);

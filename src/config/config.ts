@@ -90,6 +90,11 @@ export interface ServerConfig {
   zsetMaxListpackValue: number;
   /** notify-keyspace-events as class flags (src/pubsub/keyspace-events.ts); 0 = no notifications. */
   notifyKeyspaceEvents: number;
+  /**
+   * A sorted set's rank index bucket is split before a write adds to it once it holds this many
+   * members (docs/format.md, "Rank index of sorted sets"); sets of half as many get an index.
+   */
+  zsetRankBucketSize: number;
 }
 
 type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'bind' | 'obl';
@@ -330,6 +335,11 @@ export const DIRECTIVES: readonly Directive[] = [
     parse: parseKeyspaceEvents,
     read: (c) => keyspaceEventsToString(c.notifyKeyspaceEvents),
     write: (c, v) => { c.notifyKeyspaceEvents = v as number; },
+  },
+  {
+    name: 'zset-rank-bucket-size', kind: 'int', default: '1024', mutable: true, min: 4, max: 1 << 20,
+    why: 'members per bucket of a sorted set rank index before it splits (ZRANK walks half a bucket on average); sets of half as many get an index',
+    read: (c) => String(c.zsetRankBucketSize), write: (c, v) => { c.zsetRankBucketSize = v as number; },
   },
   {
     name: 'hz', kind: 'int', default: '10', mutable: true, min: 1, max: 500,

@@ -19,6 +19,7 @@ export const enum MemberTag {
   SetMember = 0x73, // 's'
   ZSetByMember = 0x7a, // 'z'
   ZSetByScore = 0x5a, // 'Z'
+  ZSetRank = 0x72, // 'r': the rank index's bucket counts (zset-rank.ts)
   ListElement = 0x6c, // 'l'
   StreamEntry = 0x74, // 't'
 }
@@ -81,6 +82,8 @@ export const enum MetaFlag {
   NotIntset = 2,
   /** Hash only: some field has an expire time, and minFieldExpire follows the count. */
   FieldExpires = 4,
+  /** Sorted set only: the set has a rank index (`r` records, src/types/zset-rank.ts). */
+  RankIndex = 8,
 }
 
 export interface CollectionMeta {
@@ -293,6 +296,7 @@ function isMemberTag(tag: number): tag is MemberTag {
     tag === MemberTag.SetMember ||
     tag === MemberTag.ZSetByMember ||
     tag === MemberTag.ZSetByScore ||
+    tag === MemberTag.ZSetRank ||
     tag === MemberTag.ListElement ||
     tag === MemberTag.StreamEntry
   );

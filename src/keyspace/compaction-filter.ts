@@ -40,6 +40,7 @@ function ownerType(tag: MemberTag): ValueType {
       return ValueType.Set;
     case MemberTag.ZSetByMember:
     case MemberTag.ZSetByScore:
+    case MemberTag.ZSetRank:
       return ValueType.ZSet;
     case MemberTag.ListElement:
       return ValueType.List;

@@ -12,7 +12,7 @@
 import { EntryKind, type BatchOp, type BinaryKey } from '../engine/types.js';
 import type { Db } from '../engine/db.js';
 import { META_GARBAGE_PREFIX, META_RESERVED_PREFIX, NAMESPACE_BYTES, ValueType, prefixEnd, readNamespace, valueType } from './encoding.js';
-import { MemberTag, decodeMeta, isCollectionType, memberPrefix, versionOf } from './collection-encoding.js';
+import { MemberTag, MetaFlag, decodeMeta, isCollectionType, memberPrefix, versionOf } from './collection-encoding.js';
 import { readVarint, writeVarint, varintLength } from '../util/varint.js';
 
 /** The kinds of member records a collection type has, each its own prefix. */
@@ -23,7 +23,7 @@ export function memberTagsOf(type: ValueType): readonly MemberTag[] {
     case ValueType.Set:
       return [MemberTag.SetMember];
     case ValueType.ZSet:
-      return [MemberTag.ZSetByMember, MemberTag.ZSetByScore];
+      return [MemberTag.ZSetByMember, MemberTag.ZSetByScore, MemberTag.ZSetRank];
     case ValueType.List:
       return [MemberTag.ListElement];
     case ValueType.Stream:
@@ -43,12 +43,24 @@ export function pushGarbageRecords(ops: BatchOp[], nsPrefix: BinaryKey, key: Bin
   if (next !== null && isCollectionType(valueType(next)) && versionOf(next) === versionOf(previous)) return false;
   const meta = decodeMeta(previous);
   if (meta.count === 0) return false;
-  const count = Buffer.allocUnsafe(varintLength(meta.count));
-  writeVarint(count, 0, meta.count);
+  const count = varintValue(meta.count);
   for (const tag of memberTagsOf(meta.type)) {
-    ops.push({ kind: EntryKind.Put, key: META_GARBAGE_PREFIX + memberPrefix(nsPrefix, tag, key, meta.version), value: count });
+    if (tag === MemberTag.ZSetRank && (meta.flags & MetaFlag.RankIndex) === 0) continue;
+    // A rank index has a record per bucket, not per member: about count / 256 at most at the
+    // default bucket size (what decides between a sweep and a drop).
+    const value = tag === MemberTag.ZSetRank ? varintValue(Math.ceil(meta.count / RANK_RECORD_MEMBERS)) : count;
+    ops.push({ kind: EntryKind.Put, key: META_GARBAGE_PREFIX + memberPrefix(nsPrefix, tag, key, meta.version), value });
   }
   return true;
+}
+
+/** Members per rank index record, at most (a quarter of the default bucket size), for the `r` garbage record's count. */
+const RANK_RECORD_MEMBERS = 256;
+
+function varintValue(n: number): Buffer {
+  const out = Buffer.allocUnsafe(varintLength(n));
+  writeVarint(out, 0, n);
+  return out;
 }
 
 /**

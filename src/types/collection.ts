@@ -33,6 +33,12 @@ export class Collection {
    * the key's deletion records no garbage for the sweep.
    */
   membersDeleted = false;
+  /**
+   * Staged into the batch first when the collection commits: what a type keeps beside its
+   * members and counts only once the command's changes are all known (a sorted set's rank index,
+   * zset-rank.ts).
+   */
+  stageHook: ((batch: KeyspaceBatch) => void) | null = null;
   private readonly nsPrefix: BinaryKey;
 
   constructor(
@@ -68,6 +74,7 @@ export class Collection {
 
   /** commit() without the commit: for a batch that changes two collections at once (SMOVE). */
   stage(batch: KeyspaceBatch): void {
+    this.stageHook?.(batch);
     // Redis never keeps an empty collection, except a stream (its IDs and counters outlive its entries).
     if (this.meta.count > 0 || this.meta.type === ValueType.Stream) batch.put(this.db, this.key, encodeMeta(this.meta), this.previous);
     else if (this.previous !== null) batch.delete(this.db, this.key, this.membersDeleted ? withoutMembers(this.previous) : this.previous);

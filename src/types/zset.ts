@@ -32,6 +32,7 @@ import { ValueType, prefixEnd } from '../keyspace/encoding.js';
 import { MemberTag, MetaFlag, scoreFromSortable, sortableScore } from '../keyspace/collection-encoding.js';
 import type { Collection } from './collection.js';
 import { noteAdded, noteRemoved, randomPicks } from './member-random.js';
+import { RankReader, noteRankChange, rankIndexForRead, writeRankIndex } from './zset-rank.js';
 
 /** Bytes of a sortable score at the head of a `Z` key's suffix. */
 const SCORE_BYTES = 8;
@@ -81,17 +82,24 @@ export function readScores(z: Collection, members: readonly BinaryKey[]): (numbe
   return found.map((value) => (value === null ? null : decodeScore(value)));
 }
 
-/** Redis' listpack thresholds (CONFIG zset-max-listpack-entries / -value). */
+/** The `Z` key suffix (after the set's prefix) of `member` at `score`: what the rank index orders. */
+export function rankSuffix(member: BinaryKey, score: number): BinaryKey {
+  return sortableScore(score) + member;
+}
+
+/** Redis' listpack thresholds (CONFIG zset-max-listpack-entries / -value), and the rank index's bucket size (zset-rank-bucket-size). */
 export interface ZSetLimits {
   maxEntries: number;
   maxValue: number;
+  rankBucket: number;
 }
 
 /**
  * Sets `member` to `score` in the batch; `previous` is its current score (null: a new member).
  * A new member that takes the set past a threshold makes it skiplist-encoded for good (Redis
  * converts before inserting, so that member already keeps a -0). Callers skip updates to an equal
- * score, as Redis does (so -0 never replaces 0 or the reverse).
+ * score, as Redis does (so -0 never replaces 0 or the reverse). Callers of this and of
+ * removeMember/removeEntries have called prepareRankIndex (zset-rank.ts) for the write.
  */
 export function putMember(z: Collection, batch: KeyspaceBatch, member: BinaryKey, score: number, previous: number | null, limits: ZSetLimits): void {
   const meta = z.meta;
@@ -101,10 +109,15 @@ export function putMember(z: Collection, batch: KeyspaceBatch, member: BinaryKey
     if (meta.count > limits.maxEntries || member.length > limits.maxValue) meta.flags |= MetaFlag.BigEncoding;
   }
   const stored = storedScore(score, (meta.flags & MetaFlag.BigEncoding) !== 0);
-  const key = byScore + sortableScore(stored) + member;
-  if (previous !== null) {
-    const old = byScore + sortableScore(previous) + member;
-    if (old !== key) batch.deleteMember(old);
+  const suffix = sortableScore(stored) + member;
+  const key = byScore + suffix;
+  if (previous === null) noteRankChange(z, null, suffix);
+  else {
+    const old = sortableScore(previous) + member;
+    if (old !== suffix) {
+      batch.deleteMember(byScore + old);
+      noteRankChange(z, old, suffix);
+    }
   }
   const byMember = z.prefix(MemberTag.ZSetByMember);
   batch.putMember(byMember + member, encodeScore(stored));
@@ -117,7 +130,9 @@ export function removeMember(z: Collection, batch: KeyspaceBatch, member: Binary
   const byMember = z.prefix(MemberTag.ZSetByMember);
   batch.deleteMember(byMember + member);
   noteRemoved(z.ks, byMember, byMember + member);
-  batch.deleteMember(z.prefix(MemberTag.ZSetByScore) + sortableScore(score) + member);
+  const suffix = sortableScore(score) + member;
+  batch.deleteMember(z.prefix(MemberTag.ZSetByScore) + suffix);
+  noteRankChange(z, suffix, null);
   z.meta.count--;
 }
 
@@ -184,12 +199,16 @@ export function writeResult(z: Collection, batch: KeyspaceBatch, entries: readon
   if (big) z.meta.flags |= MetaFlag.BigEncoding;
   const byMember = z.prefix(MemberTag.ZSetByMember);
   const byScore = z.prefix(MemberTag.ZSetByScore);
+  const suffixes: BinaryKey[] = [];
   for (let i = 0; i < entries.length; i++) {
     const { member } = entries[i];
     const score = storedScore(entries[i].score, i >= smallUntil);
+    const suffix = sortableScore(score) + member;
     batch.putMember(byMember + member, encodeScore(score));
-    batch.putMember(byScore + sortableScore(score) + member, byScoreValue(score));
+    batch.putMember(byScore + suffix, byScoreValue(score));
+    suffixes.push(suffix);
   }
+  writeRankIndex(z, batch, suffixes, limits.rankBucket);
   z.meta.count = entries.length;
 }
 
@@ -276,6 +295,8 @@ export class ZSetReader {
   private readonly byMember: BinaryKey;
   private readonly snapshot: Snapshot;
   private readonly ownSnapshot: boolean;
+  /** The set's rank index at this snapshot: undefined until looked at, null when it has none. */
+  private ranks: RankReader | null | undefined;
 
   constructor(
     readonly z: Collection,
@@ -298,6 +319,34 @@ export class ZSetReader {
 
   private iterator(start: BinaryKey, end: BinaryKey | undefined, reverse: boolean): DbIterator {
     return this.z.ks.db.iterator({ start, end, snapshot: this.snapshot, reverse });
+  }
+
+  /** The rank index's reader, or null when the set has no (usable) index. */
+  private async rankReader(): Promise<RankReader | null> {
+    if (this.ranks === undefined) {
+      const index = await rankIndexForRead(this.z, this.snapshot);
+      this.ranks = index === null ? null : new RankReader(this.z, index, this.snapshot);
+    }
+    return this.ranks;
+  }
+
+  /**
+   * Where a walk over [start, end) that skips `offset` entries can start instead, by the rank
+   * index: the range narrowed to begin (end, with `reverse`) at the first entry not skipped, null
+   * when every entry would be skipped, undefined when the set has no index or the skip is short
+   * (about a bucket: walking it costs what finding the rank would).
+   */
+  private async skipByRank(start: BinaryKey, end: BinaryKey | undefined, reverse: boolean, offset: number): Promise<{ start: BinaryKey; end: BinaryKey | undefined } | null | undefined> {
+    const ranks = await this.rankReader();
+    if (ranks === null || offset <= ranks.averageBucket) return undefined;
+    if (!reverse) {
+      const rank = (await ranks.below(start)) + offset;
+      const key = rank < this.count ? await ranks.keyAtRank(rank) : undefined;
+      return key === undefined ? null : { start: key, end };
+    }
+    const rank = (end === undefined ? this.count : await ranks.below(end)) - 1 - offset;
+    const key = rank >= 0 ? await ranks.keyAtRank(rank) : undefined;
+    return key === undefined ? null : { start, end: key + '\0' };
   }
 
   /** A `Z` entry as a member and its score. */
@@ -325,8 +374,17 @@ export class ZSetReader {
     const out: ScoredMember[] = [];
     if (window.offset < 0 || window.limit === 0 || (end !== undefined && start >= end)) return out;
     let skip = window.offset;
+    if (skip > 0) {
+      const narrowed = await this.skipByRank(start, end, reverse, skip);
+      if (narrowed === null) return out;
+      if (narrowed !== undefined) {
+        ({ start, end } = narrowed);
+        skip = 0;
+        if (end !== undefined && start >= end) return out;
+      }
+    }
     // Entries a window needs at most; batches no larger, so ZRANGE key 0 9 reads ten.
-    const wanted = window.limit < 0 ? Infinity : window.offset + window.limit;
+    const wanted = window.limit < 0 ? Infinity : skip + window.limit;
     await forEachEntry(
       this.iterator(start, end, reverse),
       (e) => {
@@ -377,12 +435,26 @@ export class ZSetReader {
   }
 
   /**
-   * How many `Z` keys lie in [start, end): steps through the range and, in turn, through the
-   * keys before and after it; whichever side is exhausted first answers (the inside directly,
-   * the outside as count minus itself). O(min(M, N - M)) steps, a third of them per side.
+   * How many `Z` keys lie in [start, end). With a rank index: the range's first few keys (a
+   * short range ends there), else the difference of the ranks of its ends. Without: steps through the
+   * range and, in turn, through the keys before and after it; whichever side is exhausted first
+   * answers (the inside directly, the outside as count minus itself). O(min(M, N - M)) steps, a
+   * third of them per side.
    */
   private async countBetween(start: BinaryKey, end: BinaryKey | undefined): Promise<number> {
     if (end !== undefined && start >= end) return 0;
+    const ranks = await this.rankReader();
+    if (ranks !== null) {
+      const probe = this.iterator(start, end, false);
+      let few: number;
+      try {
+        few = await countEntries(probe, FIRST_COUNT_STEP + 1);
+      } finally {
+        probe.close();
+      }
+      if (few <= FIRST_COUNT_STEP) return few;
+      return (end === undefined ? this.count : await ranks.below(end)) - (await ranks.below(start));
+    }
     const inside = this.iterator(start, end, false);
     const before = this.iterator(this.byScore, start, true);
     const after = end === undefined ? null : this.iterator(end, this.byScoreEnd, false);
@@ -418,24 +490,28 @@ export class ZSetReader {
 
   /**
    * Members of ranks start..end (0-based, ascending, 0 <= start <= end < count), in ascending
-   * order. Reached from the nearer end: reading backwards from the last member costs the ranks
-   * after `end` instead of those before `start`.
+   * order. With a rank index, from the member at `start` (collect finds it); without, reached
+   * from the nearer end: reading backwards from the last member costs the ranks after `end`
+   * instead of those before `start`.
    */
   async byRank(start: number, end: number): Promise<ScoredMember[]> {
     const length = end - start + 1;
     const fromEnd = this.count - 1 - end;
-    if (start <= fromEnd) return this.collect(this.byScore, this.byScoreEnd, false, { offset: start, limit: length });
+    if (start <= fromEnd || (await this.rankReader()) !== null) return this.collect(this.byScore, this.byScoreEnd, false, { offset: start, limit: length });
     const out = await this.collect(this.byScore, this.byScoreEnd, true, { offset: fromEnd, limit: length });
     return out.reverse();
   }
 
   /**
-   * The 0-based rank of `member`, whose score is `score`: counts the keys before it and, in
-   * turn, the keys after it; the side that ends first gives the rank. O(min(r, N - r)), in
-   * steps that start small (a rank near either end costs a few keys) and double.
+   * The 0-based rank of `member`, whose score is `score`. With a rank index, the keys below it
+   * by the index (about half a bucket read). Without: counts the keys before it and, in turn,
+   * the keys after it; the side that ends first gives the rank. O(min(r, N - r)), in steps that
+   * start small (a rank near either end costs a few keys) and double.
    */
   async rankOf(member: BinaryKey, score: number): Promise<number> {
     const key = this.byScore + sortableScore(score) + member;
+    const ranks = await this.rankReader();
+    if (ranks !== null) return ranks.below(key);
     const before = this.iterator(this.byScore, key, false);
     const after = this.iterator(key + '\0', this.byScoreEnd, true);
     let below = 0;

@@ -23,7 +23,7 @@ import { mulberry32 } from '../support/prng.js';
 const dirs = tempDirs('stratakv-zset-');
 test.after(() => dirs.removeAll());
 
-const LIMITS = { maxEntries: 128, maxValue: 64 };
+const LIMITS = { maxEntries: 128, maxValue: 64, rankBucket: 1024 };
 
 async function open(): Promise<{ db: Db; ks: Keyspace }> {
   const db = await Db.open({ ...smallDbOptions(dirs.make()), ...keyspaceDbOptions() });
