@@ -19,20 +19,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RawClient, encodeCommand, sleep, startServer, type TestServer } from '../e2e/helpers.js';
+import { mulberry32 } from '../support/prng.js';
 
 const seed = process.env.SEED !== undefined ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31);
-
-/** A small deterministic PRNG (mulberry32), so a seed replays the kill times. */
-function random(seedValue: number): () => number {
-  let a = seedValue >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CYCLES = 5;
 const PRODUCERS = 3;
@@ -59,7 +48,8 @@ function listItems(reply: Buffer): string[] {
 }
 
 test(`appendfsync always: ${CYCLES} kills while blocked consumers pop; nothing delivered twice, kept after delivery, or lost`, async () => {
-  const rand = random(seed);
+  // A seed replays the kill times.
+  const rand = mulberry32(seed);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'stratakv-blocking-crash-'));
   const acked = new Set<string>();
   const delivered = new Map<string, string>(); // element -> how ('pop' | 'move')

@@ -16,20 +16,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RawClient, sleep, startServer, type TestServer } from '../e2e/helpers.js';
+import { mulberry32 } from '../support/prng.js';
 
 const seed = process.env.SEED !== undefined ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31);
-
-/** A small deterministic PRNG (mulberry32), so a seed replays the kill times. */
-function random(seedValue: number): () => number {
-  let a = seedValue >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CYCLES = 5;
 const WRITERS = 4;
@@ -58,7 +47,8 @@ function bulkArray(reply: Buffer): string[] {
 }
 
 test(`appendfsync always: ${CYCLES} kills while scripts write; every script all or nothing, acknowledged ones kept`, async () => {
-  const rand = random(seed);
+  // A seed replays the kill times.
+  const rand = mulberry32(seed);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'stratakv-scripting-crash-'));
   const acked = new Set<string>();
   const args = ['--appendfsync', 'always', '--memtable-size', '1mb'];

@@ -13,13 +13,9 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Db } from '../../src/engine/db.js';
-import { Keyspace, keyspaceDbOptions } from '../../src/keyspace/keyspace.js';
-import { ValueType } from '../../src/keyspace/encoding.js';
-import { openCollection } from '../../src/types/collection.js';
-import { checkRankIndex, hasRankIndex } from '../../src/types/zset-rank.js';
 import { RawClient, sleep, startServer, type TestServer } from '../e2e/helpers.js';
 import { mulberry32 } from '../support/prng.js';
+import { checkRankIndexesOffline } from '../support/rank-index-check.js';
 
 const seed = process.env.SEED !== undefined ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31);
 const CYCLES = 4;
@@ -43,30 +39,6 @@ function randomWrite(rand: () => number): Array<string | number> {
   if (r < 0.95) return [rand() < 0.5 ? 'ZPOPMIN' : 'ZPOPMAX', key, 1 + Math.floor(rand() * 3)];
   const start = Math.floor(rand() * 200);
   return ['ZREMRANGEBYRANK', key, start, start + Math.floor(rand() * 4)];
-}
-
-/** Opens the data directory as the server does (the log replayed) and checks every key's index. */
-async function checkOffline(dir: string): Promise<{ problems: string[]; indexed: number }> {
-  const db = await Db.open({ dir, ...keyspaceDbOptions() });
-  const ks = await Keyspace.open(db, { databases: 16 });
-  const problems: string[] = [];
-  let indexed = 0;
-  try {
-    for (const key of KEYS) {
-      let z = openCollection(ks, 0, key, ValueType.ZSet, false);
-      while (z instanceof Promise) {
-        await z;
-        z = openCollection(ks, 0, key, ValueType.ZSet, false);
-      }
-      if (z === null || typeof z === 'symbol') continue;
-      if (hasRankIndex(z)) indexed++;
-      for (const p of await checkRankIndex(z)) problems.push(`${key}: ${p}`);
-    }
-  } finally {
-    await ks.close();
-    await db.close();
-  }
-  return { problems, indexed };
 }
 
 /** The members of a RESP2 array of bulk strings. */
@@ -115,7 +87,7 @@ test(`rank index: ${CYCLES} SIGKILLs under sorted-set writes; every bucket count
       await server.kill();
       await Promise.all(writers);
       server = null;
-      const { problems, indexed } = await checkOffline(dir);
+      const { problems, indexed } = await checkRankIndexesOffline(dir, KEYS);
       assert.equal(problems, [], `SEED=${seed} cycle ${cycle}`);
       if (cycle === CYCLES - 1) assert.ok(indexed > 0, `SEED=${seed}: no set got an index in ${writes} writes`);
     }

@@ -11,14 +11,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Redis } from 'ioredis';
-import { Db } from '../../src/engine/db.js';
-import { Keyspace, keyspaceDbOptions } from '../../src/keyspace/keyspace.js';
-import { ValueType, prefixEnd } from '../../src/keyspace/encoding.js';
-import { MemberTag } from '../../src/keyspace/collection-encoding.js';
-import { openCollection } from '../../src/types/collection.js';
-import { checkRankIndex } from '../../src/types/zset-rank.js';
 import { TestClients, redisTest, startRedis, startServer } from './helpers.js';
 import { mulberry32 } from '../support/prng.js';
+import { checkRankIndexesOffline } from '../support/rank-index-check.js';
 
 const clients = new TestClients();
 test.after(() => clients.disconnectAll());
@@ -370,33 +365,6 @@ async function send(client: Redis, commands: Command[]): Promise<unknown[]> {
   return (results ?? []).map(([error, reply]) => (error === null ? reply : `error: ${(error as Error).message}`));
 }
 
-/** Every sorted set's index against its members, in the data directory of a stopped server; and how many buckets they have. */
-async function checkIndexes(dir: string): Promise<{ problems: string[]; buckets: number }> {
-  const db = await Db.open({ dir, ...keyspaceDbOptions() });
-  const ks = await Keyspace.open(db, { databases: 16 });
-  const problems: string[] = [];
-  let buckets = 0;
-  try {
-    for (const key of KEYS) {
-      let z = openCollection(ks, 0, key, ValueType.ZSet, false);
-      while (z instanceof Promise) {
-        await z;
-        z = openCollection(ks, 0, key, ValueType.ZSet, false);
-      }
-      if (z === null || typeof z === 'symbol') continue;
-      for (const p of await checkRankIndex(z)) problems.push(`${key}: ${p}`);
-      const prefix = z.prefix(MemberTag.ZSetRank);
-      const it = db.iterator({ start: prefix, end: prefixEnd(prefix) });
-      for (let e = await it.next(); e !== undefined; e = await it.next()) buckets++;
-      it.close();
-    }
-  } finally {
-    await ks.close();
-    await db.close();
-  }
-  return { problems, buckets };
-}
-
 test('rank index: thousands of random writes with tiny buckets, reads after each checked against a model, then every bucket count against its members', async () => {
   const seed = Number(process.env.TEST_SEED ?? 1107);
   const gen = new Generator(mulberry32(seed), 300);
@@ -425,7 +393,7 @@ test('rank index: thousands of random writes with tiny buckets, reads after each
     }
     await client.quit();
     await server.stop({ keepDir: true });
-    const { problems, buckets } = await checkIndexes(server.dir);
+    const { problems, buckets } = await checkRankIndexesOffline(server.dir, KEYS);
     assert.equal(problems, []);
     // The sets did get indexes, of many buckets.
     assert.ok(buckets > 20, `${buckets} buckets`);
