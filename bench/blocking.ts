@@ -20,7 +20,7 @@ import net from 'node:net';
 import { Command } from 'commander';
 import { positiveInt } from './lib/cli.js';
 import { readCpuSeconds } from './lib/proc-stats.js';
-import { ProcessGroup, machineDescription, markdownTable, redisServerMissing, redisSpec, stratakvSpec, type RunningTarget, type TargetSpec } from './lib/resp-targets.js';
+import { ProcessGroup, runBench, machineDescription, markdownTable, redisServerMissing, redisSpec, stratakvSpec, type RunningTarget, type TargetSpec } from './lib/resp-targets.js';
 
 /** Connections opened at once (the listen backlog is 511 on both servers). */
 const CONNECT_BATCH = 250;
@@ -226,19 +226,4 @@ async function main(group: ProcessGroup): Promise<void> {
 }
 
 process.stdout.write(`# blocking: ${machineDescription()}\n`);
-const group = new ProcessGroup();
-group.install();
-const watchdog = setTimeout(() => {
-  process.stderr.write(`blocking: still running after ${cli.timeoutMinutes} minutes; stopping every process it started\n`);
-  void group.stopAll().finally(() => process.exit(1));
-}, cli.timeoutMinutes * 60_000);
-watchdog.unref();
-try {
-  await main(group);
-} catch (error) {
-  if (!group.interrupted) process.stderr.write(`blocking: ${(error as Error).stack ?? String(error)}\n`);
-  await group.stopAll();
-  process.exit(group.failureExitCode);
-}
-clearTimeout(watchdog);
-await group.stopAll();
+await runBench('blocking', main, cli.timeoutMinutes);

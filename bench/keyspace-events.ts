@@ -14,7 +14,7 @@ import { Command } from 'commander';
 import { positiveInt } from './lib/cli.js';
 import { encodeCommand } from './lib/collection-load.js';
 import {
-  ProcessGroup,
+  ProcessGroup, runBench,
   machineDescription,
   markdownTable,
   median,
@@ -106,13 +106,4 @@ async function main(group: ProcessGroup): Promise<void> {
   process.stdout.write(markdownTable(['server', 'notifications', 'SET/s', 'vs off'], rows) + '\n');
 }
 
-const group = new ProcessGroup();
-group.install();
-try {
-  await main(group);
-} catch (error) {
-  if (!group.interrupted) process.stderr.write(`keyspace-events: ${(error as Error).stack ?? String(error)}\n`);
-  await group.stopAll();
-  process.exit(group.failureExitCode);
-}
-await group.stopAll();
+await runBench('keyspace-events', main);

@@ -16,7 +16,7 @@ import { positiveInt } from './lib/cli.js';
 import { OpenLoopLoad, type WindowLatency } from './lib/latency-load.js';
 import { StorageInfoSampler, type StorageCounters } from './lib/latency-info.js';
 import { renderLatencySvg } from './lib/latency-svg.js';
-import { ProcessGroup, REPO_ROOT, formatTable, machineDescription, type TargetSpec } from './lib/resp-targets.js';
+import { ProcessGroup, runBench, REPO_ROOT, formatTable, machineDescription, type TargetSpec } from './lib/resp-targets.js';
 
 const P999_LIMIT_MS = 10;
 /** How long the last window waits for replies still in flight when sending stops. */
@@ -134,17 +134,7 @@ const ms = (value: number): string => value.toFixed(2);
 process.stdout.write(`# latency: ${machineDescription()}\n`);
 process.stdout.write(`# SET open loop ${cli.rate}/s over ${cli.connections} connections for ${cli.duration} s, ${cli.size} B values, keyspace ${cli.keyspace}, memtable-size ${cli.memtableSize}, appendfsync everysec\n`);
 
-const group = new ProcessGroup();
-group.install();
-let reports: WindowReport[];
-try {
-  reports = await run(group);
-} catch (error) {
-  if (!group.interrupted) process.stderr.write(`latency: ${(error as Error).stack ?? String(error)}\n`);
-  await group.stopAll();
-  process.exit(group.failureExitCode);
-}
-await group.stopAll();
+const reports: WindowReport[] = await runBench('latency', run);
 
 const header = ['window s', 'done', 'rps', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'flushes', 'compactions', 'stalls', 'slowdowns', 'L0 files', 'flags'];
 const rows = reports.map((r) => [

@@ -22,7 +22,7 @@ import net from 'node:net';
 import { Command } from 'commander';
 import { positiveInt } from './lib/cli.js';
 import { readCpuSeconds } from './lib/proc-stats.js';
-import { ProcessGroup, machineDescription, markdownTable, median, redisServerMissing, redisSpec, stratakvSpec, type RunningTarget, type TargetSpec } from './lib/resp-targets.js';
+import { ProcessGroup, runBench, machineDescription, markdownTable, median, redisServerMissing, redisSpec, stratakvSpec, type RunningTarget, type TargetSpec } from './lib/resp-targets.js';
 
 const CHANNEL = 'bench:fanout';
 /** Connections opened at once while subscribing (the listen backlog is 511 on both servers). */
@@ -277,19 +277,4 @@ async function main(group: ProcessGroup): Promise<void> {
 }
 
 process.stdout.write(`# pubsub: ${machineDescription()}\n`);
-const group = new ProcessGroup();
-group.install();
-const watchdog = setTimeout(() => {
-  process.stderr.write(`pubsub: still running after ${cli.timeoutMinutes} minutes; stopping every process it started\n`);
-  void group.stopAll().finally(() => process.exit(1));
-}, cli.timeoutMinutes * 60_000);
-watchdog.unref();
-try {
-  await main(group);
-} catch (error) {
-  if (!group.interrupted) process.stderr.write(`pubsub: ${(error as Error).stack ?? String(error)}\n`);
-  await group.stopAll();
-  process.exit(group.failureExitCode);
-}
-clearTimeout(watchdog);
-await group.stopAll();
+await runBench('pubsub', main, cli.timeoutMinutes);

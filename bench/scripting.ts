@@ -18,7 +18,7 @@ import { Command } from 'commander';
 import { positiveInt } from './lib/cli.js';
 import { encodeCommand } from './lib/collection-load.js';
 import {
-  ProcessGroup, machineDescription, markdownTable, median, redisBenchmarkMissing, redisServerMissing, redisSpec,
+  ProcessGroup, runBench, machineDescription, markdownTable, median, redisBenchmarkMissing, redisServerMissing, redisSpec,
   runRedisBenchmarkCommand, stratakvSpec, type RunningTarget, type TargetSpec,
 } from './lib/resp-targets.js';
 
@@ -88,13 +88,4 @@ async function main(group: ProcessGroup): Promise<void> {
   process.stdout.write(markdownTable(['form', ...running.map((t) => `${t.spec.name} req/s`), 'ratio'], rows) + '\n');
 }
 
-const group = new ProcessGroup();
-group.install();
-try {
-  await main(group);
-} catch (error) {
-  if (!group.interrupted) process.stderr.write(`scripting: ${(error as Error).stack ?? String(error)}\n`);
-  await group.stopAll();
-  process.exit(group.failureExitCode);
-}
-await group.stopAll();
+await runBench('scripting', main);

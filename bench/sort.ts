@@ -17,7 +17,7 @@ import net from 'node:net';
 import { Command } from 'commander';
 import { positiveInt } from './lib/cli.js';
 import { encodeCommand } from './lib/collection-load.js';
-import { ProcessGroup, machineDescription, markdownTable, median, redisServerMissing, redisSpec, stratakvSpec, type RunningTarget, type TargetSpec } from './lib/resp-targets.js';
+import { ProcessGroup, runBench, machineDescription, markdownTable, median, redisServerMissing, redisSpec, stratakvSpec, type RunningTarget, type TargetSpec } from './lib/resp-targets.js';
 
 const program = new Command('sort')
   .description('SORT over one big list: StrataKV vs redis-server (AOF everysec), milliseconds per command')
@@ -141,13 +141,4 @@ async function main(group: ProcessGroup): Promise<void> {
   process.stdout.write(markdownTable(['SORT big ...', ...running.map((t) => `${t.spec.name} ms`)], rows) + '\n');
 }
 
-const group = new ProcessGroup();
-group.install();
-try {
-  await main(group);
-} catch (error) {
-  if (!group.interrupted) process.stderr.write(`sort: ${(error as Error).stack ?? String(error)}\n`);
-  await group.stopAll();
-  process.exit(group.failureExitCode);
-}
-await group.stopAll();
+await runBench('sort', main);

@@ -41,7 +41,7 @@ import { LOAD_ORDER_FRACTION, MAX_KEYS, ScatterPermutation } from './lib/key-spa
 import { directoryBytes } from './lib/measure.js';
 import { MemorySampler, readCpuSeconds, type MemoryPeaks } from './lib/proc-stats.js';
 import {
-  ProcessGroup, machineDescription, markdownTable, median, redisBenchmarkMissing, redisServerMissing, redisSpec,
+  ProcessGroup, runBench, machineDescription, markdownTable, median, redisBenchmarkMissing, redisServerMissing, redisSpec,
   runRedisBenchmarkCommand, stratakvSpec, type BenchmarkRow, type LoadShape, type RunningTarget, type TargetSpec,
 } from './lib/resp-targets.js';
 import { connectClient, describeLevels, info, numberField, rssBudget, settle, tableBytes, type RssBudget } from './lib/server-info.js';
@@ -496,24 +496,12 @@ async function zsetRss(group: ProcessGroup, members: number): Promise<void> {
 // The run
 
 process.stdout.write(`# types: ${machineDescription()}\n`);
-const group = new ProcessGroup();
-group.install();
-let timedOut = false;
-const watchdog = setTimeout(() => {
-  timedOut = true;
-  process.stderr.write(`types: still running after ${cli.timeoutMinutes} minutes; stopping every process it started\n`);
-  void group.stopAll().finally(() => process.exit(1));
-}, cli.timeoutMinutes * 60_000);
-watchdog.unref();
-try {
-  if (cli.throughput) await throughput(group);
-  if (cli.big === true) await bigDelete(group);
-  if (cli.zsetRss !== undefined) await zsetRss(group, cli.zsetRss);
-} catch (error) {
-  // After SIGINT/SIGTERM or the watchdog, the failure is the stopped processes: nothing to add.
-  if (!group.interrupted && !timedOut) process.stderr.write(`types: ${(error as Error).stack ?? String(error)}\n`);
-  await group.stopAll();
-  process.exit(group.failureExitCode);
-}
-clearTimeout(watchdog);
-await group.stopAll();
+await runBench(
+  'types',
+  async (group) => {
+    if (cli.throughput) await throughput(group);
+    if (cli.big === true) await bigDelete(group);
+    if (cli.zsetRss !== undefined) await zsetRss(group, cli.zsetRss);
+  },
+  cli.timeoutMinutes,
+);

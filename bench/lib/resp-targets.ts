@@ -222,6 +222,38 @@ export class ProcessGroup {
   }
 }
 
+/**
+ * A benchmark's main part, run the way every bench/ program runs it: a ProcessGroup that stops
+ * every child on SIGINT/SIGTERM, an optional watchdog that stops everything and exits 1 after
+ * `timeoutMinutes`, and on failure the error (unless the run was interrupted or timed out, when
+ * the failure is only the stopped processes), every child stopped and the group's exit code.
+ */
+export async function runBench<T>(name: string, body: (group: ProcessGroup) => Promise<T>, timeoutMinutes?: number): Promise<T> {
+  const group = new ProcessGroup();
+  group.install();
+  let timedOut = false;
+  const watchdog =
+    timeoutMinutes === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          process.stderr.write(`${name}: still running after ${timeoutMinutes} minutes; stopping every process it started\n`);
+          void group.stopAll().finally(() => process.exit(1));
+        }, timeoutMinutes * 60_000);
+  watchdog?.unref();
+  let result: T;
+  try {
+    result = await body(group);
+  } catch (error) {
+    if (!group.interrupted && !timedOut) process.stderr.write(`${name}: ${(error as Error).stack ?? String(error)}\n`);
+    await group.stopAll();
+    process.exit(group.failureExitCode);
+  }
+  clearTimeout(watchdog);
+  await group.stopAll();
+  return result;
+}
+
 /** One line of redis-benchmark --csv: test names are upper case ("SET", "MSET (10 keys)"). */
 export interface BenchmarkRow {
   readonly test: string;
