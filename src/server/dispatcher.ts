@@ -31,7 +31,7 @@ import type { CommandLatency } from './command-latency.js';
 import type { LatencyMonitor } from './latency-monitor.js';
 import type { DurabilityBarrier } from './durability.js';
 import { redactSecrets } from './redaction.js';
-import { KeyLocks, type LockHold } from './key-locks.js';
+import { KeyLocks, LockMode, type LockHold } from './key-locks.js';
 import type { Block } from '../blocking/registry.js';
 import type { SlowLog } from './slowlog.js';
 
@@ -77,6 +77,8 @@ export class Dispatcher {
    * error is counted once, when its command runs, and EXEC fails only by its own (as Redis counts).
    */
   private readonly execErrors = new Map<ReplyWriter, number>();
+  /** Set by invoke when a request run by retryAfterLocks keeps its granted locks (it went asynchronous). */
+  private grantTaken = false;
 
   constructor(
     private readonly server: ServerContext,
@@ -91,6 +93,11 @@ export class Dispatcher {
    * before its next request.
    */
   execute(ctx: CommandContext, argv: Buffer[], admitted = false): Promise<void> | undefined {
+    return this.run(ctx, argv, admitted, null);
+  }
+
+  /** `granted`: the locks this request was granted after waiting for them (see retryAfterLocks). */
+  private run(ctx: CommandContext, argv: Buffer[], admitted: boolean, granted: LockHold | null): Promise<void> | undefined {
     const reply = ctx.reply;
     const client = ctx.client;
     let entry = this.table.lookup(argv[0]);
@@ -141,11 +148,13 @@ export class Dispatcher {
       const delay = this.server.db.writeDelay();
       if (delay !== undefined) return this.retryAfter(delay, ctx, argv, true);
     }
-    if (!this.locks.idle && !busyBypass) {
+    if (granted === null && !this.locks.idle && !busyBypass) {
       const names = this.lockNames(client.db, entry, argv, client.multi);
-      if (this.locks.conflicts(names, this.isExclusive(entry, client.multi))) return this.retryAfter(this.locks.nextRelease(), ctx, argv, isWrite || admitted);
+      const mode = isWrite ? LockMode.Write : LockMode.Shared;
+      const exclusive = this.isExclusive(entry, client.multi);
+      if (this.locks.conflicts(names, mode, exclusive)) return this.retryAfterLocks(this.locks.wait(names, mode, exclusive), ctx, argv, isWrite || admitted);
     }
-    return this.invoke(ctx, entry, argv, true);
+    return this.invoke(ctx, entry, argv, true, granted);
   }
 
   /** Starts timing a synchronous run of requests (a read batch, or a resumption after a wait). */
@@ -156,13 +165,16 @@ export class Dispatcher {
   /** Runs a command queued by MULTI (EXEC holds the transaction's locks). Never rejects. */
   runQueued(ctx: CommandContext, cmd: QueuedCommand): Promise<void> | undefined {
     this.clock = performance.now();
-    return this.invoke(ctx, cmd.entry, cmd.argv, false);
+    return this.invoke(ctx, cmd.entry, cmd.argv, false, null);
   }
 
   // ------------------------------------------------------------------------------------------
 
-  /** `lock` is false for a command EXEC runs (it holds the transaction's locks). */
-  private invoke(ctx: CommandContext, entry: Command, argv: Buffer[], lock: boolean): Promise<void> | undefined {
+  /**
+   * `lock` is false for a command EXEC runs (it holds the transaction's locks). `granted`: locks
+   * already held for this request, kept if it goes asynchronous (its caller releases them otherwise).
+   */
+  private invoke(ctx: CommandContext, entry: Command, argv: Buffer[], lock: boolean, granted: LockHold | null): Promise<void> | undefined {
     const reply = ctx.reply;
     if (this.env.monitorCount > 0 && (entry.flagBits & FLAG_ADMIN) === 0 && !this.server.blocking.isRetry(ctx.client)) this.env.feedMonitors(ctx, redactSecrets(entry.redact, argv));
     ctx.client.lastCommand = entry.fullName;
@@ -203,7 +215,13 @@ export class Dispatcher {
       this.account(ctx, entry, argv, t1 - t0, errorsBefore, !lock);
       return undefined;
     }
-    const hold = lock ? this.locks.acquire(this.lockNames(ctx.client.db, entry, argv, queued), this.isExclusive(entry, queued)) : null;
+    let hold: LockHold | null = null;
+    if (granted !== null) {
+      hold = granted;
+      this.grantTaken = true;
+    } else if (lock) {
+      hold = this.locks.acquire(this.lockNames(ctx.client.db, entry, argv, queued), this.lockMode(entry, queued), this.isExclusive(entry, queued));
+    }
     return this.settle(result, ctx, entry, argv, t0, errorsBefore, hold, !lock);
   }
 
@@ -316,6 +334,26 @@ export class Dispatcher {
     this.env.errorStats.set(code, (this.env.errorStats.get(code) ?? 0) + 1);
   }
 
+  /**
+   * Runs the request again holding the locks it waited for (or, granted null, checking again
+   * for itself). The grant is this request's own: it does not queue behind later waiters. If the
+   * run ends without going asynchronous (served at once, refused, or waiting for something else),
+   * the grant goes back at once.
+   */
+  private async retryAfterLocks(wait: Promise<LockHold | null>, ctx: CommandContext, argv: Buffer[], admitted: boolean): Promise<void> {
+    const granted = await wait;
+    this.beginBatch();
+    this.grantTaken = false;
+    let next: Promise<void> | undefined;
+    try {
+      next = this.run(ctx, argv, admitted, granted);
+    } finally {
+      if (granted !== null && !this.grantTaken) this.locks.release(granted);
+      this.grantTaken = false;
+    }
+    if (next !== undefined) await next;
+  }
+
   /** Runs the request again once `wait` settles; `admitted`: it has passed the engine's write backpressure. */
   private async retryAfter(wait: Promise<void>, ctx: CommandContext, argv: Buffer[], admitted: boolean): Promise<void> {
     try {
@@ -333,6 +371,12 @@ export class Dispatcher {
     if (multi === null) return false;
     for (const q of multi) if ((q.entry.flagBits & bits) !== 0) return true;
     return false;
+  }
+
+  /** Shared for a command (or transaction) that does not write. */
+  private lockMode(entry: Command, multi: QueuedCommand[] | null): LockMode {
+    const writes = (entry.flagBits & FLAG_WRITE) !== 0 || ((entry.flagBits & FLAG_RUNS_TRANSACTION) !== 0 && this.transactionHas(multi, FLAG_WRITE));
+    return writes ? LockMode.Write : LockMode.Shared;
   }
 
   private isExclusive(entry: Command, multi: QueuedCommand[] | null): boolean {

@@ -1,6 +1,7 @@
 /**
  * Many clients on the same keys: INCR totals, MULTI/EXEC atomicity, WATCH-based optimistic
- * updates and MSETNX all-or-nothing end exactly where a serial execution would.
+ * updates and MSETNX all-or-nothing end exactly where a serial execution would; readers sharing a
+ * key never see half of a write, and writers are not starved by them.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,8 +16,9 @@ function client(): Redis {
 }
 
 test.before(async () => {
-  // A small memtable makes flushes (and reads from tables) happen while the clients run.
-  srv = await startServer({ args: ['--appendfsync', 'always', '--memtable-size', '1mb'] });
+  // A small memtable makes flushes (and reads from tables) happen while the clients run, and
+  // async block reads make every read the block cache misses wait: commands overlap on their keys.
+  srv = await startServer({ args: ['--appendfsync', 'always', '--memtable-size', '1mb'], env: { STRATAKV_BLOCK_READS: 'async' } });
 });
 
 test.after(async () => {
@@ -104,6 +106,60 @@ test('MSETNX races: exactly one client wins each key set, DBSIZE stays exact', a
   assert.is(wins.reduce((a, b) => a + b, 0), 30);
   for (let i = 0; i < 30; i++) assert.is(await setup.get(`m:${i}:a`), await setup.get(`m:${i}:b`));
   assert.is(await setup.dbsize(), 60);
+});
+
+test('readers of one key share it, never see half a write, and do not starve its writers', async () => {
+  const setup = client();
+  await setup.flushall();
+  const FIELDS = 200;
+  const pad = 'v'.repeat(200);
+  const fill = (round: number): (string | number)[] => {
+    const args: (string | number)[] = [];
+    for (let f = 0; f < FIELDS; f++) args.push(`f${f}`, `${round}:${pad}`);
+    return args;
+  };
+  const zfill = (round: number): (string | number)[] => {
+    const args: (string | number)[] = [];
+    for (let m = 0; m < FIELDS; m++) args.push(round, `m${m}:${pad}`);
+    return args;
+  };
+  await setup.hset('shared:h', ...fill(0));
+  await setup.zadd('shared:z', ...zfill(0));
+  // Push the collections into tables, so that reads wait for the disk (async block reads).
+  for (let i = 0; i < 40; i++) await setup.set(`filler:${i}`, 'x'.repeat(64 * 1024));
+  const ROUNDS = 10;
+  let writing = true;
+  const torn: string[] = [];
+  let reads = 0;
+  const readers = Array.from({ length: CLIENTS }, async (_, c) => {
+    const r = client();
+    while (writing) {
+      const p = r.pipeline();
+      p.hgetall('shared:h');
+      p.zrange('shared:z', 0, -1, 'WITHSCORES');
+      p.zscore('shared:z', `m${c % FIELDS}:${pad}`);
+      const [[e1, h], [e2, z]] = (await p.exec()) as [[Error | null, Record<string, string>], [Error | null, string[]]];
+      if (e1 || e2) throw e1 ?? e2;
+      const rounds = new Set(Object.values(h).map((v) => v.slice(0, v.indexOf(':'))));
+      if (Object.keys(h).length !== FIELDS || rounds.size !== 1) torn.push(`hash: ${Object.keys(h).length} fields, rounds ${[...rounds].join(',')}`);
+      const scores = new Set(z.filter((_, i) => i % 2 === 1));
+      if (z.length !== 2 * FIELDS || scores.size !== 1) torn.push(`zset: ${z.length / 2} members, scores ${[...scores].join(',')}`);
+      reads++;
+    }
+  });
+  // Each write replaces every field / score in one command, while twenty clients keep reading.
+  // If readers starved the writer this loop would never end (the test times out).
+  const w = client();
+  for (let round = 1; round <= ROUNDS; round++) {
+    await w.hset('shared:h', ...fill(round));
+    await w.zadd('shared:z', ...zfill(round));
+  }
+  writing = false;
+  await Promise.all(readers);
+  assert.equal(torn, []);
+  assert.ok(reads > 0);
+  assert.is((await setup.hget('shared:h', 'f0'))?.startsWith(`${ROUNDS}:`), true);
+  assert.is(await setup.zscore('shared:z', `m0:${pad}`), String(ROUNDS));
 });
 
 test.run();

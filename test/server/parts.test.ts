@@ -1,32 +1,100 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KeyLocks } from '../../src/server/key-locks.js';
+import { KeyLocks, LockMode, type LockHold } from '../../src/server/key-locks.js';
 import { DurabilityBarrier, type BarrierWaiter } from '../../src/server/durability.js';
 import { SlowLog } from '../../src/server/slowlog.js';
 import { parseSyntax } from '../../src/commands/docs.js';
 import { CommandTable } from '../../src/commands/registry.js';
 import type { CommandSpec } from '../../src/commands/types.js';
 
-test('KeyLocks: per key, exclusive, wake-ups', async () => {
+test('KeyLocks: per key, exclusive', () => {
   const locks = new KeyLocks();
   assert.ok(locks.idle);
   const a = KeyLocks.lockName(0, Buffer.from('a'));
   const b = KeyLocks.lockName(1, Buffer.from('a'));
   assert.is.not(a, b, 'databases are distinct');
-  const hold = locks.acquire([a], false);
-  assert.ok(locks.conflicts([a], false));
-  assert.not.ok(locks.conflicts([b], false));
-  assert.ok(locks.conflicts([], true), 'exclusive waits for any holder');
-  let woke = false;
-  const waiting = locks.nextRelease().then(() => { woke = true; });
+  const hold = locks.acquire([a], LockMode.Write, false);
+  assert.ok(locks.conflicts([a], LockMode.Write, false));
+  assert.ok(locks.conflicts([a], LockMode.Shared, false), 'a reader waits for a writer');
+  assert.not.ok(locks.conflicts([b], LockMode.Write, false));
+  assert.ok(locks.conflicts([], LockMode.Write, true), 'exclusive waits for any holder');
   locks.release(hold);
-  await waiting;
-  assert.ok(woke);
   assert.ok(locks.idle);
-  const ex = locks.acquire([], true);
-  assert.ok(locks.conflicts([b], false), 'everything waits for an exclusive holder');
+  const ex = locks.acquire([], LockMode.Write, true);
+  assert.ok(locks.conflicts([b], LockMode.Shared, false), 'everything waits for an exclusive holder');
   locks.release(ex);
-  assert.not.ok(locks.conflicts([b], false));
+  assert.not.ok(locks.conflicts([b], LockMode.Write, false));
+});
+
+test('KeyLocks: readers share a key; a waiting writer is not overtaken', async () => {
+  const locks = new KeyLocks();
+  const k = KeyLocks.lockName(0, Buffer.from('k'));
+  const other = KeyLocks.lockName(0, Buffer.from('other'));
+  const r1 = locks.acquire([k], LockMode.Shared, false);
+  assert.not.ok(locks.conflicts([k], LockMode.Shared, false), 'readers share');
+  const r2 = locks.acquire([k], LockMode.Shared, false);
+  assert.ok(locks.conflicts([k], LockMode.Write, false));
+  const order: string[] = [];
+  const writer = locks.wait([k], LockMode.Write, false).then((h) => { order.push('writer'); return h; });
+  // A reader arriving now queues behind the writer instead of starving it; other keys go by.
+  assert.ok(locks.conflicts([k], LockMode.Shared, false), 'no overtaking a waiting writer');
+  assert.not.ok(locks.conflicts([other], LockMode.Write, false));
+  const reader = locks.wait([k], LockMode.Shared, false).then((h) => { order.push('reader'); return h; });
+  assert.is(locks.waiterCount, 2);
+  locks.release(r1);
+  await Promise.resolve();
+  assert.equal(order, [], 'the writer waits for both readers');
+  locks.release(r2);
+  const w = await writer;
+  assert.ok(w !== null && w.mode === LockMode.Write, 'granted: the writer holds the key before it runs');
+  assert.is(locks.waiterCount, 1);
+  assert.ok(locks.conflicts([k], LockMode.Shared, false));
+  locks.release(w as LockHold);
+  const r = await reader;
+  assert.equal(order, ['writer', 'reader']);
+  locks.release(r as LockHold);
+  assert.ok(locks.idle);
+  assert.is(locks.waiterCount, 0);
+});
+
+test('KeyLocks: one release grants every compatible waiter in queue order; exclusive is a barrier', async () => {
+  const locks = new KeyLocks();
+  const [a, b, c] = ['a', 'b', 'c'].map((n) => KeyLocks.lockName(0, Buffer.from(n)));
+  const held = locks.acquire([a, b], LockMode.Write, false);
+  const granted: string[] = [];
+  const track = (name: string, p: Promise<LockHold | null>): Promise<LockHold | null> => p.then((h) => { granted.push(name); return h; });
+  const ra = track('ra', locks.wait([a], LockMode.Shared, false));
+  const rb = track('rb', locks.wait([b], LockMode.Shared, false));
+  const ex = track('ex', locks.wait([], LockMode.Write, true));
+  // Behind the exclusive waiter, even a free key waits.
+  assert.ok(locks.conflicts([c], LockMode.Shared, false));
+  const wc = track('wc', locks.wait([c], LockMode.Write, false));
+  locks.release(held);
+  const [ha, hb] = await Promise.all([ra, rb]);
+  await Promise.resolve();
+  assert.equal(granted.sort(), ['ra', 'rb']);
+  locks.release(ha as LockHold);
+  locks.release(hb as LockHold);
+  const hex = await ex;
+  assert.ok(hex !== null && hex.exclusive);
+  await Promise.resolve();
+  assert.not.ok(granted.includes('wc'), 'waits for the exclusive holder');
+  locks.release(hex as LockHold);
+  locks.release((await wc) as LockHold);
+  assert.ok(locks.idle);
+});
+
+test('KeyLocks: wakeWaiters lets every waiter check again, granting nothing', async () => {
+  const locks = new KeyLocks();
+  const k = KeyLocks.lockName(0, Buffer.from('k'));
+  const held = locks.acquire([], LockMode.Write, true);
+  const waiting = [locks.wait([k], LockMode.Write, false), locks.wait([], LockMode.Write, true)];
+  locks.wakeWaiters();
+  assert.equal(await Promise.all(waiting), [null, null]);
+  assert.is(locks.waiterCount, 0);
+  assert.not.ok(locks.conflicts([k], LockMode.Shared, false) === false, 'the holder still holds');
+  locks.release(held);
+  assert.ok(locks.idle);
 });
 
 test('DurabilityBarrier releases waiters in order, reports failures', async () => {
