@@ -5,6 +5,7 @@
  */
 import type { QueuedCommand, ReplyMode } from './types.js';
 import { ClientSubscriptions, type PushMessage, type Subscriber } from '../pubsub/hub.js';
+import type { ClientTracking } from '../pubsub/tracking.js';
 
 export abstract class ClientSession {
   name = '';
@@ -21,6 +22,8 @@ export abstract class ClientSession {
   libVer = '';
   lastCommand = 'NULL';
   readonly subscriptions = new ClientSubscriptions();
+  /** CLIENT TRACKING state; null while off. */
+  tracking: ClientTracking | null = null;
 
   /**
    * A client without a socket (the admin port's) has nowhere to put a message: it drops it. A

@@ -2,6 +2,7 @@
  * Connection family: PING ECHO HELLO AUTH QUIT RESET and CLIENT *. SELECT lives with the
  * databases family. Replies and error texts are Redis 7.0's.
  */
+import { clientTrackingHandlers } from './client-tracking.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ClientState, CommandContext, CommandHandlers, ServerContext } from './types.js';
 import { clientInfoLine } from './client-info.js';
@@ -180,6 +181,7 @@ function reset(ctx: CommandContext): void {
   client.replyMode = 'on';
   client.noEvict = false;
   client.noTouch = false;
+  if (client.tracking !== null) server.tracking.disable(client);
   client.authenticated = server.config.requirepass === '';
   client.user = 'default';
   ctx.reply.simple('RESET');
@@ -418,6 +420,10 @@ function clientReply(ctx: CommandContext, argv: Buffer[]): void {
 
 const CLIENT_HELP = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
   'GETNAME',
   '    Return the name of the current connection.',
   'ID',
@@ -454,6 +460,11 @@ const CLIENT_HELP = [
   '    Assign the name <name> to the current connection.',
   'UNBLOCK <clientid> [TIMEOUT|ERROR]',
   '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
   'SETINFO <LIB-NAME|LIB-VER> <value>',
   '    Set client meta attributes (library name and version).',
   'NO-EVICT (ON|OFF)',
@@ -505,4 +516,5 @@ export const connectionHandlers: CommandHandlers = {
   'client|unpause': clientUnpause,
   'client|reply': clientReply,
   'client|help': (ctx) => replyHelp(ctx, CLIENT_HELP),
+  ...clientTrackingHandlers,
 };

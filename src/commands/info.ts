@@ -68,7 +68,7 @@ const SECTIONS: Record<string, Section> = {
       'client_recent_max_input_buffer:0',
       'client_recent_max_output_buffer:0',
       `blocked_clients:${s.blocking.size}`,
-      'tracking_clients:0',
+      `tracking_clients:${s.tracking.clients}`,
       `clients_in_timeout_table:${s.blocking.withTimeout}`,
     ].join('\r\n');
   },
@@ -171,6 +171,9 @@ const SECTIONS: Record<string, Section> = {
       `pubsub_channels:${ctx.server.pubsub.channelCount}`,
       `pubsub_patterns:${ctx.server.pubsub.patternCount}`,
       `pubsubshard_channels:${ctx.server.pubsub.shardChannelCount}`,
+      `tracking_total_keys:${ctx.server.tracking.totalKeys}`,
+      `tracking_total_items:${ctx.server.tracking.totalItems}`,
+      `tracking_total_prefixes:${ctx.server.tracking.totalPrefixes}`,
       `total_error_replies:${s.totalErrorReplies}`,
     ].join('\r\n');
   },

@@ -18,7 +18,7 @@ import { ReplyWriter } from '../protocol/reply.js';
 import { parseIntegerArg } from '../keyspace/numbers.js';
 import { FLAG_NOSCRIPT, FLAG_WRITE } from './registry.js';
 import { ClientSession } from './client-session.js';
-import type { ClientState, CommandContext, CommandHandlers, ServerContext } from './types.js';
+import type { ClientState, CommandContext, CommandHandlers, ScriptCaller, ServerContext } from './types.js';
 import { LuaVm, type ScriptHost } from '../scripting/lua-vm.js';
 import { ScriptCache, sha1hex, type CachedScript } from '../scripting/script-cache.js';
 import { parseShebang } from '../scripting/shebang.js';
@@ -35,6 +35,8 @@ class ScriptClient extends ClientSession implements ClientState {
   readonly laddr = '';
   readonly createdAt = Date.now();
   lastInteraction = this.createdAt;
+  /** The client whose script is running and its declared keys (CLIENT TRACKING treats the script's reads as its). */
+  scriptCaller: ScriptCaller | null = null;
   closeAfterReply(): void {}
 }
 
@@ -79,13 +81,16 @@ class ScriptingEngine implements ScriptHost {
       if (this.vm.running) throw new Error('a script is already running');
       this.current = { readOnly, wrote: false };
       this.client.db = ctx.client.db;
+      this.client.scriptCaller = { client: ctx.client, keys };
       const pending = this.vm.execute(script.ref, script.sha, keys, args, ctx.reply, this);
       if (pending === undefined) {
         this.current = null;
+        this.client.scriptCaller = null;
         return undefined;
       }
       return pending.finally(() => {
         this.current = null;
+        this.client.scriptCaller = null;
       });
     };
     return readOnly ? execute() : ctx.server.db.atomic(execute);

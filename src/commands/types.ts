@@ -7,6 +7,7 @@
  * reply through `ctx.reply`. Arity errors, unknown commands and unknown subcommands are answered
  * centrally by the dispatcher before a handler runs.
  */
+import type { ClientTracking, Tracking } from '../pubsub/tracking.js';
 import type { Db } from '../engine/db.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { ServerConfig } from '../config/config.js';
@@ -105,8 +106,18 @@ export interface ClientState extends Subscriber {
   closeAfterReply(): void;
   /** Pub/Sub channels, patterns and shard channels this client listens to. */
   readonly subscriptions: ClientSubscriptions;
+  /** CLIENT TRACKING state (src/pubsub/tracking.ts); null while off. */
+  tracking: ClientTracking | null;
+  /** For the scripting client: the client whose script runs its commands (Redis' script_caller) and the keys the script declared. */
+  readonly scriptCaller?: ScriptCaller | null;
   /** Takes a published message (see Subscriber); a client that cannot receive pushes drops it. */
   deliver(message: PushMessage, publisher: Subscriber | null): void;
+}
+
+/** Who a script's commands run for. */
+export interface ScriptCaller {
+  readonly client: ClientState;
+  readonly keys: readonly Buffer[];
 }
 
 /** Server-wide counters for INFO stats; families may bump the keyspace ones. */
@@ -145,6 +156,8 @@ export interface ServerContext {
   lastSave: number;
   /** Pub/Sub channels, patterns and their subscribers. */
   readonly pubsub: PubSubHub;
+  /** CLIENT TRACKING: which clients may cache which keys, and their invalidations. */
+  readonly tracking: Tracking;
   /** Clients blocked by BLPOP and the other blocking pops, per key waited on. */
   readonly blocking: BlockingRegistry;
   /** Server internals used by the connection/server/transaction families (not needed by data commands). */

@@ -57,6 +57,8 @@ export interface ServerConfig {
   cacheIndexAndFilterBlocks: boolean;
   walTruncateCorrupt: boolean;
   maxclients: number;
+  /** CLIENT TRACKING: most keys remembered for default-mode tracking clients (0: no limit). */
+  trackingTableMaxKeys: number;
   timeout: number;
   tcpKeepalive: number;
   protoMaxBulkLen: number;
@@ -231,6 +233,11 @@ export const DIRECTIVES: readonly Directive[] = [
     name: 'maxclients', kind: 'int', default: '10000', mutable: true, min: 1, max: 4294967295,
     why: 'connections beyond this are refused with "max number of clients reached"',
     read: (c) => String(c.maxclients), write: (c, v) => { c.maxclients = v as number; },
+  },
+  {
+    name: 'tracking-table-max-keys', kind: 'int', default: '1000000', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'CLIENT TRACKING remembers at most this many keys read by tracking clients; past it the oldest are invalidated (0: no limit)',
+    read: (c) => String(c.trackingTableMaxKeys), write: (c, v) => { c.trackingTableMaxKeys = v as number; },
   },
   {
     name: 'timeout', kind: 'int', default: '0', mutable: true, min: 0, max: INT_MAX,

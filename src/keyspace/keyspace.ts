@@ -54,6 +54,12 @@ import { KeyspaceEvents, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW } from '../
 export type { WatchingClient } from './watch.js';
 
 /** Who wants to know of writes (Keyspace.readyListener). */
+/** Told of every modified key, whatever its database, and of every flush (CLIENT TRACKING). */
+export interface KeyModificationListener {
+  keyModified(key: BinaryKey): void;
+  flushed(): void;
+}
+
 export interface KeyWriteListener {
   keyWritten(db: number, key: BinaryKey): void;
   /** SWAPDB exchanged a database's contents: any key waited on there may be ready. */
@@ -154,6 +160,8 @@ export class Keyspace {
    * lookup that finds nothing) and 'new' (a key created).
    */
   readonly events = new KeyspaceEvents();
+  /** CLIENT TRACKING, told of every modified key and flush (set by the server). */
+  tracking: KeyModificationListener | null = null;
   /** Values kept by stageLookup() for a command's run again, and the sequence number they are current at. */
   private lookupStage: Map<BinaryKey, Buffer | null> | null = null;
   private lookupStageSeq = -1;
@@ -462,6 +470,7 @@ export class Keyspace {
       counts.expireSum = expireSum;
     }
     if (this.watches.active) this.watches.touch(db, key);
+    if (this.tracking !== null) this.tracking.keyModified(key);
     if (this.readyListener !== null) this.readyListener.keyWritten(db, key);
     if (previous === null) this.events.notify(NOTIFY_NEW, 'new', key, db);
     return durable;
@@ -487,6 +496,7 @@ export class Keyspace {
     counts.expires = expires;
     counts.expireSum = expireSum;
     if (this.watches.active) this.watches.touch(db, key);
+    if (this.tracking !== null) this.tracking.keyModified(key);
     return durable;
   }
 
@@ -513,6 +523,8 @@ export class Keyspace {
       counts.expireSum = updated.expireSum;
     }
     if (this.watches.active) for (const [db, key] of touched) this.watches.touch(db, key);
+    const tracking = this.tracking;
+    if (tracking !== null) for (const [, key] of touched) tracking.keyModified(key);
     const ready = this.readyListener;
     if (ready !== null) for (const [db, key] of touched) ready.keyWritten(db, key);
     return durable;
@@ -588,6 +600,8 @@ export class Keyspace {
   }
 
   private flushDatabases(dbs: readonly number[]): Promise<SequenceNumber> {
+    // Redis tells tracking clients on every flush, even of an empty database.
+    if (this.tracking !== null) this.tracking.flushed();
     const layout = this.currentLayout();
     const counts = this.countsByNamespace();
     let changed = false;
@@ -718,6 +732,7 @@ export class Keyspace {
       return;
     }
     if (this.watches.active) this.watches.touch(db, key);
+    if (this.tracking !== null) this.tracking.keyModified(key);
     const counts = this.counts[db];
     const keys = counts.keys - 1;
     const expires = counts.expires - 1;

@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import type { Command, CommandContext, Commands, QueuedCommand, ServerContext } from '../commands/types.js';
 import {
   FLAG_ADMIN, FLAG_ALLOW_BUSY, FLAG_ALLOWED_WHILE_SUBSCRIBED, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_MAY_REPLICATE, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI,
-  FLAG_RUNS_SCRIPT, FLAG_RUNS_TRANSACTION, FLAG_SKIP_SLOWLOG,
+  FLAG_READONLY, FLAG_RUNS_SCRIPT, FLAG_RUNS_TRANSACTION, FLAG_SKIP_SLOWLOG,
   FLAG_WHOLE_KEYSPACE, FLAG_WRITE,
 } from '../commands/registry.js';
 import type { ReplyWriter } from '../protocol/reply.js';
@@ -291,6 +291,21 @@ export class Dispatcher {
     if (config.latencyTracking) this.env.commandLatency.record(entry.fullName, elapsedMs);
     if (config.latencyMonitorThreshold > 0) this.env.latencyMonitor.addIfNeeded((entry.flagBits & FLAG_FAST) !== 0 ? 'fast-command' : 'command', elapsedMs);
     const reply = ctx.reply;
+    const tracking = this.server.tracking;
+    if (tracking.clients !== 0) {
+      const client = ctx.client;
+      if ((entry.flagBits & FLAG_READONLY) !== 0) {
+        // A read inside a script counts for the script's caller, with the keys the script declared (Redis 7.0's rule).
+        const caller = client.scriptCaller;
+        if (caller) {
+          if (caller.client.tracking !== null) tracking.remember(caller.client, caller.keys);
+        } else if (client.tracking !== null) {
+          tracking.remember(client, entry.keyIndexes(argv).map((i) => argv[i]));
+        }
+      }
+      // The end of a top-level command: its client's own invalidations follow its reply.
+      if (!fromExec) tracking.afterCommand(client, client.multi !== null || entry.fullName.startsWith('client|'));
+    }
     let errors = reply.errors - errorsBefore;
     if (errors > 0 && fromExec) {
       this.execErrors.set(reply, (this.execErrors.get(reply) ?? 0) + errors);

@@ -14,6 +14,7 @@ import { CommandTable } from '../commands/registry.js';
 import { ConfigError, type CommandRename, type ServerConfig } from '../config/config.js';
 import type { Db } from '../engine/db.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
+import { Tracking } from '../pubsub/tracking.js';
 import { PubSubHub } from '../pubsub/hub.js';
 import { BlockingRegistry } from '../blocking/registry.js';
 import type { ParserLimits } from '../protocol/request-parser.js';
@@ -96,6 +97,14 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   readonly dispatcher: Dispatcher;
   readonly clients = new ClientRegistry();
   readonly pubsub = new PubSubHub();
+  /** The client running a command is the one keyspace notifications go out for; a script's commands run for its caller. */
+  readonly tracking = new Tracking(
+    (id) => this.clients.get(id),
+    () => {
+      const running = this.keyspace.events.publisher as ClientState | null;
+      return running?.scriptCaller?.client ?? running;
+    },
+  );
   readonly blocking: BlockingRegistry;
   /** Shared by every connection's parser; CONFIG SET proto-max-bulk-len updates it. */
   readonly parserLimits: ParserLimits;
@@ -124,6 +133,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.blocking = new BlockingRegistry(options.keyspace);
     options.keyspace.events.attach(this.pubsub);
     options.keyspace.events.flags = this.config.notifyKeyspaceEvents;
+    options.keyspace.tracking = this.tracking;
+    this.tracking.maxKeys = this.config.trackingTableMaxKeys;
     this.logger = options.logger;
     this.configFile = options.configFile;
     this.onShutdown = options.onShutdown;
@@ -264,6 +275,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.monitors.delete(conn);
     if (conn.watchedKeys > 0) this.keyspace.unwatchAll(conn);
     if (conn.subscriptions.active) this.pubsub.removeClient(conn);
+    if (conn.tracking !== null) this.tracking.disable(conn);
     this.blocking.cancel(conn);
     this.blocking.leaveTransaction(conn);
   }
@@ -347,6 +359,9 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
           break;
         case 'notify-keyspace-events':
           this.keyspace.events.flags = this.config.notifyKeyspaceEvents;
+          break;
+        case 'tracking-table-max-keys':
+          this.tracking.maxKeys = this.config.trackingTableMaxKeys;
           break;
         case 'hz':
           if (this.cronTimer) {
