@@ -72,7 +72,10 @@ export function isString(value: Buffer): boolean {
 export function storeValue(ks: Keyspace, db: number, key: BinaryKey, value: Buffer, previous: Buffer | null): Promise<SequenceNumber> | undefined {
   const expire = expireAt(value);
   if (expire !== NO_EXPIRE && expire <= Date.now()) {
-    return previous === null ? undefined : ks.remove(db, key, previous);
+    if (previous !== null) return ks.remove(db, key, previous);
+    // Redis stored it, which WATCH and CLIENT TRACKING see as a modification.
+    ks.signalModified(db, key);
+    return undefined;
   }
   return ks.store(db, key, value, previous);
 }

@@ -476,6 +476,12 @@ export class Keyspace {
     return durable;
   }
 
+  /** Tells WATCH and CLIENT TRACKING that (db, key) changed without a write (a value stored already expired). */
+  signalModified(db: number, key: BinaryKey): void {
+    if (this.watches.active) this.watches.touch(db, key);
+    if (this.tracking !== null) this.tracking.keyModified(key);
+  }
+
   /** Deletes (db, key) whose current value is `previous`. */
   remove(db: number, key: BinaryKey, previous: Buffer): Promise<SequenceNumber> {
     const ops: BatchOp[] = [{ kind: EntryKind.Delete, key: this.dataPrefixes[db] + key }];

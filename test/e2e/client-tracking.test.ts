@@ -90,6 +90,8 @@ async function transcript(port: number): Promise<string[]> {
     await run(b, 'SET', 'e', '1', 'PX', '1');
     await new Promise((r) => setTimeout(r, 20));
     await step('expired on read', run(b, 'GET', 'e'), [a]);
+    await run(a, 'GET', 'past');
+    await step('set with a time already past', run(b, 'SET', 'past', '1', 'PXAT', '1'), [a]);
     await run(a, 'GET', 'k3');
     await step('flushdb: a null for everything', run(b, 'FLUSHDB'), [a]);
     await step('flush by self', run(a, 'FLUSHALL'));
@@ -157,6 +159,9 @@ redisTest(test, 'CLIENT TRACKING transcript: every reply and invalidation as red
   try {
     const theirs = await transcript(redis.port);
     const ours = await transcript(srv.port);
+    // The first step that differs, both ways, then the whole transcripts.
+    const at = ours.findIndex((line, i) => line !== theirs[i]);
+    if (at >= 0) assert.unreachable(`first difference:\n  StrataKV: ${ours[at]}\n  redis:    ${theirs[at]}`);
     assert.equal(ours, theirs);
   } finally {
     await redis.stop();
