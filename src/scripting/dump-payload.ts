@@ -16,6 +16,7 @@
 /** Redis 7.0's RDB_VERSION: DUMP payloads carry it; newer ones are refused. */
 export const RDB_VERSION = 10;
 const RDB_OPCODE_FUNCTION2 = 0xf5;
+/** Libraries as Redis 7.0's release candidates wrote them: name, engine, description, body (converted on load). */
 const RDB_OPCODE_FUNCTION_PRE_GA = 0xf6;
 /** Version and checksum at the end of every payload. */
 const FOOTER_BYTES = 10;
@@ -86,11 +87,8 @@ class Reader {
     if (type === 1) return { encoded: false, value: ((first & 0x3f) << 8) | this.byte() };
     if (type === 3) return { encoded: true, value: first & 0x3f };
     if (first === 0x80) return { encoded: false, value: this.bytes(4).readUInt32BE(0) };
-    if (first === 0x81) {
-      const n = this.bytes(8).readBigUInt64BE(0);
-      if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw new PayloadError();
-      return { encoded: false, value: Number(n) };
-    }
+    // A length beyond what any payload holds stays beyond it (a string that long fails to read).
+    if (first === 0x81) return { encoded: false, value: Number(this.bytes(8).readBigUInt64BE(0)) };
     throw new PayloadError();
   }
 
@@ -176,17 +174,41 @@ export function decodeFunctionsPayload(payload: Buffer): { codes: Buffer[]; erro
   if (payload.length < FOOTER_BYTES) return wrong;
   if (payload.readUInt16LE(payload.length - FOOTER_BYTES) > RDB_VERSION) return wrong;
   if (crc64(payload.subarray(0, payload.length - 8)) !== payload.readBigUInt64LE(payload.length - 8)) return wrong;
+  // Reads may run into the footer, as Redis' rio reads over the whole buffer.
   const reader = new Reader(payload, payload.length);
   while (reader.remaining > FOOTER_BYTES) {
     const type = reader.byte();
-    if (type === RDB_OPCODE_FUNCTION_PRE_GA) return { codes, error: 'Pre-GA function format not supported' };
-    if (type !== RDB_OPCODE_FUNCTION2) return { codes, error: 'given type is not a function' };
-    try {
-      codes.push(reader.string());
-    } catch (err) {
-      if (err instanceof PayloadError) return { codes, error: 'Failed loading library payload' };
-      throw err;
-    }
+    if (type !== RDB_OPCODE_FUNCTION2 && type !== RDB_OPCODE_FUNCTION_PRE_GA) return { codes, error: 'given type is not a function' };
+    const code = type === RDB_OPCODE_FUNCTION2 ? readOr(() => reader.string(), 'Failed loading library payload') : readPreGa(reader);
+    if (typeof code === 'string') return { codes, error: code };
+    codes.push(code);
   }
   return { codes, error: null };
+}
+
+/** The value `read` reads, or `error` if the data ends or is malformed. */
+function readOr<T>(read: () => T, error: string): T | string {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof PayloadError) return error;
+    throw err;
+  }
+}
+
+/** rdbFunctionLoad's pre-GA branch: the entry turned into a library's code with its header line. */
+function readPreGa(reader: Reader): Buffer | string {
+  const name = readOr(() => reader.string(), 'Failed loading library name');
+  if (typeof name === 'string') return name;
+  const engine = readOr(() => reader.string(), 'Failed loading engine name');
+  if (typeof engine === 'string') return engine;
+  const hasDescription = readOr(() => reader.length(), 'Failed loading library description indicator');
+  if (typeof hasDescription === 'string') return hasDescription;
+  if (hasDescription.value !== 0) {
+    const description = readOr(() => reader.string(), 'Failed loading library description');
+    if (typeof description === 'string') return description;
+  }
+  const body = readOr(() => reader.string(), 'Failed loading library blob');
+  if (typeof body === 'string') return body;
+  return Buffer.concat([Buffer.from('#!'), engine, Buffer.from(' name='), name, Buffer.from('\n'), body]);
 }
