@@ -6,8 +6,11 @@
  * DUMP payloads moved both ways between the two servers; then what a transcript cannot show:
  * -BUSY / FUNCTION KILL / SCRIPT KILL's refusal for a running function, FUNCTION STATS while one
  * runs, functions in MULTI, MONITOR, INFO, and libraries surviving kill -9 (FUNCTION LOAD and
- * FUNCTION FLUSH both durable once acknowledged, appendfsync always).
+ * FUNCTION FLUSH both durable once acknowledged, appendfsync always) and in checkpoints.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RawClient, TestClients, redisTest, sleep, startRedis, startServer, type TestServer } from './helpers.js';
@@ -290,7 +293,7 @@ async function untilBusy(c: RawClient): Promise<string> {
 test('a busy function: -BUSY names FUNCTION KILL, SCRIPT KILL refuses, FUNCTION STATS shows it, FUNCTION KILL stops it', async () => {
   const admin = clients.connect({ port: srv.port });
   await admin.config('SET', 'busy-reply-threshold', '100');
-  await admin.function('LOAD', 'REPLACE', lib('loops', `${reg('spin', 'while true do end')}\n${reg('wspin', "redis.call('set', 'spun', '1') local t = redis.call('time') local start = tonumber(t[1]) while tonumber(redis.call('time')[1]) < start + 1 do end return 'done'")}`));
+  await admin.function('LOAD', 'REPLACE', lib('loops', `${reg('spin', 'while true do end')}\n${reg('other_spin')}`));
   const looper = await RawClient.connect(srv.port);
   const other = await RawClient.connect(srv.port);
   try {
@@ -299,15 +302,11 @@ test('a busy function: -BUSY names FUNCTION KILL, SCRIPT KILL refuses, FUNCTION 
     assert.is(await untilBusy(other), busy);
     assert.is((await other.command('SCRIPT', 'KILL')).toString(), busy);
     const stats = (await other.command('FUNCTION', 'STATS')).toString();
+    // 2 functions: spin and other_spin.
     assert.match(stats, /^\*4\r\n\$14\r\nrunning_script\r\n\*6\r\n\$4\r\nname\r\n\$4\r\nspin\r\n\$7\r\ncommand\r\n\*3\r\n\$5\r\nFCALL\r\n\$4\r\nspin\r\n\$1\r\n0\r\n\$11\r\nduration_ms\r\n:\d+\r\n\$7\r\nengines\r\n\*2\r\n\$3\r\nLUA\r\n\*4\r\n\$15\r\nlibraries_count\r\n:1\r\n\$15\r\nfunctions_count\r\n:2\r\n$/);
     assert.is((await other.command('FUNCTION', 'KILL')).toString(), '+OK\r\n');
     assert.is((await looper.readReply()).toString(), '-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n');
     assert.is((await other.command('FUNCTION', 'KILL')).toString(), '-NOTBUSY No scripts in execution right now.\r\n');
-    // A function that wrote cannot be killed; it ends by itself.
-    looper.write('*3\r\n$5\r\nFCALL\r\n$5\r\nwspin\r\n$1\r\n0\r\n');
-    assert.is(await untilBusy(other), busy);
-    assert.is((await other.command('FUNCTION', 'KILL')).toString(), '-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n');
-    assert.is((await looper.readReply()).toString(), '$4\r\ndone\r\n');
     // A busy EVAL: FUNCTION KILL and FUNCTION STATS refuse, naming SCRIPT KILL.
     looper.write('*3\r\n$4\r\nEVAL\r\n$17\r\nwhile true do end\r\n$1\r\n0\r\n');
     const evalBusy = '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n';
@@ -350,7 +349,7 @@ test("MONITOR shows FCALL, then the function's commands as [db lua]; INFO counts
   await c.function('DELETE', 'mon');
 });
 
-test('libraries survive kill -9 once FUNCTION LOAD is acknowledged, and so does FUNCTION FLUSH (appendfsync always)', async () => {
+test('libraries survive kill -9 once FUNCTION LOAD is acknowledged, and so does FUNCTION FLUSH (appendfsync always); a function that wrote is unkillable', async () => {
   let own = await startServer({ args: ['--appendfsync', 'always'] });
   const dir = own.dir;
   try {
@@ -371,10 +370,42 @@ test('libraries survive kill -9 once FUNCTION LOAD is acknowledged, and so does 
     own = await startServer({ dir, port: own.port });
     c = await RawClient.connect(own.port);
     assert.is((await c.command('FUNCTION', 'LIST')).toString(), '*0\r\n');
+    // A busy function that wrote cannot be killed (the server then ends with kill -9 anyway).
+    assert.is((await c.command('CONFIG', 'SET', 'busy-reply-threshold', '100')).toString(), '+OK\r\n');
+    assert.is((await c.command('FUNCTION', 'LOAD', lib('stuck', reg('wspin', "redis.call('set', 'spun', '1') while true do end")))).toString(), '$5\r\nstuck\r\n');
+    const other = await RawClient.connect(own.port);
+    c.write('*3\r\n$5\r\nFCALL\r\n$5\r\nwspin\r\n$1\r\n0\r\n');
+    assert.is(await untilBusy(other), '-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n');
+    assert.is((await other.command('FUNCTION', 'KILL')).toString(), '-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n');
+    other.close();
     c.close();
+    await own.kill();
   } finally {
     await own.stop();
   }
+});
+
+test('a checkpoint (SAVE) holds the libraries of its moment: --restore brings them back', async () => {
+  const c = clients.connect({ port: srv.port });
+  await c.function('FLUSH');
+  await c.function('LOAD', lib('saved', reg('saved_f', "return 'from the checkpoint'")));
+  assert.is(await c.save(), 'OK');
+  const checkpoint = /\r\nlast_checkpoint_dir:(.*)\r\n/.exec(await c.info('persistence'))?.[1];
+  assert.ok(checkpoint, 'INFO names the checkpoint');
+  // After the checkpoint: not in it.
+  await c.function('LOAD', lib('later', reg('later_f')));
+  await c.function('DELETE', 'saved');
+  const copy = await startServer({ dir: path.join(mkdtempSync(path.join(os.tmpdir(), 'stratakv-fn-')), 'restored'), args: ['--restore', checkpoint] });
+  try {
+    const r = await RawClient.connect(copy.port);
+    assert.is((await r.command('FCALL', 'saved_f', '0')).toString(), '$19\r\nfrom the checkpoint\r\n');
+    assert.is((await r.command('FCALL', 'later_f', '0')).toString(), '-ERR Function not found\r\n');
+    r.close();
+  } finally {
+    await copy.stop();
+    rmSync(path.dirname(copy.dir), { recursive: true, force: true });
+  }
+  await c.function('FLUSH');
 });
 
 test.run();
