@@ -1,5 +1,7 @@
 /**
- * Lua scripting: EVAL EVALSHA EVAL_RO EVALSHA_RO, SCRIPT LOAD/EXISTS/FLUSH/KILL/HELP/DEBUG.
+ * Lua scripting: EVAL EVALSHA EVAL_RO EVALSHA_RO, SCRIPT LOAD/EXISTS/FLUSH/KILL/HELP/DEBUG; and the
+ * scripting engine FCALL runs functions with (./functions.ts): its second Lua state and libraries,
+ * made on first use, share this engine's script client, run machinery and busy handling.
  *
  * One scripting engine per server (made on first use: loading the WebAssembly VM takes a few
  * tens of milliseconds and some 20 MiB, which a server that never runs a script does not pay):

@@ -323,7 +323,7 @@ test('a busy function: -BUSY names FUNCTION KILL, SCRIPT KILL refuses, FUNCTION 
   }
 });
 
-test("MONITOR shows FCALL, then the function's commands as [db lua]; INFO counts functions", async () => {
+test("MONITOR shows FCALL, then the function's commands as [db lua]; SLOWLOG logs all three; INFO counts functions", async () => {
   const c = clients.connect({ port: srv.port });
   await c.function('LOAD', 'REPLACE', lib('mon', `${reg('mon_set', "redis.call('set', keys[1], 'v') return redis.call('get', keys[1])")}\n${reg('mon_two')}`));
   const mon = await RawClient.connect(srv.port);
@@ -342,6 +342,13 @@ test("MONITOR shows FCALL, then the function's commands as [db lua]; INFO counts
     mon.close();
     raw.close();
   }
+  await c.config('SET', 'slowlog-log-slower-than', '0');
+  await c.slowlog('RESET');
+  await c.fcall('mon_set', 1, 'slow');
+  await c.config('SET', 'slowlog-log-slower-than', '10000');
+  const entries = (await c.slowlog('GET', '10')) as Array<[number, number, number, string[]]>;
+  const logged = entries.map((e) => e[3].join(' ').toLowerCase());
+  for (const line of ['fcall mon_set 1 slow', 'set slow v', 'get slow']) assert.ok(logged.includes(line), JSON.stringify(logged));
   const info = await c.info('memory');
   assert.match(info, /\r\nnumber_of_functions:2\r\n/);
   assert.match(info, /\r\nused_memory_vm_functions:[1-9]\d*\r\n/);
