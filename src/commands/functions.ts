@@ -56,7 +56,8 @@ function fcall(ctx: CommandContext, argv: Buffer[], readOnlyCommand: boolean): v
   if (!noWrites && readOnlyCommand) return ctx.reply.error('ERR Can not execute a script with write flag using *_ro command.');
   const keys = argv.slice(3, 3 + Number(numkeys));
   const args = argv.slice(3 + Number(numkeys));
-  return engine.runFunction(ctx, fn, keys, args, noWrites, argv);
+  // FUNCTION STATS shows the command while the function runs: a copy, not views of the read buffer.
+  return engine.runFunction(ctx, fn, keys, args, noWrites, argv.map((arg) => Buffer.from(arg)));
 }
 
 // --- FUNCTION LOAD / DELETE / FLUSH -------------------------------------------------------------------

@@ -52,7 +52,7 @@ export interface ScriptRun {
   wrote: boolean;
   /** The function's name (FUNCTION STATS), or the script's sha. */
   readonly name: string;
-  /** The caller's command (FUNCTION STATS). */
+  /** The caller's command (FUNCTION STATS; empty for EVAL, which FUNCTION STATS does not show). */
   readonly argv: readonly Buffer[];
   readonly startedAt: number;
 }
@@ -272,7 +272,7 @@ function runEval(engine: ScriptingEngine, ctx: CommandContext, argv: Buffer[], n
   }
   const keys = argv.slice(3, 3 + numkeys);
   const args = argv.slice(3 + numkeys);
-  return engine.run(ctx, script, keys, args, readOnly || script.noWrites, argv);
+  return engine.run(ctx, script, keys, args, readOnly || script.noWrites);
 }
 
 // --- SCRIPT ---------------------------------------------------------------------------------------
