@@ -1,5 +1,7 @@
 /**
- * Lua scripting: EVAL EVALSHA EVAL_RO EVALSHA_RO, SCRIPT LOAD/EXISTS/FLUSH/KILL/HELP/DEBUG.
+ * Lua scripting: EVAL EVALSHA EVAL_RO EVALSHA_RO, SCRIPT LOAD/EXISTS/FLUSH/KILL/HELP/DEBUG; and the
+ * scripting engine FCALL runs functions with (./functions.ts): its second Lua state and libraries,
+ * made on first use, share this engine's script client, run machinery and busy handling.
  *
  * One scripting engine per server (made on first use: loading the WebAssembly VM takes a few
  * tens of milliseconds and some 20 MiB, which a server that never runs a script does not pay):
@@ -22,6 +24,10 @@ import type { ClientState, CommandContext, CommandHandlers, ScriptCaller, Server
 import { LuaVm, type ScriptHost } from '../scripting/lua-vm.js';
 import { ScriptCache, sha1hex, type CachedScript } from '../scripting/script-cache.js';
 import { parseShebang } from '../scripting/shebang.js';
+import { busyError, type ScriptKind } from '../scripting/busy.js';
+import { FunctionsVm } from '../scripting/functions-vm.js';
+import { LibrarySet } from '../scripting/functions.js';
+import type { LibraryFunction } from '../scripting/function-library.js';
 
 const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
 const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
@@ -41,21 +47,57 @@ class ScriptClient extends ClientSession implements ClientState {
 }
 
 /** The script being run, as the host sees it. */
-interface ScriptRun {
-  readOnly: boolean;
+export interface ScriptRun {
+  readonly kind: ScriptKind;
+  readonly readOnly: boolean;
   /** A write command ran: SCRIPT KILL answers -UNKILLABLE. */
   wrote: boolean;
+  /** The function's name (FUNCTION STATS), or the script's sha. */
+  readonly name: string;
+  /** The caller's command (FUNCTION STATS; empty for EVAL, which FUNCTION STATS does not show). */
+  readonly argv: readonly Buffer[];
+  readonly startedAt: number;
 }
 
-class ScriptingEngine implements ScriptHost {
+export class ScriptingEngine implements ScriptHost {
   readonly cache = new ScriptCache();
   private readonly client = new ScriptClient();
   private readonly capture = new ReplyWriter();
   private readonly ctx: CommandContext;
   private current: ScriptRun | null = null;
+  /** The functions VM and the loaded libraries, made on first use (FUNCTION LOAD, or libraries on disk at start). */
+  private functionsState: { readonly vm: FunctionsVm; readonly libraries: LibrarySet } | null = null;
 
   constructor(readonly vm: LuaVm, private readonly server: ServerContext) {
     this.ctx = { client: this.client, server, reply: this.capture };
+  }
+
+  /** The loaded function libraries. */
+  get functions(): LibrarySet {
+    return this.functionsVm().libraries;
+  }
+
+  /** The functions VM, if made (INFO). */
+  get functionsVmIfMade(): FunctionsVm | null {
+    return this.functionsState?.vm ?? null;
+  }
+
+  /** An empty set on the functions VM (FUNCTION RESTORE loads a payload into one first). */
+  newLibrarySet(): LibrarySet {
+    return new LibrarySet(this.functionsVm().vm);
+  }
+
+  private functionsVm(): { readonly vm: FunctionsVm; readonly libraries: LibrarySet } {
+    if (this.functionsState === null) {
+      const vm = FunctionsVm.alongside(this.vm);
+      this.functionsState = { vm, libraries: new LibrarySet(vm) };
+    }
+    return this.functionsState;
+  }
+
+  /** The script running now (FUNCTION STATS), if any. */
+  get running(): ScriptRun | null {
+    return this.current;
   }
 
   /** The cached script, compiled and cached if new; or the compile error's text. */
@@ -76,13 +118,24 @@ class ScriptingEngine implements ScriptHost {
   }
 
   /** Runs a script for `ctx`'s client; see the module comment for the atomicity rules. */
-  run(ctx: CommandContext, script: CachedScript, keys: Buffer[], args: Buffer[], readOnly: boolean): void | Promise<void> {
+  run(ctx: CommandContext, script: CachedScript, keys: Buffer[], args: Buffer[], readOnly: boolean, argv: readonly Buffer[] = []): void | Promise<void> {
+    const run = { kind: 'eval' as const, readOnly, wrote: false, name: script.sha, argv, startedAt: Date.now() };
+    return this.runAs(ctx, run, keys, () => this.vm.execute(script.ref, script.sha, keys, args, ctx.reply, this));
+  }
+
+  /** FCALL / FCALL_RO: as run(), for a function of a loaded library. */
+  runFunction(ctx: CommandContext, fn: LibraryFunction, keys: Buffer[], args: Buffer[], readOnly: boolean, argv: readonly Buffer[]): void | Promise<void> {
+    const run = { kind: 'function' as const, readOnly, wrote: false, name: fn.name, argv, startedAt: Date.now() };
+    return this.runAs(ctx, run, keys, () => this.functionsVm().vm.call(fn, keys, args, ctx.reply, this));
+  }
+
+  private runAs(ctx: CommandContext, run: ScriptRun, keys: readonly Buffer[], start: () => Promise<void> | undefined): void | Promise<void> {
     const execute = (): void | Promise<void> => {
-      if (this.vm.running) throw new Error('a script is already running');
-      this.current = { readOnly, wrote: false };
+      if (this.current !== null) throw new Error('a script is already running');
+      this.current = run;
       this.client.db = ctx.client.db;
       this.client.scriptCaller = { client: ctx.client, keys };
-      const pending = this.vm.execute(script.ref, script.sha, keys, args, ctx.reply, this);
+      const pending = start();
       if (pending === undefined) {
         this.current = null;
         this.client.scriptCaller = null;
@@ -93,16 +146,19 @@ class ScriptingEngine implements ScriptHost {
         this.client.scriptCaller = null;
       });
     };
-    return readOnly ? execute() : ctx.server.db.atomic(execute);
+    return run.readOnly ? execute() : ctx.server.db.atomic(execute);
   }
 
-  /** SCRIPT KILL's reply. */
-  kill(): string | null {
-    if (!this.vm.running || this.current === null) return 'NOTBUSY No scripts in execution right now.';
-    if (this.current.wrote) {
+  /** SCRIPT KILL's (`eval`) or FUNCTION KILL's (`function`) refusal, or null once the script is told to stop (Redis' scriptKill). */
+  kill(kind: ScriptKind): string | null {
+    const current = this.current;
+    if (current === null) return 'NOTBUSY No scripts in execution right now.';
+    if (current.wrote) {
       return 'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
     }
-    this.vm.kill();
+    if (current.kind !== kind) return busyError(current.kind);
+    if (kind === 'eval') this.vm.kill();
+    else this.functionsVm().vm.kill();
     return null;
   }
 
@@ -144,8 +200,11 @@ class ScriptingEngine implements ScriptHost {
   }
 
   busyChanged(busy: boolean): void {
-    this.server.control.scriptBusy = busy;
-    if (busy) this.server.logger.warning('Slow script detected: still in execution after ' + this.server.config.busyReplyThreshold + ' milliseconds. You can try killing the script using the SCRIPT KILL command.');
+    const kind = this.current?.kind ?? 'eval';
+    this.server.control.scriptBusy = busy ? kind : false;
+    if (busy) {
+      this.server.logger.warning(`Slow script detected: still in execution after ${this.server.config.busyReplyThreshold} milliseconds. You can try killing the script using the ${kind === 'eval' ? 'SCRIPT' : 'FUNCTION'} KILL command.`);
+    }
   }
 
   private errorReply(message: string): Buffer {
@@ -156,7 +215,7 @@ class ScriptingEngine implements ScriptHost {
 /** The server's engine, or the promise of it while the VM loads. */
 const engines = new WeakMap<ServerContext, ScriptingEngine | Promise<ScriptingEngine>>();
 
-function engineFor(server: ServerContext): ScriptingEngine | Promise<ScriptingEngine> {
+export function engineFor(server: ServerContext): ScriptingEngine | Promise<ScriptingEngine> {
   let engine = engines.get(server);
   if (engine === undefined) {
     const loading = LuaVm.create().then((vm) => {
@@ -171,16 +230,28 @@ function engineFor(server: ServerContext): ScriptingEngine | Promise<ScriptingEn
 }
 
 /** The engine if it exists already (INFO, SCRIPT EXISTS/FLUSH/KILL do not make one). */
-function existingEngine(server: ServerContext): ScriptingEngine | undefined {
+export function existingEngine(server: ServerContext): ScriptingEngine | undefined {
   const engine = engines.get(server);
   return engine instanceof Promise ? undefined : engine;
 }
 
 /** INFO memory's scripting fields, as Redis 7.0 names them. */
-export function scriptingMemoryInfo(server: ServerContext): { lua: number; scripts: number; evalScripts: number; cached: number } {
+export function scriptingMemoryInfo(server: ServerContext): {
+  lua: number; scripts: number; evalScripts: number; cached: number; functionsVm: number; functions: number; functionCount: number;
+} {
   const engine = existingEngine(server);
-  if (engine === undefined) return { lua: 0, scripts: 0, evalScripts: 0, cached: 0 };
-  return { lua: engine.vm.memoryBytes(), scripts: engine.cache.bytes, evalScripts: engine.cache.bytes, cached: engine.cache.size };
+  if (engine === undefined) return { lua: 0, scripts: 0, evalScripts: 0, cached: 0, functionsVm: 0, functions: 0, functionCount: 0 };
+  const functionsVm = engine.functionsVmIfMade;
+  const functions = functionsVm === null ? 0 : engine.functions.bytes;
+  return {
+    lua: engine.vm.memoryBytes(),
+    scripts: engine.cache.bytes + functions,
+    evalScripts: engine.cache.bytes,
+    cached: engine.cache.size,
+    functionsVm: functionsVm === null ? 0 : functionsVm.memoryBytes(),
+    functions,
+    functionCount: functionsVm === null ? 0 : engine.functions.functionCount,
+  };
 }
 
 // --- EVAL and friends ---------------------------------------------------------------------------
@@ -243,7 +314,7 @@ function scriptFlush(ctx: CommandContext, argv: Buffer[]): void {
 
 function scriptKill(ctx: CommandContext): void {
   const engine = existingEngine(ctx.server);
-  const refusal = engine === undefined ? 'NOTBUSY No scripts in execution right now.' : engine.kill();
+  const refusal = engine === undefined ? 'NOTBUSY No scripts in execution right now.' : engine.kill('eval');
   if (refusal === null) ctx.reply.ok();
   else ctx.reply.error(refusal);
 }

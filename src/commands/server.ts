@@ -9,6 +9,7 @@ import { globMatch } from '../util/glob.js';
 import { parseInteger, replyHelp } from './connection.js';
 import { writeDocValue } from './docs.js';
 import { info } from './info.js';
+import { busyError } from '../scripting/busy.js';
 
 function eqIgnoreCase(buf: Buffer, lower: string): boolean {
   return buf.length === lower.length && buf.toString('latin1').toLowerCase() === lower;
@@ -345,8 +346,9 @@ function shutdown(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
     }
   }
   // While a script is busy only SHUTDOWN NOSAVE may stop the server (Redis' shutdownCommand).
-  if (ctx.server.control.scriptBusy && mode !== 'nosave') {
-    ctx.reply.error('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+  const busy = ctx.server.control.scriptBusy;
+  if (busy !== false && mode !== 'nosave') {
+    ctx.reply.error(busyError(busy));
     return;
   }
   // No reply on success: the connection closes as the server exits, as with Redis.

@@ -16,6 +16,7 @@ import type { ReplyWriter } from '../protocol/reply.js';
 import type { CommandEntry, CommandSource, CommandTable } from './registry.js';
 import type { ClientSubscriptions, PubSubHub, PushMessage, Subscriber } from '../pubsub/hub.js';
 import type { BlockingRegistry } from '../blocking/registry.js';
+import type { ScriptKind } from '../scripting/busy.js';
 
 export interface CommandContext {
   client: ClientState;
@@ -246,11 +247,11 @@ export interface ServerControl {
   /** MONITOR: the client receives every command the server runs from now on. */
   addMonitor(client: ClientState): void;
   /**
-   * True while a script runs past busy-reply-threshold (set by the scripting engine): the
+   * What runs past busy-reply-threshold, an EVAL script or a function (set by the scripting engine): the
    * dispatcher answers other clients' commands with -BUSY, except those flagged allow_busy
    * (SCRIPT KILL, SHUTDOWN NOSAVE, ...), which run without waiting for the script's locks.
    */
-  scriptBusy: boolean;
+  scriptBusy: false | ScriptKind;
   /** CLIENT PAUSE: hold commands (all, or only writes) until the time (ms since epoch). */
   pauseClients(untilMs: number, writesOnly: boolean): void;
   unpauseClients(): void;

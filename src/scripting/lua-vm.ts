@@ -64,28 +64,35 @@ interface Run {
  * A runtime error's text as Lua 5.1 words it: 5.4 says "attempt to index a nil value (local 't')",
  * 5.1 "attempt to index local 't' (a nil value)".
  */
-function as51(message: string): string {
+export function as51(message: string): string {
   return message.replace(/attempt to (.+?) a (\w+) value \((global|local|field|upvalue|method|constant) '([^']*)'\)/, "attempt to $1 $3 '$4' (a $2 value)");
 }
 
 export class LuaVm {
-  private readonly api: LuaExports;
-  private readonly heap: LuaHeap;
-  private readonly L: LuaState;
+  protected readonly api: LuaExports;
+  protected readonly heap: LuaHeap;
+  protected readonly L: LuaState;
   /** Registry refs: the real globals table (KEYS and ARGV go there) and the scripts' table. */
-  private readonly globalsRef: number;
+  protected readonly globalsRef: number;
   private thread: LuaState;
   private threadRef: number;
   private readonly resultCount: Ptr;
   private readonly debugInfo: Ptr;
   private readonly continuation: Ptr;
   private run: Run | null = null;
+  /** Where redis.log writes while no script runs (a library's code being loaded). */
+  protected idleHost: Pick<ScriptHost, 'log'> | null = null;
 
   static async create(): Promise<LuaVm> {
     return new LuaVm(await loadLuaWasm());
   }
 
-  private constructor(api: LuaExports) {
+  /** The wasm exports `vm` runs on: another state (the functions VM) can share the module. */
+  protected static exportsOf(vm: LuaVm): LuaExports {
+    return vm.api;
+  }
+
+  protected constructor(api: LuaExports) {
     this.api = api;
     this.heap = new LuaHeap(api);
     this.resultCount = api._malloc(8);
@@ -153,16 +160,21 @@ export class LuaVm {
 
   /** Compiles a script body into a function kept in the registry; its ref, or Redis' compile error text. */
   compile(body: Buffer): { ref: number } | { error: string } {
+    const compiled = this.load(body, '@user_script');
+    if (typeof compiled === 'string') return { error: `ERR Error compiling script (new function): ${compiled}` };
+    return { ref: this.api._luaL_ref(this.L, LUA_REGISTRYINDEX) };
+  }
+
+  /** Compiles a chunk onto L's stack; the compile error's text (as 5.1 words it) if it does not compile. */
+  protected load(body: Buffer, chunkName: string): true | string {
     const api = this.api;
     const L = this.L;
-    const rc = api._luaL_loadbufferx(L, this.heap.copyIn(body), body.length, this.heap.name('@user_script'), 0);
-    if (rc !== LUA_OK) {
-      // Lua 5.1 quotes the end of input as a token ('<eof>'); 5.4 does not.
-      const message = this.heap.toBuffer(L, -1).toString('utf8').replace(/ near <eof>$/, " near '<eof>'");
-      api._lua_settop(L, 0);
-      return { error: `ERR Error compiling script (new function): ${message}` };
-    }
-    return { ref: api._luaL_ref(L, LUA_REGISTRYINDEX) };
+    const rc = api._luaL_loadbufferx(L, this.heap.copyIn(body), body.length, this.heap.name(chunkName), 0);
+    if (rc === LUA_OK) return true;
+    // Lua 5.1 quotes the end of input as a token ('<eof>'); 5.4 does not.
+    const message = this.heap.toBuffer(L, -1).toString('utf8').replace(/ near <eof>$/, " near '<eof>'");
+    api._lua_settop(L, 0);
+    return message;
   }
 
   /** Frees a compiled script (SCRIPT FLUSH). */
@@ -196,27 +208,42 @@ export class LuaVm {
   /**
    * Runs a compiled script with its KEYS and ARGV and writes its result (or error) to `reply`.
    * Returns a promise only when the script had to wait (a command's read, or the event loop past
-   * busy-reply-threshold); it never rejects.
+   * busy-reply-threshold); it never rejects. `sha` names the script in error replies (a
+   * function's name for FCALL).
    */
   execute(ref: number, sha: string, keys: Buffer[], args: Buffer[], reply: ReplyWriter, host: ScriptHost): Promise<void> | undefined {
+    return this.start(ref, sha, keys, args, reply, host, false);
+  }
+
+  /**
+   * Starts a script: an EVAL body (no arguments; KEYS and ARGV set as globals) or, `asFunction`,
+   * a function's callback (called with the keys table and the args table, as FCALL does).
+   */
+  protected start(ref: number, sha: string, keys: Buffer[], args: Buffer[], reply: ReplyWriter, host: ScriptHost, asFunction: boolean): Promise<void> | undefined {
     // The dispatcher runs scripts one at a time (their exclusive lock); a second one here would corrupt the first.
     if (this.run !== null) throw new Error('a script is already running');
     const api = this.api;
     const T = this.thread;
     const heap = this.heap;
     api._lua_settop(T, 0);
-    api._lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(this.globalsRef));
-    // Raw sets: the real globals table refuses ordinary ones.
-    heap.pushString(T, 'KEYS');
-    this.pushArray(T, keys);
-    api._lua_rawset(T, -3);
-    heap.pushString(T, 'ARGV');
-    this.pushArray(T, args);
-    api._lua_rawset(T, -3);
-    api._lua_settop(T, 0);
+    if (!asFunction) {
+      api._lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(this.globalsRef));
+      // Raw sets: the real globals table refuses ordinary ones.
+      heap.pushString(T, 'KEYS');
+      this.pushArray(T, keys);
+      api._lua_rawset(T, -3);
+      heap.pushString(T, 'ARGV');
+      this.pushArray(T, args);
+      api._lua_rawset(T, -3);
+      api._lua_settop(T, 0);
+    }
     api._lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(ref));
+    if (asFunction) {
+      this.pushArray(T, keys);
+      this.pushArray(T, args);
+    }
     this.run = { thread: T, host, sha, startedAt: performance.now(), resp: 2, busy: false, killed: false, pending: null, pendingReply: null };
-    return this.resume(0, reply);
+    return this.resume(asFunction ? 2 : 0, reply);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -292,7 +319,7 @@ export class LuaVm {
     for (let level = 0; api._lua_getstack(T, level, ar) !== 0; level++) {
       api._lua_getinfo(T, what, ar);
       const source = this.cString(api.HEAPU32[(ar + 16) >> 2]);
-      if (source.startsWith('@user_script')) return `${source}:${api.HEAP32[(ar + 24) >> 2]}`;
+      if (source.startsWith('@user_script') || source.startsWith('@user_function')) return `${source}:${api.HEAP32[(ar + 24) >> 2]}`;
     }
     return null;
   }
@@ -359,7 +386,7 @@ export class LuaVm {
   }
 
   /** Raises {err=message} in T (a longjmp through this JS frame: nothing after it runs). */
-  private raise(T: LuaState, message: string): number {
+  protected raise(T: LuaState, message: string): number {
     this.pushErrorTable(T, message);
     return this.api._lua_error(T);
   }
@@ -385,7 +412,7 @@ export class LuaVm {
       const type = api._lua_type(T, i);
       if (type === LUA_TSTRING || type === LUA_TNUMBER) parts.push(this.heap.toBuffer(T, i).toString('utf8'));
     }
-    this.run?.host.log(Math.floor(level), parts.join(' '));
+    (this.run?.host ?? this.idleHost)?.log(Math.floor(level), parts.join(' '));
     return 0;
   }
 
@@ -440,7 +467,7 @@ export class LuaVm {
     return [T, ref];
   }
 
-  private pushArray(L: LuaState, items: readonly Buffer[]): void {
+  protected pushArray(L: LuaState, items: readonly Buffer[]): void {
     const api = this.api;
     api._lua_createtable(L, items.length, 0);
     for (let i = 0; i < items.length; i++) {
@@ -449,14 +476,14 @@ export class LuaVm {
     }
   }
 
-  private loadChunk(L: LuaState, source: string, name: string): void {
+  protected loadChunk(L: LuaState, source: string, name: string): void {
     const bytes = Buffer.from(source, 'utf8');
     if (this.api._luaL_loadbufferx(L, this.heap.copyIn(bytes), bytes.length, this.heap.name(name), 0) !== LUA_OK) {
       throw new Error(`Lua ${name}: ${this.heap.toBuffer(L, -1).toString('utf8')}`);
     }
   }
 
-  private callOrThrow(L: LuaState, nargs: number, nresults: number): void {
+  protected callOrThrow(L: LuaState, nargs: number, nresults: number): void {
     if (this.api._lua_pcallk(L, nargs, nresults, 0, 0, 0) !== LUA_OK) {
       throw new Error(`Lua setup: ${this.heap.toBuffer(L, -1).toString('utf8')}`);
     }

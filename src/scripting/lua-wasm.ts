@@ -63,6 +63,7 @@ export interface LuaExports {
   _lua_getstack(L: LuaState, level: number, ar: Ptr): number;
   _lua_getinfo(L: LuaState, what: Ptr, ar: Ptr): number;
   _lua_sethook(L: LuaState, fn: Ptr, mask: number, count: number): void;
+  _lua_getmetatable(L: LuaState, idx: number): number;
   _lua_pushlightuserdata(L: LuaState, p: Ptr): void;
 }
 

@@ -31,6 +31,7 @@ import type { CommandLatency } from './command-latency.js';
 import type { LatencyMonitor } from './latency-monitor.js';
 import type { DurabilityBarrier } from './durability.js';
 import { redactSecrets } from './redaction.js';
+import { busyError } from '../scripting/busy.js';
 import { KeyLocks, LockMode, type LockHold } from './key-locks.js';
 import type { Block } from '../blocking/registry.js';
 import type { SlowLog } from './slowlog.js';
@@ -118,8 +119,9 @@ export class Dispatcher {
     // what Redis lets through runs (SCRIPT KILL, SHUTDOWN NOSAVE ...), past the script's locks.
     // A blocked pop woken by the script's writes is not a new request: it waits for the script's lock.
     let busyBypass = false;
-    if (this.server.control.scriptBusy && !this.server.blocking.isRetry(client)) {
-      if ((flags & FLAG_ALLOW_BUSY) === 0) return this.reject(ctx, entry, 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+    const busy = this.server.control.scriptBusy;
+    if (busy !== false && !this.server.blocking.isRetry(client)) {
+      if ((flags & FLAG_ALLOW_BUSY) === 0) return this.reject(ctx, entry, busyError(busy));
       busyBypass = true;
     }
     const isWrite = (flags & FLAG_WRITE) !== 0 || ((flags & FLAG_RUNS_TRANSACTION) !== 0 && this.transactionHas(client.multi, FLAG_WRITE));

@@ -22,6 +22,7 @@ import { applyCommandRenames, Server } from './server.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { AdminServer } from '../admin/admin-server.js';
 import { CommandTable } from '../commands/registry.js';
+import { loadStoredFunctions } from '../commands/functions.js';
 import type { CommandHandler, CommandSpec, ShutdownMode } from '../commands/types.js';
 
 const LOCK_FILE = 'stratakv.lock';
@@ -245,6 +246,16 @@ export async function main(argv: readonly string[]): Promise<void> {
   logger.notice(`Data loaded from ${dir} in ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
 
   server = new Server({ config, db, keyspace, logger, commands: allCommands, configFile: absConfigFile, latencyMonitor, onShutdown: closeAll });
+  try {
+    // Function libraries (FUNCTION LOAD) are part of the data: loaded before the first client.
+    const libraries = await loadStoredFunctions(server);
+    if (libraries > 0) logger.notice(`Done loading ${libraries} function ${libraries === 1 ? 'library' : 'libraries'}`);
+  } catch (err) {
+    await keyspace.close().catch(() => {});
+    await db.close().catch(() => {});
+    fail(`Failed to load the function libraries in ${dir}: ${(err as Error).message}`);
+    return;
+  }
   try {
     await server.listen();
   } catch (err) {

@@ -28,6 +28,7 @@ import { InstantaneousMetrics } from './instantaneous-metrics.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { SlowLog } from './slowlog.js';
 import { acceptTlsClient, tlsServerOptions } from './tls.js';
+import type { ScriptKind } from '../scripting/busy.js';
 
 const PROTECTED_MODE_DENIED =
   '-DENIED StrataKV is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
@@ -118,7 +119,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   private readonly monitors = new Set<Connection>();
   private nextClientId = 1;
   private pausedUntil = 0;
-  private busyScript = false;
+  private busyScript: false | ScriptKind = false;
   private pauseWritesOnly = false;
   private pauseWaiters: Array<() => void> = [];
   private pauseTimer: NodeJS.Timeout | null = null;
@@ -326,11 +327,11 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   // ------------------------------------------------------------------ ServerControl
 
   /** A script runs past busy-reply-threshold: requests waiting for its lock check again (and get -BUSY). */
-  get scriptBusy(): boolean {
+  get scriptBusy(): false | ScriptKind {
     return this.busyScript;
   }
 
-  set scriptBusy(busy: boolean) {
+  set scriptBusy(busy: false | ScriptKind) {
     this.busyScript = busy;
     if (busy) this.dispatcher.locks.wakeWaiters();
   }

@@ -1,6 +1,8 @@
 /**
- * Scripts under SIGKILL, appendfsync always: writers run EVAL scripts that each make several
- * writes (an INCR, a field in each of HASHES hashes, an RPUSH to a log), and the server is killed
+ * Scripts under SIGKILL, appendfsync always: writers run EVAL scripts, and the same code as a
+ * function (FCALL, its library loaded once before the first kill and so reloaded from disk after
+ * each restart), that each make several writes (an INCR, a field in each of HASHES hashes, an
+ * RPUSH to a log), and the server is killed
  * at a random moment, several times. Data is flushed to table files (a small memtable), the block
  * cache is cold after each restart and block reads all go to the thread pool
  * (STRATAKV_BLOCK_READS=async), so scripts wait for reads in the middle of their writes. After each
@@ -39,6 +41,9 @@ redis.call('rpush', 'log', ARGV[1])
 return redis.call('llen', 'log')
 `;
 
+/** The same code as a function: its args table is named ARGV. */
+const LIBRARY = `#!lua name=crash\nredis.register_function('crashfn', function(KEYS, ARGV)\n${SCRIPT}\nend)`;
+
 function bulkArray(reply: Buffer): string[] {
   const parts = reply.toString('latin1').split('\r\n');
   const out: string[] = [];
@@ -59,6 +64,7 @@ test(`appendfsync always: ${CYCLES} kills while scripts write; every script all 
     const setup = await RawClient.connect(server.port);
     const pad = 'x'.repeat(2000);
     for (let i = 0; i < 1500; i++) await setup.command('SET', `pad:${i}`, pad);
+    assert.is((await setup.command('FUNCTION', 'LOAD', LIBRARY)).toString(), '$5\r\ncrash\r\n');
     setup.close();
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       let running = true;
@@ -68,7 +74,8 @@ test(`appendfsync always: ${CYCLES} kills while scripts write; every script all 
         try {
           for (let n = 0; running; n++) {
             const id = `c${cycle}w${w}n${n}`;
-            const reply = await c.command('EVAL', SCRIPT, '0', id, String((n * 37 + w) % 1500));
+            const rest = ['0', id, String((n * 37 + w) % 1500)];
+            const reply = await (w % 2 === 0 ? c.command('EVAL', SCRIPT, ...rest) : c.command('FCALL', 'crashfn', ...rest));
             if (!reply.toString().startsWith(':')) throw new Error(`script failed: ${reply.toString()}`);
             acked.add(id);
             done++;
@@ -98,6 +105,8 @@ test(`appendfsync always: ${CYCLES} kills while scripts write; every script all 
           for (const f of fields) assert.ok(inLog.has(f), `seed ${seed}: ${f} in h:${i} but not in the log (half a script)`);
         }
         for (const id of acked) assert.ok(inLog.has(id), `seed ${seed}: acknowledged script ${id} lost`);
+        // A failing FCALL would end its writer quietly (the catch above): both kinds must have run.
+        for (const w of [0, 1]) assert.ok(log.some((id) => id.startsWith(`c${cycle}w${w}n`)), `seed ${seed}: no ${w === 0 ? 'EVAL' : 'FCALL'} in cycle ${cycle}`);
       } finally {
         c.close();
       }

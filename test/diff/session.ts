@@ -2,7 +2,7 @@
  * Replays a sequence on StrataKV and redis-server side by side and judges every pair of replies.
  *
  * Each replay starts from scratch: fresh connections (database 0, no MULTI, no WATCH), HELLO 3
- * first for a RESP3 sequence, then FLUSHALL on both, so a replayed or minimized sequence sees
+ * first for a RESP3 sequence, then FLUSHALL, SCRIPT FLUSH and FUNCTION FLUSH on both, so a replayed or minimized sequence sees
  * exactly what the original saw. Commands are pipelined in batches (a replay of a few hundred
  * commands takes milliseconds, which is what makes minimizing cheap); a command with an exchange
  * (SCAN to the end) and a restart step are run on their own, as they need round trips.
@@ -294,8 +294,9 @@ class Pair {
   async flushAll(): Promise<void> {
     const replies = await Promise.all([this.ours.command('FLUSHALL'), this.theirs.command('FLUSHALL')]);
     for (const reply of replies) if (!reply.equals(OK)) throw new Error(`FLUSHALL answered ${JSON.stringify(reply.toString('latin1'))}`);
-    // Scripts cached by an earlier sequence (EVALSHA finds them) go too.
+    // Scripts cached and function libraries loaded by an earlier sequence go too (FLUSHALL keeps both).
     await Promise.all([this.ours.command('SCRIPT', 'FLUSH'), this.theirs.command('SCRIPT', 'FLUSH')]);
+    await Promise.all([this.ours.command('FUNCTION', 'FLUSH'), this.theirs.command('FUNCTION', 'FLUSH')]);
   }
 
   close(): void {
