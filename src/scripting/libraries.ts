@@ -1,13 +1,19 @@
+import { LUA_CMSGPACK } from './lib-cmsgpack.js';
+import { LUA_STRUCT } from './lib-struct.js';
+
 /**
  * The libraries Redis 7.0 gives scripts beyond Lua's own, written in Lua 5.4 (it has native
  * integer bit operators, so `bit` is short): `bit` (LuaBitOp 1.0.2: results are signed 32-bit
  * integers) and `cjson` (lua-cjson 2.1 as Redis builds it: numbers printed with %.14g, '/'
- * escaped, sparse arrays refused past ratio 2 / safe 10, nesting limited to 1000).
- * cmsgpack and struct are not here yet.
+ * escaped, sparse arrays refused past ratio 2 / safe 10, nesting limited to 1000) here;
+ * `cmsgpack` (./lib-cmsgpack.ts) and `struct` (./lib-struct.ts) in their own files, each a
+ * `do ... end` block of this one chunk (so each has its own 200 locals).
  *
- * Run once with the real globals table and a light userdata NULL (cjson.null) as arguments.
+ * Run once, before the prelude (so 5.4's string.pack/unpack, math.tointeger and table.unpack are
+ * still there to be kept as locals), with the real globals table, a light userdata NULL
+ * (cjson.null) and the C trampoline maker `cfunction` as arguments.
  */
-export const LUA_LIBRARIES = String.raw`
+const BIT_AND_CJSON = String.raw`
 local G, nullvalue, cfunction = ...
 local floor, fmt, type, error, pairs, tostring, select = math.floor, string.format, type, error, pairs, tostring, select
 local byte, char, sub, find, concat = string.byte, string.char, string.sub, string.find, table.concat
@@ -109,7 +115,7 @@ encodeValue = function(v, depth, out)
   end
 end
 cjson.encode = function(...)
-  if select('#', ...) ~= 1 then error("bad argument #1 to 'encode' (expected 1 argument)", 2) end
+  if select('#', ...) ~= 1 then error("bad argument #1 to 'encode' (expected 1 argument)", 3) end
   local out = {}
   local ok, err = pcall(encodeValue, (...), 0, out)
   if not ok then error(err, 3) end
@@ -211,7 +217,7 @@ decodeValue = function(s, pos, depth)
   fail('value', pos, s)
 end
 cjson.decode = function(...)
-  if select('#', ...) ~= 1 then error("bad argument #1 to 'decode' (expected 1 argument)", 2) end
+  if select('#', ...) ~= 1 then error("bad argument #1 to 'decode' (expected 1 argument)", 3) end
   local s = ...
   if type(s) ~= 'string' then s = tostring(s) end
   local ok, v, pos = pcall(decodeValue, s, 1, 0)
@@ -227,3 +233,5 @@ cjson.new = function() return cjson end
 cjson.encode, cjson.decode = cfunction(cjson.encode), cfunction(cjson.decode)
 G.cjson = cjson
 `;
+
+export const LUA_LIBRARIES = [BIT_AND_CJSON, LUA_CMSGPACK, LUA_STRUCT].join('\n');
