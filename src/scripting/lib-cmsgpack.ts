@@ -24,7 +24,7 @@ export const LUA_CMSGPACK = String.raw`
 do
 local spack, sunpack, byte, char, sub, fmt = string.pack, string.unpack, string.byte, string.char, string.sub, string.format
 local type, error, pairs, select, pcall, tointeger, floor, huge, concat = type, error, pairs, select, pcall, math.tointeger, math.floor, math.huge, table.concat
-local tonumber, mathtype, maxinteger, tunpack = tonumber, math.type, math.maxinteger, table.unpack
+local tonumber, maxinteger, tunpack = tonumber, math.maxinteger, table.unpack
 local MAX_NESTING = 16
 -- LUAI_MAXCSTACK of Lua 5.1: a C function may use this many stack slots.
 local MAXCSTACK = 8000
@@ -246,7 +246,7 @@ end
 local function checkString(v, n, given, name)
   local t = type(v)
   if t == 'string' then return v end
-  if t == 'number' then return mathtype(v) == 'float' and fmt('%.14g', v) or fmt('%d', v) end
+  if t == 'number' then return fmt('%.14g', v) end
   argerror(n, name, 'string expected, got ' .. typename(v, n, given))
 end
 local function checkInteger(v, n, given, name)

@@ -22,7 +22,7 @@
 export const LUA_STRUCT = String.raw`
 do
 local spack, sunpack, byte, char, sub, find, rep, fmt = string.pack, string.unpack, string.byte, string.char, string.sub, string.find, string.rep, string.format
-local type, error, select, pcall, tonumber, tointeger, mathtype, floor, concat, tunpack = type, error, select, pcall, tonumber, math.tointeger, math.type, math.floor, table.concat, table.unpack
+local type, error, select, pcall, tonumber, tointeger, floor, concat, tunpack = type, error, select, pcall, tonumber, math.tointeger, math.floor, table.concat, table.unpack
 local mininteger = math.mininteger
 local MAXINTSIZE, MAXALIGN, MAXCSTACK = 32, 8, 8000
 local LITTLE, BIG = 1, 0
@@ -47,7 +47,7 @@ end
 local function checkString(v, n, name, given)
   local t = type(v)
   if t == 'string' then return v end
-  if t == 'number' then return mathtype(v) == 'float' and fmt('%.14g', v) or fmt('%d', v) end
+  if t == 'number' then return fmt('%.14g', v) end
   argerror(n, name, 'string expected, got ' .. (n > given and 'no value' or t))
 end
 local function checkNumber(v, n, name, given)
