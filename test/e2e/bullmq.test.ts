@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Queue, QueueEvents, Worker, Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { ExecutionError, Redlock } from '@sesamecare-oss/redlock';
+import { ExecutionError, Lock, Redlock } from '@sesamecare-oss/redlock';
 import { startServer, type TestServer } from './helpers.js';
 
 let srv: TestServer;
@@ -198,9 +198,14 @@ test('Redlock: two clients contend for a lock; acquire, extend and release hold'
     const extended = await held.extend(5000);
     assert.ok((await a.pttl('res:1')) > 2000);
     assert.ok(extended.expiration > held.expiration);
-    // B's release of A's lock (a wrong value) must not free it.
-    const forged = await lockB.acquire(['res:other'], 1000);
-    await forged.release();
+    // A release by B with a value that is not A's (the release script compares it) frees nothing.
+    const forged = new Lock(lockB, ['res:1'], 'not-the-holder', [], Date.now() + 1000);
+    try {
+      await lockB.release(forged);
+      assert.unreachable('a release with the wrong value succeeded');
+    } catch (err) {
+      assert.instance(err, ExecutionError);
+    }
     assert.is(await b.get('res:1'), held.value);
     await extended.release();
     assert.is(await a.exists('res:1', 'res:2'), 0);
