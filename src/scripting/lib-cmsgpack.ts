@@ -22,6 +22,7 @@
  */
 export const LUA_CMSGPACK = String.raw`
 do
+local getinfo, getmetatable, setmetatable = debug.getinfo, getmetatable, setmetatable
 local spack, sunpack, byte, char, sub, fmt = string.pack, string.unpack, string.byte, string.char, string.sub, string.format
 local type, error, pairs, select, pcall, tointeger, floor, huge, concat = type, error, pairs, select, pcall, math.tointeger, math.floor, math.huge, table.concat
 local tonumber, maxinteger, tunpack = tonumber, math.maxinteger, table.unpack
@@ -29,18 +30,35 @@ local MAX_NESTING = 16
 -- LUAI_MAXCSTACK of Lua 5.1: a C function may use this many stack slots.
 local MAXCSTACK = 8000
 
--- Errors raised as {plain = text} are the ones Lua itself raises inside the C original (a table
--- store): they carry no position. Everything else gets the caller's, as luaL_error gives it.
+-- Argument errors are raised as ARGERROR tables and worded here, as luaL_argerror words them: the
+-- function named as its caller called it (level 2 is the C trampoline: its caller's call
+-- instruction names it: 'pack', a local alias, or '?' when called from C such as pcall), one
+-- argument less for a method call. Errors raised as {plain = text} are the
+-- ones Lua itself raises inside the C original (a table store): they carry no position.
+-- Everything else gets the caller's position, as luaL_error gives it.
+local ARGERROR = {}
 local function rethrow(ok, ...)
   if ok then return ... end
   local e = ...
-  if type(e) == 'table' and e.plain then error(e.plain, 0) end
+  if type(e) == 'table' then
+    if getmetatable(e) == ARGERROR then
+      local info = getinfo(2, 'n')
+      local n, name = e.n, info and info.name or '?'
+      if info and info.namewhat == 'method' then
+        n = n - 1
+        if n == 0 then error(fmt("calling '%s' on bad self (%s)", name, e.msg), 3) end
+      end
+      error(fmt("bad argument #%d to '%s' (%s)", n, name, e.msg), 3)
+    end
+    if e.plain then error(e.plain, 0) end
+  end
   error(e, 3)
 end
 local function api(impl)
   return cfunction(function(...) return rethrow(pcall(impl, ...)) end)
 end
-local function argerror(n, name, msg) error(fmt("bad argument #%d to '%s' (%s)", n, name, msg), 0) end
+-- name: kept for reading; the text names the function as its caller did (rethrow).
+local function argerror(n, name, msg) error(setmetatable({ n = n, name = name, msg = msg }, ARGERROR), 0) end
 local function typename(v, n, given) if n > given then return 'no value' end return type(v) end
 
 -- Packing ---------------------------------------------------------------------------------------

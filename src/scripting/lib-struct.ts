@@ -21,20 +21,40 @@
  */
 export const LUA_STRUCT = String.raw`
 do
+local getinfo, getmetatable, setmetatable = debug.getinfo, getmetatable, setmetatable
 local spack, sunpack, byte, char, sub, find, rep, fmt = string.pack, string.unpack, string.byte, string.char, string.sub, string.find, string.rep, string.format
 local type, error, select, pcall, tonumber, tointeger, floor, concat, tunpack = type, error, select, pcall, tonumber, math.tointeger, math.floor, table.concat, table.unpack
 local mininteger = math.mininteger
 local MAXINTSIZE, MAXALIGN, MAXCSTACK = 32, 8, 8000
 local LITTLE, BIG = 1, 0
 
+-- Argument errors are raised as ARGERROR tables and worded here, as luaL_argerror words them: the
+-- function named as its caller called it (level 2 is the C trampoline: its caller's call
+-- instruction names it: 'pack', a local alias, or '?' when called from C such as pcall), one
+-- argument less for a method call. Everything else gets the
+-- caller's position, as luaL_error gives it.
+local ARGERROR = {}
 local function rethrow(ok, ...)
   if ok then return ... end
-  error((...), 3)
+  local e = ...
+  if type(e) == 'table' then
+    if getmetatable(e) == ARGERROR then
+      local info = getinfo(2, 'n')
+      local n, name = e.n, info and info.name or '?'
+      if info and info.namewhat == 'method' then
+        n = n - 1
+        if n == 0 then error(fmt("calling '%s' on bad self (%s)", name, e.msg), 3) end
+      end
+      error(fmt("bad argument #%d to '%s' (%s)", n, name, e.msg), 3)
+    end
+  end
+  error(e, 3)
 end
 local function api(impl)
   return cfunction(function(...) return rethrow(pcall(impl, ...)) end)
 end
-local function argerror(n, name, msg) error(fmt("bad argument #%d to '%s' (%s)", n, name, msg), 0) end
+-- name: kept for reading; the text names the function as its caller did (rethrow).
+local function argerror(n, name, msg) error(setmetatable({ n = n, name = name, msg = msg }, ARGERROR), 0) end
 
 -- A C string: the format ends at its first zero byte.
 local function cstring(f)

@@ -187,6 +187,16 @@ const CASES: readonly string[] = [
   String.raw`return cmsgpack.unpack(string.char(0xd0, 0x80)) .. cmsgpack.unpack(string.char(0xd1, 0x80, 0)) .. cmsgpack.unpack(string.char(0xd2, 0x80, 0, 0, 0)) .. cmsgpack.unpack(string.char(0xcd, 0xff, 0xff))`,
   String.raw`return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 1.9, '1')}`,
   String.raw`return {cmsgpack.unpack_limit('abc', 1)}`,
+  String.raw`return {pcall(cmsgpack.pack)}`,
+  String.raw`local t = {} for i = 1, 100 do t[i] = {i, tostring(i)} end return cmsgpack.unpack(cmsgpack.pack(t))[100]`,
+  String.raw`local p = struct.pack; return p('y')`,
+  String.raw`return {pcall(struct.size, 's')}`,
+  String.raw`return struct:size()`,
+  String.raw`return struct.size({})`,
+  String.raw`local u = cmsgpack.unpack_limit return u('x', 'y')`,
+  String.raw`return {pcall(cmsgpack.unpack_one, {})}`,
+  String.raw`local s = struct return s.unpack('i', 'ab')`,
+  String.raw`return struct.unpack('i', 'ab')`,
 ];
 
 redisTest(test, 'cmsgpack and struct replies equal redis-server 7.0 byte for byte', async () => {
