@@ -18,48 +18,17 @@
  *   texts. The model below counts the slots Redis' C code would use.
  *
  * Errors are raised at the caller's level, as luaL_error in a C function does.
- * Runs inside LUA_LIBRARIES' chunk (../scripting/libraries.ts), with its locals G and cfunction.
+ * Runs inside LUA_LIBRARIES' chunk (./libraries.ts), with its locals G, api, argerror and typename
+ * (the error helpers: argument errors worded and placed as luaL_argerror / luaL_error do).
  */
 export const LUA_CMSGPACK = String.raw`
 do
-local getinfo, getmetatable, setmetatable = debug.getinfo, getmetatable, setmetatable
 local spack, sunpack, byte, char, sub, fmt = string.pack, string.unpack, string.byte, string.char, string.sub, string.format
 local type, error, pairs, select, pcall, tointeger, floor, huge, concat = type, error, pairs, select, pcall, math.tointeger, math.floor, math.huge, table.concat
 local tonumber, maxinteger, tunpack = tonumber, math.maxinteger, table.unpack
 local MAX_NESTING = 16
 -- LUAI_MAXCSTACK of Lua 5.1: a C function may use this many stack slots.
 local MAXCSTACK = 8000
-
--- Argument errors are raised as ARGERROR tables and worded here, as luaL_argerror words them: the
--- function named as its caller called it (level 2 is the C trampoline: its caller's call
--- instruction names it: 'pack', a local alias, or '?' when called from C such as pcall), one
--- argument less for a method call. Errors raised as {plain = text} are the
--- ones Lua itself raises inside the C original (a table store): they carry no position.
--- Everything else gets the caller's position, as luaL_error gives it.
-local ARGERROR = {}
-local function rethrow(ok, ...)
-  if ok then return ... end
-  local e = ...
-  if type(e) == 'table' then
-    if getmetatable(e) == ARGERROR then
-      local info = getinfo(2, 'n')
-      local n, name = e.n, info and info.name or '?'
-      if info and info.namewhat == 'method' then
-        n = n - 1
-        if n == 0 then error(fmt("calling '%s' on bad self (%s)", name, e.msg), 3) end
-      end
-      error(fmt("bad argument #%d to '%s' (%s)", n, name, e.msg), 3)
-    end
-    if e.plain then error(e.plain, 0) end
-  end
-  error(e, 3)
-end
-local function api(impl)
-  return cfunction(function(...) return rethrow(pcall(impl, ...)) end)
-end
--- name: kept for reading; the text names the function as its caller did (rethrow).
-local function argerror(n, name, msg) error(setmetatable({ n = n, name = name, msg = msg }, ARGERROR), 0) end
-local function typename(v, n, given) if n > given then return 'no value' end return type(v) end
 
 -- Packing ---------------------------------------------------------------------------------------
 local function packInt(n, out)
@@ -144,8 +113,8 @@ end
 
 local function pack(...)
   local n = select('#', ...)
-  if n == 0 then argerror(0, 'pack', 'MessagePack pack needs input.') end
-  if n + n > MAXCSTACK then argerror(0, 'pack', 'Too many arguments for MessagePack pack.') end
+  if n == 0 then argerror(0, 'MessagePack pack needs input.') end
+  if n + n > MAXCSTACK then argerror(0, 'Too many arguments for MessagePack pack.') end
   local out = {}
   for i = 1, n do packValue((select(i, ...)), 0, out) end
   return concat(out)
@@ -265,11 +234,11 @@ local function checkString(v, n, given, name)
   local t = type(v)
   if t == 'string' then return v end
   if t == 'number' then return fmt('%.14g', v) end
-  argerror(n, name, 'string expected, got ' .. typename(v, n, given))
+  argerror(n, 'string expected, got ' .. typename(v, n, given))
 end
 local function checkInteger(v, n, given, name)
   local x = tonumber(v)
-  if x == nil or type(v) ~= 'number' and type(v) ~= 'string' then argerror(n, name, 'number expected, got ' .. typename(v, n, given)) end
+  if x == nil or type(v) ~= 'number' and type(v) ~= 'string' then argerror(n, 'number expected, got ' .. typename(v, n, given)) end
   x = x + 0.0
   if x ~= x or x >= 2147483648.0 or x < -2147483648.0 then return -2147483648 end
   return tointeger(x < 0 and -floor(-x) or floor(x))

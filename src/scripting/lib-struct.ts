@@ -17,44 +17,16 @@
  * - a missing argument to pack is reported as "got nil" (pack pushes a nil mark after its args);
  * - unpack returns at most 7997 values before the 5.1 stack limit (`stack overflow (too many
  *   results)`).
- * Runs inside LUA_LIBRARIES' chunk (./libraries.ts), with its locals G and cfunction.
+ * Runs inside LUA_LIBRARIES' chunk (./libraries.ts), with its locals G, api and argerror (the error
+ * helpers: argument errors worded and placed as luaL_argerror / luaL_error do).
  */
 export const LUA_STRUCT = String.raw`
 do
-local getinfo, getmetatable, setmetatable = debug.getinfo, getmetatable, setmetatable
 local spack, sunpack, byte, char, sub, find, rep, fmt = string.pack, string.unpack, string.byte, string.char, string.sub, string.find, string.rep, string.format
 local type, error, select, pcall, tonumber, tointeger, floor, concat, tunpack = type, error, select, pcall, tonumber, math.tointeger, math.floor, table.concat, table.unpack
 local mininteger = math.mininteger
 local MAXINTSIZE, MAXALIGN, MAXCSTACK = 32, 8, 8000
 local LITTLE, BIG = 1, 0
-
--- Argument errors are raised as ARGERROR tables and worded here, as luaL_argerror words them: the
--- function named as its caller called it (level 2 is the C trampoline: its caller's call
--- instruction names it: 'pack', a local alias, or '?' when called from C such as pcall), one
--- argument less for a method call. Everything else gets the
--- caller's position, as luaL_error gives it.
-local ARGERROR = {}
-local function rethrow(ok, ...)
-  if ok then return ... end
-  local e = ...
-  if type(e) == 'table' then
-    if getmetatable(e) == ARGERROR then
-      local info = getinfo(2, 'n')
-      local n, name = e.n, info and info.name or '?'
-      if info and info.namewhat == 'method' then
-        n = n - 1
-        if n == 0 then error(fmt("calling '%s' on bad self (%s)", name, e.msg), 3) end
-      end
-      error(fmt("bad argument #%d to '%s' (%s)", n, name, e.msg), 3)
-    end
-  end
-  error(e, 3)
-end
-local function api(impl)
-  return cfunction(function(...) return rethrow(pcall(impl, ...)) end)
-end
--- name: kept for reading; the text names the function as its caller did (rethrow).
-local function argerror(n, name, msg) error(setmetatable({ n = n, name = name, msg = msg }, ARGERROR), 0) end
 
 -- A C string: the format ends at its first zero byte.
 local function cstring(f)
@@ -68,11 +40,11 @@ local function checkString(v, n, name, given)
   local t = type(v)
   if t == 'string' then return v end
   if t == 'number' then return fmt('%.14g', v) end
-  argerror(n, name, 'string expected, got ' .. (n > given and 'no value' or t))
+  argerror(n, 'string expected, got ' .. (n > given and 'no value' or t))
 end
 local function checkNumber(v, n, name, given)
   local x = (type(v) == 'number' or type(v) == 'string') and tonumber(v) or nil
-  if x == nil then argerror(n, name, 'number expected, got ' .. (n > given and 'no value' or type(v))) end
+  if x == nil then argerror(n, 'number expected, got ' .. (n > given and 'no value' or type(v))) end
   return x + 0.0
 end
 
@@ -125,7 +97,7 @@ local function controloptions(opt, f, i, h, name)
     h.align = a
     return i
   end
-  argerror(1, name, fmt("invalid format option '%s'", opt))
+  argerror(1, fmt("invalid format option '%s'", opt))
 end
 
 local function isInteger(opt)
@@ -181,7 +153,7 @@ local function pack(...)
       local s = checkString((select(arg, ...)), arg, 'pack', given + 1)
       arg = arg + 1
       if size == 0 then size = #s end
-      if #s < size then argerror(arg, 'pack', 'string too short') end
+      if #s < size then argerror(arg, 'string too short') end
       out[#out + 1] = sub(s, 1, size)
       if opt == 's' then
         out[#out + 1] = '\0'
@@ -227,7 +199,7 @@ local function unpack(...)
   if init ~= nil then
     local x = checkNumber(init, 3, 'unpack', given)
     pos = (x < 0 and -floor(-x) or floor(x)) - 1
-    if pos < 0 then argerror(3, 'unpack', 'offset must be 1 or greater') end
+    if pos < 0 then argerror(3, 'offset must be 1 or greater') end
   end
   local function fits(size) return pos + size <= ld end
   local h = { endian = LITTLE, align = 1 }
@@ -237,7 +209,7 @@ local function unpack(...)
     local size
     size, i = optsize(opt, f, i + 1)
     pos = pos + gettoalign(pos, h, opt, size)
-    if not fits(size) then argerror(2, 'unpack', 'data string too short') end
+    if not fits(size) then argerror(2, 'data string too short') end
     if 2 + n + 2 > MAXCSTACK then error('stack overflow (too many results)', 0) end
     if isInteger(opt) then
       n = n + 1
@@ -254,7 +226,7 @@ local function unpack(...)
         size = prev < 0 and -1 or floor(prev)
         out[n] = nil
         n = n - 1
-        if size < 0 or not fits(size) then argerror(2, 'unpack', 'data string too short') end
+        if size < 0 or not fits(size) then argerror(2, 'data string too short') end
       end
       n = n + 1
       out[n] = sub(data, pos + 1, pos + size)
@@ -283,8 +255,8 @@ local function size(...)
     local sz
     sz, i = optsize(opt, f, i + 1)
     pos = pos + gettoalign(pos, h, opt, sz)
-    if opt == 's' then argerror(1, 'size', "option 's' has no fixed size")
-    elseif opt == 'c' and sz == 0 then argerror(1, 'size', "option 'c0' has no fixed size") end
+    if opt == 's' then argerror(1, "option 's' has no fixed size")
+    elseif opt == 'c' and sz == 0 then argerror(1, "option 'c0' has no fixed size") end
     if not find(opt, '%w') then i = controloptions(opt, f, i, h, 'size') end
     pos = pos + sz
   end

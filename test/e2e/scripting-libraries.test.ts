@@ -1,5 +1,6 @@
 /**
- * The `cmsgpack` and `struct` libraries scripts see, compared byte for byte with a real
+ * The `cmsgpack` and `struct` libraries scripts see (and the argument errors and rounding of `bit`
+ * and `cjson`), compared byte for byte with a real
  * redis-server 7.0.15: every script below runs with EVAL on both and the raw replies must be
  * equal (packed bytes returned as bulk strings, round trips, the integer/float/string/array/map
  * encodings and their size boundaries, table_is_an_array's choices, the nesting limit,
@@ -197,6 +198,22 @@ const CASES: readonly string[] = [
   String.raw`return {pcall(cmsgpack.unpack_one, {})}`,
   String.raw`local s = struct return s.unpack('i', 'ab')`,
   String.raw`return struct.unpack('i', 'ab')`,
+  String.raw`return bit.band('x')`,
+  String.raw`return bit.tobit({})`,
+  String.raw`return bit.tobit()`,
+  String.raw`return bit.bor(1, 'y')`,
+  String.raw`return {pcall(bit.bnot, 'z')}`,
+  String.raw`return bit.tohex('q')`,
+  String.raw`return cjson.decode()`,
+  String.raw`local e = cjson.encode return e()`,
+  String.raw`return {bit.tobit(1.5), bit.tobit(2.5), bit.tobit(-1.5), bit.tobit(-2.5), bit.tobit(0.5), bit.tobit(2^32+1.7), bit.tobit('0x10'), bit.tobit(' 5 '), bit.tobit(-0.5), bit.tohex(1.5, '2')}`,
+  String.raw`return {bit.band(0xff, 0x0f, 3), bit.bor(1, 2, 4), bit.bxor(7, 2), bit.bnot(0), bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-256, 4), bit.rol(0x80000001, 1), bit.ror(1, 1), bit.bswap(0x12345678), bit.tohex(-1), bit.tohex(255, -4), bit.tohex(255, 2)}`,
+  String.raw`return bit.lshift(1)`,
+  String.raw`return bit.band()`,
+  String.raw`return {pcall(cjson.decode, '[1,')}`,
+  String.raw`return cjson.decode('{}x')`,
+  String.raw`return cjson.encode(function() end)`,
+  String.raw`local ok, e = pcall(cjson.encode) return e`,
 ];
 
 redisTest(test, 'cmsgpack and struct replies equal redis-server 7.0 byte for byte', async () => {
