@@ -242,11 +242,22 @@ export function pushReply(heap: LuaHeap, L: LuaState, buf: Buffer, pos: number):
 }
 
 /**
+ * How deep a reply's tables may nest. Redis answers `-ERR reached lua stack limit` in place of a
+ * value once its Lua 5.1 stack is full (about 8000 levels); this writer recurses on the JS stack,
+ * which would overflow first (near 3000 levels), so it stops earlier, with the same error.
+ */
+const MAX_REPLY_DEPTH = 1000;
+
+/**
  * Writes the Lua value at idx (absolute) as the script's reply. `luaResp` is the protocol the
  * script chose with redis.setresp (it decides how booleans go out, as in Redis).
  */
-export function writeLuaValue(heap: LuaHeap, L: LuaState, idx: number, reply: ReplyWriter, luaResp: 2 | 3): void {
+export function writeLuaValue(heap: LuaHeap, L: LuaState, idx: number, reply: ReplyWriter, luaResp: 2 | 3, depth = 0): void {
   const api = heap.api;
+  if (depth > MAX_REPLY_DEPTH) {
+    reply.error('ERR reached lua stack limit');
+    return;
+  }
   switch (api._lua_type(L, idx)) {
     case LUA_TSTRING:
       reply.bulk(heap.toBuffer(L, idx));
@@ -262,7 +273,7 @@ export function writeLuaValue(heap: LuaHeap, L: LuaState, idx: number, reply: Re
       reply.integer(truncateNumber(api, L, idx));
       return;
     case LUA_TTABLE:
-      writeTable(heap, L, idx, reply, luaResp);
+      writeTable(heap, L, idx, reply, luaResp, depth);
       return;
     default:
       reply.nullBulk();
@@ -274,7 +285,7 @@ function field(heap: LuaHeap, L: LuaState, idx: number, name: string): number {
   return heap.api._lua_getfield(L, idx, heap.name(name));
 }
 
-function writeTable(heap: LuaHeap, L: LuaState, idx: number, reply: ReplyWriter, luaResp: 2 | 3): void {
+function writeTable(heap: LuaHeap, L: LuaState, idx: number, reply: ReplyWriter, luaResp: 2 | 3, depth: number): void {
   const api = heap.api;
   api._lua_checkstack(L, 8);
   if (field(heap, L, idx, 'err') === LUA_TSTRING) {
@@ -308,8 +319,8 @@ function writeTable(heap: LuaHeap, L: LuaState, idx: number, reply: ReplyWriter,
     reply.mapHeader(countPairs(api, L, map));
     api._lua_pushnil(L);
     while (api._lua_next(L, map) !== 0) {
-      writeLuaValue(heap, L, api._lua_gettop(L) - 1, reply, luaResp);
-      writeLuaValue(heap, L, api._lua_gettop(L), reply, luaResp);
+      writeLuaValue(heap, L, api._lua_gettop(L) - 1, reply, luaResp, depth + 1);
+      writeLuaValue(heap, L, api._lua_gettop(L), reply, luaResp, depth + 1);
       api._lua_settop(L, -2);
     }
     api._lua_settop(L, -2);
@@ -321,7 +332,7 @@ function writeTable(heap: LuaHeap, L: LuaState, idx: number, reply: ReplyWriter,
     reply.setHeader(countPairs(api, L, set));
     api._lua_pushnil(L);
     while (api._lua_next(L, set) !== 0) {
-      writeLuaValue(heap, L, api._lua_gettop(L) - 1, reply, luaResp);
+      writeLuaValue(heap, L, api._lua_gettop(L) - 1, reply, luaResp, depth + 1);
       api._lua_settop(L, -2);
     }
     api._lua_settop(L, -2);
@@ -338,7 +349,7 @@ function writeTable(heap: LuaHeap, L: LuaState, idx: number, reply: ReplyWriter,
   reply.arrayHeader(n);
   for (let i = 1; i <= n; i++) {
     api._lua_rawgeti(L, idx, BigInt(i));
-    writeLuaValue(heap, L, api._lua_gettop(L), reply, luaResp);
+    writeLuaValue(heap, L, api._lua_gettop(L), reply, luaResp, depth + 1);
     api._lua_settop(L, -2);
   }
 }

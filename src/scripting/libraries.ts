@@ -1,53 +1,131 @@
+import { LUA_CMSGPACK } from './lib-cmsgpack.js';
+import { LUA_STRUCT } from './lib-struct.js';
+
 /**
  * The libraries Redis 7.0 gives scripts beyond Lua's own, written in Lua 5.4 (it has native
  * integer bit operators, so `bit` is short): `bit` (LuaBitOp 1.0.2: results are signed 32-bit
  * integers) and `cjson` (lua-cjson 2.1 as Redis builds it: numbers printed with %.14g, '/'
- * escaped, sparse arrays refused past ratio 2 / safe 10, nesting limited to 1000).
- * cmsgpack and struct are not here yet.
+ * escaped, sparse arrays refused past ratio 2 / safe 10, nesting limited to 1000) here;
+ * `cmsgpack` (./lib-cmsgpack.ts) and `struct` (./lib-struct.ts) in their own files, each a
+ * `do ... end` block of this one chunk (so each has its own 200 locals), sharing the header's
+ * error helpers (api, argerror, typename).
  *
- * Run once with the real globals table and a light userdata NULL (cjson.null) as arguments.
+ * Run once, before the prelude (so 5.4's string.pack/unpack, math.tointeger and table.unpack are
+ * still there to be kept as locals), with the real globals table, a light userdata NULL
+ * (cjson.null) and the C trampoline maker `cfunction` as arguments.
  */
-export const LUA_LIBRARIES = String.raw`
+const BIT_AND_CJSON = String.raw`
 local G, nullvalue, cfunction = ...
 local floor, fmt, type, error, pairs, tostring, select = math.floor, string.format, type, error, pairs, tostring, select
 local byte, char, sub, find, concat = string.byte, string.char, string.sub, string.find, table.concat
 local tointeger, mathtype, tonumber, pcall, ipairs = math.tointeger, math.type, tonumber, pcall, ipairs
+local getinfo, getmetatable, setmetatable = debug.getinfo, getmetatable, setmetatable
+
+-- How every library function here (and in lib-cmsgpack / lib-struct, which run in this chunk)
+-- raises errors as Redis' C functions do. api(impl) is impl behind the C trampoline, run under
+-- pcall; its errors are reworded by rethrow:
+-- - argument errors, raised with argerror(n, msg), read as luaL_argerror words them: the function
+--   named as its caller called it (level 2 is the trampoline, whose caller's call instruction
+--   names it: 'band', a local alias, or '?' when called from C such as pcall), one argument less
+--   for a method call ("calling 'f' on bad self");
+-- - {plain = text}: errors Lua itself raises inside the C original (a table store): no position;
+-- - anything else gets the caller's position, as luaL_error gives it.
+local ARGERROR = {}
+local function rethrow(ok, ...)
+  if ok then return ... end
+  local e = ...
+  if type(e) == 'table' then
+    if getmetatable(e) == ARGERROR then
+      local info = getinfo(2, 'n')
+      local n, name = e.n, info and info.name or '?'
+      if info and info.namewhat == 'method' then
+        n = n - 1
+        if n == 0 then error(fmt("calling '%s' on bad self (%s)", name, e.msg), 3) end
+      end
+      error(fmt("bad argument #%d to '%s' (%s)", n, name, e.msg), 3)
+    end
+    if e.plain then error(e.plain, 0) end
+  end
+  error(e, 3)
+end
+local function api(impl)
+  return cfunction(function(...) return rethrow(pcall(impl, ...)) end)
+end
+local function argerror(n, msg) error(setmetatable({ n = n, msg = msg }, ARGERROR), 0) end
+-- Lua 5.1's type names in "X expected, got Y": an argument past the last given is "no value".
+local function typename(v, n, given) if n > given then return 'no value' end return type(v) end
 
 -- bit ------------------------------------------------------------------------------------------
-local function tobit(x)
-  if type(x) ~= 'number' then x = tonumber(x) or error("bad argument #1 to 'tobit' (number expected)", 2) end
-  x = floor(x) & 0xffffffff
-  if x >= 0x80000000 then x = x - 0x100000000 end
-  return x
+-- LuaBitOp's barg: a number (or a string that converts), rounded to the nearest integer with ties
+-- to even (it adds 2^52+2^51 and keeps the low 32 bits), as a signed 32-bit integer.
+local function barg(x, n, given)
+  local t = type(x)
+  local v = (t == 'number' or t == 'string') and tonumber(x) or nil
+  if v == nil then argerror(n, 'number expected, got ' .. typename(x, n, given)) end
+  if mathtype(v) == 'float' then
+    if v ~= v or v == math.huge or v == -math.huge then v = 0
+    else
+      local r = floor(v)
+      local d = v - r
+      if d > 0.5 or (d == 0.5 and r % 2 == 1) then r = r + 1 end
+      v = tointeger(r) or 0
+    end
+  end
+  v = v & 0xffffffff
+  if v >= 0x80000000 then v = v - 0x100000000 end
+  return v
 end
-local function u32(x) return tobit(x) & 0xffffffff end
+local function u32(x, n, given) return barg(x, n, given) & 0xffffffff end
+local function signed(v)
+  v = v & 0xffffffff
+  if v >= 0x80000000 then v = v - 0x100000000 end
+  return v
+end
+local function fold(op)
+  return function(...)
+    local given = select('#', ...)
+    local r = u32((...), 1, given)
+    for i = 2, given do r = op(r, u32((select(i, ...)), i, given)) end
+    return signed(r)
+  end
+end
 local bit = {}
-bit.tobit = tobit
-bit.bnot = function(x) return tobit(~u32(x)) end
-bit.band = function(x, ...) local r = u32(x) for i = 1, select('#', ...) do r = r & u32((select(i, ...))) end return tobit(r) end
-bit.bor = function(x, ...) local r = u32(x) for i = 1, select('#', ...) do r = r | u32((select(i, ...))) end return tobit(r) end
-bit.bxor = function(x, ...) local r = u32(x) for i = 1, select('#', ...) do r = r ~ u32((select(i, ...))) end return tobit(r) end
-bit.lshift = function(x, n) return tobit(u32(x) << (u32(n) & 31)) end
-bit.rshift = function(x, n) return tobit(u32(x) >> (u32(n) & 31)) end
-bit.arshift = function(x, n)
-  local v, s = tobit(x), u32(n) & 31
-  return tobit(v >> s | (v < 0 and s > 0 and (0xffffffff << (32 - s)) or 0))
+bit.tobit = function(...) return barg((...), 1, select('#', ...)) end
+bit.bnot = function(...) return signed(~u32((...), 1, select('#', ...))) end
+bit.band = fold(function(a, b) return a & b end)
+bit.bor = fold(function(a, b) return a | b end)
+bit.bxor = fold(function(a, b) return a ~ b end)
+local function shift(f)
+  return function(...)
+    local given = select('#', ...)
+    local x, n = ...
+    local v, s = u32(x, 1, given), u32(n, 2, given) & 31
+    return signed(f(v, s))
+  end
 end
-bit.rol = function(x, n) local v, s = u32(x), u32(n) & 31 return tobit(v << s | v >> (32 - s)) end
-bit.ror = function(x, n) local v, s = u32(x), u32(n) & 31 return tobit(v >> s | v << (32 - s)) end
-bit.bswap = function(x)
-  local v = u32(x)
-  return tobit((v & 0xff) << 24 | (v & 0xff00) << 8 | (v >> 8) & 0xff00 | v >> 24)
+bit.lshift = shift(function(v, s) return v << s end)
+bit.rshift = shift(function(v, s) return v >> s end)
+bit.arshift = shift(function(v, s)
+  local neg = v >= 0x80000000
+  return v >> s | (neg and s > 0 and (0xffffffff << (32 - s)) or 0)
+end)
+bit.rol = shift(function(v, s) return v << s | v >> (32 - s) end)
+bit.ror = shift(function(v, s) return v >> s | v << (32 - s) end)
+bit.bswap = function(...)
+  local v = u32((...), 1, select('#', ...))
+  return signed((v & 0xff) << 24 | (v & 0xff00) << 8 | (v >> 8) & 0xff00 | v >> 24)
 end
-bit.tohex = function(x, n)
-  n = n == nil and 8 or tobit(n)
+bit.tohex = function(...)
+  local given = select('#', ...)
+  local x, n = ...
+  n = n == nil and 8 or barg(n, 2, given)
   local upper = n < 0
   if upper then n = -n end
   if n > 8 then n = 8 end
-  local s = fmt(upper and '%08X' or '%08x', u32(x))
+  local s = fmt(upper and '%08X' or '%08x', u32(x, 1, given))
   return sub(s, 9 - n)
 end
-for name, f in pairs(bit) do bit[name] = cfunction(f) end
+for name, f in pairs(bit) do bit[name] = api(f) end
 G.bit = bit
 
 -- cjson ----------------------------------------------------------------------------------------
@@ -109,10 +187,9 @@ encodeValue = function(v, depth, out)
   end
 end
 cjson.encode = function(...)
-  if select('#', ...) ~= 1 then error("bad argument #1 to 'encode' (expected 1 argument)", 2) end
+  if select('#', ...) ~= 1 then argerror(1, 'expected 1 argument') end
   local out = {}
-  local ok, err = pcall(encodeValue, (...), 0, out)
-  if not ok then error(err, 3) end
+  encodeValue((...), 0, out)
   return concat(out)
 end
 
@@ -211,19 +288,20 @@ decodeValue = function(s, pos, depth)
   fail('value', pos, s)
 end
 cjson.decode = function(...)
-  if select('#', ...) ~= 1 then error("bad argument #1 to 'decode' (expected 1 argument)", 2) end
+  if select('#', ...) ~= 1 then argerror(1, 'expected 1 argument') end
   local s = ...
   if type(s) ~= 'string' then s = tostring(s) end
-  local ok, v, pos = pcall(decodeValue, s, 1, 0)
-  if not ok then error(v, 3) end
+  local v, pos = decodeValue(s, 1, 0)
   pos = skip(s, pos)
-  if pos <= #s then error(fmt('Expected the end but found %s at character %d', token(s, pos), pos), 3) end
+  if pos <= #s then error(fmt('Expected the end but found %s at character %d', token(s, pos), pos), 0) end
   return v
 end
 for _, name in ipairs({ 'encode_sparse_array', 'encode_max_depth', 'decode_max_depth', 'encode_number_precision', 'encode_keep_buffer', 'encode_invalid_numbers', 'decode_invalid_numbers' }) do
   cjson[name] = function() end
 end
 cjson.new = function() return cjson end
-cjson.encode, cjson.decode = cfunction(cjson.encode), cfunction(cjson.decode)
+cjson.encode, cjson.decode = api(cjson.encode), api(cjson.decode)
 G.cjson = cjson
 `;
+
+export const LUA_LIBRARIES = [BIT_AND_CJSON, LUA_CMSGPACK, LUA_STRUCT].join('\n');

@@ -249,8 +249,23 @@ export class LuaVm {
   // ------------------------------------------------------------------------------------------
 
   private resume(nargs: number, reply: ReplyWriter): Promise<void> | undefined {
-    const api = this.api;
     const run = this.run as Run;
+    try {
+      return this.resumeOnce(run, nargs, reply);
+    } catch (err) {
+      // A bug on the JS side (not a Lua error, which resumeOnce answers): never leave the VM
+      // marked busy with a half-run coroutine, or every later script would be refused.
+      if (this.run === run) {
+        this.api._luaL_unref(this.L, LUA_REGISTRYINDEX, this.threadRef);
+        [this.thread, this.threadRef] = this.newThread(this.hook);
+        this.finish(run);
+      }
+      throw err;
+    }
+  }
+
+  private resumeOnce(run: Run, nargs: number, reply: ReplyWriter): Promise<void> | undefined {
+    const api = this.api;
     const T = run.thread;
     const rc = api._lua_resume(T, this.L, nargs, this.resultCount);
     if (rc === LUA_YIELD) {

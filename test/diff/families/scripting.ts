@@ -9,7 +9,8 @@
  * Left out because Lua 5.4 (what runs here) and Redis' Lua 5.1 differ there, as docs/scripting.md
  * lists: integer overflow (5.4 wraps, 5.1 has only doubles), the order of pairs() over a table
  * with several string keys, and floats printed by `..`. Replies whose order Redis leaves to a
- * hash (SMEMBERS, HGETALL) are sorted by the script before returning.
+ * hash (SMEMBERS, HGETALL) are sorted by the script before returning. cmsgpack and struct bodies
+ * pack ARGV values and unpack raw bytes (maps with one key only: a map's key order is the VM's).
  */
 import type { Arg, CommandSpec, Family, Gen } from '../gen.js';
 import { createHash } from 'node:crypto';
@@ -23,6 +24,38 @@ interface Body {
 
 const smallInt = (g: Gen): string => String(g.between(-20, 20));
 const member = (g: Gen): string => g.pick(['a', 'b', 'c', '1', '2', '', 'm\x00n']);
+
+/**
+ * Values scripts pack: small and boundary integers (each msgpack integer width), floats that do
+ * and do not fit a float 32, strings around the fixstr/str 8 limits. Not ones that differ between
+ * 5.4 and 5.1 (integers past 2^53 in the source text).
+ */
+const packable = (g: Gen): Arg => g.pick<Arg>([
+  '0', '1', '-1', '127', '128', '-32', '-33', '255', '256', '-128', '-129', '65535', '65536', '-32768', '-32769',
+  '4294967295', '4294967296', '-2147483649', '0.5', '-2.25', '0.1', '1e300', '3.4e38', '1e400', '-1e400', '1e14', '123456789012345',
+  '', 'a', 'x'.repeat(31), 'y'.repeat(32), 'z'.repeat(256), 'm\x00n',
+]);
+
+/** Inputs for cmsgpack.unpack: valid encodings, several values in a row, truncations, bad formats. */
+const MSGPACK_FRAGMENTS: readonly number[][] = [
+  [0x01], [0xff], [0xc0], [0xc2], [0xc3], [0xcc, 0xc8], [0xcd, 0x01, 0x02], [0xce, 0xff, 0xff, 0xff, 0xff],
+  [0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], [0xd0, 0x80], [0xd1, 0x80, 0x00], [0xd2, 0x80, 0, 0, 0],
+  [0xd3, 0, 0, 0, 1, 0, 0, 0, 0], [0xca, 0x3f, 0xc0, 0, 0], [0xcb, 0x3f, 0xb9, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9a],
+  [0xa3, 0x61, 0x62, 0x63], [0xd9, 0x02, 0x68, 0x69], [0xda, 0x00, 0x01, 0x7a], [0xdb, 0, 0, 0, 1, 0x77],
+  [0x93, 0x01, 0xa1, 0x61, 0xc3], [0x92, 0x91, 0x01, 0x90], [0xdc, 0x00, 0x02, 0x05, 0x06], [0x81, 0xa1, 0x6b, 0x05],
+  [0x81, 0x01, 0xa1, 0x76], [0x80], [0xde, 0x00, 0x01, 0x02, 0x03],
+  // truncated and malformed
+  [0xcd, 0x01], [0xa5, 0x61], [0x92, 0x01], [0xc1], [0xc4, 0x01, 0x61], [0xd4, 0x01, 0x01], [0x81, 0xc0, 0x01], [0xdb, 0, 0, 1],
+];
+function msgpackBytes(g: Gen): Buffer {
+  const parts = Array.from({ length: 1 + g.int(3) }, () => Buffer.from(g.pick(MSGPACK_FRAGMENTS)));
+  return Buffer.concat(parts);
+}
+
+const STRUCT_FORMATS: readonly string[] = [
+  '>i4', '<i4', 'i2', 'I2', '>h', '<H', 'b', 'B', 'l', 'L', 'T', '>i3', 'I5', 'i8', '<i16', 'f', 'd', '>f', '<d',
+  'c3', 'c0', 's', 'bc0', 'x', '!4bi', '!bd', '!2bh', 'bxh', '>I2i2', ' i ', 'y', '?', '!3b', 'i40', '',
+];
 
 const BODIES: readonly Body[] = [
   // strings
@@ -60,6 +93,21 @@ const BODIES: readonly Body[] = [
   { lua: 'return cjson.encode(cjson.decode(ARGV[1]))', keys: 0, args: (g) => [g.pick(['[1,2,"a"]', '[]', '{"a":[true,null]}', '"x\\/y"', '[1,', '3.25'])] },
   { lua: 'return {bit.band(ARGV[1], 255), bit.bxor(ARGV[1], 1)}', keys: 0, args: (g) => [smallInt(g)] },
   { lua: 'return #KEYS + #ARGV', keys: 2, args: (g) => Array.from({ length: g.int(3) }, () => g.value()) },
+  // cmsgpack: packing values from ARGV (numbers where they parse), round trips through a key,
+  // and unpacking raw bytes (valid fragments, truncated ones, bad formats) at offsets.
+  { lua: 'local a = {} for i = 1, #ARGV do a[i] = tonumber(ARGV[i]) or ARGV[i] end return cmsgpack.pack(unpack(a))', keys: 0, args: (g) => Array.from({ length: 1 + g.int(4) }, () => packable(g)) },
+  { lua: 'local a = {} for i = 1, #ARGV do a[i] = tonumber(ARGV[i]) or ARGV[i] end return cmsgpack.pack(a, {a})', keys: 0, args: (g) => Array.from({ length: g.int(5) }, () => packable(g)) },
+  { lua: "redis.call('set', KEYS[1], cmsgpack.pack({ARGV[1], tonumber(ARGV[2]) or ARGV[2], ARGV[1] == ARGV[2]})) local t = cmsgpack.unpack(redis.call('get', KEYS[1])) return {t[1], t[2], t[3]}", keys: 1, args: (g) => [packable(g), packable(g)] },
+  { lua: "redis.call('hset', KEYS[1], 'mp', cmsgpack.pack({k = tonumber(ARGV[1]) or ARGV[1]})) return cmsgpack.unpack(redis.call('hget', KEYS[1], 'mp')).k", keys: 1, args: (g) => [packable(g)] },
+  { lua: 'return {cmsgpack.unpack(ARGV[1])}', keys: 0, args: (g) => [msgpackBytes(g)] },
+  { lua: 'return {cmsgpack.unpack_one(ARGV[1], tonumber(ARGV[2]))}', keys: 0, args: (g) => [msgpackBytes(g), g.pick(['0', '1', '2', '3', '-1', '40'])] },
+  { lua: 'return {cmsgpack.unpack_limit(ARGV[1], ARGV[2], ARGV[3])}', keys: 0, args: (g) => [msgpackBytes(g), g.pick(['0', '1', '2', '5', '-1', 'x']), g.pick(['0', '1', '3'])] },
+  // struct: formats with every letter, endianness and alignment, packed from numbers/strings,
+  // unpacked from raw bytes, sized.
+  { lua: 'return struct.pack(ARGV[1], tonumber(ARGV[2]) or ARGV[2], tonumber(ARGV[3]) or ARGV[3])', keys: 0, args: (g) => [g.pick(STRUCT_FORMATS), packable(g), packable(g)] },
+  { lua: 'return {struct.unpack(ARGV[1], ARGV[2], tonumber(ARGV[3]))}', keys: 0, args: (g) => [g.pick(STRUCT_FORMATS), g.bytes(g.int(12)), g.pick(['1', '2', '5', '0'])] },
+  { lua: 'return struct.size(ARGV[1])', keys: 0, args: (g) => [g.pick(STRUCT_FORMATS)] },
+  { lua: "redis.call('set', KEYS[1], struct.pack('>I4c0', tonumber(ARGV[1]) or 0, ARGV[2])) return {struct.unpack('>I4', redis.call('get', KEYS[1]))}", keys: 1, args: (g) => [g.integer(), g.value()] },
 ];
 
 const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
