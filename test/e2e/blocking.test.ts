@@ -33,20 +33,37 @@ type Who = 'a' | 'b';
 type ScriptStep = readonly [Who, ...string[]];
 
 const MARKER = 'marker-b10c';
-/** How long a connection that has not answered its marker yet is given after each step. */
+/** How long a connection that has not answered its marker yet is given before the server is asked whether it is blocked. */
 const SETTLE_MS = 150;
+/** The longest a connection that is not blocked may take to answer (a loaded machine). */
+const SLOW_MS = 15_000;
+
+/** A blocking command whose timeout is finite and not 0: it answers by itself soon, so it is waited for. */
+function timesOutSoon(args: readonly string[]): boolean {
+  const name = args[0].toLowerCase();
+  const timeout = name === 'blmpop' || name === 'bzmpop' ? args[1] : ['blpop', 'brpop', 'bzpopmin', 'bzpopmax', 'blmove', 'brpoplpush'].includes(name) ? args[args.length - 1] : undefined;
+  if (timeout === undefined) return false;
+  const seconds = Number(timeout);
+  return Number.isFinite(seconds) && seconds > 0 && seconds < 1;
+}
 
 /**
  * Runs a script on two connections and returns, per step, what each connection received because
  * of it. After every step each connection not inside MULTI is sent `PING <marker>` (once: a
  * blocked connection answers it only after its blocked command), and what arrives before the
  * marker's reply is that step's output; a connection still blocked shows nothing, and what it
- * gets later (served, timed out, unblocked) shows at the step that caused it. A blocked
- * connection's marker reply must come within SETTLE_MS of the step that unblocked it.
+ * gets later (served, timed out, unblocked) shows at the step that caused it. Whether a connection
+ * that has not answered is blocked is asked of the server (CLIENT LIST flag b), not guessed from
+ * time, so a slow machine only makes the transcript slower; a command that times out by itself
+ * (a timeout below a second) is waited for.
  */
 async function transcript(port: number, script: readonly ScriptStep[]): Promise<string[]> {
   const conns = { a: await RawClient.connect(port), b: await RawClient.connect(port) };
-  const ids = { a: (await conns.a.command('CLIENT', 'ID')).toString('latin1').slice(1, -2), b: '' };
+  const observer = await RawClient.connect(port);
+  const idOf = async (c: RawClient): Promise<string> => (await c.command('CLIENT', 'ID')).toString('latin1').slice(1, -2);
+  const ids = { a: await idOf(conns.a), b: await idOf(conns.b) };
+  const blocked = async (c: Who): Promise<boolean> => /flags=\S*b/.test((await observer.command('CLIENT', 'LIST', 'ID', ids[c])).toString('latin1'));
+  const last: Record<Who, readonly string[]> = { a: ['PING'], b: ['PING'] };
   const inMulti = { a: false, b: false };
   const markerOut = { a: false, b: false };
   const pending = { a: '', b: '' };
@@ -58,6 +75,7 @@ async function transcript(port: number, script: readonly ScriptStep[]): Promise<
       const args = raw.map((a) => a.replace('{id:a}', ids.a));
       const name = args[0].toLowerCase();
       conns[who].write(encodeCommand(args));
+      last[who] = args;
       let line = `${who}> ${raw.join(' ')}`;
       if (inMulti[who] || name === 'multi') {
         const reply = (await conns[who].readReply()).toString('latin1');
@@ -71,13 +89,18 @@ async function transcript(port: number, script: readonly ScriptStep[]): Promise<
           conns[c].write(encodeCommand(['PING', MARKER]));
           markerOut[c] = true;
         }
-        const deadline = Date.now() + SETTLE_MS;
+        const slowDeadline = Date.now() + SLOW_MS;
+        let deadline = Date.now() + SETTLE_MS;
         for (;;) {
           let reply: string;
           try {
             reply = (await conns[c].readReply(Math.max(1, deadline - Date.now()))).toString('latin1');
           } catch {
-            break; // still blocked
+            if (conns[c].isClosed) break;
+            // Blocked (it answers at a later step), or only slow?
+            if ((!timesOutSoon(last[c]) && (await blocked(c))) || Date.now() > slowDeadline) break;
+            deadline = Date.now() + SETTLE_MS;
+            continue;
           }
           if (isMarker(reply)) {
             markerOut[c] = false;
@@ -93,6 +116,7 @@ async function transcript(port: number, script: readonly ScriptStep[]): Promise<
   } finally {
     conns.a.close();
     conns.b.close();
+    observer.close();
   }
   return out;
 }
