@@ -26,6 +26,7 @@ import { blockingHandlers } from './blocking.js';
 import { sortHandlers } from './sort.js';
 import { streamHandlers } from './streams.js';
 import { scriptingHandlers } from './scripting.js';
+import { hyperloglogHandlers } from './hyperloglog.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -45,4 +46,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   sortHandlers,
   streamHandlers,
   scriptingHandlers,
+  hyperloglogHandlers,
 ]);

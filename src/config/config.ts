@@ -95,6 +95,11 @@ export interface ServerConfig {
    * members (docs/format.md, "Rank index of sorted sets"); sets of half as many get an index.
    */
   zsetRankBucketSize: number;
+  /**
+   * Redis' hll-sparse-max-bytes: a sparse HyperLogLog whose payload would grow past this many
+   * bytes becomes dense (src/types/hyperloglog.ts). It decides the value's bytes, so it is Redis' default.
+   */
+  hllSparseMaxBytes: number;
 }
 
 type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'bind' | 'obl';
@@ -340,6 +345,11 @@ export const DIRECTIVES: readonly Directive[] = [
     name: 'zset-rank-bucket-size', kind: 'int', default: '1024', mutable: true, min: 4, max: 1 << 20,
     why: 'members per bucket of a sorted set rank index before it splits (ZRANK walks half a bucket on average); sets of half as many get an index',
     read: (c) => String(c.zsetRankBucketSize), write: (c, v) => { c.zsetRankBucketSize = v as number; },
+  },
+  {
+    name: 'hll-sparse-max-bytes', kind: 'memory', default: '3000', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'a sparse HyperLogLog that would grow past this many bytes turns dense (12 KB), as in Redis; the values stay byte for byte those redis-server writes',
+    read: (c) => String(c.hllSparseMaxBytes), write: (c, v) => { c.hllSparseMaxBytes = v as number; },
   },
   {
     name: 'hz', kind: 'int', default: '10', mutable: true, min: 1, max: 500,

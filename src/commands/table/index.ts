@@ -23,6 +23,7 @@ import { BLOCKING_COMMANDS } from './blocking.js';
 import { SORT_COMMANDS } from './sort.js';
 import { STREAM_COMMANDS } from './streams.js';
 import { SCRIPTING_COMMANDS } from './scripting.js';
+import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -42,4 +43,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...SORT_COMMANDS,
   ...STREAM_COMMANDS,
   ...SCRIPTING_COMMANDS,
+  ...HYPERLOGLOG_COMMANDS,
 ];
