@@ -405,9 +405,14 @@ function formatObl(o: ServerConfig['clientOutputBufferLimit']): string {
   return `normal ${f(o.normal)} slave ${f(o.replica)} pubsub ${f(o.pubsub)}`;
 }
 
-/** Redis' memtoull: 1k = 1000, 1kb = 1024, also m/mb, g/gb; case-insensitive. null when invalid. */
+const MEMORY_VALUE = /^(\d+)(k|kb|m|mb|g|gb|b)?$/i;
+
+/**
+ * Redis' memtoull: 1k = 1000, 1kb = 1024, also m/mb, g/gb; case-insensitive; no sign (memtoull
+ * refuses '-'). null when invalid or beyond 2^53.
+ */
 export function parseMemory(text: string): number | null {
-  const m = /^(-?\d+)(k|kb|m|mb|g|gb|b)?$/i.exec(text);
+  const m = MEMORY_VALUE.exec(text);
   if (!m) return null;
   const unit = (m[2] ?? '').toLowerCase();
   const mult = unit === 'k' ? 1000 : unit === 'kb' ? 1024 : unit === 'm' ? 1e6 : unit === 'mb' ? 1024 * 1024
@@ -468,7 +473,8 @@ function parseValue(d: Directive, args: string[]): { value?: ParsedValue; error?
       return { value: v };
     }
     case 'memory': {
-      const v = parseMemory(text);
+      // Digits too many for a double are a value out of range to Redis, not a malformed one.
+      const v = parseMemory(text) ?? (MEMORY_VALUE.test(text) ? Number.POSITIVE_INFINITY : null);
       if (v === null) return { error: 'argument must be a memory value' };
       if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
         return { error: `argument must be between ${d.min} and ${d.max === LLONG_MAX ? '9223372036854775807' : d.max} inclusive` };
