@@ -142,12 +142,14 @@ function pfcountCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
 }
 
 /**
- * The values of argv[1..] looked up for reading one after the other, as Redis' loops over its
- * keys do (hits, misses, 'keymiss' events in key order), stopping at the first that is not a
- * HyperLogLog; first warmed together, so that only a value evicted in between makes a second
- * disk read. Returns the values, an error text, or a Promise (run the command again).
+ * Redis' loop over the keys of PFCOUNT (several keys) and PFMERGE: each key in turn is looked up
+ * for reading (hits, misses, 'keymiss' events in key order), checked, and merged into `max`
+ * (register i = the largest register i of all), stopping at the first that is not a HyperLogLog
+ * or is corrupt. The keys are first read together, so that only a value evicted in between makes
+ * a second disk read. Returns the values looked up, an error text, or a Promise (run the command
+ * again).
  */
-function lookupSources(ctx: CommandContext, argv: Buffer[]): (Buffer | null)[] | string | Promise<unknown> {
+function mergeSources(ctx: CommandContext, argv: Buffer[], max: Uint8Array): (Buffer | null)[] | string | Promise<unknown> {
   const ks = ctx.server.keyspace;
   const db = ctx.client.db;
   const keys: BinaryKey[] = [];
@@ -158,40 +160,33 @@ function lookupSources(ctx: CommandContext, argv: Buffer[]): (Buffer | null)[] |
   for (const key of keys) {
     const value = ks.lookupRead(db, key);
     if (value instanceof Promise) return value;
-    if (value !== null) {
-      const error = notHllError(value);
-      if (error !== null) return error;
-    }
     values.push(value);
+    if (value === null) continue;
+    const error = notHllError(value);
+    if (error !== null) return error;
+    if (!mergeInto(max, payload(value))) return ERR_INVALID_HLL;
   }
   return values;
 }
 
 function pfcountMany(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  const values = lookupSources(ctx, argv);
+  const max = new Uint8Array(HLL_REGISTERS);
+  const values = mergeSources(ctx, argv, max);
   if (values instanceof Promise) return retryAfter(values, pfcountCommand, ctx, argv);
   if (typeof values === 'string') return ctx.reply.error(values);
-  const max = new Uint8Array(HLL_REGISTERS);
-  for (const value of values) {
-    if (value !== null && !mergeInto(max, payload(value))) return ctx.reply.error(ERR_INVALID_HLL);
-  }
   ctx.reply.integer(countRegisters(max));
 }
 
 // ---------------------------------------------------------------- PFMERGE
 
 function pfmergeCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  const values = lookupSources(ctx, argv);
+  const max = new Uint8Array(HLL_REGISTERS);
+  const values = mergeSources(ctx, argv, max);
   if (values instanceof Promise) return retryAfter(values, pfmergeCommand, ctx, argv);
   if (typeof values === 'string') return ctx.reply.error(values);
-  const max = new Uint8Array(HLL_REGISTERS);
+  // If any source is dense, so is the result (Redis converts the destination first).
   let useDense = false;
-  for (const value of values) {
-    if (value === null) continue;
-    const bytes = payload(value);
-    if (bytes[4] === HllEncoding.Dense) useDense = true;
-    if (!mergeInto(max, bytes)) return ctx.reply.error(ERR_INVALID_HLL);
-  }
+  for (const value of values) if (value !== null && payload(value)[4] === HllEncoding.Dense) useDense = true;
   // The destination is the first key, already read (and checked) above.
   const ks = ctx.server.keyspace;
   const db = ctx.client.db;

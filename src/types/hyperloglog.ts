@@ -478,10 +478,11 @@ function writeZeros(seq: Uint8Array, n: number, len: number): number {
 
 /**
  * Walks sparse opcodes from `start` to `end` as hllSparseToDense and hllMerge do, calling `onVal`
- * for each VAL run (first register, length, value). Stops at a VAL that would pass the last
- * register; true when the opcodes covered exactly 16384 registers. Run lengths are added as C
- * ints (wrapping at 2^31); a VAL at a wrapped, negative position is refused where Redis would
- * write outside its array.
+ * for each VAL run (first register, length, value). True when the opcodes covered exactly 16384
+ * registers; false at once at a VAL that would pass the last register, even right after the
+ * 16384th (redis-server 7.0.15 answers -INVALIDOBJ for such a value, checked in
+ * test/e2e/commands-hyperloglog.test.ts). Run lengths are added as C ints (wrapping at 2^31); a
+ * VAL at a wrapped, negative position is refused where Redis would write outside its array.
  */
 function walkSparse(b: Uint8Array, start: number, end: number, onVal: (idx: number, runlen: number, value: number) => void): boolean {
   let idx = 0;
@@ -496,7 +497,7 @@ function walkSparse(b: Uint8Array, start: number, end: number, onVal: (idx: numb
       p += 2;
     } else {
       const runlen = valLen(op);
-      if (runlen + idx > HLL_REGISTERS || idx < 0) break;
+      if (runlen + idx > HLL_REGISTERS || idx < 0) return false;
       onVal(idx, runlen, valValue(op));
       idx += runlen;
       p++;

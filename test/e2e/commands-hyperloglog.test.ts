@@ -138,6 +138,12 @@ redisTest(test, 'PFMERGE and PFCOUNT of several keys: sparse and dense sources, 
   await both('PFMERGE', 'str', 's1');
   await both('LPUSH', 'list', 'x');
   await both('PFCOUNT', 's1', 'list');
+  // Each key is checked and merged before the next is looked at: a corrupt one before a wrong type is INVALIDOBJ.
+  await both('SET', 'corrupt', Buffer.concat([header(1, STALE), Buffer.from([0x7f, 0xfe])]));
+  await both('PFCOUNT', 's1', 'corrupt', 'list');
+  await both('PFCOUNT', 's1', 'list', 'corrupt');
+  await both('PFMERGE', 's2', 'corrupt', 'str');
+  await both('PFMERGE', 's2', 'str', 'corrupt');
   await both('PFMERGE', 'list', 's1');
   await both('PFMERGE', 's1', 'list');
   await sameValue('s1', 'after refused merges');
@@ -198,6 +204,9 @@ redisTest(test, 'corrupt and foreign values: Redis\' errors, Redis\' bytes left 
     ['sparse covering 16385 registers', sparseOf(0x7f, 0xff, 0x00)],
     ['sparse, truncated XZERO', sparseOf(0x7f)],
     ['sparse, VAL past the end', sparseOf(0x7f, 0xfe, 0x83)],
+    ['sparse, a VAL after the 16384th register', sparseOf(0x7f, 0xff, 0x80)],
+    ['sparse, a ZERO after the 16384th register', sparseOf(0x7f, 0xff, 0x00)],
+    ['sparse, last VAL exactly at the end', sparseOf(0x7f, 0xfe, 0x80)],
     ['sparse, stale cache pointing at garbage', sparseOf(0x7f, 0xfd, 0x83, 0x83)],
     ['sparse, valid cache of a corrupt body', Buffer.concat([header(1, 12345n), Buffer.from([0x7f, 0xfe])])],
     ['sparse, valid cache near 2^63', Buffer.concat([header(1, (1n << 63n) - 1n), Buffer.from([0x7f, 0xff])])],

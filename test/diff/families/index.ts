@@ -19,8 +19,9 @@ import { strings } from './strings.js';
 import { transactions } from './transactions.js';
 import { pubsub } from './pubsub.js';
 import { scripting } from './scripting.js';
+import { hyperloglog } from './hyperloglog.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, scripting];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, scripting, hyperloglog];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
