@@ -33,6 +33,7 @@ import {
   countPayload,
   countRegisters,
   decodeSparse,
+  denseAddChanges,
   denseRegisters,
   isHllPayload,
   mergeInto,
@@ -80,7 +81,12 @@ function pfaddCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
   } else {
     const error = notHllError(previous);
     if (error !== null) return ctx.reply.error(error);
-    hll = Hll.from(payload(previous));
+    const bytes = payload(previous);
+    if (bytes[4] === HllEncoding.Dense && !denseAddChanges(bytes, argv, 2)) {
+      ctx.reply.integer(0);
+      return durable(unshare(ctx, key, previous));
+    }
+    hll = Hll.from(bytes);
   }
   const maxBytes = ctx.server.config.hllSparseMaxBytes;
   for (let j = 2; j < argv.length; j++) {

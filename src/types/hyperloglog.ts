@@ -524,6 +524,19 @@ export function mergeInto(max: Uint8Array, payload: Uint8Array): boolean {
   });
 }
 
+/**
+ * Whether adding elements[from..] to a dense payload would raise any register: PFADD answers 0
+ * for most elements of a big HyperLogLog, and this spares it copying 12 KB to find that out.
+ */
+export function denseAddChanges(payload: Uint8Array, elements: readonly Uint8Array[], from: number): boolean {
+  for (let j = from; j < elements.length; j++) {
+    const ele = elements[j];
+    const count = patLen(ele, 0, ele.length);
+    if (count > denseGet(payload, patIndex)) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------- the estimate
 
 /** hllSigma (Ertl, arXiv:1702.01284). */
