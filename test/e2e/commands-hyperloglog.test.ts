@@ -362,6 +362,20 @@ redisTest(test, 'hll-sparse-max-bytes: CONFIG GET/SET as Redis, and the values f
   }
 });
 
+redisTest(test, 'in scripts: PF commands run, and PFCOUNT (may write its cache) is refused to read-only scripts as PUBLISH is', async () => {
+  await both('FLUSHALL');
+  await both('PFADD', 'h', 'a', 'b');
+  await both('EVAL', "return redis.call('pfadd', KEYS[1], 'c')", '1', 'h');
+  await both('EVAL', "return redis.call('pfcount', KEYS[1])", '1', 'h');
+  await both('EVAL', "return redis.call('pfcount', KEYS[1], 'x')", '1', 'h');
+  await both('EVAL', "return redis.call('pfmerge', 'm', KEYS[1])", '1', 'h');
+  await both('EVAL_RO', "return redis.call('pfcount', KEYS[1])", '1', 'h');
+  await both('EVAL_RO', "return redis.pcall('publish', 'c', 'm')", '0');
+  await both('EVAL', "#!lua flags=no-writes\nreturn redis.pcall('pfcount', KEYS[1])", '1', 'h');
+  await sameValue('h', 'after the scripts');
+  await sameValue('m', 'merged in a script');
+});
+
 redisTest(test, 'RESP3: the same replies', async () => {
   const [a, b] = await Promise.all([RawClient.connect(strata.port), RawClient.connect((redis as TestServer).port)]);
   try {
