@@ -16,6 +16,8 @@
  *      lpush      LPUSH bench:list member:__rand_int__                    (the preloaded list, --members elements)
  *      rpop       RPOP bench:list                                         (the same list: after lpush it is back to its size)
  *      lrange     LRANGE bench:list 0 99
+ *      pfadd      PFADD bench:hll member:__rand_int__                     (a growing HyperLogLog, dense soon)
+ *      pfcount    PFCOUNT bench:hll                                       (the cached cardinality, after pfadd)
  *    `__rand_int__` is a 12-digit number below --members, so every read hits. The preloaded
  *    collections are filled with multi-member commands (1,000 members each) before anything is
  *    timed, on both servers alike. Medians over --rounds, and the ratio StrataKV / redis.
@@ -78,6 +80,9 @@ const TESTS: Record<string, TestDef> = {
   lpush: { command: () => ['LPUSH', 'bench:list', 'member:__rand_int__'], reads: 'list' },
   rpop: { command: () => ['RPOP', 'bench:list'], reads: 'list' },
   lrange: { command: () => ['LRANGE', 'bench:list', '0', '99'], reads: 'list' },
+  // A HyperLogLog is a string: no preload; PFCOUNT after the PFADD runs reads a written-back cache.
+  pfadd: { command: () => ['PFADD', 'bench:hll', 'member:__rand_int__'] },
+  pfcount: { command: () => ['PFCOUNT', 'bench:hll'] },
 };
 const TEST_NAMES = Object.keys(TESTS);
 const HASH100_FIELDS = 100;

@@ -27,6 +27,7 @@ import { sortHandlers } from './sort.js';
 import { streamHandlers } from './streams.js';
 import { scriptingHandlers } from './scripting.js';
 import { functionHandlers } from './functions.js';
+import { hyperloglogHandlers } from './hyperloglog.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -47,4 +48,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   streamHandlers,
   scriptingHandlers,
   functionHandlers,
+  hyperloglogHandlers,
 ]);

@@ -18,7 +18,7 @@
  */
 import { ReplyWriter } from '../protocol/reply.js';
 import { parseIntegerArg } from '../keyspace/numbers.js';
-import { FLAG_NOSCRIPT, FLAG_WRITE } from './registry.js';
+import { FLAG_MAY_REPLICATE, FLAG_NOSCRIPT, FLAG_WRITE } from './registry.js';
 import { ClientSession } from './client-session.js';
 import type { ClientState, CommandContext, CommandHandlers, ScriptCaller, ServerContext } from './types.js';
 import { LuaVm, type ScriptHost } from '../scripting/lua-vm.js';
@@ -177,9 +177,11 @@ export class ScriptingEngine implements ScriptHost {
     if (!entry.arityOk(argv.length)) return this.errorReply('ERR Wrong number of args calling Redis command from script');
     if ((entry.flagBits & FLAG_NOSCRIPT) !== 0) return this.errorReply('ERR This Redis command is not allowed from script');
     const run = this.current;
-    if ((entry.flagBits & FLAG_WRITE) !== 0 && run !== null) {
+    // Redis counts may-replicate commands (PUBLISH, PFCOUNT, which may write its cache) as writes
+    // in a read-only script, which also keeps such a script, not run atomically here, from writing.
+    if ((entry.flagBits & (FLAG_WRITE | FLAG_MAY_REPLICATE)) !== 0 && run !== null) {
       if (run.readOnly) return this.errorReply('ERR Write commands are not allowed from read-only scripts.');
-      run.wrote = true;
+      if ((entry.flagBits & FLAG_WRITE) !== 0) run.wrote = true;
     }
     const before = capture.position;
     const pending = this.server.control.runQueued(this.ctx, { entry, argv });

@@ -97,6 +97,11 @@ export interface ServerConfig {
    * members (docs/format.md, "Rank index of sorted sets"); sets of half as many get an index.
    */
   zsetRankBucketSize: number;
+  /**
+   * Redis' hll-sparse-max-bytes: a sparse HyperLogLog whose payload would grow past this many
+   * bytes becomes dense (src/types/hyperloglog.ts). It decides the value's bytes, so it is Redis' default.
+   */
+  hllSparseMaxBytes: number;
 }
 
 type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'bind' | 'obl';
@@ -349,6 +354,11 @@ export const DIRECTIVES: readonly Directive[] = [
     read: (c) => String(c.zsetRankBucketSize), write: (c, v) => { c.zsetRankBucketSize = v as number; },
   },
   {
+    name: 'hll-sparse-max-bytes', kind: 'memory', default: '3000', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'a sparse HyperLogLog that would grow past this many bytes turns dense (12 KB), as in Redis; the values stay byte for byte those redis-server writes',
+    read: (c) => String(c.hllSparseMaxBytes), write: (c, v) => { c.hllSparseMaxBytes = v as number; },
+  },
+  {
     name: 'hz', kind: 'int', default: '10', mutable: true, min: 1, max: 500,
     why: 'housekeeping runs per second (idle-client timeouts, end of CLIENT PAUSE)',
     read: (c) => String(c.hz), write: (c, v) => { c.hz = v as number; },
@@ -402,9 +412,14 @@ function formatObl(o: ServerConfig['clientOutputBufferLimit']): string {
   return `normal ${f(o.normal)} slave ${f(o.replica)} pubsub ${f(o.pubsub)}`;
 }
 
-/** Redis' memtoull: 1k = 1000, 1kb = 1024, also m/mb, g/gb; case-insensitive. null when invalid. */
+const MEMORY_VALUE = /^(\d+)(k|kb|m|mb|g|gb|b)?$/i;
+
+/**
+ * Redis' memtoull: 1k = 1000, 1kb = 1024, also m/mb, g/gb; case-insensitive; no sign (memtoull
+ * refuses '-'). null when invalid or beyond 2^53.
+ */
 export function parseMemory(text: string): number | null {
-  const m = /^(-?\d+)(k|kb|m|mb|g|gb|b)?$/i.exec(text);
+  const m = MEMORY_VALUE.exec(text);
   if (!m) return null;
   const unit = (m[2] ?? '').toLowerCase();
   const mult = unit === 'k' ? 1000 : unit === 'kb' ? 1024 : unit === 'm' ? 1e6 : unit === 'mb' ? 1024 * 1024
@@ -465,7 +480,8 @@ function parseValue(d: Directive, args: string[]): { value?: ParsedValue; error?
       return { value: v };
     }
     case 'memory': {
-      const v = parseMemory(text);
+      // Digits too many for a double are a value out of range to Redis, not a malformed one.
+      const v = parseMemory(text) ?? (MEMORY_VALUE.test(text) ? Number.POSITIVE_INFINITY : null);
       if (v === null) return { error: 'argument must be a memory value' };
       if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
         return { error: `argument must be between ${d.min} and ${d.max === LLONG_MAX ? '9223372036854775807' : d.max} inclusive` };

@@ -40,6 +40,8 @@ test('memory units as Redis memtoull', () => {
   assert.is(parseMemory('12'), 12);
   assert.is(parseMemory('1x'), null);
   assert.is(parseMemory(''), null);
+  assert.is(parseMemory('-1'), null, 'memtoull takes no sign');
+  assert.is(parseMemory('-0'), null);
 });
 
 test('file syntax: comments, quotes, case-insensitive names', () => {

@@ -24,6 +24,7 @@ import { SORT_COMMANDS } from './sort.js';
 import { STREAM_COMMANDS } from './streams.js';
 import { SCRIPTING_COMMANDS } from './scripting.js';
 import { FUNCTION_COMMANDS } from './functions.js';
+import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -44,4 +45,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STREAM_COMMANDS,
   ...SCRIPTING_COMMANDS,
   ...FUNCTION_COMMANDS,
+  ...HYPERLOGLOG_COMMANDS,
 ];

@@ -20,8 +20,9 @@ import { transactions } from './transactions.js';
 import { pubsub } from './pubsub.js';
 import { scripting } from './scripting.js';
 import { functions } from './functions.js';
+import { hyperloglog } from './hyperloglog.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, scripting, functions];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, scripting, functions, hyperloglog];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
