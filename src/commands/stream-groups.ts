@@ -226,11 +226,11 @@ function xgroupDelConsumerCommand(ctx: CommandContext, argv: Buffer[]): Promise<
     const batch = ctx.server.keyspace.batch();
     const edit = new GroupEdit(target.stream, target.group, batch);
     const pending = await edit.deleteConsumer(binaryKey(argv[4]));
-    if (edit.dirty) {
-      edit.finish();
-      await batch.commit();
-    }
+    if (pending === undefined) return ctx.reply.integer(0);
+    edit.finish();
+    await batch.commit();
     ctx.reply.integer(pending);
+    // Redis 7.0.15 signals only a consumer that existed.
     notifyStream(ctx, 'xgroup-delconsumer', target.stream.key);
   })();
 }
@@ -458,6 +458,7 @@ function serveBlockedGroup(ctx: CommandContext, argv: Buffer[], args: Xreadgroup
       blocking.keyWritten(ctx.client.db, keys[i]);
       return replyServed(ctx, argv, args.keysAt, [[i, entries]]);
     }
+    if (ready !== null) blocking.passOn(ctx.client, ready);
   })();
 }
 

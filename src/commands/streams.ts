@@ -467,6 +467,7 @@ function serveBlocked(ctx: CommandContext, block: Block, keys: readonly BinaryKe
       replyEntries(ctx, entries);
       return;
     }
+    if (ready !== null) ctx.server.blocking.passOn(ctx.client, ready);
   })();
 }
 

@@ -360,11 +360,11 @@ export class GroupEdit {
 
   /**
    * XGROUP DELCONSUMER: the consumer and its pending entries (both records of each) go; returns
-   * how many were pending. O(its PEL), staged in the command's batch.
+   * how many were pending (undefined: no such consumer). O(its PEL), staged in the command's batch.
    */
-  async deleteConsumer(name: BinaryKey): Promise<number> {
+  async deleteConsumer(name: BinaryKey): Promise<number | undefined> {
     const c = await this.consumer(name);
-    if (c === undefined) return 0;
+    if (c === undefined) return undefined;
     const prefix = consumerPelPrefix(this.stream, this.group, name);
     const pel = pelPrefix(this.stream, this.group);
     let n = 0;
