@@ -12,6 +12,7 @@ import { lists } from './lists.js';
 import { blocking } from './blocking.js';
 import { sort } from './sort.js';
 import { streams } from './streams.js';
+import { streamGroups } from './stream-groups.js';
 import { connection } from './connection.js';
 import { databases } from './databases.js';
 import { keys } from './keys.js';
@@ -20,7 +21,7 @@ import { transactions } from './transactions.js';
 import { pubsub } from './pubsub.js';
 import { scripting } from './scripting.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, scripting];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, streamGroups, scripting];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
