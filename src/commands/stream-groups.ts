@@ -138,10 +138,11 @@ function xgroupCreateCommand(ctx: CommandContext, argv: Buffer[]): void | Promis
       return xgroupSyntaxError(ctx, argv);
     }
   }
-  if (argv.length > 8) return xgroupSyntaxError(ctx, argv);
   return (async () => {
     const target = await xgroupTarget(ctx, argv, xgroupCreateCommand, mkstream, false);
     if (target === undefined) return;
+    // Options repeated past CREATE's 8 arguments: refused only here, after the key (as Redis' dispatch does).
+    if (argv.length > 8) return xgroupSyntaxError(ctx, argv);
     const id = groupStartId(argv[4], target.stream, true);
     if (id === undefined) return ctx.reply.error(ERR_INVALID_ID);
     if (target.group !== undefined) return ctx.reply.error('BUSYGROUP Consumer Group name already exists');
@@ -163,17 +164,18 @@ function xgroupCreateCommand(ctx: CommandContext, argv: Buffer[]): void | Promis
 
 function xgroupSetidCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   let entriesRead = ENTRIES_READ_INVALID;
-  if (argv.length === 7) {
-    if (!argIs(argv[5], 'entriesread')) return xgroupSyntaxError(ctx, argv);
-    const v = parseEntriesRead(argv[6]);
+  // Options are read as CREATE's are (ENTRIESREAD may repeat); the count is checked after the key.
+  for (let i = 5; i < argv.length; i += 2) {
+    if (!argIs(argv[i], 'entriesread') || i + 1 >= argv.length) return xgroupSyntaxError(ctx, argv);
+    const v = parseEntriesRead(argv[i + 1]);
     if (typeof v === 'string') return ctx.reply.error(v);
     entriesRead = v;
-  } else if (argv.length !== 5) {
-    return xgroupSyntaxError(ctx, argv);
   }
   return (async () => {
     const target = await xgroupTarget(ctx, argv, xgroupSetidCommand, false, true);
     if (target === undefined || target.stream === null || target.group === undefined) return;
+    // More than ENTRIESREAD's pair: refused only here, after the key and the group (Redis' dispatch).
+    if (argv.length !== 5 && argv.length !== 7) return xgroupSyntaxError(ctx, argv);
     const id = groupStartId(argv[4], target.stream, false);
     if (id === undefined) return ctx.reply.error(ERR_INVALID_ID);
     target.group.lastId = id;
@@ -337,20 +339,26 @@ function xreadgroupCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<
     const served: Served[] = [];
     const created: BinaryKey[] = [];
     let wrote = false;
+    // A stream named twice is one group: the second read starts where the first left it.
+    const edits = new Map<BinaryKey, GroupEdit>();
     for (let i = 0; i < args.streams; i++) {
       const stream = opened[i] as Collection;
-      const edit = new GroupEdit(stream, groups[i], batch);
+      const edit = edits.get(stream.key) ?? new GroupEdit(stream, groups[i], batch);
+      edits.set(stream.key, edit);
+      const from = history[i];
+      // Redis looks the consumer up (creating it) only for a stream it serves: history, or new entries.
+      const entries = from === null ? await newEntries(edit, args.count) : [];
+      if (from === null && entries.length === 0) continue;
       const { consumer, created: isNew } = await edit.lookupOrCreate(binaryKey(args.consumer), now);
       if (isNew) created.push(stream.key);
-      const from = history[i];
       if (from !== null) served.push([i, await readHistory(edit, consumer, from, args.count, now)]);
       else {
-        const entries = await deliverNew(edit, consumer, args.count, args.noack, now);
-        if (entries.length > 0) served.push([i, entries]);
+        await deliver(edit, consumer, entries, args.noack, now);
+        served.push([i, entries]);
       }
-      edit.finish();
       wrote = true;
     }
+    for (const edit of edits.values()) edit.finish();
     if (wrote) await batch.commit();
     for (const key of created) notifyStream(ctx, 'xgroup-createconsumer', key);
     if (served.length > 0) return replyServed(ctx, argv, args.keysAt, served);
@@ -382,11 +390,15 @@ async function readHistory(edit: GroupEdit, consumer: Consumer, after: StreamKey
   return out;
 }
 
-/** Entries after the group's last-delivered-id, delivered to `consumer` (XREADGROUP `>`): the group advances, the PELs take them unless NOACK. */
-async function deliverNew(edit: GroupEdit, consumer: Consumer, count: number, noack: boolean, now: number): Promise<StreamEntry[]> {
+/** Entries after the group's last-delivered-id (XREADGROUP `>`), at most `count` (0: all). */
+async function newEntries(edit: GroupEdit, count: number): Promise<StreamEntry[]> {
   const from = nextId(edit.group.lastId);
   if (from === undefined) return [];
-  const entries = await readRange(edit.stream, from, STREAM_ID_MAX, count);
+  return readRange(edit.stream, from, STREAM_ID_MAX, count);
+}
+
+/** Delivers `entries` to `consumer`: the group advances, the PELs take them unless NOACK. */
+async function deliver(edit: GroupEdit, consumer: Consumer, entries: readonly StreamEntry[], noack: boolean, now: number): Promise<void> {
   for (const e of entries) {
     advanceGroup(edit.stream, edit.group, e.id);
     edit.touchGroup();
@@ -395,7 +407,6 @@ async function deliverNew(edit: GroupEdit, consumer: Consumer, count: number, no
       consumer.activeTime = now;
     }
   }
-  return entries;
 }
 
 function replyServed(ctx: CommandContext, argv: readonly Buffer[], keysAt: number, served: readonly Served[]): void {
@@ -447,9 +458,10 @@ function serveBlockedGroup(ctx: CommandContext, argv: Buffer[], args: Xreadgroup
       const batch = ctx.server.keyspace.batch();
       const edit = new GroupEdit(stream, group, batch);
       const now = Date.now();
-      const { consumer, created } = await edit.lookupOrCreate(binaryKey(args.consumer), now);
-      const entries = await deliverNew(edit, consumer, args.count === 0 ? BLOCKED_DEFAULT_COUNT : args.count, args.noack, now);
+      const entries = await newEntries(edit, args.count === 0 ? BLOCKED_DEFAULT_COUNT : args.count);
       if (entries.length === 0) continue;
+      const { consumer, created } = await edit.lookupOrCreate(binaryKey(args.consumer), now);
+      await deliver(edit, consumer, entries, args.noack, now);
       edit.finish();
       await batch.commit();
       blocking.release(ctx.client);
@@ -464,13 +476,8 @@ function serveBlockedGroup(ctx: CommandContext, argv: Buffer[], args: Xreadgroup
 
 // ---------------------------------------------------------------- XACK
 
+/** XACK key group id...: no key or no group acknowledges nothing, whatever the IDs; then every ID is checked, then the PEL changes. */
 function xackCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  const ids: StreamKeyId[] = [];
-  for (let i = 3; i < argv.length; i++) {
-    const parsed = parseStreamId(argv[i], true, 0n);
-    if (parsed === undefined) return ctx.reply.error(ERR_INVALID_ID);
-    ids.push(parsed.id);
-  }
   const stream = open(ctx, argv[1], false);
   if (stream instanceof Promise) return retryAfter(stream, xackCommand, ctx, argv);
   if (stream === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
@@ -479,6 +486,12 @@ function xackCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
     const group = await readGroup(stream, binaryKey(argv[2]));
     if (!(await unchanged(stream))) return xackCommand(ctx, argv);
     if (group === undefined) return ctx.reply.integer(0);
+    const ids: StreamKeyId[] = [];
+    for (let i = 3; i < argv.length; i++) {
+      const parsed = parseStreamId(argv[i], true, 0n);
+      if (parsed === undefined) return ctx.reply.error(ERR_INVALID_ID);
+      ids.push(parsed.id);
+    }
     const batch = ctx.server.keyspace.batch();
     const edit = new GroupEdit(stream, group, batch);
     let acked = 0;

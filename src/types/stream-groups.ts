@@ -424,6 +424,8 @@ export function estimateEntriesRead(stream: Collection, id: StreamKeyId): bigint
   const s = streamState(stream);
   if (s.entriesAdded === 0n) return 0n;
   const length = BigInt(stream.meta.count);
+  // An emptied stream: any ID up to the last one has read everything.
+  if (length === 0n && id <= s.lastId) return s.entriesAdded;
   if (id === s.lastId) return s.entriesAdded;
   if (id > s.lastId) return ENTRIES_READ_INVALID;
   const zero = '\0'.repeat(16);
