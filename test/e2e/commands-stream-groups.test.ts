@@ -15,7 +15,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RawClient, redisTest, startRedis, startServer, TestClients, type TestServer } from './helpers.js';
+import { RawClient, redisTest, runProcess, startRedis, startServer, TestClients, type TestServer } from './helpers.js';
+import { existsSync } from 'node:fs';
 import { parseReply } from '../diff/resp.js';
 import { withTimes } from '../diff/compare.js';
 
@@ -386,6 +387,49 @@ test('after SIGKILL with appendfsync always, every acknowledged XREADGROUP, XACK
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('redis-py (Debian): a consumer-group worker loop reads, acknowledges, and a second worker reclaims what the first left pending', async () => {
+  const probe = existsSync('/usr/bin/python3') ? await runProcess('/usr/bin/python3', ['-c', 'import redis']) : null;
+  if (probe === null || probe.code !== 0) {
+    console.log('  (no python3-redis: the redis-py loop is not run)');
+    return;
+  }
+  const script = `
+from redis import Redis
+r = Redis(port=${srv.port}, decode_responses=True)
+r.delete('jobs')
+r.xgroup_create('jobs', 'workers', id='0', mkstream=True)
+for i in range(20):
+    r.xadd('jobs', {'n': str(i)})
+done = []
+# worker a takes 5 and dies without acknowledging; worker b works the rest, then claims a's.
+taken = r.xreadgroup('workers', 'a', {'jobs': '>'}, count=5)
+assert len(taken[0][1]) == 5
+while True:
+    got = r.xreadgroup('workers', 'b', {'jobs': '>'}, count=4, block=50)
+    if not got:
+        break
+    for _, entries in got:
+        for id, fields in entries:
+            done.append(int(fields['n']))
+            r.xack('jobs', 'workers', id)
+summary = r.xpending('jobs', 'workers')
+assert summary['pending'] == 5 and summary['consumers'] == [{'name': 'a', 'pending': 5}], summary
+cursor, claimed, deleted = r.xautoclaim('jobs', 'workers', 'b', min_idle_time=0, start_id='0-0', count=10)
+assert cursor == '0-0' and deleted == [] and len(claimed) == 5, (cursor, claimed, deleted)
+for id, fields in claimed:
+    done.append(int(fields['n']))
+    r.xack('jobs', 'workers', id)
+assert sorted(done) == list(range(20)), done
+assert r.xpending('jobs', 'workers')['pending'] == 0
+info = r.xinfo_groups('jobs')[0]
+assert info['name'] == 'workers' and info['consumers'] == 2 and info['pending'] == 0 and info['lag'] == 0, info
+assert sorted(c['name'] for c in r.xinfo_consumers('jobs', 'workers')) == ['a', 'b']
+print('ok')
+`;
+  const res = await runProcess('/usr/bin/python3', ['-c', script], undefined, 30_000);
+  assert.is(res.stdout.trim(), 'ok', res.stderr);
 });
 
 test.run();
