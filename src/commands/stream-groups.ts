@@ -13,7 +13,7 @@
  * (the woken key first). Running again, it answers Redis' errors when its stream is gone or has
  * another type (-UNBLOCKED) or its group was destroyed (-NOGROUP); XGROUP DESTROY wakes it.
  */
-import type { CommandContext, CommandHandler, CommandHandlers } from './types.js';
+import type { CommandContext, CommandHandlers } from './types.js';
 import type { BinaryKey } from '../engine/types.js';
 import { ValueType, binaryKey } from '../keyspace/encoding.js';
 import { encodeMeta, type StreamKeyId } from '../keyspace/collection-encoding.js';
@@ -21,7 +21,7 @@ import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseIntegerArg } fr
 import { retryAfter } from './command-support.js';
 import { replyHelp } from './connection.js';
 import { WRONG_TYPE, openOrCreate, type Collection } from '../types/collection.js';
-import { STREAM_ID_MAX, STREAM_ID_ZERO, idText, nextId, parseStreamId, readRange, streamState, type StreamEntry } from '../types/stream.js';
+import { STREAM_ID_MAX, STREAM_ID_ZERO, idText, nextId, parseStreamId, previousId, readRange, streamState, type StreamEntry } from '../types/stream.js';
 import {
   ENTRIES_READ_INVALID, GroupEdit, advanceGroup, createGroup, destroyGroup, entryExists, pelBounds, putGroup, readConsumers, readGroup, walkPel,
   type Consumer, type Group, type PelItem,
@@ -91,7 +91,7 @@ interface XgroupTarget {
   group: Group | undefined;
 }
 
-async function xgroupTarget(ctx: CommandContext, argv: Buffer[], self: CommandHandler, mkstream: boolean, groupRequired: boolean): Promise<XgroupTarget | undefined> {
+async function xgroupTarget(ctx: CommandContext, argv: Buffer[], mkstream: boolean, groupRequired: boolean): Promise<XgroupTarget | undefined> {
   for (;;) {
     const found = open(ctx, argv[2], false);
     if (found instanceof Promise) {
@@ -107,7 +107,7 @@ async function xgroupTarget(ctx: CommandContext, argv: Buffer[], self: CommandHa
       return undefined;
     }
     const group = found === null ? undefined : await readGroup(found, binaryKey(argv[3]));
-    if (found !== null && !(await unchanged(found))) return xgroupTarget(ctx, argv, self, mkstream, groupRequired);
+    if (found !== null && !(await unchanged(found))) return xgroupTarget(ctx, argv, mkstream, groupRequired);
     if (groupRequired && group === undefined) {
       ctx.reply.error(`NOGROUP No such consumer group '${cString(argv[3])}' for key name '${cString(argv[2])}'`);
       return undefined;
@@ -139,7 +139,7 @@ function xgroupCreateCommand(ctx: CommandContext, argv: Buffer[]): void | Promis
     }
   }
   return (async () => {
-    const target = await xgroupTarget(ctx, argv, xgroupCreateCommand, mkstream, false);
+    const target = await xgroupTarget(ctx, argv, mkstream, false);
     if (target === undefined) return;
     // Options repeated past CREATE's 8 arguments: refused only here, after the key (as Redis' dispatch does).
     if (argv.length > 8) return xgroupSyntaxError(ctx, argv);
@@ -172,7 +172,7 @@ function xgroupSetidCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
     entriesRead = v;
   }
   return (async () => {
-    const target = await xgroupTarget(ctx, argv, xgroupSetidCommand, false, true);
+    const target = await xgroupTarget(ctx, argv, false, true);
     if (target === undefined || target.stream === null || target.group === undefined) return;
     // More than ENTRIESREAD's pair: refused only here, after the key and the group (Redis' dispatch).
     if (argv.length !== 5 && argv.length !== 7) return xgroupSyntaxError(ctx, argv);
@@ -190,7 +190,7 @@ function xgroupSetidCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
 
 function xgroupDestroyCommand(ctx: CommandContext, argv: Buffer[]): Promise<void> {
   return (async () => {
-    const target = await xgroupTarget(ctx, argv, xgroupDestroyCommand, false, false);
+    const target = await xgroupTarget(ctx, argv, false, false);
     if (target === undefined || target.stream === null) return;
     if (target.group === undefined) return ctx.reply.integer(0);
     const stream = target.stream;
@@ -208,7 +208,7 @@ function xgroupDestroyCommand(ctx: CommandContext, argv: Buffer[]): Promise<void
 
 function xgroupCreateConsumerCommand(ctx: CommandContext, argv: Buffer[]): Promise<void> {
   return (async () => {
-    const target = await xgroupTarget(ctx, argv, xgroupCreateConsumerCommand, false, true);
+    const target = await xgroupTarget(ctx, argv, false, true);
     if (target === undefined || target.stream === null || target.group === undefined) return;
     const batch = ctx.server.keyspace.batch();
     const edit = new GroupEdit(target.stream, target.group, batch);
@@ -223,7 +223,7 @@ function xgroupCreateConsumerCommand(ctx: CommandContext, argv: Buffer[]): Promi
 
 function xgroupDelConsumerCommand(ctx: CommandContext, argv: Buffer[]): Promise<void> {
   return (async () => {
-    const target = await xgroupTarget(ctx, argv, xgroupDelConsumerCommand, false, true);
+    const target = await xgroupTarget(ctx, argv, false, true);
     if (target === undefined || target.stream === null || target.group === undefined) return;
     const batch = ctx.server.keyspace.batch();
     const edit = new GroupEdit(target.stream, target.group, batch);
@@ -532,7 +532,7 @@ function xpendingCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<vo
     if (from === undefined) return ctx.reply.error('ERR invalid start ID for the interval');
     const e = parseInterval(argv[at + 1], 0xffff_ffff_ffff_ffffn);
     if (e === undefined) return ctx.reply.error(ERR_INVALID_ID);
-    const to = e.exclusive ? (previousOf(e.id)) : e.id;
+    const to = e.exclusive ? previousId(e.id) : e.id;
     if (to === undefined) return ctx.reply.error('ERR invalid end ID for the interval');
     start = from;
     end = to;
@@ -591,19 +591,6 @@ function xpendingCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<vo
       r.integer(entry.deliveryCount);
     }
   })();
-}
-
-function previousOf(id: StreamKeyId): StreamKeyId | undefined {
-  if (id === STREAM_ID_ZERO) return undefined;
-  const b = Buffer.from(id, 'latin1');
-  const ms = b.readBigUInt64BE(0);
-  const seq = b.readBigUInt64BE(8);
-  if (seq > 0n) b.writeBigUInt64BE(seq - 1n, 8);
-  else {
-    b.writeBigUInt64BE(ms - 1n, 0);
-    b.writeBigUInt64BE(0xffff_ffff_ffff_ffffn, 8);
-  }
-  return binaryKey(b);
 }
 
 // ---------------------------------------------------------------- XCLAIM / XAUTOCLAIM
