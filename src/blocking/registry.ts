@@ -221,6 +221,31 @@ export class BlockingRegistry implements KeyWriteListener {
     block.post('cancelled');
   }
 
+  /**
+   * A woken stream reader (XREAD, XREADGROUP) that found nothing for itself passes the wake-up to
+   * the next waiter of the key behind it in the queue: readers of one stream wait for different
+   * things (other IDs, other groups), and Redis looks at every reader blocked on a written stream.
+   * Forward only, so the chain ends at the end of the queue.
+   */
+  passOn(client: BlockableClient, key: BinaryKey): void {
+    const slot = BlockingRegistry.slot(client.db, key);
+    const waiters = this.byKey.get(slot);
+    const own = this.byClient.get(client.id);
+    if (waiters === undefined || own === undefined) return;
+    let behind = false;
+    for (const block of waiters) {
+      if (block === own) {
+        behind = true;
+        continue;
+      }
+      if (!behind || block.retrying) continue;
+      block.retrying = true;
+      block.readyKey = key;
+      block.post('ready');
+      return;
+    }
+  }
+
   // ---- KeyWriteListener (installed only while someone is blocked)
 
   keyWritten(db: number, key: BinaryKey): void {

@@ -25,6 +25,7 @@ import { listHandlers } from './lists.js';
 import { blockingHandlers } from './blocking.js';
 import { sortHandlers } from './sort.js';
 import { streamHandlers } from './streams.js';
+import { streamGroupHandlers } from './stream-groups.js';
 import { scriptingHandlers } from './scripting.js';
 import { functionHandlers } from './functions.js';
 import { hyperloglogHandlers } from './hyperloglog.js';
@@ -46,6 +47,7 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   blockingHandlers,
   sortHandlers,
   streamHandlers,
+  streamGroupHandlers,
   scriptingHandlers,
   functionHandlers,
   hyperloglogHandlers,

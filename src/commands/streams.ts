@@ -1,7 +1,7 @@
 /**
  * Stream commands: XADD XLEN XRANGE XREVRANGE XDEL XTRIM XREAD (BLOCK too) XSETID XINFO
- * (STREAM, GROUPS, CONSUMERS, HELP). Consumer groups are not served yet: XINFO GROUPS answers
- * the empty list a stream without groups has, XINFO CONSUMERS Redis' NOGROUP error.
+ * (STREAM, GROUPS, CONSUMERS, HELP). The consumer group commands are in ./stream-groups.ts; XINFO
+ * reads their records (src/types/stream-groups.ts) here.
  *
  * Each handler checks its arguments in the order of Redis 7.0's t_stream.c (so the same bad
  * command gets the same error) and uses src/types/stream.ts. XADD without a trim and XLEN are
@@ -26,14 +26,15 @@ import {
   STREAM_ID_MAX, STREAM_ID_ZERO, deleteBelow, deleteEntries, idParts, idText, nextId, noteAppend, parseStreamId, previousId, putEntry, readRange,
   streamId, streamState, trim, trimMayRemove, type ParsedId, type StreamEntry, type TrimRequest,
 } from '../types/stream.js';
+import { ENTRIES_READ_INVALID, groupLag, readConsumers, readGroup, readGroups, walkPel, type Group } from '../types/stream-groups.js';
 
-const ERR_INVALID_ID = 'ERR Invalid stream ID specified as stream command argument';
+export const ERR_INVALID_ID = 'ERR Invalid stream ID specified as stream command argument';
 const ERR_ID_TOO_SMALL = 'ERR The ID specified in XADD is equal or smaller than the target stream top item';
 const ERR_NO_SUCH_KEY = 'ERR no such key';
 /** Entries a blocked XREAD without COUNT gets when served (Redis' XREAD_BLOCKED_DEFAULT_COUNT). */
-const BLOCKED_DEFAULT_COUNT = 1000;
+export const BLOCKED_DEFAULT_COUNT = 1000;
 
-function openStream(ctx: CommandContext, key: BinaryKey, forRead: boolean): Collection | null | typeof WRONG_TYPE | Promise<unknown> {
+export function openStream(ctx: CommandContext, key: BinaryKey, forRead: boolean): Collection | null | typeof WRONG_TYPE | Promise<unknown> {
   return openCollection(ctx.server.keyspace, ctx.client.db, key, ValueType.Stream, forRead);
 }
 
@@ -41,7 +42,7 @@ function openStream(ctx: CommandContext, key: BinaryKey, forRead: boolean): Coll
  * Whether the stream is still the one a command opened, after an asynchronous read (with the
  * key held by the dispatcher it can only have expired meanwhile; the command then runs again).
  */
-async function unchanged(stream: Collection): Promise<boolean> {
+export async function unchanged(stream: Collection): Promise<boolean> {
   for (;;) {
     const now = openCollection(stream.ks, stream.db, stream.key, ValueType.Stream, false);
     if (now instanceof Promise) {
@@ -52,13 +53,13 @@ async function unchanged(stream: Collection): Promise<boolean> {
   }
 }
 
-function replyEntries(ctx: CommandContext, entries: readonly StreamEntry[]): void {
+export function replyEntries(ctx: CommandContext, entries: readonly StreamEntry[]): void {
   const r = ctx.reply;
   r.arrayHeader(entries.length);
   for (const e of entries) replyEntry(ctx, e);
 }
 
-function replyEntry(ctx: CommandContext, e: StreamEntry): void {
+export function replyEntry(ctx: CommandContext, e: StreamEntry): void {
   const r = ctx.reply;
   r.arrayHeader(2);
   r.bulkText(idText(e.id));
@@ -165,7 +166,7 @@ function addedId(last: StreamKeyId, requested: ParsedId | null): StreamKeyId | s
  * A stream command's keyspace event. Some run on after an await, outside the dispatcher's call,
  * so the publisher (whose RESP3 connection gets its own events in Redis' place) is set here.
  */
-function notifyStream(ctx: CommandContext, event: string, key: BinaryKey): void {
+export function notifyStream(ctx: CommandContext, event: string, key: BinaryKey): void {
   const events = ctx.server.keyspace.events;
   const outer = events.publisher;
   events.publisher = ctx.client;
@@ -210,7 +211,8 @@ function xaddCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
     const result = await trim(stream, batch, request, { id, node });
     if (!(await unchanged(stream))) return xaddCommand(ctx, argv);
     if (result.emptied) stream.meta.version = ks.versions.next();
-    else putEntry(stream, batch, id, node, argv, fieldPos);
+    // A stream with groups is emptied in place: the entry trimmed away with the rest is not written.
+    else if (stream.meta.count > 0) putEntry(stream, batch, id, node, argv, fieldPos);
     await stream.commit(batch);
     await deleteBelow(ks, result.deadRange);
     // Redis 7.0: the reply, then 'xadd', then 'xtrim' when the trim removed something.
@@ -281,7 +283,7 @@ function xlenCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
 // ---------------------------------------------------------------- XRANGE / XREVRANGE
 
 /** Redis' streamParseIntervalIDOrReply: `(id` is exclusive (strict ID), otherwise `-`, `+` and IDs. */
-function parseInterval(arg: Buffer, missingSeq: bigint): { id: StreamKeyId; exclusive: boolean } | undefined {
+export function parseInterval(arg: Buffer, missingSeq: bigint): { id: StreamKeyId; exclusive: boolean } | undefined {
   const exclusive = arg.length > 1 && arg[0] === 0x28;
   const parsed = exclusive ? parseStreamId(arg.subarray(1), true, missingSeq) : parseStreamId(arg, false, missingSeq);
   return parsed === undefined ? undefined : { id: parsed.id, exclusive };
@@ -465,6 +467,7 @@ function serveBlocked(ctx: CommandContext, block: Block, keys: readonly BinaryKe
       replyEntries(ctx, entries);
       return;
     }
+    if (ready !== null) ctx.server.blocking.passOn(ctx.client, ready);
   })();
 }
 
@@ -496,9 +499,9 @@ function xsetidCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   if (stream === null) return ctx.reply.error(ERR_NO_SUCH_KEY);
   if (stream === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   const s = streamState(stream);
-  // 7.0.15 checks the top item and entries_added (for a stream with entries) before max_deleted_entry_id.
+  // 7.0.15 checks the top item and entries_added (for a stream with entries), and an ID below the
+  // stream's own max_deleted_entry_id is accepted (only a MAXDELETEDID argument above it is refused).
   const apply = (): void | Promise<void> => {
-    if (id.id < s.maxDeletedId) return ctx.reply.error('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
     s.lastId = id.id;
     if (entriesAdded !== null) s.entriesAdded = entriesAdded;
     if (maxDeleted !== STREAM_ID_ZERO) s.maxDeletedId = maxDeleted;
@@ -585,11 +588,13 @@ function xinfoStreamCommand(ctx: CommandContext, argv: Buffer[]): void | Promise
       r.bulkText('entries');
       replyEntries(ctx, first);
       r.bulkText('groups');
-      r.arrayHeader(0);
+      const groups = await readGroups(stream);
+      r.arrayHeader(groups.length);
+      for (const g of groups) await replyGroupFull(ctx, stream, g, count);
       return;
     }
     r.bulkText('groups');
-    r.integer(0);
+    r.integer(s.groups);
     r.bulkText('first-entry');
     if (first.length === 0) r.nullBulk();
     else replyEntry(ctx, first[0]);
@@ -608,20 +613,126 @@ function radixTreeNodes(keys: number): number {
   return keys === 0 ? 1 : keys + 1;
 }
 
+/** A group's entries-read and lag as XINFO prints them (nil when unknown). */
+function replyReadAndLag(ctx: CommandContext, stream: Collection, g: Group): void {
+  const r = ctx.reply;
+  r.bulkText('entries-read');
+  if (g.entriesRead === ENTRIES_READ_INVALID) r.nullBulk();
+  else r.integer(g.entriesRead);
+  r.bulkText('lag');
+  const lag = groupLag(stream, g);
+  if (lag === null) r.nullBulk();
+  else r.integer(lag);
+}
+
+/**
+ * One group of XINFO STREAM FULL: its fields, the first `count` entries of its PEL (0: all) and
+ * each consumer with the first `count` of its own. Times are absolute ms, as Redis prints them.
+ */
+async function replyGroupFull(ctx: CommandContext, stream: Collection, g: Group, count: number): Promise<void> {
+  const r = ctx.reply;
+  const pel: Array<[StreamKeyId, string, number, bigint]> = [];
+  await walkPel(stream, g, null, STREAM_ID_ZERO, STREAM_ID_MAX, ({ id, entry }) => {
+    pel.push([id, entry.consumer, entry.deliveryTime, entry.deliveryCount]);
+    return count === 0 || pel.length < count;
+  });
+  const consumers = await readConsumers(stream, g);
+  const owned: Array<Array<[StreamKeyId, number, bigint]>> = [];
+  for (const c of consumers) {
+    const mine: Array<[StreamKeyId, number, bigint]> = [];
+    if (c.pending > 0) {
+      await walkPel(stream, g, c.name, STREAM_ID_ZERO, STREAM_ID_MAX, ({ id, entry }) => {
+        mine.push([id, entry.deliveryTime, entry.deliveryCount]);
+        return count === 0 || mine.length < count;
+      });
+    }
+    owned.push(mine);
+  }
+  r.mapHeader(7);
+  r.bulkText('name');
+  r.bulk(Buffer.from(g.name, 'latin1'));
+  r.bulkText('last-delivered-id');
+  r.bulkText(idText(g.lastId));
+  replyReadAndLag(ctx, stream, g);
+  r.bulkText('pel-count');
+  r.integer(g.pel);
+  r.bulkText('pending');
+  r.arrayHeader(pel.length);
+  for (const [id, owner, time, n] of pel) {
+    r.arrayHeader(4);
+    r.bulkText(idText(id));
+    r.bulk(Buffer.from(owner, 'latin1'));
+    r.integer(time);
+    r.integer(n);
+  }
+  r.bulkText('consumers');
+  r.arrayHeader(consumers.length);
+  consumers.forEach((c, i) => {
+    r.mapHeader(4);
+    r.bulkText('name');
+    r.bulk(Buffer.from(c.name, 'latin1'));
+    r.bulkText('seen-time');
+    r.integer(c.seenTime);
+    r.bulkText('pel-count');
+    r.integer(c.pending);
+    r.bulkText('pending');
+    r.arrayHeader(owned[i].length);
+    for (const [id, time, n] of owned[i]) {
+      r.arrayHeader(3);
+      r.bulkText(idText(id));
+      r.integer(time);
+      r.integer(n);
+    }
+  });
+}
+
 function xinfoGroupsCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   const stream = xinfoStream(ctx, argv, xinfoGroupsCommand);
   if (stream === undefined || stream instanceof Promise) return stream;
-  ctx.reply.arrayHeader(0);
+  return (async () => {
+    const groups = await readGroups(stream);
+    const r = ctx.reply;
+    r.arrayHeader(groups.length);
+    for (const g of groups) {
+      r.mapHeader(6);
+      r.bulkText('name');
+      r.bulk(Buffer.from(g.name, 'latin1'));
+      r.bulkText('consumers');
+      r.integer(g.consumers);
+      r.bulkText('pending');
+      r.integer(g.pel);
+      r.bulkText('last-delivered-id');
+      r.bulkText(idText(g.lastId));
+      replyReadAndLag(ctx, stream, g);
+    }
+  })();
 }
 
+/** XINFO CONSUMERS key group: name, pending and idle (ms since seen) of each consumer, by name. */
 function xinfoConsumersCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   const stream = xinfoStream(ctx, argv, xinfoConsumersCommand);
   if (stream === undefined || stream instanceof Promise) return stream;
-  ctx.reply.error(`NOGROUP No such consumer group '${cString(argv[3])}' for key name '${cString(argv[2])}'`);
+  return (async () => {
+    const group = await readGroup(stream, binaryKey(argv[3]));
+    if (group === undefined) return ctx.reply.error(`NOGROUP No such consumer group '${cString(argv[3])}' for key name '${cString(argv[2])}'`);
+    const consumers = await readConsumers(stream, group);
+    const now = Date.now();
+    const r = ctx.reply;
+    r.arrayHeader(consumers.length);
+    for (const c of consumers) {
+      r.mapHeader(3);
+      r.bulkText('name');
+      r.bulk(Buffer.from(c.name, 'latin1'));
+      r.bulkText('pending');
+      r.integer(c.pending);
+      r.bulkText('idle');
+      r.integer(Math.max(0, now - c.seenTime));
+    }
+  })();
 }
 
 /** An argument as Redis' `%s` prints it: up to its first NUL byte. */
-function cString(arg: Buffer): string {
+export function cString(arg: Buffer): string {
   const nul = arg.indexOf(0);
   return arg.toString('latin1', 0, nul === -1 ? arg.length : nul);
 }

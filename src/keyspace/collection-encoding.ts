@@ -22,6 +22,10 @@ export const enum MemberTag {
   ZSetRank = 0x72, // 'r': the rank index's bucket counts (zset-rank.ts)
   ListElement = 0x6c, // 'l'
   StreamEntry = 0x74, // 't'
+  StreamGroup = 0x67, // 'g': a consumer group (stream-groups.ts)
+  StreamConsumer = 0x63, // 'c': a consumer of a group
+  StreamPending = 0x70, // 'p': a group's pending entry, by ID
+  StreamConsumerPending = 0x71, // 'q': a consumer's pending entry, by consumer then ID
 }
 
 /**
@@ -125,16 +129,23 @@ export interface StreamState {
   /** Entries ever appended to the tail node (live and deleted: Redis' count + deleted), and those still live. */
   tailAppended: number;
   tailLive: number;
+  /** Consumer groups (their records are `g` members, stream-groups.ts). */
+  groups: number;
 }
 
 export const STREAM_ID_ZERO: StreamKeyId = '\0'.repeat(16);
 
 export function newStreamState(): StreamState {
-  return { lastId: STREAM_ID_ZERO, firstId: STREAM_ID_ZERO, maxDeletedId: STREAM_ID_ZERO, entriesAdded: 0n, nodes: 0, tailNode: -1, tailAppended: 0, tailLive: 0 };
+  return { lastId: STREAM_ID_ZERO, firstId: STREAM_ID_ZERO, maxDeletedId: STREAM_ID_ZERO, entriesAdded: 0n, nodes: 0, tailNode: -1, tailAppended: 0, tailLive: 0, groups: 0 };
 }
 
-/** Stream type data: three IDs (48 bytes), entriesAdded u64 BE, nodes u64 BE, tailNode i64 BE (as a position), tailAppended u32 BE, tailLive u32 BE. */
-const STREAM_BYTES = 48 + 8 + 8 + 8 + 4 + 4;
+/**
+ * Stream type data: three IDs (48 bytes), entriesAdded u64 BE, nodes u64 BE, tailNode i64 BE (as
+ * a position), tailAppended u32 BE, tailLive u32 BE, groups u32 BE. Records written before
+ * consumer groups end before `groups` (STREAM_BYTES_V1) and read as 0 groups.
+ */
+const STREAM_BYTES_V1 = 48 + 8 + 8 + 8 + 4 + 4;
+const STREAM_BYTES = STREAM_BYTES_V1 + 4;
 
 export function isCollectionType(type: ValueType): boolean {
   return type === ValueType.Hash || type === ValueType.Set || type === ValueType.ZSet || type === ValueType.List || type === ValueType.Stream;
@@ -167,7 +178,8 @@ export function encodeMeta(meta: CollectionMeta): Buffer {
     at += out.latin1Write(encodePosition(stream.nodes) + encodePosition(stream.tailNode), at);
     out.writeUInt32BE(stream.tailAppended, at);
     out.writeUInt32BE(stream.tailLive, at + 4);
-    at += 8;
+    out.writeUInt32BE(stream.groups, at + 8);
+    at += 12;
   }
   return out;
 }
@@ -199,7 +211,8 @@ export function decodeMeta(value: Buffer): CollectionMeta {
     at += 16;
   }
   if (type === ValueType.Stream) {
-    if (value.length < at + STREAM_BYTES) throw new CorruptionError('collection metadata', 0, `short stream record (${value.length} bytes)`);
+    if (value.length < at + STREAM_BYTES_V1) throw new CorruptionError('collection metadata', 0, `short stream record (${value.length} bytes)`);
+    const withGroups = value.length >= at + STREAM_BYTES;
     const ids = binaryKey(value, at, at + 48);
     const nodes = binaryKey(value, at + 56, at + 72);
     meta.stream = {
@@ -211,8 +224,9 @@ export function decodeMeta(value: Buffer): CollectionMeta {
       tailNode: decodePosition(nodes, 8),
       tailAppended: value.readUInt32BE(at + 72),
       tailLive: value.readUInt32BE(at + 76),
+      groups: withGroups ? value.readUInt32BE(at + 80) : 0,
     };
-    at += STREAM_BYTES;
+    at += withGroups ? STREAM_BYTES : STREAM_BYTES_V1;
   }
   if (at !== value.length) throw new CorruptionError('collection metadata', 0, `${value.length - at} bytes past the record`);
   return meta;
@@ -298,7 +312,11 @@ function isMemberTag(tag: number): tag is MemberTag {
     tag === MemberTag.ZSetByScore ||
     tag === MemberTag.ZSetRank ||
     tag === MemberTag.ListElement ||
-    tag === MemberTag.StreamEntry
+    tag === MemberTag.StreamEntry ||
+    tag === MemberTag.StreamGroup ||
+    tag === MemberTag.StreamConsumer ||
+    tag === MemberTag.StreamPending ||
+    tag === MemberTag.StreamConsumerPending
   );
 }
 

@@ -45,6 +45,10 @@ function ownerType(tag: MemberTag): ValueType {
     case MemberTag.ListElement:
       return ValueType.List;
     case MemberTag.StreamEntry:
+    case MemberTag.StreamGroup:
+    case MemberTag.StreamConsumer:
+    case MemberTag.StreamPending:
+    case MemberTag.StreamConsumerPending:
       return ValueType.Stream;
   }
 }

@@ -27,7 +27,7 @@ export function memberTagsOf(type: ValueType): readonly MemberTag[] {
     case ValueType.List:
       return [MemberTag.ListElement];
     case ValueType.Stream:
-      return [MemberTag.StreamEntry];
+      return [MemberTag.StreamEntry, MemberTag.StreamGroup, MemberTag.StreamConsumer, MemberTag.StreamPending, MemberTag.StreamConsumerPending];
     default:
       return [];
   }
@@ -42,10 +42,14 @@ export function pushGarbageRecords(ops: BatchOp[], nsPrefix: BinaryKey, key: Bin
   if (previous === null || !isCollectionType(valueType(previous))) return false;
   if (next !== null && isCollectionType(valueType(next)) && versionOf(next) === versionOf(previous)) return false;
   const meta = decodeMeta(previous);
-  if (meta.count === 0) return false;
+  // A stream may have groups (and their PELs) without entries.
+  const groups = meta.stream?.groups ?? 0;
+  if (meta.count === 0 && groups === 0) return false;
   const count = varintValue(meta.count);
   for (const tag of memberTagsOf(meta.type)) {
     if (tag === MemberTag.ZSetRank && (meta.flags & MetaFlag.RankIndex) === 0) continue;
+    if (tag === MemberTag.StreamEntry && meta.count === 0) continue;
+    if (tag !== MemberTag.StreamEntry && meta.type === ValueType.Stream && groups === 0) continue;
     // A rank index has a record per bucket, not per member: about count / 256 at most at the
     // default bucket size (what decides between a sweep and a drop).
     const value = tag === MemberTag.ZSetRank ? varintValue(Math.ceil(meta.count / RANK_RECORD_MEMBERS)) : count;

@@ -503,6 +503,8 @@ export class Keyspace {
     counts.expireSum = expireSum;
     if (this.watches.active) this.watches.touch(db, key);
     if (this.tracking !== null) this.tracking.keyModified(key);
+    // A deleted stream wakes its blocked XREADGROUPs with an error (Redis' signalDeletedKeyAsReady); other waiters look and wait on.
+    if (this.readyListener !== null) this.readyListener.keyWritten(db, key);
     return durable;
   }
 

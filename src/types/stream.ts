@@ -334,6 +334,9 @@ export interface TrimResult {
   emptied: boolean;
 }
 
+/** Above every 16-byte ID: the end of a range that takes every entry after its start. */
+const PAST_EVERY_ID: StreamKeyId = '\xff'.repeat(17);
+
 /** A light entry for trims: ID and node. */
 interface TrimEntry {
   readonly id: StreamKeyId;
@@ -400,11 +403,19 @@ export async function trim(stream: Collection, batch: KeyspaceBatch, request: Tr
   }
   await entries.return(undefined);
   stream.meta.count = length;
-  if (length === 0) {
+  // Emptied, the stream gets a new version (the caller's), unless it has consumer groups: they
+  // are members of this version, so its entries are deleted one by one instead.
+  if (length === 0 && s.groups === 0) {
     s.firstId = STREAM_ID_ZERO;
     return { deleted, emptied: true };
   }
   for (const id of removed) batch.deleteMember(prefix + id);
+  if (length === 0) {
+    s.firstId = STREAM_ID_ZERO;
+    const rest = deleted > removed.length && removed.length > 0 ? nextId(removed[removed.length - 1]) : undefined;
+    if (rest !== undefined) return { deleted, emptied: false, deadRange: { prefix, from: rest, to: PAST_EVERY_ID } };
+    return { deleted, emptied: false };
+  }
   s.firstId = nextFirst ?? s.firstId;
   // Past INLINE_DELETES, the rest (below the new first ID, so already dead) go after the batch.
   const after = deleted > removed.length && removed.length > 0 ? nextId(removed[removed.length - 1]) : undefined;

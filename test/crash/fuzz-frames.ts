@@ -419,8 +419,8 @@ function anyReplyProblem(reply: Buffer, errors: string[]): string | null {
   if (!RESP2_TYPES.has(reply[0])) return `not a RESP2 reply: ${show(reply)}`;
   if (reply[0] !== 0x2d) return null;
   const line = reply.toString('latin1', 1, reply.length - 2);
-  // NOGROUP: XINFO CONSUMERS on a stream, which has no consumer groups yet.
-  if (!line.startsWith('ERR ') && !line.startsWith('WRONGTYPE ') && !line.startsWith('NOGROUP ')) return `error reply that is neither -ERR, -WRONGTYPE nor -NOGROUP: ${line}`;
+  // NOGROUP and BUSYGROUP: the consumer group commands' own errors.
+  if (!['ERR ', 'WRONGTYPE ', 'NOGROUP ', 'BUSYGROUP '].some((kind) => line.startsWith(kind))) return `error reply that is neither -ERR, -WRONGTYPE, -NOGROUP nor -BUSYGROUP: ${line}`;
   errors.push(line);
   return null;
 }

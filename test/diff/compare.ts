@@ -19,6 +19,9 @@
  * - `randomKey`: RANDOMKEY answers nil for an empty database and some key otherwise.
  * - `randomPick`: SRANDMEMBER, HRANDFIELD, ZRANDMEMBER pick at random: nil where the other is nil,
  *   otherwise the same type and, for several picks, the same number of elements.
+ * - `withTimes(n)`: replies of the consumer group commands that carry clock readings (XPENDING's
+ *   idle times, XINFO CONSUMERS' idle, XINFO STREAM FULL's seen-time and delivery times): the same
+ *   tree byte for byte except those numbers, which may differ by up to `n` ms.
  *
  * Errors always compare exactly, whatever the rule: error texts are part of the contract.
  */
@@ -111,3 +114,26 @@ export const randomKey: ReplyRule = unlessError((ours, theirs) => {
   if (isNil(ours) || isNil(theirs)) return exact(ours, theirs);
   return ours.type === '$' && theirs.type === '$' ? null : 'not both a key';
 });
+
+/**
+ * Same structure and bytes, except numbers that are clock readings: one after the bulk string
+ * "idle" or "seen-time", any of 10^11 or more (absolute ms), and the third element of XPENDING's
+ * rows (`xpendingRows`: arrays of 4 starting with a bulk ID).
+ */
+export function withTimes(tolerance: number, xpendingRows = false): ReplyRule {
+  const walk = (a: RespNode, b: RespNode, isTime: boolean): string | null => {
+    if (a.type !== b.type || a.items.length !== b.items.length) return 'the shapes differ';
+    if (a.type === ':' && (isTime || Number(b.head) >= 1e11)) {
+      return Math.abs(Number(a.head) - Number(b.head)) <= tolerance ? null : `times ${a.head} and ${b.head} are more than ${tolerance} apart`;
+    }
+    if (a.items.length === 0) return a.raw.equals(b.raw) ? null : 'the bytes differ';
+    const row = xpendingRows && a.type === '*' && a.items.length === 4 && a.items[0].type === '$';
+    for (let i = 0; i < a.items.length; i++) {
+      const previous = i > 0 ? a.items[i - 1].data?.toString('latin1') : undefined;
+      const why = walk(a.items[i], b.items[i], (row && i === 2) || previous === 'idle' || previous === 'seen-time');
+      if (why !== null) return why;
+    }
+    return null;
+  };
+  return unlessError((ours, theirs) => walk(ours, theirs, false));
+}

@@ -2,8 +2,9 @@
  * Stream commands (src/commands/streams.ts).
  *
  * Transcribed from redis-server 7.0.15's COMMAND INFO and COMMAND DOCS; the field meanings are in
- * ./schema.ts. XREAD finds its keys after the STREAMS keyword (half of what follows it), which
- * makes it movablekeys.
+ * ./schema.ts. XREAD and XREADGROUP find their keys after the STREAMS keyword (half of what
+ * follows it), which makes them movablekeys. The consumer group commands' handlers are in
+ * src/commands/stream-groups.ts.
  */
 import type { CommandDef, KeySpec } from './schema.js';
 
@@ -29,6 +30,11 @@ function rangeCommand(name: string, summary: string, returned: string, bounds: s
     keySpecs: keyAt(1, ['RO', 'access']),
     args: `${bounds} [COUNT count:integer]`,
   };
+}
+
+/** An XGROUP subcommand on the key at argument 2. */
+function xgroupSub(name: string, arity: number, flags: CommandDef['flags'], keyFlags: KeySpec['flags'], summary: string, since: string, complexity: string, args: string, history?: CommandDef['history']): CommandDef {
+  return { name, arity, flags, group: 'stream', summary, since, complexity, ...(history === undefined ? {} : { history }), keySpecs: keyAt(2, keyFlags), args };
 }
 
 export const STREAM_COMMANDS: readonly CommandDef[] = [
@@ -166,5 +172,90 @@ export const STREAM_COMMANDS: readonly CommandDef[] = [
         args: 'key [FULL ([COUNT count:integer])]@full',
       },
     ],
+  },
+  {
+    name: 'xgroup',
+    arity: -2,
+    flags: [],
+    group: 'stream',
+    summary: 'A container for consumer groups commands',
+    since: '5.0.0',
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      xgroupSub('xgroup|create', -5, ['write', 'denyoom'], ['RW', 'insert'], 'Create a consumer group.', '5.0.0', 'O(1)', "key groupname (id | '$'@new_id)@id [MKSTREAM] [ENTRIESREAD entries_read:integer]", [['7.0.0', 'Added the `entries_read` named argument.']]),
+      xgroupSub('xgroup|createconsumer', 5, ['write', 'denyoom'], ['RW', 'insert'], 'Create a consumer in a consumer group.', '6.2.0', 'O(1)', 'key groupname consumername'),
+      xgroupSub('xgroup|delconsumer', 5, ['write'], ['RW', 'delete'], 'Delete a consumer from a consumer group.', '5.0.0', 'O(1)', 'key groupname consumername'),
+      xgroupSub('xgroup|destroy', 4, ['write'], ['RW', 'delete'], 'Destroy a consumer group.', '5.0.0', "O(N) where N is the number of entries in the group's pending entries list (PEL).", 'key groupname'),
+      {
+        name: 'xgroup|help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        group: 'stream',
+        summary: 'Show helpful text about the different subcommands',
+        since: '5.0.0',
+        complexity: 'O(1)',
+      },
+      xgroupSub('xgroup|setid', -5, ['write'], ['RW', 'update'], 'Set a consumer group to an arbitrary last delivered ID value.', '5.0.0', 'O(1)', "key groupname (id | '$'@new_id)@id [ENTRIESREAD entries_read:integer]", [['7.0.0', 'Added the optional `entries_read` argument.']]),
+    ],
+  },
+  {
+    name: 'xreadgroup',
+    arity: -7,
+    flags: ['write', 'blocking'],
+    group: 'stream',
+    summary: 'Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.',
+    since: '5.0.0',
+    complexity: 'For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.',
+    keySpecs: [{ flags: ['RO', 'access'], begin: { keyword: 'STREAMS', startFrom: 4 }, find: { lastKey: -1, step: 1, limit: 2 } }],
+    args: 'GROUP (group consumer)@group_consumer [COUNT count:integer] [BLOCK milliseconds:integer] [NOACK] STREAMS (key... id...)@streams',
+  },
+  {
+    name: 'xack',
+    arity: -4,
+    flags: ['write', 'fast'],
+    group: 'stream',
+    summary: 'Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.',
+    since: '5.0.0',
+    complexity: 'O(1) for each message ID processed.',
+    keySpecs: keyAt(1, ['RW', 'update']),
+    args: 'key group id...',
+  },
+  {
+    name: 'xpending',
+    arity: -3,
+    flags: ['readonly'],
+    group: 'stream',
+    summary: 'Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.',
+    since: '5.0.0',
+    complexity: 'O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer.',
+    history: [['6.2.0', 'Added the `IDLE` option and exclusive range intervals.']],
+    tips: ['nondeterministic_output'],
+    keySpecs: keyAt(1, ['RO', 'access']),
+    args: 'key group [[IDLE min-idle-time:integer^6.2.0] start end count:integer [consumer]]@filters',
+  },
+  {
+    name: 'xclaim',
+    arity: -6,
+    flags: ['write', 'fast'],
+    group: 'stream',
+    summary: 'Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.',
+    since: '5.0.0',
+    complexity: 'O(log N) with N being the number of messages in the PEL of the consumer group.',
+    tips: ['nondeterministic_output'],
+    keySpecs: keyAt(1, ['RW', 'update']),
+    args: 'key group consumer min-idle-time id... [IDLE ms:integer] [TIME unix-time-milliseconds:unix-time] [RETRYCOUNT count:integer] [FORCE] [JUSTID] [LASTID id]',
+  },
+  {
+    name: 'xautoclaim',
+    arity: -6,
+    flags: ['write', 'fast'],
+    group: 'stream',
+    summary: 'Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.',
+    since: '6.2.0',
+    complexity: 'O(1) if COUNT is small.',
+    history: [['7.0.0', 'Added an element to the reply array, containing deleted entries the command cleared from the PEL']],
+    tips: ['nondeterministic_output'],
+    keySpecs: keyAt(1, ['RW', 'delete']),
+    args: 'key group consumer min-idle-time start [COUNT count:integer] [JUSTID]',
   },
 ];

@@ -12,6 +12,7 @@ import { lists } from './lists.js';
 import { blocking } from './blocking.js';
 import { sort } from './sort.js';
 import { streams } from './streams.js';
+import { streamGroups } from './stream-groups.js';
 import { connection } from './connection.js';
 import { databases } from './databases.js';
 import { keys } from './keys.js';
@@ -22,7 +23,7 @@ import { scripting } from './scripting.js';
 import { functions } from './functions.js';
 import { hyperloglog } from './hyperloglog.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, scripting, functions, hyperloglog];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, streamGroups, scripting, functions, hyperloglog];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,

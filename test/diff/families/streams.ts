@@ -11,6 +11,7 @@
  * node (docs/format.md, "Streams"). Every reply is compared byte for byte.
  */
 import type { Arg, CommandSpec, Family, Gen } from '../gen.js';
+import { withTimes } from '../compare.js';
 
 const FIELDS: readonly string[] = ['f', 'g', 'a', '1', '', 'e\x00\r'];
 const MALFORMED_IDS: readonly string[] = ['abc', '-', '+', '1-x', '-1', '18446744073709551616', '18446744073709551615-18446744073709551615', ' 5', '00007-1', '1-*', '5-', ''];
@@ -101,7 +102,8 @@ const commands: CommandSpec[] = [
   { name: 'XTRIM', weight: 4, args: (g) => [g.key(), ...trimArgs(g)] },
   { name: 'XREAD', weight: 4, args: xreadArgs, extraArgument: false },
   { name: 'XSETID', weight: 2, args: xsetidArgs },
-  { name: 'XINFO', weight: 3, args: xinfoArgs },
+  // XINFO STREAM FULL and CONSUMERS print clock readings once groups exist (stream-groups.ts).
+  { name: 'XINFO', weight: 3, args: xinfoArgs, subcommandRules: { STREAM: withTimes(5_000), CONSUMERS: withTimes(5_000) } },
 ];
 
 export const streams: Family = { name: 'streams', commands };
