@@ -173,6 +173,8 @@ const SECTIONS: Record<string, Section> = {
       `tracking_total_keys:${ctx.server.tracking.totalKeys}`,
       `tracking_total_items:${ctx.server.tracking.totalItems}`,
       `tracking_total_prefixes:${ctx.server.tracking.totalPrefixes}`,
+      // Errors a replica or an AOF load got from its master: there are none here.
+      'unexpected_error_replies:0',
       `total_error_replies:${s.totalErrorReplies}`,
     ].join('\r\n');
   },

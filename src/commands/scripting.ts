@@ -20,7 +20,7 @@ import { ReplyWriter } from '../protocol/reply.js';
 import { parseIntegerArg } from '../keyspace/numbers.js';
 import { FLAG_MAY_REPLICATE, FLAG_NOSCRIPT, FLAG_WRITE } from './registry.js';
 import { ClientSession } from './client-session.js';
-import type { ClientState, CommandContext, CommandHandlers, ScriptCaller, ServerContext } from './types.js';
+import type { ClientState, Command, CommandContext, CommandHandlers, ScriptCaller, ServerContext } from './types.js';
 import { LuaVm, type ScriptHost } from '../scripting/lua-vm.js';
 import { ScriptCache, sha1hex, type CachedScript } from '../scripting/script-cache.js';
 import { parseShebang } from '../scripting/shebang.js';
@@ -173,14 +173,14 @@ export class ScriptingEngine implements ScriptHost {
     const commands = this.server.control.commands;
     let entry = commands.lookup(argv[0]);
     if (entry !== undefined && entry.subcommands !== null && argv.length > 1) entry = entry.subcommands.lookup(argv[1]);
-    if (entry === undefined) return this.errorReply('ERR Unknown Redis command called from script');
-    if (!entry.arityOk(argv.length)) return this.errorReply('ERR Wrong number of args calling Redis command from script');
-    if ((entry.flagBits & FLAG_NOSCRIPT) !== 0) return this.errorReply('ERR This Redis command is not allowed from script');
+    if (entry === undefined) return this.refused(null, 'ERR Unknown Redis command called from script');
+    if (!entry.arityOk(argv.length)) return this.refused(entry, 'ERR Wrong number of args calling Redis command from script');
+    if ((entry.flagBits & FLAG_NOSCRIPT) !== 0) return this.refused(entry, 'ERR This Redis command is not allowed from script');
     const run = this.current;
     // Redis counts may-replicate commands (PUBLISH, PFCOUNT, which may write its cache) as writes
     // in a read-only script, which also keeps such a script, not run atomically here, from writing.
     if ((entry.flagBits & (FLAG_WRITE | FLAG_MAY_REPLICATE)) !== 0 && run !== null) {
-      if (run.readOnly) return this.errorReply('ERR Write commands are not allowed from read-only scripts.');
+      if (run.readOnly) return this.refused(entry, 'ERR Write commands are not allowed from read-only scripts.');
       if ((entry.flagBits & FLAG_WRITE) !== 0) run.wrote = true;
     }
     const before = capture.position;
@@ -211,6 +211,20 @@ export class ScriptingEngine implements ScriptHost {
 
   private errorReply(message: string): Buffer {
     return Buffer.from(`-${message}\r\n`, 'utf8');
+  }
+
+  /**
+   * A command the script may not run, refused before it runs: counted where it arose, as Redis'
+   * scriptCall does (errorstats, and the command's rejected_calls); the script that passes the
+   * error on does not count it again (the error table says so).
+   */
+  private refused(entry: Command | null, message: string): Buffer {
+    const server = this.server;
+    server.stats.totalErrorReplies++;
+    const code = message.slice(0, message.indexOf(' '));
+    server.control.errorStats.set(code, (server.control.errorStats.get(code) ?? 0) + 1);
+    if (entry !== null) entry.rejectedCalls++;
+    return this.errorReply(message);
   }
 }
 

@@ -67,6 +67,12 @@ export class ReplyWriter {
   errors = 0;
   /** Text of the last error reply written (without '-'), for errorstats and EXECABORT. */
   lastError = '';
+  /**
+   * False when the last error reply was already counted in errorstats where it arose (a script
+   * passing on the error of a command it called, as Redis' ERR_REPLY_FLAG_NO_STATS_UPDATE): the
+   * call still counts as failed.
+   */
+  lastErrorCounted = true;
 
   private buf: Buffer;
   /** First byte not yet taken by the connection. */
@@ -196,10 +202,17 @@ export class ReplyWriter {
     if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) text = text.replace(/[\r\n]/g, ' ');
     this.errors++;
     this.lastError = text;
+    this.lastErrorCounted = true;
     this.reserve(Buffer.byteLength(text, 'utf8') + 3);
     this.buf[this.end++] = 0x2d; // -
     this.end += this.buf.utf8Write(text, this.end);
     this.crlf();
+  }
+
+  /** An error reply whose error was counted already (see lastErrorCounted). */
+  errorCountedElsewhere(message: string): void {
+    this.error(message);
+    this.lastErrorCounted = false;
   }
 
   integer(n: number | bigint): void {

@@ -143,9 +143,13 @@ export function pushReply(heap: LuaHeap, L: LuaState, buf: Buffer, pos: number):
       heap.setField(L, -2, 'ok');
       return next;
     case 0x2d: // - error
-      api._lua_createtable(L, 0, 1);
+      // As Redis 7.0: the table says the error is counted (errorstats) already, so a script that
+      // returns or raises it does not count it again.
+      api._lua_createtable(L, 0, 2);
       heap.pushBytes(L, buf.subarray(pos + 1, end));
       heap.setField(L, -2, 'err');
+      api._lua_pushboolean(L, 1);
+      heap.setField(L, -2, 'ignore_error_stats_update');
       return next;
     case 0x3a: { // : integer
       const text = buf.latin1Slice(pos + 1, end);
@@ -289,8 +293,12 @@ function writeTable(heap: LuaHeap, L: LuaState, idx: number, reply: ReplyWriter,
   const api = heap.api;
   api._lua_checkstack(L, 8);
   if (field(heap, L, idx, 'err') === LUA_TSTRING) {
-    reply.error(heap.toBuffer(L, -1).toString('utf8'));
+    const message = heap.toBuffer(L, -1).toString('utf8');
     api._lua_settop(L, -2);
+    const counted = field(heap, L, idx, 'ignore_error_stats_update') === LUA_TBOOLEAN && api._lua_toboolean(L, -1) !== 0;
+    api._lua_settop(L, -2);
+    if (counted) reply.errorCountedElsewhere(message);
+    else reply.error(message);
     return;
   }
   api._lua_settop(L, -2);

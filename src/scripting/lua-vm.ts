@@ -279,7 +279,7 @@ export class LuaVm {
       else writeLuaValue(this.heap, T, top - n + 1, reply, run.resp);
       api._lua_settop(T, 0);
     } else {
-      reply.error(this.errorText(T, run.sha));
+      this.replyError(T, run.sha, reply);
       // A coroutine that failed cannot run again: the next script gets a fresh one.
       api._luaL_unref(this.L, LUA_REGISTRYINDEX, this.threadRef);
       [this.thread, this.threadRef] = this.newThread(this.hook);
@@ -305,6 +305,23 @@ export class LuaVm {
   private finish(run: Run): void {
     this.run = null;
     if (run.busy) run.host.busyChanged(false);
+  }
+
+  /** Writes the error reply of a failed script (errorText), not counted again if it is a called command's error. */
+  protected replyError(T: LuaState, sha: string, reply: ReplyWriter): void {
+    const text = this.errorText(T, sha);
+    if (this.raisedCountedError(T)) reply.errorCountedElsewhere(text);
+    else reply.error(text);
+  }
+
+  /** Whether the raised value is an error table of redis.call, counted in errorstats when the command failed. */
+  private raisedCountedError(T: LuaState): boolean {
+    const api = this.api;
+    if (api._lua_type(T, -1) !== LUA_TTABLE) return false;
+    api._lua_getfield(T, -1, this.heap.name('ignore_error_stats_update'));
+    const counted = api._lua_toboolean(T, -1) !== 0;
+    api._lua_settop(T, -2);
+    return counted;
   }
 
   /** Redis 7.0's error reply for a failed script: the message, then where it failed in the user's code. */
@@ -382,7 +399,12 @@ export class LuaVm {
   }
 
   private pushCallReply(T: LuaState, reply: Buffer, raise: boolean): number {
-    if (raise && reply[0] === 0x2d) return this.raise(T, reply.toString('utf8', 1, reply.length - 2));
+    // The command's error, counted in errorstats where it arose: the table raised says so, as the
+    // one redis.pcall returns does (convert.ts), and the script's reply does not count it again.
+    if (raise && reply[0] === 0x2d) {
+      pushReply(this.heap, T, reply, 0);
+      return this.api._lua_error(T);
+    }
     pushReply(this.heap, T, reply, 0);
     return 1;
   }

@@ -317,7 +317,7 @@ export class Dispatcher {
     }
     if (errors > 0) {
       entry.failedCalls++;
-      this.countError(reply.lastError);
+      if (reply.lastErrorCounted) this.countError(reply.lastError);
     }
     const threshold = config.slowlogLogSlowerThan;
     // EXEC is skip_slowlog, as in Redis: the queued commands are logged each on its own.

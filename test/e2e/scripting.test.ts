@@ -323,6 +323,31 @@ for (const protocol of ['2', '3']) {
   });
 }
 
+redisTest(test, 'errors of scripts are counted as Redis counts them (errorstats, failed and rejected calls)', async () => {
+  assert.ok(redis, 'redis-server started');
+  // A called command's error is counted where it arose, once, whether the script raises it,
+  // returns it from redis.pcall or swallows it; refusals by the script host count as the
+  // command's rejected calls; the script's own errors count at EVAL.
+  const script: Script = [
+    ['SET', 'str', 'abc'], ['CONFIG', 'RESETSTAT'],
+    ev("return redis.call('incr','str')"), ev("return redis.pcall('incr','str')"), ev("local r = redis.pcall('incr','str') return 1"),
+    ev("local ok, e = pcall(redis.call, 'incr', 'str') return e"),
+    ev("return redis.error_reply('MY err')"), ev("return redis.error_reply('err no code')"), ev("error('x')"), ev("return {err='E2 x'}"),
+    ev("return redis.call('nosuchcmd')"), ev("return redis.call('set','k')"), ev("return redis.call('multi')"),
+    ['EVAL_RO', "return redis.call('set','k','v')", '0'], ev('syntax error here'), ev("return redis.call()"),
+    ['EVALSHA', '0000000000000000000000000000000000000000', '0'],
+    ['INFO', 'errorstats'], ['INFO', 'commandstats'], ['INFO', 'stats'],
+  ];
+  const [ours, theirs] = await Promise.all([run(srv.port, script), run(redis.port, script)]);
+  const n = script.length;
+  const lines = (reply: Buffer, pattern: RegExp): string[] => reply.toString('latin1').split('\r\n').filter((l) => pattern.test(l)).sort();
+  assert.equal(lines(ours[n - 3], /^errorstat_/), lines(theirs[n - 3], /^errorstat_/));
+  const calls = /^cmdstat_(eval|eval_ro|evalsha|incr|set|multi):/;
+  const strip = (l: string): string => l.replace(/usec=\d+,usec_per_call=[\d.]+,/, '');
+  assert.equal(lines(ours[n - 2], calls).map(strip), lines(theirs[n - 2], calls).map(strip));
+  assert.equal(lines(ours[n - 1], /^total_error_replies:/), lines(theirs[n - 1], /^total_error_replies:/));
+});
+
 test('a script is atomic: no other client runs between its commands, even when one waits for the disk', async () => {
   const a = clients.connect({ port: srv.port });
   const b = clients.connect({ port: srv.port });
