@@ -215,3 +215,21 @@ export function parseRandomCount(argv: readonly Buffer[], word: string): RandomC
   if (withValues && (count < -INT64_MAX / 2n || count > INT64_MAX / 2n)) return 'ERR value is out of range';
   return { count, withValues };
 }
+
+/** strerror() texts Redis would print for the errors a disk gives. */
+const STRERROR: Record<string, string> = {
+  ENOSPC: 'No space left on device',
+  EIO: 'Input/output error',
+  EDQUOT: 'Disk quota exceeded',
+  EROFS: 'Read-only file system',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  EBADF: 'Bad file descriptor',
+};
+
+/** Redis' reply while its AOF cannot be written: `-MISCONF Errors writing to the AOF file: <strerror>`. */
+export function misconfError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = (code !== undefined && STRERROR[code]) || error.message;
+  return `MISCONF Errors writing to the AOF file: ${reason}`;
+}

@@ -15,7 +15,7 @@ import { parseIntegerArg } from '../keyspace/numbers.js';
 import { globMatch } from '../util/glob.js';
 import { durable } from './command-support.js';
 import { replyHelp } from './connection.js';
-import { engineFor, existingEngine, type ScriptingEngine } from './scripting.js';
+import { engineFor, existingEngine, mayWriteRefusal, type ScriptingEngine } from './scripting.js';
 import type { CommandContext, CommandHandlers, ServerContext } from './types.js';
 import { FUNCTION_FLAGS, type Library } from '../scripting/function-library.js';
 import { LOAD_TIMEOUT_MS } from '../scripting/functions-vm.js';
@@ -53,7 +53,10 @@ function fcall(ctx: CommandContext, argv: Buffer[], readOnlyCommand: boolean): v
   if (numkeys < 0) return ctx.reply.error("ERR Number of keys can't be negative");
   // scriptPrepareForRun: a function that may write cannot run from FCALL_RO.
   const noWrites = fn.flags.has('no-writes');
-  if (!noWrites && readOnlyCommand) return ctx.reply.error('ERR Can not execute a script with write flag using *_ro command.');
+  if (!noWrites) {
+    const refusal = mayWriteRefusal(ctx, readOnlyCommand);
+    if (refusal !== null) return ctx.reply.error(refusal);
+  }
   const keys = argv.slice(3, 3 + Number(numkeys));
   const args = argv.slice(3 + Number(numkeys));
   // FUNCTION STATS shows the command while the function runs: a copy, not views of the read buffer.

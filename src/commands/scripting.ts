@@ -20,6 +20,7 @@ import { ReplyWriter } from '../protocol/reply.js';
 import { parseIntegerArg } from '../keyspace/numbers.js';
 import { FLAG_MAY_REPLICATE, FLAG_NOSCRIPT, FLAG_WRITE } from './registry.js';
 import { ClientSession } from './client-session.js';
+import { misconfError } from './command-support.js';
 import type { ClientState, Command, CommandContext, CommandHandlers, ScriptCaller, ServerContext } from './types.js';
 import { LuaVm, type ScriptHost } from '../scripting/lua-vm.js';
 import { ScriptCache, sha1hex, type CachedScript } from '../scripting/script-cache.js';
@@ -108,7 +109,7 @@ export class ScriptingEngine implements ScriptHost {
     if (typeof shebang === 'string') return shebang;
     const compiled = this.vm.compile(shebang.source);
     if ('error' in compiled) return compiled.error;
-    const script = { sha, ref: compiled.ref, bytes: body.length, noWrites: shebang.noWrites };
+    const script = { sha, ref: compiled.ref, bytes: body.length, declared: shebang.declared, noWrites: shebang.noWrites };
     this.cache.add(script);
     return script;
   }
@@ -179,9 +180,14 @@ export class ScriptingEngine implements ScriptHost {
     const run = this.current;
     // Redis counts may-replicate commands (PUBLISH, PFCOUNT, which may write its cache) as writes
     // in a read-only script, which also keeps such a script, not run atomically here, from writing.
-    if ((entry.flagBits & (FLAG_WRITE | FLAG_MAY_REPLICATE)) !== 0 && run !== null) {
-      if (run.readOnly) return this.refused(entry, 'ERR Write commands are not allowed from read-only scripts.');
-      if ((entry.flagBits & FLAG_WRITE) !== 0) run.wrote = true;
+    if (run !== null && run.readOnly && (entry.flagBits & (FLAG_WRITE | FLAG_MAY_REPLICATE)) !== 0) {
+      return this.refused(entry, 'ERR Write commands are not allowed from read-only scripts.');
+    }
+    if ((entry.flagBits & FLAG_WRITE) !== 0) {
+      // Redis' scriptVerifyWriteCommandAllow: no write while the disk refuses them (MISCONF).
+      const writeFailure = this.server.db.writeFailure;
+      if (writeFailure !== null) return this.refused(entry, misconfError(writeFailure));
+      if (run !== null) run.wrote = true;
     }
     const before = capture.position;
     const pending = this.server.control.runQueued(this.ctx, { entry, argv });
@@ -291,9 +297,24 @@ function runEval(engine: ScriptingEngine, ctx: CommandContext, argv: Buffer[], n
     script = engine.scriptFor(argv[1]);
     if (typeof script === 'string') return ctx.reply.error(script);
   }
+  // A script with declared flags that may write is checked before it runs, as a function is.
+  if (script.declared && !script.noWrites) {
+    const refusal = mayWriteRefusal(ctx, readOnly);
+    if (refusal !== null) return ctx.reply.error(refusal);
+  }
   const keys = argv.slice(3, 3 + numkeys);
   const args = argv.slice(3 + numkeys);
   return engine.run(ctx, script, keys, args, readOnly || script.noWrites);
+}
+
+/**
+ * Redis 7.0's scriptPrepareForRun for a script or function that declares it may write: refused
+ * from a read-only command, and while writes are refused (MISCONF).
+ */
+export function mayWriteRefusal(ctx: CommandContext, readOnlyCommand: boolean): string | null {
+  if (readOnlyCommand) return 'ERR Can not execute a script with write flag using *_ro command.';
+  const failure = ctx.server.db.writeFailure;
+  return failure === null ? null : misconfError(failure);
 }
 
 // --- SCRIPT ---------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ export interface CachedScript {
   readonly ref: number;
   /** Body length, for INFO used_memory_scripts_eval. */
   readonly bytes: number;
+  /** It has a shebang (declared flags). */
+  readonly declared: boolean;
   /** Its shebang says `flags=no-writes`: it runs as read-only. */
   readonly noWrites: boolean;
 }

@@ -7,6 +7,8 @@
 const KNOWN_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
 
 export interface Shebang {
+  /** The body has a shebang: its flags are declared (Redis' non-compat mode, checked before it runs). */
+  readonly declared: boolean;
   readonly noWrites: boolean;
   /** The body Lua compiles: the shebang line blanked, so line numbers stay those of the script. */
   readonly source: Buffer;
@@ -14,7 +16,7 @@ export interface Shebang {
 
 /** The body's shebang, or Redis' error text; a body without one has no flags. */
 export function parseShebang(body: Buffer): Shebang | string {
-  if (body.length < 2 || body[0] !== 0x23 || body[1] !== 0x21) return { noWrites: false, source: body };
+  if (body.length < 2 || body[0] !== 0x23 || body[1] !== 0x21) return { declared: false, noWrites: false, source: body };
   const newline = body.indexOf(0x0a);
   if (newline < 0) return 'ERR Invalid script shebang';
   const words = body.toString('latin1', 0, newline).split(/[ \t\r]+/).filter((w) => w.length > 0);
@@ -28,5 +30,5 @@ export function parseShebang(body: Buffer): Shebang | string {
       if (flag === 'no-writes') noWrites = true;
     }
   }
-  return { noWrites, source: body.subarray(newline) };
+  return { declared: true, noWrites, source: body.subarray(newline) };
 }

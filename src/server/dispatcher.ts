@@ -26,6 +26,7 @@ import {
   FLAG_READONLY, FLAG_RUNS_SCRIPT, FLAG_RUNS_TRANSACTION, FLAG_SKIP_SLOWLOG,
   FLAG_WHOLE_KEYSPACE, FLAG_WRITE,
 } from '../commands/registry.js';
+import { misconfError } from '../commands/command-support.js';
 import type { ReplyWriter } from '../protocol/reply.js';
 import type { CommandLatency } from './command-latency.js';
 import type { LatencyMonitor } from './latency-monitor.js';
@@ -418,22 +419,4 @@ export class Dispatcher {
     for (const i of entry.keyIndexes(argv)) names.push(KeyLocks.lockName(db, argv[i]));
     return names;
   }
-}
-
-/** strerror() texts Redis would print for the errors a disk gives. */
-const STRERROR: Record<string, string> = {
-  ENOSPC: 'No space left on device',
-  EIO: 'Input/output error',
-  EDQUOT: 'Disk quota exceeded',
-  EROFS: 'Read-only file system',
-  EACCES: 'Permission denied',
-  EPERM: 'Operation not permitted',
-  EBADF: 'Bad file descriptor',
-};
-
-/** Redis' reply while its AOF cannot be written: `-MISCONF Errors writing to the AOF file: <strerror>`. */
-function misconfError(error: Error): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason = (code !== undefined && STRERROR[code]) || error.message;
-  return `MISCONF Errors writing to the AOF file: ${reason}`;
 }

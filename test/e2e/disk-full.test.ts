@@ -29,6 +29,9 @@ test('full disk: -MISCONF for writes, reads go on, writes resume when space retu
     const client = await RawClient.connect(server.port);
     const acked: string[] = [];
     const value = 'v'.repeat(1000);
+    const library = "#!lua name=diskfull\nredis.register_function('writer', function() return redis.call('set', 'by-fn', '1') end)\n" +
+      "redis.register_function{function_name='reader', callback=function() return redis.status_reply('fine') end, flags={'no-writes'}}";
+    assert.is((await client.command('FUNCTION', 'LOAD', library)).toString(), '$8\r\ndiskfull\r\n');
     for (let i = 0; i < 200; i++) {
       assert.is((await client.command('SET', `k${i}`, value)).toString(), '+OK\r\n');
       acked.push(`k${i}`);
@@ -50,6 +53,18 @@ test('full disk: -MISCONF for writes, reads go on, writes resume when space retu
     }
     assert.match(refused, /^-MISCONF Errors writing to the AOF file: No space left on device\r\n$/);
     assert.is((await client.command('GET', 'k7')).toString(), `$1000\r\n${value}\r\n`, 'reads keep working');
+    // Scripts and functions as Redis 7.0: a write inside a script is refused with MISCONF (the
+    // script fails there); a script or function that declares it may write is refused before it
+    // runs; read-only ones run.
+    const misconf = 'MISCONF Errors writing to the AOF file: No space left on device';
+    const evalWrite = (await client.command('EVAL', "return redis.call('set', 'in-script', '1')", '0')).toString();
+    assert.match(evalWrite, new RegExp(`^-${misconf} script: [0-9a-f]{40}, on @user_script:1\.\r\n$`));
+    assert.is((await client.command('EVAL', "local r = redis.pcall('set', 'in-script', '1') return r['err']", '0')).toString(), `$${misconf.length}\r\n${misconf}\r\n`);
+    assert.is((await client.command('EVAL', '#!lua\nreturn 1', '0')).toString(), `-${misconf}\r\n`);
+    assert.is((await client.command('EVAL', "#!lua flags=no-writes\nreturn redis.call('strlen', 'k7')", '0')).toString(), ':1000\r\n');
+    assert.is((await client.command('FCALL', 'writer', '0')).toString(), `-${misconf}\r\n`);
+    assert.is((await client.command('FCALL', 'reader', '0')).toString(), '+fine\r\n');
+    assert.is((await client.command('EXISTS', 'in-script')).toString(), ':0\r\n');
     assert.match((await client.command('INFO', 'persistence')).toString(), /aof_last_write_status:err/);
     fs.rmSync(filler);
     let resumed = false;

@@ -234,6 +234,8 @@ const SCRIPT: Script = [
   ev("#!lua flags=no-writes\nreturn redis.call('set', 'a', '1')"),
   ev("#!lua flags=no-writes\nreturn redis.call('get', 'str')"),
   ev('#!lua flags=no-writes,allow-oom\nreturn 2'),
+  ['EVAL_RO', '#!lua\nreturn 1', '0'],
+  ['EVAL_RO', '#!lua flags=no-writes\nreturn 1', '0'],
   ev('#!lua flags=bogus\nreturn 2'),
   ev('#!python\nreturn 2'),
   ev('#!lua name=x\nreturn 2'),
