@@ -58,7 +58,7 @@ test('full disk: -MISCONF for writes, reads go on, writes resume when space retu
     // runs; read-only ones run.
     const misconf = 'MISCONF Errors writing to the AOF file: No space left on device';
     const evalWrite = (await client.command('EVAL', "return redis.call('set', 'in-script', '1')", '0')).toString();
-    assert.match(evalWrite, new RegExp(`^-${misconf} script: [0-9a-f]{40}, on @user_script:1\.\r\n$`));
+    assert.match(evalWrite, new RegExp(`^-${misconf} script: [0-9a-f]{40}, on @user_script:1\\.\r\n$`));
     assert.is((await client.command('EVAL', "local r = redis.pcall('set', 'in-script', '1') return r['err']", '0')).toString(), `$${misconf.length}\r\n${misconf}\r\n`);
     assert.is((await client.command('EVAL', '#!lua\nreturn 1', '0')).toString(), `-${misconf}\r\n`);
     assert.is((await client.command('EVAL', "#!lua flags=no-writes\nreturn redis.call('strlen', 'k7')", '0')).toString(), ':1000\r\n');
