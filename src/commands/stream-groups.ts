@@ -26,7 +26,7 @@ import {
   ENTRIES_READ_INVALID, GroupEdit, advanceGroup, createGroup, destroyGroup, entryExists, pelBounds, putGroup, readConsumers, readGroup, walkPel,
   type Consumer, type Group, type PelItem,
 } from '../types/stream-groups.js';
-import { BLOCKED_DEFAULT_COUNT, ERR_INVALID_ID, cString, notifyStream, openStream, parseInterval, replyEntry, unchanged } from './streams.js';
+import { BLOCKED_DEFAULT_COUNT, ERR_INVALID_ID, cString, notifyStream, openStream, parseInterval, parseXread, replyEntry, unchanged, type XreadArgs } from './streams.js';
 
 const ERR_KEY_REQUIRED = 'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.';
 
@@ -239,57 +239,18 @@ function xgroupDelConsumerCommand(ctx: CommandContext, argv: Buffer[]): Promise<
 
 // ---------------------------------------------------------------- XREADGROUP
 
-interface XreadgroupArgs {
-  count: number;
-  /** BLOCK in ms (0: forever), or -1 without BLOCK. */
-  blockMs: number;
-  noack: boolean;
+interface XreadgroupArgs extends XreadArgs {
   group: Buffer;
   consumer: Buffer;
-  keysAt: number;
-  streams: number;
 }
 
 /** XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] [NOACK] STREAMS key... id..., as xreadCommand parses it. */
 function parseXreadgroup(argv: readonly Buffer[]): XreadgroupArgs | string {
-  let count = 0;
-  let blockMs = -1;
-  let noack = false;
-  let group: Buffer | null = null;
-  let consumer: Buffer | null = null;
-  let keysAt = 0;
-  let streams = 0;
-  for (let i = 1; i < argv.length; i++) {
-    const more = argv.length - i - 1;
-    const o = argv[i];
-    if (more > 0 && argIs(o, 'block')) {
-      const n = parseIntegerArg(argv[++i]);
-      if (n === undefined) return 'ERR timeout is not an integer or out of range';
-      if (n < 0) return 'ERR timeout is negative';
-      blockMs = Number(n);
-    } else if (more > 0 && argIs(o, 'count')) {
-      const n = parseIntegerArg(argv[++i]);
-      if (n === undefined) return ERR_NOT_INTEGER;
-      count = n < 0 ? 0 : Number(n);
-    } else if (more > 0 && argIs(o, 'streams')) {
-      const rest = argv.length - i - 1;
-      if (rest % 2 !== 0) return "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
-      keysAt = i + 1;
-      streams = rest / 2;
-      break;
-    } else if (more >= 2 && argIs(o, 'group')) {
-      group = argv[i + 1];
-      consumer = argv[i + 2];
-      i += 2;
-    } else if (argIs(o, 'noack')) {
-      noack = true;
-    } else {
-      return ERR_SYNTAX;
-    }
-  }
-  if (keysAt === 0) return ERR_SYNTAX;
+  const args = parseXread(argv, true);
+  if (typeof args === 'string') return args;
+  const { group, consumer } = args;
   if (group === null || consumer === null) return 'ERR Missing GROUP option for XREADGROUP';
-  return { count, blockMs, noack, group, consumer, keysAt, streams };
+  return { ...args, group, consumer };
 }
 
 const NEW_ENTRIES = '>';

@@ -324,7 +324,8 @@ function rangeCommand(reverse: boolean): CommandHandler {
 /** The IDs a blocked XREAD waits after, fixed when it blocked (`$` resolved then). */
 const blockedAfter = new WeakMap<Block, StreamKeyId[]>();
 
-interface XreadArgs {
+/** What XREAD and XREADGROUP say, parsed by one parser as Redis' xreadCommand parses both. */
+export interface XreadArgs {
   /** Entries per stream; 0: all. */
   count: number;
   /** BLOCK in ms (0: forever), or -1 without BLOCK. */
@@ -332,12 +333,23 @@ interface XreadArgs {
   /** Index of the first key. */
   keysAt: number;
   streams: number;
+  /** XREADGROUP's NOACK, GROUP group consumer (null without GROUP). */
+  noack: boolean;
+  group: Buffer | null;
+  consumer: Buffer | null;
 }
 
-/** XREAD [COUNT count] [BLOCK ms] STREAMS key [key ...] id [id ...], as Redis' xreadCommand parses it. */
-function parseXread(argv: readonly Buffer[]): XreadArgs | string {
+/**
+ * XREAD [COUNT count] [BLOCK ms] STREAMS key [key ...] id [id ...], and with `forGroup`
+ * XREADGROUP's GROUP group consumer and NOACK too (XREAD refuses them with Redis' texts).
+ * XREADGROUP's own check that GROUP was given comes after, in its command.
+ */
+export function parseXread(argv: readonly Buffer[], forGroup: boolean): XreadArgs | string {
   let count = 0;
   let blockMs = -1;
+  let noack = false;
+  let group: Buffer | null = null;
+  let consumer: Buffer | null = null;
   for (let i = 1; i < argv.length; i++) {
     const more = argv.length - i - 1;
     const o = argv[i];
@@ -353,11 +365,15 @@ function parseXread(argv: readonly Buffer[]): XreadArgs | string {
     } else if (more > 0 && argIs(o, 'streams')) {
       const rest = argv.length - i - 1;
       if (rest % 2 !== 0) return "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
-      return { count, blockMs, keysAt: i + 1, streams: rest / 2 };
+      return { count, blockMs, keysAt: i + 1, streams: rest / 2, noack, group, consumer };
     } else if (more >= 2 && argIs(o, 'group')) {
-      return 'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.';
+      if (!forGroup) return 'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.';
+      group = argv[i + 1];
+      consumer = argv[i + 2];
+      i += 2;
     } else if (argIs(o, 'noack')) {
-      return 'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.';
+      if (!forGroup) return 'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.';
+      noack = true;
     } else {
       return ERR_SYNTAX;
     }
@@ -368,7 +384,7 @@ function parseXread(argv: readonly Buffer[]): XreadArgs | string {
 function xreadCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   const blocking = ctx.server.blocking;
   if (blocking.isGone(ctx.client)) return ctx.reply.nullArray();
-  const args = parseXread(argv);
+  const args = parseXread(argv, false);
   if (typeof args === 'string') return ctx.reply.error(args);
   const block = blocking.blockOf(ctx.client);
   const retry = block !== undefined;
