@@ -4,13 +4,9 @@
  * src/pubsub/tracking.ts.
  */
 import type { CommandContext, CommandHandlers } from './types.js';
-import { parseInt64 } from '../keyspace/numbers.js';
+import { argIs, parseInt64 } from '../keyspace/numbers.js';
 
 const SYNTAX = 'ERR syntax error';
-
-function is(arg: Buffer, lower: string): boolean {
-  return arg.length === lower.length && arg.toString('latin1').toLowerCase() === lower;
-}
 
 function clientTracking(ctx: CommandContext, argv: Buffer[]): void {
   const { client, server, reply } = ctx;
@@ -23,7 +19,7 @@ function clientTracking(ctx: CommandContext, argv: Buffer[]): void {
   for (let j = 3; j < argv.length; j++) {
     const more = argv.length - 1 - j > 0;
     const opt = argv[j];
-    if (is(opt, 'redirect') && more) {
+    if (argIs(opt, 'redirect') && more) {
       j++;
       if (redirect !== 0) return reply.error('ERR A client can only redirect to a single other client');
       const parsed = parseInt64(argv[j]);
@@ -32,21 +28,21 @@ function clientTracking(ctx: CommandContext, argv: Buffer[]): void {
       // The target must exist now, though it may go away later (then the redirect is "broken").
       if (server.clients.get(id) === undefined) return reply.error('ERR The client ID you want redirect to does not exist');
       redirect = id;
-    } else if (is(opt, 'bcast')) bcast = true;
-    else if (is(opt, 'optin')) optin = true;
-    else if (is(opt, 'optout')) optout = true;
-    else if (is(opt, 'noloop')) noloop = true;
-    else if (is(opt, 'prefix') && more) {
+    } else if (argIs(opt, 'bcast')) bcast = true;
+    else if (argIs(opt, 'optin')) optin = true;
+    else if (argIs(opt, 'optout')) optout = true;
+    else if (argIs(opt, 'noloop')) noloop = true;
+    else if (argIs(opt, 'prefix') && more) {
       j++;
       prefixes.push(argv[j].toString('latin1'));
     } else return reply.error(SYNTAX);
   }
   const mode = argv[2];
-  if (is(mode, 'off')) {
+  if (argIs(mode, 'off')) {
     server.tracking.disable(client);
     return reply.ok();
   }
-  if (!is(mode, 'on')) return reply.error(SYNTAX);
+  if (!argIs(mode, 'on')) return reply.error(SYNTAX);
   const current = client.tracking;
   if (!bcast && prefixes.length > 0) return reply.error('ERR PREFIX option requires BCAST mode to be enabled');
   if (current !== null && current.bcast !== bcast) {
@@ -70,9 +66,9 @@ function clientCaching(ctx: CommandContext, argv: Buffer[]): void {
   const t = client.tracking;
   if (t === null) return reply.error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
   const opt = argv[2];
-  if (is(opt, 'yes')) {
+  if (argIs(opt, 'yes')) {
     if (!t.optin) return reply.error('ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
-  } else if (is(opt, 'no')) {
+  } else if (argIs(opt, 'no')) {
     if (!t.optout) return reply.error('ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
   } else {
     return reply.error(SYNTAX);

@@ -11,7 +11,7 @@
  * write: a library acknowledged by FUNCTION LOAD survives kill -9, and FUNCTION FLUSH stays done.
  * At start, loadStoredFunctions loads the records back before the server listens.
  */
-import { parseIntegerArg } from '../keyspace/numbers.js';
+import { argIs, parseIntegerArg } from '../keyspace/numbers.js';
 import { globMatch } from '../util/glob.js';
 import { durable } from './command-support.js';
 import { replyHelp } from './connection.js';
@@ -38,7 +38,6 @@ function subcommandSyntaxError(ctx: CommandContext, argv: Buffer[]): void {
   ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].toString('latin1', 0, Math.min(argv[1].length, 128))}'. Try ${argv[0].toString('latin1').toUpperCase()} HELP.`);
 }
 
-const argIs = (arg: Buffer, word: string): boolean => arg.length === word.length && arg.toString('latin1').toLowerCase() === word;
 
 // --- FCALL ----------------------------------------------------------------------------------------
 

@@ -469,14 +469,13 @@ export class Keyspace {
       counts.expires = expires;
       counts.expireSum = expireSum;
     }
-    if (this.watches.active) this.watches.touch(db, key);
-    if (this.tracking !== null) this.tracking.keyModified(key);
+    this.signalModified(db, key);
     if (this.readyListener !== null) this.readyListener.keyWritten(db, key);
     if (previous === null) this.events.notify(NOTIFY_NEW, 'new', key, db);
     return durable;
   }
 
-  /** Tells WATCH and CLIENT TRACKING that (db, key) changed without a write (a value stored already expired). */
+  /** Tells WATCH and CLIENT TRACKING that (db, key) changed (every write does; also a value stored already expired, which is not written). */
   signalModified(db: number, key: BinaryKey): void {
     if (this.watches.active) this.watches.touch(db, key);
     if (this.tracking !== null) this.tracking.keyModified(key);
@@ -501,8 +500,7 @@ export class Keyspace {
     counts.keys = keys;
     counts.expires = expires;
     counts.expireSum = expireSum;
-    if (this.watches.active) this.watches.touch(db, key);
-    if (this.tracking !== null) this.tracking.keyModified(key);
+    this.signalModified(db, key);
     // A deleted stream wakes its blocked XREADGROUPs with an error (Redis' signalDeletedKeyAsReady); other waiters look and wait on.
     if (this.readyListener !== null) this.readyListener.keyWritten(db, key);
     return durable;
@@ -530,9 +528,7 @@ export class Keyspace {
       counts.expires = updated.expires;
       counts.expireSum = updated.expireSum;
     }
-    if (this.watches.active) for (const [db, key] of touched) this.watches.touch(db, key);
-    const tracking = this.tracking;
-    if (tracking !== null) for (const [, key] of touched) tracking.keyModified(key);
+    for (const [db, key] of touched) this.signalModified(db, key);
     const ready = this.readyListener;
     if (ready !== null) for (const [db, key] of touched) ready.keyWritten(db, key);
     return durable;
@@ -739,8 +735,7 @@ export class Keyspace {
       this.events.notify(NOTIFY_EXPIRED, 'expired', key, db);
       return;
     }
-    if (this.watches.active) this.watches.touch(db, key);
-    if (this.tracking !== null) this.tracking.keyModified(key);
+    this.signalModified(db, key);
     const counts = this.counts[db];
     const keys = counts.keys - 1;
     const expires = counts.expires - 1;
