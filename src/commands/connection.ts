@@ -6,7 +6,7 @@ import { clientTrackingHandlers } from './client-tracking.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ClientState, CommandContext, CommandHandlers, ServerContext } from './types.js';
 import { clientInfoLine } from './client-info.js';
-import { ERR_NOT_INTEGER, parseInt64, parseIntegerArg } from '../keyspace/numbers.js';
+import { ERR_NOT_INTEGER, cString, parseInt64, parseIntegerArg } from '../keyspace/numbers.js';
 
 /** The version we report to clients that feature-detect (HELLO, INFO): the Redis we are compatible with. */
 export const REDIS_COMPAT_VERSION = '7.0.15';
@@ -124,7 +124,7 @@ function hello(ctx: CommandContext, argv: Buffer[]): void {
       setName = argv[i + 1];
       i += 1;
     } else {
-      reply.error(`ERR Syntax error in HELLO option '${argv[i].toString('latin1')}'`);
+      reply.error(`ERR Syntax error in HELLO option '${cString(argv[i])}'`);
       return;
     }
   }
@@ -218,7 +218,7 @@ function clientSetinfo(ctx: CommandContext, argv: Buffer[]): void {
   const attr = argv[2];
   const isName = eqIgnoreCase(attr, 'lib-name');
   if (!isName && !eqIgnoreCase(attr, 'lib-ver')) {
-    ctx.reply.error(`ERR Unrecognized option '${attr.toString('latin1')}'`);
+    ctx.reply.error(`ERR Unrecognized option '${cString(attr)}'`);
     return;
   }
   if (!validName(argv[3])) {
@@ -237,7 +237,7 @@ function clientList(ctx: CommandContext, argv: Buffer[]): void {
     if (eqIgnoreCase(argv[i], 'type') && i + 1 < argv.length) {
       typeFilter = argv[++i].toString('latin1').toLowerCase();
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(typeFilter)) {
-        ctx.reply.error(`ERR Unknown client type '${argv[i].toString('latin1')}'`);
+        ctx.reply.error(`ERR Unknown client type '${cString(argv[i])}'`);
         return;
       }
     } else if (eqIgnoreCase(argv[i], 'id') && i + 1 < argv.length) {
@@ -310,7 +310,7 @@ function clientKill(ctx: CommandContext, argv: Buffer[]): void {
     else if (eqIgnoreCase(opt, 'type')) {
       type = val.toString('latin1').toLowerCase();
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) {
-        reply.error(`ERR Unknown client type '${val.toString('latin1')}'`);
+        reply.error(`ERR Unknown client type '${cString(val)}'`);
         return;
       }
     } else if (eqIgnoreCase(opt, 'skipme')) {
@@ -353,7 +353,7 @@ function clientKill(ctx: CommandContext, argv: Buffer[]): void {
 function clientUnblock(ctx: CommandContext, argv: Buffer[]): void {
   const { reply, server } = ctx;
   if (argv.length > 4) {
-    reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].toString('latin1', 0, Math.min(argv[1].length, 128))}'. Try CLIENT HELP.`);
+    reply.error(`ERR unknown subcommand or wrong number of arguments for '${cString(argv[1], 128)}'. Try CLIENT HELP.`);
     return;
   }
   let how: 'timeout' | 'error' = 'timeout';

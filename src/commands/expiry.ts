@@ -7,7 +7,7 @@
  */
 import type { CommandContext, CommandHandlers } from './types.js';
 import { NO_EXPIRE, binaryKey, expireAt, expireAtExact, withExpire } from '../keyspace/encoding.js';
-import { ERR_NOT_INTEGER, INT64_MAX, INT64_MIN, argIs, parseIntegerArg } from '../keyspace/numbers.js';
+import { ERR_NOT_INTEGER, INT64_MAX, INT64_MIN, argIs, cString, parseIntegerArg } from '../keyspace/numbers.js';
 import { durable, notify, retryAfter } from './command-support.js';
 import { NOTIFY_GENERIC } from '../pubsub/keyspace-events.js';
 
@@ -30,7 +30,7 @@ function expireGeneric(ctx: CommandContext, argv: Buffer[], name: string, inSeco
     else if (argIs(opt, 'xx')) flags |= OPT_XX;
     else if (argIs(opt, 'gt')) flags |= OPT_GT;
     else if (argIs(opt, 'lt')) flags |= OPT_LT;
-    else return ctx.reply.error(`ERR Unsupported option ${opt.toString('latin1')}`);
+    else return ctx.reply.error(`ERR Unsupported option ${cString(opt)}`);
   }
   if ((flags & OPT_NX) !== 0 && (flags & (OPT_XX | OPT_GT | OPT_LT)) !== 0) {
     return ctx.reply.error('ERR NX and XX, GT or LT options at the same time are not compatible');

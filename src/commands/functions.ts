@@ -11,7 +11,7 @@
  * write: a library acknowledged by FUNCTION LOAD survives kill -9, and FUNCTION FLUSH stays done.
  * At start, loadStoredFunctions loads the records back before the server listens.
  */
-import { argIs, parseIntegerArg } from '../keyspace/numbers.js';
+import { argIs, cString, parseIntegerArg } from '../keyspace/numbers.js';
 import { globMatch } from '../util/glob.js';
 import { durable } from './command-support.js';
 import { replyHelp } from './connection.js';
@@ -35,7 +35,7 @@ function logTo(server: ServerContext): { log(level: number, message: string): vo
 }
 
 function subcommandSyntaxError(ctx: CommandContext, argv: Buffer[]): void {
-  ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].toString('latin1', 0, Math.min(argv[1].length, 128))}'. Try ${argv[0].toString('latin1').toUpperCase()} HELP.`);
+  ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${cString(argv[1], 128)}'. Try ${argv[0].toString('latin1').toUpperCase()} HELP.`);
 }
 
 
@@ -73,7 +73,7 @@ function functionLoad(ctx: CommandContext, argv: Buffer[]): void | Promise<void>
       replace = true;
       continue;
     }
-    return ctx.reply.error(`ERR Unknown option given: ${option.toString('latin1')}`);
+    return ctx.reply.error(`ERR Unknown option given: ${cString(option)}`);
   }
   const code = argv[at];
   return withEngine(ctx, (engine) => {
@@ -118,7 +118,7 @@ function functionList(ctx: CommandContext, argv: Buffer[]): void {
       pattern = argv[++i];
       continue;
     }
-    return ctx.reply.error(`ERR Unknown argument ${argv[i].toString('latin1')}`);
+    return ctx.reply.error(`ERR Unknown argument ${cString(argv[i])}`);
   }
   const all = existingEngine(ctx.server)?.functions.all() ?? [];
   const libraries: Library[] = [];

@@ -19,7 +19,7 @@
 import type { CommandContext, CommandHandlers } from './types.js';
 import type { BinaryKey } from '../engine/types.js';
 import { NO_EXPIRE, StringEncodingHint, binaryKey, encodeString, expireAt, payload, stringEncoding } from '../keyspace/encoding.js';
-import { ERR_WRONGTYPE } from '../keyspace/numbers.js';
+import { ERR_WRONGTYPE, cString } from '../keyspace/numbers.js';
 import { durable, isString, notify, retryAfter } from './command-support.js';
 import { NOTIFY_STRING } from '../pubsub/keyspace-events.js';
 import {
@@ -253,10 +253,7 @@ function pfdebugCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
       return durable(converted?.write ?? unshared);
     }
     default: {
-      // Redis prints the name with %s: it ends at a NUL byte.
-      const name = argv[1];
-      const nul = name.indexOf(0);
-      reply.error(`ERR Unknown PFDEBUG subcommand '${name.toString('latin1', 0, nul < 0 ? name.length : nul)}'`);
+      reply.error(`ERR Unknown PFDEBUG subcommand '${cString(argv[1])}'`);
       return durable(unshared);
     }
   }

@@ -11,6 +11,7 @@
 import type { ClientState, CommandContext, CommandHandlers } from './types.js';
 import { PushMessage, type PubSubHub } from '../pubsub/hub.js';
 import { replyHelp } from './connection.js';
+import { cString } from '../keyspace/numbers.js';
 
 /** One namespace's subscribe/unsubscribe pair and the count its notices carry. */
 interface Namespace {
@@ -102,7 +103,7 @@ function spublish(ctx: CommandContext, argv: Buffer[]): void {
 /** PUBSUB CHANNELS / SHARDCHANNELS [pattern]: at most one pattern, as Redis checks by hand. */
 function listChannels(shard: boolean, ctx: CommandContext, argv: Buffer[]): void {
   if (argv.length > 3) {
-    ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].toString('latin1', 0, Math.min(argv[1].length, 128))}'. Try PUBSUB HELP.`);
+    ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${cString(argv[1], 128)}'. Try PUBSUB HELP.`);
     return;
   }
   const names = ctx.server.pubsub.activeChannels(shard, argv.length === 3 ? argv[2].toString('latin1') : null);

@@ -10,6 +10,7 @@ import { parseInteger, replyHelp } from './connection.js';
 import { writeDocValue } from './docs.js';
 import { info } from './info.js';
 import { busyError } from '../scripting/busy.js';
+import { cString } from '../keyspace/numbers.js';
 
 function eqIgnoreCase(buf: Buffer, lower: string): boolean {
   return buf.length === lower.length && buf.toString('latin1').toLowerCase() === lower;
@@ -498,7 +499,7 @@ function debug(ctx: CommandContext, argv: Buffer[]): void {
     replyHelp(ctx, ['DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'SLEEP <seconds>', '    Stop the server for <seconds>. Decimals allowed.', 'HELP', '    Print this help.']);
     return;
   }
-  ctx.reply.error(`ERR unknown subcommand '${argv[1].toString('latin1')}'. Try DEBUG HELP.`);
+  ctx.reply.error(`ERR unknown subcommand '${cString(argv[1])}'. Try DEBUG HELP.`);
 }
 
 /** Handlers by command name; the metadata is in ./table/server.ts. */

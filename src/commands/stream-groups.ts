@@ -17,7 +17,7 @@ import type { CommandContext, CommandHandlers } from './types.js';
 import type { BinaryKey } from '../engine/types.js';
 import { ValueType, binaryKey } from '../keyspace/encoding.js';
 import { encodeMeta, type StreamKeyId } from '../keyspace/collection-encoding.js';
-import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseIntegerArg } from '../keyspace/numbers.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, cString, parseIntegerArg } from '../keyspace/numbers.js';
 import { retryAfter } from './command-support.js';
 import { replyHelp } from './connection.js';
 import { WRONG_TYPE, openOrCreate, type Collection } from '../types/collection.js';
@@ -26,7 +26,7 @@ import {
   ENTRIES_READ_INVALID, GroupEdit, advanceGroup, createGroup, destroyGroup, entryExists, pelBounds, putGroup, readConsumers, readGroup, walkPel,
   type Consumer, type Group, type PelItem,
 } from '../types/stream-groups.js';
-import { BLOCKED_DEFAULT_COUNT, ERR_INVALID_ID, cString, notifyStream, openStream, parseInterval, parseXread, replyEntry, unchanged, type XreadArgs } from './streams.js';
+import { BLOCKED_DEFAULT_COUNT, ERR_INVALID_ID, notifyStream, openStream, parseInterval, parseXread, replyEntry, unchanged, type XreadArgs } from './streams.js';
 
 const ERR_KEY_REQUIRED = 'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.';
 
@@ -70,7 +70,7 @@ const XGROUP_HELP = [
 ];
 
 function xgroupSyntaxError(ctx: CommandContext, argv: readonly Buffer[]): void {
-  ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].toString('latin1', 0, Math.min(argv[1].length, 128))}'. Try XGROUP HELP.`);
+  ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${cString(argv[1], 128)}'. Try XGROUP HELP.`);
 }
 
 /** ENTRIESREAD's value: -1 or a non-negative integer, or the error text. */
@@ -333,11 +333,7 @@ function xreadgroupCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<
 async function readHistory(edit: GroupEdit, consumer: Consumer, after: StreamKeyId, count: number, now: number): Promise<Served[1]> {
   const start = nextId(after);
   if (start === undefined) return [];
-  const items: PelItem[] = [];
-  await walkPel(edit.stream, edit.group, consumer.name, start, STREAM_ID_MAX, (item) => {
-    items.push(item);
-    return count === 0 || items.length < count;
-  });
+  const items = await edit.pendingOf(consumer.name, start, STREAM_ID_MAX, count);
   const out: Array<StreamEntry | { id: StreamKeyId; pairs: null }> = [];
   for (const item of items) {
     const [entry] = await readRange(edit.stream, item.id, item.id, 1);

@@ -17,7 +17,7 @@ import type { BinaryKey } from '../engine/types.js';
 import type { Block } from '../blocking/registry.js';
 import { ValueType, binaryKey } from '../keyspace/encoding.js';
 import { encodeMeta, type StreamKeyId } from '../keyspace/collection-encoding.js';
-import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseIntegerArg } from '../keyspace/numbers.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, cString, parseIntegerArg } from '../keyspace/numbers.js';
 import { durable, retryAfter } from './command-support.js';
 import { NOTIFY_STREAM } from '../pubsub/keyspace-events.js';
 import { replyHelp } from './connection.js';
@@ -552,7 +552,7 @@ const XINFO_HELP = [
 ];
 
 function subcommandSyntaxError(ctx: CommandContext, argv: readonly Buffer[]): void {
-  ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1].toString('latin1', 0, Math.min(argv[1].length, 128))}'. Try XINFO HELP.`);
+  ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${cString(argv[1], 128)}'. Try XINFO HELP.`);
 }
 
 /** The stream XINFO's subcommands look at: ERR no such key when there is none. */
@@ -747,11 +747,6 @@ function xinfoConsumersCommand(ctx: CommandContext, argv: Buffer[]): void | Prom
   })();
 }
 
-/** An argument as Redis' `%s` prints it: up to its first NUL byte. */
-export function cString(arg: Buffer): string {
-  const nul = arg.indexOf(0);
-  return arg.toString('latin1', 0, nul === -1 ? arg.length : nul);
-}
 
 /** Handlers by command name; the metadata is in ./table/streams.ts. */
 export const streamHandlers: CommandHandlers = {

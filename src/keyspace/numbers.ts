@@ -104,6 +104,15 @@ export function parseInt32Arg(arg: Buffer, notInteger: string = ERR_NOT_INTEGER)
   return value;
 }
 
+/**
+ * An argument as Redis' `%s` (`%.<max>s`) prints it in an error: up to its first NUL byte, at
+ * most `max` bytes, one char per byte (the reply writes such text back as the same bytes).
+ */
+export function cString(arg: Buffer, max = arg.length): string {
+  const nul = arg.indexOf(0);
+  return arg.toString('latin1', 0, Math.min(nul === -1 ? arg.length : nul, max));
+}
+
 /** ASCII case-insensitive comparison of an argument with a lower-case word. */
 export function argIs(arg: Buffer, lowerWord: string): boolean {
   if (arg.length !== lowerWord.length) return false;

@@ -195,17 +195,21 @@ export class ReplyWriter {
 
   /**
    * An error reply. `message` starts with its code ('ERR ...', 'WRONGTYPE ...', 'NOAUTH ...').
-   * Newlines are replaced by spaces, as Redis does, so a message cannot break the framing.
+   * As Redis' addReplyErrorFormat: CR and LF at the end are trimmed, the others become spaces, so
+   * a message cannot break the framing. Arguments quoted in a message are latin1 text (one char
+   * per byte, see cString), so a message within latin1 is written one byte per char and an
+   * argument comes back as the bytes it was; anything wider (text of other origin) as UTF-8.
    */
   error(message: string): void {
     let text = message;
-    if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) text = text.replace(/[\r\n]/g, ' ');
+    if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) text = text.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
     this.errors++;
     this.lastError = text;
     this.lastErrorCounted = true;
-    this.reserve(Buffer.byteLength(text, 'utf8') + 3);
+    const latin1 = !/[^\x00-\xff]/.test(text);
+    this.reserve((latin1 ? text.length : Buffer.byteLength(text, 'utf8')) + 3);
     this.buf[this.end++] = 0x2d; // -
-    this.end += this.buf.utf8Write(text, this.end);
+    this.end += latin1 ? this.buf.latin1Write(text, this.end) : this.buf.utf8Write(text, this.end);
     this.crlf();
   }
 

@@ -36,6 +36,7 @@ import { busyError } from '../scripting/busy.js';
 import { KeyLocks, LockMode, type LockHold } from './key-locks.js';
 import type { Block } from '../blocking/registry.js';
 import type { SlowLog } from './slowlog.js';
+import { cString } from '../keyspace/numbers.js';
 
 /** What the dispatcher needs from the server besides the ServerContext. */
 export interface DispatchEnvironment {
@@ -52,13 +53,14 @@ export interface DispatchEnvironment {
   pauseFor(isWrite: boolean): Promise<void> | undefined;
 }
 
-/** Redis' text for an unknown command: name and the first arguments, each quoted, capped at 128 chars. */
+/**
+ * Redis' text for an unknown command: name and the first arguments, each quoted, capped at 128
+ * chars. Redis formats them with `%.*s`, which also stops at a NUL.
+ */
 export function unknownCommandError(argv: readonly Buffer[]): string {
   let args = '';
-  for (let i = 1; i < argv.length && args.length < 128; i++) {
-    args += `'${argv[i].toString('latin1', 0, Math.min(argv[i].length, 128 - args.length))}' `;
-  }
-  return `ERR unknown command '${argv[0].toString('latin1', 0, Math.min(argv[0].length, 128))}', with args beginning with: ${args}`;
+  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${cString(argv[i], 128 - args.length)}' `;
+  return `ERR unknown command '${cString(argv[0], 128)}', with args beginning with: ${args}`;
 }
 
 function errorCode(message: string): string {
@@ -109,7 +111,7 @@ export class Dispatcher {
     if (entry.subcommands !== null && argv.length > 1) {
       const sub = entry.subcommands.lookup(argv[1]);
       if (sub === undefined) {
-        return this.reject(ctx, entry, `ERR unknown subcommand '${argv[1].toString('latin1', 0, Math.min(argv[1].length, 128))}'. Try ${entry.fullName.toUpperCase()} HELP.`);
+        return this.reject(ctx, entry, `ERR unknown subcommand '${cString(argv[1], 128)}'. Try ${entry.fullName.toUpperCase()} HELP.`);
       }
       if (!sub.arityOk(argv.length)) return this.reject(ctx, sub, sub.arityError);
       entry = sub;

@@ -308,6 +308,28 @@ export class GroupEdit {
     return found ?? undefined;
   }
 
+  /**
+   * The consumer's pending entries from `start` on, at most `count` (0: all), as this edit leaves
+   * them: a stream named twice in one XREADGROUP reads in its history what the `>` before it
+   * delivered, as in Redis. Staged changes can hide at most `pel.size` stored entries, so reading
+   * that many more than `count` from the store is enough to know the first `count`.
+   */
+  async pendingOf(consumer: BinaryKey, start: StreamKeyId, end: StreamKeyId, count: number): Promise<PelItem[]> {
+    const limit = count === 0 ? 0 : count + this.pel.size;
+    const byId = new Map<StreamKeyId, PendingEntry>();
+    await walkPel(this.stream, this.group, consumer, start, end, (item) => {
+      byId.set(item.id, item.entry);
+      return limit === 0 || byId.size < limit;
+    });
+    for (const [id, entry] of this.pel) {
+      if (id < start || id > end) continue;
+      if (entry === null || entry.consumer !== consumer) byId.delete(id);
+      else byId.set(id, entry);
+    }
+    const items = [...byId].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, entry]) => ({ id, entry }));
+    return count === 0 ? items : items.slice(0, count);
+  }
+
   /** Removes `id` from the PELs (XACK, and XCLAIM/XAUTOCLAIM for an entry no longer in the stream); false when not pending. */
   async remove(id: StreamKeyId): Promise<boolean> {
     const entry = await this.pending(id);

@@ -12,7 +12,7 @@
  * databases different (`diverges`) ends that sequence, since every later reply could differ
  * because of it; one that only changes a reply lets the sequence go on.
  */
-import { parseReply } from './resp.js';
+import { parseReplies, parseReply, type RespNode } from './resp.js';
 import type { Mismatch } from './session.js';
 import { strtod } from '../../src/keyspace/strtod.js';
 
@@ -47,29 +47,6 @@ function named(m: Mismatch, name: string, subcommand?: string): boolean {
 const text = (reply: Buffer): string => reply.toString('latin1');
 const isNil = (reply: Buffer): boolean => text(reply) === '$-1\r\n' || text(reply) === '_\r\n';
 const integer = (reply: Buffer): number | null => (/^:(-?\d+)\r\n$/.exec(text(reply)) ? Number(text(reply).slice(1, -2)) : null);
-
-/**
- * An error that quotes arguments back, where an argument has a byte StrataKV writes differently:
- * a NUL (Redis formats arguments with %s, which stops there), a byte of 0x80 or more (StrataKV
- * writes it UTF-8 encoded), CR or LF (Redis trims them off the end of the message before it turns
- * the others into spaces; StrataKV turns them all into spaces).
- */
-function quotesArgumentBytes(m: Mismatch): boolean {
-  const [ours, theirs] = [text(m.differing.ours), text(m.differing.theirs)];
-  const special = m.differing.args.slice(1).filter((a) => a.some((b) => b === 0 || b === 0x0d || b === 0x0a || b >= 0x80));
-  if (special.length === 0 || !ours.startsWith('-ERR ') || !theirs.startsWith('-ERR ')) return false;
-  // "unknown command" quotes up to 128 bytes of arguments, so a longer encoding also changes
-  // where the list stops: the same command name is all that can be asked of the rest.
-  const list = ours.indexOf(', with args beginning with: ');
-  if (ours.startsWith("-ERR unknown command '") && list > 0) return theirs.slice(0, list) === ours.slice(0, list);
-  // Elsewhere (Unsupported option ..., Syntax error in HELLO option '...'): with each such
-  // argument written Redis' way instead of StrataKV's, the texts agree but for trailing blanks.
-  const spaced = (t: string): string => t.replace(/[\r\n]/g, ' ');
-  const strataForm = (arg: Buffer): string => spaced(Buffer.from(arg.toString('latin1'), 'utf8').toString('latin1'));
-  const redisForm = (arg: Buffer): string => spaced(arg.subarray(0, arg.includes(0) ? arg.indexOf(0) : arg.length).toString('latin1'));
-  const asRedis = special.reduce((message, arg) => message.split(strataForm(arg)).join(redisForm(arg)), ours.slice(0, -2));
-  return asRedis.replace(/ +$/, '') === theirs.slice(0, -2).replace(/ +$/, '');
-}
 
 /**
  * The commands sent while keys were watched: after the first WATCH since everything was last
@@ -129,30 +106,23 @@ function watcherStream(events: ReadonlyArray<readonly [string, string]>): string
 
 /**
  * SET with EXAT/PXAT already past, compared on the watching connection: StrataKV never stores the
- * key and sends its 'expired' right away; Redis stores it and sends 'expired' when it next touches
- * it (a read, or its active cycle at some moment), so its stream lacks those two messages here.
+ * key and sends its 'expired' right away (inside EXEC too, before the events of the commands
+ * queued after it); Redis stores it and sends 'expired' when it next touches it (a read, or its
+ * active cycle at some moment), so its stream lacks those two messages here.
  */
 function setPastExpiry(m: Mismatch): boolean {
   if (!named(m, 'SET') && !named(m, 'EXEC')) return false;
-  const [ours, theirs] = [text(m.differing.ours), text(m.differing.theirs)];
-  if (!ours.startsWith(theirs)) return false;
-  const extra = ours.slice(theirs.length);
-  return extra.length > 0 && (extra.match(/expired/g)?.length ?? 0) === 2 && !/\b(set|new|del)\b/.test(extra);
+  const expired = (node: RespNode): boolean => {
+    const [channel, message] = node.items.slice(2).map((item) => item.data?.toString('latin1') ?? '');
+    return message === 'expired' || /^__keyevent@\d+__:expired$/.test(channel ?? '');
+  };
+  const ours = parseReplies(m.differing.ours);
+  const dropped = ours.filter((node) => !expired(node));
+  if (ours.length - dropped.length !== 2) return false;
+  return Buffer.concat(dropped.map((node) => node.raw)).equals(m.differing.theirs);
 }
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
-  {
-    id: 'error-text-argument-bytes',
-    reason: 'errors that quote an argument (unknown command, Unsupported option, HELLO option) write it UTF-8 encoded and whole, a trailing CR LF as spaces; Redis writes its raw bytes cut at the first NUL, and trims a trailing CR LF',
-    repro: {
-      steps: [['NOSUCHCOMMAND', 'k\x00\r\n\xff', '11', '0']],
-      redis: "-ERR unknown command 'NOSUCHCOMMAND', with args beginning with: 'k' '11' '0' \r\n",
-      stratakv: "-ERR unknown command 'NOSUCHCOMMAND', with args beginning with: 'k\x00  \xc3\xbf' '11' '0' \r\n",
-      also: 'EXPIRE k1 100 XX "\\xff\\xff\\x00": "-ERR Unsupported option \\xff\\xff" against "...\\xc3\\xbf\\xc3\\xbf\\x00"; PEXPIREAT k3 6262157538836 "\\r\\n": "-ERR Unsupported option " against "-ERR Unsupported option   "; HELLO 2 "\\x00": "-ERR Syntax error in HELLO option \'\'" against "...\'\\x00\'"',
-    },
-    diverges: false,
-    matches: quotesArgumentBytes,
-  },
   {
     id: 'set-past-expiry-expired-at-once',
     reason: "SET ... EXAT/PXAT with a time already past: StrataKV does not store the key and sends 'expired' at once; Redis stores it and sends 'expired' at its next access or active-expiry pass",
@@ -262,6 +232,22 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       const lex = ['ZRANGEBYLEX', 'ZREVRANGEBYLEX', 'ZLEXCOUNT', 'ZREMRANGEBYLEX'].includes(words[0]) || ((words[0] === 'ZRANGE' || words[0] === 'ZRANGESTORE') && words.includes('BYLEX'));
       const sorted = m.history.some((args) => ['SORT', 'SORT_RO'].includes(args[0].toString('latin1').toUpperCase()));
       return lex && sorted;
+    },
+  },
+  {
+    id: 'stream-minid-approx-node-end-deleted',
+    reason: "XTRIM MINID ~ tests whether a whole node is below the ID by the node's last live entry; Redis by its last entry, which XDEL only flags deleted (docs/format.md, Streams: not modelled), so a node whose newest entries were deleted goes here and stays in Redis",
+    repro: {
+      steps: [['XADD', 'k3', '1-0', '1', ''], ['XADD', 'k3', '28-0', 'g', 'e'], ['XDEL', 'k3', '28-0'], ['XTRIM', 'k3', 'MINID', '~', '9-2']],
+      redis: ':0\r\n', stratakv: ':1\r\n',
+    },
+    diverges: true,
+    matches: (m) => {
+      const words = m.differing.args.map((a) => a.toString('latin1').toUpperCase());
+      const [ours, theirs] = [integer(m.differing.ours), integer(m.differing.theirs)];
+      const approxMinid = words[0] === 'XTRIM' && words[2] === 'MINID' && words[3] === '~';
+      const deleted = m.history.some((args) => args[0].toString('latin1').toUpperCase() === 'XDEL');
+      return approxMinid && deleted && ours !== null && theirs !== null && ours > theirs;
     },
   },
 ];

@@ -26,6 +26,17 @@ export function parseReply(buf: Buffer): RespNode {
   return node;
 }
 
+/** Parses a stream of complete replies (pushes a watching connection received), in order. */
+export function parseReplies(buf: Buffer): RespNode[] {
+  const out: RespNode[] = [];
+  for (let at = 0; at < buf.length;) {
+    const [node, end] = parseAt(buf, at);
+    out.push(node);
+    at = end;
+  }
+  return out;
+}
+
 function parseAt(buf: Buffer, offset: number): [RespNode, number] {
   const lineEnd = buf.indexOf('\r\n', offset);
   if (lineEnd < 0) throw new Error(`incomplete reply: ${JSON.stringify(buf.toString('latin1', offset))}`);

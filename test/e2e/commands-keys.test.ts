@@ -57,6 +57,11 @@ const KEYS: Transcript = [
   [["OBJECT"], "-ERR wrong number of arguments for 'object' command\r\n"],
   [["OBJECT", "encoding"], "-ERR wrong number of arguments for 'object|encoding' command\r\n"],
   [["OBJECT", "help", "x"], "-ERR wrong number of arguments for 'object|help' command\r\n"],
+  // Errors quote arguments as Redis' %s does: raw bytes, cut at a NUL, trailing CR LF trimmed.
+  [["EXPIRE", "a", "100", "\xff\xff\x00"], "-ERR Unsupported option \xff\xff\r\n"],
+  [["PEXPIREAT", "a", "6262157538836", "\r\n"], "-ERR Unsupported option \r\n"],
+  [["NOSUCHCOMMAND", "k\x00\r\n\xff", "\r\n\xe9"], "-ERR unknown command 'NOSUCHCOMMAND', with args beginning with: 'k' '  \xe9' \r\n"],
+  [["HELLO", "2", "\x80\xa3\xff\x00x"], "-ERR Syntax error in HELLO option '\x80\xa3\xff'\r\n"],
   [["DEL", "a", "a"], ":1\r\n"],
   [["DEL", "nokey"], ":0\r\n"],
   [["EXISTS", "s", "s", "nokey"], ":2\r\n"],

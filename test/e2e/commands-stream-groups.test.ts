@@ -99,6 +99,8 @@ const SCRIPT: readonly Step[] = [
   [['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '1', 'STREAMS', 's', '1-1']],
   [['XREADGROUP', 'GROUP', 'g', 'carol', 'STREAMS', 's', '0']],
   [['XREADGROUP', 'GROUP', 'g', 'dave', 'NOACK', 'COUNT', '1', 'STREAMS', 's', '>']],
+  // One stream named twice: the history read sees what the `>` before it delivered.
+  [['XREADGROUP', 'GROUP', 'g', 'erin', 'COUNT', '1', 'STREAMS', 's', 's', 's', '>', '0', '0']],
   [['XPENDING', 's', 'g']],
   [['XPENDING', 's', 'g', '-', '+', '10'], TIMED],
   [['XPENDING', 's', 'g', '-', '+', '10', 'alice'], TIMED],
