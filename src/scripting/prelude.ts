@@ -65,6 +65,25 @@ real.tostring = function(v)
   if mtype(v) == 'float' then return fmt('%.14g', v) end
   return tostring54(v)
 end
+-- 5.1's tonumber in base 10 (the default) reads a numeral as any other: with C's strtod, which
+-- also takes decimals, hex, inf, infinity and nan (any case, signed, blanks around); 5.4's refuses
+-- every numeral with an 'n' in it, and any but an integer's digits once a base is given.
+local tonumber54 = tonumber
+local nan = 0 / 0
+if fmt('%.14g', nan):sub(1, 1) == '-' then nan = -nan end
+real.tonumber = function(...)
+  local v, base = ...
+  if select('#', ...) == 0 then error("bad argument #1 to 'tonumber' (value expected)", 2) end
+  if base ~= nil and tonumber54(base) ~= 10 then return tonumber54(...) end
+  local n = tonumber54(v)
+  if n ~= nil or type(v) ~= 'string' then return n end
+  local sign, word = v:match('^%s*([-+]?)(%a+)%s*$')
+  if word == nil then return nil end
+  word = word:lower()
+  if word == 'inf' or word == 'infinity' then return sign == '-' and -m.huge or m.huge end
+  if word == 'nan' then return sign == '-' and -nan or nan end
+  return nil
+end
 -- Redis 7.0's pcall: an error raised as a table ({err=...}, as redis.call raises) is caught as its text.
 local pcall54 = pcall
 local function caught(ok, ...)

@@ -174,6 +174,10 @@ const SCRIPT: Script = [
   ev('return type(math.mod) .. type(string.gfind) .. type(math.pow) .. type(table.maxn) .. type(table.foreach)'),
   ev('return type(cjson) .. type(bit) .. type(redis)'),
   ev("return tostring(3/1) .. ' ' .. tostring(10/4) .. ' ' .. tostring(1e15) .. ' ' .. tostring(0.1) .. ' ' .. tostring(2^53)"),
+  // 5.1's tonumber reads base 10 with strtod: inf, infinity, nan (signed, any case), decimals with base 10.
+  ev("local t = {} for i, s in ipairs({'inf', ' -Infinity ', 'NaN', '-nan', 'infx', '1.5', '0x10', ''}) do t[i] = tostring(tonumber(s)) .. '/' .. tostring(tonumber(s, 10)) end return t"),
+  ev("return {tostring(tonumber('ff', 16)), tostring(tonumber('inf', 16)), tostring(tonumber(5)), tostring(tonumber(nil))}"),
+  ev("local x = tonumber() return x"),
   ev('return table.getn({1, 2, 3})'),
   ev('return unpack({1, 2, 3})'),
   ev('return select(2, unpack({1, 2, 3}))'),
