@@ -11,9 +11,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RawClient, encodeCommand, redisTest, replyLength, startRedis, startServer, type TestServer } from './helpers.js';
+import { COMMAND_TABLE } from '../../src/commands/table/index.js';
+import { NOT_SERVED } from '../../src/commands/table/not-served.js';
 
-/** Redis 7.2 commands that 7.0 does not know; any other command missing from Redis fails the test. */
-const NOT_IN_REDIS_7_0 = new Set(['client|setinfo', 'client|no-touch']);
+/** Commands StrataKV serves from after Redis 7.0 (by their `since`); any other command missing from Redis fails the test. */
+const NOT_IN_REDIS_7_0 = new Set(
+  COMMAND_TABLE.flatMap((c) => [c, ...(c.subcommands ?? [])]).filter((c) => !/^7\.0\.|^[1-6]\./.test(c.since)).map((c) => c.name),
+);
 
 let strata: TestServer;
 let redis: TestServer | null;
@@ -102,6 +106,30 @@ for (const protocol of [2, 3]) {
     }
   });
 }
+
+redisTest(test, "every command of redis-server's COMMAND LIST is served or in the not-served list (with Redis' group), never both", async () => {
+  const ours = await RawClient.connect(strata.port);
+  const theirs = await RawClient.connect(comparisonServer().port);
+  try {
+    const listed = async (client: RawClient): Promise<Set<string>> => {
+      const list = await client.command('COMMAND', 'LIST');
+      return new Set(elements(list).map((e) => text(list, e).split('\r\n')[1]));
+    };
+    const [served, redisNames] = await Promise.all([listed(ours), listed(theirs)]);
+    const notServed = new Map(NOT_SERVED.map((c) => [c.name, c.group]));
+    for (const name of redisNames) {
+      assert.ok(served.has(name) !== notServed.has(name), `${name}: ${served.has(name) ? 'served and listed as not served' : 'neither served nor listed as not served'}`);
+    }
+    for (const [name, group] of notServed) {
+      assert.ok(redisNames.has(name), `${name} is listed as not served but Redis 7.0 has no such command`);
+      const docs = (await theirs.command('COMMAND', 'DOCS', name)).toString('latin1');
+      assert.ok(docs.includes(`$5\r\ngroup\r\n$${group.length}\r\n${group}\r\n`), `${name}'s group is ${group} in Redis`);
+    }
+  } finally {
+    ours.close();
+    theirs.close();
+  }
+});
 
 redisTest(test, 'COMMAND GETKEYS agrees with redis-server', async () => {
   const cases = [
