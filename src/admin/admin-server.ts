@@ -21,7 +21,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { isLoopback, type Server } from '../server/server.js';
-import { handleDashboardRequest, isDashboardPath, sendDashboardRefusal } from './dashboard.js';
+import { handleDashboardRequest, isDashboardPath, readStats, sendDashboardRefusal } from './dashboard.js';
+import { StatsHistory, sampleEverySecond } from './stats-history.js';
 import { HttpError, methodNotAllowed, sendError, sendJson } from './http-replies.js';
 import { ServerMetrics } from './metrics.js';
 import { handleRestRequest, isRestPath } from './rest.js';
@@ -40,6 +41,9 @@ export class AdminServer {
   private readonly metrics: ServerMetrics;
   /** Set by close(): readiness fails and the gateway refuses work while in-flight requests finish. */
   private closing = false;
+  /** The dashboard's last fifteen minutes, sampled from the moment the port listens. */
+  private readonly history = new StatsHistory();
+  private stopSampling: (() => void) | null = null;
 
   constructor(private readonly server: Server) {
     this.metrics = new ServerMetrics(server);
@@ -57,11 +61,13 @@ export class AdminServer {
     }
     if (this.listeners.length === 0) throw new Error('Failed listening on any bind address for the admin port');
     this.port = port;
+    this.stopSampling = sampleEverySecond(this.history, () => readStats(this.server));
   }
 
   /** Stops listening; requests in flight get CLOSE_GRACE_MS to finish. */
   async close(): Promise<void> {
     this.closing = true;
+    this.stopSampling?.();
     const closed = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
     for (const l of this.listeners) l.closeIdleConnections();
     const cut = setTimeout(() => {
@@ -138,7 +144,7 @@ export class AdminServer {
       }
       if (forDashboard) {
         if (expectsContinue) res.writeContinue();
-        handleDashboardRequest(req, res, this.server);
+        handleDashboardRequest(req, res, this.server, this.history);
         return;
       }
       throw new HttpError(404, `nothing here: ${path} (try /metrics, /healthz, /readyz, /v1/kv or /dashboard/)`);

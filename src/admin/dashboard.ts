@@ -2,15 +2,17 @@
  * The live dashboard on the admin port. The admin router hands us every request for `/`,
  * `/dashboard…` and `/api/…`:
  *
- *   GET /api/stats            a JSON snapshot of the numbers the page charts (DashboardStats below)
+ *   GET /api/stats[?since=ms] a JSON snapshot of the numbers the page shows (DashboardStats below),
+ *                             with the per-second history of what it charts after `since`
  *   GET / and /dashboard/     the page: plain HTML, CSS and an ES module from src/admin/static/
  *   GET /dashboard/<file>     the page's other static files
  *   GET /dashboard/vendor/…   uPlot (the charting library), served from its npm package's dist/
  *
- * The snapshot carries counters, not rates: the page turns two successive snapshots into ops/sec
- * and bytes/sec, so any number of browsers (or curl) can poll without the server keeping state
- * for them. The one exception is latency: percentiles cannot be subtracted, so the server keeps the
- * last five minutes of per-second percentiles (CommandLatency) and every snapshot carries them all.
+ * The charts draw the server's own history (stats-history.ts: every series sampled each whole
+ * second, the last fifteen minutes), so a page opened after an incident shows it, and any number
+ * of browsers (or curl) poll without the server keeping state for them: each asks only for the
+ * seconds after the last one it has. Latency percentiles come from CommandLatency's own
+ * per-second record (the last five minutes), sent whole.
  * Static files are looked up by name in one flat directory: a path with `..`, an empty
  * segment, an encoded slash or a NUL never reaches the file system, it is a 404.
  */
@@ -27,6 +29,7 @@ import { STRATAKV_VERSION } from '../commands/version.js';
 import type { LatencySecond } from '../server/command-latency.js';
 import type { Server } from '../server/server.js';
 import type { HttpError } from './http-replies.js';
+import { type HistoryColumns, type StatsHistory, type StatsReading } from './stats-history.js';
 
 // ---------------------------------------------------------------------------- the snapshot
 
@@ -135,6 +138,10 @@ export interface DashboardStats {
     /** '' while healthy, else why writes are refused. */
     readonly writeFailure: string;
   };
+  /** Per second, the samples after the request's `since` (all fifteen minutes without it). */
+  readonly history: HistoryColumns;
+  /** The last whole second's rates, as the history has them (0 before the second sample). */
+  readonly lastSecond: { readonly ops: number };
 }
 
 const LATENCY_PERCENTILES = [50, 99, 99.9];
@@ -167,8 +174,39 @@ function commandCalls(server: Server): CommandCalls[] {
   return out.sort((a, b) => b.calls - a.calls || (a.name < b.name ? -1 : 1));
 }
 
-/** Reads every number the dashboard shows, from the same sources INFO reads. */
-export function collectDashboardStats(server: Server): DashboardStats {
+/** What the history samples each second, from the same sources INFO reads. */
+export function readStats(server: Server): StatsReading {
+  const mem = server.usedMemory();
+  const engine = server.db.stats();
+  const commandCalls = new Map<string, number>();
+  for (const e of server.commands.entries()) {
+    for (const c of e.subcommands ? e.subcommands.entries() : [e]) if (c.calls > 0) commandCalls.set(c.fullName, c.calls);
+  }
+  return {
+    time: Date.now(),
+    counters: {
+      ops: server.stats.totalCommandsProcessed,
+      netIn: server.stats.netInputBytes,
+      netOut: server.stats.netOutputBytes,
+      flushWritten: engine.flushBytesWritten,
+      compactionRead: engine.compactionBytesRead,
+      compactionWritten: engine.compactionBytesWritten,
+      stalls: engine.stalls,
+    },
+    gauges: {
+      rss: mem.rss,
+      heapUsed: mem.heapUsed,
+      blockCache: engine.blockCacheBytes,
+      memtables: engine.memtableBytes + engine.immutableBytes,
+      l0Files: engine.levels.find((l) => l.level === 0)?.files ?? 0,
+      clients: server.clients.size,
+    },
+    commandCalls,
+  };
+}
+
+/** Reads every number the dashboard shows, from the same sources INFO reads, and the history after `sinceMs`. */
+export function collectDashboardStats(server: Server, history: StatsHistory, sinceMs = 0): DashboardStats {
   const now = Date.now();
   const mem = server.usedMemory();
   const engine = server.db.stats();
@@ -235,6 +273,8 @@ export function collectDashboardStats(server: Server): DashboardStats {
       lastSyncAt: engine.lastWalSyncAt,
       writeFailure: engine.writeFailure,
     },
+    history: history.columns(sinceMs),
+    lastSecond: { ops: history.lastRate('ops') },
   };
 }
 
@@ -391,7 +431,15 @@ function decodeSegments(pathname: string, prefix: string): string[] | null {
   }
 }
 
-async function route(req: http.IncomingMessage, res: http.ServerResponse, server: Server): Promise<void> {
+/** `since` of /api/stats: ms since the epoch, 0 (everything) when absent or not a number. */
+function sinceParameter(rawUrl: string): number {
+  const queryAt = rawUrl.indexOf('?');
+  if (queryAt < 0) return 0;
+  const since = Number(new URLSearchParams(rawUrl.slice(queryAt + 1)).get('since') ?? '0');
+  return Number.isFinite(since) && since > 0 ? since : 0;
+}
+
+async function route(req: http.IncomingMessage, res: http.ServerResponse, server: Server, history: StatsHistory): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     const isApi = (req.url ?? '').startsWith('/api/');
     if (isApi) sendJson(req, res, 405, { error: `method ${req.method ?? ''} not allowed` }, { Allow: 'GET, HEAD' });
@@ -404,7 +452,7 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, server
   const pathname = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
 
   if (pathname.startsWith('/api/')) {
-    if (pathname === '/api/stats') sendJson(req, res, 200, collectDashboardStats(server));
+    if (pathname === '/api/stats') sendJson(req, res, 200, collectDashboardStats(server, history, sinceParameter(rawUrl)));
     else sendJson(req, res, 404, { error: `no such endpoint: ${pathname}` });
     return;
   }
@@ -435,8 +483,8 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, server
  * Entry point for the admin router. Never throws: an unexpected failure (a file that cannot be
  * read) becomes a 500 and a log line, and the admin port keeps serving.
  */
-export function handleDashboardRequest(req: http.IncomingMessage, res: http.ServerResponse, server: Server): void {
-  route(req, res, server).catch((err: unknown) => {
+export function handleDashboardRequest(req: http.IncomingMessage, res: http.ServerResponse, server: Server, history: StatsHistory): void {
+  route(req, res, server, history).catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     server.logger.warning(`Dashboard request ${req.method ?? ''} ${req.url ?? ''} failed: ${message}`);
     if (res.headersSent) res.destroy();

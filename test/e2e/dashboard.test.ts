@@ -320,6 +320,52 @@ test('/api/stats latencyPerSecond: each call in exactly one closed second, a slo
   }
 });
 
+test('/api/stats history: the seconds before the request on whole seconds, rates from counters, per command; ?since= sends only newer seconds', async () => {
+  const { server, base } = await startWithAdminPort();
+  const client = new Redis({ port: server.port, lazyConnect: true, enableReadyCheck: false });
+  try {
+    await client.connect();
+    // Past the first sample (taken when the port listens, mid-second): from then on samples are a
+    // second apart, so rates add up to counts.
+    await sleep(2500);
+    const pipeline = client.pipeline();
+    for (let i = 0; i < 2000; i++) pipeline.set(`h${i}`, 'v');
+    await pipeline.exec();
+    await sleep(2500);
+    const stats = await (await fetch(`${base}/api/stats`)).json();
+    const h = stats.history;
+    assert.is(h.intervalMs, 1000);
+    assert.ok(h.time.length >= 4, `${h.time.length} seconds of history`);
+    for (let i = 0; i < h.time.length; i++) {
+      assert.is(h.time[i] % 1000, 0, 'each sample on its whole second');
+      if (i > 0) assert.ok(h.time[i] > h.time[i - 1], 'oldest first, one sample per second');
+    }
+    for (const column of Object.values(h.series) as Array<Array<number | null>>) assert.is(column.length, h.time.length);
+    // The first sample has no rate (nothing before it); every later one has.
+    assert.is(h.series.ops[0], null);
+    assert.ok(h.series.ops.slice(1).every((v: number | null) => v !== null && v >= 0));
+    // Rates times their (about one second) intervals add up to the SETs sent: within 10 %.
+    const sets = (h.perCommand.set as Array<number | null>).reduce((sum: number, v) => sum + (v ?? 0), 0);
+    assert.ok(Math.abs(sets - 2000) <= 200, `set calls per second add up to ${sets}`);
+    assert.ok(Math.max(...h.series.netIn.filter((v: number | null) => v !== null)) > 10_000, 'the pipeline shows in net in');
+    assert.ok(h.series.rss.every((v: number | null) => v !== null && v > 0), 'RSS in every second');
+    assert.is(stats.lastSecond.ops, h.series.ops[h.series.ops.length - 1] ?? 0);
+    // Only what came after the newest second the caller has.
+    const newestTime = h.time[h.time.length - 1];
+    const since = await (await fetch(`${base}/api/stats?since=${newestTime}`)).json();
+    assert.ok(since.history.time.every((t: number) => t > newestTime));
+    assert.ok(since.history.time.length <= 1);
+    await sleep(1100);
+    const later = await (await fetch(`${base}/api/stats?since=${newestTime}`)).json();
+    assert.ok(later.history.time.length >= 1 && later.history.time.every((t: number) => t > newestTime));
+    const bogus = await (await fetch(`${base}/api/stats?since=abc`)).json();
+    assert.ok(bogus.history.time.length >= h.time.length, 'a since that is not a number asks for everything');
+  } finally {
+    client.disconnect();
+    await server.stop();
+  }
+});
+
 test('static files: types, caching, 404s, no path traversal, bad escapes', async () => {
   const { server, base, adminPort } = await startWithAdminPort();
   try {
@@ -487,6 +533,12 @@ browserTest('the page in headless Chromium: live charts, numbers that agree with
     assert.ok(drawn.get('chart-levels')!.rows >= 20, `level bars are ${drawn.get('chart-levels')!.rows} px high`);
     assert.ok(drawn.get('chart-compaction')!.rows >= 20, `compaction lines span ${drawn.get('chart-compaction')!.rows} px`);
 
+    // After a run every axis has a range: its labels still never repeat (log and byte axes too).
+    for (const chart of await tickLabels(page)) {
+      assert.is(new Set(chart.y).size, chart.y.length, `${chart.id} y ticks repeat: ${chart.y.join(', ')}`);
+      assert.ok(chart.y.length >= 2, `${chart.id} y ticks: ${chart.y.join(', ')}`);
+    }
+
     assert.equal(problems, [], 'no errors in the browser console');
     if (process.env.UPDATE_DASHBOARD_SCREENSHOT === '1') {
       writeFileSync(path.join(REPO_ROOT, 'docs', 'dashboard.png'), await page.screenshot({ fullPage: true }));
@@ -494,6 +546,57 @@ browserTest('the page in headless Chromium: live charts, numbers that agree with
   } finally {
     await browser?.close();
     client.disconnect();
+    await server.stop();
+  }
+});
+
+/** The tick labels each chart drew (uPlot draws them on a canvas; the page notes them on the element). */
+async function tickLabels(page: Page): Promise<Array<{ id: string; x: string[]; y: string[]; empty: boolean }>> {
+  return page.$$eval('.chart', (elements) => elements.map((e) => ({
+    id: e.id,
+    x: (e.dataset.xTicks ?? '').split('|').filter((t) => t !== ''),
+    y: (e.dataset.yTicks ?? '').split('|').filter((t) => t !== ''),
+    empty: e.classList.contains('empty'),
+  })));
+}
+
+browserTest('a page opened right after start: a fixed window ticked on whole seconds, distinct tick labels, flat zero series labelled 0; the window buttons change the span', async () => {
+  const { server, base } = await startWithAdminPort();
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const problems: string[] = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
+    page.on('pageerror', (err) => problems.push(err.message));
+    await page.goto(`${base}/dashboard/`);
+    await waitForSamples(page, 3);
+    const spanOf = (labels: string[]): number => {
+      const seconds = labels.map((t) => { const [h, m, sec] = t.split(':').map(Number); return h * 3600 + m * 60 + sec; });
+      return seconds[seconds.length - 1] - seconds[0];
+    };
+    for (const chart of await tickLabels(page)) {
+      assert.ok(chart.y.length >= 1, `${chart.id} has y ticks`);
+      assert.is(new Set(chart.y).size, chart.y.length, `${chart.id} y ticks repeat: ${chart.y.join(', ')}`);
+      if (chart.id === 'chart-levels') continue;
+      assert.ok(chart.x.length >= 2, `${chart.id} has x ticks: ${chart.x.join(', ')}`);
+      assert.is(new Set(chart.x).size, chart.x.length, `${chart.id} x ticks repeat: ${chart.x.join(', ')}`);
+      for (const t of chart.x) assert.match(t, /^\d\d:\d\d:\d\d$/, `${chart.id}: whole-second tick ${t}`);
+      // The default window is five minutes, whatever the history holds.
+      assert.ok(spanOf(chart.x) >= 180 && spanOf(chart.x) <= 300, `${chart.id} ticks span ${spanOf(chart.x)} s: ${chart.x.join(', ')}`);
+    }
+    const byId = new Map((await tickLabels(page)).map((c) => [c.id, c]));
+    // Nothing flushed or compacted yet: a flat zero, labelled as such, not "1 B/s, 1 B/s, 0 B/s".
+    assert.equal(byId.get('chart-compaction')!.y, ['0 B/s']);
+    assert.equal(byId.get('chart-ops')!.y.slice(0, 1), ['0']);
+    assert.not.ok(byId.get('chart-memory')!.empty, 'memory has values from the first second');
+
+    await page.click('[data-window="60"]');
+    const oneMinute = (await tickLabels(page)).find((c) => c.id === 'chart-ops')!;
+    assert.ok(spanOf(oneMinute.x) >= 30 && spanOf(oneMinute.x) <= 60, `one-minute window ticks span ${spanOf(oneMinute.x)} s`);
+    assert.equal(problems, [], 'no errors in the browser console');
+  } finally {
+    await browser?.close();
     await server.stop();
   }
 });
@@ -540,6 +643,13 @@ browserTest('with requirepass, the page opens with the password as Basic credent
     });
     const seen = seriesPixels(png, chart.box, chart.colors.split(',').map(parseColor));
     assert.ok(seen.count >= 100, `latency chart: ${seen.count} pixels of its series colours after one poll`);
+    // So does throughput: the run before the page opened is on it, from the server's history.
+    const ops = await page.$eval('#chart-ops', (e) => {
+      const r = (e.querySelector('.u-over') ?? e).getBoundingClientRect();
+      return { colors: e.dataset.colors ?? '', box: { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height } };
+    });
+    const opsSeen = seriesPixels(png, ops.box, ops.colors.split(',').map(parseColor));
+    assert.ok(opsSeen.rows >= 40, `throughput chart after one poll: the earlier run spans ${opsSeen.rows} px`);
     assert.equal(problems, [], 'no errors in the browser console');
   } finally {
     await browser?.close();

@@ -1,10 +1,13 @@
 /*
- * StrataKV dashboard: polls /api/stats once a second, keeps the last few minutes of samples in the
- * page, and draws them with uPlot. The server sends counters (commands processed, bytes compacted);
- * rates are the difference between two successive snapshots divided by the time between them, so
- * the server keeps no per-viewer state. Latency is the exception: percentiles of two snapshots
- * cannot be subtracted, so the server sends its own last five minutes of per-second percentiles
- * and the latency chart plots those as they are (complete even right after a reload).
+ * StrataKV dashboard: polls /api/stats once a second and draws the server's own per-second
+ * history with uPlot. The server samples every series each whole second and keeps the last fifteen
+ * minutes (src/admin/stats-history.ts): the first poll brings all of it, so a page opened after an
+ * incident shows it; each later poll asks only for the seconds after the newest one it has. Rates
+ * (ops/sec, bytes/sec) are the server's, per whole second. Latency comes from the server's own
+ * per-second percentiles (the last five minutes), sent whole.
+ *
+ * Every time chart shows a fixed window (1, 5 or 15 minutes, chosen in the header) ending at the
+ * server's newest second, ticked on whole seconds; a chart with nothing to draw in it says so.
  *
  * Plain ES module, no build step: served as is from src/admin/static/.
  */
@@ -12,8 +15,9 @@
 import uPlot from '/dashboard/vendor/uPlot.esm.js';
 
 const POLL_INTERVAL_MS = 1000;
-/** Samples kept: five minutes at one a second. */
-const HISTORY_LENGTH = 300;
+/** What the server keeps (seconds); the window shown is chosen by the header's buttons. */
+const HISTORY_SECONDS = 900;
+let windowSeconds = 300;
 const CHART_HEIGHT = 220;
 const COMMANDS_SHOWN = 8;
 
@@ -29,12 +33,13 @@ function formatCount(n) {
   return n === null || n === undefined ? '–' : integerFormat.format(n);
 }
 
-function formatRate(n) {
+function formatRate(n, digits = null) {
   if (n === null || n === undefined) return '–';
+  if (digits !== null) return n.toLocaleString('en-US', { maximumFractionDigits: digits });
   return n >= 100 ? integerFormat.format(n) : decimalFormat.format(n);
 }
 
-function formatBytes(n) {
+function formatBytes(n, digits = null) {
   if (n === null || n === undefined) return '–';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = n;
@@ -43,12 +48,15 @@ function formatBytes(n) {
     value /= 1024;
     unit++;
   }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+  if (unit === 0) return `${digits === null ? Math.round(value) : Number(value.toFixed(digits))} B`;
+  // "50 MiB", not "50.0 MiB"; "1.5 MiB" keeps its digit.
+  return `${digits === null ? Number(value.toFixed(value >= 100 ? 0 : 1)) : value.toFixed(digits)} ${units[unit]}`;
 }
 
-function formatMicros(n) {
+function formatMicros(n, digits = null) {
   if (n === null || n === undefined) return '–';
-  return n >= 1000 ? `${decimalFormat.format(n / 1000)} ms` : `${formatRate(n)} µs`;
+  if (n >= 1e6) return `${formatRate(n / 1e6, digits)} s`;
+  return n >= 1000 ? `${formatRate(n / 1000, digits ?? 1)} ms` : `${formatRate(n, digits)} µs`;
 }
 
 function formatDuration(seconds) {
@@ -64,46 +72,29 @@ function formatDuration(seconds) {
 // ---------------------------------------------------------------------------- history
 
 /**
- * What the time charts plot, one entry per snapshot. `null` where a rate has no previous sample,
- * or where a counter went down (CONFIG RESETSTAT): uPlot draws a gap there.
+ * The server's history as the page has it: times in seconds, one column per series, and calls
+ * per second per command; null where a second has no value (uPlot draws a gap).
  */
-const history = {
-  time: [],
-  ops: [],
-  rss: [],
-  heapUsed: [],
-  blockCache: [],
-  memtables: [],
-  compactionRead: [],
-  compactionWritten: [],
-  flushWritten: [],
-};
+const history = { time: [], series: {}, perCommand: {} };
 
-function ratePerSecond(current, previous, seconds) {
-  if (previous === undefined || seconds <= 0) return null;
-  const delta = current - previous;
-  return delta >= 0 ? delta / seconds : null;
+/** Appends the seconds a poll brought, and forgets what is older than the server keeps. */
+function mergeHistory(columns) {
+  const before = history.time.length;
+  const added = columns.time.length;
+  history.time.push(...columns.time.map((t) => t / 1000));
+  const nulls = (n) => new Array(n).fill(null);
+  for (const [name, values] of Object.entries(columns.series)) (history.series[name] ??= nulls(before)).push(...values);
+  for (const name of Object.keys(history.perCommand)) if (!(name in columns.perCommand)) history.perCommand[name].push(...nulls(added));
+  for (const [name, values] of Object.entries(columns.perCommand)) (history.perCommand[name] ??= nulls(before)).push(...values);
+  const excess = history.time.length - HISTORY_SECONDS;
+  if (excess > 0) {
+    for (const column of [history.time, ...Object.values(history.series), ...Object.values(history.perCommand)]) column.splice(0, excess);
+  }
 }
 
-function record(stats, previous) {
-  const seconds = previous ? (stats.time - previous.time) / 1000 : 0;
-  const rate = (pick) => ratePerSecond(pick(stats), previous ? pick(previous) : undefined, seconds);
-  const sample = {
-    time: stats.time / 1000,
-    ops: rate((s) => s.commands.processed),
-    rss: stats.memory.rssBytes,
-    heapUsed: stats.memory.heapUsedBytes,
-    blockCache: stats.memory.blockCacheBytes,
-    memtables: stats.memory.memtableBytes,
-    compactionRead: rate((s) => s.storage.compactionBytesRead),
-    compactionWritten: rate((s) => s.storage.compactionBytesWritten),
-    flushWritten: rate((s) => s.storage.flushBytesWritten),
-  };
-  for (const key of Object.keys(history)) {
-    history[key].push(sample[key]);
-    if (history[key].length > HISTORY_LENGTH) history[key].shift();
-  }
-  return sample;
+/** The newest value of a history column, or null. */
+function newest(column) {
+  return column && column.length > 0 ? column[column.length - 1] : null;
 }
 
 /**
@@ -146,6 +137,7 @@ const TIME_CHARTS = [
   {
     id: 'chart-memory',
     format: formatBytes,
+    bytes: true,
     series: [
       { key: 'rss', label: 'RSS', color: '#a371f7' },
       { key: 'heapUsed', label: 'JS heap used', color: '#4e9af1' },
@@ -155,7 +147,8 @@ const TIME_CHARTS = [
   },
   {
     id: 'chart-compaction',
-    format: (n) => (n === null || n === undefined ? '–' : `${formatBytes(n)}/s`),
+    bytes: true,
+    format: (n, digits = null) => (n === null || n === undefined ? '–' : `${formatBytes(n, digits)}/s`),
     series: [
       { key: 'compactionRead', label: 'compaction read', color: '#db61a2' },
       { key: 'compactionWritten', label: 'compaction written', color: '#f0883e' },
@@ -177,12 +170,69 @@ function decades(u, axisIndex, min, max) {
   return splits;
 }
 
-function axes(format, xAxis, yAxis = {}) {
-  return [
-    { stroke: AXIS_COLOR, grid: { stroke: GRID_COLOR }, ticks: { stroke: GRID_COLOR }, ...xAxis },
-    { stroke: AXIS_COLOR, grid: { stroke: GRID_COLOR }, ticks: { stroke: GRID_COLOR }, size: 80, values: (u, splits) => splits.map(format), ...yAxis },
-  ];
+/**
+ * Tick labels that never repeat: the format's own rounding first, then more digits until every
+ * label differs (a 0-1 B/s axis would otherwise read "0 B/s, 0 B/s, 1 B/s").
+ */
+function distinctLabels(splits, format) {
+  // A split uPlot leaves unlabelled (no room on a log axis) comes as null: no label.
+  const label = (v, digits) => (v === null || v === undefined ? '' : format(v, digits));
+  for (const digits of [null, 1, 2, 3, 4]) {
+    const labels = splits.map((v) => label(v, digits));
+    const shown = labels.filter((l) => l !== '');
+    if (new Set(shown).size === shown.length) return labels;
+  }
+  return splits.map((v) => label(v, 6));
 }
+
+/**
+ * Grid values of a linear y axis from 0: about four steps of 1, 2 or 5 times a power of ten (of
+ * 1024 for bytes, so they read 50 MiB rather than 47.7 MiB), whole numbers only (bytes and commands
+ * come whole); only 0 while everything is 0.
+ */
+function linearSplitsIn(base) {
+  return (u, axisIndex, min, max) => {
+    const top = Math.max(...u.series.slice(1).map((s, i) => Math.max(0, ...u.data[i + 1].filter((v) => v !== null && v !== undefined))));
+    if (!(top > 0)) return [0];
+    const rough = max / 4;
+    const unit = base ** Math.max(0, Math.floor(Math.log(rough) / Math.log(base)));
+    const decade = 10 ** Math.floor(Math.log10(rough / unit));
+    const step = Math.max(1, [1, 2, 5, 10].map((m) => m * decade * unit).find((c) => c >= rough) ?? 10 * decade * unit);
+    const splits = [];
+    for (let v = 0; v <= max + step / 1e9; v += step) splits.push(v);
+    return splits;
+  };
+}
+const linearSplits = linearSplitsIn(1000);
+const byteSplits = linearSplitsIn(1024);
+
+/** Whole seconds between x ticks, from one second to ten minutes. */
+const SECOND_INCREMENTS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
+
+/**
+ * The two axes of a chart. The labels each draws are also written on the chart's element
+ * (data-x-ticks, data-y-ticks, joined by '|'): uPlot draws them on a canvas, and the end-to-end
+ * test reads them there.
+ */
+function axes(element, format, xAxis, yAxis = {}) {
+  const noted = (name, values) => (u, splits) => {
+    const labels = values(u, splits);
+    element.dataset[name] = labels.join('|');
+    return labels;
+  };
+  const x = { stroke: AXIS_COLOR, grid: { stroke: GRID_COLOR }, ticks: { stroke: GRID_COLOR }, ...xAxis };
+  const y = { stroke: AXIS_COLOR, grid: { stroke: GRID_COLOR }, ticks: { stroke: GRID_COLOR }, size: 80, values: (u, splits) => distinctLabels(splits, format), ...yAxis };
+  if (x.values) x.values = noted('xTicks', x.values);
+  y.values = noted('yTicks', y.values);
+  return [x, y];
+}
+
+/** HH:MM:SS of a time in seconds, in the browser's zone. */
+function clock(seconds) {
+  return new Date(seconds * 1000).toLocaleTimeString('en-GB', { hour12: false });
+}
+
+const TIME_AXIS = { incrs: SECOND_INCREMENTS, space: 70, values: (u, splits) => splits.map(clock) };
 
 /** Without the mouse over the plot, the legend shows the newest values rather than dashes. */
 function showLatestInLegend(chart) {
@@ -206,7 +256,7 @@ function createTimeChart(definition) {
         value: (u, v) => definition.format(v),
       })),
     ],
-    axes: axes(definition.format, {}, definition.logScale ? { splits: decades } : {}),
+    axes: axes(element, definition.format, TIME_AXIS, { splits: definition.logScale ? decades : definition.bytes ? byteSplits : linearSplits }),
     scales: {
       x: { time: true },
       y: definition.logScale ? { distr: 3 } : { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] },
@@ -218,9 +268,16 @@ function createTimeChart(definition) {
     element,
     chart,
     update(stats) {
-      const columns = definition.columns ? definition.columns(stats) : history;
-      chart.setData([columns.time, ...definition.series.map((s) => columns[s.key])]);
+      const columns = definition.columns ? definition.columns(stats) : { time: history.time, ...history.series };
+      const end = Math.floor(stats.time / 1000);
+      chart.batch(() => {
+        chart.setData([columns.time, ...definition.series.map((s) => columns[s.key] ?? [])], false);
+        chart.setScale('x', { min: end - windowSeconds, max: end });
+      });
       showLatestInLegend(chart);
+      const start = end - windowSeconds;
+      const hasData = columns.time.some((t, i) => t >= start && definition.series.some((s) => (columns[s.key] ?? [])[i] !== null && (columns[s.key] ?? [])[i] !== undefined));
+      element.classList.toggle('empty', !hasData);
     },
   };
 }
@@ -244,7 +301,7 @@ function createLevelsChart() {
         value: (u, v) => formatBytes(v),
       },
     ],
-    axes: axes(formatBytes, { values: (u, splits) => splits.map(levelName), splits: (u) => u.data[0] }),
+    axes: axes(element, formatBytes, { values: (u, splits) => splits.map(levelName), splits: (u) => u.data[0] }, { splits: byteSplits }),
     scales: {
       x: { time: false, range: (u, min, max) => [min - 0.5, max + 0.5] },
       y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] },
@@ -271,11 +328,10 @@ function setStat(name, text) {
   if (element) element.textContent = text;
 }
 
-function renderTiles(stats, sample, previous) {
-  const seconds = previous ? (stats.time - previous.time) / 1000 : 0;
+function renderTiles(stats) {
   const memory = stats.memory;
   const storage = stats.storage;
-  setStat('opsPerSec', formatRate(sample.ops));
+  setStat('opsPerSec', formatRate(stats.lastSecond.ops));
   setStat('commandsProcessed', formatCount(stats.commands.processed));
   setStat('connectedClients', formatCount(stats.clients.connected));
   setStat('keys', formatCount(stats.keyspace.keys));
@@ -286,9 +342,7 @@ function renderTiles(stats, sample, previous) {
   setStat('stalls', `${formatCount(storage.stalls)} / ${formatCount(storage.slowdowns)}`);
   const syncAge = Math.max(0, (stats.time - stats.wal.lastSyncAt) / 1000);
   setStat('wal', `${formatBytes(stats.wal.bytesWritten)} · ${decimalFormat.format(syncAge)} s ago`);
-  const netIn = ratePerSecond(stats.net.inputBytes, previous?.net.inputBytes, seconds);
-  const netOut = ratePerSecond(stats.net.outputBytes, previous?.net.outputBytes, seconds);
-  setStat('net', `${formatBytes(netIn)} / ${formatBytes(netOut)}`);
+  setStat('net', `${formatBytes(newest(history.series.netIn))} / ${formatBytes(newest(history.series.netOut))}`);
   setStat('uptime', formatDuration(stats.server.uptimeSeconds));
   document.getElementById('latency-scope').textContent = stats.commands.latency === null
     ? 'latency-tracking is off (CONFIG SET latency-tracking yes)'
@@ -312,15 +366,13 @@ function replaceRows(tableId, rows) {
   );
 }
 
-function renderTables(stats, previous) {
-  const seconds = previous ? (stats.time - previous.time) / 1000 : 0;
-  const previousCalls = new Map((previous?.commands.perCommand ?? []).map((c) => [c.name, c.calls]));
+function renderTables(stats) {
   replaceRows(
     'commands',
     stats.commands.perCommand.slice(0, COMMANDS_SHOWN).map((c) => [
       c.name,
       formatCount(c.calls),
-      formatRate(ratePerSecond(c.calls, previousCalls.get(c.name) ?? (previous ? 0 : undefined), seconds)),
+      formatRate(newest(history.perCommand[c.name]) ?? 0),
       formatRate(c.calls > 0 ? c.usec / c.calls : 0),
       c.latency === null ? '–' : formatRate(c.latency.p99),
     ]),
@@ -335,12 +387,28 @@ function renderTables(stats, previous) {
 
 const charts = [...TIME_CHARTS.map(createTimeChart), createLevelsChart()];
 const status = document.getElementById('status');
-let previous = null;
 let samples = 0;
 
 new ResizeObserver(() => {
   for (const c of charts) c.chart.setSize({ width: chartWidth(c.element), height: CHART_HEIGHT });
 }).observe(document.querySelector('.charts'));
+
+/** The last snapshot, drawn again when the window changes. */
+let latest = null;
+
+function render(stats) {
+  renderTiles(stats);
+  renderTables(stats);
+  for (const c of charts) c.update(stats);
+}
+
+for (const button of document.querySelectorAll('[data-window]')) {
+  button.addEventListener('click', () => {
+    windowSeconds = Number(button.dataset.window);
+    for (const b of document.querySelectorAll('[data-window]')) b.classList.toggle('selected', b === button);
+    if (latest) render(latest);
+  });
+}
 
 function showStatus(live, text) {
   status.textContent = text;
@@ -350,14 +418,13 @@ function showStatus(live, text) {
 
 async function poll() {
   try {
-    const response = await fetch('/api/stats', { cache: 'no-store' });
+    const since = history.time.length > 0 ? `?since=${history.time[history.time.length - 1] * 1000}` : '';
+    const response = await fetch(`/api/stats${since}`, { cache: 'no-store' });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const stats = await response.json();
-    const sample = record(stats, previous);
-    renderTiles(stats, sample, previous);
-    renderTables(stats, previous);
-    for (const c of charts) c.update(stats);
-    previous = stats;
+    mergeHistory(stats.history);
+    latest = stats;
+    render(stats);
     samples++;
     status.dataset.samples = String(samples);
     showStatus(true, `live · ${new Date(stats.time).toLocaleTimeString()}`);
