@@ -427,7 +427,7 @@ async function poll() {
     render(stats);
     samples++;
     status.dataset.samples = String(samples);
-    showStatus(true, `live · ${new Date(stats.time).toLocaleTimeString()}`);
+    showStatus(true, `live · ${clock(stats.time / 1000)}`);
   } catch (err) {
     showStatus(false, `cannot reach the server (${err.message}), retrying`);
   }
