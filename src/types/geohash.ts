@@ -20,6 +20,8 @@
  * score of every candidate member is the hot path and works in 32-bit halves instead.
  */
 
+import { asin, cos, sin } from '../util/libm.js';
+
 export const GEO_STEP_MAX = 26;
 export const GEO_LAT_MIN = -85.05112878;
 export const GEO_LAT_MAX = 85.05112878;
@@ -213,9 +215,9 @@ export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: num
   const lon1r = degRad(lon1d);
   const lat2r = degRad(lat2d);
   const lon2r = degRad(lon2d);
-  const u = Math.sin((lat2r - lat1r) / 2);
-  const v = Math.sin((lon2r - lon1r) / 2);
-  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
+  const u = sin((lat2r - lat1r) / 2);
+  const v = sin((lon2r - lon1r) / 2);
+  return 2.0 * EARTH_RADIUS_IN_METERS * asin(Math.sqrt(u * u + cos(lat1r) * cos(lat2r) * v * v));
 }
 
 /** A search shape (Redis' GeoShape): a centre, and a radius or a box, in the unit `conversion` meters. */
@@ -267,8 +269,8 @@ export function boundingBox(shape: Shape): [number, number, number, number] {
   const height = conversion * (shape.kind === 'radius' ? shape.radius : shape.height / 2);
   const width = conversion * (shape.kind === 'radius' ? shape.radius : shape.width / 2);
   const latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
-  const longDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(lat + latDelta)));
-  const longDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(lat - latDelta)));
+  const longDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / cos(degRad(lat + latDelta)));
+  const longDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / cos(degRad(lat - latDelta)));
   const southern = lat < 0;
   return [
     southern ? lon - longDeltaBottom : lon - longDeltaTop,
