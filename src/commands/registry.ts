@@ -183,7 +183,6 @@ export class CommandEntry<H> {
    */
   keyIndexes(argv: readonly Buffer[]): number[] {
     if (this.def.keyFinder === 'sort') return sortKeyIndexes(argv);
-    if (this.def.keyFinder === 'georadius') return georadiusKeyIndexes(argv);
     const out: number[] = [];
     for (const spec of this.keySearch) {
       const first = beginOf(spec, argv);
@@ -277,23 +276,6 @@ function sortKeyIndexes(argv: readonly Buffer[]): number[] {
     if (word === 'limit') i += 2;
     else if (word === 'get' || word === 'by') i += 1;
     else if (word === 'store' && i + 1 < argv.length) store = i + 1;
-  }
-  return store < 0 ? [1] : [1, store];
-}
-
-/**
- * GEORADIUS' and GEORADIUSBYMEMBER's keys as Redis' georadiusGetKeys finds them: the key, and the
- * argument after the last STORE or STOREDIST from the 6th argument on.
- */
-function georadiusKeyIndexes(argv: readonly Buffer[]): number[] {
-  if (argv.length < 2) return [];
-  let store = -1;
-  for (let i = 5; i < argv.length; i++) {
-    const word = argv[i].toString('latin1').toLowerCase();
-    if ((word === 'store' || word === 'storedist') && i + 1 < argv.length) {
-      store = i + 1;
-      i++;
-    }
   }
   return store < 0 ? [1] : [1, store];
 }

@@ -3,7 +3,7 @@
  *
  * Transcribed from redis-server 7.0.15's COMMAND INFO and COMMAND DOCS; the field meanings are in
  * ./schema.ts. GEORADIUS and GEORADIUSBYMEMBER are write commands for their STORE / STOREDIST
- * options, whose keys Redis finds by keyword (and by its georadiusGetKeys: keyFinder).
+ * options, whose keys Redis' key specs find by keyword (COMMAND GETKEYS lists both).
  */
 import type { CommandDef } from './schema.js';
 
@@ -75,7 +75,6 @@ export const GEO_COMMANDS: readonly CommandDef[] = [
     replacedBy: '`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument',
     history: [['6.2.0', 'Added the `ANY` option for `COUNT`.'], ['7.0.0', 'Added support for uppercase unit names.']],
     keySpecs: [READ_KEY, storeSpec('STORE', 6), storeSpec('STOREDIST', 6)],
-    keyFinder: 'georadius',
     args: `key longitude:double latitude:double radius:double ${UNIT} ${RADIUS_OPTIONS} [COUNT count:integer [ANY^6.2.0]]@count [ASC | DESC]@order [STORE key] [STOREDIST key]`,
   },
   {
@@ -91,7 +90,6 @@ export const GEO_COMMANDS: readonly CommandDef[] = [
     replacedBy: '`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments',
     history: [['7.0.0', 'Added support for uppercase unit names.']],
     keySpecs: [READ_KEY, storeSpec('STORE', 5), storeSpec('STOREDIST', 5)],
-    keyFinder: 'georadius',
     args: `key member radius:double ${UNIT} ${RADIUS_OPTIONS} [COUNT count:integer [ANY]]@count [ASC | DESC]@order [STORE key] [STOREDIST key]`,
   },
   {

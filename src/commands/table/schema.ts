@@ -120,9 +120,8 @@ export interface CommandDef {
    * Redis' getkeys_proc, for commands whose key specs cannot find every key: the keys (for key
    * locks, MULTI and COMMAND GETKEYS) are then found by parsing the arguments as the command does.
    * 'sort': the key, then the last STORE destination (Redis' sortGetKeys).
-   * 'georadius': the key, then the last STORE or STOREDIST destination (Redis' georadiusGetKeys).
    */
-  readonly keyFinder?: 'sort' | 'georadius';
+  readonly keyFinder?: 'sort';
   /** ACL categories beyond those derived from the flags and the group (see the top of this file). */
   readonly acl?: readonly AclCategory[];
   /** The group's category is not added: SORT is in the generic group, but Redis gives it the categories of the types it sorts, not @keyspace. */
