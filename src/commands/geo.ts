@@ -23,10 +23,10 @@ import { ValueType, binaryKey } from '../keyspace/encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, argIs, parseIntegerArg } from '../keyspace/numbers.js';
 import { parseStrictDouble } from '../keyspace/strtod.js';
 import { Collection, WRONG_TYPE, openCollection } from '../types/collection.js';
-import { readScores, type ScoredMember, type ZSetReader } from '../types/zset.js';
+import { readScores } from '../types/zset.js';
+import { pointsInShape, type GeoPoint } from '../types/geo.js';
 import {
-  GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX, GEO_LONG_MIN, cellScores, decodeScore, distance, distanceWithin, geohashString, scoreOf, searchCells,
-  type Shape,
+  GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX, GEO_LONG_MIN, decodeScore, distance, geohashString, scoreOf, type Shape,
 } from '../types/geohash.js';
 import { partialQuicksort } from '../util/pqsort.js';
 import { humanFixed, printfFixed } from '../util/printf-fixed.js';
@@ -220,15 +220,6 @@ interface Search {
   any: boolean;
 }
 
-/** A member found in the shape. */
-interface GeoPoint {
-  member: BinaryKey;
-  score: number;
-  lon: number;
-  lat: number;
-  dist: number;
-}
-
 /** A centre and the shape around it, built as parsing goes (Redis fills one GeoShape). */
 interface ShapeParts {
   xy: [number, number] | null;
@@ -357,34 +348,6 @@ function shapeOf(parts: ShapeParts): Shape | null {
   if (parts.box !== undefined) return { kind: 'box', lon, lat, ...parts.box };
   if (parts.radius !== undefined) return { kind: 'radius', lon, lat, ...parts.radius };
   return null;
-}
-
-/**
- * membersOfAllNeighbors: the members inside the shape, cell by cell in Redis' order (a cell equal
- * to the one read just before is skipped, as Redis skips it), each cell's members in score order.
- * `limit` (ANY) stops the reading once that many matched.
- */
-async function pointsInShape(reader: ZSetReader, shape: Shape, limit: number): Promise<GeoPoint[]> {
-  const cells = searchCells(shape);
-  const points: GeoPoint[] = [];
-  const full = (): boolean => limit > 0 && points.length >= limit;
-  let lastProcessed = 0;
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i];
-    if (cell === null) continue;
-    const last = cells[lastProcessed];
-    if (lastProcessed !== 0 && last !== null && last.bits === cell.bits && last.step === cell.step) continue;
-    if (full()) break;
-    const [min, max] = cellScores(cell);
-    await reader.visitByScore({ min, max, minExclusive: false, maxExclusive: true }, (e: ScoredMember) => {
-      const [lon, lat] = decodeScore(e.score);
-      const dist = distanceWithin(shape, lon, lat);
-      if (dist !== null) points.push({ member: e.member, score: e.score, lon, lat, dist });
-      return !full();
-    });
-    lastProcessed = i;
-  }
-  return points;
 }
 
 const ascending = (a: GeoPoint, b: GeoPoint): number => (a.dist > b.dist ? 1 : a.dist === b.dist ? 0 : -1);
