@@ -89,27 +89,74 @@ function termsFor(x: number): number {
   return TERMS;
 }
 
-/** The series of sin (odd) or cos (even) at x, |x| <= ~1.6. */
-function series(x: DD, coeffs: readonly DD[], odd: boolean): DD {
-  const x2 = mul(x, x);
-  const n = termsFor(x.hi);
-  let acc = coeffs[n];
-  for (let i = n - 1; i >= 0; i--) acc = add(coeffs[i], mul(acc, x2));
-  return odd ? mul(acc, x) : acc;
+const SIN_HI = Float64Array.from(SIN_COEFFS, (c) => c.hi);
+const SIN_LO = Float64Array.from(SIN_COEFFS, (c) => c.lo);
+const COS_HI = Float64Array.from(COS_COEFFS, (c) => c.hi);
+const COS_LO = Float64Array.from(COS_COEFFS, (c) => c.lo);
+
+/**
+ * The series of sin (odd) or cos (even) at x = xh + xl, |x| <= ~1.6: Horner's scheme in
+ * double-double written out with plain numbers (this is the hot path of every distance; objects
+ * per operation cost more than the arithmetic).
+ */
+function series(x: DD, odd: boolean): DD {
+  const xh = x.hi;
+  const xl = x.lo;
+  const hiC = odd ? SIN_HI : COS_HI;
+  const loC = odd ? SIN_LO : COS_LO;
+  // x2 = x * x
+  let p = xh * xh;
+  let t = SPLITTER * xh;
+  let ah = t - (t - xh);
+  let al = xh - ah;
+  let e = ah * ah - p + 2 * ah * al + al * al + 2 * xh * xl;
+  const x2h = p + e;
+  const x2l = e - (x2h - p);
+  t = SPLITTER * x2h;
+  const bh = t - (t - x2h);
+  const bl = x2h - bh;
+  const n = termsFor(xh);
+  let rh = hiC[n];
+  let rl = loC[n];
+  for (let i = n - 1; i >= 0; i--) {
+    // r = r * x2
+    p = rh * x2h;
+    t = SPLITTER * rh;
+    ah = t - (t - rh);
+    al = rh - ah;
+    e = ah * bh - p + ah * bl + al * bh + al * bl + (rh * x2l + rl * x2h);
+    let mh = p + e;
+    let ml = e - (mh - p);
+    // r = c[i] + r
+    const ch = hiC[i];
+    const cl = loC[i];
+    const sh = ch + mh;
+    const sb = sh - ch;
+    const s1 = ch - (sh - sb) + (mh - sb);
+    const th = cl + ml;
+    const tb = th - cl;
+    const t1 = cl - (th - tb) + (ml - tb);
+    mh = sh + (s1 + th);
+    ml = s1 + th - (mh - sh);
+    rh = mh + (ml + t1);
+    rl = ml + t1 - (rh - mh);
+  }
+  const r = { hi: rh, lo: rl };
+  return odd ? mul(r, x) : r;
 }
 
 /** sin and cos of a double-double argument with |x| <= pi. */
 function sinDD(x: DD): DD {
-  if (Math.abs(x.hi) <= 1.6) return series(x, SIN_COEFFS, true);
+  if (Math.abs(x.hi) <= 1.6) return series(x, true);
   // sin(x) = sin(pi - x) (and odd).
-  return x.hi > 0 ? series(add(PI, neg(x)), SIN_COEFFS, true) : neg(series(add(PI, x), SIN_COEFFS, true));
+  return x.hi > 0 ? series(add(PI, neg(x)), true) : neg(series(add(PI, x), true));
 }
 
 function cosDD(x: DD): DD {
-  if (Math.abs(x.hi) <= 1.6) return series(x, COS_COEFFS, false);
+  if (Math.abs(x.hi) <= 1.6) return series(x, false);
   // cos(x) = -cos(pi - |x|).
   const r = x.hi > 0 ? add(PI, neg(x)) : add(PI, x);
-  return neg(series(r, COS_COEFFS, false));
+  return neg(series(r, false));
 }
 
 const LIMIT = 3.1;
@@ -128,13 +175,20 @@ export function cos(x: number): number {
 
 export function asin(y: number): number {
   if (!(Math.abs(y) < 1) || y === 0) return Math.asin(y);
+  // Newton's method on sin from Math.asin's estimate (within an ulp): the residual sin(t) - y
+  // needs the precise sin; the cosine only scales a correction of about an ulp, so Math's will
+  // do. Near 1 the convergence slows (the cosine vanishes): a second step, with the precise one.
   let t: DD = { hi: Math.asin(y), lo: 0 };
-  for (let i = 0; i < 2; i++) {
-    const s = sinDD(t);
+  if (Math.abs(y) > 0.9) {
     const c = cosDD(t);
-    const residual = add(s, { hi: -y, lo: 0 });
-    const delta = (residual.hi + residual.lo) / (c.hi + c.lo);
-    t = add(t, { hi: -delta, lo: 0 });
+    t = add(t, { hi: -residual(t, y) / (c.hi + c.lo), lo: 0 });
   }
+  t = add(t, { hi: -residual(t, y) / Math.cos(t.hi), lo: 0 });
   return t.hi + t.lo;
+}
+
+/** sin(t) - y, precisely. */
+function residual(t: DD, y: number): number {
+  const r = add(sinDD(t), { hi: -y, lo: 0 });
+  return r.hi + r.lo;
 }
