@@ -226,20 +226,44 @@ export type Shape =
   | { readonly kind: 'box'; readonly lon: number; readonly lat: number; readonly conversion: number; readonly width: number; readonly height: number };
 
 /**
+ * The haversine with V8's own sin, cos and asin (an ulp or so off glibc's now and then): only to
+ * rule out, cheaply, points clearly outside a shape (see OUTSIDE_MARGIN).
+ */
+function roughDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
+  const lat1r = degRad(lat1d);
+  const lat2r = degRad(lat2d);
+  const u = Math.sin((lat2r - lat1r) / 2);
+  const v = Math.sin((degRad(lon2d) - degRad(lon1d)) / 2);
+  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
+}
+
+/**
+ * How far beyond a limit a rough distance must be for the exact one to be beyond it too: far
+ * more than the few ulps the rough one is off by (asin near 1, antipodal points, amplifies them
+ * to about 1e-8 relative), so the exact distance is computed only for points near or inside.
+ */
+const OUTSIDE_MARGIN = 1e-6;
+
+const clearlyBeyond = (rough: number, limit: number): boolean => rough > limit * (1 + OUTSIDE_MARGIN) + OUTSIDE_MARGIN;
+
+/**
  * geoWithinShape for a point already decoded: its distance from the centre in meters, or null
  * when it is outside the shape. A box compares the east-west distance along the point's parallel
  * and the north-south distance along its meridian with the half sides (Redis 7.0's test).
  */
 export function distanceWithin(shape: Shape, lon: number, lat: number): number | null {
   if (shape.kind === 'radius') {
+    const radius = shape.radius * shape.conversion;
+    if (clearlyBeyond(roughDistance(shape.lon, shape.lat, lon, lat), radius)) return null;
     const d = distance(shape.lon, shape.lat, lon, lat);
-    return d > shape.radius * shape.conversion ? null : d;
+    return d > radius ? null : d;
   }
-  const widthM = shape.width * shape.conversion;
-  const heightM = shape.height * shape.conversion;
+  const halfWidth = (shape.width * shape.conversion) / 2;
+  const halfHeight = (shape.height * shape.conversion) / 2;
+  if (clearlyBeyond(roughDistance(lon, lat, shape.lon, lat), halfWidth) || clearlyBeyond(roughDistance(lon, lat, lon, shape.lat), halfHeight)) return null;
   const lonDistance = distance(lon, lat, shape.lon, lat);
   const latDistance = distance(lon, lat, lon, shape.lat);
-  if (lonDistance > widthM / 2 || latDistance > heightM / 2) return null;
+  if (lonDistance > halfWidth || latDistance > halfHeight) return null;
   return distance(shape.lon, shape.lat, lon, lat);
 }
 
