@@ -120,7 +120,7 @@ function replyMembers(r: ReplyWriter, entries: readonly ScoredMember[], withScor
  * that writes, after an asynchronous read: a false answer (or a value that must come from the
  * disk) makes the command run again.
  */
-function unchanged(ks: Keyspace, db: number, key: BinaryKey, previous: Buffer | null): boolean {
+export function unchanged(ks: Keyspace, db: number, key: BinaryKey, previous: Buffer | null): boolean {
   const now = ks.lookupWrite(db, key);
   if (now instanceof Promise) return false;
   return previous === null ? now === null : now !== null && now.equals(previous);
@@ -234,7 +234,8 @@ function zaddGeneric(ctx: CommandContext, argv: Buffer[], initial: number, self:
   return durable(write);
 }
 
-function zaddCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+/** ZADD; GEOADD (./geo.ts) calls it with the arguments it builds, as Redis' geoaddCommand does. */
+export function zaddCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   return zaddGeneric(ctx, argv, 0, zaddCommand);
 }
 
@@ -328,7 +329,7 @@ function rankCommand(reverse: boolean): CommandHandler {
 }
 
 /** Runs `work` with a reader of `z`, closing it afterwards. */
-async function withReader<T>(z: Collection, work: (reader: ZSetReader) => Promise<T>): Promise<T> {
+export async function withReader<T>(z: Collection, work: (reader: ZSetReader) => Promise<T>): Promise<T> {
   const reader = new ZSetReader(z);
   try {
     return await work(reader);
@@ -498,7 +499,7 @@ function rangeCommand(form: RangeForm): CommandHandler {
  * Replaces `dst` (whatever it held: `previous`, read in this synchronous step) with a sorted set
  * of `entries`, or deletes it when there are none, and replies with the count.
  */
-function storeResult(ctx: CommandContext, dst: BinaryKey, previous: Buffer | null, entries: readonly ScoredMember[], listpackFirst: boolean, event: string): void | Promise<void> {
+export function storeResult(ctx: CommandContext, dst: BinaryKey, previous: Buffer | null, entries: readonly ScoredMember[], listpackFirst: boolean, event: string): void | Promise<void> {
   const ks = ctx.server.keyspace;
   const db = ctx.client.db;
   if (!unchanged(ks, db, dst, previous)) return retryStore(ctx, dst, entries, listpackFirst, event);

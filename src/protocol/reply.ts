@@ -305,6 +305,12 @@ export class ReplyWriter {
     else this.bulk(text);
   }
 
+  /** A double already formatted by its command (GEOPOS's `%.17Lf`): RESP3 `,`, RESP2 a bulk string. */
+  doubleText(text: string): void {
+    if (this.resp === 3) this.prefixedText(0x2c, text);
+    else this.bulk(text);
+  }
+
   /** A boolean: RESP3 `#t`/`#f`, RESP2 the integers 1/0. */
   bool(b: boolean): void {
     if (this.resp === 3) this.raw4(0x23, b ? 0x74 : 0x66);

@@ -427,6 +427,18 @@ export class ZSetReader {
     return this.collect(start, this.scoreEnd(r), reverse, window);
   }
 
+  /**
+   * Visits the members with scores in `r` in ascending order, one seek then one step each, until
+   * `visit` returns false (a GEO search reads its cells this way, stopping once it has enough).
+   */
+  async visitByScore(r: ScoreRange, visit: (entry: ScoredMember) => boolean): Promise<void> {
+    const start = this.scoreStart(r);
+    if (scoreRangeEmpty(r) || start === undefined) return;
+    const end = this.scoreEnd(r);
+    if (end !== undefined && start >= end) return;
+    await forEachEntry(this.iterator(start, end, false), (e) => visit(this.scored(e.key, e.value)));
+  }
+
   /** ZCOUNT. */
   countByScore(r: ScoreRange): Promise<number> {
     const start = this.scoreStart(r);

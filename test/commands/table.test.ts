@@ -69,9 +69,10 @@ test('the table joins every entry with a handler, and COMMAND INFO key ranges co
   assert.equal(entry('sort').keyIndexes(argv('sort', 'a', 'LIMIT', 'STORE', 'b')), [1], 'LIMIT skips two arguments');
   assert.equal(entry('sort').keyIndexes(argv('sort', 'a', 'STORE')), [1]);
   assert.equal(entry('sort_ro').keyIndexes(argv('sort_ro', 'a', 'STORE', 'b')), [1]);
-  // movablekeys exactly where a key spec counts its keys (numkeys) or cannot find them (unknown), as Redis derives it.
+  // movablekeys exactly where a key spec counts its keys (numkeys), looks for a keyword (GEORADIUS' STORE) or cannot find them (unknown), as Redis derives it.
   const movable = everyEntry().filter((e) => e.infoFlags.includes('movablekeys')).map((e) => e.fullName).sort();
-  assert.equal(movable, ['blmpop', 'bzmpop', 'eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro', 'lmpop', 'sintercard', 'sort', 'sort_ro', 'xread', 'xreadgroup', 'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore']);
+  assert.equal(movable, ['blmpop', 'bzmpop', 'eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro', 'georadius', 'georadiusbymember', 'lmpop', 'sintercard', 'sort', 'sort_ro', 'xread', 'xreadgroup', 'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore']);
+  assert.equal(entry('georadius').keyIndexes(argv('georadius', 'k', '1', '2', '3', 'km', 'STORE', 'a', 'STOREDIST', 'b')), [1, 7, 9], 'STORE and STOREDIST by keyword, as COMMAND GETKEYS lists them');
   assert.equal(entry('xread').keyIndexes(argv('xread', 'COUNT', '1', 'STREAMS', 'a', 'b', '0', '$')), [4, 5], 'the first half after STREAMS');
   assert.equal(entry('xreadgroup').keyIndexes(argv('xreadgroup', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', 'a', 'b', '>', '>')), [7, 8], 'the first half after STREAMS');
 });

@@ -29,8 +29,6 @@ const CLUSTER_SUBCOMMANDS = [
 ];
 const CLUSTER_WHY = 'StrataKV is a standalone server: Redis Cluster is not a goal yet';
 
-const GEO_WHY = 'geo commands are being added (issue #14)';
-
 export const NOT_SERVED: readonly NotServed[] = [
   { name: 'acl', group: 'server', why: ACL_WHY },
   ...ACL_SUBCOMMANDS.map((sub): NotServed => ({ name: `acl|${sub}`, group: 'server', why: ACL_WHY })),
@@ -45,8 +43,6 @@ export const NOT_SERVED: readonly NotServed[] = [
   { name: 'restore', group: 'generic', why: 'DUMP/RESTORE in RDB format for every type: issue #14' },
   { name: 'restore-asking', group: 'server', why: 'DUMP/RESTORE in RDB format for every type: issue #14' },
   { name: 'migrate', group: 'generic', why: 'needs DUMP/RESTORE (issue #14)' },
-  ...['geoadd', 'geodist', 'geohash', 'geopos', 'georadius', 'georadius_ro', 'georadiusbymember', 'georadiusbymember_ro', 'geosearch', 'geosearchstore']
-    .map((name): NotServed => ({ name, group: 'geo', why: GEO_WHY })),
   { name: 'latency|doctor', group: 'server', why: 'introspection gap of issue #14' },
   { name: 'latency|graph', group: 'server', why: 'introspection gap of issue #14' },
   { name: 'lolwut', group: 'server', why: 'introspection gap of issue #14' },

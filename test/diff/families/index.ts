@@ -22,8 +22,9 @@ import { pubsub } from './pubsub.js';
 import { scripting } from './scripting.js';
 import { functions } from './functions.js';
 import { hyperloglog } from './hyperloglog.js';
+import { geo } from './geo.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, streamGroups, scripting, functions, hyperloglog];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, streamGroups, scripting, functions, hyperloglog, geo];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
