@@ -13,7 +13,7 @@ import { NO_EXPIRE, binaryKey } from '../keyspace/encoding.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, argIs, parseIntegerArg } from '../keyspace/numbers.js';
 import { durable, notify, retryAfter } from './command-support.js';
 import { NOTIFY_GENERIC, NOTIFY_NEW } from '../pubsub/keyspace-events.js';
-import { sealPayload, verifyPayload, FOOTER_BYTES } from '../rdb/payload.js';
+import { sealPayload, verifyPayload } from '../rdb/payload.js';
 import { decodeObject, type RdbValue } from '../rdb/object.js';
 import { RdbError } from '../rdb/reader-error.js';
 import { intsetLimit } from '../types/set.js';
@@ -89,7 +89,7 @@ function restoreCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
   if (!verifyPayload(payload)) return ctx.reply.error(ERR_PAYLOAD);
   let value: RdbValue;
   try {
-    value = decodeObject(payload.subarray(0, payload.length - FOOTER_BYTES));
+    value = decodeObject(payload);
   } catch (err) {
     if (err instanceof RdbError) return ctx.reply.error(ERR_BAD_DATA);
     throw err;

@@ -101,9 +101,13 @@ export type RdbValue =
 
 // ---------------------------------------------------------------- reading
 
-/** The value in `body` (a payload without its footer). Throws RdbError when anything is wrong. */
-export function decodeObject(body: Buffer): RdbValue {
-  const r = new RdbReader(body);
+/**
+ * The value in a payload (checked by verifyPayload). Reads may run into the footer, as Redis'
+ * rio reads over the whole buffer; bytes left over are ignored, as Redis ignores them. Throws
+ * RdbError when anything is wrong.
+ */
+export function decodeObject(payload: Buffer): RdbValue {
+  const r = new RdbReader(payload);
   const type = r.byte();
   switch (type) {
     case RdbType.String:
@@ -194,7 +198,13 @@ function readQuicklist(r: RdbReader, v2: boolean): Buffer[] {
   return out;
 }
 
-function parseScoreText(text: string): number {
+/** A score kept as text in a listpack: strtod's value, 0 when it reads no number (zzlStrtod). */
+function listpackScore(text: string): number {
+  return strtod(text).value;
+}
+
+/** A score of RDB_TYPE_ZSET: sscanf("%lg"), which must read a number. */
+function textScore(text: string): number {
   const r = strtod(text);
   if (r.end === 0) throw new RdbError('score is not a number');
   return r.value;
@@ -214,7 +224,7 @@ function readZSet(r: RdbReader, binary: boolean): Array<{ member: Buffer; score:
       if (len === 253) score = NaN;
       else if (len === 254) score = Infinity;
       else if (len === 255) score = -Infinity;
-      else score = parseScoreText(r.bytes(len).toString('latin1'));
+      else score = textScore(r.bytes(len).toString('latin1'));
     }
     if (Number.isNaN(score)) throw new RdbError('zset with NaN score');
     const k = member.toString('latin1');
@@ -232,7 +242,7 @@ function zsetFromPairs(elements: LpElement[]): Array<{ member: Buffer; score: nu
   for (let i = 0; i < elements.length; i += 2) {
     const member = copyElement(elements[i]);
     const s = elements[i + 1];
-    const score = typeof s === 'bigint' ? Number(s) : parseScoreText(s.toString('latin1'));
+    const score = typeof s === 'bigint' ? Number(s) : listpackScore(s.toString('latin1'));
     if (Number.isNaN(score)) throw new RdbError('zset with NaN score');
     const k = member.toString('latin1');
     if (seen.has(k)) throw new RdbError('duplicate zset member');

@@ -43,11 +43,9 @@ export class RdbReader {
     throw new RdbError();
   }
 
-  /** A length as a u64 (stream IDs and counters). */
+  /** A length as a u64 (stream IDs and counters). rdbLoadLen ignores the encoded-string mark, as here. */
   u64(): bigint {
-    const { encoded, value } = this.lengthOrEncoding();
-    if (encoded) throw new RdbError();
-    return value;
+    return this.lengthOrEncoding().value;
   }
 
   /** A length that counts things in this payload: beyond what a JS number holds exactly it cannot be right. */
