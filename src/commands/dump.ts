@@ -19,6 +19,7 @@ import { RdbError } from '../rdb/reader-error.js';
 import { intsetLimit } from '../types/set.js';
 import { serializeValue, stageRestore, type RestoreLimits } from '../types/dump.js';
 import type { ServerConfig } from '../config/config.js';
+import { migrateCommand } from './migrate.js';
 
 const ERR_BUSYKEY = 'BUSYKEY Target key name already exists.';
 const ERR_TTL = 'ERR Invalid TTL value, must be >= 0';
@@ -126,4 +127,5 @@ export const dumpHandlers: CommandHandlers = {
   dump: dumpCommand,
   restore: restoreCommand,
   'restore-asking': restoreCommand,
+  migrate: migrateCommand,
 };

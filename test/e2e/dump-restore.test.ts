@@ -394,4 +394,58 @@ redisTest(test, 'a big collection restores in one batch and dumps back the same'
   assert.is(await theirs.hlen('bigh2'), 20000);
 });
 
+redisTest(test, 'MIGRATE moves keys between StrataKV and redis-server with redis-server\'s replies', async () => {
+  const theirPort = (redis as TestServer).port;
+  // The same scenario run twice: StrataKV migrating to redis-server, redis-server to StrataKV.
+  const scenario = async (source: Redis, sourceRaw: RawClient, target: Redis, targetPort: number): Promise<string[]> => {
+    await Promise.all([source.flushall(), target.flushall()]);
+    await source.set('a', '1');
+    await source.rpush('l', 'x', 'y', 'z');
+    await source.set('t', 'v', 'PX', 100000);
+    await source.hset('h', 'f', 'v');
+    const replies: string[] = [];
+    const run = async (...args: Arg[]): Promise<void> => {
+      replies.push((await sourceRaw.command('MIGRATE', ...args)).toString('latin1'));
+    };
+    await run('127.0.0.1', targetPort, 'a', 0, 1000);
+    replies.push(String(await source.exists('a')), String(await target.get('a')));
+    await run('127.0.0.1', targetPort, '', 3, 1000, 'KEYS', 'l', 't', 'missing');
+    replies.push(JSON.stringify(await target.select(3).then(() => target.lrange('l', 0, -1))));
+    const pttl = await target.pttl('t');
+    replies.push(String(pttl > 90000 && pttl <= 100000));
+    await target.select(0);
+    await source.set('a', '2');
+    await target.set('a', 'busy');
+    await run('127.0.0.1', targetPort, 'a', 0, 1000);
+    await run('127.0.0.1', targetPort, 'a', 0, 1000, 'COPY', 'REPLACE');
+    replies.push(String(await source.exists('a')), String(await target.get('a')));
+    await run('127.0.0.1', targetPort, 'h', 0, 0, 'REPLACE');
+    replies.push(JSON.stringify(await target.hgetall('h')), String(await source.exists('h')));
+    await run('127.0.0.1', targetPort, 'missing', 0, 1000);
+    await run('127.0.0.1', targetPort, 'a', 0, 1000, 'KEYS', 'b');
+    await run('127.0.0.1', targetPort, 'a', 'x', 1000);
+    await run('127.0.0.1', targetPort, 'a', 0, 'y');
+    await run('127.0.0.1', targetPort, 'a', 0, 1000, 'AUTH');
+    await run('127.0.0.1', targetPort, 'a', 0, 1000, 'AUTH2', 'u');
+    await run('127.0.0.1', targetPort, 'a', 0, 1000, 'AUTH', 'pw');
+    await run('127.0.0.1', targetPort, 'a', 0, 1000, 'BOGUS');
+    await run('127.0.0.1', targetPort, 'a', 0, 1000, 'REPLACE', 'AUTH2', 'default', 'pw');
+    return replies;
+  };
+  const fromOurs = await scenario(ours, oursRaw, theirs, theirPort);
+  const fromTheirs = await scenario(theirs, theirsRaw, ours, strata.port);
+  assert.equal(fromOurs, fromTheirs);
+  // A port nobody listens on: the write fails (Redis' blocking connect does not see the refusal).
+  await ours.set('a', '1');
+  await theirs.set('a', '1');
+  const closed = await (async () => {
+    const probe = await startRedis();
+    const port = (probe as TestServer).port;
+    await probe?.stop();
+    return port;
+  })();
+  await both('MIGRATE', '127.0.0.1', closed, 'a', 0, 500);
+  await both('EXISTS', 'a');
+});
+
 test.run();

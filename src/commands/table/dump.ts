@@ -1,5 +1,5 @@
 /**
- * DUMP and RESTORE (src/commands/dump.ts).
+ * DUMP, RESTORE, RESTORE-ASKING and MIGRATE (src/commands/dump.ts).
  *
  * Transcribed from redis-server 7.0.15's COMMAND INFO and COMMAND DOCS; the field meanings are in
  * ./schema.ts.
@@ -54,5 +54,27 @@ export const DUMP_COMMANDS: readonly CommandDef[] = [
     acl: ['keyspace', 'dangerous'],
     keySpecs: [{ flags: ['OW', 'update'], begin: { index: 1 }, find: { lastKey: 0, step: 1, limit: 0 } }],
     args: RESTORE_ARGS,
+  },
+  {
+    name: 'migrate',
+    arity: -6,
+    flags: ['write'],
+    group: 'generic',
+    summary: 'Atomically transfer a key from a Redis instance to another one.',
+    since: '2.6.0',
+    complexity: 'This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the target instance. See the pages of these commands for time complexity. Also an O(N) data transfer between the two instances is performed.',
+    history: [
+      ['3.0.0', 'Added the `COPY` and `REPLACE` options.'],
+      ['3.0.6', 'Added the `KEYS` option.'],
+      ['4.0.7', 'Added the `AUTH` option.'],
+      ['6.0.0', 'Added the `AUTH2` option.'],
+    ],
+    acl: ['dangerous'],
+    tips: ['nondeterministic_output'],
+    keySpecs: [
+      { flags: ['RW', 'access', 'delete'], begin: { index: 3 }, find: { lastKey: 0, step: 1, limit: 0 } },
+      { flags: ['RW', 'access', 'delete', 'incomplete'], begin: { keyword: 'KEYS', startFrom: -2 }, find: { lastKey: -1, step: 1, limit: 0 } },
+    ],
+    args: "host port:integer (key | ''@empty_string)@key_or_empty_string destination-db:integer timeout:integer [COPY]^3.0.0 [REPLACE]^3.0.0 [[AUTH password]^4.0.7 | [AUTH2 (username password)@username_password]^6.0.0]@authentication [KEYS key ...]^3.0.6",
   },
 ];
