@@ -71,6 +71,7 @@ export const DUMP_COMMANDS: readonly CommandDef[] = [
     ],
     acl: ['dangerous'],
     tips: ['nondeterministic_output'],
+    redact: 'migrate-auth',
     keySpecs: [
       { flags: ['RW', 'access', 'delete'], begin: { index: 3 }, find: { lastKey: 0, step: 1, limit: 0 } },
       { flags: ['RW', 'access', 'delete', 'incomplete'], begin: { keyword: 'KEYS', startFrom: -2 }, find: { lastKey: -1, step: 1, limit: 0 } },
