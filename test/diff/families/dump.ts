@@ -9,6 +9,7 @@
  * - A script that DUMPs one key and RESTOREs it under another (REPLACE, a TTL, ABSTTL, IDLETIME or
  *   FREQ), so the later reads of every family compare what RESTORE wrote, and its errors (BUSYKEY,
  *   TTL) byte for byte.
+ * - MIGRATE to a closed port: argument errors, +NOKEY, the failed write (and the keys stay).
  * - RESTORE of payloads built here with src/rdb's encoders: values of every type in the compact and
  *   full forms (with their thresholds' edges), and broken ones with the errors both must give
  *   (checksum, version, truncated frames, empty collections, duplicate set members, NaN scores,
@@ -176,7 +177,23 @@ function restoreArgs(g: Gen): Arg[] {
   return [g.key(), ttl, payload, ...options];
 }
 
+/**
+ * MIGRATE to a port nobody listens on (the two servers cannot be each other's target with the same
+ * arguments): its argument errors, +NOKEY, and the write that fails, with every option.
+ */
+function migrateArgs(g: Gen): Arg[] {
+  const keysForm = g.chance(0.3);
+  const args: Arg[] = ['127.0.0.1', '1', keysForm ? g.pick(['', '', 'k1']) : g.key(), g.pick(['0', '1', 'x']), g.pick(['100', '0', '-1', 'y'])];
+  if (g.chance(0.3)) args.push('COPY');
+  if (g.chance(0.3)) args.push('REPLACE');
+  if (g.chance(0.2)) args.push(...g.pick([['AUTH', 'pw'], ['AUTH2', 'user', 'pw'], ['AUTH'], ['AUTH2', 'user']]));
+  if (g.chance(0.05)) args.push('BOGUS');
+  if (keysForm) args.push('KEYS', ...g.keys(1, 3));
+  return args;
+}
+
 const commands: CommandSpec[] = [
+  { name: 'MIGRATE', weight: 1, args: migrateArgs, truncateBelow: 5 },
   { name: 'DUMP', weight: 6, args: (g) => [g.key()], rule: samePayload },
   // EVAL again (scripting.ts has it with other bodies): exact, as there.
   { name: 'EVAL', weight: 6, args: copyArgs, truncateBelow: 4 },
