@@ -317,7 +317,11 @@ export async function migrateCommand(ctx: CommandContext, argv: Buffer[]): Promi
     let write: Promise<unknown> | undefined;
     if (moved.length > 0) {
       const batch = ks.batch();
+      const deleted = new Set<BinaryKey>();
       for (const { key, value } of moved) {
+        // A key named twice in KEYS went twice (with REPLACE): it is deleted once.
+        if (deleted.has(key)) continue;
+        deleted.add(key);
         // Still the value sent (the keys are held), unless it expired meanwhile.
         const current = ks.lookupWrite(db, key);
         const previous = current instanceof Promise ? value : current;
