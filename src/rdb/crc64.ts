@@ -30,12 +30,19 @@ const TABLE_LO = new Uint32Array(256);
 
 /** The CRC-64/Jones of `bytes` (continuing from `crc`, 0 to start). */
 export function crc64(bytes: Uint8Array, crc = 0n): bigint {
-  let hi = Number(crc >> 32n) >>> 0;
-  let lo = Number(crc & 0xffff_ffffn) >>> 0;
-  for (let i = 0; i < bytes.length; i++) {
+  const [hi, lo] = update(bytes, Number(crc >> 32n) | 0, Number(crc & 0xffff_ffffn) | 0);
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+/** The byte loop on the two halves as int32 (signed is fine: only `& 0xff` and shifts read them). */
+function update(bytes: Uint8Array, hi: number, lo: number): [number, number] {
+  const tableHi = TABLE_HI;
+  const tableLo = TABLE_LO;
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) {
     const index = (lo ^ bytes[i]) & 0xff;
-    lo = (((lo >>> 8) | (hi << 24)) ^ TABLE_LO[index]) >>> 0;
-    hi = ((hi >>> 8) ^ TABLE_HI[index]) >>> 0;
+    lo = ((lo >>> 8) | (hi << 24)) ^ tableLo[index];
+    hi = (hi >>> 8) ^ tableHi[index];
   }
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  return [hi, lo];
 }
