@@ -71,8 +71,8 @@ export interface RdbPending {
 export interface RdbGroup {
   name: Buffer;
   lastId: RdbStreamId;
-  /** -1: not known (SCG_INVALID_ENTRIES_READ). */
-  entriesRead: bigint;
+  /** -1: not known (SCG_INVALID_ENTRIES_READ); null: not in the payload (STREAM_LISTPACKS v1), to be estimated as Redis does on load. */
+  entriesRead: bigint | null;
   pel: RdbPending[];
   consumers: RdbConsumer[];
 }
@@ -324,13 +324,13 @@ function readStream(r: RdbReader, v2: boolean): RdbStream {
     if (groupNames.has(name.toString('latin1'))) throw new RdbError('duplicate consumer group');
     groupNames.add(name.toString('latin1'));
     const groupLast = readId(r);
-    const entriesRead = v2 ? BigInt.asIntN(64, r.u64()) : -1n;
+    const entriesRead = v2 ? BigInt.asIntN(64, r.u64()) : null;
     groups.push(readGroupBody(r, name, groupLast, entriesRead));
   }
   return { nodes, length, lastId, firstId, maxDeletedId, entriesAdded, groups };
 }
 
-function readGroupBody(r: RdbReader, name: Buffer, lastId: RdbStreamId, entriesRead: bigint): RdbGroup {
+function readGroupBody(r: RdbReader, name: Buffer, lastId: RdbStreamId, entriesRead: bigint | null): RdbGroup {
   const pelCount = r.length();
   if (pelCount > r.remaining) throw new RdbError();
   const pel: RdbPending[] = [];
@@ -560,7 +560,7 @@ export function encodeStreamTail(s: Omit<RdbStream, 'nodes'>): Buffer {
   for (const g of s.groups) {
     w.string(g.name);
     writeId(w, g.lastId);
-    w.length(BigInt.asUintN(64, g.entriesRead));
+    w.length(BigInt.asUintN(64, g.entriesRead ?? -1n));
     w.length(g.pel.length);
     for (const p of g.pel) w.raw(p.id).milliseconds(p.deliveryTime).length(p.deliveryCount);
     w.length(g.consumers.length);

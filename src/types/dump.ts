@@ -24,7 +24,7 @@ import { encodeField, fieldValue, isListpack } from './hash.js';
 import { freshFlags, integerValue, isIntset } from './set.js';
 import { decodeScore, isBig, writeResult, type ZSetLimits } from './zset.js';
 import { decodeEntry, encodeEntry, entryPrefix, streamState } from './stream.js';
-import { putGroupImage, readConsumers, readGroups, walkPel } from './stream-groups.js';
+import { estimateEntriesRead, putGroupImage, readConsumers, readGroups, walkPel } from './stream-groups.js';
 
 /** The configuration RESTORE needs to choose encodings as Redis would. */
 export interface RestoreLimits {
@@ -208,7 +208,8 @@ function stageStream(c: Collection, batch: KeyspaceBatch, image: RdbStream): voi
     putGroupImage(c, batch, {
       name: binaryKey(g.name),
       lastId: binaryKey(g.lastId),
-      entriesRead: g.entriesRead,
+      // A v1 payload has none: estimated from the stream, as Redis 7.0 does when it loads one.
+      entriesRead: g.entriesRead ?? estimateEntriesRead(c, binaryKey(g.lastId)),
       consumers: g.consumers.map((consumer) => ({ name: binaryKey(consumer.name), seenTime: consumer.seenTime, activeTime: consumer.seenTime, pending: consumer.pel.length })),
       pel: g.pel.map((p) => {
         const id = binaryKey(p.id);

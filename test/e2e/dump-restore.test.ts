@@ -15,6 +15,8 @@ import { RawClient, TestClients, redisTest, startRedis, startServer, sleep, type
 import { mulberry32 } from '../support/prng.js';
 import { crc64 } from '../../src/rdb/crc64.js';
 import { sealPayload } from '../../src/rdb/payload.js';
+import { RdbWriter } from '../../src/rdb/writer.js';
+import { StreamEncoder, streamIdBytes } from '../../src/rdb/object.js';
 
 let strata: TestServer;
 let redis: TestServer | null = null;
@@ -214,6 +216,24 @@ function zipmap(pairs: string[]): Buffer {
   return Buffer.concat(parts);
 }
 
+/** A STREAM_LISTPACKS (v1) payload: no first ID, max deleted ID, entries-added or entries-read (Redis estimates them). */
+function streamV1(): Buffer {
+  const nodes = new StreamEncoder();
+  nodes.add(streamIdBytes(1n, 1n), [Buffer.from('f'), Buffer.from('1')]);
+  nodes.add(streamIdBytes(1n, 2n), [Buffer.from('f'), Buffer.from('2')]);
+  nodes.endNode();
+  nodes.add(streamIdBytes(3n, 0n), [Buffer.from('g'), Buffer.from('x')]);
+  const id = (w: RdbWriter, ms: number, seq: number): RdbWriter => w.length(ms).length(seq);
+  const tail = new RdbWriter().length(3);
+  id(tail, 3, 0).length(2);
+  id(tail.string(Buffer.from('g')), 1, 2).length(1).raw(streamIdBytes(1n, 1n)).milliseconds(1000).length(2);
+  tail.length(1).string(Buffer.from('c')).milliseconds(500).length(1).raw(streamIdBytes(1n, 1n));
+  id(tail.string(Buffer.from('h')), 0, 0).length(0).length(0);
+  const body = nodes.finish(Buffer.from(tail.bytes()));
+  body[0] = 15;
+  return sealPayload(body);
+}
+
 redisTest(test, 'older encodings that RDB 10 still loads restore as in redis-server', async () => {
   await Promise.all([ours.flushall(), theirs.flushall()]);
   const bigStrings = Array.from({ length: 600 }, (_, i) => `m${i}`);
@@ -230,6 +250,7 @@ redisTest(test, 'older encodings that RDB 10 still loads restore as in redis-ser
     ['hash-ziplist', payloadOf(13, rdbString(ziplist(['f', 'v', 'n', '5'])))],
     ['hash-zipmap', payloadOf(9, rdbString(zipmap(['f', 'v', 'k', 'val'])))],
   ];
+  legacy.push(['stream-v1', streamV1()]);
   for (const [key, payload] of legacy) {
     await both('RESTORE', key, 0, payload);
     assert.equal(await contents(ours, key), await contents(theirs, key), key);
