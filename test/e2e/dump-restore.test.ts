@@ -16,7 +16,7 @@ import { mulberry32 } from '../support/prng.js';
 import { crc64 } from '../../src/rdb/crc64.js';
 import { sealPayload } from '../../src/rdb/payload.js';
 import { RdbWriter } from '../../src/rdb/writer.js';
-import { StreamEncoder, streamIdBytes } from '../../src/rdb/object.js';
+import { StreamEncoder, encodeHash, encodeSet, encodeZSet, streamIdBytes } from '../../src/rdb/object.js';
 
 let strata: TestServer;
 let redis: TestServer | null = null;
@@ -234,7 +234,7 @@ function streamV1(): Buffer {
   return sealPayload(body);
 }
 
-redisTest(test, 'older encodings that RDB 10 still loads restore as in redis-server', async () => {
+redisTest(test, 'older encodings that RDB 10 still loads, and compact forms past the thresholds, restore as in redis-server', async () => {
   await Promise.all([ours.flushall(), theirs.flushall()]);
   const bigStrings = Array.from({ length: 600 }, (_, i) => `m${i}`);
   const legacy: Array<[string, Buffer]> = [
@@ -251,6 +251,16 @@ redisTest(test, 'older encodings that RDB 10 still loads restore as in redis-ser
     ['hash-zipmap', payloadOf(9, rdbString(zipmap(['f', 'v', 'k', 'val'])))],
   ];
   legacy.push(['stream-v1', streamV1()]);
+  // Compact forms past a threshold, and full forms within them: the encoding each gets on load.
+  const b = (text: string): Buffer => Buffer.from(text);
+  legacy.push(
+    ['hash-listpack-long-value', sealPayload(encodeHash([b('f'), b('v'.repeat(100))], true))],
+    ['hash-listpack-many', sealPayload(encodeHash(Array.from({ length: 260 }, (_, i) => b(`x${i}`)), true))],
+    ['zset-listpack-long', sealPayload(encodeZSet([{ member: b('m'.repeat(100)), score: 1 }], true, String))],
+    ['zset2-long', sealPayload(encodeZSet([{ member: b('m'.repeat(100)), score: 1 }], false, String))],
+    ['zset2-small', sealPayload(encodeZSet([{ member: b('m'), score: 1 }], false, String))],
+    ['intset-big', sealPayload(encodeSet(Array.from({ length: 600 }, (_, i) => b(String(i))), true))],
+  );
   for (const [key, payload] of legacy) {
     await both('RESTORE', key, 0, payload);
     assert.equal(await contents(ours, key), await contents(theirs, key), key);
