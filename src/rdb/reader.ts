@@ -1,6 +1,6 @@
 /**
- * Reading RDB values from a buffer (Redis' rdbLoadLen, rdbGenericLoadStringObject, the binary and
- * text doubles, millisecond times). Every read past the end, and every malformed value, throws
+ * Reading RDB values from a buffer (Redis' rdbLoadLen, rdbGenericLoadStringObject, binary
+ * doubles, millisecond times; RDB_TYPE_ZSET's text scores are read in ./object.ts). Every read past the end, and every malformed value, throws
  * RdbError.
  */
 import { RdbError } from './reader-error.js';
@@ -80,22 +80,6 @@ export class RdbReader {
   /** rdbLoadBinaryDoubleValue: 8 bytes little-endian. */
   binaryDouble(): number {
     return this.bytes(8).readDoubleLE(0);
-  }
-
-  /** rdbLoadDoubleValue (RDB_TYPE_ZSET's scores): a length byte, 253 NaN, 254 +inf, 255 -inf, else that many chars of text. */
-  textDouble(): number {
-    const len = this.byte();
-    if (len === 253) return NaN;
-    if (len === 254) return Infinity;
-    if (len === 255) return -Infinity;
-    const text = this.bytes(len).toString('latin1');
-    // sscanf("%lg"): a number at the start; what follows is ignored.
-    const match = /^\s*[+-]?(?:inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)/i.exec(text);
-    if (match === null) throw new RdbError();
-    const word = match[0].trim().toLowerCase().replace(/^\+/, '');
-    if (word.endsWith('nan')) return NaN;
-    if (word.includes('inf')) return word.startsWith('-') ? -Infinity : Infinity;
-    return Number(word);
   }
 
   /** rdbLoadMillisecondTime: a signed 64-bit little-endian number. */
