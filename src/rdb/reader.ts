@@ -1,7 +1,7 @@
 /**
  * Reading RDB values from a buffer (Redis' rdbLoadLen, rdbGenericLoadStringObject, binary
- * doubles, millisecond times; RDB_TYPE_ZSET's text scores are read in ./object.ts). Every read past the end, and every malformed value, throws
- * RdbError.
+ * doubles, millisecond times; RDB_TYPE_ZSET's text scores are read in ./object.ts). Every read
+ * past the end, and every malformed value, throws RdbError.
  */
 import { RdbError } from './reader-error.js';
 import { lzfDecompress } from './lzf.js';
