@@ -80,8 +80,8 @@ export interface Arg {
 }
 
 const TOKEN_WORD = /^[A-Z][A-Z0-9_-]*$/;
-/** A quoted token: any characters but a quote and spaces. */
-const QUOTED_TOKEN = /^'([^' ]+)'$/;
+/** A quoted token: any characters but a quote and spaces, or none (MIGRATE's empty-string token). */
+const QUOTED_TOKEN = /^'([^' ]*)'$/;
 /** A mark: one of @ ^ ~ # ! and its text, up to the next mark. */
 const MARK = /([@^~#!])([^@^~#!]*)/g;
 

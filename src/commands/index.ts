@@ -30,6 +30,7 @@ import { scriptingHandlers } from './scripting.js';
 import { functionHandlers } from './functions.js';
 import { hyperloglogHandlers } from './hyperloglog.js';
 import { geoHandlers } from './geo.js';
+import { dumpHandlers } from './dump.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -53,4 +54,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   functionHandlers,
   hyperloglogHandlers,
   geoHandlers,
+  dumpHandlers,
 ]);

@@ -1,7 +1,7 @@
 /**
  * Secrets in commands: what MONITOR and SLOWLOG show instead of a password. Redis 7.0 replaces
- * AUTH's arguments, HELLO's AUTH username and password, and the value of a sensitive CONFIG SET
- * parameter (requirepass) with "(redacted)"; we do the same, and also for AUTH forms Redis would
+ * AUTH's arguments, HELLO's AUTH username and password, MIGRATE's AUTH/AUTH2 credentials, and the
+ * value of a sensitive CONFIG SET parameter (requirepass) with "(redacted)"; we do the same, and also for AUTH forms Redis would
  * reject as a syntax error, since a password typed there is no less secret.
  */
 import { isSensitiveDirective } from '../config/config.js';
@@ -37,6 +37,19 @@ export function redactSecrets(rule: Redaction | null, argv: readonly Buffer[]): 
         shown[i + 1] = REDACTED;
         if (i + 2 < argv.length) shown[i + 2] = REDACTED;
         i += 2;
+      }
+      return shown ?? argv;
+    }
+    case 'migrate-auth': {
+      // MIGRATE host port key db timeout [COPY] [REPLACE] [AUTH pw] [AUTH2 user pw] [KEYS ...], as migrateCommand reads it.
+      let shown: Buffer[] | null = null;
+      for (let i = 6; i < argv.length; i++) {
+        if (isWord(argv[i], 'keys')) break;
+        const words = isWord(argv[i], 'auth') ? 1 : isWord(argv[i], 'auth2') ? 2 : 0;
+        if (words === 0 || i + words >= argv.length) continue;
+        shown ??= argv.slice();
+        for (let k = 1; k <= words; k++) shown[i + k] = REDACTED;
+        i += words;
       }
       return shown ?? argv;
     }

@@ -474,3 +474,30 @@ export function advanceGroup(stream: Collection, group: Group, id: StreamKeyId):
   else if (streamState(stream).entriesAdded !== 0n) group.entriesRead = estimateEntriesRead(stream, id);
   group.lastId = id;
 }
+
+// ---------------------------------------------------------------- RESTORE
+
+/** A consumer group as a DUMP payload carries it: consumers, and the PEL with each entry's owner. */
+export interface GroupImage {
+  name: BinaryKey;
+  lastId: StreamKeyId;
+  entriesRead: bigint;
+  consumers: Consumer[];
+  pel: Array<{ id: StreamKeyId; entry: PendingEntry }>;
+}
+
+/**
+ * RESTORE: stages a whole group (its record, consumers and both PEL records of each pending
+ * entry) into the batch that writes the new stream; the caller counts it in the metadata.
+ */
+export function putGroupImage(stream: Collection, batch: KeyspaceBatch, image: GroupImage): void {
+  const group: Group = { name: image.name, id: stream.ks.versions.next(), lastId: image.lastId, entriesRead: image.entriesRead, pel: image.pel.length, consumers: image.consumers.length };
+  batch.putMember(groupKey(stream, group.name), encodeGroup(group));
+  const consumers = consumersPrefix(stream, group);
+  for (const c of image.consumers) batch.putMember(consumers + c.name, encodeConsumer(c));
+  const pel = pelPrefix(stream, group);
+  for (const { id, entry } of image.pel) {
+    batch.putMember(pel + id, encodePending(entry));
+    batch.putMember(consumerPelPrefix(stream, group, entry.consumer) + id, EMPTY);
+  }
+}

@@ -71,8 +71,10 @@ test('the table joins every entry with a handler, and COMMAND INFO key ranges co
   assert.equal(entry('sort_ro').keyIndexes(argv('sort_ro', 'a', 'STORE', 'b')), [1]);
   // movablekeys exactly where a key spec counts its keys (numkeys), looks for a keyword (GEORADIUS' STORE) or cannot find them (unknown), as Redis derives it.
   const movable = everyEntry().filter((e) => e.infoFlags.includes('movablekeys')).map((e) => e.fullName).sort();
-  assert.equal(movable, ['blmpop', 'bzmpop', 'eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro', 'georadius', 'georadiusbymember', 'lmpop', 'sintercard', 'sort', 'sort_ro', 'xread', 'xreadgroup', 'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore']);
+  assert.equal(movable, ['blmpop', 'bzmpop', 'eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro', 'georadius', 'georadiusbymember', 'lmpop', 'migrate', 'sintercard', 'sort', 'sort_ro', 'xread', 'xreadgroup', 'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore']);
   assert.equal(entry('georadius').keyIndexes(argv('georadius', 'k', '1', '2', '3', 'km', 'STORE', 'a', 'STOREDIST', 'b')), [1, 7, 9], 'STORE and STOREDIST by keyword, as COMMAND GETKEYS lists them');
+  assert.equal(entry('migrate').keyIndexes(argv('migrate', 'h', '1', 'a', '0', '5', 'COPY')), [3]);
+  assert.equal(entry('migrate').keyIndexes(argv('migrate', 'h', '1', '', '0', '5', 'REPLACE', 'KEYS', 'a', 'b')), [3, 8, 9], 'the empty key, then every key after KEYS');
   assert.equal(entry('xread').keyIndexes(argv('xread', 'COUNT', '1', 'STREAMS', 'a', 'b', '0', '$')), [4, 5], 'the first half after STREAMS');
   assert.equal(entry('xreadgroup').keyIndexes(argv('xreadgroup', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', 'a', 'b', '>', '>')), [7, 8], 'the first half after STREAMS');
 });
@@ -97,7 +99,7 @@ test('what the dispatcher and the redaction test comes from the table, for exact
   assert.equal(named(FLAG_WHOLE_KEYSPACE), ['copy', 'flushall', 'flushdb', 'move', 'sort', 'sort_ro', 'swapdb']);
   assert.equal(named(FLAG_DENIED_ON_WRITE_FAILURE), ['ping']);
   const redacted = everyEntry().filter((e) => e.redact !== null).map((e) => `${e.fullName}:${e.redact}`).sort();
-  assert.equal(redacted, ['auth:all-args', 'config|set:sensitive-config', 'hello:after-auth']);
+  assert.equal(redacted, ['auth:all-args', 'config|set:sensitive-config', 'hello:after-auth', 'migrate:migrate-auth']);
 });
 
 test('key extraction: index and keyword starts, range (negative, step, limit) and keynum', () => {

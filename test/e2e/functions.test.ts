@@ -15,7 +15,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RawClient, TestClients, redisTest, sleep, startRedis, startServer, type TestServer } from './helpers.js';
 import { normalized } from './transcript.js';
-import { crc64, encodeFunctionsPayload } from '../../src/scripting/dump-payload.js';
+import { encodeFunctionsPayload } from '../../src/scripting/dump-payload.js';
+import { crc64 } from '../../src/rdb/crc64.js';
 
 let srv: TestServer;
 let redis: TestServer | null = null;

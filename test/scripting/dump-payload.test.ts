@@ -6,7 +6,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { crc64, decodeFunctionsPayload, encodeFunctionsPayload, lzfDecompress } from '../../src/scripting/dump-payload.js';
+import { decodeFunctionsPayload, encodeFunctionsPayload } from '../../src/scripting/dump-payload.js';
+import { crc64 } from '../../src/rdb/crc64.js';
+import { lzfDecompress } from '../../src/rdb/lzf.js';
 
 function withFooter(body: Buffer, version = 10): Buffer {
   const head = Buffer.concat([body, Buffer.from([version & 0xff, version >> 8])]);

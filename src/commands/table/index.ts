@@ -26,6 +26,7 @@ import { SCRIPTING_COMMANDS } from './scripting.js';
 import { FUNCTION_COMMANDS } from './functions.js';
 import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
 import { GEO_COMMANDS } from './geo.js';
+import { DUMP_COMMANDS } from './dump.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -48,4 +49,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...FUNCTION_COMMANDS,
   ...HYPERLOGLOG_COMMANDS,
   ...GEO_COMMANDS,
+  ...DUMP_COMMANDS,
 ];

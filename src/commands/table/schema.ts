@@ -101,7 +101,9 @@ export type Redaction =
   /** the two words after each AUTH (HELLO) */
   | 'after-auth'
   /** the values of sensitive parameters (CONFIG SET requirepass) */
-  | 'sensitive-config';
+  | 'sensitive-config'
+  /** MIGRATE's AUTH password and AUTH2 username and password, among its options */
+  | 'migrate-auth';
 
 export interface CommandDef {
   /** Lower case; a subcommand as 'container|sub'. */
