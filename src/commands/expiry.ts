@@ -30,7 +30,8 @@ function expireGeneric(ctx: CommandContext, argv: Buffer[], name: string, inSeco
     else if (argIs(opt, 'xx')) flags |= OPT_XX;
     else if (argIs(opt, 'gt')) flags |= OPT_GT;
     else if (argIs(opt, 'lt')) flags |= OPT_LT;
-    else return ctx.reply.error(`ERR Unsupported option ${cString(opt)}`);
+    // addReplyErrorFormat: CR and LF at the end of the message are trimmed.
+    else return ctx.reply.error(`ERR Unsupported option ${cString(opt).replace(/[\r\n]+$/, '')}`);
   }
   if ((flags & OPT_NX) !== 0 && (flags & (OPT_XX | OPT_GT | OPT_LT)) !== 0) {
     return ctx.reply.error('ERR NX and XX, GT or LT options at the same time are not compatible');

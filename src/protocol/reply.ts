@@ -195,14 +195,15 @@ export class ReplyWriter {
 
   /**
    * An error reply. `message` starts with its code ('ERR ...', 'WRONGTYPE ...', 'NOAUTH ...').
-   * As Redis' addReplyErrorFormat: CR and LF at the end are trimmed, the others become spaces, so
-   * a message cannot break the framing. Arguments quoted in a message are latin1 text (one char
-   * per byte, see cString), so a message within latin1 is written one byte per char and an
-   * argument comes back as the bytes it was; anything wider (text of other origin) as UTF-8.
+   * CR and LF become spaces, as Redis does, so a message cannot break the framing (where Redis
+   * formats the message with addReplyErrorFormat it also trims them off the end first: the caller
+   * does that, see expiry.ts). Arguments quoted in a message are latin1 text (one char per byte,
+   * see cString), so a message within latin1 is written one byte per char and an argument comes
+   * back as the bytes it was; anything wider (text of other origin) as UTF-8.
    */
   error(message: string): void {
     let text = message;
-    if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) text = text.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
+    if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) text = text.replace(/[\r\n]/g, ' ');
     this.errors++;
     this.lastError = text;
     this.lastErrorCounted = true;
