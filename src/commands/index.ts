@@ -29,6 +29,7 @@ import { streamGroupHandlers } from './stream-groups.js';
 import { scriptingHandlers } from './scripting.js';
 import { functionHandlers } from './functions.js';
 import { hyperloglogHandlers } from './hyperloglog.js';
+import { aclHandlers } from './acl.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -51,4 +52,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   scriptingHandlers,
   functionHandlers,
   hyperloglogHandlers,
+  aclHandlers,
 ]);

@@ -69,6 +69,8 @@ export interface ServerConfig {
   pidfile: string;
   slowlogLogSlowerThan: number;
   slowlogMaxLen: number;
+  /** ACL LOG entries kept; the oldest are dropped. */
+  acllogMaxLen: number;
   /** busy-reply-threshold (lua-time-limit), ms: a script running longer lets other clients get -BUSY and SCRIPT KILL stop it. */
   busyReplyThreshold: number;
   /** Milliseconds; events at least this long go to LATENCY LATEST/HISTORY. 0 = off. */
@@ -293,6 +295,11 @@ export const DIRECTIVES: readonly Directive[] = [
     name: 'slowlog-max-len', kind: 'int', default: '128', mutable: true, min: 0, max: LLONG_MAX,
     why: 'entries kept in SLOWLOG; the oldest are dropped',
     read: (c) => String(c.slowlogMaxLen), write: (c, v) => { c.slowlogMaxLen = v as number; },
+  },
+  {
+    name: 'acllog-max-len', kind: 'int', default: '128', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'entries kept in ACL LOG (refused commands, keys, channels, failed AUTH); the oldest are dropped',
+    read: (c) => String(c.acllogMaxLen), write: (c, v) => { c.acllogMaxLen = v as number; },
   },
   {
     name: 'busy-reply-threshold', aliases: ['lua-time-limit'], kind: 'int', default: '5000', mutable: true, min: 0, max: LLONG_MAX,

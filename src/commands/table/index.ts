@@ -25,6 +25,7 @@ import { STREAM_COMMANDS } from './streams.js';
 import { SCRIPTING_COMMANDS } from './scripting.js';
 import { FUNCTION_COMMANDS } from './functions.js';
 import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
+import { ACL_COMMANDS } from './acl.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -46,4 +47,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...SCRIPTING_COMMANDS,
   ...FUNCTION_COMMANDS,
   ...HYPERLOGLOG_COMMANDS,
+  ...ACL_COMMANDS,
 ];
