@@ -101,7 +101,7 @@ test('command-line directives override the file', () => {
 test('CONFIG GET globs, CONFIG SET validates all-or-nothing', () => {
   const c = defaultConfig();
   assert.equal(configGet(c, ['port']), [['port', '6379']]);
-  assert.equal(configGet(c, ['*max-len*']).map((p) => p[0]), ['slowlog-max-len']);
+  assert.equal(configGet(c, ['*max-len*']).map((p) => p[0]), ['slowlog-max-len', 'acllog-max-len']);
   assert.equal(configGet(c, ['PORT', 'port']).length, 1);
   const changed: string[] = [];
   assert.is(configSet(c, [['maxclients', '5'], ['timeout', '10']], changed), null);
