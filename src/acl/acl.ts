@@ -27,10 +27,40 @@ export class Acl implements RuleContext {
 
   constructor(table: CommandTable<unknown>) {
     this.catalog = new AclCatalog(table);
-    this.defaultUser = this.newUser('default');
-    for (const rule of ['+@all', '~*', '&*', 'on', 'nopass']) applyUserRule(this.defaultUser, rule, this);
-    this.defaultUser.refresh();
+    this.defaultUser = this.makeDefaultUser();
     this.users.set('default', this.defaultUser);
+  }
+
+  /** Redis' ACLCreateDefaultUser: on nopass ~* &* +@all. */
+  private makeDefaultUser(): AclUser {
+    const user = this.newUser('default');
+    for (const rule of ['+@all', '~*', '&*', 'on', 'nopass']) applyUserRule(user, rule, this);
+    user.refresh();
+    return user;
+  }
+
+  /** A new user with no rules (off, no password, no commands), for the loaders. */
+  addUser(name: string): AclUser {
+    const user = this.newUser(name);
+    this.users.set(name, user);
+    return user;
+  }
+
+  /**
+   * ACL LOAD: `users` become the users. The default user object stays (connections hold it) and
+   * takes the rules of the new one, or Redis' defaults. Returns the users replaced, now deleted.
+   */
+  replaceUsers(users: ReadonlyMap<string, AclUser>): AclUser[] {
+    const replaced = [...this.users.values()].filter((u) => u !== this.defaultUser);
+    for (const u of replaced) {
+      u.deleted = true;
+      u.unrestricted = false;
+    }
+    this.defaultUser.copyFrom(users.get('default') ?? this.makeDefaultUser());
+    this.users.clear();
+    for (const [name, user] of users) this.users.set(name, name === 'default' ? this.defaultUser : user);
+    this.users.set('default', this.defaultUser);
+    return replaced;
   }
 
   private newUser(name: string): AclUser {

@@ -7,9 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { ACL_CATEGORIES } from './table/schema.js';
 import { Verdict, checkCommand, userMayUseChannel } from '../acl/check.js';
-import { describeChannels, describeCommandRules, describeKeys, describeUser, userFlags } from '../acl/describe.js';
+import { describeChannels, describeCommandRules, describeKeys, userFlags } from '../acl/describe.js';
 import { categoryBit, type AclCommand } from '../acl/catalog.js';
 import type { AclUser, Selector } from '../acl/users.js';
+import { loadAclFile, saveAclFile, userLines } from '../acl/acl-file.js';
 import { ERR_NOT_INTEGER, parseIntegerArg } from '../keyspace/numbers.js';
 import { replyHelp } from './connection.js';
 import type { ClientState, CommandContext, CommandHandlers } from './types.js';
@@ -70,15 +71,50 @@ function deluser(ctx: CommandContext, argv: Buffer[]): void {
     const user = server.acl.deleteUser(text(argv[i]));
     if (user === undefined) continue;
     deleted++;
-    // Redis' ACLFreeUserAndKillClients: back to the default user, unauthenticated, and closed.
-    for (const c of server.clients.all()) {
-      if (c.user !== user) continue;
-      c.user = server.acl.defaultUser;
-      c.authenticated = false;
-      disconnect(ctx, c);
-    }
+    closeConnectionsOf(ctx, user);
   }
   reply.integer(deleted);
+}
+
+/** Redis' ACLFreeUserAndKillClients: the user's connections go back to the default user, unauthenticated, and close. */
+function closeConnectionsOf(ctx: CommandContext, user: AclUser): void {
+  const server = ctx.server;
+  for (const c of server.clients.all()) {
+    if (c.user !== user) continue;
+    c.user = server.acl.defaultUser;
+    c.authenticated = false;
+    disconnect(ctx, c);
+  }
+}
+
+function load(ctx: CommandContext): void {
+  const { server, reply } = ctx;
+  if (server.config.aclfile === '') {
+    reply.error(NO_ACL_FILE);
+    return;
+  }
+  const loaded = loadAclFile(server.acl, server.config.aclfile);
+  if ('error' in loaded) {
+    reply.error(`ERR ${loaded.error}`);
+    return;
+  }
+  for (const user of loaded.replaced) closeConnectionsOf(ctx, user);
+  reply.ok();
+}
+
+function save(ctx: CommandContext): void {
+  const { server, reply } = ctx;
+  if (server.config.aclfile === '') {
+    reply.error(NO_ACL_FILE);
+    return;
+  }
+  try {
+    saveAclFile(server.acl, server.config.aclfile);
+    reply.ok();
+  } catch (err) {
+    server.logger.warning(`Writing ACL file for ACL SAVE: ${(err as Error).message}`);
+    reply.error('ERR There was an error trying to save the ACLs. Please check the server logs for more information');
+  }
 }
 
 function replySelector(ctx: CommandContext, s: Selector): void {
@@ -115,10 +151,7 @@ function getuser(ctx: CommandContext, argv: Buffer[]): void {
 }
 
 function list(ctx: CommandContext): void {
-  const acl = ctx.server.acl;
-  const users = acl.all();
-  ctx.reply.arrayHeader(users.length);
-  for (const u of users) ctx.reply.bulk(`user ${u.name} ${describeUser(u, acl.catalog)}`);
+  ctx.reply.bulkArray(userLines(ctx.server.acl));
 }
 
 function users(ctx: CommandContext): void {
@@ -292,8 +325,7 @@ export const aclHandlers: CommandHandlers = {
   'acl|genpass': genpass,
   'acl|log': log,
   'acl|dryrun': dryrun,
-  // No aclfile yet: Redis' answer for an instance without one.
-  'acl|load': (ctx) => ctx.reply.error(NO_ACL_FILE),
-  'acl|save': (ctx) => ctx.reply.error(NO_ACL_FILE),
+  'acl|load': load,
+  'acl|save': save,
   'acl|help': (ctx) => replyHelp(ctx, ACL_HELP),
 };

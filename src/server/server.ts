@@ -5,6 +5,7 @@
  * families use.
  */
 import { Acl } from '../acl/acl.js';
+import { loadAclFile, loadConfigUsers } from '../acl/acl-file.js';
 import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
@@ -147,9 +148,21 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     for (const spec of options.commands) this.commands.add(spec);
     applyCommandRenames(this.commands, this.config.renamedCommands);
     this.acl = new Acl(this.commands);
+    this.acl.pubsubDefaultAll = this.config.aclPubsubDefault === 'allchannels';
     this.acl.setDefaultPassword(this.config.requirepass);
+    this.loadUsers();
     this.dispatcher = new Dispatcher(this, this.commands, this.barrier, this);
     this.barrier.failureHandler = (err) => this.logger.warning(`Write to the write-ahead log failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  /** The `user` lines, then the ACL file (main.ts has checked both on a scratch copy: a failure here is a race with the file). */
+  private loadUsers(): void {
+    const problem = loadConfigUsers(this.acl, this.config.userLines);
+    if (problem !== null) throw new Error(problem);
+    if (this.config.aclfile !== '') {
+      const loaded = loadAclFile(this.acl, this.config.aclfile);
+      if ('error' in loaded) throw new Error(`Aborting Redis startup because of ACL errors: ${loaded.error}`);
+    }
   }
 
   get context(): ServerContext {
@@ -358,6 +371,9 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
           break;
         case 'slowlog-max-len':
           this.slowlog.trim(this.config.slowlogMaxLen);
+          break;
+        case 'acl-pubsub-default':
+          this.acl.pubsubDefaultAll = this.config.aclPubsubDefault === 'allchannels';
           break;
         case 'requirepass':
           // Redis' ACLUpdateDefaultUserPassword: the default user's passwords become this one.

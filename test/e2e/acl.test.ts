@@ -13,7 +13,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RawClient, TestClients, redisCli, redisTest, runProcess, sleep, startRedis, startServer, type TestServer } from './helpers.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BIN, RawClient, TestClients, redisCli, redisTest, runProcess, sleep, startRedis, startServer, type TestServer } from './helpers.js';
 
 let strata: TestServer;
 let redis: TestServer | null = null;
@@ -373,6 +376,90 @@ test('passwords stay out of SLOWLOG and MONITOR (ACL SETUSER and AUTH redacted),
   assert.ok(Date.now() - started < 30_000);
   attacker.close();
   bystander.close();
+});
+
+redisTest(test, 'aclfile: loaded at start, ACL SAVE writes what ACL LIST shows, ACL LOAD is all or nothing with Redis\' errors and closes the replaced users\' connections', async () => {
+  const files = mkdtempSync(path.join(os.tmpdir(), 'stratakv-acl-'));
+  const oursFile = path.join(files, 'ours.acl');
+  const theirsFile = path.join(files, 'theirs.acl');
+  const initial = 'user alice on >pw ~a* +@string\nuser default on nopass ~* +@all\n\n  user bob   on nopass (~b* +get) &x\n';
+  writeFileSync(oursFile, initial);
+  writeFileSync(theirsFile, initial);
+  const [s, r] = await Promise.all([startServer({ args: ['--aclfile', oursFile] }), startRedis(['--aclfile', theirsFile])]);
+  try {
+    const [a, b] = [await RawClient.connect(s.port), await RawClient.connect(r!.port)];
+    await both(['ACL', 'LIST'], a, b);
+    assert.is((await a.command('CONFIG', 'GET', 'aclfile')).toString(), `*2\r\n$7\r\naclfile\r\n$${oursFile.length}\r\n${oursFile}\r\n`);
+    await both(['ACL', 'SETUSER', 'carol', 'on', '>c', '+@hash', '-hset', '~h:*'], a, b);
+    await both(['ACL', 'SAVE'], a, b);
+    assert.is(normalizeRules(readFileSync(oursFile, 'latin1')), normalizeRules(readFileSync(theirsFile, 'latin1')), 'ACL SAVE writes the same file');
+    // A connection of alice's stays until ACL LOAD replaces alice.
+    const [c, d] = [await RawClient.connect(s.port), await RawClient.connect(r!.port)];
+    await both(['AUTH', 'alice', 'pw'], c, d);
+    const broken = 'user alice on >pw ~a* +@string\nuser bob +get foo\nbad line\nuser alice on\nuser carol (~x +get\n';
+    writeFileSync(oursFile, broken);
+    writeFileSync(theirsFile, broken);
+    const [x, y] = await pair(a, b, ['ACL', 'LOAD']);
+    assert.is(x.replaceAll(oursFile, 'FILE'), y.replaceAll(theirsFile, 'FILE'));
+    await both(['ACL', 'LIST'], a, b);
+    await both(['GET', 'a1'], c, d);
+    writeFileSync(oursFile, 'user alice on >pw2 ~a* +@string\n');
+    writeFileSync(theirsFile, 'user alice on >pw2 ~a* +@string\n');
+    await both(['ACL', 'LOAD'], a, b);
+    await both(['ACL', 'LIST'], a, b);
+    await sleep(100);
+    assert.ok(c.isClosed && d.isClosed, 'alice\'s connections are closed by ACL LOAD');
+    rmSync(oursFile);
+    rmSync(theirsFile);
+    const [e, f] = await pair(a, b, ['ACL', 'LOAD']);
+    assert.is(e.replaceAll(oursFile, 'FILE'), f.replaceAll(theirsFile, 'FILE'));
+    a.close();
+    b.close();
+  } finally {
+    await Promise.all([s.stop(), r?.stop()]);
+    rmSync(files, { recursive: true, force: true });
+  }
+});
+
+test('user lines: loaded at start, kept by CONFIG REWRITE (replacing the old lines), back after a restart; mistakes refuse to start as Redis', async () => {
+  const files = mkdtempSync(path.join(os.tmpdir(), 'stratakv-acl-'));
+  const conf = path.join(files, 'stratakv.conf');
+  writeFileSync(conf, '# users\nuser default on >adminpw ~* &* +@all\nuser app on >apppw ~app:* +@read\nappendfsync everysec\n');
+  let s = await startServer({ configFile: conf });
+  try {
+    let a = await RawClient.connect(s.port);
+    assert.is((await a.command('PING')).toString(), '-NOAUTH Authentication required.\r\n');
+    assert.is((await a.command('AUTH', 'adminpw')).toString(), '+OK\r\n');
+    assert.is((await a.command('ACL', 'SETUSER', 'app', '+set', '(~x +get)')).toString(), '+OK\r\n');
+    assert.is((await a.command('ACL', 'SETUSER', 'new', 'on', 'nopass', '+ping')).toString(), '+OK\r\n');
+    const listed = (await a.command('ACL', 'LIST')).toString('latin1');
+    assert.is((await a.command('CONFIG', 'REWRITE')).toString(), '+OK\r\n');
+    const rewritten = readFileSync(conf, 'utf8');
+    const userLinesWritten = rewritten.split('\n').filter((l) => l.startsWith('user '));
+    assert.equal(userLinesWritten, listed.split('\r\n').filter((l) => l.startsWith('user ')));
+    assert.ok(rewritten.startsWith('# users\nuser app '), 'the users take the old lines\' places');
+    a.close();
+    await s.stop();
+    s = await startServer({ configFile: conf });
+    a = await RawClient.connect(s.port);
+    await a.command('AUTH', 'adminpw');
+    assert.is((await a.command('ACL', 'LIST')).toString('latin1'), listed);
+    a.close();
+  } finally {
+    await s.stop();
+  }
+  const refused = async (args: string[], message: string): Promise<void> => {
+    const out = await runProcess(process.execPath, [BIN, '--port', '0', '--dir', path.join(files, 'data'), ...args]);
+    assert.is.not(out.code, 0);
+    assert.ok((out.stdout + out.stderr).includes(message), out.stdout + out.stderr);
+    assert.not.ok((out.stdout + out.stderr).includes('s3cret'), 'no password in the refusal');
+  };
+  await refused(['--aclfile', path.join(files, 'x.acl'), '--user', 'bob', 'on'], 'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid.');
+  await refused(['--user', 'bob', 'on', '>s3cret', '--user', 'bob', 'off'], 'Error in user declaration \'bob\': Duplicate user found. A user can only be defined once in config files');
+  await refused(['--user', 'bob', 'on', '>s3cret', 'foo'], 'Error in user declaration \'on\': Syntax error');
+  await refused(['--user', 'bob', 'on', '>s3cret', '+@foo'], 'Error loading ACL rule \'+@foo\' for the user named \'bob\': Unknown command or category name in ACL');
+  await refused(['--aclfile', path.join(files, 'missing.acl')], `Aborting Redis startup because of ACL errors: Error loading ACLs, opening file '${path.join(files, 'missing.acl')}': No such file or directory`);
+  rmSync(files, { recursive: true, force: true });
 });
 
 test.run();
