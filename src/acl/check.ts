@@ -36,9 +36,10 @@ function keyAllowed(selector: Selector, key: Buffer, needs: number): boolean {
   let required = 0;
   if ((needs & KEY_NEEDS_READ) !== 0) required |= PERMISSION_READ;
   if ((needs & KEY_NEEDS_WRITE) !== 0) required |= PERMISSION_WRITE;
-  for (const p of selector.patterns) {
-    if ((p.permissions & required) !== required) continue;
-    if (globMatch(p.pattern, key)) return true;
+  const patterns = selector.patterns;
+  for (let i = 0; i < patterns.length; i++) {
+    const p = patterns[i];
+    if ((p.permissions & required) === required && p.matches(key)) return true;
   }
   return false;
 }
@@ -94,9 +95,10 @@ export function checkCommand(user: AclUser, command: AclCommand, argv: readonly 
   keysFound = false;
   let relevant = Verdict.DeniedCommand;
   let lastIndex = 0;
-  for (const selector of user.selectors) {
+  const selectors = user.selectors;
+  for (let s = 0; s < selectors.length; s++) {
     deniedIndex = 0;
-    const verdict = checkSelector(selector, command, argv);
+    const verdict = checkSelector(selectors[s], command, argv);
     if (verdict === Verdict.Ok) return null;
     if (verdict > relevant || (verdict === relevant && deniedIndex > lastIndex)) {
       relevant = verdict;

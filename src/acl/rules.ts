@@ -12,7 +12,7 @@
  */
 import { categoryBit, type AclCatalog, type AclCommand } from './catalog.js';
 import {
-  PERMISSION_ALL, PERMISSION_READ, PERMISSION_WRITE, Selector, hasSpaces, hashPassword, type AclUser,
+  PERMISSION_ALL, PERMISSION_READ, PERMISSION_WRITE, Selector, hasSpaces, hashPassword, keyPattern, type AclUser,
 } from './users.js';
 
 /** Why a rule was refused: Redis' errno values in ACLSetUser, each with its text. */
@@ -124,7 +124,7 @@ export function applySelectorRule(selector: Selector, op: string, ctx: RuleConte
     const pattern = op.slice(offset);
     if (hasSpaces(pattern)) return 'EINVAL';
     const existing = selector.patterns.find((p) => p.pattern === pattern);
-    if (existing === undefined) selector.patterns.push({ pattern, permissions });
+    if (existing === undefined) selector.patterns.push(keyPattern(pattern, permissions));
     else existing.permissions |= permissions;
     selector.allKeys = false;
   } else if (op[0] === '&') {

@@ -14,6 +14,7 @@
  * Names, patterns and channels are latin1 strings, one char per byte, so any bytes round-trip.
  */
 import { createHash } from 'node:crypto';
+import { globMatcher } from '../util/glob.js';
 
 export const PERMISSION_READ = 1;
 export const PERMISSION_WRITE = 2;
@@ -23,6 +24,12 @@ export interface KeyPattern {
   readonly pattern: string;
   /** PERMISSION_* bits. */
   permissions: number;
+  /** The pattern compiled (globMatcher): checked on every command with keys. */
+  readonly matches: (key: Buffer) => boolean;
+}
+
+export function keyPattern(pattern: string, permissions: number): KeyPattern {
+  return { pattern, permissions, matches: globMatcher(pattern) };
 }
 
 export class Selector {
@@ -51,7 +58,7 @@ export class Selector {
     s.futureCommands = this.futureCommands;
     s.allowed.set(this.allowed);
     if (this.firstArgs !== null) s.firstArgs = new Map([...this.firstArgs].map(([id, args]) => [id, args.slice()]));
-    s.patterns = this.patterns.map((p) => ({ pattern: p.pattern, permissions: p.permissions }));
+    s.patterns = this.patterns.map((p) => ({ ...p }));
     s.channels = this.channels.slice();
     return s;
   }

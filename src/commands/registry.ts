@@ -100,6 +100,8 @@ export class CommandEntry<H> {
   private readonly keySearch: readonly KeySpec[];
   /** The ACL access each of keySearch's specs asks for (KEY_NEEDS_* bits). */
   private readonly keyNeeds: readonly number[];
+  /** When every spec is an index + range with fixed flags: (index, lastKey, step, needs) per spec, for collectKeys' fast path. */
+  private readonly fixedKeys: Int32Array | null;
   /** COMMAND INFO: flags in Redis' order (with movablekeys when derived), legacy key range, '@'-categories, tips. */
   readonly infoFlags: readonly string[];
   readonly keyRange: KeyRange;
@@ -143,6 +145,7 @@ export class CommandEntry<H> {
     this.keySpecs = keySpecsOf(def, where);
     this.keySearch = this.keySpecs.filter((s) => !s.flags.includes('not_key'));
     this.keyNeeds = this.keySearch.map(keyNeedsOf);
+    this.fixedKeys = fixedKeysOf(def, this.keySearch, this.keyNeeds);
     this.hasKeys = this.keySearch.length > 0;
     this.keyRange = legacyKeyRange(this.keySpecs);
     const movable = this.keySpecs.some((s) => !('index' in s.begin) || !('lastKey' in s.find));
@@ -197,6 +200,19 @@ export class CommandEntry<H> {
    */
   collectKeys(argv: readonly Buffer[], out: KeyRefs): void {
     out.count = 0;
+    const fixed = this.fixedKeys;
+    if (fixed !== null) {
+      // The common shape (GET, SET, MGET...): index + range specs, read from a flat array.
+      for (let s = 0; s < fixed.length; s += 4) {
+        const first = fixed[s];
+        if (first >= argv.length) continue;
+        const lastKey = fixed[s + 1];
+        const last = lastKey >= 0 ? first + lastKey : argv.length + lastKey;
+        const step = fixed[s + 2];
+        for (let i = first; i <= last && i < argv.length; i += step) out.push(i, fixed[s + 3]);
+      }
+      return;
+    }
     if (this.def.keyFinder === 'sort') {
       // Redis' sortGetKeys: the sorted key is read, the STORE destination overwritten.
       const [key, store] = sortKeyIndexes(argv);
@@ -271,6 +287,19 @@ export class KeyRefs {
     this.needs[this.count] = needs;
     this.count++;
   }
+}
+
+/** The flat form of key specs that are all index + range (lastKey absolute or from the end, no limit) with fixed flags, or null. */
+function fixedKeysOf<H>(def: CommandSource<H>, specs: readonly KeySpec[], needs: readonly number[]): Int32Array | null {
+  if (def.keyFinder !== undefined) return null;
+  const out: number[] = [];
+  for (let s = 0; s < specs.length; s++) {
+    const { begin, find } = specs[s];
+    if (!('index' in begin) || !('lastKey' in find) || needs[s] < 0) return null;
+    if (find.lastKey < 0 && find.limit > 1) return null;
+    out.push(begin.index, find.lastKey, find.step, needs[s]);
+  }
+  return Int32Array.from(out);
 }
 
 /** -1 for a spec whose flags depend on the arguments (variable_flags): see variableKeyNeeds. */
