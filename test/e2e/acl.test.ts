@@ -16,7 +16,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN, RawClient, TestClients, redisCli, redisTest, runProcess, sleep, startRedis, startServer, type TestServer } from './helpers.js';
+import { BIN, RawClient, freePort, TestClients, redisCli, redisTest, runProcess, sleep, startRedis, startServer, type TestServer } from './helpers.js';
 
 let strata: TestServer;
 let redis: TestServer | null = null;
@@ -460,6 +460,38 @@ test('user lines: loaded at start, kept by CONFIG REWRITE (replacing the old lin
   await refused(['--user', 'bob', 'on', '>s3cret', '+@foo'], 'Error loading ACL rule \'+@foo\' for the user named \'bob\': Unknown command or category name in ACL');
   await refused(['--aclfile', path.join(files, 'missing.acl')], `Aborting Redis startup because of ACL errors: Error loading ACLs, opening file '${path.join(files, 'missing.acl')}': No such file or directory`);
   rmSync(files, { recursive: true, force: true });
+});
+
+test('the admin port: Basic credentials naming an ACL user run the REST gateway\'s commands as that user; /metrics and the dashboard need INFO', async () => {
+  const adminPort = await freePort();
+  const s = await startServer({ args: ['--admin-port', String(adminPort), '--requirepass', 'adminpw', '--user', 'reader', 'on', '>r', '%R~pub:*', '+get', '+scan', '--user', 'ops', 'on', '>o', '+info'] });
+  const base = `http://127.0.0.1:${adminPort}`;
+  const basic = (user: string, password: string): Record<string, string> => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+  try {
+    assert.is((await fetch(`${base}/v1/kv/pub:a`, { method: 'PUT', body: 'x', headers: { Authorization: 'Bearer adminpw' } })).status, 204);
+    assert.is((await fetch(`${base}/v1/kv/secret`, { method: 'PUT', body: 'y', headers: basic('admin', 'adminpw') })).status, 204, 'a name that is no ACL user stands for default');
+    const read = await fetch(`${base}/v1/kv/pub:a`, { headers: basic('reader', 'r') });
+    assert.is(read.status, 200);
+    assert.is(await read.text(), 'x');
+    const denied = await fetch(`${base}/v1/kv/secret`, { headers: basic('reader', 'r') });
+    assert.is(denied.status, 403);
+    assert.equal(await denied.json(), { error: 'NOPERM this user has no permissions to access one of the keys used as arguments' });
+    const write = await fetch(`${base}/v1/kv/pub:a`, { method: 'PUT', body: 'z', headers: basic('reader', 'r') });
+    assert.is(write.status, 403);
+    assert.equal(await write.json(), { error: 'NOPERM this user has no permissions to run the \'set\' command' });
+    assert.is((await fetch(`${base}/v1/kv/pub:a`, { headers: basic('reader', 'wrong') })).status, 401);
+    assert.is((await fetch(`${base}/metrics`, { headers: basic('reader', 'r') })).status, 403);
+    assert.is((await fetch(`${base}/metrics`, { headers: basic('ops', 'o') })).status, 200);
+    assert.is((await fetch(`${base}/api/stats`, { headers: basic('ops', 'o') })).status, 200);
+    const log = await RawClient.connect(s.port);
+    await log.command('AUTH', 'adminpw');
+    // The gateway's refusals are in the ACL LOG, newest first: the SET, then the key.
+    const entries = (await log.command('ACL', 'LOG', '2')).toString('latin1');
+    assert.match(entries, /\r\ncommand\r\n[\s\S]*\r\nset\r\n[\s\S]*\r\nreader\r\n[\s\S]*\r\nkey\r\n[\s\S]*\r\nsecret\r\n[\s\S]*\r\nreader\r\n/);
+    log.close();
+  } finally {
+    await s.stop();
+  }
 });
 
 test.run();
