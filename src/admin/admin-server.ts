@@ -14,13 +14,16 @@
  * `requirepass` set it needs the password, either as `Authorization: Bearer <requirepass>`
  * (Prometheus sends it with `authorization: {credentials: ...}` in a scrape config) or as HTTP
  * Basic credentials with any user name (what a browser sends once it has prompted for them).
+ * Basic credentials naming an ACL user authenticate as that user (AUTH user pass): the gateway's
+ * commands then run with its permissions, and /metrics and the dashboard need INFO's.
  * A refused dashboard path challenges with Basic, so a browser opening the page prompts; the
  * machine paths (/metrics, /v1) challenge with Bearer and answer JSON. With protected mode on and
  * no password only loopback clients are served, as on the RESP port.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { isLoopback, type Server } from '../server/server.js';
+import { checkCommand } from '../acl/check.js';
+import type { AclUser } from '../acl/users.js';
 import { handleDashboardRequest, isDashboardPath, readStats, sendDashboardRefusal } from './dashboard.js';
 import { StatsHistory, sampleEverySecond } from './stats-history.js';
 import { HttpError, methodNotAllowed, sendError, sendJson } from './http-replies.js';
@@ -127,9 +130,10 @@ export class AdminServer {
         sendJson(res, reason === null ? 200 : 503, reason === null ? { status: 'ok' } : { status: 'unavailable', reason });
         return;
       }
-      this.checkAccess(req, forDashboard ? BASIC_CHALLENGE : BEARER_CHALLENGE);
+      const user = this.checkAccess(req, forDashboard ? BASIC_CHALLENGE : BEARER_CHALLENGE);
       if (path === '/metrics') {
         readOnly(req);
+        this.checkMayReadInfo(user);
         const text = await this.metrics.render();
         res.writeHead(200, { 'Content-Type': this.metrics.contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
         res.end(text);
@@ -139,10 +143,11 @@ export class AdminServer {
         if (this.closing || this.server.isShuttingDown) throw new HttpError(503, 'the server is shutting down');
         if (expectsContinue && !this.uploadFits(req)) throw new HttpError(413, `the value is larger than proto-max-bulk-len (${this.server.config.protoMaxBulkLen} bytes)`, { Connection: 'close' });
         if (expectsContinue) res.writeContinue();
-        await handleRestRequest(req, res, this.server);
+        await handleRestRequest(req, res, this.server, user);
         return;
       }
       if (forDashboard) {
+        this.checkMayReadInfo(user);
         if (expectsContinue) res.writeContinue();
         handleDashboardRequest(req, res, this.server, this.history);
         return;
@@ -166,29 +171,45 @@ export class AdminServer {
   }
 
   /**
-   * Protected mode and the password, as the RESP port applies protected mode and AUTH. A 401
-   * carries `challenge` as its WWW-Authenticate.
+   * Protected mode and the credentials, as the RESP port applies protected mode and AUTH: the ACL
+   * user the request runs as. Basic credentials name the user (a name that is no ACL user, as a
+   * browser prompt or a scrape config may send, stands for `default`); a bearer token is the
+   * default user's password. Without credentials a request is the default user's when that user
+   * needs no password. A 401 carries `challenge` as its WWW-Authenticate.
    */
-  private checkAccess(req: http.IncomingMessage, challenge: string): void {
-    const { protectedMode, requirepass } = this.server.config;
-    if (requirepass === '') {
-      if (protectedMode && !isLoopback(req.socket.remoteAddress)) {
-        throw new HttpError(403, 'protected mode: without requirepass only loopback clients are served; set a password (then send it as a bearer token or Basic credentials) or turn protected-mode off');
-      }
-      return;
-    }
-    const refuse = (message: string): HttpError => new HttpError(401, message, { 'WWW-Authenticate': challenge });
+  private checkAccess(req: http.IncomingMessage, challenge: string): AclUser {
+    const acl = this.server.acl;
     const header = req.headers.authorization;
     const match = header === undefined ? null : /^(Bearer|Basic) +(.*)$/i.exec(header);
-    if (match === null) throw refuse('authentication required: send "Authorization: Bearer <requirepass>", or Basic credentials with requirepass as the password');
+    // As the RESP port: while the default user needs no password, only loopback clients are served.
+    if (this.server.config.protectedMode && acl.defaultUser.nopass && !isLoopback(req.socket.remoteAddress)) {
+      throw new HttpError(403, 'protected mode: without requirepass only loopback clients are served; set a password (then send it as a bearer token or Basic credentials) or turn protected-mode off');
+    }
+    if (!acl.authRequired && (match === null || match[1].toLowerCase() === 'bearer')) return acl.defaultUser;
+    const refuse = (message: string): HttpError => new HttpError(401, message, { 'WWW-Authenticate': challenge });
+    if (match === null) throw refuse('authentication required: send "Authorization: Bearer <requirepass>", or Basic credentials (an ACL user and its password, or requirepass as the password)');
     if (match[1].toLowerCase() === 'bearer') {
       // Node hands header values over as latin1 (one char per byte): back to the bytes the client sent.
-      if (!passwordMatches(Buffer.from(match[2], 'latin1'), requirepass)) throw refuse('invalid bearer token');
-      return;
+      const user = acl.authenticate('default', Buffer.from(match[2], 'latin1'));
+      if (user === null) throw refuse('invalid bearer token');
+      return user;
     }
-    const password = basicPassword(match[2]);
-    if (password === null) throw refuse('malformed Basic credentials: expected the base64 of "user:password"');
-    if (!passwordMatches(password, requirepass)) throw refuse('invalid password');
+    const credentials = basicCredentials(match[2]);
+    if (credentials === null) throw refuse('malformed Basic credentials: expected the base64 of "user:password"');
+    const name = acl.get(credentials.user) === undefined ? 'default' : credentials.user;
+    const user = acl.authenticate(name, credentials.password);
+    if (user === null) throw refuse('invalid password');
+    return user;
+  }
+
+  /** /metrics and the dashboard show what INFO shows: the user must be allowed INFO. */
+  private checkMayReadInfo(user: AclUser): void {
+    if (user.unrestricted) return;
+    const info = this.server.commands.lookupString('info');
+    const command = info === undefined ? undefined : this.server.acl.catalog.of(info);
+    if (command !== undefined && checkCommand(user, command, [Buffer.from('info')]) !== null) {
+      throw new HttpError(403, 'NOPERM this user has no permissions to run the \'info\' command');
+    }
   }
 
   private uploadFits(req: http.IncomingMessage): boolean {
@@ -203,23 +224,15 @@ function readOnly(req: http.IncomingMessage): void {
 }
 
 /**
- * The password half of Basic credentials (RFC 7617: base64 of `user:password`, the user name
- * ending at the first colon), as bytes; null if `encoded` is not that. The user name is ignored,
- * as AUTH with one argument ignores it: there is one password.
+ * Basic credentials (RFC 7617: base64 of `user:password`, the user name ending at the first
+ * colon): the user name (as latin1, like ACL names) and the password's bytes; null if `encoded`
+ * is not that.
  */
-function basicPassword(encoded: string): Buffer | null {
+function basicCredentials(encoded: string): { user: string; password: Buffer } | null {
   // Buffer.from(…, 'base64') skips characters outside the alphabet instead of failing.
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return null;
   const decoded = Buffer.from(encoded, 'base64');
   const colon = decoded.indexOf(0x3a);
-  return colon < 0 ? null : decoded.subarray(colon + 1);
+  return colon < 0 ? null : { user: decoded.subarray(0, colon).toString('latin1'), password: decoded.subarray(colon + 1) };
 }
 
-/**
- * Compares SHA-256 digests in constant time, as AUTH does: neither the position of the first
- * wrong byte nor the password's length shows in how long a wrong guess takes.
- */
-function passwordMatches(offered: Buffer, password: string): boolean {
-  const digest = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
-  return timingSafeEqual(digest(offered), digest(Buffer.from(password, 'utf8')));
-}

@@ -19,6 +19,7 @@
 import type http from 'node:http';
 import type { Server } from '../server/server.js';
 import { CommandClient, CommandErrorReply, NotDurableError, type Reply } from './command-client.js';
+import type { AclUser } from '../acl/users.js';
 import { HttpError, methodNotAllowed, sendError, sendJson } from './http-replies.js';
 
 const COLLECTION_PATH = '/v1/kv';
@@ -32,20 +33,22 @@ export function isRestPath(path: string): boolean {
 }
 
 /** Serves one /v1/kv request; every failure is answered as a JSON error, never thrown. */
-export async function handleRestRequest(req: http.IncomingMessage, res: http.ServerResponse, server: Server): Promise<void> {
+export async function handleRestRequest(req: http.IncomingMessage, res: http.ServerResponse, server: Server, user: AclUser): Promise<void> {
   try {
-    await route(req, res, server);
+    await route(req, res, server, user);
   } catch (err) {
     sendError(res, asHttpError(err, server));
   }
 }
 
-async function route(req: http.IncomingMessage, res: http.ServerResponse, server: Server): Promise<void> {
+async function route(req: http.IncomingMessage, res: http.ServerResponse, server: Server, user: AclUser): Promise<void> {
   const url = req.url ?? '';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   const query = parseQuery(q < 0 ? '' : url.slice(q + 1));
   const client = new CommandClient(server, `http:${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`, `${req.socket.localAddress ?? '?'}:${req.socket.localPort ?? 0}`);
+  // The commands run as the user the credentials named: its ACL rules apply as on the RESP port.
+  client.user = user;
   const method = req.method ?? '';
 
   if (path === COLLECTION_PATH) {
@@ -266,6 +269,7 @@ function asHttpError(err: unknown, server: Server): HttpError {
     // MISCONF: the disk failed and writes are refused until it recovers, as for RESP clients.
     if (err.code === 'MISCONF') return new HttpError(503, err.message);
     if (err.code === 'WRONGTYPE') return new HttpError(409, err.message);
+    if (err.code === 'NOPERM') return new HttpError(403, err.message);
   }
   if (err instanceof NotDurableError) return new HttpError(503, err.message);
   const message = err instanceof Error ? err.message : String(err);

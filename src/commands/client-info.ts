@@ -37,7 +37,7 @@ export function clientInfoLine(client: ClientState, now: number, blocked: boolea
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=-1 name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)}` +
     ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flagsOf(c, blocked)} db=${c.db} sub=${c.subscriptions.channels.size} psub=${c.subscriptions.patterns.size} ssub=${c.subscriptions.shardChannels.size}` +
     ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0` +
-    ` obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCommand} user=${c.user} redir=${c.tracking === null ? -1 : c.tracking.redirect} resp=${c.resp}` +
+    ` obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCommand} user=${c.user?.name ?? 'default'} redir=${c.tracking === null ? -1 : c.tracking.redirect} resp=${c.resp}` +
     ` lib-name=${c.libName} lib-ver=${c.libVer}`;
 }
 

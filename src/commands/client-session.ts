@@ -6,11 +6,13 @@
 import type { QueuedCommand, ReplyMode } from './types.js';
 import { ClientSubscriptions, type PushMessage, type Subscriber } from '../pubsub/hub.js';
 import type { ClientTracking } from '../pubsub/tracking.js';
+import type { AclUser } from '../acl/users.js';
 
 export abstract class ClientSession {
   name = '';
   db = 0;
-  user = 'default';
+  /** Unrestricted until a connection sets its user (see ClientState.user). */
+  user: AclUser | null = null;
   multi: QueuedCommand[] | null = null;
   multiFailed = false;
   watchDirty = false;

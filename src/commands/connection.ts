@@ -3,15 +3,16 @@
  * databases family. Replies and error texts are Redis 7.0's.
  */
 import { clientTrackingHandlers } from './client-tracking.js';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ClientState, CommandContext, CommandHandlers, ServerContext } from './types.js';
+import type { ClientState, CommandContext, CommandHandlers } from './types.js';
 import { clientInfoLine } from './client-info.js';
+import { logAclEvent } from './acl-support.js';
 import { ERR_NOT_INTEGER, cString, parseInt64, parseIntegerArg } from '../keyspace/numbers.js';
 
 /** The version we report to clients that feature-detect (HELLO, INFO): the Redis we are compatible with. */
 export const REDIS_COMPAT_VERSION = '7.0.15';
 
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+const DEFAULT_USER = Buffer.from('default');
 
 function eqIgnoreCase(buf: Buffer, lower: string): boolean {
   if (buf.length !== lower.length) return false;
@@ -36,26 +37,19 @@ export function parseInteger(arg: Buffer): number | null {
 }
 
 /**
- * Checks a password for `user` against requirepass. There are no ACL users: 'default' is the only
- * one, with no password required when requirepass is empty (any password then works, as in Redis).
+ * AUTH and HELLO AUTH (Redis' ACLAuthenticateUser): the client becomes the user when the name
+ * and password match an enabled user (compared as SHA-256 digests, in constant time); a failure
+ * goes to the ACL log under the name tried, never the password.
  */
-function passwordOk(server: ServerContext, user: string, password: Buffer): boolean {
-  if (user !== 'default') return false;
-  const expected = server.config.requirepass;
-  if (expected === '') return true;
-  // Equal-length digests compared in constant time: neither the position of the first wrong byte
-  // nor the password's length shows in how long a wrong AUTH takes.
-  return timingSafeEqual(passwordDigest(password), passwordDigest(Buffer.from(expected, 'utf8')));
-}
-
-function passwordDigest(password: Buffer): Buffer {
-  return createHash('sha256').update(password).digest();
-}
-
-function authenticate(ctx: CommandContext, user: string, password: Buffer): boolean {
-  if (!passwordOk(ctx.server, user, password)) return false;
-  ctx.client.authenticated = true;
-  ctx.client.user = user;
+function authenticate(ctx: CommandContext, name: Buffer, password: Buffer, argv0: Buffer): boolean {
+  const { client, server } = ctx;
+  const user = server.acl.authenticate(name.toString('latin1'), password);
+  if (user === null) {
+    logAclEvent(ctx, 'auth', argv0.toString('latin1'), name.toString('latin1'));
+    return false;
+  }
+  client.authenticated = true;
+  client.user = user;
   return true;
 }
 
@@ -84,13 +78,13 @@ function auth(ctx: CommandContext, argv: Buffer[]): void {
     ctx.reply.error('ERR syntax error');
     return;
   }
-  if (argv.length === 2 && ctx.server.config.requirepass === '') {
+  if (argv.length === 2 && ctx.server.acl.defaultUser.nopass) {
     ctx.reply.error('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
     return;
   }
-  const user = argv.length === 3 ? argv[1].toString('latin1') : 'default';
+  const user = argv.length === 3 ? argv[1] : DEFAULT_USER;
   const password = argv[argv.length - 1];
-  if (authenticate(ctx, user, password)) ctx.reply.ok();
+  if (authenticate(ctx, user, password, argv[0])) ctx.reply.ok();
   else ctx.reply.error(WRONGPASS);
 }
 
@@ -111,13 +105,13 @@ function hello(ctx: CommandContext, argv: Buffer[]): void {
     proto = v;
     next = 2;
   }
-  let authUser: string | null = null;
+  let authUser: Buffer | null = null;
   let authPass: Buffer | null = null;
   let setName: Buffer | null = null;
   for (let i = next; i < argv.length; i++) {
     const more = argv.length - i - 1;
     if (eqIgnoreCase(argv[i], 'auth') && more >= 2) {
-      authUser = argv[i + 1].toString('latin1');
+      authUser = argv[i + 1];
       authPass = argv[i + 2];
       i += 2;
     } else if (eqIgnoreCase(argv[i], 'setname') && more >= 1) {
@@ -129,13 +123,13 @@ function hello(ctx: CommandContext, argv: Buffer[]): void {
     }
   }
   if (authUser !== null && authPass !== null) {
-    if (!authenticate(ctx, authUser, authPass)) {
+    if (!authenticate(ctx, authUser, authPass, argv[0])) {
       reply.error(WRONGPASS);
       return;
     }
   }
   if (!client.authenticated) {
-    reply.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    reply.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
     return;
   }
   if (setName !== null) {
@@ -182,8 +176,8 @@ function reset(ctx: CommandContext): void {
   client.noEvict = false;
   client.noTouch = false;
   if (client.tracking !== null) server.tracking.disable(client);
-  client.authenticated = server.config.requirepass === '';
-  client.user = 'default';
+  client.user = server.acl.defaultUser;
+  client.authenticated = !server.acl.authRequired;
   ctx.reply.simple('RESET');
 }
 
@@ -331,7 +325,7 @@ function clientKill(ctx: CommandContext, argv: Buffer[]): void {
     if (id !== null && c.id !== id) continue;
     if (addr !== null && c.addr !== addr) continue;
     if (laddr !== null && c.laddr !== laddr) continue;
-    if (user !== null && c.user !== user) continue;
+    if (user !== null && c.user?.name !== user) continue;
     if (type !== null && type !== clientType(c)) continue;
     if (skipMe && c === ctx.client) continue;
     victims.push(c);

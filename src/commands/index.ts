@@ -31,6 +31,7 @@ import { functionHandlers } from './functions.js';
 import { hyperloglogHandlers } from './hyperloglog.js';
 import { geoHandlers } from './geo.js';
 import { dumpHandlers } from './dump.js';
+import { aclHandlers } from './acl.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -55,4 +56,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   hyperloglogHandlers,
   geoHandlers,
   dumpHandlers,
+  aclHandlers,
 ]);

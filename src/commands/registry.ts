@@ -98,6 +98,10 @@ export class CommandEntry<H> {
   readonly hasKeys: boolean;
   /** The key specs keyIndexes() follows: all but those of arguments that are not keys (not_key). */
   private readonly keySearch: readonly KeySpec[];
+  /** The ACL access each of keySearch's specs asks for (KEY_NEEDS_* bits). */
+  private readonly keyNeeds: readonly number[];
+  /** When every spec is an index + range with fixed flags: (index, lastKey, step, needs) per spec, for collectKeys' fast path. */
+  private readonly fixedKeys: Int32Array | null;
   /** COMMAND INFO: flags in Redis' order (with movablekeys when derived), legacy key range, '@'-categories, tips. */
   readonly infoFlags: readonly string[];
   readonly keyRange: KeyRange;
@@ -140,6 +144,8 @@ export class CommandEntry<H> {
 
     this.keySpecs = keySpecsOf(def, where);
     this.keySearch = this.keySpecs.filter((s) => !s.flags.includes('not_key'));
+    this.keyNeeds = this.keySearch.map(keyNeedsOf);
+    this.fixedKeys = fixedKeysOf(def, this.keySearch, this.keyNeeds);
     this.hasKeys = this.keySearch.length > 0;
     this.keyRange = legacyKeyRange(this.keySpecs);
     const movable = this.keySpecs.some((s) => !('index' in s.begin) || !('lastKey' in s.find));
@@ -182,9 +188,41 @@ export class CommandEntry<H> {
    * is not a count (the command will answer with its own error).
    */
   keyIndexes(argv: readonly Buffer[]): number[] {
-    if (this.def.keyFinder === 'sort') return sortKeyIndexes(argv);
-    const out: number[] = [];
-    for (const spec of this.keySearch) {
+    const refs = new KeyRefs();
+    this.collectKeys(argv, refs);
+    return refs.positions.slice(0, refs.count);
+  }
+
+  /**
+   * The key arguments as keyIndexes() finds them, each with the access its key spec declares
+   * (KEY_NEEDS_READ / KEY_NEEDS_WRITE, what an ACL key pattern must grant), into `out`, which is
+   * reused from call to call so that the ACL check on every command allocates nothing.
+   */
+  collectKeys(argv: readonly Buffer[], out: KeyRefs): void {
+    out.count = 0;
+    const fixed = this.fixedKeys;
+    if (fixed !== null) {
+      // The common shape (GET, SET, MGET...): index + range specs, read from a flat array.
+      for (let s = 0; s < fixed.length; s += 4) {
+        const first = fixed[s];
+        if (first >= argv.length) continue;
+        const lastKey = fixed[s + 1];
+        const last = lastKey >= 0 ? first + lastKey : argv.length + lastKey;
+        const step = fixed[s + 2];
+        for (let i = first; i <= last && i < argv.length; i += step) out.push(i, fixed[s + 3]);
+      }
+      return;
+    }
+    if (this.def.keyFinder === 'sort') {
+      // Redis' sortGetKeys: the sorted key is read, the STORE destination overwritten.
+      const [key, store] = sortKeyIndexes(argv);
+      if (key !== undefined) out.push(key, KEY_NEEDS_READ);
+      if (store !== undefined) out.push(store, KEY_NEEDS_WRITE);
+      return;
+    }
+    const specs = this.keySearch;
+    for (let s = 0; s < specs.length; s++) {
+      const spec = specs[s];
       const first = beginOf(spec, argv);
       if (first < 0) continue;
       const find = spec.find;
@@ -197,14 +235,80 @@ export class CommandEntry<H> {
         else last = first + Math.floor((argv.length - first) / find.limit) + find.lastKey;
       } else {
         const count = countAt(argv, first + find.keyNumIndex);
-        if (count < 0) return [];
+        if (count < 0) {
+          out.count = 0;
+          return;
+        }
         from = first + find.firstKey;
         last = from + (count - 1) * find.step;
       }
-      for (let i = from; i <= last && i < argv.length; i += find.step) out.push(i);
+      const needs = this.keyNeeds[s] >= 0 ? this.keyNeeds[s] : variableKeyNeeds(this.fullName, argv);
+      for (let i = from; i <= last && i < argv.length; i += find.step) out.push(i, needs);
     }
-    return out;
   }
+}
+
+/**
+ * The access of a key whose spec says variable_flags, as Redis' getkeys procs give it: SET reads
+ * its key only with GET (setGetKeys); BITFIELD only writes with SET or INCRBY, or when it cannot
+ * tell (bitfieldGetKeys). Unknown commands are taken as reading and writing.
+ */
+function variableKeyNeeds(fullName: string, argv: readonly Buffer[]): number {
+  const word = (i: number): string => argv[i].toString('latin1').toLowerCase();
+  if (fullName === 'set') {
+    for (let i = 3; i < argv.length; i++) if (word(i) === 'get') return KEY_NEEDS_READ | KEY_NEEDS_WRITE;
+    return KEY_NEEDS_WRITE;
+  }
+  if (fullName === 'bitfield') {
+    for (let i = 2; i < argv.length; i++) {
+      const remaining = argv.length - i - 1;
+      const arg = word(i);
+      if (arg === 'get' && remaining >= 2) i += 2;
+      else if (arg === 'overflow' && remaining >= 1) i += 1;
+      else return KEY_NEEDS_READ | KEY_NEEDS_WRITE;
+    }
+    return KEY_NEEDS_READ;
+  }
+  return KEY_NEEDS_READ | KEY_NEEDS_WRITE;
+}
+
+/** What an ACL key pattern must grant for a key: read (the spec's `access`), write (`insert`, `delete`, `update`). */
+export const KEY_NEEDS_READ = 1;
+export const KEY_NEEDS_WRITE = 2;
+
+/** Key positions and the access each needs, filled by CommandEntry.collectKeys; `count` entries are valid. */
+export class KeyRefs {
+  count = 0;
+  readonly positions: number[] = [];
+  readonly needs: number[] = [];
+
+  push(position: number, needs: number): void {
+    this.positions[this.count] = position;
+    this.needs[this.count] = needs;
+    this.count++;
+  }
+}
+
+/** The flat form of key specs that are all index + range (lastKey absolute or from the end, no limit) with fixed flags, or null. */
+function fixedKeysOf<H>(def: CommandSource<H>, specs: readonly KeySpec[], needs: readonly number[]): Int32Array | null {
+  if (def.keyFinder !== undefined) return null;
+  const out: number[] = [];
+  for (let s = 0; s < specs.length; s++) {
+    const { begin, find } = specs[s];
+    if (!('index' in begin) || !('lastKey' in find) || needs[s] < 0) return null;
+    if (find.lastKey < 0 && find.limit > 1) return null;
+    out.push(begin.index, find.lastKey, find.step, needs[s]);
+  }
+  return Int32Array.from(out);
+}
+
+/** -1 for a spec whose flags depend on the arguments (variable_flags): see variableKeyNeeds. */
+function keyNeedsOf(spec: KeySpec): number {
+  if (spec.flags.includes('variable_flags')) return -1;
+  let needs = 0;
+  if (spec.flags.includes('access')) needs |= KEY_NEEDS_READ;
+  if (spec.flags.includes('insert') || spec.flags.includes('delete') || spec.flags.includes('update')) needs |= KEY_NEEDS_WRITE;
+  return needs;
 }
 
 /**

@@ -16,6 +16,7 @@
  * Past busy-reply-threshold the VM yields to the event loop between instructions and the server
  * is "busy" (ServerControl.scriptBusy): other clients get -BUSY, SCRIPT KILL may stop the script.
  */
+import { aclRefusal } from './acl-support.js';
 import { ReplyWriter } from '../protocol/reply.js';
 import { parseIntegerArg } from '../keyspace/numbers.js';
 import { FLAG_MAY_REPLICATE, FLAG_NOSCRIPT, FLAG_WRITE } from './registry.js';
@@ -177,6 +178,9 @@ export class ScriptingEngine implements ScriptHost {
     if (entry === undefined) return this.refused(null, 'ERR Unknown Redis command called from script');
     if (!entry.arityOk(argv.length)) return this.refused(entry, 'ERR Wrong number of args calling Redis command from script');
     if ((entry.flagBits & FLAG_NOSCRIPT) !== 0) return this.refused(entry, 'ERR This Redis command is not allowed from script');
+    // Redis' scriptVerifyACL: the script's commands run with its caller's permissions.
+    const refusal = aclRefusal(this.ctx, entry, argv, 'script');
+    if (refusal !== null) return this.refused(entry, refusal);
     const run = this.current;
     // Redis counts may-replicate commands (PUBLISH, PFCOUNT, which may write its cache) as writes
     // in a read-only script, which also keeps such a script, not run atomically here, from writing.

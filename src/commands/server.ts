@@ -5,6 +5,7 @@
 import type { Command, CommandContext, CommandHandlers } from './types.js';
 import { KEY_SPEC_FLAGS, type KeySpec } from './table/schema.js';
 import { configGet, configSet, rewriteConfigFile } from '../config/config.js';
+import { userLines } from '../acl/acl-file.js';
 import { globMatch } from '../util/glob.js';
 import { parseInteger, replyHelp } from './connection.js';
 import { writeDocValue } from './docs.js';
@@ -52,7 +53,9 @@ function configRewrite(ctx: CommandContext): void {
     return;
   }
   try {
-    rewriteConfigFile(ctx.server.config, file);
+    // Redis' rewriteConfigUserOption: the users as `user` lines, unless they live in an ACL file.
+    const users = ctx.server.config.aclfile === '' ? userLines(ctx.server.acl) : [];
+    rewriteConfigFile(ctx.server.config, file, users);
     ctx.server.logger.notice('CONFIG REWRITE executed with success.');
     ctx.reply.ok();
   } catch (err) {

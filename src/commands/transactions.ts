@@ -12,6 +12,7 @@
  * queue EXEC reads every key it names into memory, so that the queue usually runs in one
  * synchronous stretch. WATCH is the keyspace's: it flags `client.watchDirty` on modification.
  */
+import { aclRefusal } from './acl-support.js';
 import { FLAG_WRITE } from './registry.js';
 import type { ClientState, CommandContext, CommandHandlers, QueuedCommand, ServerContext } from './types.js';
 
@@ -115,6 +116,12 @@ function runExec(ctx: CommandContext): void | Promise<void> {
 /** Runs the queue from `from`, synchronously until a command has to wait, then after each wait. */
 function runQueue(ctx: CommandContext, queue: readonly QueuedCommand[], from: number): void | Promise<void> {
   for (let i = from; i < queue.length; i++) {
+    // Checked again as Redis' execCommand does: the user's rules may have changed since queueing.
+    const refusal = aclRefusal(ctx, queue[i].entry, queue[i].argv, 'exec');
+    if (refusal !== null) {
+      ctx.reply.error(refusal);
+      continue;
+    }
     const pending = ctx.server.control.runQueued(ctx, queue[i]);
     if (pending !== undefined) return pending.then(() => runQueue(ctx, queue, i + 1));
   }

@@ -17,6 +17,8 @@ import type { CommandEntry, CommandSource, CommandTable } from './registry.js';
 import type { ClientSubscriptions, PubSubHub, PushMessage, Subscriber } from '../pubsub/hub.js';
 import type { BlockingRegistry } from '../blocking/registry.js';
 import type { ScriptKind } from '../scripting/busy.js';
+import type { Acl } from '../acl/acl.js';
+import type { AclUser } from '../acl/users.js';
 
 export interface CommandContext {
   client: ClientState;
@@ -73,10 +75,13 @@ export interface ClientState extends Subscriber {
   db: number;
   /** Protocol version; HELLO changes it (and the connection's ReplyWriter follows). */
   resp: 2 | 3;
-  /** False only while requirepass is set and the client has not authenticated yet. */
+  /** False only while the default user needs a password and the client has not authenticated yet. */
   authenticated: boolean;
-  /** Authenticated user name ('default'). */
-  user: string;
+  /**
+   * The ACL user the client runs commands as (a connection starts as `default`); null for the
+   * server's own clients (the scripting client, whose commands are checked against its caller's user).
+   */
+  user: AclUser | null;
   /** Commands queued since MULTI, or null outside a transaction. */
   multi: QueuedCommand[] | null;
   /** A command failed while queueing: EXEC answers -EXECABORT. */
@@ -163,6 +168,8 @@ export interface ServerContext {
   readonly blocking: BlockingRegistry;
   /** Server internals used by the connection/server/transaction families (not needed by data commands). */
   readonly control: ServerControl;
+  /** ACL users, the command catalog their rules name, and the ACL log. */
+  readonly acl: Acl;
 }
 
 export type ShutdownMode = 'default' | 'save' | 'nosave';

@@ -119,7 +119,8 @@ export class Connection extends ClientSession implements ClientState, RequestSin
   constructor(readonly id: number, private readonly socket: net.Socket, private readonly owner: ConnectionOwner) {
     super();
     const ctx = owner.context;
-    this.authenticated = ctx.config.requirepass === '';
+    this.user = ctx.acl.defaultUser;
+    this.authenticated = !ctx.acl.authRequired;
     this.addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     this.laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
     this.createdAt = Date.now();

@@ -27,6 +27,7 @@ import {
   FLAG_WHOLE_KEYSPACE, FLAG_WRITE,
 } from '../commands/registry.js';
 import { misconfError } from '../commands/command-support.js';
+import { aclRefusal } from '../commands/acl-support.js';
 import type { ReplyWriter } from '../protocol/reply.js';
 import type { CommandLatency } from './command-latency.js';
 import type { LatencyMonitor } from './latency-monitor.js';
@@ -117,7 +118,15 @@ export class Dispatcher {
       entry = sub;
     }
     const flags = entry.flagBits;
-    if (!client.authenticated && (flags & FLAG_NOAUTH) === 0) return this.reject(ctx, entry, 'NOAUTH Authentication required.');
+    if (!client.authenticated && (flags & FLAG_NOAUTH) === 0 && this.server.acl.authRequired) return this.reject(ctx, entry, 'NOAUTH Authentication required.');
+    // Redis' order: a command MULTI may not queue is refused as such, before its permissions.
+    if (client.multi !== null && (flags & FLAG_NOMULTI) !== 0) return this.reject(ctx, entry, 'ERR Command not allowed inside a transaction');
+    // ACL: an unrestricted user (the default user as shipped) costs this one test.
+    const user = client.user;
+    if (user !== null && !user.unrestricted) {
+      const refusal = aclRefusal(ctx, entry, argv, 'toplevel');
+      if (refusal !== null) return this.reject(ctx, entry, refusal);
+    }
     // A script past busy-reply-threshold yields to the event loop now and then: meanwhile only
     // what Redis lets through runs (SCRIPT KILL, SHUTDOWN NOSAVE ...), past the script's locks.
     // A blocked pop woken by the script's writes is not a new request: it waits for the script's lock.
@@ -137,7 +146,6 @@ export class Dispatcher {
       return this.reject(ctx, entry, `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
     if (client.multi !== null) {
-      if ((flags & FLAG_NOMULTI) !== 0) return this.reject(ctx, entry, 'ERR Command not allowed inside a transaction');
       if ((flags & FLAG_RUNS_IN_MULTI) === 0) {
         client.multi.push({ entry, argv });
         reply.simple('QUEUED');

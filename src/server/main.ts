@@ -22,6 +22,8 @@ import { applyCommandRenames, Server } from './server.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { AdminServer } from '../admin/admin-server.js';
 import { CommandTable } from '../commands/registry.js';
+import { Acl } from '../acl/acl.js';
+import { USERS_AND_ACLFILE, checkConfigUser, loadAclFile, loadConfigUsers } from '../acl/acl-file.js';
 import { loadStoredFunctions } from '../commands/functions.js';
 import type { CommandHandler, CommandSpec, ShutdownMode } from '../commands/types.js';
 
@@ -113,6 +115,38 @@ function commandTable(specs: readonly CommandSpec[]): CommandTable<CommandHandle
   return table;
 }
 
+/** A fresh ACL over the command table, with the config's acl-pubsub-default. */
+function scratchAcl(config: ServerConfig): Acl {
+  const acl = new Acl(commandTable(allCommands));
+  acl.pubsubDefaultAll = config.aclPubsubDefault === 'allchannels';
+  return acl;
+}
+
+/** `user` lines' mistakes are config errors, reported at their line as Redis reports them while reading the file. */
+function checkUserLines(config: ServerConfig): void {
+  const acl = scratchAcl(config);
+  const seen = new Set<string>();
+  for (const line of config.userLines) {
+    const error = checkConfigUser(acl, line, seen);
+    // The rules may hold passwords: the line is not shown.
+    if (error !== null) throw new ConfigError(line.source, line.line, `user ${line.name} (redacted)`, error);
+    seen.add(line.name);
+  }
+}
+
+/** Why the users cannot be loaded (Redis then exits), or null. */
+function aclStartupProblem(config: ServerConfig): string | null {
+  if (config.aclfile !== '' && config.userLines.length > 0) return USERS_AND_ACLFILE;
+  const acl = scratchAcl(config);
+  const problem = loadConfigUsers(acl, config.userLines);
+  if (problem !== null) return `${problem}\nCritical error while loading ACLs. Exiting.`;
+  if (config.aclfile !== '') {
+    const loaded = loadAclFile(acl, config.aclfile);
+    if ('error' in loaded) return `Aborting Redis startup because of ACL errors: ${loaded.error}`;
+  }
+  return null;
+}
+
 /**
  * What to do about damaged data, appended to the startup failure. WAL errors carry their own
  * advice (wal-truncate-corrupt); the table list and tables are what --repair rebuilds.
@@ -133,6 +167,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     config = loadConfig(configFile, options);
     // rename-command mistakes are config errors: report them before anything is opened.
     applyCommandRenames(commandTable(allCommands), config.renamedCommands);
+    checkUserLines(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (StrataKV ${STRATAKV_VERSION}) ***\n`);
@@ -188,6 +223,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     })();
     return closing;
   };
+
+  // Redis' ACLLoadUsersAtStartup, tried on a scratch copy before anything is opened.
+  const aclProblem = aclStartupProblem(config);
+  if (aclProblem !== null) fail(aclProblem);
 
   try {
     mkdirSync(dir, { recursive: true });

@@ -1,7 +1,7 @@
 /**
  * Secrets in commands: what MONITOR and SLOWLOG show instead of a password. Redis 7.0 replaces
- * AUTH's arguments, HELLO's AUTH username and password, MIGRATE's AUTH/AUTH2 credentials, and the
- * value of a sensitive CONFIG SET parameter (requirepass) with "(redacted)"; we do the same, and also for AUTH forms Redis would
+ * AUTH's arguments, HELLO's AUTH username and password, MIGRATE's AUTH/AUTH2 credentials, the
+ * value of a sensitive CONFIG SET parameter (requirepass) with "(redacted)", and everything ACL SETUSER is given; we do the same, and also for AUTH forms Redis would
  * reject as a syntax error, since a password typed there is no less secret.
  */
 import { isSensitiveDirective } from '../config/config.js';
@@ -24,6 +24,11 @@ export function redactSecrets(rule: Redaction | null, argv: readonly Buffer[]): 
     case 'all-args': {
       const shown = argv.slice();
       for (let i = 1; i < shown.length; i++) shown[i] = REDACTED;
+      return shown;
+    }
+    case 'after-subcommand': {
+      const shown = argv.slice();
+      for (let i = 2; i < shown.length; i++) shown[i] = REDACTED;
       return shown;
     }
     case 'after-auth': {

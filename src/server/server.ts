@@ -4,6 +4,8 @@
  * shutdown. It is also the ServerContext every command sees and the ServerControl the server-side
  * families use.
  */
+import { Acl } from '../acl/acl.js';
+import { loadAclFile, loadConfigUsers } from '../acl/acl-file.js';
 import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
@@ -98,6 +100,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   readonly dispatcher: Dispatcher;
   readonly clients = new ClientRegistry();
   readonly pubsub = new PubSubHub();
+  readonly acl: Acl;
   /** The client running a command is the one keyspace notifications go out for; a script's commands run for its caller. */
   readonly tracking = new Tracking(
     (id) => this.clients.get(id),
@@ -144,8 +147,22 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.checkpoints = new Checkpoints(this);
     for (const spec of options.commands) this.commands.add(spec);
     applyCommandRenames(this.commands, this.config.renamedCommands);
+    this.acl = new Acl(this.commands);
+    this.acl.pubsubDefaultAll = this.config.aclPubsubDefault === 'allchannels';
+    this.acl.setDefaultPassword(this.config.requirepass);
+    this.loadUsers();
     this.dispatcher = new Dispatcher(this, this.commands, this.barrier, this);
     this.barrier.failureHandler = (err) => this.logger.warning(`Write to the write-ahead log failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  /** The `user` lines, then the ACL file (main.ts has checked both on a scratch copy: a failure here is a race with the file). */
+  private loadUsers(): void {
+    const problem = loadConfigUsers(this.acl, this.config.userLines);
+    if (problem !== null) throw new Error(problem);
+    if (this.config.aclfile !== '') {
+      const loaded = loadAclFile(this.acl, this.config.aclfile);
+      if ('error' in loaded) throw new Error(`Aborting Redis startup because of ACL errors: ${loaded.error}`);
+    }
   }
 
   get context(): ServerContext {
@@ -252,7 +269,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
-    if (this.config.protectedMode && this.config.requirepass === '' && !isLoopback(socket.remoteAddress)) {
+    if (this.config.protectedMode && this.acl.defaultUser.nopass && !isLoopback(socket.remoteAddress)) {
       this.stats.rejectedConnections++;
       socket.end(PROTECTED_MODE_DENIED);
       return;
@@ -354,6 +371,13 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
           break;
         case 'slowlog-max-len':
           this.slowlog.trim(this.config.slowlogMaxLen);
+          break;
+        case 'acl-pubsub-default':
+          this.acl.pubsubDefaultAll = this.config.aclPubsubDefault === 'allchannels';
+          break;
+        case 'requirepass':
+          // Redis' ACLUpdateDefaultUserPassword: the default user's passwords become this one.
+          this.acl.setDefaultPassword(this.config.requirepass);
           break;
         case 'proto-max-bulk-len':
           this.parserLimits.maxBulkLength = this.config.protoMaxBulkLen;

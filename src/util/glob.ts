@@ -159,3 +159,32 @@ export function globIsLiteral(pattern: string): boolean {
   }
   return true;
 }
+
+/**
+ * globMatch(pattern, subject) as a function of the subject, for a pattern matched again and again
+ * (ACL key patterns, on every command): a literal, or a literal followed by stars (`app:*`, the
+ * usual ACL pattern), compares bytes without converting the subject; anything else falls back to
+ * globMatch.
+ */
+export function globMatcher(pattern: string): (subject: Buffer) => boolean {
+  let literal = 0;
+  while (literal < pattern.length) {
+    const c = pattern.charCodeAt(literal);
+    if (c === STAR || c === QUESTION || c === OPEN || c === BACKSLASH) break;
+    literal++;
+  }
+  const head = Buffer.from(pattern.slice(0, literal), 'latin1');
+  const n = head.length;
+  if (literal === pattern.length) return (subject) => subject.length === n && subject.equals(head);
+  let rest = literal;
+  while (rest < pattern.length && pattern.charCodeAt(rest) === STAR) rest++;
+  if (rest === pattern.length) {
+    // Only stars after the literal: a prefix test (an empty subject matches no pattern with a star, as in Redis).
+    return (subject) => {
+      if (subject.length < n || subject.length === 0) return false;
+      for (let i = 0; i < n; i++) if (subject[i] !== head[i]) return false;
+      return true;
+    };
+  }
+  return (subject) => globMatch(pattern, subject);
+}

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { allCommands } from '../../src/commands/index.js';
 import {
-  CommandTable, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_RUNS_IN_MULTI, FLAG_RUNS_TRANSACTION, FLAG_WHOLE_KEYSPACE, attachHandlers,
+  CommandTable, FLAG_DENIED_ON_WRITE_FAILURE, KEY_NEEDS_READ, KEY_NEEDS_WRITE, KeyRefs, FLAG_RUNS_IN_MULTI, FLAG_RUNS_TRANSACTION, FLAG_WHOLE_KEYSPACE, attachHandlers,
   type CommandEntry, type CommandSource,
 } from '../../src/commands/registry.js';
 import { parseSyntax } from '../../src/commands/docs.js';
@@ -90,6 +90,27 @@ test('ACL categories are derived as Redis derives them, in its order', () => {
   assert.equal(entry('lastsave').aclCategories, ['@admin', '@fast', '@dangerous']);
   assert.equal(entry('exec').aclCategories, ['@slow', '@transaction']);
   assert.equal(entry('sort').aclCategories, ['@write', '@set', '@sortedset', '@list', '@slow', '@dangerous'], 'no @keyspace: withoutGroupCategory');
+  assert.equal(entry('acl|whoami').aclCategories, ['@slow']);
+  assert.equal(entry('acl|setuser').aclCategories, ['@admin', '@slow', '@dangerous']);
+});
+
+test('the access each key needs (what ACL key patterns must grant) comes from the key specs, and from the arguments for variable_flags', () => {
+  const needs = (name: string, ...words: string[]): Array<[number, number]> => {
+    const refs = new KeyRefs();
+    entry(name).collectKeys(argv(name, ...words), refs);
+    return refs.positions.slice(0, refs.count).map((p, i) => [p, refs.needs[i]]);
+  };
+  const R = KEY_NEEDS_READ;
+  const W = KEY_NEEDS_WRITE;
+  assert.equal(needs('get', 'k'), [[1, R]]);
+  assert.equal(needs('exists', 'a', 'b'), [[1, 0], [2, 0]], 'RO without access: any pattern grants it');
+  assert.equal(needs('copy', 'src', 'dst'), [[1, R], [2, W]]);
+  assert.equal(needs('set', 'k', 'v'), [[1, W]], 'SET without GET only writes');
+  assert.equal(needs('set', 'k', 'v', 'NX', 'get'), [[1, R | W]]);
+  assert.equal(needs('bitfield', 'k', 'GET', 'u8', '0'), [[1, R]]);
+  assert.equal(needs('bitfield', 'k', 'SET', 'u8', '0', '1'), [[1, R | W]]);
+  assert.equal(needs('sort', 'k', 'STORE', 'd'), [[1, R], [3, W]]);
+  assert.equal(needs('lmove', 'a', 'b', 'LEFT', 'RIGHT'), [[1, R | W], [2, W]]);
 });
 
 test('what the dispatcher and the redaction test comes from the table, for exactly the commands Redis singles out', () => {
@@ -99,7 +120,7 @@ test('what the dispatcher and the redaction test comes from the table, for exact
   assert.equal(named(FLAG_WHOLE_KEYSPACE), ['copy', 'flushall', 'flushdb', 'move', 'sort', 'sort_ro', 'swapdb']);
   assert.equal(named(FLAG_DENIED_ON_WRITE_FAILURE), ['ping']);
   const redacted = everyEntry().filter((e) => e.redact !== null).map((e) => `${e.fullName}:${e.redact}`).sort();
-  assert.equal(redacted, ['auth:all-args', 'config|set:sensitive-config', 'hello:after-auth', 'migrate:migrate-auth']);
+  assert.equal(redacted, ['acl|setuser:after-subcommand', 'auth:all-args', 'config|set:sensitive-config', 'hello:after-auth', 'migrate:migrate-auth']);
 });
 
 test('key extraction: index and keyword starts, range (negative, step, limit) and keynum', () => {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { globIsLiteral, globLiteralPrefix, globMatch, globMatchesAll } from '../../src/util/glob.js';
+import { globIsLiteral, globLiteralPrefix, globMatch, globMatcher, globMatchesAll } from '../../src/util/glob.js';
 
 /** A direct transcription of Redis' recursive stringmatchlen semantics, as the oracle. */
 function oracle(p: string, s: string, nocase: boolean): boolean {
@@ -114,6 +114,15 @@ test('helpers', () => {
   assert.is(globLiteralPrefix('*x'), '');
   assert.ok(globIsLiteral('abc\\*'));
   assert.not.ok(globIsLiteral('ab[c]'));
+});
+
+test('globMatcher (ACL key patterns) answers as globMatch: literals, literal prefixes with stars, and the rest', () => {
+  const patterns = ['app:*', 'app:**', '*', '**', '', 'a', 'app:', 'a*b', 'a?', '\\*x', '[a]*', 'k[0-9]', 'x\xff*'];
+  const subjects = ['', 'a', 'app', 'app:', 'app:1', 'ab', 'a*b', 'axb', '*x', 'k5', 'x\xff', 'x\xffy', 'b'];
+  for (const p of patterns) {
+    const matches = globMatcher(p);
+    for (const s of subjects) assert.is(matches(Buffer.from(s, 'latin1')), globMatch(p, s), `${JSON.stringify(p)} ~ ${JSON.stringify(s)}`);
+  }
 });
 
 test.run();

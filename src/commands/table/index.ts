@@ -27,6 +27,7 @@ import { FUNCTION_COMMANDS } from './functions.js';
 import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
 import { GEO_COMMANDS } from './geo.js';
 import { DUMP_COMMANDS } from './dump.js';
+import { ACL_COMMANDS } from './acl.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -50,4 +51,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...HYPERLOGLOG_COMMANDS,
   ...GEO_COMMANDS,
   ...DUMP_COMMANDS,
+  ...ACL_COMMANDS,
 ];

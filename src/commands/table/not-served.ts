@@ -17,9 +17,6 @@ export interface NotServed {
   readonly why: string;
 }
 
-const ACL_WHY = 'ACL users are issue #17: until then `requirepass` is the one password';
-const ACL_SUBCOMMANDS = ['cat', 'deluser', 'dryrun', 'genpass', 'getuser', 'help', 'list', 'load', 'log', 'save', 'setuser', 'users', 'whoami'];
-
 const REPLICATION_WHY = 'replication is issue #16 (replicas fed from the WAL, WAIT, Sentinel failover)';
 
 const CLUSTER_SUBCOMMANDS = [
@@ -30,8 +27,6 @@ const CLUSTER_SUBCOMMANDS = [
 const CLUSTER_WHY = 'StrataKV is a standalone server: Redis Cluster is not a goal yet';
 
 export const NOT_SERVED: readonly NotServed[] = [
-  { name: 'acl', group: 'server', why: ACL_WHY },
-  ...ACL_SUBCOMMANDS.map((sub): NotServed => ({ name: `acl|${sub}`, group: 'server', why: ACL_WHY })),
   { name: 'asking', group: 'cluster', why: CLUSTER_WHY },
   { name: 'readonly', group: 'cluster', why: CLUSTER_WHY },
   { name: 'readwrite', group: 'cluster', why: CLUSTER_WHY },

@@ -98,6 +98,8 @@ export interface KeySpec {
 export type Redaction =
   /** every argument (AUTH) */
   | 'all-args'
+  /** every argument after the subcommand (ACL SETUSER: the user name and its rules) */
+  | 'after-subcommand'
   /** the two words after each AUTH (HELLO) */
   | 'after-auth'
   /** the values of sensitive parameters (CONFIG SET requirepass) */
