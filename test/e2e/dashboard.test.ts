@@ -637,7 +637,8 @@ browserTest('with requirepass, the page opens with the password as Basic credent
     assert.match((await page.textContent('#latency-scope')) ?? '', /per second/);
 
     // After one poll the page has one sample of its own, yet the latency chart already shows lines
-    // over the seconds before it was opened.
+    // over the seconds before it was opened (in the one-minute window, where a few seconds are wide).
+    await page.click('[data-window="60"]');
     const png = PNG.sync.read(await page.screenshot({ fullPage: true }));
     const chart = await page.$eval('#chart-latency', (e) => {
       const r = (e.querySelector('.u-over') ?? e).getBoundingClientRect();
