@@ -29,6 +29,9 @@ import { streamGroupHandlers } from './stream-groups.js';
 import { scriptingHandlers } from './scripting.js';
 import { functionHandlers } from './functions.js';
 import { hyperloglogHandlers } from './hyperloglog.js';
+import { introspectionHandlers } from './introspection.js';
+import { lolwutHandlers } from './lolwut.js';
+import { clusterHandlers } from './cluster.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -51,4 +54,7 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   scriptingHandlers,
   functionHandlers,
   hyperloglogHandlers,
+  introspectionHandlers,
+  lolwutHandlers,
+  clusterHandlers,
 ]);

@@ -181,8 +181,17 @@ export class CommandEntry<H> {
    * getKeysUsingKeySpecs). Positions past the end are left out, as is everything when a key count
    * is not a count (the command will answer with its own error).
    */
-  keyIndexes(argv: readonly Buffer[]): number[] {
-    if (this.def.keyFinder === 'sort') return sortKeyIndexes(argv);
+  /**
+   * The indexes of the key arguments. With `specs`, the key spec that found each key is pushed
+   * there too (COMMAND GETKEYSANDFLAGS prints its flags); SORT's STORE destination gets the last
+   * spec, the STORE key's, as Redis' sortGetKeys flags it.
+   */
+  keyIndexes(argv: readonly Buffer[], specs?: KeySpec[]): number[] {
+    if (this.def.keyFinder === 'sort') {
+      const found = sortKeyIndexes(argv);
+      if (specs !== undefined) found.forEach((_, i) => specs.push(this.keySpecs[i === 0 ? 0 : this.keySpecs.length - 1]));
+      return found;
+    }
     const out: number[] = [];
     for (const spec of this.keySearch) {
       const first = beginOf(spec, argv);
@@ -197,11 +206,17 @@ export class CommandEntry<H> {
         else last = first + Math.floor((argv.length - first) / find.limit) + find.lastKey;
       } else {
         const count = countAt(argv, first + find.keyNumIndex);
-        if (count < 0) return [];
+        if (count < 0) {
+          if (specs !== undefined) specs.length = 0;
+          return [];
+        }
         from = first + find.firstKey;
         last = from + (count - 1) * find.step;
       }
-      for (let i = from; i <= last && i < argv.length; i += find.step) out.push(i);
+      for (let i = from; i <= last && i < argv.length; i += find.step) {
+        out.push(i);
+        specs?.push(spec);
+      }
     }
     return out;
   }

@@ -101,8 +101,20 @@ test('command-line directives override the file', () => {
 test('CONFIG GET globs, CONFIG SET validates all-or-nothing', () => {
   const c = defaultConfig();
   assert.equal(configGet(c, ['port']), [['port', '6379']]);
-  assert.equal(configGet(c, ['*max-len*']).map((p) => p[0]), ['slowlog-max-len']);
-  assert.equal(configGet(c, ['PORT', 'port']).length, 1);
+  assert.equal(configGet(c, ['*max-len*']).map((p) => p[0]).sort(), ['acllog-max-len', 'slowlog-max-len'], 'Redis-only parameters too');
+  assert.equal(configGet(c, ['PORT', 'port']), [['PORT', '6379']], 'an exact name answers as asked, once');
+  assert.equal(configGet(c, ['lua*']), [['lua-time-limit', '5000']], 'a glob matches aliases');
+  assert.equal(configGet(c, ['hash-max-*-entries']).map((p) => p[0]).sort(), ['hash-max-listpack-entries', 'hash-max-ziplist-entries']);
+  assert.equal(configGet(c, ['watchdog*']), [], 'hidden parameters only by exact name');
+  assert.equal(configGet(c, ['watchdog-period']), [['watchdog-period', '0']]);
+  assert.equal(configGet(c, ['maxmemory-policy']), [['maxmemory-policy', 'noeviction']]);
+  assert.is(configSet(c, [['maxmemory-policy', 'lru']], []), "ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction");
+  assert.is(configSet(c, [['maxmemory', '1gb'], ['maxmemory-clients', '10%']], []), null);
+  assert.equal(configGet(c, ['maxmemory', 'maxmemory-clients']), [['maxmemory', '1073741824'], ['maxmemory-clients', '10%']]);
+  assert.is(configSet(c, [['dir', '/tmp']], []), "ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config");
+  assert.is(configSet(c, [['daemonize', 'yes']], []), "ERR CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable config");
+  assert.is(configSet(c, [['save', '100']], []), "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters");
+  assert.is(configSet(c, [['oom-score-adj-values', '0 x 800']], []), "ERR CONFIG SET failed (possibly related to argument 'oom-score-adj-values') - Invalid oom-score-adj-values, elements must be between -2000 and 2000.");
   const changed: string[] = [];
   assert.is(configSet(c, [['maxclients', '5'], ['timeout', '10']], changed), null);
   assert.equal(changed, ['maxclients', 'timeout']);

@@ -25,6 +25,8 @@ import { STREAM_COMMANDS } from './streams.js';
 import { SCRIPTING_COMMANDS } from './scripting.js';
 import { FUNCTION_COMMANDS } from './functions.js';
 import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
+import { INTROSPECTION_COMMANDS } from './introspection.js';
+import { CLUSTER_COMMANDS } from './cluster.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -46,4 +48,6 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...SCRIPTING_COMMANDS,
   ...FUNCTION_COMMANDS,
   ...HYPERLOGLOG_COMMANDS,
+  ...INTROSPECTION_COMMANDS,
+  ...CLUSTER_COMMANDS,
 ];
