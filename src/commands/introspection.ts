@@ -190,7 +190,7 @@ const ratio = (a: number, b: number): number => (b > 0 ? Math.fround(a / b) : 0)
 function memoryStats(ctx: CommandContext): void {
   const m = memoryOverhead(ctx);
   const r = ctx.reply;
-  r.mapHeader(26 + m.databasesWithKeys.length);
+  r.mapHeader(27 + m.databasesWithKeys.length);
   const int = (name: string, v: number): void => {
     r.bulk(name);
     r.integer(v);

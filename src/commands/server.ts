@@ -3,7 +3,7 @@
  * MONITOR, DEBUG. Replies and error texts follow Redis 7.0.
  */
 import type { Command, CommandContext, CommandHandlers } from './types.js';
-import { KEY_SPEC_FLAGS, type KeySpec } from './table/schema.js';
+import { KEY_SPEC_FLAGS, type KeySpec, type KeySpecFlag } from './table/schema.js';
 import { configGet, configSet, rewriteConfigFile } from '../config/config.js';
 import { globMatch } from '../util/glob.js';
 import { parseInteger, replyHelp } from './connection.js';
@@ -230,6 +230,18 @@ function commandList(ctx: CommandContext, argv: Buffer[]): void {
 }
 
 /**
+ * The flags of a key spec marked variable_flags, decided by the arguments as Redis' getkeys
+ * procs decide them: SET writes over the key unless GET also reads it; BITFIELD only reads it
+ * unless a SET or INCRBY writes it.
+ */
+function variableKeyFlags(command: string, args: readonly Buffer[]): readonly KeySpecFlag[] {
+  const has = (word: string): boolean => args.slice(3).some((a) => eqIgnoreCase(a, word));
+  if (command === 'set') return has('get') ? ['RW', 'access', 'update'] : ['OW', 'update'];
+  if (command === 'bitfield') return has('set') || has('incrby') ? ['RW', 'access', 'update'] : ['RO', 'access'];
+  return [];
+}
+
+/**
  * COMMAND GETKEYS and GETKEYSANDFLAGS: the keys of a full command, as the table's key specs (or
  * SORT's key finder) find them, with Redis' errors; with flags, each key with its spec's flags.
  */
@@ -261,7 +273,8 @@ function commandKeys(ctx: CommandContext, argv: Buffer[], withFlags: boolean): v
     }
     r.arrayHeader(2);
     r.bulk(args[index]);
-    const flags = KEY_SPEC_FLAGS.filter((f) => specs[i].flags.includes(f));
+    const specFlags = specs[i].flags.includes('variable_flags') ? variableKeyFlags(entry.fullName, args) : specs[i].flags;
+    const flags = KEY_SPEC_FLAGS.filter((f) => specFlags.includes(f));
     r.setHeader(flags.length);
     for (const f of flags) r.simple(f);
   });

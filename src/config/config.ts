@@ -376,8 +376,8 @@ export const DIRECTIVES: readonly Directive[] = [
   },
   {
     name: 'hz', kind: 'int', default: '10', mutable: true, min: 0, max: INT_MAX,
-    why: 'housekeeping runs per second (idle-client timeouts, end of CLIENT PAUSE); as in Redis, values outside 1..500 act as the nearest of them',
-    read: (c) => String(c.hz), write: (c, v) => { c.hz = v as number; },
+    why: 'housekeeping runs per second (idle-client timeouts, end of CLIENT PAUSE); as in Redis, values outside 1..500 become the nearest of them',
+    read: (c) => String(c.hz), write: (c, v) => { c.hz = Math.min(500, Math.max(1, v as number)); },
   },
   {
     name: 'admin-port', kind: 'int', default: '0', mutable: false, min: 0, max: 65535,
@@ -496,11 +496,11 @@ function formatObl(o: ServerConfig['clientOutputBufferLimit']): string {
   return `normal ${f(o.normal)} slave ${f(o.replica)} pubsub ${f(o.pubsub)}`;
 }
 
-const MEMORY_VALUE = /^(\d+)(k|kb|m|mb|g|gb|b)?$/i;
+const MEMORY_VALUE = /^(\d*)(k|kb|m|mb|g|gb|b)?$/i;
 
 /**
  * Redis' memtoull: 1k = 1000, 1kb = 1024, also m/mb, g/gb; case-insensitive; no sign (memtoull
- * refuses '-'). null when invalid or beyond 2^53.
+ * refuses '-'); no digits at all is 0, as strtoull makes it. null when invalid or beyond 2^53.
  */
 export function parseMemory(text: string): number | null {
   const m = MEMORY_VALUE.exec(text);
@@ -733,6 +733,8 @@ export function configSet(cfg: ServerConfig, pairs: ReadonlyArray<[string, strin
     seen.add(d);
     if (d.protectedConfig === true && !protectedConfigsAllowed(cfg)) return `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set protected config`;
     if (!d.mutable) return `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
+    // Redis applies a buffer limit class by class: no classes at all changes nothing.
+    if (d.kind === 'obl' && value.trim() === '') continue;
     const parsed = parseValue(d, [value]);
     if (parsed.value === undefined) return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${parsed.error}`;
     plan.push([d, parsed.value]);

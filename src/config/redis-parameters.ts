@@ -51,7 +51,8 @@ function validHostname(value: string): string | null {
 function validProcTitleTemplate(value: string): string | null {
   const known = new Set(['{title}', '{listen-addr}', '{server-mode}', '{port}', '{tls-port}', '{unixsocket}', '{config-file}']);
   const rest = value.replace(/\{[^{}]*\}/g, (v) => (known.has(v) ? '' : '\0'));
-  return rest.includes('\0') || /[{}]/.test(rest) ? 'template format is invalid or contains unknown variables' : null;
+  const invalid = value === '' || rest.includes('\0') || /[{}]/.test(rest);
+  return invalid ? 'template format is invalid or contains unknown variables' : null;
 }
 
 /** Redis' setConfigOOMScoreAdjValuesOption: three integers from -2000 to 2000. */
