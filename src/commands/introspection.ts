@@ -12,8 +12,8 @@
  * - MEMORY PURGE and MALLOC-STATS answer as a redis-server built with libc malloc (StrataKV's
  *   INFO says mem_allocator:libc): there is no allocator to purge or to print statistics of.
  * - MODULE LOAD cannot load Redis modules (C shared objects written against Redis' module API):
- *   LOAD and LOADEX fail as Redis fails on a module it cannot load, after the same
- *   enable-module-command check.
+ *   LOAD and LOADEX fail as Redis fails on a module it cannot load, where enable-module-command
+ *   lets them run at all (the dispatcher checks it, as Redis' processCommand).
  * - BGREWRITEAOF: StrataKV's append-only file is its write-ahead log; rewriting it means moving
  *   what the log holds into sorted tables (a memtable flush), after which the log segments it
  *   covered are deleted. Redis' reply, the flush in the background.
@@ -29,7 +29,6 @@ import { retryAfter } from './command-support.js';
 import { replyHelp } from './connection.js';
 import { scriptingMemoryInfo } from './scripting.js';
 import { usedMemory } from './info.js';
-import { redisOnlyValue } from '../config/config.js';
 
 /** Bytes an engine record costs beyond its key and value: the internal key's sequence number and kind. */
 const RECORD_OVERHEAD = 8;
@@ -304,35 +303,16 @@ const MODULE_HELP = [
   '    Prints this help.',
 ];
 
-/** Redis' allowProtectedAction for enable-module-command: yes, or local for a loopback client. */
-function moduleCommandAllowed(ctx: CommandContext): boolean {
-  const setting = redisOnlyValue(ctx.server.config, 'enable-module-command');
-  if (setting === 'yes') return true;
-  if (setting !== 'local') return false;
-  const host = ctx.client.addr.slice(0, ctx.client.addr.lastIndexOf(':'));
-  return host === '127.0.0.1' || host === '::1' || host === '[::1]' || host.startsWith('/');
-}
-
-/** Runs `then` if MODULE LOAD/LOADEX/UNLOAD may run for this client, else answers Redis' refusal. */
-function whenModuleCommandAllowed(ctx: CommandContext, then: () => void): void {
-  if (!moduleCommandAllowed(ctx)) {
-    ctx.reply.error('ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
-    return;
-  }
-  then();
-}
-
+/** Runs only where enable-module-command allows it (the dispatcher checks, as Redis' processCommand). */
 function moduleLoad(ctx: CommandContext, argv: Buffer[]): void {
-  whenModuleCommandAllowed(ctx, () => {
-    // Redis logs why (dlopen's message) and answers a generic error; so does StrataKV.
-    ctx.server.logger.warning(`Module ${argv[2].toString('utf8')} failed to load: StrataKV cannot load Redis modules (native code written against Redis' module API)`);
-    ctx.reply.error('ERR Error loading the extension. Please check the server logs.');
-  });
+  // Redis logs why (dlopen's message) and answers a generic error; so does StrataKV.
+  ctx.server.logger.warning(`Module ${argv[2].toString('utf8')} failed to load: StrataKV cannot load Redis modules (native code written against Redis' module API)`);
+  ctx.reply.error('ERR Error loading the extension. Please check the server logs.');
 }
 
 function moduleUnload(ctx: CommandContext): void {
   // No module is ever loaded, so every name is unknown.
-  whenModuleCommandAllowed(ctx, () => ctx.reply.error('ERR Error unloading module: no such module with that name'));
+  ctx.reply.error('ERR Error unloading module: no such module with that name');
 }
 
 // ---------------------------------------------------------------------------- BGREWRITEAOF

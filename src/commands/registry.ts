@@ -106,6 +106,8 @@ export class CommandEntry<H> {
   /** COMMAND DOCS map. */
   readonly docs: DocValue;
   readonly redact: Redaction | null;
+  /** CommandDef.protectedBy: the parameter that must allow this command. */
+  readonly protectedBy: string | null;
   // INFO commandstats
   calls = 0;
   usec = 0;
@@ -123,6 +125,7 @@ export class CommandEntry<H> {
     this.arity = def.arity;
     this.arityError = `ERR wrong number of arguments for '${this.fullName}' command`;
     this.redact = def.redact ?? null;
+    this.protectedBy = def.protectedBy ?? null;
 
     let bits = parent === null ? 0 : parent.flagBits & INHERITED_BITS;
     for (const f of def.flags) {
@@ -181,6 +184,30 @@ export class CommandEntry<H> {
    * getKeysUsingKeySpecs). Positions past the end are left out, as is everything when a key count
    * is not a count (the command will answer with its own error).
    */
+  /**
+   * Whether the arguments put a key spec's keys out of reach (a key count that is not one, or
+   * that runs past the end; a fixed position past the end), where Redis' getKeysUsingKeySpecs
+   * gives up: COMMAND GETKEYS then finds no keys at all, while dispatch uses those it can reach.
+   */
+  keysOutOfRange(argv: readonly Buffer[]): boolean {
+    if (this.def.keyFinder !== undefined) return false;
+    for (const spec of this.keySearch) {
+      const begin = spec.begin;
+      const find = spec.find;
+      if ('unknown' in begin || 'unknown' in find) continue;
+      if ('index' in begin && begin.index >= argv.length) return true;
+      const first = beginOf(spec, argv);
+      if (first < 0) continue;
+      if ('lastKey' in find) {
+        if (find.lastKey >= 0 && first + find.lastKey >= argv.length) return true;
+      } else {
+        const count = countAt(argv, first + find.keyNumIndex);
+        if (count <= 0 || first + find.firstKey + (count - 1) * find.step >= argv.length) return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * The indexes of the key arguments. With `specs`, the key spec that found each key is pushed
    * there too (COMMAND GETKEYSANDFLAGS prints its flags); SORT's STORE destination gets the last

@@ -235,9 +235,20 @@ function commandList(ctx: CommandContext, argv: Buffer[]): void {
  * unless a SET or INCRBY writes it.
  */
 function variableKeyFlags(command: string, args: readonly Buffer[]): readonly KeySpecFlag[] {
-  const has = (word: string): boolean => args.slice(3).some((a) => eqIgnoreCase(a, word));
-  if (command === 'set') return has('get') ? ['RW', 'access', 'update'] : ['OW', 'update'];
-  if (command === 'bitfield') return has('set') || has('incrby') ? ['RW', 'access', 'update'] : ['RO', 'access'];
+  if (command === 'set') {
+    // Any GET after the key and value makes SET read the old value too.
+    return args.slice(3).some((a) => eqIgnoreCase(a, 'get')) ? ['RW', 'access', 'update'] : ['OW', 'update'];
+  }
+  if (command === 'bitfield') {
+    // Read-only only when every operation is a complete GET or OVERFLOW (a syntax error counts as a write).
+    for (let i = 2; i < args.length; i++) {
+      const rest = args.length - i - 1;
+      if (eqIgnoreCase(args[i], 'get') && rest >= 2) i += 2;
+      else if (eqIgnoreCase(args[i], 'overflow') && rest >= 1) i += 1;
+      else return ['RW', 'access', 'update'];
+    }
+    return ['RO', 'access'];
+  }
   return [];
 }
 
@@ -258,10 +269,16 @@ function commandKeys(ctx: CommandContext, argv: Buffer[], withFlags: boolean): v
     ctx.reply.error('ERR Invalid number of arguments specified for command');
     return;
   }
-  const specs: KeySpec[] = [];
-  const indexes = entry.keyIndexes(args, specs);
-  if (indexes.length === 0) {
+  if (entry.keySpecs.length === 0 && entry.def.keyFinder === undefined) {
     ctx.reply.error('ERR The command has no key arguments');
+    return;
+  }
+  const specs: KeySpec[] = [];
+  const indexes = entry.keysOutOfRange(args) ? [] : entry.keyIndexes(args, specs);
+  if (indexes.length === 0) {
+    // Redis: no keys found is an answer for commands whose keys are optional (EVAL with 0 keys).
+    if (entry.infoFlags.includes('no_mandatory_keys')) ctx.reply.arrayHeader(0);
+    else ctx.reply.error('ERR Invalid arguments specified for command');
     return;
   }
   const r = ctx.reply;
@@ -541,6 +558,12 @@ const LATENCY_HELP = [
 ];
 
 function monitor(ctx: CommandContext): void {
+  // Inside EXEC (where nothing may block) a client expects one reply per queued command, and a
+  // monitor gets a stream instead: Redis refuses it there with this text.
+  if (!ctx.server.blocking.mayBlock(ctx.client)) {
+    ctx.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    return;
+  }
   ctx.server.control.addMonitor(ctx.client);
   ctx.reply.ok();
 }

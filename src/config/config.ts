@@ -394,7 +394,10 @@ const RENAME_COMMAND = 'rename-command';
  * CONFIG GET shows it, parsed with the kind's rules and Redis' texts.
  */
 function redisOnlyDirective(p: RedisParameter): Directive {
-  const format = (v: ParsedValue): string => (typeof v === 'boolean' ? yesNo(v) : String(v));
+  const format = (v: ParsedValue): string => {
+    const text = typeof v === 'boolean' ? yesNo(v) : String(v);
+    return p.synonyms?.[text] ?? text;
+  };
   const d: Directive = {
     name: p.name,
     aliases: p.aliases === undefined ? undefined : [...p.aliases],
@@ -512,8 +515,9 @@ export function parseMemory(text: string): number | null {
   return Number.isSafeInteger(v) ? v : null;
 }
 
+/** Redis' string2ll: no sign but '-', no leading zeros, no "-0". */
 function parseInteger(text: string): number | null {
-  if (!/^-?\d+$/.test(text)) return null;
+  if (!/^(0|-?[1-9]\d*)$/.test(text)) return null;
   const v = Number(text);
   return Number.isSafeInteger(v) ? v : null;
 }
@@ -724,19 +728,31 @@ export function redisOnlyValue(cfg: ServerConfig, name: string): string {
  * success (cfg changed, names of the changed directives in `changed`) or Redis' exact error text.
  */
 export function configSet(cfg: ServerConfig, pairs: ReadonlyArray<[string, string]>, changed: string[]): string | null {
-  const plan: Array<[Directive, ParsedValue]> = [];
-  const seen = new Set<Directive>();
-  for (const [name, value] of pairs) {
+  // First every name, as Redis' configSetCommand: the first unknown, immutable, protected or
+  // repeated one (named as the client wrote it) fails the whole command before any value is read.
+  const found: Directive[] = [];
+  // Redis 7.0 keeps an alias as a parameter of its own: only the same name twice is a duplicate.
+  const names = new Set<string>();
+  for (const [name] of pairs) {
     const d = BY_NAME.get(name.toLowerCase());
     if (!d) return `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
-    if (seen.has(d)) return `ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`;
-    seen.add(d);
-    if (d.protectedConfig === true && !protectedConfigsAllowed(cfg)) return `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set protected config`;
-    if (!d.mutable) return `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
+    const failed = (why: string): string => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
+    // dir is protected in Redis and besides immutable here: Redis' answer (protected) comes first.
+    if (d.protectedConfig === true && !protectedConfigsAllowed(cfg)) return failed("can't set protected config");
+    if (!d.mutable) return failed("can't set immutable config");
+    if (names.has(name.toLowerCase())) return failed('duplicate parameter');
+    names.add(name.toLowerCase());
+    found.push(d);
+  }
+  // Then every value; a bad one is reported under the parameter's own name, and nothing is set.
+  const plan: Array<[Directive, ParsedValue]> = [];
+  for (let i = 0; i < pairs.length; i++) {
+    const d = found[i];
+    const value = pairs[i][1];
     // Redis applies a buffer limit class by class: no classes at all changes nothing.
     if (d.kind === 'obl' && value.trim() === '') continue;
     const parsed = parseValue(d, [value]);
-    if (parsed.value === undefined) return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${parsed.error}`;
+    if (parsed.value === undefined) return `ERR CONFIG SET failed (possibly related to argument '${d.name}') - ${parsed.error}`;
     plan.push([d, parsed.value]);
   }
   for (const [d, v] of plan) {

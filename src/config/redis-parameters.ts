@@ -30,6 +30,8 @@ export interface RedisParameter {
   readonly hidden?: true;
   /** A secret: never echoed in errors, redacted in MONITOR and SLOWLOG. */
   readonly sensitive?: true;
+  /** Enum words that are another's synonym: CONFIG GET shows the first name of the value (oom-score-adj relative is yes). */
+  readonly synonyms?: Readonly<Record<string, string>>;
   /** A check beyond the kind's: Redis' error text, or null when the value is fine. */
   readonly validate?: (value: string) => string | null;
 }
@@ -47,11 +49,21 @@ function validHostname(value: string): string | null {
   return /^[A-Za-z0-9.-]*$/.test(value) ? null : 'Hostnames may only contain alphanumeric characters, hyphens or dots';
 }
 
-/** Redis' isValidProcTitleTemplate: only its known {variables}, braces balanced. */
+/**
+ * Redis' isValidProcTitleTemplate: only its known {variables}, braces balanced, and something left
+ * once expanded with an empty title and trimmed of spaces (the listen address and ports are never
+ * empty; the title, server mode, unix socket and config file may be).
+ */
 function validProcTitleTemplate(value: string): string | null {
-  const known = new Set(['{title}', '{listen-addr}', '{server-mode}', '{port}', '{tls-port}', '{unixsocket}', '{config-file}']);
-  const rest = value.replace(/\{[^{}]*\}/g, (v) => (known.has(v) ? '' : '\0'));
-  const invalid = value === '' || rest.includes('\0') || /[{}]/.test(rest);
+  const never = new Set(['{listen-addr}', '{port}', '{tls-port}']);
+  const maybe = new Set(['{title}', '{server-mode}', '{unixsocket}', '{config-file}']);
+  let unknown = false;
+  const expanded = value.replace(/\{[^{}]*\}/g, (v) => {
+    if (never.has(v)) return 'x';
+    if (!maybe.has(v)) unknown = true;
+    return '';
+  });
+  const invalid = unknown || /[{}]/.test(expanded) || expanded.trim() === '';
   return invalid ? 'template format is invalid or contains unknown variables' : null;
 }
 
@@ -141,7 +153,7 @@ export const REDIS_ONLY_PARAMETERS: readonly RedisParameter[] = [
   { name: 'min-replicas-max-lag', aliases: ['min-slaves-max-lag'], kind: 'int', default: '10', min: 0, max: INT_MAX },
   { name: 'min-replicas-to-write', aliases: ['min-slaves-to-write'], kind: 'int', default: '0', min: 0, max: INT_MAX },
   { name: 'no-appendfsync-on-rewrite', kind: 'bool', default: 'no' },
-  { name: 'oom-score-adj', kind: 'enum', default: 'no', values: ['no', 'yes', 'relative', 'absolute'] },
+  { name: 'oom-score-adj', kind: 'enum', default: 'no', values: ['no', 'yes', 'relative', 'absolute'], synonyms: { relative: 'yes' } },
   { name: 'proc-title-template', kind: 'string', default: '{title} {listen-addr} {server-mode}', validate: validProcTitleTemplate },
   { name: 'propagation-error-behavior', kind: 'enum', default: 'ignore', values: ['ignore', 'panic', 'panic-on-replicas'] },
   { name: 'rdb-del-sync-files', kind: 'bool', default: 'no' },

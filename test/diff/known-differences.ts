@@ -142,6 +142,17 @@ function setPastExpiry(m: Mismatch): boolean {
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
+    id: 'command-table-not-complete',
+    reason: "COMMAND, COMMAND COUNT/LIST and COMMAND INFO/DOCS without names list every command served: Redis 7.0's ACL, GEO*, DUMP/RESTORE/MIGRATE and replication commands are not all served yet (their own issues), so the lists are shorter",
+    repro: { steps: [['COMMAND', 'COUNT']], redis: ':240\r\n', stratakv: ':217\r\n', also: 'COMMAND, COMMAND INFO, COMMAND DOCS, COMMAND LIST: the same list, shorter' },
+    diverges: false,
+    matches: (m) => {
+      if (!named(m, 'COMMAND')) return false;
+      const words = m.differing.args.map((a) => a.toString('latin1').toUpperCase());
+      return words.length === 1 || ((words[1] === 'INFO' || words[1] === 'DOCS') && words.length === 2) || ((words[1] === 'COUNT' || words[1] === 'LIST') && words.length === 2);
+    },
+  },
+  {
     id: 'error-text-argument-bytes',
     reason: 'errors that quote an argument (unknown command, Unsupported option, HELLO option) write it UTF-8 encoded and whole, a trailing CR LF as spaces; Redis writes its raw bytes cut at the first NUL, and trims a trailing CR LF',
     repro: {

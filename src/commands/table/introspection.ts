@@ -120,6 +120,7 @@ export const INTROSPECTION_COMMANDS: readonly CommandDef[] = [
       },
       {
         name: 'module|load',
+        protectedBy: 'enable-module-command',
         arity: -3,
         flags: ['admin', 'noscript', 'no_async_loading'],
         group: 'server',
@@ -130,6 +131,7 @@ export const INTROSPECTION_COMMANDS: readonly CommandDef[] = [
       },
       {
         name: 'module|loadex',
+        protectedBy: 'enable-module-command',
         arity: -3,
         flags: ['admin', 'noscript', 'no_async_loading'],
         group: 'server',
@@ -140,6 +142,7 @@ export const INTROSPECTION_COMMANDS: readonly CommandDef[] = [
       },
       {
         name: 'module|unload',
+        protectedBy: 'enable-module-command',
         arity: 3,
         flags: ['admin', 'noscript', 'no_async_loading'],
         group: 'server',

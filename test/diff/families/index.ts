@@ -22,8 +22,9 @@ import { pubsub } from './pubsub.js';
 import { scripting } from './scripting.js';
 import { functions } from './functions.js';
 import { hyperloglog } from './hyperloglog.js';
+import { server } from './server.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, streamGroups, scripting, functions, hyperloglog];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, streamGroups, scripting, functions, hyperloglog, server];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
