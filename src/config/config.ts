@@ -448,7 +448,7 @@ function parseSave(args: string[]): { value?: ParsedValue; error?: string } {
 /** maxmemory-clients: a memory value, or a percentage of maxmemory up to 100 ("10%"). */
 function parseMemoryOrPercent(args: string[]): { value?: ParsedValue; error?: string } {
   if (args.length !== 1) return { error: 'wrong number of arguments' };
-  const text = args[0];
+  const text = cString(args[0]);
   if (text.endsWith('%')) {
     const n = /^\d+$/.test(text.slice(0, -1)) ? Number(text.slice(0, -1)) : Number.NaN;
     if (Number.isNaN(n)) return { error: 'argument must be a memory or percent value' };
@@ -515,6 +515,19 @@ export function parseMemory(text: string): number | null {
   return Number.isSafeInteger(v) ? v : null;
 }
 
+/** A string2ll-shaped integer within 64 bits. */
+function isInt64(text: string): boolean {
+  if (!/^(0|-?[1-9]\d*)$/.test(text)) return false;
+  const v = BigInt(text);
+  return v >= -(2n ** 63n) && v < 2n ** 63n;
+}
+
+/** What C sees of a string: up to its first NUL. */
+function cString(text: string): string {
+  const nul = text.indexOf('\0');
+  return nul < 0 ? text : text.slice(0, nul);
+}
+
 /** Redis' string2ll: no sign but '-', no leading zeros, no "-0". */
 function parseInteger(text: string): number | null {
   if (!/^(0|-?[1-9]\d*)$/.test(text)) return null;
@@ -560,7 +573,8 @@ function parseValue(d: Directive, args: string[]): { value?: ParsedValue; error?
       return { error: "argument must be 'yes' or 'no'" };
     }
     case 'int': {
-      const v = parseInteger(text);
+      // A 64-bit integer beyond JavaScript's exact range still parses, and is out of every range here.
+      const v = parseInteger(text) ?? (isInt64(text) ? Number(text) : null);
       if (v === null) return { error: "argument couldn't be parsed into an integer" };
       if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
         return { error: `argument must be between ${d.min} and ${d.max === LLONG_MAX ? '9223372036854775807' : d.max} inclusive` };
@@ -569,7 +583,8 @@ function parseValue(d: Directive, args: string[]): { value?: ParsedValue; error?
     }
     case 'memory': {
       // Digits too many for a double are a value out of range to Redis, not a malformed one.
-      const v = parseMemory(text) ?? (MEMORY_VALUE.test(text) ? Number.POSITIVE_INFINITY : null);
+      // Redis reads the value as a C string: it ends at a NUL.
+      const v = parseMemory(cString(text)) ?? (MEMORY_VALUE.test(cString(text)) ? Number.POSITIVE_INFINITY : null);
       if (v === null) return { error: 'argument must be a memory value' };
       if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
         return { error: `argument must be between ${d.min} and ${d.max === LLONG_MAX ? '9223372036854775807' : d.max} inclusive` };
@@ -744,7 +759,7 @@ export function configSet(cfg: ServerConfig, pairs: ReadonlyArray<[string, strin
     names.add(name.toLowerCase());
     found.push(d);
   }
-  // Then every value; a bad one is reported under the parameter's own name, and nothing is set.
+  // Then every value; a bad one is reported under the name (or alias) in lower case, and nothing is set.
   const plan: Array<[Directive, ParsedValue]> = [];
   for (let i = 0; i < pairs.length; i++) {
     const d = found[i];
@@ -752,7 +767,7 @@ export function configSet(cfg: ServerConfig, pairs: ReadonlyArray<[string, strin
     // Redis applies a buffer limit class by class: no classes at all changes nothing.
     if (d.kind === 'obl' && value.trim() === '') continue;
     const parsed = parseValue(d, [value]);
-    if (parsed.value === undefined) return `ERR CONFIG SET failed (possibly related to argument '${d.name}') - ${parsed.error}`;
+    if (parsed.value === undefined) return `ERR CONFIG SET failed (possibly related to argument '${pairs[i][0].toLowerCase()}') - ${parsed.error}`;
     plan.push([d, parsed.value]);
   }
   for (const [d, v] of plan) {
