@@ -9,7 +9,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RawClient, redisTest, startRedis, startServer, type TestServer } from './helpers.js';
+import { RawClient, encodeCommand, redisTest, startRedis, startServer, type TestServer } from './helpers.js';
 
 let strata: TestServer;
 let redis: TestServer | null;
@@ -172,6 +172,32 @@ redisTest(test, 'COMMAND GETKEYSANDFLAGS from the key specs, COMMAND HELP, BGREW
   await same('COMMAND', 'GETKEYSANDFLAGS');
   await same('COMMAND', 'HELP');
   await same('BGREWRITEAOF');
+});
+
+redisTest(test, 'CLIENT REPLY OFF/SKIP and MONITOR inside MULTI: the same bytes on the wire as Redis', async () => {
+  const sequences = [
+    [['MULTI'], ['MONITOR'], ['EXEC'], ['PING']],
+    [['CLIENT', 'REPLY', 'SKIP'], ['PING', 'a'], ['PING', 'b'], ['CLIENT', 'REPLY', 'OFF'], ['PING', 'c'], ['CLIENT', 'REPLY', 'SKIP'], ['CLIENT', 'REPLY', 'ON'], ['PING', 'd']],
+    [['MULTI'], ['CLIENT', 'REPLY', 'OFF'], ['EXEC'], ['PING', 'e'], ['CLIENT', 'REPLY', 'ON'], ['PING', 'f']],
+    [['MULTI'], ['CLIENT', 'REPLY', 'SKIP'], ['PING', 'g'], ['EXEC'], ['PING', 'h'], ['PING', 'i']],
+  ];
+  const sentinel = '$8\r\nsentinel\r\n';
+  /** Everything the connection receives up to the sentinel PING's reply (sent last, always answered). */
+  const wire = async (port: number, steps: string[][]): Promise<string> => {
+    const c = await RawClient.connect(port);
+    try {
+      c.write(Buffer.concat([...steps, ['PING', 'sentinel']].map((s) => encodeCommand(s))));
+      let out = '';
+      while (!out.endsWith(sentinel)) out += (await c.readReply()).toString('latin1');
+      return out;
+    } finally {
+      c.close();
+    }
+  };
+  for (const steps of sequences) {
+    const [mine, real] = await Promise.all([wire(strata.port, steps), wire((redis as TestServer).port, steps)]);
+    assert.is(JSON.stringify(mine), JSON.stringify(real), steps.map((s) => s.join(' ')).join('; '));
+  }
 });
 
 /** Parameters whose CONFIG SET answer differs by design (README, "Configuration"). */
