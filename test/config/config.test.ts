@@ -115,6 +115,17 @@ test('CONFIG GET globs, CONFIG SET validates all-or-nothing', () => {
   assert.is(configSet(c, [['daemonize', 'yes']], []), "ERR CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable config");
   assert.is(configSet(c, [['save', '100']], []), "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters");
   assert.is(configSet(c, [['oom-score-adj-values', '0 x 800']], []), "ERR CONFIG SET failed (possibly related to argument 'oom-score-adj-values') - Invalid oom-score-adj-values, elements must be between -2000 and 2000.");
+  // Every name is checked before any value, as Redis' configSetCommand; a value error names the parameter as written, in lower case.
+  assert.is(configSet(c, [['maxmemory', 'x'], ['IO-THREADS', '4']], []), "ERR CONFIG SET failed (possibly related to argument 'IO-THREADS') - can't set immutable config");
+  assert.is(configSet(c, [['SLAVE-PRIORITY', 'x']], []), "ERR CONFIG SET failed (possibly related to argument 'slave-priority') - argument couldn't be parsed into an integer");
+  assert.is(configSet(c, [['replica-priority', '1'], ['slave-priority', '2']], []), null, 'an alias is a parameter of its own: not a duplicate');
+  assert.equal(configGet(c, ['replica-priority']), [['replica-priority', '2']]);
+  assert.is(configSet(c, [['oom-score-adj', 'relative']], []), null);
+  assert.equal(configGet(c, ['oom-score-adj']), [['oom-score-adj', 'yes']], 'a synonym reads back as the first name');
+  assert.is(configSet(c, [['slowlog-max-len', '-0']], []), "ERR CONFIG SET failed (possibly related to argument 'slowlog-max-len') - argument couldn't be parsed into an integer");
+  assert.is(configSet(c, [['repl-timeout', '-9223372036854775808']], []), "ERR CONFIG SET failed (possibly related to argument 'repl-timeout') - argument must be between 1 and 2147483647 inclusive");
+  assert.is(configSet(c, [['hz', '0']], []), null);
+  assert.equal(configGet(c, ['hz']), [['hz', '1']], 'clamped to 1..500 as Redis');
   const changed: string[] = [];
   assert.is(configSet(c, [['maxclients', '5'], ['timeout', '10']], changed), null);
   assert.equal(changed, ['maxclients', 'timeout']);
