@@ -5,7 +5,7 @@
 import type { ClientState } from './types.js';
 
 /** Extra numbers a real connection can report; absent on other ClientState implementations. */
-interface ConnectionIntrospection {
+export interface ConnectionIntrospection {
   readonly queryBufferBytes: number;
   readonly outputBytes: number;
   readonly monitoring: boolean;

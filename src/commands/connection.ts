@@ -278,10 +278,6 @@ function clientKill(ctx: CommandContext, argv: Buffer[]): void {
     reply.error('ERR No such client');
     return;
   }
-  if ((argv.length - 2) % 2 !== 0) {
-    reply.error('ERR syntax error');
-    return;
-  }
   let id: number | null = null;
   let addr: string | null = null;
   let laddr: string | null = null;
@@ -291,6 +287,11 @@ function clientKill(ctx: CommandContext, argv: Buffer[]): void {
   for (let i = 2; i < argv.length; i += 2) {
     const opt = argv[i];
     const val = argv[i + 1];
+    // As Redis, filters are read in order: a bad one before a lone trailing word is reported first.
+    if (val === undefined) {
+      reply.error('ERR syntax error');
+      return;
+    }
     if (eqIgnoreCase(opt, 'id')) {
       const n = parseInteger(val);
       if (n === null || n <= 0) {
@@ -300,8 +301,14 @@ function clientKill(ctx: CommandContext, argv: Buffer[]): void {
       id = n;
     } else if (eqIgnoreCase(opt, 'addr')) addr = val.toString('latin1');
     else if (eqIgnoreCase(opt, 'laddr')) laddr = val.toString('latin1');
-    else if (eqIgnoreCase(opt, 'user')) user = val.toString('latin1');
-    else if (eqIgnoreCase(opt, 'type')) {
+    else if (eqIgnoreCase(opt, 'user')) {
+      user = val.toString('latin1');
+      // Redis looks the user up first: 'default' is the only one here (no ACL users).
+      if (user !== 'default') {
+        reply.error(`ERR No such user '${user}'`);
+        return;
+      }
+    } else if (eqIgnoreCase(opt, 'type')) {
       type = val.toString('latin1').toLowerCase();
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) {
         reply.error(`ERR Unknown client type '${cString(val)}'`);

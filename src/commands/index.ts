@@ -32,6 +32,9 @@ import { hyperloglogHandlers } from './hyperloglog.js';
 import { geoHandlers } from './geo.js';
 import { dumpHandlers } from './dump.js';
 import { aclHandlers } from './acl.js';
+import { introspectionHandlers } from './introspection.js';
+import { lolwutHandlers } from './lolwut.js';
+import { clusterHandlers } from './cluster.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -57,4 +60,7 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   geoHandlers,
   dumpHandlers,
   aclHandlers,
+  introspectionHandlers,
+  lolwutHandlers,
+  clusterHandlers,
 ]);

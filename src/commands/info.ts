@@ -4,8 +4,8 @@
  * `storage` section, as `field:value` lines that tools such as redis_exporter parse.
  */
 import os from 'node:os';
-import type { Command, CommandContext } from './types.js';
-import { formatPercentile } from '../config/config.js';
+import type { Command, CommandContext, ServerContext } from './types.js';
+import { formatPercentile, redisOnlyValue } from '../config/config.js';
 import { REDIS_COMPAT_VERSION } from './connection.js';
 import { STRATAKV_VERSION } from './version.js';
 import { scriptingMemoryInfo } from './scripting.js';
@@ -30,6 +30,19 @@ function ratio(part: number, whole: number): string {
 
 let peakMemory = 0;
 
+/**
+ * used_memory (V8 heap in use plus memory outside it: every Buffer, the engine's arenas and
+ * cached blocks) and its peak so far, with the process numbers they come from; INFO memory and
+ * MEMORY STATS / DOCTOR report these.
+ */
+export function usedMemory(server: ServerContext): { used: number; peak: number; mem: NodeJS.MemoryUsage } {
+  const mem = server.control.usedMemory();
+  // external already includes arrayBuffers (every Buffer), so they are not added again.
+  const used = mem.heapUsed + mem.external;
+  if (used > peakMemory) peakMemory = used;
+  return { used, peak: peakMemory, mem };
+}
+
 const SECTIONS: Record<string, Section> = {
   server(ctx) {
     const s = ctx.server;
@@ -52,7 +65,7 @@ const SECTIONS: Record<string, Section> = {
       `server_time_usec:${now * 1000}`,
       `uptime_in_seconds:${uptime}`,
       `uptime_in_days:${Math.floor(uptime / 86400)}`,
-      `hz:${s.config.hz}`,
+      `hz:${Math.min(500, Math.max(1, s.config.hz))}`,
       `configured_hz:${s.config.hz}`,
       `executable:${process.argv[1] ?? process.execPath}`,
       `config_file:${s.control.configFile ?? ''}`,
@@ -73,11 +86,8 @@ const SECTIONS: Record<string, Section> = {
     ].join('\r\n');
   },
   memory(ctx) {
-    const mem = ctx.server.control.usedMemory();
+    const { used, peak: peakMemory, mem } = usedMemory(ctx.server);
     const st = ctx.server.db.stats();
-    // external already includes arrayBuffers (every Buffer), so they are not added again.
-    const used = mem.heapUsed + mem.external;
-    if (used > peakMemory) peakMemory = used;
     const total = os.totalmem();
     const lua = scriptingMemoryInfo(ctx.server);
     return [
@@ -109,9 +119,10 @@ const SECTIONS: Record<string, Section> = {
       `used_memory_functions:${lua.functions}`,
       `used_memory_scripts:${lua.scripts}`,
       `used_memory_scripts_human:${human(lua.scripts)}`,
-      'maxmemory:0',
-      'maxmemory_human:0B',
-      'maxmemory_policy:noeviction',
+      // Kept and shown, not enforced: README.md, "Configuration".
+      `maxmemory:${redisOnlyValue(ctx.server.config, 'maxmemory')}`,
+      `maxmemory_human:${human(Number(redisOnlyValue(ctx.server.config, 'maxmemory')))}`,
+      `maxmemory_policy:${redisOnlyValue(ctx.server.config, 'maxmemory-policy')}`,
       `mem_fragmentation_ratio:${used > 0 ? (mem.rss / used).toFixed(2) : '0.00'}`,
       'mem_allocator:libc',
       // Redis frees a big value in a background thread; here a deleted, overwritten or expired

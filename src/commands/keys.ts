@@ -16,6 +16,7 @@ import { durable, notify, retryAfter } from './command-support.js';
 import { NOTIFY_GENERIC, NOTIFY_NEW } from '../pubsub/keyspace-events.js';
 import { parseCursor } from '../keyspace/scan-cursors.js';
 import { matchingKeys, randomKey, scanPage } from '../keyspace/scan.js';
+import { redisOnlyValue } from '../config/config.js';
 
 const ERR_SAME_OBJECT = 'ERR source and destination objects are the same';
 const ERR_DB_RANGE = 'ERR DB index is out of range';
@@ -271,6 +272,11 @@ function objectRefcountCommand(ctx: CommandContext, argv: Buffer[]): void | Prom
 function objectIdletimeCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   const value = objectLookup(ctx, argv, objectIdletimeCommand);
   if (value === null || value instanceof Promise) return value ?? undefined;
+  // Under an LFU maxmemory-policy Redis keeps frequencies instead of access times, and says so.
+  if (redisOnlyValue(ctx.server.config, 'maxmemory-policy').includes('lfu')) {
+    ctx.reply.error('ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
+    return;
+  }
   ctx.reply.integer(0);
 }
 

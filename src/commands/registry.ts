@@ -110,6 +110,8 @@ export class CommandEntry<H> {
   /** COMMAND DOCS map. */
   readonly docs: DocValue;
   readonly redact: Redaction | null;
+  /** CommandDef.protectedBy: the parameter that must allow this command. */
+  readonly protectedBy: string | null;
   // INFO commandstats
   calls = 0;
   usec = 0;
@@ -127,6 +129,7 @@ export class CommandEntry<H> {
     this.arity = def.arity;
     this.arityError = `ERR wrong number of arguments for '${this.fullName}' command`;
     this.redact = def.redact ?? null;
+    this.protectedBy = def.protectedBy ?? null;
 
     let bits = parent === null ? 0 : parent.flagBits & INHERITED_BITS;
     for (const f of def.flags) {
@@ -183,14 +186,80 @@ export class CommandEntry<H> {
   }
 
   /**
+   * Whether the arguments put a key spec's keys out of reach (a key count that is not one, or
+   * that runs past the end; a fixed position past the end), where Redis' getKeysUsingKeySpecs
+   * gives up: COMMAND GETKEYS then finds no keys at all, while dispatch uses those it can reach.
+   */
+  keysOutOfRange(argv: readonly Buffer[]): boolean {
+    if (this.def.keyFinder !== undefined) return false;
+    for (const spec of this.keySearch) {
+      const begin = spec.begin;
+      const find = spec.find;
+      if ('unknown' in begin || 'unknown' in find) continue;
+      if ('index' in begin && begin.index >= argv.length) return true;
+      const first = beginOf(spec, argv);
+      if (first < 0) continue;
+      if ('lastKey' in find) {
+        if (find.lastKey >= 0 && first + find.lastKey >= argv.length) return true;
+      } else {
+        const count = countAt(argv, first + find.keyNumIndex);
+        if (count <= 0 || first + find.firstKey + (count - 1) * find.step >= argv.length) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Indexes of the key arguments in argv, from the key specs, in their order (Redis'
    * getKeysUsingKeySpecs). Positions past the end are left out, as is everything when a key count
    * is not a count (the command will answer with its own error).
+   * With `specs`, the key spec that found each key too (keyIndexesWithSpecs).
    */
-  keyIndexes(argv: readonly Buffer[]): number[] {
+  keyIndexes(argv: readonly Buffer[], specs?: KeySpec[]): number[] {
+    if (specs !== undefined) return this.keyIndexesWithSpecs(argv, specs);
     const refs = new KeyRefs();
     this.collectKeys(argv, refs);
     return refs.positions.slice(0, refs.count);
+  }
+
+  /**
+   * The indexes of the key arguments, and into `specs` the key spec that found each one (COMMAND
+   * GETKEYSANDFLAGS prints its flags); SORT's STORE destination gets the last spec, the STORE
+   * key's, as Redis' sortGetKeys flags it.
+   */
+  private keyIndexesWithSpecs(argv: readonly Buffer[], specs: KeySpec[]): number[] {
+    if (this.def.keyFinder === 'sort') {
+      const found = sortKeyIndexes(argv);
+      found.forEach((_, i) => specs.push(this.keySpecs[i === 0 ? 0 : this.keySpecs.length - 1]));
+      return found;
+    }
+    const out: number[] = [];
+    for (const spec of this.keySearch) {
+      const first = beginOf(spec, argv);
+      if (first < 0) continue;
+      const find = spec.find;
+      if ('unknown' in find) continue;
+      let from = first;
+      let last: number;
+      if ('lastKey' in find) {
+        if (find.lastKey >= 0) last = first + find.lastKey;
+        else if (find.limit <= 1) last = argv.length + find.lastKey;
+        else last = first + Math.floor((argv.length - first) / find.limit) + find.lastKey;
+      } else {
+        const count = countAt(argv, first + find.keyNumIndex);
+        if (count < 0) {
+          specs.length = 0;
+          return [];
+        }
+        from = first + find.firstKey;
+        last = from + (count - 1) * find.step;
+      }
+      for (let i = from; i <= last && i < argv.length; i += find.step) {
+        out.push(i);
+        specs.push(spec);
+      }
+    }
+    return out;
   }
 
   /**

@@ -3,7 +3,7 @@
  * MONITOR, DEBUG. Replies and error texts follow Redis 7.0.
  */
 import type { Command, CommandContext, CommandHandlers } from './types.js';
-import { KEY_SPEC_FLAGS, type KeySpec } from './table/schema.js';
+import { KEY_SPEC_FLAGS, type KeySpec, type KeySpecFlag } from './table/schema.js';
 import { configGet, configSet, rewriteConfigFile } from '../config/config.js';
 import { userLines } from '../acl/acl-file.js';
 import { globMatch } from '../util/glob.js';
@@ -12,6 +12,7 @@ import { writeDocValue } from './docs.js';
 import { info } from './info.js';
 import { busyError } from '../scripting/busy.js';
 import { cString } from '../keyspace/numbers.js';
+import { latencyDoctorReport, latencyGraph, type LatencyEventData } from './latency-report.js';
 
 function eqIgnoreCase(buf: Buffer, lower: string): boolean {
   return buf.length === lower.length && buf.toString('latin1').toLowerCase() === lower;
@@ -30,8 +31,9 @@ function configGetCmd(ctx: CommandContext, argv: Buffer[]): void {
 }
 
 function configSetCmd(ctx: CommandContext, argv: Buffer[]): void {
+  // Redis: an odd number of words after SET (arity already wants at least one pair).
   if (argv.length % 2 !== 0) {
-    ctx.reply.error(`ERR wrong number of arguments for 'config|set' command`);
+    ctx.reply.error('ERR syntax error');
     return;
   }
   const pairs: Array<[string, string]> = [];
@@ -231,7 +233,34 @@ function commandList(ctx: CommandContext, argv: Buffer[]): void {
   ctx.reply.bulkArray(names);
 }
 
-function commandGetkeys(ctx: CommandContext, argv: Buffer[]): void {
+/**
+ * The flags of a key spec marked variable_flags, decided by the arguments as Redis' getkeys
+ * procs decide them: SET writes over the key unless GET also reads it; BITFIELD only reads it
+ * unless a SET or INCRBY writes it.
+ */
+function variableKeyFlags(command: string, args: readonly Buffer[]): readonly KeySpecFlag[] {
+  if (command === 'set') {
+    // Any GET after the key and value makes SET read the old value too.
+    return args.slice(3).some((a) => eqIgnoreCase(a, 'get')) ? ['RW', 'access', 'update'] : ['OW', 'update'];
+  }
+  if (command === 'bitfield') {
+    // Read-only only when every operation is a complete GET or OVERFLOW (a syntax error counts as a write).
+    for (let i = 2; i < args.length; i++) {
+      const rest = args.length - i - 1;
+      if (eqIgnoreCase(args[i], 'get') && rest >= 2) i += 2;
+      else if (eqIgnoreCase(args[i], 'overflow') && rest >= 1) i += 1;
+      else return ['RW', 'access', 'update'];
+    }
+    return ['RO', 'access'];
+  }
+  return [];
+}
+
+/**
+ * COMMAND GETKEYS and GETKEYSANDFLAGS: the keys of a full command, as the table's key specs (or
+ * SORT's key finder) find them, with Redis' errors; with flags, each key with its spec's flags.
+ */
+function commandKeys(ctx: CommandContext, argv: Buffer[], withFlags: boolean): void {
   const args = argv.slice(2);
   const table = ctx.server.control.commands;
   let entry = table.lookup(args[0]);
@@ -244,13 +273,32 @@ function commandGetkeys(ctx: CommandContext, argv: Buffer[]): void {
     ctx.reply.error('ERR Invalid number of arguments specified for command');
     return;
   }
-  const indexes = entry.keyIndexes(args);
-  if (indexes.length === 0) {
+  if (entry.keySpecs.length === 0 && entry.def.keyFinder === undefined) {
     ctx.reply.error('ERR The command has no key arguments');
     return;
   }
-  ctx.reply.arrayHeader(indexes.length);
-  for (const i of indexes) ctx.reply.bulk(args[i]);
+  const specs: KeySpec[] = [];
+  const indexes = entry.keysOutOfRange(args) ? [] : entry.keyIndexes(args, specs);
+  if (indexes.length === 0) {
+    // Redis: no keys found is an answer for commands whose keys are optional (EVAL with 0 keys).
+    if (entry.infoFlags.includes('no_mandatory_keys')) ctx.reply.arrayHeader(0);
+    else ctx.reply.error('ERR Invalid arguments specified for command');
+    return;
+  }
+  const r = ctx.reply;
+  r.arrayHeader(indexes.length);
+  indexes.forEach((index, i) => {
+    if (!withFlags) {
+      r.bulk(args[index]);
+      return;
+    }
+    r.arrayHeader(2);
+    r.bulk(args[index]);
+    const specFlags = specs[i].flags.includes('variable_flags') ? variableKeyFlags(entry.fullName, args) : specs[i].flags;
+    const flags = KEY_SPEC_FLAGS.filter((f) => specFlags.includes(f));
+    r.setHeader(flags.length);
+    for (const f of flags) r.simple(f);
+  });
 }
 
 function commandDocsCmd(ctx: CommandContext, argv: Buffer[]): void {
@@ -273,23 +321,25 @@ function commandDocsCmd(ctx: CommandContext, argv: Buffer[]): void {
 const COMMAND_HELP = [
   'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   '(no subcommand)',
-  '    Return details about all commands.',
+  '    Return details about all Redis commands.',
   'COUNT',
-  '    Return the total number of commands in this server.',
+  '    Return the total number of commands in this Redis server.',
   'LIST',
-  '    Return a list of all commands in this server.',
+  '    Return a list of all commands in this Redis server.',
   'INFO [<command-name> ...]',
-  '    Return details about multiple commands.',
+  '    Return details about multiple Redis commands.',
   '    If no command names are given, documentation details for all',
   '    commands are returned.',
   'DOCS [<command-name> ...]',
-  '    Return documentation details about multiple commands.',
+  '    Return documentation details about multiple Redis commands.',
   '    If no command names are given, documentation details for all',
   '    commands are returned.',
   'GETKEYS <full-command>',
-  '    Return the keys from a full command.',
+  '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ];
 
 // ---------------------------------------------------------------------------- the rest
@@ -464,9 +514,39 @@ function latencyHistogram(ctx: CommandContext, argv: Buffer[]): void {
   }
 }
 
-/** Redis' LATENCY HELP without DOCTOR and GRAPH, which we do not have. */
+/** Every event the monitor holds, with its samples and all-time high, in the order LATENCY LATEST lists them. */
+function latencyEvents(ctx: CommandContext): LatencyEventData[] {
+  const monitor = ctx.server.control.latencyMonitor;
+  return monitor.latest().map((e) => ({ event: e.event, samples: monitor.history(e.event), max: e.max }));
+}
+
+function latencyDoctor(ctx: CommandContext): void {
+  const c = ctx.server.config;
+  const settings = {
+    latencyMonitorThreshold: c.latencyMonitorThreshold,
+    slowlogLogSlowerThan: c.slowlogLogSlowerThan,
+    appendfsyncAlways: c.appendfsync === 'always',
+    hz: c.hz,
+  };
+  ctx.reply.verbatim(latencyDoctorReport(latencyEvents(ctx), settings, Math.floor(Date.now() / 1000)));
+}
+
+function latencyGraphCmd(ctx: CommandContext, argv: Buffer[]): void {
+  const name = argv[2].toString('latin1');
+  const data = latencyEvents(ctx).find((e) => e.event === name);
+  if (data === undefined) {
+    ctx.reply.error(`ERR No samples available for event '${name}'`);
+    return;
+  }
+  ctx.reply.verbatim(latencyGraph(data, Math.floor(Date.now() / 1000)));
+}
+
 const LATENCY_HELP = [
   'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DOCTOR',
+  '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
   'HISTORY <event>',
   '    Return time-latency samples for the <event> class.',
   'LATEST',
@@ -482,6 +562,12 @@ const LATENCY_HELP = [
 ];
 
 function monitor(ctx: CommandContext): void {
+  // Inside EXEC (where nothing may block) a client expects one reply per queued command, and a
+  // monitor gets a stream instead: Redis refuses it there with this text.
+  if (!ctx.server.blocking.mayBlock(ctx.client)) {
+    ctx.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    return;
+  }
   ctx.server.control.addMonitor(ctx.client);
   ctx.reply.ok();
 }
@@ -519,7 +605,8 @@ export const serverHandlers: CommandHandlers = {
   command,
   'command|count': commandCount,
   'command|docs': commandDocsCmd,
-  'command|getkeys': commandGetkeys,
+  'command|getkeys': (ctx, argv) => commandKeys(ctx, argv, false),
+  'command|getkeysandflags': (ctx, argv) => commandKeys(ctx, argv, true),
   'command|info': commandInfo,
   'command|list': commandList,
   'command|help': (ctx) => replyHelp(ctx, COMMAND_HELP),
@@ -539,6 +626,8 @@ export const serverHandlers: CommandHandlers = {
   'latency|history': latencyHistory,
   'latency|reset': latencyReset,
   'latency|histogram': latencyHistogram,
+  'latency|doctor': latencyDoctor,
+  'latency|graph': latencyGraphCmd,
   'latency|help': (ctx) => replyHelp(ctx, LATENCY_HELP),
   monitor,
   debug,

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { splitArgs } from '../protocol/inline.js';
 import { globMatch } from '../util/glob.js';
 import { ERR_EVENT_CLASS, keyspaceEventsFromString, keyspaceEventsToString } from '../pubsub/keyspace-events.js';
+import { REDIS_ONLY_PARAMETERS, type RedisParameter } from './redis-parameters.js';
 
 export type FsyncMode = 'always' | 'everysec' | 'no';
 export type LogLevelName = 'debug' | 'verbose' | 'notice' | 'warning';
@@ -118,6 +119,11 @@ export interface ServerConfig {
    * bytes becomes dense (src/types/hyperloglog.ts). It decides the value's bytes, so it is Redis' default.
    */
   hllSparseMaxBytes: number;
+  /**
+   * The Redis parameters StrataKV only keeps (./redis-parameters.ts), by name, as CONFIG GET shows
+   * them: maxmemory, maxmemory-policy, enable-module-command ... (README, "Configuration").
+   */
+  redisOnly: Record<string, string>;
 }
 
 type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'bind' | 'obl';
@@ -138,6 +144,10 @@ interface Directive {
   why: string;
   /** A secret: its value is never echoed in error messages (CONFIG GET still shows it, as Redis 7.0). */
   sensitive?: boolean;
+  /** Redis' HIDDEN_CONFIG: CONFIG GET finds it by its exact name only, never by a pattern. */
+  hidden?: boolean;
+  /** Redis' PROTECTED_CONFIG: CONFIG SET refuses it while enable-protected-configs does not allow it. */
+  protectedConfig?: boolean;
   /** CONFIG REWRITE writes the value as a quoted string even though it has its own parser. */
   rewriteQuoted?: boolean;
   /** A directive-specific parser, for values none of the kinds describe (it gets the raw arguments). */
@@ -204,7 +214,7 @@ export const DIRECTIVES: readonly Directive[] = [
     read: (c) => String(c.databases), write: (c, v) => { c.databases = v as number; },
   },
   {
-    name: 'dir', kind: 'string', default: './', mutable: false,
+    name: 'dir', kind: 'string', default: './', mutable: false, protectedConfig: true,
     why: 'where the data files live; created if missing, locked against a second server',
     read: (c) => c.dir, write: (c, v) => { c.dir = v as string; },
   },
@@ -214,15 +224,21 @@ export const DIRECTIVES: readonly Directive[] = [
     read: (c) => c.appendfsync, write: (c, v) => { c.appendfsync = v as FsyncMode; },
   },
   {
-    name: 'appendonly', kind: 'enum', default: 'yes', mutable: false, values: ['yes'],
-    why: 'always yes: every write goes to the write-ahead log first (listed because tools such as redis-benchmark read it)',
+    name: 'appendonly', kind: 'bool', default: 'yes', mutable: true,
+    why: 'always yes: every write goes to the write-ahead log first (listed because tools such as redis-benchmark read it); setting it to no is refused',
+    parse: (args) => {
+      if (args.length !== 1) return { error: 'wrong number of arguments' };
+      const t = args[0].toLowerCase();
+      if (t === 'yes') return { value: true };
+      return { error: t === 'no' ? 'StrataKV always logs writes to its write-ahead log' : "argument must be 'yes' or 'no'" };
+    },
     read: () => 'yes', write: () => {},
   },
   {
     name: 'save', kind: 'string', default: '""', mutable: true,
     why: 'accepted for redis.conf compatibility and ignored: there are no automatic snapshots; SAVE and BGSAVE write checkpoints (see checkpoint-keep)',
     // redis.conf writes `save 3600 1 300 100` (several words), CONFIG SET passes them as one.
-    parse: (args) => ({ value: args.join(' ') }),
+    parse: parseSave,
     read: (c) => c.save, write: (c, v) => { c.save = v as string; },
   },
   {
@@ -390,9 +406,9 @@ export const DIRECTIVES: readonly Directive[] = [
     read: (c) => String(c.hllSparseMaxBytes), write: (c, v) => { c.hllSparseMaxBytes = v as number; },
   },
   {
-    name: 'hz', kind: 'int', default: '10', mutable: true, min: 1, max: 500,
-    why: 'housekeeping runs per second (idle-client timeouts, end of CLIENT PAUSE)',
-    read: (c) => String(c.hz), write: (c, v) => { c.hz = v as number; },
+    name: 'hz', kind: 'int', default: '10', mutable: true, min: 0, max: INT_MAX,
+    why: 'housekeeping runs per second (idle-client timeouts, end of CLIENT PAUSE); as in Redis, values outside 1..500 become the nearest of them',
+    read: (c) => String(c.hz), write: (c, v) => { c.hz = Math.min(500, Math.max(1, v as number)); },
   },
   {
     name: 'admin-port', kind: 'int', default: '0', mutable: false, min: 0, max: 65535,
@@ -406,10 +422,81 @@ const RENAME_COMMAND = 'rename-command';
 /** ACL users, as redis.conf declares them: nor is `user` a CONFIG parameter. */
 const USER = 'user';
 
+/**
+ * A Redis parameter StrataKV only keeps, as a directive: its value lives in cfg.redisOnly as
+ * CONFIG GET shows it, parsed with the kind's rules and Redis' texts.
+ */
+function redisOnlyDirective(p: RedisParameter): Directive {
+  const format = (v: ParsedValue): string => {
+    const text = typeof v === 'boolean' ? yesNo(v) : String(v);
+    return p.synonyms?.[text] ?? text;
+  };
+  const d: Directive = {
+    name: p.name,
+    aliases: p.aliases === undefined ? undefined : [...p.aliases],
+    kind: p.kind === 'memory-or-percent' || p.kind === 'words' ? 'string' : p.kind,
+    default: p.default === '' || p.default.includes(' ') ? JSON.stringify(p.default) : p.default,
+    mutable: p.immutable !== true,
+    protectedConfig: p.protected,
+    hidden: p.hidden,
+    sensitive: p.sensitive,
+    min: p.min,
+    max: p.max,
+    values: p.values,
+    why: 'a Redis 7.0 parameter kept for compatibility; it has no effect in StrataKV',
+    read: (c) => c.redisOnly[p.name],
+    write: (c, v) => { c.redisOnly[p.name] = format(v); },
+  };
+  if (p.kind === 'memory-or-percent') d.parse = parseMemoryOrPercent;
+  else if (p.kind === 'words') d.parse = (args) => wordsParameter(args, p);
+  else if (p.validate !== undefined) {
+    const validate = p.validate;
+    d.rewriteQuoted = true;
+    d.parse = (args) => {
+      if (args.length !== 1) return { error: 'wrong number of arguments' };
+      const error = validate(args[0]);
+      return error === null ? { value: args[0] } : { error };
+    };
+  }
+  return d;
+}
+
+/** Every parameter: StrataKV's directives, then the Redis parameters it only keeps. */
+const ALL_PARAMETERS: readonly Directive[] = [...DIRECTIVES, ...REDIS_ONLY_PARAMETERS.map(redisOnlyDirective)];
+
 const BY_NAME = new Map<string, Directive>();
-for (const d of DIRECTIVES) {
+for (const d of ALL_PARAMETERS) {
   BY_NAME.set(d.name, d);
   for (const a of d.aliases ?? []) BY_NAME.set(a, d);
+}
+
+/** Redis' setConfigSaveOption check: pairs of seconds (at least 1) and changes (at least 0), or nothing. */
+function parseSave(args: string[]): { value?: ParsedValue; error?: string } {
+  const words = args.flatMap((a) => a.split(' ').filter((w) => w !== ''));
+  const invalid = words.length % 2 !== 0 || words.some((w, i) => !/^[+-]?\d+$/.test(w) || Number(w) < (i % 2 === 0 ? 1 : 0));
+  if (invalid) return { error: 'Invalid save parameters' };
+  return { value: words.map((w) => String(Number(w))).join(' ') };
+}
+
+/** maxmemory-clients: a memory value, or a percentage of maxmemory up to 100 ("10%"). */
+function parseMemoryOrPercent(args: string[]): { value?: ParsedValue; error?: string } {
+  if (args.length !== 1) return { error: 'wrong number of arguments' };
+  const text = cString(args[0]);
+  if (text.endsWith('%')) {
+    const n = /^\d+$/.test(text.slice(0, -1)) ? Number(text.slice(0, -1)) : Number.NaN;
+    if (Number.isNaN(n)) return { error: 'argument must be a memory or percent value' };
+    if (n > 100) return { error: 'percentage argument must be less or equal to 100' };
+    return { value: `${n}%` };
+  }
+  const v = parseMemory(text);
+  return v === null ? { error: 'argument must be a memory or percent value' } : { value: v };
+}
+
+/** A parameter of several words (oom-score-adj-values, replicaof): one argument or several, checked whole. */
+function wordsParameter(args: string[], p: RedisParameter): { value?: ParsedValue; error?: string } {
+  const value = args.flatMap((a) => a.split(' ').filter((w) => w !== '')).join(' ');
+  const error = p.validate?.(value) ?? null;
+  return error === null ? { value } : { error };
 }
 
 function yesNo(b: boolean): string {
@@ -445,11 +532,11 @@ function formatObl(o: ServerConfig['clientOutputBufferLimit']): string {
   return `normal ${f(o.normal)} slave ${f(o.replica)} pubsub ${f(o.pubsub)}`;
 }
 
-const MEMORY_VALUE = /^(\d+)(k|kb|m|mb|g|gb|b)?$/i;
+const MEMORY_VALUE = /^(\d*)(k|kb|m|mb|g|gb|b)?$/i;
 
 /**
  * Redis' memtoull: 1k = 1000, 1kb = 1024, also m/mb, g/gb; case-insensitive; no sign (memtoull
- * refuses '-'). null when invalid or beyond 2^53.
+ * refuses '-'); no digits at all is 0, as strtoull makes it. null when invalid or beyond 2^53.
  */
 export function parseMemory(text: string): number | null {
   const m = MEMORY_VALUE.exec(text);
@@ -461,8 +548,22 @@ export function parseMemory(text: string): number | null {
   return Number.isSafeInteger(v) ? v : null;
 }
 
+/** A string2ll-shaped integer within 64 bits. */
+function isInt64(text: string): boolean {
+  if (!/^(0|-?[1-9]\d*)$/.test(text)) return false;
+  const v = BigInt(text);
+  return v >= -(2n ** 63n) && v < 2n ** 63n;
+}
+
+/** What C sees of a string: up to its first NUL. */
+function cString(text: string): string {
+  const nul = text.indexOf('\0');
+  return nul < 0 ? text : text.slice(0, nul);
+}
+
+/** Redis' string2ll: no sign but '-', no leading zeros, no "-0". */
 function parseInteger(text: string): number | null {
-  if (!/^-?\d+$/.test(text)) return null;
+  if (!/^(0|-?[1-9]\d*)$/.test(text)) return null;
   const v = Number(text);
   return Number.isSafeInteger(v) ? v : null;
 }
@@ -505,7 +606,8 @@ function parseValue(d: Directive, args: string[]): { value?: ParsedValue; error?
       return { error: "argument must be 'yes' or 'no'" };
     }
     case 'int': {
-      const v = parseInteger(text);
+      // A 64-bit integer beyond JavaScript's exact range still parses, and is out of every range here.
+      const v = parseInteger(text) ?? (isInt64(text) ? Number(text) : null);
       if (v === null) return { error: "argument couldn't be parsed into an integer" };
       if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
         return { error: `argument must be between ${d.min} and ${d.max === LLONG_MAX ? '9223372036854775807' : d.max} inclusive` };
@@ -514,7 +616,8 @@ function parseValue(d: Directive, args: string[]): { value?: ParsedValue; error?
     }
     case 'memory': {
       // Digits too many for a double are a value out of range to Redis, not a malformed one.
-      const v = parseMemory(text) ?? (MEMORY_VALUE.test(text) ? Number.POSITIVE_INFINITY : null);
+      // Redis reads the value as a C string: it ends at a NUL.
+      const v = parseMemory(cString(text)) ?? (MEMORY_VALUE.test(cString(text)) ? Number.POSITIVE_INFINITY : null);
       if (v === null) return { error: 'argument must be a memory value' };
       if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
         return { error: `argument must be between ${d.min} and ${d.max === LLONG_MAX ? '9223372036854775807' : d.max} inclusive` };
@@ -541,8 +644,8 @@ export class ConfigError extends Error {
 
 /** A fresh configuration holding every default. */
 export function defaultConfig(): ServerConfig {
-  const cfg = { renamedCommands: [] as CommandRename[], userLines: [] as UserLine[] } as ServerConfig;
-  for (const d of DIRECTIVES) {
+  const cfg = { renamedCommands: [] as CommandRename[], userLines: [] as UserLine[], redisOnly: {} } as unknown as ServerConfig;
+  for (const d of ALL_PARAMETERS) {
     const args = splitArgs(d.default) ?? [];
     const parsed = parseValue(d, d.kind === 'string' ? [args[0] ?? ''] : args);
     if (parsed.value === undefined) throw new Error(`bad default for ${d.name}: ${parsed.error}`);
@@ -622,17 +725,30 @@ export function loadConfig(file: string | undefined, options: readonly string[])
   return cfg;
 }
 
-/** CONFIG GET: the [name, value] pairs whose names match any of the glob patterns, each once. */
+/**
+ * CONFIG GET, as Redis 7.0's configGetCommand: a pattern without glob characters names one
+ * parameter (or alias) exactly, case-insensitively, and the reply uses the name as asked; a glob
+ * matches names and aliases alike (so `*` lists both), but never a hidden parameter. Each name
+ * is listed once.
+ */
 export function configGet(cfg: ServerConfig, patterns: readonly string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  for (const d of DIRECTIVES) {
-    for (const p of patterns) {
-      if (globMatch(p, d.name, true)) {
-        // Unlike Redis 7.0, a secret never leaves the server, not even to an authenticated client
-        // (issue 4's security defaults); CONFIG REWRITE still writes it to the file.
-        out.push([d.name, d.sensitive === true && d.read(cfg) !== '' ? '(redacted)' : d.read(cfg)]);
-        break;
-      }
+  const listed = new Set<string>();
+  const add = (name: string, d: Directive): void => {
+    if (listed.has(name.toLowerCase())) return;
+    listed.add(name.toLowerCase());
+    // Unlike Redis 7.0, a secret never leaves the server, not even to an authenticated client
+    // (issue 4's security defaults); CONFIG REWRITE still writes it to the file.
+    out.push([name, d.sensitive === true && d.read(cfg) !== '' ? '(redacted)' : d.read(cfg)]);
+  };
+  for (const pattern of patterns) {
+    if (!/[[*?]/.test(pattern)) {
+      const d = BY_NAME.get(pattern.toLowerCase());
+      if (d !== undefined) add(pattern, d);
+      continue;
+    }
+    for (const [name, d] of BY_NAME) {
+      if (d.hidden !== true && globMatch(pattern, name, true)) add(name, d);
     }
   }
   return out;
@@ -649,20 +765,48 @@ export function configValue(cfg: ServerConfig, name: string): string | undefined
 }
 
 /**
+ * enable-protected-configs: StrataKV has no local-connection exemption for CONFIG SET, so only
+ * yes allows protected parameters.
+ */
+function protectedConfigsAllowed(cfg: ServerConfig): boolean {
+  return cfg.redisOnly['enable-protected-configs'] === 'yes';
+}
+
+/** A Redis parameter StrataKV only keeps, as CONFIG GET shows it (maxmemory, enable-module-command ...). */
+export function redisOnlyValue(cfg: ServerConfig, name: string): string {
+  return cfg.redisOnly[name] ?? '';
+}
+
+/**
  * CONFIG SET of several name/value pairs, all or nothing (Redis 7 semantics). Returns null on
  * success (cfg changed, names of the changed directives in `changed`) or Redis' exact error text.
  */
 export function configSet(cfg: ServerConfig, pairs: ReadonlyArray<[string, string]>, changed: string[]): string | null {
-  const plan: Array<[Directive, ParsedValue]> = [];
-  const seen = new Set<Directive>();
-  for (const [name, value] of pairs) {
+  // First every name, as Redis' configSetCommand: the first unknown, immutable, protected or
+  // repeated one (named as the client wrote it) fails the whole command before any value is read.
+  const found: Directive[] = [];
+  // Redis 7.0 keeps an alias as a parameter of its own: only the same name twice is a duplicate.
+  const names = new Set<string>();
+  for (const [name] of pairs) {
     const d = BY_NAME.get(name.toLowerCase());
     if (!d) return `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
-    if (seen.has(d)) return `ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`;
-    seen.add(d);
-    if (!d.mutable) return `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
+    const failed = (why: string): string => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
+    // dir is protected in Redis and besides immutable here: Redis' answer (protected) comes first.
+    if (d.protectedConfig === true && !protectedConfigsAllowed(cfg)) return failed("can't set protected config");
+    if (!d.mutable) return failed("can't set immutable config");
+    if (names.has(name.toLowerCase())) return failed('duplicate parameter');
+    names.add(name.toLowerCase());
+    found.push(d);
+  }
+  // Then every value; a bad one is reported under the name (or alias) in lower case, and nothing is set.
+  const plan: Array<[Directive, ParsedValue]> = [];
+  for (let i = 0; i < pairs.length; i++) {
+    const d = found[i];
+    const value = pairs[i][1];
+    // Redis applies a buffer limit class by class: no classes at all changes nothing.
+    if (d.kind === 'obl' && value.trim() === '') continue;
     const parsed = parseValue(d, [value]);
-    if (parsed.value === undefined) return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${parsed.error}`;
+    if (parsed.value === undefined) return `ERR CONFIG SET failed (possibly related to argument '${pairs[i][0].toLowerCase()}') - ${parsed.error}`;
     plan.push([d, parsed.value]);
   }
   for (const [d, v] of plan) {
@@ -703,7 +847,7 @@ export function rewriteConfigFile(cfg: ServerConfig, file: string, userLines: re
       lines.push(configLine(d, cfg));
     }
   }
-  for (const d of DIRECTIVES) {
+  for (const d of ALL_PARAMETERS) {
     if (written.has(d) || d.read(cfg) === d.read(defaults)) continue;
     if (!hasSignature) {
       lines.push(REWRITE_SIGNATURE);

@@ -28,6 +28,7 @@ import {
 } from '../commands/registry.js';
 import { misconfError } from '../commands/command-support.js';
 import { aclRefusal } from '../commands/acl-support.js';
+import { redisOnlyValue } from '../config/config.js';
 import type { ReplyWriter } from '../protocol/reply.js';
 import type { CommandLatency } from './command-latency.js';
 import type { LatencyMonitor } from './latency-monitor.js';
@@ -116,6 +117,10 @@ export class Dispatcher {
       }
       if (!sub.arityOk(argv.length)) return this.reject(ctx, sub, sub.arityError);
       entry = sub;
+    }
+    // Redis checks protected commands (MODULE LOAD ...) right after the arity, before anything else.
+    if (entry.protectedBy !== null && !protectedActionAllowed(redisOnlyValue(this.server.config, entry.protectedBy), client.addr)) {
+      return this.reject(ctx, entry, protectedCommandError(entry.parent?.fullName ?? entry.fullName, entry.protectedBy));
     }
     const flags = entry.flagBits;
     if (!client.authenticated && (flags & FLAG_NOAUTH) === 0 && this.server.acl.authRequired) return this.reject(ctx, entry, 'NOAUTH Authentication required.');
@@ -429,4 +434,16 @@ export class Dispatcher {
     for (const i of entry.keyIndexes(argv)) names.push(KeyLocks.lockName(db, argv[i]));
     return names;
   }
+}
+
+/** Redis' allowProtectedAction: the parameter says yes, or local and the client is on loopback. */
+function protectedActionAllowed(setting: string, addr: string): boolean {
+  if (setting === 'yes') return true;
+  if (setting !== 'local') return false;
+  const host = addr.slice(0, addr.lastIndexOf(':'));
+  return host === '127.0.0.1' || host === '::1' || host === '::ffff:127.0.0.1' || host.startsWith('/');
+}
+
+function protectedCommandError(command: string, parameter: string): string {
+  return `ERR ${command.toUpperCase()} command not allowed. If the ${parameter} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`;
 }

@@ -217,7 +217,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     if (this.listeners.length === 0) throw new Error('Failed listening on any bind address');
     this.tcpPort = plain ? port : 0;
     this.tlsPort = tlsOptions === null ? 0 : tlsPort;
-    this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.floor(1000 / this.config.hz)));
+    this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.floor(1000 / effectiveHz(this.config.hz))));
     this.cronTimer.unref();
     this.instantaneous.start();
   }
@@ -391,7 +391,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
         case 'hz':
           if (this.cronTimer) {
             clearInterval(this.cronTimer);
-            this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.floor(1000 / this.config.hz)));
+            this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.floor(1000 / effectiveHz(this.config.hz))));
             this.cronTimer.unref();
           }
           break;
@@ -490,4 +490,9 @@ export function quoteRepr(value: Buffer): string {
     }
   }
   return out + '"';
+}
+
+/** Redis clamps hz to 1..500 where it uses it (CONFIG keeps the configured value). */
+function effectiveHz(hz: number): number {
+  return Math.min(500, Math.max(1, hz));
 }

@@ -151,6 +151,20 @@ test('key extraction: index and keyword starts, range (negative, step, limit) an
   assert.equal(notKey.keyIndexes(argv('notkey', 'a', 'b')), [2]);
 });
 
+test('key specs found per key (GETKEYSANDFLAGS), and counts out of reach (GETKEYS gives up as Redis)', () => {
+  const specs: KeySpec[] = [];
+  assert.equal(entry('lmove').keyIndexes(argv('lmove', 'a', 'b', 'LEFT', 'RIGHT'), specs), [1, 2]);
+  assert.equal(specs.map((s) => s.flags), [['RW', 'access', 'delete'], ['RW', 'insert']]);
+  specs.length = 0;
+  assert.equal(entry('sort').keyIndexes(argv('sort', 'a', 'STORE', 'b'), specs), [1, 3]);
+  assert.equal(specs.map((s) => s.flags), [['RO', 'access'], ['OW', 'update']], "the STORE key gets the STORE spec's flags");
+  assert.ok(entry('zunionstore').keysOutOfRange(argv('zunionstore', 'd', '2', 'a')), 'two keys counted, one given');
+  assert.ok(entry('zunionstore').keysOutOfRange(argv('zunionstore', 'd', '0', 'a')), 'no keys counted');
+  assert.ok(entry('eval').keysOutOfRange(argv('eval', 's', '2', 'a')));
+  assert.not.ok(entry('zunionstore').keysOutOfRange(argv('zunionstore', 'd', '2', 'a', 'b')));
+  assert.not.ok(entry('mset').keysOutOfRange(argv('mset', 'a', '1', 'b')));
+});
+
 test('a code-defined command may give a first/last/step triple, as Redis modules do', () => {
   const t = new CommandTable<Handler>();
   const e = t.add({ name: 'mymset', arity: -3, flags: ['write'], group: 'string', summary: '', since: '1.0.0', firstKey: 1, lastKey: -1, step: 2, handler: noop });

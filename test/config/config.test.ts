@@ -39,7 +39,7 @@ test('memory units as Redis memtoull', () => {
   assert.is(parseMemory('1g'), 1e9);
   assert.is(parseMemory('12'), 12);
   assert.is(parseMemory('1x'), null);
-  assert.is(parseMemory(''), null);
+  assert.is(parseMemory(''), 0, 'no digits: strtoull gives 0, and redis-server 7.0 takes CONFIG SET maxmemory ""');
   assert.is(parseMemory('-1'), null, 'memtoull takes no sign');
   assert.is(parseMemory('-0'), null);
 });
@@ -101,8 +101,31 @@ test('command-line directives override the file', () => {
 test('CONFIG GET globs, CONFIG SET validates all-or-nothing', () => {
   const c = defaultConfig();
   assert.equal(configGet(c, ['port']), [['port', '6379']]);
-  assert.equal(configGet(c, ['*max-len*']).map((p) => p[0]), ['slowlog-max-len', 'acllog-max-len']);
-  assert.equal(configGet(c, ['PORT', 'port']).length, 1);
+  assert.equal(configGet(c, ['*max-len*']).map((p) => p[0]).sort(), ['acllog-max-len', 'slowlog-max-len'], 'Redis-only parameters too');
+  assert.equal(configGet(c, ['PORT', 'port']), [['PORT', '6379']], 'an exact name answers as asked, once');
+  assert.equal(configGet(c, ['lua*']), [['lua-time-limit', '5000']], 'a glob matches aliases');
+  assert.equal(configGet(c, ['hash-max-*-entries']).map((p) => p[0]).sort(), ['hash-max-listpack-entries', 'hash-max-ziplist-entries']);
+  assert.equal(configGet(c, ['watchdog*']), [], 'hidden parameters only by exact name');
+  assert.equal(configGet(c, ['watchdog-period']), [['watchdog-period', '0']]);
+  assert.equal(configGet(c, ['maxmemory-policy']), [['maxmemory-policy', 'noeviction']]);
+  assert.is(configSet(c, [['maxmemory-policy', 'lru']], []), "ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction");
+  assert.is(configSet(c, [['maxmemory', '1gb'], ['maxmemory-clients', '10%']], []), null);
+  assert.equal(configGet(c, ['maxmemory', 'maxmemory-clients']), [['maxmemory', '1073741824'], ['maxmemory-clients', '10%']]);
+  assert.is(configSet(c, [['dir', '/tmp']], []), "ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config");
+  assert.is(configSet(c, [['daemonize', 'yes']], []), "ERR CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable config");
+  assert.is(configSet(c, [['save', '100']], []), "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters");
+  assert.is(configSet(c, [['oom-score-adj-values', '0 x 800']], []), "ERR CONFIG SET failed (possibly related to argument 'oom-score-adj-values') - Invalid oom-score-adj-values, elements must be between -2000 and 2000.");
+  // Every name is checked before any value, as Redis' configSetCommand; a value error names the parameter as written, in lower case.
+  assert.is(configSet(c, [['maxmemory', 'x'], ['IO-THREADS', '4']], []), "ERR CONFIG SET failed (possibly related to argument 'IO-THREADS') - can't set immutable config");
+  assert.is(configSet(c, [['SLAVE-PRIORITY', 'x']], []), "ERR CONFIG SET failed (possibly related to argument 'slave-priority') - argument couldn't be parsed into an integer");
+  assert.is(configSet(c, [['replica-priority', '1'], ['slave-priority', '2']], []), null, 'an alias is a parameter of its own: not a duplicate');
+  assert.equal(configGet(c, ['replica-priority']), [['replica-priority', '2']]);
+  assert.is(configSet(c, [['oom-score-adj', 'relative']], []), null);
+  assert.equal(configGet(c, ['oom-score-adj']), [['oom-score-adj', 'yes']], 'a synonym reads back as the first name');
+  assert.is(configSet(c, [['slowlog-max-len', '-0']], []), "ERR CONFIG SET failed (possibly related to argument 'slowlog-max-len') - argument couldn't be parsed into an integer");
+  assert.is(configSet(c, [['repl-timeout', '-9223372036854775808']], []), "ERR CONFIG SET failed (possibly related to argument 'repl-timeout') - argument must be between 1 and 2147483647 inclusive");
+  assert.is(configSet(c, [['hz', '0']], []), null);
+  assert.equal(configGet(c, ['hz']), [['hz', '1']], 'clamped to 1..500 as Redis');
   const changed: string[] = [];
   assert.is(configSet(c, [['maxclients', '5'], ['timeout', '10']], changed), null);
   assert.equal(changed, ['maxclients', 'timeout']);

@@ -20,6 +20,7 @@
 import { exact, hello, type ReplyRule } from './compare.js';
 import { ruleOf, specOf } from './families/index.js';
 import type { Exchange } from './gen.js';
+import { CONFIG_DEFAULTS } from './families/server.js';
 import { parseReply } from './resp.js';
 import type { Step } from './sequence.js';
 import { encodeCommand, RawClient } from '../e2e/helpers.js';
@@ -297,6 +298,10 @@ class Pair {
     // Scripts cached and function libraries loaded by an earlier sequence go too (FLUSHALL keeps both).
     await Promise.all([this.ours.command('SCRIPT', 'FLUSH'), this.theirs.command('SCRIPT', 'FLUSH')]);
     await Promise.all([this.ours.command('FUNCTION', 'FLUSH'), this.theirs.command('FUNCTION', 'FLUSH')]);
+    // So is the configuration: the parameters the server family may have changed go back to their defaults.
+    const defaults = ['CONFIG', 'SET', ...CONFIG_DEFAULTS.flat()];
+    const configured = await Promise.all([this.ours.command(...defaults), this.theirs.command(...defaults)]);
+    for (const reply of configured) if (!reply.equals(OK)) throw new Error(`CONFIG SET of the defaults answered ${JSON.stringify(reply.toString('latin1'))}`);
   }
 
   close(): void {

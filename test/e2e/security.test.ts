@@ -76,7 +76,11 @@ test('requirepass: every command but AUTH/HELLO/QUIT/RESET answers -NOAUTH first
       if (NO_AUTH_COMMANDS.has(argv[0])) continue;
       const reply = (await c.command(...argv)).toString();
       // As Redis (execCommandAbort): a refused EXEC says so as EXECABORT.
-      const expected = argv[0] === 'exec' ? '-EXECABORT Transaction discarded because of: NOAUTH Authentication required.\r\n' : '-NOAUTH Authentication required.\r\n';
+      // Redis checks protected commands (MODULE LOAD/LOADEX/UNLOAD with enable-module-command no) before authentication.
+      const protectedCommand = argv[0] === 'module' && ['load', 'loadex', 'unload'].includes(argv[1]);
+      const expected = argv[0] === 'exec' ? '-EXECABORT Transaction discarded because of: NOAUTH Authentication required.\r\n'
+        : protectedCommand ? '-ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n'
+          : '-NOAUTH Authentication required.\r\n';
       assert.is(reply, expected, argv.join(' '));
       checked++;
     }

@@ -28,6 +28,8 @@ import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
 import { GEO_COMMANDS } from './geo.js';
 import { DUMP_COMMANDS } from './dump.js';
 import { ACL_COMMANDS } from './acl.js';
+import { INTROSPECTION_COMMANDS } from './introspection.js';
+import { CLUSTER_COMMANDS } from './cluster.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -52,4 +54,6 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...GEO_COMMANDS,
   ...DUMP_COMMANDS,
   ...ACL_COMMANDS,
+  ...INTROSPECTION_COMMANDS,
+  ...CLUSTER_COMMANDS,
 ];

@@ -19,28 +19,7 @@ export interface NotServed {
 
 const REPLICATION_WHY = 'replication is issue #16 (replicas fed from the WAL, WAIT, Sentinel failover)';
 
-const CLUSTER_SUBCOMMANDS = [
-  'addslots', 'addslotsrange', 'bumpepoch', 'count-failure-reports', 'countkeysinslot', 'delslots', 'delslotsrange', 'failover',
-  'flushslots', 'forget', 'getkeysinslot', 'help', 'info', 'keyslot', 'links', 'meet', 'myid', 'nodes', 'replicas', 'replicate',
-  'reset', 'saveconfig', 'set-config-epoch', 'setslot', 'shards', 'slaves', 'slots',
-];
-const CLUSTER_WHY = 'StrataKV is a standalone server: Redis Cluster is not a goal yet';
-
 export const NOT_SERVED: readonly NotServed[] = [
-  { name: 'asking', group: 'cluster', why: CLUSTER_WHY },
-  { name: 'readonly', group: 'cluster', why: CLUSTER_WHY },
-  { name: 'readwrite', group: 'cluster', why: CLUSTER_WHY },
-  { name: 'cluster', group: 'cluster', why: CLUSTER_WHY },
-  ...CLUSTER_SUBCOMMANDS.map((sub): NotServed => ({ name: `cluster|${sub}`, group: 'cluster', why: CLUSTER_WHY })),
-  { name: 'bgrewriteaof', group: 'server', why: 'there is no AOF to rewrite: the WAL is trimmed by flushes; to be decided with the introspection gaps of issue #14' },
-  { name: 'command|getkeysandflags', group: 'server', why: 'introspection gap of issue #14' },
-  { name: 'latency|doctor', group: 'server', why: 'introspection gap of issue #14' },
-  { name: 'latency|graph', group: 'server', why: 'introspection gap of issue #14' },
-  { name: 'lolwut', group: 'server', why: 'introspection gap of issue #14' },
-  { name: 'memory', group: 'server', why: 'introspection gap of issue #14' },
-  ...['doctor', 'help', 'malloc-stats', 'purge', 'stats', 'usage'].map((sub): NotServed => ({ name: `memory|${sub}`, group: 'server', why: 'introspection gap of issue #14' })),
-  { name: 'module', group: 'server', why: 'StrataKV cannot load Redis modules (C shared objects against Redis internals)' },
-  ...['help', 'list', 'load', 'loadex', 'unload'].map((sub): NotServed => ({ name: `module|${sub}`, group: 'server', why: 'StrataKV cannot load Redis modules (C shared objects against Redis internals)' })),
   ...['failover', 'psync', 'replconf', 'replicaof', 'role', 'slaveof', 'sync', 'wait']
     .map((name): NotServed => ({ name, group: name === 'wait' ? 'generic' : 'server', why: REPLICATION_WHY })),
 ];

@@ -160,6 +160,11 @@ export interface CommandDef {
    * CLIENT PAUSE WRITE like one (PUBLISH, SPUBLISH).
    */
   readonly mayReplicate?: true;
+  /**
+   * Redis' PROTECTED flag: refused before anything else (even inside MULTI, where it is not
+   * queued) unless the named parameter allows it: yes, or local for a loopback client.
+   */
+  readonly protectedBy?: 'enable-module-command';
   /** Runs while a RESP2 client is subscribed (Redis' list: (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET). */
   readonly allowedWhileSubscribed?: true;
   /**

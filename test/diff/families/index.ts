@@ -25,8 +25,9 @@ import { hyperloglog } from './hyperloglog.js';
 import { geo } from './geo.js';
 import { dump } from './dump.js';
 import { acl } from './acl.js';
+import { server } from './server.js';
 
-export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, streamGroups, scripting, functions, hyperloglog, geo, dump, acl];
+export const FAMILIES: readonly Family[] = [strings, bitmaps, keys, databases, transactions, connection, hashes, sets, sortedSets, lists, blocking, sort, pubsub, streams, streamGroups, scripting, functions, hyperloglog, geo, dump, acl, server];
 
 /**
  * The families sequences draw from: all of them, or those named in DIFF_FAMILIES (comma-separated,
