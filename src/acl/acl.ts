@@ -90,14 +90,14 @@ export class Acl implements RuleContext {
     if (hasSpaces(name)) return { error: 'ERR Usernames can\'t contain spaces or null characters' };
     const merged = mergeSelectorArguments(rules);
     if (!Array.isArray(merged)) {
-      return { error: `ERR Unmatched parenthesis in acl selector starting at '${rules[merged.unclosedAt]}'.` };
+      return { error: `ERR Unmatched parenthesis in acl selector starting at '${upToNul(rules[merged.unclosedAt])}'.` };
     }
     const existing = this.users.get(name);
     const staged = this.newUser(name);
     if (existing !== undefined) staged.copyFrom(existing);
     for (const rule of merged) {
       const error = applyUserRule(staged, rule, this);
-      if (error !== null) return { error: `ERR Error in ACL SETUSER modifier '${rule}': ${ruleErrorText(error)}` };
+      if (error !== null) return { error: `ERR Error in ACL SETUSER modifier '${upToNul(rule)}': ${ruleErrorText(error)}` };
     }
     let before: AclUser | null = null;
     if (existing !== undefined) {
@@ -132,4 +132,10 @@ export class Acl implements RuleContext {
     const user = this.users.get(name);
     return user !== undefined && user.accepts(password) ? user : null;
   }
+}
+
+/** A rule as Redis' `%s` quotes it in an error: up to its first NUL. */
+function upToNul(text: string): string {
+  const nul = text.indexOf('\0');
+  return nul < 0 ? text : text.slice(0, nul);
 }

@@ -317,6 +317,31 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       return stored && differOnlyInLastDigits(m.differing.ours, m.differing.theirs);
     },
   },
+  {
+    id: 'sort-alpha-nul-ties-hash-order',
+    reason: "SORT ... ALPHA compares elements as C strings (strcoll), so elements equal up to a NUL byte ('a' and 'a\\0b') tie; ties keep the source's order, which for a set or sorted set is Redis' hash order and StrataKV's member or score order (README, SORT)",
+    repro: {
+      steps: [['SADD', 'k2', 'a', 'a\x00b', 'c'], ['SORT', 'k2', 'ALPHA']],
+      redis: '*3\r\n$3\r\na\x00b\r\n$1\r\na\r\n$1\r\nc\r\n',
+      stratakv: '*3\r\n$1\r\na\r\n$3\r\na\x00b\r\n$1\r\nc\r\n',
+      also: 'a sorted set (in score order here), a set RESTOREd from a payload',
+    },
+    diverges: true,
+    matches: (m) => {
+      const words = m.differing.args.map((a) => a.toString('latin1').toUpperCase());
+      if ((words[0] !== 'SORT' && words[0] !== 'SORT_RO') || !words.includes('ALPHA')) return false;
+      const [ours, theirs] = [parseReply(m.differing.ours), parseReply(m.differing.theirs)];
+      if (ours.type !== '*' || theirs.type !== '*' || ours.items.length !== theirs.items.length) return false;
+      const cKey = (node: RespNode): string => {
+        const data = node.data ?? Buffer.alloc(0);
+        const nul = data.indexOf(0);
+        return data.toString('latin1', 0, nul < 0 ? data.length : nul);
+      };
+      const sorted = (nodes: readonly RespNode[]): string => nodes.map((n) => n.raw.toString('latin1')).sort().join('\n');
+      const sameKeys = ours.items.every((node, i) => cKey(node) === cKey(theirs.items[i]));
+      return sameKeys && sorted(ours.items) === sorted(theirs.items);
+    },
+  },
 ];
 
 /** The known difference a mismatch is, if any. */
