@@ -342,6 +342,32 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       return sameKeys && sorted(ours.items) === sorted(theirs.items);
     },
   },
+  {
+    id: 'unsubscribe-all-order',
+    reason: "UNSUBSCRIBE (PUNSUBSCRIBE, SUNSUBSCRIBE) without arguments confirms each channel in subscription order; Redis in its dictionary's hash order, seeded at random per process (README, Pub/Sub)",
+    repro: {
+      steps: [['SUBSCRIBE', 'b', 'xz'], ['UNSUBSCRIBE']],
+      redis: '>3\r\n$11\r\nunsubscribe\r\n$2\r\nxz\r\n:1\r\n>3\r\n$11\r\nunsubscribe\r\n$1\r\nb\r\n:0\r\n',
+      stratakv: '>3\r\n$11\r\nunsubscribe\r\n$1\r\nb\r\n:1\r\n>3\r\n$11\r\nunsubscribe\r\n$2\r\nxz\r\n:0\r\n',
+    },
+    diverges: false,
+    matches: (m) => {
+      const words = m.differing.args.map((a) => a.toString('latin1').toUpperCase());
+      if (words.length !== 1 || !['UNSUBSCRIBE', 'PUNSUBSCRIBE', 'SUNSUBSCRIBE'].includes(words[0])) return false;
+      const notices = (reply: Buffer): Array<[string, string, string]> | null => {
+        try {
+          return parseReplies(reply).map((n) => [n.items[0]?.data?.toString('latin1') ?? '', n.items[1]?.raw.toString('latin1') ?? '', n.items[2]?.raw.toString('latin1') ?? '']);
+        } catch {
+          return null;
+        }
+      };
+      const [ours, theirs] = [notices(m.differing.ours), notices(m.differing.theirs)];
+      if (ours === null || theirs === null || ours.length !== theirs.length || ours.length < 2) return false;
+      const sameShape = ours.every(([kind, , count], i) => kind === theirs[i][0] && count === theirs[i][2] && kind.endsWith('unsubscribe'));
+      const channels = (list: Array<[string, string, string]>): string => list.map((n) => n[1]).sort().join('\n');
+      return sameShape && channels(ours) === channels(theirs);
+    },
+  },
 ];
 
 /** The known difference a mismatch is, if any. */
