@@ -13,7 +13,7 @@ import { positiveInt } from './lib/cli.js';
 import { Acl } from '../src/acl/acl.js';
 import { checkCommand } from '../src/acl/check.js';
 import { allCommands } from '../src/commands/index.js';
-import { CommandTable } from '../src/commands/registry.js';
+import { CommandTable } from '../src/command-table/registry.js';
 import type { CommandHandler } from '../src/commands/types.js';
 import { median, redisBenchmarkMissing, runBench, runRedisBenchmarkCommand, stratakvSpec, type LoadShape } from './lib/resp-targets.js';
 

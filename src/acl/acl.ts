@@ -11,7 +11,7 @@
  * see a change at once. Closing the connections of a deleted user is the caller's part: this
  * module knows users, not connections.
  */
-import type { CommandTable } from '../commands/registry.js';
+import type { CommandTable } from '../command-table/registry.js';
 import { AclCatalog } from './catalog.js';
 import { AclLog } from './log.js';
 import { applyUserRule, mergeSelectorArguments, ruleErrorText, type RuleContext } from './rules.js';

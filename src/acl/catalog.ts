@@ -3,13 +3,13 @@
  * index of its bit in a selector's command bitmap, as Redis' ACLGetCommandID), its categories as
  * a bit set, and how it names Pub/Sub channels.
  *
- * Built once from the command table (src/commands/registry.ts), by real names: as Redis' ACL
+ * Built once from the command table (src/command-table/registry.ts), by real names: as Redis' ACL
  * works on its original command table, a rule names a command as it is, whatever rename-command
  * did. Iteration order is the table's (Redis walks its command dictionary in hash order, which
  * changes with every process: the order of single commands in ACL LIST is its own there too).
  */
-import type { CommandEntry, CommandTable } from '../commands/registry.js';
-import { ACL_CATEGORIES } from '../commands/table/schema.js';
+import type { CommandEntry, CommandTable } from '../command-table/registry.js';
+import { ACL_CATEGORIES } from '../command-table/schema.js';
 
 /** How a command names Pub/Sub channels (Redis' ACLDoesCommandHaveChannels and the argument ranges it checks). */
 export const enum ChannelArgs {

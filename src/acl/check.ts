@@ -9,7 +9,7 @@
  * The common case costs a bit test and, for a command with keys, a glob match per key and
  * pattern: keys are found into a reused KeyRefs, nothing is allocated.
  */
-import { FLAG_NOAUTH, KeyRefs, KEY_NEEDS_READ, KEY_NEEDS_WRITE } from '../commands/registry.js';
+import { FLAG_NOAUTH, KeyRefs, KEY_NEEDS_READ, KEY_NEEDS_WRITE } from '../command-table/registry.js';
 import { globMatch } from '../util/glob.js';
 import { ChannelArgs, type AclCommand } from './catalog.js';
 import { PERMISSION_READ, PERMISSION_WRITE, type AclUser, type Selector } from './users.js';

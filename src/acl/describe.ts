@@ -8,7 +8,7 @@
  * rest, then allowed first arguments. Single commands come in command table order; Redis emits
  * them in its dictionary's hash order, which differs from one process to the next.
  */
-import { ACL_CATEGORIES } from '../commands/table/schema.js';
+import { ACL_CATEGORIES } from '../command-table/schema.js';
 import type { AclCatalog, AclCommand } from './catalog.js';
 import { changeCategory } from './rules.js';
 import { PERMISSION_ALL, PERMISSION_READ, Selector, type AclUser, type KeyPattern } from './users.js';

@@ -5,7 +5,7 @@
  * whose channels a SETUSER revoked, as Redis does).
  */
 import { randomBytes } from 'node:crypto';
-import { ACL_CATEGORIES } from './table/schema.js';
+import { ACL_CATEGORIES } from '../command-table/schema.js';
 import { Verdict, checkCommand, userMayUseChannel } from '../acl/check.js';
 import { describeChannels, describeCommandRules, describeKeys, userFlags } from '../acl/describe.js';
 import { categoryBit, type AclCommand } from '../acl/catalog.js';
@@ -313,7 +313,7 @@ const ACL_HELP = [
   '    Prints this help.',
 ];
 
-/** Handlers by command name; the metadata is in ./table/acl.ts. */
+/** Handlers by command name; the metadata is in ../command-table/acl.ts. */
 export const aclHandlers: CommandHandlers = {
   'acl|setuser': setuser,
   'acl|deluser': deluser,

@@ -452,7 +452,7 @@ function bitfieldRoCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<
   return bitfieldGeneric(ctx, argv, true, bitfieldRoCommand);
 }
 
-/** Handlers by command name; the metadata is in ./table/bits.ts. */
+/** Handlers by command name; the metadata is in ../command-table/bits.ts. */
 export const bitHandlers: CommandHandlers = {
   setbit: setbitCommand,
   getbit: getbitCommand,

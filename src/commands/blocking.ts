@@ -182,7 +182,7 @@ function bzmpopCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   return popGeneric(ctx, argv, bzmpopCommand, request.keys, request.max, request.count, shape);
 }
 
-/** Handlers by command name; the metadata is in ./table/blocking.ts. */
+/** Handlers by command name; the metadata is in ../command-table/blocking.ts. */
 export const blockingHandlers: CommandHandlers = {
   blpop: blockingPop(End.Head),
   brpop: blockingPop(End.Tail),

@@ -2,7 +2,7 @@
  * Cluster family: CLUSTER and its subcommands, ASKING, READONLY, READWRITE. StrataKV runs
  * standalone, as a redis-server 7.0 with cluster-enabled no: every one of them (CLUSTER HELP too)
  * answers Redis' error for that case, after the dispatcher has checked arity and subcommand names
- * as Redis does. Metadata: ./table/cluster.ts.
+ * as Redis does. Metadata: ../command-table/cluster.ts.
  */
 import type { CommandContext, CommandHandlers } from './types.js';
 
@@ -10,7 +10,7 @@ function clusterDisabled(ctx: CommandContext): void {
   ctx.reply.error('ERR This instance has cluster support disabled');
 }
 
-/** Handlers by command name; the metadata is in ./table/cluster.ts. */
+/** Handlers by command name; the metadata is in ../command-table/cluster.ts. */
 export const clusterHandlers: CommandHandlers = {
   'cluster|addslots': clusterDisabled,
   'cluster|addslotsrange': clusterDisabled,

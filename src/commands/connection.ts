@@ -495,7 +495,7 @@ function clientUnpause(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
-/** Handlers by command name; the metadata is in ./table/connection.ts. */
+/** Handlers by command name; the metadata is in ../command-table/connection.ts. */
 export const connectionHandlers: CommandHandlers = {
   ping,
   echo,

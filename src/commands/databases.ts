@@ -102,7 +102,7 @@ function dbsizeCommand(ctx: CommandContext): void {
   ctx.reply.integer(ctx.server.keyspace.dbsize(ctx.client.db));
 }
 
-/** Handlers by command name; the metadata is in ./table/databases.ts. */
+/** Handlers by command name; the metadata is in ../command-table/databases.ts. */
 export const databaseHandlers: CommandHandlers = {
   select: selectCommand,
   move: moveCommand,

@@ -122,7 +122,7 @@ function restoreCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
   return durable(write);
 }
 
-/** Handlers by command name; the metadata is in ./table/dump.ts. */
+/** Handlers by command name; the metadata is in ../command-table/dump.ts. */
 export const dumpHandlers: CommandHandlers = {
   dump: dumpCommand,
   restore: restoreCommand,

@@ -144,7 +144,7 @@ function persistCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
   return durable(write);
 }
 
-/** Handlers by command name; the metadata is in ./table/expiry.ts. */
+/** Handlers by command name; the metadata is in ../command-table/expiry.ts. */
 export const expiryHandlers: CommandHandlers = {
   expire: expireCommand,
   pexpire: pexpireCommand,

@@ -301,7 +301,7 @@ export async function loadStoredFunctions(server: ServerContext): Promise<number
   return loadStoredLibraries(server.db, engine.functions, logTo(server));
 }
 
-/** Handlers by command name; the metadata is in ./table/functions.ts. */
+/** Handlers by command name; the metadata is in ../command-table/functions.ts. */
 export const functionHandlers: CommandHandlers = {
   fcall: (ctx, argv) => fcall(ctx, argv, false),
   fcall_ro: (ctx, argv) => fcall(ctx, argv, true),

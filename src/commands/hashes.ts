@@ -312,7 +312,7 @@ async function hscanPage(ctx: CommandContext, hash: Collection, cursor: string, 
 
 // ---------------------------------------------------------------- handlers
 
-/** Handlers by command name; the metadata is in ./table/hashes.ts. */
+/** Handlers by command name; the metadata is in ../command-table/hashes.ts. */
 export const hashHandlers: CommandHandlers = {
   hset: hsetCommand,
   hsetnx: hsetnxCommand,

@@ -279,7 +279,7 @@ function pfselftestCommand(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
-/** Handlers by command name; the metadata is in ./table/hyperloglog.ts. */
+/** Handlers by command name; the metadata is in ../command-table/hyperloglog.ts. */
 export const hyperloglogHandlers: CommandHandlers = {
   pfadd: pfaddCommand,
   pfcount: pfcountCommand,

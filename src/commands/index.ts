@@ -1,14 +1,14 @@
 /**
- * Every command: the table's entries (./table/) joined with the handlers each family file exports
+ * Every command: the table's entries (../command-table/) joined with the handlers each family file exports
  * by name. Joining throws, when this module loads, if an entry lacks its handler or a handler its
  * entry.
  *
- * Adding a command: its entry in ./table/<family>.ts, its handler in ./<family>.ts's handler map.
- * Adding a family: both files, and a line here and in ./table/index.ts.
+ * Adding a command: its entry in ../command-table/<family>.ts, its handler in ./<family>.ts's handler map.
+ * Adding a family: both files, and a line here and in ../command-table/index.ts.
  */
 import type { CommandSpec } from './types.js';
-import { attachHandlers } from './registry.js';
-import { COMMAND_TABLE } from './table/index.js';
+import { attachHandlers } from '../command-table/registry.js';
+import { COMMAND_TABLE } from '../command-table/index.js';
 import { stringHandlers } from './strings.js';
 import { bitHandlers } from './bits.js';
 import { keyHandlers } from './keys.js';

@@ -1,7 +1,7 @@
 /**
  * Introspection family: MEMORY (USAGE, STATS, DOCTOR, MALLOC-STATS, PURGE, HELP), MODULE (LIST,
  * LOAD, LOADEX, UNLOAD, HELP) and BGREWRITEAOF, answered as redis-server 7.0 answers them, with
- * StrataKV's own numbers where Redis reports its own. Metadata: ./table/introspection.ts.
+ * StrataKV's own numbers where Redis reports its own. Metadata: ../command-table/introspection.ts.
  *
  * - MEMORY USAGE counts the bytes of the key's engine records: its key record (the value, or a
  *   collection's metadata) and its member records, each as the engine stores it (engine key +
@@ -335,7 +335,7 @@ function bgrewriteaof(ctx: CommandContext): void {
   ctx.reply.simple('Background append only file rewriting started');
 }
 
-/** Handlers by command name; the metadata is in ./table/introspection.ts. */
+/** Handlers by command name; the metadata is in ../command-table/introspection.ts. */
 export const introspectionHandlers: CommandHandlers = {
   'memory|usage': memoryUsage,
   'memory|stats': memoryStats,

@@ -294,7 +294,7 @@ function objectHelpCommand(ctx: CommandContext): void {
   for (const line of OBJECT_HELP) ctx.reply.simple(line);
 }
 
-/** Handlers by command name; the metadata is in ./table/keys.ts. */
+/** Handlers by command name; the metadata is in ../command-table/keys.ts. */
 export const keyHandlers: CommandHandlers = {
   del: delCommand,
   unlink: delCommand,

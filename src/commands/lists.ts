@@ -587,7 +587,7 @@ async function removeLater(ctx: CommandContext, list: Collection, element: Buffe
 
 // ---------------------------------------------------------------- handlers
 
-/** Handlers by command name; the metadata is in ./table/lists.ts. */
+/** Handlers by command name; the metadata is in ../command-table/lists.ts. */
 export const listHandlers: CommandHandlers = {
   lpush: pushCommand(End.Head, false),
   rpush: pushCommand(End.Tail, false),

@@ -248,5 +248,5 @@ function lolwut(ctx: CommandContext, argv: Buffer[]): void {
   }
 }
 
-/** Handlers by command name; the metadata is in ./table/introspection.ts. */
+/** Handlers by command name; the metadata is in ../command-table/introspection.ts. */
 export const lolwutHandlers: CommandHandlers = { lolwut };

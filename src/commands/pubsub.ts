@@ -138,7 +138,7 @@ const PUBSUB_HELP = [
   '    Prints this help.',
 ];
 
-/** Handlers by command name; the metadata is in ./table/pubsub.ts. */
+/** Handlers by command name; the metadata is in ../command-table/pubsub.ts. */
 export const pubsubHandlers: CommandHandlers = {
   subscribe: (ctx, argv) => subscribeAll(CHANNELS, ctx, argv),
   unsubscribe: (ctx, argv) => unsubscribeAll(CHANNELS, ctx, argv),

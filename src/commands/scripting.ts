@@ -19,7 +19,7 @@
 import { aclRefusal } from './acl-support.js';
 import { ReplyWriter } from '../protocol/reply.js';
 import { parseIntegerArg } from '../keyspace/numbers.js';
-import { FLAG_MAY_REPLICATE, FLAG_NOSCRIPT, FLAG_WRITE } from './registry.js';
+import { FLAG_MAY_REPLICATE, FLAG_NOSCRIPT, FLAG_WRITE } from '../command-table/registry.js';
 import { ClientSession } from './client-session.js';
 import { misconfError } from './command-support.js';
 import type { ClientState, Command, CommandContext, CommandHandlers, ScriptCaller, ServerContext } from './types.js';
@@ -392,7 +392,7 @@ function scriptHelp(ctx: CommandContext): void {
   for (const line of SCRIPT_HELP) ctx.reply.simple(line);
 }
 
-/** Handlers by command name; the metadata is in ./table/scripting.ts. */
+/** Handlers by command name; the metadata is in ../command-table/scripting.ts. */
 export const scriptingHandlers: CommandHandlers = {
   eval: (ctx, argv) => evalGeneric(ctx, argv, false, false),
   evalsha: (ctx, argv) => evalGeneric(ctx, argv, true, false),

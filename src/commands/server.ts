@@ -3,12 +3,12 @@
  * MONITOR, DEBUG. Replies and error texts follow Redis 7.0.
  */
 import type { Command, CommandContext, CommandHandlers } from './types.js';
-import { KEY_SPEC_FLAGS, type KeySpec, type KeySpecFlag } from './table/schema.js';
+import { KEY_SPEC_FLAGS, type KeySpec, type KeySpecFlag } from '../command-table/schema.js';
 import { configGet, configSet, rewriteConfigFile } from '../config/config.js';
 import { userLines } from '../acl/acl-file.js';
 import { globMatch } from '../util/glob.js';
 import { parseInteger, replyHelp } from './connection.js';
-import { writeDocValue } from './docs.js';
+import { writeDocValue } from '../command-table/docs.js';
 import { info } from './info.js';
 import { busyError } from '../scripting/busy.js';
 import { cString } from '../keyspace/numbers.js';
@@ -591,7 +591,7 @@ function debug(ctx: CommandContext, argv: Buffer[]): void {
   ctx.reply.error(`ERR unknown subcommand '${cString(argv[1])}'. Try DEBUG HELP.`);
 }
 
-/** Handlers by command name; the metadata is in ./table/server.ts. */
+/** Handlers by command name; the metadata is in ../command-table/server.ts. */
 export const serverHandlers: CommandHandlers = {
   info,
   'config|get': configGetCmd,

@@ -524,7 +524,7 @@ const STORE_EVENTS: Readonly<Record<StoreOp, string>> = { [StoreOp.Inter]: 'sint
 
 // ---------------------------------------------------------------- handlers
 
-/** Handlers by command name; the metadata is in ./table/sets.ts. */
+/** Handlers by command name; the metadata is in ../command-table/sets.ts. */
 export const setHandlers: CommandHandlers = {
   sadd: saddCommand,
   srem: sremCommand,

@@ -397,7 +397,7 @@ async function store(ctx: CommandContext, req: SortRequest, chosen: readonly Buf
   }
 }
 
-/** Handlers by command name; the metadata is in ./table/sort.ts. */
+/** Handlers by command name; the metadata is in ../command-table/sort.ts. */
 export const sortHandlers: CommandHandlers = {
   sort: sortCommand(false),
   sort_ro: sortCommand(true),

@@ -1033,7 +1033,7 @@ function zscanPage(ctx: CommandContext, z: Collection, cursor: string, { count, 
 
 // ---------------------------------------------------------------- handlers
 
-/** Handlers by command name; the metadata is in ./table/sorted-sets.ts. */
+/** Handlers by command name; the metadata is in ../command-table/sorted-sets.ts. */
 export const sortedSetHandlers: CommandHandlers = {
   zadd: zaddCommand,
   zincrby: zincrbyCommand,

@@ -772,7 +772,7 @@ async function nextPelId(stream: Collection, group: Group, after: StreamKeyId): 
   return found;
 }
 
-/** Handlers by command name; the metadata is in ./table/streams.ts. */
+/** Handlers by command name; the metadata is in ../command-table/streams.ts. */
 export const streamGroupHandlers: CommandHandlers = {
   'xgroup|create': xgroupCreateCommand,
   'xgroup|setid': xgroupSetidCommand,

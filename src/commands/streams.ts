@@ -748,7 +748,7 @@ function xinfoConsumersCommand(ctx: CommandContext, argv: Buffer[]): void | Prom
 }
 
 
-/** Handlers by command name; the metadata is in ./table/streams.ts. */
+/** Handlers by command name; the metadata is in ../command-table/streams.ts. */
 export const streamHandlers: CommandHandlers = {
   xadd: xaddCommand,
   xlen: xlenCommand,

@@ -594,7 +594,7 @@ function writeLcs(ctx: CommandContext, a: Buffer, b: Buffer, table: Uint32Array,
   reply.integer(length);
 }
 
-/** Handlers by command name; the metadata is in ./table/strings.ts. */
+/** Handlers by command name; the metadata is in ../command-table/strings.ts. */
 export const stringHandlers: CommandHandlers = {
   get: getCommand,
   set: setCommand,

@@ -13,7 +13,7 @@
  * synchronous stretch. WATCH is the keyspace's: it flags `client.watchDirty` on modification.
  */
 import { aclRefusal } from './acl-support.js';
-import { FLAG_WRITE } from './registry.js';
+import { FLAG_WRITE } from '../command-table/registry.js';
 import type { ClientState, CommandContext, CommandHandlers, QueuedCommand, ServerContext } from './types.js';
 
 function endTransaction(client: ClientState, server: ServerContext): void {
@@ -144,7 +144,7 @@ function unwatch(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
-/** Handlers by command name; the metadata is in ./table/transactions.ts. */
+/** Handlers by command name; the metadata is in ../command-table/transactions.ts. */
 export const transactionHandlers: CommandHandlers = {
   multi,
   exec,

@@ -1,7 +1,7 @@
 /**
  * The contract between the server (connections, dispatcher) and the command families.
  *
- * A family's metadata is a data table (src/commands/table/<family>.ts); its code file exports the
+ * A family's metadata is a data table (src/command-table/<family>.ts); its code file exports the
  * handlers by name (`export const <family>Handlers: CommandHandlers`); src/commands/index.ts joins
  * the two. Handlers never touch sockets: they read `ctx.client` / `ctx.server` and write their
  * reply through `ctx.reply`. Arity errors, unknown commands and unknown subcommands are answered
@@ -13,7 +13,7 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import type { ServerConfig } from '../config/config.js';
 import type { Logger } from '../util/logger.js';
 import type { ReplyWriter } from '../protocol/reply.js';
-import type { CommandEntry, CommandSource, CommandTable } from './registry.js';
+import type { CommandEntry, CommandSource, CommandTable } from '../command-table/registry.js';
 import type { ClientSubscriptions, PubSubHub, PushMessage, Subscriber } from '../pubsub/hub.js';
 import type { BlockingRegistry } from '../blocking/registry.js';
 import type { ScriptKind } from '../scripting/busy.js';

@@ -25,7 +25,7 @@ import {
   FLAG_ADMIN, FLAG_ALLOW_BUSY, FLAG_ALLOWED_WHILE_SUBSCRIBED, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_MAY_REPLICATE, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI,
   FLAG_READONLY, FLAG_RUNS_SCRIPT, FLAG_RUNS_TRANSACTION, FLAG_SKIP_SLOWLOG,
   FLAG_WHOLE_KEYSPACE, FLAG_WRITE,
-} from '../commands/registry.js';
+} from '../command-table/registry.js';
 import { misconfError } from '../commands/command-support.js';
 import { aclRefusal } from '../commands/acl-support.js';
 import { redisOnlyValue } from '../config/config.js';

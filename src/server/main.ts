@@ -21,7 +21,7 @@ import { restoreCheckpoint } from '../engine/checkpoint.js';
 import { applyCommandRenames, Server } from './server.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { AdminServer } from '../admin/admin-server.js';
-import { CommandTable } from '../commands/registry.js';
+import { CommandTable } from '../command-table/registry.js';
 import { Acl } from '../acl/acl.js';
 import { USERS_AND_ACLFILE, checkConfigUser, loadAclFile, loadConfigUsers } from '../acl/acl-file.js';
 import { loadStoredFunctions } from '../commands/functions.js';

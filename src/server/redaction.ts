@@ -5,7 +5,7 @@
  * reject as a syntax error, since a password typed there is no less secret.
  */
 import { isSensitiveDirective } from '../config/config.js';
-import type { Redaction } from '../commands/table/schema.js';
+import type { Redaction } from '../command-table/schema.js';
 
 const REDACTED = Buffer.from('(redacted)', 'latin1');
 

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type {
   ClientDirectory, ClientState, CommandContext, CommandHandler, CommandSpec, Commands, QueuedCommand, ServerContext, ServerControl, ServerStats, ShutdownMode,
 } from '../commands/types.js';
-import { CommandTable } from '../commands/registry.js';
+import { CommandTable } from '../command-table/registry.js';
 import { ConfigError, type CommandRename, type ServerConfig } from '../config/config.js';
 import type { Db } from '../engine/db.js';
 import type { Keyspace } from '../keyspace/keyspace.js';

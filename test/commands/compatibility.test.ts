@@ -7,8 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { compatibilityMarkdown, withCompatibilitySection } from '../../src/commands/compatibility.js';
-import { COMMAND_TABLE } from '../../src/commands/table/index.js';
-import { NOT_SERVED } from '../../src/commands/table/not-served.js';
+import { COMMAND_TABLE } from '../../src/command-table/index.js';
+import { NOT_SERVED } from '../../src/command-table/not-served.js';
 
 test("README's compatibility section is up to date (npm run docs:compat)", () => {
   const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');

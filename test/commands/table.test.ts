@@ -9,10 +9,10 @@ import { allCommands } from '../../src/commands/index.js';
 import {
   CommandTable, FLAG_DENIED_ON_WRITE_FAILURE, KEY_NEEDS_READ, KEY_NEEDS_WRITE, KeyRefs, FLAG_RUNS_IN_MULTI, FLAG_RUNS_TRANSACTION, FLAG_WHOLE_KEYSPACE, attachHandlers,
   type CommandEntry, type CommandSource,
-} from '../../src/commands/registry.js';
-import { parseSyntax } from '../../src/commands/docs.js';
-import type { CommandDef, KeySpec } from '../../src/commands/table/schema.js';
-import { COMMAND_TABLE } from '../../src/commands/table/index.js';
+} from '../../src/command-table/registry.js';
+import { parseSyntax } from '../../src/command-table/docs.js';
+import type { CommandDef, KeySpec } from '../../src/command-table/schema.js';
+import { COMMAND_TABLE } from '../../src/command-table/index.js';
 
 type Handler = () => void;
 const noop: Handler = () => {};

@@ -1,7 +1,7 @@
 /**
  * COMMAND INFO and COMMAND DOCS of every command, byte for byte against a real redis-server 7.0,
  * in RESP2 and RESP3: arity, flags, key range, ACL categories, tips, key specs, and the documented
- * arguments redis-cli builds its hints from. What the command table (src/commands/table/) says
+ * arguments redis-cli builds its hints from. What the command table (src/command-table/) says
  * must be what Redis says.
  *
  * Two things are compared apart, by nature: a container's subcommands come in Redis' dictionary
@@ -11,8 +11,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RawClient, encodeCommand, redisTest, replyLength, startRedis, startServer, type TestServer } from './helpers.js';
-import { COMMAND_TABLE } from '../../src/commands/table/index.js';
-import { NOT_SERVED } from '../../src/commands/table/not-served.js';
+import { COMMAND_TABLE } from '../../src/command-table/index.js';
+import { NOT_SERVED } from '../../src/command-table/not-served.js';
 
 /** Commands StrataKV serves from after Redis 7.0 (by their `since`); any other command missing from Redis fails the test. */
 const NOT_IN_REDIS_7_0 = new Set(

@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { KeyLocks, LockMode, type LockHold } from '../../src/server/key-locks.js';
 import { DurabilityBarrier, type BarrierWaiter } from '../../src/server/durability.js';
 import { SlowLog } from '../../src/server/slowlog.js';
-import { parseSyntax } from '../../src/commands/docs.js';
-import { CommandTable } from '../../src/commands/registry.js';
+import { parseSyntax } from '../../src/command-table/docs.js';
+import { CommandTable } from '../../src/command-table/registry.js';
 import type { CommandSpec } from '../../src/commands/types.js';
 
 test('KeyLocks: per key, exclusive', () => {

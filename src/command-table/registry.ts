@@ -13,7 +13,7 @@
 import {
   ACL_CATEGORIES, COMMAND_FLAGS, GROUP_CATEGORIES, KEY_SPEC_FLAGS,
   type AclCategory, type CommandDef, type CommandGroup, type KeySpec, type Redaction,
-} from './table/schema.js';
+} from './schema.js';
 import { commandDocs, maxKeySpecIndex, parseSyntax, type DocValue } from './docs.js';
 
 /** Bits for what the dispatcher tests on every call (Redis flags first, then the table's dispatch properties). */
@@ -474,7 +474,7 @@ function countAt(argv: readonly Buffer[], i: number): number {
   return /^(0|[1-9]\d{0,8})$/.test(text) ? Number(text) : -1;
 }
 
-/** '@'-categories in Redis' order, derived as the top of table/schema.ts says. */
+/** '@'-categories in Redis' order, derived as the top of schema.ts says. */
 function aclCategoriesOf<H>(def: CommandSource<H>, isContainer: boolean, where: string): readonly string[] {
   if (!Object.hasOwn(GROUP_CATEGORIES, def.group)) throw new Error(`${where}: unknown group '${def.group}'`);
   const cats = new Set<AclCategory>(def.acl ?? []);

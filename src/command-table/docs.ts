@@ -23,7 +23,7 @@
  * Lines are parsed when the command table is built, so a malformed one stops the server at start.
  */
 import type { ReplyWriter } from '../protocol/reply.js';
-import type { CommandDef } from './table/schema.js';
+import type { CommandDef } from './schema.js';
 
 /** A COMMAND DOCS value: a map, an array, a set, a set of flags, a string or an integer. */
 export type DocValue = string | number | DocValue[] | { readonly [key: string]: DocValue } | DocFlags | DocSet;

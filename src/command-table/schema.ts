@@ -3,7 +3,7 @@
  *
  * The table is data, as Redis' src/commands/*.json: everything COMMAND INFO, COMMAND DOCS,
  * COMMAND LIST and the dispatcher need to know about a command, and nothing that runs. Handlers
- * are attached beside it by name (src/commands/registry.ts, attachHandlers), so a family's table
+ * are attached beside it by name (src/command-table/registry.ts, attachHandlers), so a family's table
  * file reads top to bottom as a list of commands and a family's handler file holds only code.
  *
  * What the registry derives instead of the table repeating it (as Redis derives it):
@@ -133,7 +133,7 @@ export interface CommandDef {
   /** COMMAND INFO tips, as printed ('nondeterministic_output', 'request_policy:all_shards', ...). */
   readonly tips?: readonly string[];
   /**
-   * The arguments for COMMAND DOCS as a usage line (syntax in src/commands/docs.ts), e.g.
+   * The arguments for COMMAND DOCS as a usage line (syntax in src/command-table/docs.ts), e.g.
    * `key value [NX | XX]@condition^2.6.12 [GET]^6.2.0`. Absent: no arguments.
    */
   readonly args?: string;

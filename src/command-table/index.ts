@@ -2,8 +2,8 @@
  * The whole command table, in the order COMMAND and COMMAND LIST list it.
  *
  * One file per family rather than one file for all: each stays short enough to read top to
- * bottom beside its handler file (table/strings.ts ↔ strings.ts), and a new family (hashes, sets,
- * sorted sets) is a new pair of files plus a line here and in ../index.ts.
+ * bottom beside its handler file (command-table/strings.ts ↔ commands/strings.ts), and a new family
+ * (hashes, sets, sorted sets) is a new pair of files plus a line here and in ../commands/index.ts.
  */
 import type { CommandDef } from './schema.js';
 import { STRING_COMMANDS } from './strings.js';
