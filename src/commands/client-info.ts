@@ -1,6 +1,8 @@
 /**
- * One CLIENT LIST / CLIENT INFO line, field for field as Redis 7.2 prints it, so tools that parse
- * it (redis-cli, monitoring agents) find every field they expect.
+ * One CLIENT LIST / CLIENT INFO line, field for field as Redis 7.0 prints it, so tools that parse
+ * it (redis-cli, monitoring agents) find every field they expect. A client that told its library
+ * with CLIENT SETINFO (a 7.2 command StrataKV also serves) gets 7.2's lib-name= and lib-ver= at
+ * the end; the others' lines are 7.0's, byte for byte.
  */
 import type { ClientState } from './types.js';
 
@@ -38,6 +40,6 @@ export function clientInfoLine(client: ClientState, now: number, blocked: boolea
     ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flagsOf(c, blocked)} db=${c.db} sub=${c.subscriptions.channels.size} psub=${c.subscriptions.patterns.size} ssub=${c.subscriptions.shardChannels.size}` +
     ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0` +
     ` obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCommand} user=${c.user?.name ?? 'default'} redir=${c.tracking === null ? -1 : c.tracking.redirect} resp=${c.resp}` +
-    ` lib-name=${c.libName} lib-ver=${c.libVer}`;
+    (c.libName === '' && c.libVer === '' ? '' : ` lib-name=${c.libName} lib-ver=${c.libVer}`);
 }
 

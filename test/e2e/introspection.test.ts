@@ -64,6 +64,20 @@ function strings(reply: string): string[] {
   return out;
 }
 
+redisTest(test, "CLIENT INFO has Redis 7.0's fields in its order; CLIENT SETINFO (7.2) adds lib-name and lib-ver", async () => {
+  const fields = (reply: Buffer): string[] => reply.toString('latin1').split('\r\n')[1].split(' ').map((f) => f.slice(0, f.indexOf('=')));
+  const [mine, real] = await Promise.all([ours.command('CLIENT', 'INFO'), theirs.command('CLIENT', 'INFO')]);
+  assert.equal(fields(mine), fields(real));
+  const client = await RawClient.connect(strata.port);
+  try {
+    assert.is((await client.command('CLIENT', 'SETINFO', 'lib-name', 'mylib')).toString(), '+OK\r\n');
+    const line = (await client.command('CLIENT', 'INFO')).toString('latin1').split('\r\n')[1].trimEnd();
+    assert.ok(line.endsWith(' resp=2 lib-name=mylib lib-ver='), line);
+  } finally {
+    client.close();
+  }
+});
+
 redisTest(test, 'CLUSTER, ASKING, READONLY, READWRITE answer as a standalone Redis 7.0, arity errors too', async () => {
   const cases = [
     ['CLUSTER', 'INFO'], ['CLUSTER', 'HELP'], ['CLUSTER', 'NODES'], ['CLUSTER', 'SLOTS'], ['CLUSTER', 'SHARDS'], ['CLUSTER', 'MYID'],
