@@ -29,6 +29,8 @@ import { StatsHistory, sampleEverySecond } from './stats-history.js';
 import { HttpError, methodNotAllowed, sendError, sendJson } from './http-replies.js';
 import { ServerMetrics } from './metrics.js';
 import { handleRestRequest, isRestPath } from './rest.js';
+import { CommandClient } from './command-client.js';
+import { clientInfoLine } from '../commands/client-info.js';
 
 /** How long close() lets requests in flight finish before it cuts their connections. */
 const CLOSE_GRACE_MS = 5000;
@@ -191,15 +193,29 @@ export class AdminServer {
     if (match[1].toLowerCase() === 'bearer') {
       // Node hands header values over as latin1 (one char per byte): back to the bytes the client sent.
       const user = acl.authenticate('default', Buffer.from(match[2], 'latin1'));
-      if (user === null) throw refuse('invalid bearer token');
+      if (user === null) throw this.failedLogin(req, 'default', refuse('invalid bearer token'));
       return user;
     }
     const credentials = basicCredentials(match[2]);
     if (credentials === null) throw refuse('malformed Basic credentials: expected the base64 of "user:password"');
     const name = acl.get(credentials.user) === undefined ? 'default' : credentials.user;
     const user = acl.authenticate(name, credentials.password);
-    if (user === null) throw refuse('invalid password');
+    if (user === null) throw this.failedLogin(req, name, refuse('invalid password'));
     return user;
+  }
+
+  /**
+   * A failed HTTP login goes into ACL LOG as a failed AUTH on the RESP port does (reason auth,
+   * object AUTH, the user tried), with the HTTP peer in its client line; returns the refusal.
+   */
+  private failedLogin(req: http.IncomingMessage, username: string, refusal: HttpError): HttpError {
+    const client = new CommandClient(this.server, `http:${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`, `${req.socket.localAddress ?? '?'}:${req.socket.localPort ?? 0}`);
+    client.lastCommand = 'auth';
+    this.server.acl.log.add(
+      { reason: 'auth', context: 'toplevel', object: 'AUTH', username, clientInfo: clientInfoLine(client, Date.now(), false) },
+      this.server.config.acllogMaxLen,
+    );
+    return refusal;
   }
 
   /** /metrics and the dashboard show what INFO shows: the user must be allowed INFO. */

@@ -480,14 +480,17 @@ test('the admin port: Basic credentials naming an ACL user run the REST gateway\
     assert.is(write.status, 403);
     assert.equal(await write.json(), { error: 'NOPERM this user has no permissions to run the \'set\' command' });
     assert.is((await fetch(`${base}/v1/kv/pub:a`, { headers: basic('reader', 'wrong') })).status, 401);
+    assert.is((await fetch(`${base}/v1/kv/pub:a`, { headers: { Authorization: 'Bearer nope' } })).status, 401);
     assert.is((await fetch(`${base}/metrics`, { headers: basic('reader', 'r') })).status, 403);
     assert.is((await fetch(`${base}/metrics`, { headers: basic('ops', 'o') })).status, 200);
     assert.is((await fetch(`${base}/api/stats`, { headers: basic('ops', 'o') })).status, 200);
     const log = await RawClient.connect(s.port);
     await log.command('AUTH', 'adminpw');
-    // The gateway's refusals are in the ACL LOG, newest first: the SET, then the key.
-    const entries = (await log.command('ACL', 'LOG', '2')).toString('latin1');
-    assert.match(entries, /\r\ncommand\r\n[\s\S]*\r\nset\r\n[\s\S]*\r\nreader\r\n[\s\S]*\r\nkey\r\n[\s\S]*\r\nsecret\r\n[\s\S]*\r\nreader\r\n/);
+    // The gateway's refusals are in the ACL LOG, newest first: the two failed logins (as failed
+    // AUTHs, the HTTP peer in the client line), the SET, then the key.
+    const entries = (await log.command('ACL', 'LOG', '4')).toString('latin1');
+    assert.match(entries, /\r\nauth\r\n[\s\S]*\r\nAUTH\r\n[\s\S]*\r\ndefault\r\n[\s\S]*addr=http:127\.0\.0\.1:[\s\S]*\r\nauth\r\n[\s\S]*\r\nAUTH\r\n[\s\S]*\r\nreader\r\n[\s\S]*\r\ncommand\r\n[\s\S]*\r\nset\r\n[\s\S]*\r\nreader\r\n[\s\S]*\r\nkey\r\n[\s\S]*\r\nsecret\r\n[\s\S]*\r\nreader\r\n/);
+    assert.not.match(entries, /nope|wrong/, 'no password in the log');
     log.close();
   } finally {
     await s.stop();
