@@ -212,60 +212,22 @@ export class CommandEntry<H> {
   /**
    * Indexes of the key arguments in argv, from the key specs, in their order (Redis'
    * getKeysUsingKeySpecs). Positions past the end are left out, as is everything when a key count
-   * is not a count (the command will answer with its own error).
-   * With `specs`, the key spec that found each key too (keyIndexesWithSpecs).
+   * is not a count (the command will answer with its own error). With `specs`, the key spec that
+   * found each key is pushed there too (COMMAND GETKEYSANDFLAGS prints its flags); SORT's STORE
+   * destination gets the last spec, the STORE key's, as Redis' sortGetKeys flags it.
    */
   keyIndexes(argv: readonly Buffer[], specs?: KeySpec[]): number[] {
-    if (specs !== undefined) return this.keyIndexesWithSpecs(argv, specs);
-    const refs = new KeyRefs();
+    const refs = scratchKeyRefs;
     this.collectKeys(argv, refs);
+    if (specs !== undefined) for (let k = 0; k < refs.count; k++) specs.push(this.keySearch[refs.specs[k]]);
     return refs.positions.slice(0, refs.count);
   }
 
   /**
-   * The indexes of the key arguments, and into `specs` the key spec that found each one (COMMAND
-   * GETKEYSANDFLAGS prints its flags); SORT's STORE destination gets the last spec, the STORE
-   * key's, as Redis' sortGetKeys flags it.
-   */
-  private keyIndexesWithSpecs(argv: readonly Buffer[], specs: KeySpec[]): number[] {
-    if (this.def.keyFinder === 'sort') {
-      const found = sortKeyIndexes(argv);
-      found.forEach((_, i) => specs.push(this.keySpecs[i === 0 ? 0 : this.keySpecs.length - 1]));
-      return found;
-    }
-    const out: number[] = [];
-    for (const spec of this.keySearch) {
-      const first = beginOf(spec, argv);
-      if (first < 0) continue;
-      const find = spec.find;
-      if ('unknown' in find) continue;
-      let from = first;
-      let last: number;
-      if ('lastKey' in find) {
-        if (find.lastKey >= 0) last = first + find.lastKey;
-        else if (find.limit <= 1) last = argv.length + find.lastKey;
-        else last = first + Math.floor((argv.length - first) / find.limit) + find.lastKey;
-      } else {
-        const count = countAt(argv, first + find.keyNumIndex);
-        if (count < 0) {
-          specs.length = 0;
-          return [];
-        }
-        from = first + find.firstKey;
-        last = from + (count - 1) * find.step;
-      }
-      for (let i = from; i <= last && i < argv.length; i += find.step) {
-        out.push(i);
-        specs.push(spec);
-      }
-    }
-    return out;
-  }
-
-  /**
    * The key arguments as keyIndexes() finds them, each with the access its key spec declares
-   * (KEY_NEEDS_READ / KEY_NEEDS_WRITE, what an ACL key pattern must grant), into `out`, which is
-   * reused from call to call so that the ACL check on every command allocates nothing.
+   * (KEY_NEEDS_READ / KEY_NEEDS_WRITE, what an ACL key pattern must grant) and that spec's index in
+   * keySearch, into `out`, which is reused from call to call so that the ACL check on every
+   * command allocates nothing.
    */
   collectKeys(argv: readonly Buffer[], out: KeyRefs): void {
     out.count = 0;
@@ -278,15 +240,15 @@ export class CommandEntry<H> {
         const lastKey = fixed[s + 1];
         const last = lastKey >= 0 ? first + lastKey : argv.length + lastKey;
         const step = fixed[s + 2];
-        for (let i = first; i <= last && i < argv.length; i += step) out.push(i, fixed[s + 3]);
+        for (let i = first; i <= last && i < argv.length; i += step) out.push(i, fixed[s + 3], s / 4);
       }
       return;
     }
     if (this.def.keyFinder === 'sort') {
       // Redis' sortGetKeys: the sorted key is read, the STORE destination overwritten.
       const [key, store] = sortKeyIndexes(argv);
-      if (key !== undefined) out.push(key, KEY_NEEDS_READ);
-      if (store !== undefined) out.push(store, KEY_NEEDS_WRITE);
+      if (key !== undefined) out.push(key, KEY_NEEDS_READ, 0);
+      if (store !== undefined) out.push(store, KEY_NEEDS_WRITE, this.keySearch.length - 1);
       return;
     }
     const specs = this.keySearch;
@@ -312,7 +274,7 @@ export class CommandEntry<H> {
         last = from + (count - 1) * find.step;
       }
       const needs = this.keyNeeds[s] >= 0 ? this.keyNeeds[s] : variableKeyNeeds(this.fullName, argv);
-      for (let i = from; i <= last && i < argv.length; i += find.step) out.push(i, needs);
+      for (let i = from; i <= last && i < argv.length; i += find.step) out.push(i, needs, s);
     }
   }
 }
@@ -350,13 +312,19 @@ export class KeyRefs {
   count = 0;
   readonly positions: number[] = [];
   readonly needs: number[] = [];
+  /** The index in the command's keySearch of the spec that found each key. */
+  readonly specs: number[] = [];
 
-  push(position: number, needs: number): void {
+  push(position: number, needs: number, spec: number): void {
     this.positions[this.count] = position;
     this.needs[this.count] = needs;
+    this.specs[this.count] = spec;
     this.count++;
   }
 }
+
+/** keyIndexes()'s working space: it copies the positions out before it returns, so one serves every call. */
+const scratchKeyRefs = new KeyRefs();
 
 /** The flat form of key specs that are all index + range (lastKey absolute or from the end, no limit) with fixed flags, or null. */
 function fixedKeysOf<H>(def: CommandSource<H>, specs: readonly KeySpec[], needs: readonly number[]): Int32Array | null {
@@ -529,6 +497,17 @@ export class CommandTable<H> {
   /** Entries in registration order. */
   entries(): ReadonlyArray<CommandEntry<H>> {
     return this.ordered;
+  }
+
+  /**
+   * Every entry that counts calls, as INFO commandstats lists them: a container's subcommands in
+   * its place ('config|get'), every other command itself.
+   */
+  *countedEntries(): IterableIterator<CommandEntry<H>> {
+    for (const e of this.ordered) {
+      if (e.subcommands) yield* e.subcommands.entries();
+      else yield e;
+    }
   }
 
   add(source: CommandSource<H>): CommandEntry<H> {
