@@ -167,10 +167,7 @@ function commandCalls(server: Server): CommandCalls[] {
     });
   };
   // Flattened exactly as INFO commandstats: a command with subcommands counts per subcommand.
-  for (const e of server.commands.entries()) {
-    if (e.subcommands) for (const sub of e.subcommands.entries()) add(sub);
-    else add(e);
-  }
+  for (const e of server.commands.countedEntries()) add(e);
   return out.sort((a, b) => b.calls - a.calls || (a.name < b.name ? -1 : 1));
 }
 
@@ -179,9 +176,7 @@ export function readStats(server: Server): StatsReading {
   const mem = server.usedMemory();
   const engine = server.db.stats();
   const commandCalls = new Map<string, number>();
-  for (const e of server.commands.entries()) {
-    for (const c of e.subcommands ? e.subcommands.entries() : [e]) if (c.calls > 0) commandCalls.set(c.fullName, c.calls);
-  }
+  for (const c of server.commands.countedEntries()) if (c.calls > 0) commandCalls.set(c.fullName, c.calls);
   return {
     time: Date.now(),
     counters: {

@@ -98,14 +98,6 @@ const SCALARS: readonly ScalarMetric[] = [
   { name: 'stratakv_live_snapshots', type: 'gauge', help: 'Engine snapshots open now (scans in progress)', read: (_s, snap) => snap.engine.liveSnapshots },
 ];
 
-/** Every command and subcommand entry, as INFO commandstats walks them. */
-function* commandEntries(server: Server): Iterable<Command> {
-  for (const e of server.commands.entries()) {
-    if (e.subcommands) yield* e.subcommands.entries();
-    else yield e;
-  }
-}
-
 /** One metric per field of INFO commandstats, labelled by the command's full name ('get', 'config|get'). */
 const COMMAND_COUNTERS: ReadonlyArray<{ name: string; help: string; read: (e: Command) => number }> = [
   { name: 'stratakv_command_calls_total', help: 'Calls per command (INFO commandstats calls)', read: (e) => e.calls },
@@ -145,7 +137,7 @@ export class ServerMetrics {
         name: m.name, help: m.help, registers, labelNames: ['command'] as const,
         collect() {
           this.reset();
-          for (const e of commandEntries(server)) {
+          for (const e of server.commands.countedEntries()) {
             // Like INFO commandstats, only commands that were called at all.
             if (e.calls !== 0 || e.failedCalls !== 0 || e.rejectedCalls !== 0) this.inc({ command: e.fullName }, m.read(e));
           }

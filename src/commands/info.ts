@@ -293,10 +293,7 @@ const SECTIONS: Record<string, Section> = {
       const usec = Math.round(e.usec);
       lines.push(`cmdstat_${e.fullName}:calls=${e.calls},usec=${usec},usec_per_call=${(e.calls > 0 ? e.usec / e.calls : 0).toFixed(2)},rejected_calls=${e.rejectedCalls},failed_calls=${e.failedCalls}`);
     };
-    for (const e of ctx.server.control.commands.entries()) {
-      if (e.subcommands) for (const sub of e.subcommands.entries()) add(sub);
-      else add(e);
-    }
+    for (const e of ctx.server.control.commands.countedEntries()) add(e);
     return lines.join('\r\n');
   },
 };
