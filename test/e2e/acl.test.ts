@@ -17,6 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, RawClient, freePort, TestClients, redisCli, redisTest, runProcess, sleep, startRedis, startServer, type TestServer } from './helpers.js';
+import { normalizeRules } from '../diff/families/acl.js';
 
 let strata: TestServer;
 let redis: TestServer | null = null;
@@ -37,36 +38,6 @@ test.after(async () => {
   await Promise.all([strata?.stop(), redis?.stop()]);
 });
 
-const isSingleRule = (t: string): boolean => /^[+-][^@]/.test(t);
-
-/** Sorts each run of single-command rules (the part of a description Redis orders at random). */
-function normalizeRules(reply: string): string {
-  return reply.split('\r\n').map((line) => {
-    const tokens = line.split(' ');
-    for (let i = 0; i < tokens.length;) {
-      if (!isSingleRule(tokens[i])) {
-        i++;
-        continue;
-      }
-      let j = i;
-      let closes = false;
-      while (j < tokens.length && isSingleRule(tokens[j])) {
-        if (tokens[j].endsWith(')')) {
-          tokens[j] = tokens[j].slice(0, -1);
-          closes = true;
-          j++;
-          break;
-        }
-        j++;
-      }
-      const run = tokens.slice(i, j).sort();
-      if (closes) run[run.length - 1] += ')';
-      tokens.splice(i, j - i, ...run);
-      i = j;
-    }
-    return tokens.join(' ');
-  }).join('\r\n');
-}
 
 /** A reply as compared: single-command rules sorted, and HELLO's client id (which differs by nature) masked. */
 function comparable(reply: Buffer): string {

@@ -165,6 +165,14 @@ async function statsWithAllSecondsClosed(base: string): Promise<{ processed: num
   }
 }
 
+/** The errors the page logs to its console or throws, as they come (the browser tests expect none). */
+function browserProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
+  page.on('pageerror', (err) => problems.push(err.message));
+  return problems;
+}
+
 async function waitForSamples(page: Page, atLeast: number): Promise<void> {
   await page.waitForFunction((n) => Number(document.getElementById('status')?.dataset.samples ?? 0) >= n, atLeast, { timeout: 30_000, polling: 100 });
 }
@@ -463,9 +471,7 @@ browserTest('the page in headless Chromium: live charts, numbers that agree with
     await client.connect();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const problems: string[] = [];
-    page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
-    page.on('pageerror', (err) => problems.push(err.message));
+    const problems = browserProblems(page);
 
     await page.goto(`${base}/dashboard/`);
     await waitForSamples(page, 2);
@@ -568,9 +574,7 @@ browserTest('a page opened right after start: a fixed window ticked on whole sec
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const problems: string[] = [];
-    page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
-    page.on('pageerror', (err) => problems.push(err.message));
+    const problems = browserProblems(page);
     await page.goto(`${base}/dashboard/`);
     await waitForSamples(page, 3);
     const spanOf = (labels: string[]): number => {
@@ -626,9 +630,7 @@ browserTest('with requirepass, the page opens with the password as Basic credent
     // What a person does at the browser's prompt: any user name, the password.
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, httpCredentials: { username: 'admin', password } });
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
-    page.on('pageerror', (err) => problems.push(err.message));
+    const problems = browserProblems(page);
     const opened = await page.goto(`${base}/dashboard/`);
     assert.is(opened?.status(), 200);
     await waitForSamples(page, 1);

@@ -42,8 +42,11 @@ function rule(g: Gen): string {
   }
 }
 
-/** Sorts each run of single-command rules in a reply's text (Redis prints them in hash order). */
-function normalizeRules(text: string): string {
+/**
+ * Sorts each run of single-command rules in a reply's text (Redis prints them in hash order); the
+ * e2e ACL test compares descriptions with it too.
+ */
+export function normalizeRules(text: string): string {
   const single = (t: string): boolean => /^[+-][^@]/.test(t);
   return text.split('\r\n').map((line) => {
     const tokens = line.split(' ');
