@@ -23,6 +23,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Redis } from 'ioredis';
 import { positiveInt } from './lib/cli.js';
+import { benchProgress } from './lib/progress.js';
 import {
   HOT_SET_FRACTION, LOAD_ORDER_FRACTION, MAX_KEYS, MIN_VALUE_SIZE, ScatterPermutation, ZIPF_SCRAMBLE_FRACTION, keyOf, valueOf, valueTemplate,
 } from './lib/key-space.js';
@@ -117,9 +118,7 @@ if (cli.dir !== undefined && fs.existsSync(cli.dir) && fs.readdirSync(cli.dir).l
   program.error(`error: --dir ${cli.dir} is not empty (the bench writes every key exactly once into a fresh directory)`);
 }
 
-const progress = (message: string): void => {
-  process.stderr.write(`[beyond-ram] ${message}\n`);
-};
+const { line: progress, update: progressUpdate } = benchProgress('beyond-ram');
 const emit = (record: Record<string, unknown>): void => {
   process.stdout.write(JSON.stringify({ bench: 'beyond-ram', ...record }) + '\n');
 };
@@ -225,7 +224,7 @@ async function load(server: ServerProcess, sampler: MemorySampler): Promise<Load
     onProgress: (acknowledged) => {
       const now = performance.now();
       const memory = readMemory(server.pid);
-      progress(`loaded ${count(acknowledged)} of ${count(cli.keys)} keys, ${count((acknowledged - lastCount) / ((now - lastAt) / 1000))} keys/s lately; ` +
+      progressUpdate(`loaded ${count(acknowledged)} of ${count(cli.keys)} keys, ${count((acknowledged - lastCount) / ((now - lastAt) / 1000))} keys/s lately; ` +
         `server RSS ${mib(memory.rss)} MiB (anonymous ${mib(memory.anon)})`);
       lastAt = now;
       lastCount = acknowledged;
@@ -353,7 +352,7 @@ emit({
 });
 
 const ioAtStart = readIo(server.pid);
-const { seconds: settleSeconds } = await settle(server.pid, redis, cli.settleSeconds, progress);
+const { seconds: settleSeconds } = await settle(server.pid, redis, cli.settleSeconds, progressUpdate);
 const ioSettled = readIo(server.pid);
 const storageSettled = await info(redis, 'storage');
 const settledSplit = await memorySplit(redis, server.pid);

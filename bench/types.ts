@@ -38,6 +38,7 @@
 import { Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { positiveInt, intList, nameList } from './lib/cli.js';
+import { benchProgress } from './lib/progress.js';
 import { FIELD_PREFIX, MEMBER_PREFIX, fillCommands, memberName, sendPipelined, type CollectionFill } from './lib/collection-load.js';
 import { LOAD_ORDER_FRACTION, MAX_KEYS, ScatterPermutation } from './lib/key-space.js';
 import { directoryBytes } from './lib/measure.js';
@@ -137,9 +138,7 @@ if (cli.zsetRss !== undefined && cli.zsetRss > MAX_KEYS) program.error(`error: -
 if (cli.bigFields > MAX_KEYS || cli.members > MAX_KEYS) program.error(`error: --big-fields and --members must be at most ${MAX_KEYS}`);
 if (!cli.throughput && cli.big !== true && cli.zsetRss === undefined) program.error('error: nothing to run (--no-throughput without --big or --zset-rss)');
 
-const progress = (message: string): void => {
-  process.stderr.write(`[types] ${message}\n`);
-};
+const { line: progress, update: progressUpdate } = benchProgress('types');
 if (cli.tests.includes('rpop') && !cli.tests.includes('lpush') && cli.requests * cli.rounds * cli.pipelines.length >= cli.members) {
   progress('warning: rpop without lpush pops more than bench:list holds; later RPOP runs time replies to an empty list');
 }
@@ -166,7 +165,7 @@ async function fill(port: number, what: CollectionFill, label: string): Promise<
   const started = performance.now();
   await sendPipelined({
     port, count: commands, command, window: FILL_WINDOW, progressEvery: Math.max(1, Math.floor(commands / 10)),
-    onProgress: (replies) => progress(`${label}: ${count(Math.min(what.members, replies * what.perCommand))} of ${count(what.members)} members`),
+    onProgress: (replies) => progressUpdate(`${label}: ${count(Math.min(what.members, replies * what.perCommand))} of ${count(what.members)} members`),
   });
   return (performance.now() - started) / 1000;
 }
@@ -337,7 +336,7 @@ async function bigDelete(group: ProcessGroup): Promise<void> {
     const loadSeconds = await fill(target.port, { type: 'hash', key: 'bench:big', members: fields, perCommand: cli.fillPerCommand, order: scattered(fields) }, 'big hash');
     if ((await redis.hlen('bench:big')) !== fields) throw new Error(`HLEN bench:big is not ${fields}`);
     progress(`big hash: ${count(fields / loadSeconds)} fields/s (${loadSeconds.toFixed(1)} s); waiting for compactions to settle`);
-    const settled = await settle(pid, redis, cli.settleSeconds, progress);
+    const settled = await settle(pid, redis, cli.settleSeconds, progressUpdate);
     const storageBefore = await info(redis, 'storage');
     const tablesBefore = tableBytes(target.dir);
     const dirBefore = directoryBytes(target.dir);
@@ -441,7 +440,7 @@ async function zsetRss(group: ProcessGroup, members: number): Promise<void> {
     if ((await redis.zcard('bench:zset')) !== members) throw new Error(`ZCARD bench:zset is not ${members}`);
     const loadRate = members / loadSeconds;
     progress(`zset-rss load: ${count(loadRate)} members/s (${loadSeconds.toFixed(1)} s); peak RSS ${mib(loadPeaks.rss)} MiB; waiting for compactions to settle`);
-    const settled = await settle(pid, redis, cli.settleSeconds, progress);
+    const settled = await settle(pid, redis, cli.settleSeconds, progressUpdate);
     const settlePeaks = sampler.takePhase();
     const disk = directoryBytes(target.dir);
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { MissingKeysOnDemand, PresentKeysOnDemand, Workload, uniformOrder } from './workload.js';
 import { READ_BATCH, type EngineConfig, type Target, type TargetFactory } from './target.js';
 import { MIB, RssSampler, collectGarbage, describeJsMemory, directoryBytes, mib, resident, timed, waitForIdle, type Resident } from './measure.js';
-import { printResult, progress } from './report.js';
+import { printResult, progress, progressUpdate } from './report.js';
 
 export interface BeyondRamPlan {
   readonly n: number;
@@ -91,7 +91,7 @@ export async function runBeyondRam(factory: TargetFactory, plan: BeyondRamPlan):
       for (let j = 0; j < order.length; j++) order[j] = indexAt(start + j);
       await target.write(order, 0, 'batch');
       rss.sample();
-      progress(`${target.impl} loaded ${(start + order.length).toLocaleString('en-US')} keys, RSS ${describeResident(resident())}`);
+      progressUpdate(`${target.impl} loaded ${(start + order.length).toLocaleString('en-US')} keys, RSS ${describeResident(resident())}`);
     }
   });
   const loadRate = plan.n / load.seconds;

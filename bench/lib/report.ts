@@ -1,5 +1,6 @@
 /** Output: one JSON object per measurement on stdout as it is made, then a human table of ratios. */
 import type { ImplName, Mode } from './target.js';
+import { benchProgress } from './progress.js';
 
 export interface Result {
   readonly bench: string;
@@ -13,10 +14,11 @@ export function printResult(r: Result): void {
   process.stdout.write(JSON.stringify({ bench: r.bench, impl: r.impl, mode: r.mode, n: r.n, ops_per_sec: Math.round(r.opsPerSec) }) + '\n');
 }
 
+const benchLines = benchProgress('bench');
 /** Progress and diagnostics go to stderr so stdout stays the results. */
-export function progress(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
+export const progress = benchLines.line;
+/** A long step's state: one line updated in place on a terminal (see lib/progress.ts). */
+export const progressUpdate = benchLines.update;
 
 function formatRate(opsPerSec: number | undefined): string {
   if (opsPerSec === undefined) return '-';

@@ -4,10 +4,14 @@
  *
  *   GET /healthz     200 {"status":"ok"} while the process and its event loop answer (liveness)
  *   GET /readyz      200 while commands are served and writes accepted; 503 with the reason while
- *                    the disk refuses writes (MISCONF) or the server shuts down (readiness)
+ *                    the disk refuses writes (MISCONF) or the server shuts down (readiness), and
+ *                    while it starts: the port listens before the data is opened, so a start that
+ *                    replays a big write-ahead log or restores a checkpoint answers 503 with the
+ *                    phase and its percent (everything but the probes answers 503 until then)
  *   GET /metrics     Prometheus text (metrics.ts)
  *   /v1/kv...        the REST gateway (rest.ts)
- *   /, /dashboard..., /api/...   the dashboard (dashboard.ts)
+ *   /, /dashboard..., /api/...   the dashboard (dashboard.ts); POST /api/compact starts a full
+ *                    compaction, whose progress /api/stats shows under `work`
  *
  * Access follows the RESP port's rules. The probes stay open, since they reveal nothing and
  * orchestrators call them without credentials. Everything else shows or changes data, so with
@@ -22,6 +26,9 @@
  */
 import http from 'node:http';
 import { isLoopback, type Server } from '../server/server.js';
+import type { ServerConfig } from '../config/config.js';
+import type { Logger } from '../util/logger.js';
+import type { LongOperations } from '../util/progress.js';
 import { checkCommand } from '../acl/check.js';
 import type { AclUser } from '../acl/users.js';
 import { handleDashboardRequest, isDashboardPath, readStats, sendDashboardRefusal } from './dashboard.js';
@@ -43,20 +50,27 @@ export class AdminServer {
   /** The port listened on (the configured one; 0 before listen()). */
   port = 0;
   private readonly listeners: http.Server[] = [];
-  private readonly metrics: ServerMetrics;
+  /** The server, once its data is open (attach()); until then only the probes answer. */
+  private attached: { server: Server; metrics: ServerMetrics } | null = null;
   /** Set by close(): readiness fails and the gateway refuses work while in-flight requests finish. */
   private closing = false;
   /** The dashboard's last fifteen minutes, sampled from the moment the port listens. */
   private readonly history = new StatsHistory();
   private stopSampling: (() => void) | null = null;
 
-  constructor(private readonly server: Server) {
-    this.metrics = new ServerMetrics(server);
-  }
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly logger: Logger,
+    /** Long work (startup, full compactions) whose progress the probes and the dashboard show. */
+    private readonly work: LongOperations,
+  ) {}
 
-  /** Listens on `port` on every bind address; a leading '-' marks an address that may be unavailable. */
+  /**
+   * Listens on `port` on every bind address; a leading '-' marks an address that may be
+   * unavailable. Until attach(), /healthz says the process lives and /readyz how far the start is.
+   */
   async listen(port: number): Promise<void> {
-    for (const raw of this.server.config.bind) {
+    for (const raw of this.config.bind) {
       const optional = raw.startsWith('-');
       const host = optional ? raw.slice(1) : raw;
       const listener = http.createServer((req, res) => this.handle(req, res));
@@ -66,7 +80,27 @@ export class AdminServer {
     }
     if (this.listeners.length === 0) throw new Error('Failed listening on any bind address for the admin port');
     this.port = port;
-    this.stopSampling = sampleEverySecond(this.history, () => readStats(this.server));
+  }
+
+  /** The data is open and the server built: from now on every path is served. */
+  attach(server: Server): void {
+    this.attached = { server, metrics: new ServerMetrics(server) };
+    this.stopSampling = sampleEverySecond(this.history, () => readStats(server));
+  }
+
+  /** The server and its metrics, or a 503 for a request that needs them while the start goes on. */
+  private ready(): { server: Server; metrics: ServerMetrics } {
+    if (this.attached !== null) return this.attached;
+    throw new HttpError(503, `the server is starting${this.startupSummary()}`, { 'Retry-After': '1' });
+  }
+
+  private get server(): Server {
+    return this.ready().server;
+  }
+
+  private startupSummary(): string {
+    const startup = this.work.find('startup')?.snapshot();
+    return startup === undefined ? '' : `: ${startup.phase}${startup.totalBytes > 0 ? `, ${startup.percent}%` : ''}`;
   }
 
   /** Stops listening; requests in flight get CLOSE_GRACE_MS to finish. */
@@ -95,12 +129,12 @@ export class AdminServer {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EINVAL')) {
-        this.server.logger.verbose(`Skipping unavailable bind address ${host} for the admin port`);
+        this.logger.verbose(`Skipping unavailable bind address ${host} for the admin port`);
         return false;
       }
       throw new Error(`Could not create the admin HTTP listening socket ${host}:${port}: ${(err as Error).message}`);
     }
-    listener.on('error', (err) => this.server.logger.warning(`Admin port listener error: ${err.message}`));
+    listener.on('error', (err) => this.logger.warning(`Admin port listener error: ${err.message}`));
     return true;
   }
 
@@ -110,7 +144,7 @@ export class AdminServer {
     if (this.closing) res.setHeader('Connection', 'close');
     this.route(req, res, expectsContinue).catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
-      this.server.logger.warning(`Admin port: ${req.method ?? ''} ${req.url ?? ''} failed: ${message}`);
+      this.logger.warning(`Admin port: ${req.method ?? ''} ${req.url ?? ''} failed: ${message}`);
       sendError(res, new HttpError(500, message));
     });
   }
@@ -128,6 +162,11 @@ export class AdminServer {
       }
       if (path === '/readyz') {
         readOnly(req);
+        if (this.attached === null) {
+          const startup = this.work.find('startup')?.snapshot();
+          sendJson(res, 503, { status: 'starting', reason: `the server is starting${this.startupSummary()}`, ...(startup === undefined ? {} : { progress: startup }) });
+          return;
+        }
         const reason = this.notReadyReason();
         sendJson(res, reason === null ? 200 : 503, reason === null ? { status: 'ok' } : { status: 'unavailable', reason });
         return;
@@ -136,8 +175,9 @@ export class AdminServer {
       if (path === '/metrics') {
         readOnly(req);
         this.checkMayReadInfo(user);
-        const text = await this.metrics.render();
-        res.writeHead(200, { 'Content-Type': this.metrics.contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+        const metrics = this.ready().metrics;
+        const text = await metrics.render();
+        res.writeHead(200, { 'Content-Type': metrics.contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
         res.end(text);
         return;
       }
@@ -151,7 +191,11 @@ export class AdminServer {
       if (forDashboard) {
         this.checkMayReadInfo(user);
         if (expectsContinue) res.writeContinue();
-        handleDashboardRequest(req, res, this.server, this.history);
+        if (path === '/api/compact') {
+          this.startFullCompaction(req, res, user);
+          return;
+        }
+        handleDashboardRequest(req, res, this.server, this.history, this.work);
         return;
       }
       throw new HttpError(404, `nothing here: ${path} (try /metrics, /healthz, /readyz, /v1/kv or /dashboard/)`);
@@ -162,6 +206,41 @@ export class AdminServer {
       if (forDashboard) sendDashboardRefusal(req, res, err);
       else sendError(res, err);
     }
+  }
+
+  /**
+   * POST /api/compact: compacts the whole tree down in the background, as an operator does after a
+   * mass delete to get the space back; /api/stats shows its progress under `work` and the log
+   * prints it. One at a time: a second request while one runs gets 409 with the running one's
+   * progress. The body must be declared JSON, which a cross-site form cannot send, so a page
+   * elsewhere cannot start one with the browser's remembered credentials.
+   */
+  private startFullCompaction(req: http.IncomingMessage, res: http.ServerResponse, user: AclUser): void {
+    if (req.method !== 'POST') throw methodNotAllowed(req.method, ['POST']);
+    req.resume();
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      throw new HttpError(415, 'send the request with Content-Type: application/json');
+    }
+    // Compaction is background rewriting of the data, as BGREWRITEAOF is: the same permission.
+    this.checkMayRun(user, 'bgrewriteaof');
+    const running = this.work.find('compaction');
+    if (running !== undefined) {
+      sendJson(res, 409, { status: 'running', progress: running.snapshot() });
+      return;
+    }
+    const server = this.server;
+    const op = this.work.start('compaction');
+    op.phase('flushing the memtable and waiting for a running compaction', 0);
+    const started = Date.now();
+    server.logger.notice('Full compaction requested on the admin port');
+    server.db
+      .compactAll({ step: (description, inputBytes) => op.phase(description, inputBytes, 'entries'), advance: (bytes, entries) => op.advance(bytes, entries) })
+      .then(
+        () => server.logger.notice(`Full compaction done in ${((Date.now() - started) / 1000).toFixed(1)} seconds`),
+        (err: unknown) => server.logger.warning(`Full compaction failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
+      .finally(() => op.finish());
+    sendJson(res, 202, { status: 'started', progress: op.snapshot() });
   }
 
   /** Why the server is not ready, or null when it is. */
@@ -220,11 +299,16 @@ export class AdminServer {
 
   /** /metrics and the dashboard show what INFO shows: the user must be allowed INFO. */
   private checkMayReadInfo(user: AclUser): void {
+    this.checkMayRun(user, 'info');
+  }
+
+  /** An admin action stands for a command: the user must be allowed to run it (no arguments). */
+  private checkMayRun(user: AclUser, name: string): void {
     if (user.unrestricted) return;
-    const info = this.server.commands.lookupString('info');
-    const command = info === undefined ? undefined : this.server.acl.catalog.of(info);
-    if (command !== undefined && checkCommand(user, command, [Buffer.from('info')]) !== null) {
-      throw new HttpError(403, 'NOPERM this user has no permissions to run the \'info\' command');
+    const spec = this.server.commands.lookupString(name);
+    const command = spec === undefined ? undefined : this.server.acl.catalog.of(spec);
+    if (command !== undefined && checkCommand(user, command, [Buffer.from(name)]) !== null) {
+      throw new HttpError(403, `NOPERM this user has no permissions to run the '${name}' command`);
     }
   }
 

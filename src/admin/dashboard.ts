@@ -30,6 +30,7 @@ import type { LatencySecond } from '../server/command-latency.js';
 import type { Server } from '../server/server.js';
 import type { HttpError } from './http-replies.js';
 import { type HistoryColumns, type StatsHistory, type StatsReading } from './stats-history.js';
+import type { LongOperations, ProgressSnapshot } from '../util/progress.js';
 
 // ---------------------------------------------------------------------------- the snapshot
 
@@ -142,6 +143,8 @@ export interface DashboardStats {
   readonly history: HistoryColumns;
   /** The last whole second's rates, as the history has them (0 before the second sample). */
   readonly lastSecond: { readonly ops: number };
+  /** Long work running now (a full compaction), with its progress. */
+  readonly work: readonly ProgressSnapshot[];
 }
 
 const LATENCY_PERCENTILES = [50, 99, 99.9];
@@ -201,7 +204,7 @@ export function readStats(server: Server): StatsReading {
 }
 
 /** Reads every number the dashboard shows, from the same sources INFO reads, and the history after `sinceMs`. */
-export function collectDashboardStats(server: Server, history: StatsHistory, sinceMs = 0): DashboardStats {
+export function collectDashboardStats(server: Server, history: StatsHistory, work: LongOperations, sinceMs = 0): DashboardStats {
   const now = Date.now();
   const mem = server.usedMemory();
   const engine = server.db.stats();
@@ -270,6 +273,7 @@ export function collectDashboardStats(server: Server, history: StatsHistory, sin
     },
     history: history.columns(sinceMs),
     lastSecond: { ops: history.lastRate('ops') },
+    work: work.snapshots(),
   };
 }
 
@@ -434,7 +438,7 @@ function sinceParameter(rawUrl: string): number {
   return Number.isFinite(since) && since > 0 ? since : 0;
 }
 
-async function route(req: http.IncomingMessage, res: http.ServerResponse, server: Server, history: StatsHistory): Promise<void> {
+async function route(req: http.IncomingMessage, res: http.ServerResponse, server: Server, history: StatsHistory, work: LongOperations): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     const isApi = (req.url ?? '').startsWith('/api/');
     if (isApi) sendJson(req, res, 405, { error: `method ${req.method ?? ''} not allowed` }, { Allow: 'GET, HEAD' });
@@ -447,7 +451,7 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, server
   const pathname = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
 
   if (pathname.startsWith('/api/')) {
-    if (pathname === '/api/stats') sendJson(req, res, 200, collectDashboardStats(server, history, sinceParameter(rawUrl)));
+    if (pathname === '/api/stats') sendJson(req, res, 200, collectDashboardStats(server, history, work, sinceParameter(rawUrl)));
     else sendJson(req, res, 404, { error: `no such endpoint: ${pathname}` });
     return;
   }
@@ -478,8 +482,8 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, server
  * Entry point for the admin router. Never throws: an unexpected failure (a file that cannot be
  * read) becomes a 500 and a log line, and the admin port keeps serving.
  */
-export function handleDashboardRequest(req: http.IncomingMessage, res: http.ServerResponse, server: Server, history: StatsHistory): void {
-  route(req, res, server, history).catch((err: unknown) => {
+export function handleDashboardRequest(req: http.IncomingMessage, res: http.ServerResponse, server: Server, history: StatsHistory, work: LongOperations): void {
+  route(req, res, server, history, work).catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     server.logger.warning(`Dashboard request ${req.method ?? ''} ${req.url ?? ''} failed: ${message}`);
     if (res.headersSent) res.destroy();

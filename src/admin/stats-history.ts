@@ -33,6 +33,12 @@ export type SeriesName = CounterName | GaugeName;
 export interface HistoryColumns {
   readonly intervalMs: number;
   readonly time: number[];
+  /**
+   * The milliseconds each sample's rates span (null for the first): about 1000, more when a busy
+   * event loop fired the timer late and a second went without its own sample. Rate times span is
+   * the exact count.
+   */
+  readonly spanMs: Array<number | null>;
   readonly series: Record<SeriesName, Array<number | null>>;
   /** Calls per second of each command with calls in these seconds. */
   readonly perCommand: Record<string, Array<number | null>>;
@@ -45,6 +51,7 @@ class Ring {
 
 export class StatsHistory {
   private readonly times = new Float64Array(HISTORY_SECONDS);
+  private readonly spans = new Float64Array(HISTORY_SECONDS).fill(NaN);
   private readonly series = new Map<SeriesName, Ring>();
   private readonly commands = new Map<string, Ring>();
   /** Where the next sample goes, and how many the rings hold. */
@@ -71,6 +78,7 @@ export class StatsHistory {
     const rate = (now: number, before: number | undefined): number =>
       before === undefined || seconds <= 0 || now < before ? NaN : (now - before) / seconds;
     this.times[at] = second;
+    this.spans[at] = previous === null ? NaN : reading.time - previous.time;
     for (const name of COUNTER_NAMES) this.ring(name).values[at] = rate(reading.counters[name], previous?.counters[name]);
     for (const name of GAUGE_NAMES) this.ring(name).values[at] = reading.gauges[name];
     for (const ring of this.commands.values()) ring.values[at] = NaN;
@@ -103,7 +111,8 @@ export class StatsHistory {
       const values = column(ring);
       if (values.some((v) => v !== null)) perCommand[name] = values;
     }
-    return { intervalMs: 1000, time: slots.map((s) => this.times[s]), series, perCommand };
+    const spanMs = slots.map((s) => (Number.isNaN(this.spans[s]) ? null : this.spans[s]));
+    return { intervalMs: 1000, time: slots.map((s) => this.times[s]), spanMs, series, perCommand };
   }
 
   /** The last second's rate of a counter (or a command's calls), 0 before there is one. */

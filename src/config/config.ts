@@ -68,6 +68,8 @@ export interface ServerConfig {
   /** SAVE/BGSAVE checkpoints kept in dir/checkpoints; older ones are deleted after each new one. */
   checkpointKeep: number;
   memtableSize: number;
+  /** Bytes per second a compaction may read (0 = no limit). */
+  compactionRateLimit: number;
   blockCacheSize: number;
   cacheIndexAndFilterBlocks: boolean;
   walTruncateCorrupt: boolean;
@@ -255,6 +257,11 @@ export const DIRECTIVES: readonly Directive[] = [
     name: 'block-cache-size', kind: 'memory', default: '256mb', mutable: true, min: 0, max: LLONG_MAX,
     why: 'memory for caching table blocks read from disk; the main knob for read speed vs RAM',
     read: (c) => String(c.blockCacheSize), write: (c, v) => { c.blockCacheSize = v as number; },
+  },
+  {
+    name: 'compaction-rate-limit', kind: 'memory', default: '0', mutable: true, min: 0, max: LLONG_MAX,
+    why: 'bytes per second a compaction may read, 0 for no limit; a lower rate leaves more of the disk and a core to clients while big compactions run, and lets more tables pile up in level 0 under heavy writes',
+    read: (c) => String(c.compactionRateLimit), write: (c, v) => { c.compactionRateLimit = v as number; },
   },
   {
     name: 'cache-index-and-filter-blocks', kind: 'bool', default: 'yes', mutable: false,

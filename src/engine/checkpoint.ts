@@ -152,8 +152,13 @@ export async function dataFilesIn(dir: string): Promise<string[]> {
  * Copies the checkpoint into `dataDir` (created if missing), which must hold no database files.
  * Copies, not links: the restored database must not share files with the checkpoint it came
  * from. CURRENT is written last, so an interrupted restore never looks like a database.
+ * `onProgress` hears after each table how many bytes of the tables are copied, of how many.
  */
-export async function restoreCheckpoint(checkpointDir: string, dataDir: string): Promise<CheckpointInfo> {
+export async function restoreCheckpoint(
+  checkpointDir: string,
+  dataDir: string,
+  onProgress?: (copiedBytes: number, totalBytes: number, tables: number) => void,
+): Promise<CheckpointInfo> {
   const started = Date.now();
   const checkpoint = readCheckpoint(checkpointDir);
   const target = path.resolve(dataDir);
@@ -165,10 +170,13 @@ export async function restoreCheckpoint(checkpointDir: string, dataDir: string):
   const env = new NodeEnv();
   await mkdir(target, { recursive: true });
   let bytes = 0;
+  let copied = 0;
+  const totalBytes = checkpoint.tables.reduce((sum, table) => sum + table.size, 0);
   for (const table of checkpoint.tables) {
     const name = tableFileName(table.fileNumber);
     await copyDurably(path.join(checkpoint.dir, name), path.join(target, name));
     bytes += table.size;
+    onProgress?.(bytes, totalBytes, ++copied);
   }
   await copyDurably(path.join(checkpoint.dir, checkpoint.manifestName), path.join(target, checkpoint.manifestName));
   await env.syncDir(target);

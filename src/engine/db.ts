@@ -19,7 +19,7 @@
  */
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULTS, type CompactionFilterSpec, type DbOptions, type EngineEvent } from './options.js';
+import { DEFAULTS, type CompactAllProgress, type CompactionFilterSpec, type DbOptions, type EngineEvent } from './options.js';
 import { EntryKind, type BatchOp, type BinaryKey, type EngineLogger, type FoundEntry, type FsyncPolicy, type SequenceNumber } from './types.js';
 import type { Env } from './env/env.js';
 import { NodeEnv } from './env/node-env.js';
@@ -38,7 +38,7 @@ import { DataBlock } from './sstable/block.js';
 import type { TableIterator } from './sstable/table-iterator.js';
 import { MergingIterator } from './iterator/merging-iterator.js';
 import { CompactionRunner } from './compaction/compaction-runner.js';
-import type { CompactionPlan } from './compaction/compaction-job.js';
+import type { CompactionPlan, CompactionProgress } from './compaction/compaction-job.js';
 import { compactionFor, pickCompaction, type PickedCompaction } from './compaction/picker.js';
 import { DbIteratorImpl, LevelIterator, ReverseDbIterator, type DbIterator, type IteratorOptions } from './db-iterator.js';
 import { pendingCompactionBytes, StatsCounters, type EngineStats } from './stats.js';
@@ -149,6 +149,8 @@ export class Db {
   private readonly levelBaseBytes: number;
   private readonly targetFileSize: number;
   private readonly blockSize: number | undefined;
+  /** Input bytes per second each compaction may read; 0 = no limit. */
+  private compactionRateLimit: number;
   private readonly filter: CompactionFilterSpec | undefined;
 
   private constructor(
@@ -172,6 +174,7 @@ export class Db {
     this.levelBaseBytes = options.levelBaseBytes ?? Math.max(DEFAULTS.minLevelBaseBytes, this.memtableSize * this.l0CompactionTrigger);
     this.targetFileSize = options.targetFileSize ?? DEFAULTS.targetFileSize;
     this.blockSize = options.blockSize;
+    this.compactionRateLimit = options.compactionRateLimit ?? 0;
     this.filter = options.compactionFilter;
     this.onEvent = options.onEvent ?? noEvents;
     this.readPolicy = (options.blockReads ?? 'adaptive') === 'adaptive' ? new AdaptiveReadPolicy() : undefined;
@@ -205,7 +208,7 @@ export class Db {
     const recovered: Memtable[] = [new Memtable()];
     const memtableSize = options.memtableSize ?? DEFAULTS.memtableSize;
     const replay = await replayWal(
-      { env, dir, segments, truncateCorrupt: options.walTruncateCorrupt ?? false, logger: log },
+      { env, dir, segments, truncateCorrupt: options.walTruncateCorrupt ?? false, logger: log, onProgress: options.onReplayProgress },
       (firstSeq, ops) => {
         let mem = recovered[recovered.length - 1];
         if (mem.approximateBytes >= memtableSize) recovered.push((mem = new Memtable()));
@@ -421,6 +424,11 @@ export class Db {
 
   setFsyncPolicy(policy: FsyncPolicy): void {
     this.wal.setFsyncPolicy(policy);
+  }
+
+  /** Compactions started from now on read at most this many bytes per second (0: no limit). */
+  setCompactionRateLimit(bytesPerSecond: number): void {
+    this.compactionRateLimit = bytesPerSecond;
   }
 
   setBlockCacheSize(bytes: number): void {
@@ -904,7 +912,7 @@ export class Db {
     return pickCompaction(this.versions.current, { l0CompactionTrigger: this.l0CompactionTrigger, levelBaseBytes: this.levelBaseBytes }, this.compactPointers);
   }
 
-  private async runCompaction(c: PickedCompaction): Promise<void> {
+  private async runCompaction(c: PickedCompaction, onProgress?: CompactionProgress): Promise<void> {
     const started = Date.now();
     const deletedFiles = [
       ...c.inputs.map((f) => ({ level: c.level, fileNumber: f.fileNumber })),
@@ -935,12 +943,13 @@ export class Db {
       view: this.filter === undefined ? undefined : this.versions.current.levels,
       dropRanges: this.dropped.size > 0 ? this.dropped.list() : undefined,
       tableOptions: { blockSize: this.blockSize },
+      readRateLimit: this.compactionRateLimit,
     };
     // The inputs must outlive the worker's reads even if another edit lands meanwhile.
     const version = this.versions.current;
     version.ref();
     try {
-      const result = await this.runner.run(plan);
+      const result = await this.runner.run(plan, onProgress);
       await this.env.syncDir(this.dir);
       await this.logAndApply({ deletedFiles, newFiles: result.outputs.map((file) => ({ level: c.outputLevel, file })) });
       this.counters.compactions++;
@@ -984,10 +993,18 @@ export class Db {
    * Compacts everything down, level by level (used by tests and FLUSHALL-style reclamation).
    * Resolves with the tree quiescent: no compaction running, none the picker would start, and
    * every table this left behind deleted (unless a reader still holds it). Writes made meanwhile
-   * can make a flush start a compaction afterwards, as any write can.
+   * can make a flush start a compaction afterwards, as any write can. `progress` hears of each
+   * compaction it runs and how far each is.
    */
-  async compactAll(): Promise<void> {
+  async compactAll(progress?: CompactAllProgress): Promise<void> {
     await this.flush();
+    const run = async (c: PickedCompaction): Promise<void> => {
+      if (progress === undefined) return this.runCompaction(c);
+      const inputBytes = [...c.inputs, ...c.nextInputs].reduce((sum, f) => sum + f.size, 0);
+      progress.step(`compacting ${c.inputs.length + c.nextInputs.length} tables of L${c.level} and L${c.outputLevel} into L${c.outputLevel}`, inputBytes);
+      await this.runCompaction(c, (merged, total) => progress.advance(total > 0 ? Math.round((inputBytes * merged) / total) : 0, merged));
+      progress.advance(inputBytes);
+    };
     await this.inCompactionSlot(async () => {
       for (let level = 0; level < DEFAULTS.levels - 1; level++) {
         const version = this.versions.current;
@@ -995,14 +1012,14 @@ export class Db {
         if (files.length === 0) continue;
         const deeper = version.levels.slice(level + 1).some((l) => l.length > 0);
         if (!deeper && level > 0) break;
-        await this.runCompaction(compactionFor(version, level, files, false));
+        await run(compactionFor(version, level, files, false));
       }
       // Moving everything down can leave a level over its size target: do that work now rather
       // than let the scheduler start it the moment this returns.
       for (;;) {
         const picked = this.autoCompaction ? this.pick() : undefined;
         if (picked === undefined || this.closing) break;
-        await this.runCompaction(picked);
+        await run(picked);
       }
     });
     await this.obsoleteTablesDeleted();

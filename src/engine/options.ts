@@ -17,6 +17,13 @@ export interface CompactionFilterSpec {
  * flush, a compaction (not trivial moves), a write stall (writes stopped for room, or one delayed write),
  * a checkpoint (BGSAVE: from the call to its directory being complete).
  */
+/** What Db.compactAll tells of its work: each compaction as it starts, then how far it is. */
+export interface CompactAllProgress {
+  step(description: string, inputBytes: number): void;
+  /** Bytes of the step's input merged so far (estimated from entries), and the entries. */
+  advance(bytesDone: number, entriesMerged?: number): void;
+}
+
 export type EngineEvent = 'fsync' | 'flush' | 'compaction' | 'write-stall' | 'checkpoint';
 
 export interface DbOptions {
@@ -31,6 +38,10 @@ export interface DbOptions {
   readonly logger?: EngineLogger;
   /** Told when each timed event ends, with its duration in milliseconds. Must be cheap: fsyncs call it. */
   readonly onEvent?: (event: EngineEvent, durationMs: number) => void;
+  /** Input bytes per second a compaction may read (0: no limit); Db.setCompactionRateLimit changes it. */
+  readonly compactionRateLimit?: number;
+  /** Told how far open's replay of the write-ahead log is (see ReplayOptions.onProgress). */
+  readonly onReplayProgress?: (replayedBytes: number, totalBytes: number, ops: number) => void;
   /** Tuning knobs below exist mostly so tests can make flushes and compactions happen with little data. */
   readonly l0CompactionTrigger?: number;
   readonly l0SlowdownTrigger?: number;

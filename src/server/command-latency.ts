@@ -80,8 +80,15 @@ export class CommandLatency {
     // Compiles the module once per process (~15 ms); later calls return at once.
     hdr.initWebAssemblySync();
     this.thisSecond = new hdr.Recorder(HISTOGRAM_SHAPE, clock);
-    // unref: the per-second view alone never keeps the process alive.
-    setInterval(() => this.closeSecond(), SECOND_MS).unref();
+    // Closed on whole seconds, as the dashboard's history samples, so the two line up; re-armed
+    // each time so they do not drift. unref: the per-second view never keeps the process alive.
+    const arm = (): void => {
+      setTimeout(() => {
+        this.closeSecond();
+        arm();
+      }, SECOND_MS - (Date.now() % SECOND_MS)).unref();
+    };
+    arm();
   }
 
   /** Counts one call of the command `fullName` (e.g. 'get', 'config|get') that took `elapsedMs`. */

@@ -21,6 +21,7 @@ import { restoreCheckpoint } from '../engine/checkpoint.js';
 import { applyCommandRenames, Server } from './server.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { AdminServer } from '../admin/admin-server.js';
+import { LongOperations } from '../util/progress.js';
 import { CommandTable } from '../command-table/registry.js';
 import { Acl } from '../acl/acl.js';
 import { USERS_AND_ACLFILE, checkConfigUser, loadAclFile, loadConfigUsers } from '../acl/acl-file.js';
@@ -253,20 +254,41 @@ export async function main(argv: readonly string[]): Promise<void> {
   logger.warning(configFile === undefined ? 'Warning: no config file specified, using the default config. In order to specify a config file use bin/stratakv /path/to/stratakv.conf' : `Configuration loaded from ${absConfigFile}`);
   // Made before the engine opens, so its events (fsync, flush, compaction, stalls) are sampled from the start.
   const latencyMonitor = new LatencyMonitor(() => config.latencyMonitorThreshold);
+  // Long work (this start, full compactions later) logs its progress and shows it on the admin port.
+  const work = new LongOperations((message) => logger.notice(message));
+  const startup = work.start('startup');
+  if (config.adminPort !== 0) {
+    // Listening before the data is opened: /readyz tells orchestrators how far a long start is.
+    admin = new AdminServer(config, logger, work);
+    try {
+      await admin.listen(config.adminPort);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
 
   const started = Date.now();
   try {
     if (restore !== undefined) {
-      const restored = await restoreCheckpoint(restore, dir).catch((err: Error) => fail(`Can't restore ${path.resolve(restore)} into ${dir}: ${err.message}`));
+      startup.phase('restoring the checkpoint', 0, 'tables');
+      const restored = await restoreCheckpoint(restore, dir, (copied, total, tables) => startup.advance(copied, tables, total)).catch((err: Error) =>
+        fail(`Can't restore ${path.resolve(restore)} into ${dir}: ${err.message}`),
+      );
       logger.notice(`Restored checkpoint ${path.resolve(restore)} into ${dir}: ${restored.tables} tables, ${restored.bytes} bytes, up to sequence ${restored.lastSequence}, in ${restored.millis} ms`);
     }
-    if (repair) await repairDb({ dir, logger: (level, message) => logger.log(level, message) });
+    if (repair) {
+      startup.phase('repairing the data', 0);
+      await repairDb({ dir, logger: (level, message) => logger.log(level, message) });
+    }
+    startup.phase('checking the tables', 0);
     verifyLiveTables({ dir });
+    startup.phase('replaying the write-ahead log', 0, 'keys');
     db = await Db.open({
       dir,
       fsync: config.appendfsync,
       memtableSize: config.memtableSize,
       blockCacheSize: config.blockCacheSize,
+      compactionRateLimit: config.compactionRateLimit,
       cacheIndexAndFilterBlocks: config.cacheIndexAndFilterBlocks,
       walTruncateCorrupt: config.walTruncateCorrupt || repair,
       // Tests set STRATAKV_BLOCK_READS=async so that every block read the cache misses waits
@@ -274,8 +296,10 @@ export async function main(argv: readonly string[]): Promise<void> {
       ...(process.env.STRATAKV_BLOCK_READS === 'async' ? { blockReads: 'async' as const } : {}),
       logger: (level, message) => logger.log(level, message),
       onEvent: (event, durationMs) => latencyMonitor.addIfNeeded(event, durationMs),
+      onReplayProgress: (replayed, total, ops) => startup.advance(replayed, ops, total),
       ...keyspaceDbOptions(),
     });
+    startup.phase('opening the keyspace', 0);
     keyspace = await Keyspace.open(db, { databases: config.databases, logger: (level, message) => logger.log(level, message) });
   } catch (err) {
     if (db) await db.close().catch(() => {});
@@ -286,6 +310,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   server = new Server({ config, db, keyspace, logger, commands: allCommands, configFile: absConfigFile, latencyMonitor, onShutdown: closeAll });
   try {
+    startup.phase('loading the function libraries', 0);
     // Function libraries (FUNCTION LOAD) are part of the data: loaded before the first client.
     const libraries = await loadStoredFunctions(server);
     if (libraries > 0) logger.notice(`Done loading ${libraries} function ${libraries === 1 ? 'library' : 'libraries'}`);
@@ -303,18 +328,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     fail((err as Error).message);
     return;
   }
-  if (config.adminPort !== 0) {
-    admin = new AdminServer(server);
-    try {
-      await admin.listen(config.adminPort);
-    } catch (err) {
-      await server.close();
-      await keyspace.close().catch(() => {});
-      await db.close().catch(() => {});
-      fail((err as Error).message);
-      return;
-    }
-  }
+  admin?.attach(server);
+  startup.finish();
   keyspace.startActiveExpiry();
 
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -369,6 +369,9 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
         case 'block-cache-size':
           this.db.setBlockCacheSize(this.config.blockCacheSize);
           break;
+        case 'compaction-rate-limit':
+          this.db.setCompactionRateLimit(this.config.compactionRateLimit);
+          break;
         case 'slowlog-max-len':
           this.slowlog.trim(this.config.slowlogMaxLen);
           break;

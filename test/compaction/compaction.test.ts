@@ -346,6 +346,35 @@ test('CompactionRunner runs plans in a worker thread with the same results', asy
   });
 });
 
+test('readRateLimit paces the merge to that many input bytes per second; the worker reports progress as it goes, and the result is the same', async () => {
+  await withDir(async (dir) => {
+    const entries: Entry[] = [];
+    for (let i = 0; i < 20_000; i++) entries.push(put(`k${String(i).padStart(6, '0')}`, i + 1, 'v'.repeat(40)));
+    await writeTable(dir, 1, entries);
+    const inputBytes = fs.statSync(join(dir, '000001.sst')).size;
+    const inputs = [{ level: 0, fileNumbers: [1] }];
+    const unlimited = await runCompaction(plan(dir, { inputs, outputFileNumbers: [10, 11, 12] }), env);
+    // A limit that makes the job last about a second.
+    const runner = new CompactionRunner();
+    try {
+      const reports: Array<[number, number]> = [];
+      const started = performance.now();
+      const limited = await runner.run(plan(dir, { inputs, outputFileNumbers: [20, 21, 22], readRateLimit: inputBytes }), (merged, total) => reports.push([merged, total]));
+      const seconds = (performance.now() - started) / 1000;
+      assert.ok(seconds >= 0.9, `paced to its input size per second, it took ${seconds.toFixed(2)} s`);
+      assert.equal(readOutputs(dir, limited), readOutputs(dir, unlimited));
+      assert.ok(reports.length >= 2, `${reports.length} progress reports in ${seconds.toFixed(2)} s`);
+      for (let i = 0; i < reports.length; i++) {
+        assert.is(reports[i][1], 20_000);
+        assert.ok(reports[i][0] > 0 && reports[i][0] <= 20_000);
+        if (i > 0) assert.ok(reports[i][0] > reports[i - 1][0], 'merged entries only grow');
+      }
+    } finally {
+      await runner.close();
+    }
+  });
+});
+
 test('an idle runner does not keep the process alive', async () => {
   // The worker is unref'd between jobs; if it were not, this test file's process would hang after
   // the last test instead of exiting. Here we just check the runner stays usable after being idle.

@@ -240,7 +240,7 @@ redisTest(test, 'CONFIG GET * lists every parameter Redis 7.0.15 lists, and CONF
   const redisParams = pairs(real);
   for (const name of redisParams.keys()) assert.ok(ourParams.has(name), `CONFIG GET * lists ${name}`);
   const extra = [...ourParams.keys()].filter((n) => !redisParams.has(n)).sort();
-  assert.equal(extra, ['admin-port', 'block-cache-size', 'cache-index-and-filter-blocks', 'checkpoint-keep', 'memtable-size', 'wal-truncate-corrupt', 'zset-rank-bucket-size'], 'StrataKV\'s own');
+  assert.equal(extra, ['admin-port', 'block-cache-size', 'cache-index-and-filter-blocks', 'checkpoint-keep', 'compaction-rate-limit', 'memtable-size', 'wal-truncate-corrupt', 'zset-rank-bucket-size'], 'StrataKV\'s own');
   const wrong: string[] = [];
   for (const name of redisParams.keys()) {
     if (name in SET_DIFFERENCES) continue;

@@ -9,6 +9,11 @@
  * Every time chart shows a fixed window (1, 5 or 15 minutes, chosen in the header) ending at the
  * server's newest second, ticked on whole seconds; a chart with nothing to draw in it says so.
  *
+ * Hovering a time chart shows, in every time chart's legend, the values at the second under the
+ * pointer (the cursors move together), and holds the charts still meanwhile so that second does
+ * not slide away; the Pause button holds them until pressed again. Held charts say so in the
+ * header; polling goes on, so the tiles stay live and the charts jump to now when released.
+ *
  * Plain ES module, no build step: served as is from src/admin/static/.
  */
 /* global document, fetch, setTimeout, ResizeObserver */
@@ -98,13 +103,20 @@ function newest(column) {
 }
 
 /**
- * The latency chart's columns, from the server's per-second series rather than the page's history.
- * A second without calls (or latency-tracking off) is a gap: a log scale has no place for 0.
+ * The latency chart's columns: the server's per-second percentiles (sent whole, the last five
+ * minutes) placed on the history's seconds, so that every time chart has the same x values and
+ * their synchronised cursors land on the same second. A second without calls (or latency-tracking
+ * off) is a gap: a log scale has no place for 0.
  */
 function latencyColumns(stats) {
-  const seconds = stats.commands.latencyPerSecond ?? [];
-  const column = (name) => seconds.map((s) => (s.calls > 0 ? s[name] : null));
-  return { time: seconds.map((s) => s.time / 1000), p50: column('p50'), p99: column('p99'), p999: column('p999'), max: column('max') };
+  // The server's latency seconds run from its start, not from whole seconds (they end at, say,
+  // :04.252): each goes on the history second whose end is nearest to its own end.
+  const bySecond = new Map((stats.commands.latencyPerSecond ?? []).map((s) => [Math.round(s.time / 1000), s]));
+  const column = (name) => history.time.map((t) => {
+    const s = bySecond.get(t);
+    return s !== undefined && s.calls > 0 ? s[name] : null;
+  });
+  return { time: history.time, p50: column('p50'), p99: column('p99'), p999: column('p999'), max: column('max') };
 }
 
 // ---------------------------------------------------------------------------- charts
@@ -234,6 +246,9 @@ function clock(seconds) {
 
 const TIME_AXIS = { incrs: SECOND_INCREMENTS, space: 70, values: (u, splits) => splits.map(clock) };
 
+/** The time charts' cursors move together: hovering one shows that second's values in all. */
+const CURSOR_SYNC_KEY = 'time';
+
 /** Without the mouse over the plot, the legend shows the newest values rather than dashes. */
 function showLatestInLegend(chart) {
   const last = chart.data[0].length - 1;
@@ -261,15 +276,21 @@ function createTimeChart(definition) {
       x: { time: true },
       y: definition.logScale ? { distr: 3 } : { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] },
     },
+    cursor: { sync: { key: CURSOR_SYNC_KEY } },
     hooks: { setCursor: [showLatestInLegend] },
   };
   const chart = new uPlot(options, [[], ...definition.series.map(() => [])], element);
+  // The plot area (uPlot's overlay), not the legend below it, is what holds the charts.
+  chart.over.addEventListener('mouseenter', () => setHovering(true));
+  chart.over.addEventListener('mouseleave', () => setHovering(false));
   return {
     element,
     chart,
     update(stats) {
       const columns = definition.columns ? definition.columns(stats) : { time: history.time, ...history.series };
       const end = Math.floor(stats.time / 1000);
+      // The newest second drawn, for the end-to-end test (held charts keep theirs).
+      element.dataset.windowEnd = String(end);
       chart.batch(() => {
         chart.setData([columns.time, ...definition.series.map((s) => columns[s.key] ?? [])], false);
         chart.setScale('x', { min: end - windowSeconds, max: end });
@@ -320,6 +341,73 @@ function createLevelsChart() {
     },
   };
 }
+
+// ---------------------------------------------------------------------------- holding the charts still
+
+/** Whether the pointer is on a time chart, and whether the Pause button is pressed. */
+let hovering = false;
+let pausedByUser = false;
+
+function chartsHeld() {
+  return hovering || pausedByUser;
+}
+
+function setHovering(on) {
+  hovering = on;
+  holdChanged();
+}
+
+/** After a change of either: the status line says so, and released charts catch up at once. */
+function holdChanged() {
+  document.getElementById('pause').setAttribute('aria-pressed', String(pausedByUser));
+  document.getElementById('pause').textContent = pausedByUser ? 'Resume' : 'Pause';
+  if (latest === null) return;
+  if (!chartsHeld()) for (const c of charts) c.update(latest);
+  showLiveStatus(latest);
+}
+
+// ---------------------------------------------------------------------------- work in progress
+
+/** One line per long operation the server runs now (a full compaction), with a progress bar. */
+function renderWork(stats) {
+  const section = document.getElementById('work');
+  const work = stats.work ?? [];
+  section.hidden = work.length === 0;
+  section.replaceChildren(
+    ...work.map((w) => {
+      const line = document.createElement('div');
+      line.className = 'operation';
+      line.dataset.operation = w.operation;
+      line.dataset.percent = String(w.percent);
+      const what = document.createElement('span');
+      what.className = 'what';
+      what.textContent = w.operation === 'compaction' ? 'Full compaction' : w.operation;
+      const bar = document.createElement('progress');
+      bar.max = 100;
+      bar.value = w.percent;
+      const detail = document.createElement('span');
+      const amount = w.totalBytes > 0 ? `${decimalFormat.format(w.percent)}% of ${formatBytes(w.totalBytes)}` : '';
+      const rate = w.items > 0 ? `${formatRate(w.itemsPerSecond)} ${w.itemName}/s` : '';
+      const eta = w.etaSeconds !== null ? `about ${formatDuration(w.etaSeconds)} left` : '';
+      detail.textContent = [w.phase, amount, rate, eta].filter((part) => part !== '').join(' · ');
+      line.append(what, bar, detail);
+      return line;
+    }),
+  );
+}
+
+document.getElementById('compact').addEventListener('click', async () => {
+  const result = document.getElementById('compact-result');
+  result.textContent = 'asking…';
+  try {
+    // Declared JSON: the server refuses other bodies, so a form on another site cannot start one.
+    const response = await fetch('/api/compact', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const body = await response.json().catch(() => ({}));
+    result.textContent = response.status === 202 ? 'started' : response.status === 409 ? 'one is running already' : `refused: ${body.error ?? `HTTP ${response.status}`}`;
+  } catch (err) {
+    result.textContent = `failed: ${err.message}`;
+  }
+});
 
 // ---------------------------------------------------------------------------- tiles and tables
 
@@ -386,6 +474,10 @@ function renderTables(stats) {
 // ---------------------------------------------------------------------------- polling
 
 const charts = [...TIME_CHARTS.map(createTimeChart), createLevelsChart()];
+document.getElementById('pause').addEventListener('click', () => {
+  pausedByUser = !pausedByUser;
+  holdChanged();
+});
 const status = document.getElementById('status');
 let samples = 0;
 
@@ -399,7 +491,8 @@ let latest = null;
 function render(stats) {
   renderTiles(stats);
   renderTables(stats);
-  for (const c of charts) c.update(stats);
+  renderWork(stats);
+  if (!chartsHeld()) for (const c of charts) c.update(stats);
 }
 
 for (const button of document.querySelectorAll('[data-window]')) {
@@ -410,10 +503,17 @@ for (const button of document.querySelectorAll('[data-window]')) {
   });
 }
 
-function showStatus(live, text) {
+function showStatus(state, text) {
   status.textContent = text;
-  status.classList.toggle('live', live);
-  status.classList.toggle('down', !live);
+  status.dataset.state = state;
+  for (const name of ['live', 'paused', 'down']) status.classList.toggle(name, state === name);
+}
+
+/** The header's status while the server answers: live, or held and why. */
+function showLiveStatus(stats) {
+  const newest = clock(stats.time / 1000);
+  if (!chartsHeld()) showStatus('live', `live · ${newest}`);
+  else showStatus('paused', `${pausedByUser ? 'paused' : 'paused while the pointer is on a chart'} · charts held, tiles live · ${newest}`);
 }
 
 async function poll() {
@@ -427,9 +527,9 @@ async function poll() {
     render(stats);
     samples++;
     status.dataset.samples = String(samples);
-    showStatus(true, `live · ${clock(stats.time / 1000)}`);
+    showLiveStatus(stats);
   } catch (err) {
-    showStatus(false, `cannot reach the server (${err.message}), retrying`);
+    showStatus('down', `cannot reach the server (${err.message}), retrying`);
   }
   setTimeout(poll, POLL_INTERVAL_MS);
 }

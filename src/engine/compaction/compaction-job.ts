@@ -53,6 +53,11 @@ export interface CompactionPlan {
   /** Key ranges whose entries are all dropped (sorted, disjoint: KeyRangeSet.list()). */
   dropRanges?: KeyRange[];
   tableOptions?: TableOptions;
+  /**
+   * Input bytes per second the merge may read at most (`compaction-rate-limit`; 0 or absent: as
+   * fast as it can). A slower compaction leaves more of the disk and the cores to the clients.
+   */
+  readRateLimit?: number;
 }
 
 export interface CompactionResult {
@@ -81,28 +86,36 @@ export interface CompactionFilterModule {
 
 const EMPTY_VALUE = Buffer.alloc(0);
 
+/** Told every PROGRESS_EVERY_MS or so how many input entries the job has merged, of how many. */
+export type CompactionProgress = (entriesMerged: number, entriesTotal: number) => void;
+
+/** How often a running job reports its progress, at most. */
+const PROGRESS_EVERY_MS = 250;
+/** Entries merged between two looks at the clock (for progress and the rate limit). */
+const CLOCK_EVERY_ENTRIES = 1024;
+
 /**
  * Runs one plan. `pool` keeps the filter's lookup readers open across jobs (the worker passes
  * one); without it they are opened for this job alone.
  */
-export async function runCompaction(plan: CompactionPlan, env: Env, pool?: ReaderPool): Promise<CompactionResult> {
+export async function runCompaction(plan: CompactionPlan, env: Env, pool?: ReaderPool, onProgress?: CompactionProgress): Promise<CompactionResult> {
   const started = performance.now();
   const lookups = pool ?? new ReaderPool(env);
   lookups.retainOnly(plan.view ?? []);
   try {
     const view = new TableView(plan.dir, plan.view ?? [], plan.smallestSnapshot, lookups);
     const filter = plan.filter === undefined ? null : await loadFilter(plan.filter.module, plan.filter.options, view);
-    return await mergeAll(plan, env, filter, started);
+    return await mergeAll(plan, env, filter, started, onProgress);
   } finally {
     if (pool === undefined) lookups.closeAll();
   }
 }
 
-async function mergeAll(plan: CompactionPlan, env: Env, filter: CompactionFilter | null, started: number): Promise<CompactionResult> {
+async function mergeAll(plan: CompactionPlan, env: Env, filter: CompactionFilter | null, started: number, onProgress?: CompactionProgress): Promise<CompactionResult> {
   const readers = openInputs(plan, env);
   const outputs = new OutputTables(plan, env);
   try {
-    const counts = await mergeInto(readers, outputs, plan, filter);
+    const counts = await mergeInto(readers, outputs, plan, filter, onProgress);
     const tables = await outputs.finish();
     let bytesRead = 0;
     for (const reader of readers) bytesRead += reader.properties.size;
@@ -126,7 +139,8 @@ interface MergeCounts {
   droppedInRanges: number;
 }
 
-async function mergeInto(readers: TableReader[], outputs: OutputTables, plan: CompactionPlan, filter: CompactionFilter | null): Promise<MergeCounts> {
+async function mergeInto(readers: TableReader[], outputs: OutputTables, plan: CompactionPlan, filter: CompactionFilter | null, onProgress?: CompactionProgress): Promise<MergeCounts> {
+  const pace = new Pace(readers, plan.readRateLimit ?? 0, onProgress);
   const counts: MergeCounts = { entriesIn: 0, entriesOut: 0, droppedShadowed: 0, droppedTombstones: 0, filtered: 0, droppedInRanges: 0 };
   const merged = new MergingIterator(readers.map((reader) => reader.iterator({ fillCache: false })));
   const smallestSnapshot = plan.smallestSnapshot;
@@ -149,6 +163,7 @@ async function mergeInto(readers: TableReader[], outputs: OutputTables, plan: Co
       newerSeq = Infinity;
       // Between two user keys is the only place an output table may end.
       if (outputs.full) await outputs.closeCurrent();
+      if (counts.entriesIn % CLOCK_EVERY_ENTRIES === 0) await pace.at(counts.entriesIn);
     }
     const isNewest = newerSeq === Infinity;
     let keep = true;
@@ -195,6 +210,45 @@ function openInputs(plan: CompactionPlan, env: Env): TableReader[] {
     throw error;
   }
   return readers;
+}
+
+/**
+ * Keeps a job under its read rate limit and tells how far it is. Bytes read are estimated from
+ * entries merged (inputs' bytes times the share of their entries), which is close enough for both
+ * and costs nothing per entry.
+ */
+class Pace {
+  private readonly entriesTotal: number;
+  private readonly bytesTotal: number;
+  private readonly started = performance.now();
+  private lastReport = this.started;
+
+  constructor(
+    readers: readonly TableReader[],
+    private readonly bytesPerSecond: number,
+    private readonly onProgress: CompactionProgress | undefined,
+  ) {
+    let entries = 0;
+    let bytes = 0;
+    for (const reader of readers) {
+      entries += reader.properties.entries;
+      bytes += reader.properties.size;
+    }
+    this.entriesTotal = entries;
+    this.bytesTotal = bytes;
+  }
+
+  async at(entriesMerged: number): Promise<void> {
+    const now = performance.now();
+    if (this.onProgress !== undefined && now - this.lastReport >= PROGRESS_EVERY_MS) {
+      this.lastReport = now;
+      this.onProgress(entriesMerged, this.entriesTotal);
+    }
+    if (this.bytesPerSecond <= 0 || this.entriesTotal === 0) return;
+    const bytesRead = (this.bytesTotal * entriesMerged) / this.entriesTotal;
+    const aheadMs = (1000 * bytesRead) / this.bytesPerSecond - (now - this.started);
+    if (aheadMs >= 1) await new Promise((resolve) => setTimeout(resolve, aheadMs));
+  }
 }
 
 /** The sequence of output tables: opened lazily, cut at targetFileSize, all deleted on failure. */

@@ -7,7 +7,7 @@
  * process.exit), the job it was running is rejected and the next job starts a fresh worker.
  */
 import { Worker } from 'node:worker_threads';
-import type { CompactionPlan, CompactionResult } from './compaction-job.js';
+import type { CompactionPlan, CompactionProgress, CompactionResult } from './compaction-job.js';
 import type { CompactionResponse, CompactionWorkerData, SerializedError } from './compaction-worker.js';
 
 interface Job {
@@ -15,6 +15,7 @@ interface Job {
   readonly plan: CompactionPlan;
   readonly resolve: (result: CompactionResult) => void;
   readonly reject: (error: Error) => void;
+  readonly onProgress?: CompactionProgress;
 }
 
 const WORKER_URL = new URL('./compaction-worker.js', import.meta.url);
@@ -34,10 +35,10 @@ export class CompactionRunner {
   private closed = false;
 
   /** Runs a plan in the worker; plans queue up behind the one running. */
-  run(plan: CompactionPlan): Promise<CompactionResult> {
+  run(plan: CompactionPlan, onProgress?: CompactionProgress): Promise<CompactionResult> {
     if (this.closed) return Promise.reject(new Error('compaction runner is closed'));
     return new Promise<CompactionResult>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, plan, resolve, reject });
+      this.queue.push({ id: this.nextId++, plan, resolve, reject, onProgress });
       this.startNext();
     });
   }
@@ -85,6 +86,10 @@ export class CompactionRunner {
   private onResponse(worker: Worker, response: CompactionResponse): void {
     const job = this.running;
     if (worker !== this.worker || job === null || job.id !== response.id) return;
+    if ('progress' in response) {
+      job.onProgress?.(response.progress.entriesMerged, response.progress.entriesTotal);
+      return;
+    }
     this.running = null;
     if ('error' in response) job.reject(deserializeError(response.error));
     else job.resolve(response.result);

@@ -28,7 +28,11 @@ export interface SerializedError {
   stack?: string;
 }
 
-export type CompactionResponse = { id: number; result: CompactionResult } | { id: number; error: SerializedError };
+/** The job's end (result or error), or news of how far it is (any number of times before that). */
+export type CompactionResponse =
+  | { id: number; result: CompactionResult }
+  | { id: number; error: SerializedError }
+  | { id: number; progress: { entriesMerged: number; entriesTotal: number } };
 
 const port = parentPort;
 if (port === null) throw new Error('compaction-worker.js must be started as a worker thread');
@@ -54,7 +58,9 @@ function lowerThreadPriority(nice: number): void {
 }
 
 port.on('message', (request: CompactionRequest) => {
-  runCompaction(request.plan, env, lookupReaders).then(
+  const progress = (entriesMerged: number, entriesTotal: number): void =>
+    port.postMessage({ id: request.id, progress: { entriesMerged, entriesTotal } } satisfies CompactionResponse);
+  runCompaction(request.plan, env, lookupReaders, progress).then(
     (result) => port.postMessage({ id: request.id, result } satisfies CompactionResponse),
     (error: unknown) => port.postMessage({ id: request.id, error: serializeError(error) } satisfies CompactionResponse),
   );

@@ -58,12 +58,34 @@ export function writeRecordHeader(target: Buffer, offset: number, payloadLength:
 /** Splits a whole log file into its good records and classifies whatever stops the walk. */
 export function readLogRecords(data: Buffer): LogReadResult {
   const records: Buffer[] = [];
-  const end = data.length;
-  let offset = 0;
-  while (offset < end) {
+  const reader = new LogRecordReader(data);
+  for (let payload = reader.next(); payload !== null; payload = reader.next()) records.push(payload);
+  return { records, goodLength: reader.offset, damage: reader.damage };
+}
+
+/**
+ * The records of a log one at a time, so that a long replay can pause between two of them (and
+ * let the event loop serve) without checking the whole file first. After next() returns null,
+ * `damage` says why (null: the end was reached cleanly) and `offset` is the good prefix's length.
+ */
+export class LogRecordReader {
+  /** Where the next record starts; once done, the length of the good prefix. */
+  offset = 0;
+  damage: LogReadResult['damage'] = null;
+  private done = false;
+
+  constructor(private readonly data: Buffer) {}
+
+  /** The next good record's payload (a view into the input), or null at the end or the damage. */
+  next(): Buffer | null {
+    if (this.done) return null;
+    const data = this.data;
+    const end = data.length;
+    const offset = this.offset;
+    if (offset >= end) return this.stop(null);
     const remaining = end - offset;
     if (remaining < RECORD_HEADER_SIZE) {
-      return damaged(records, offset, 'torn-tail', `record header cut short (${remaining} of ${RECORD_HEADER_SIZE} bytes)`);
+      return this.stop('torn-tail', `record header cut short (${remaining} of ${RECORD_HEADER_SIZE} bytes)`);
     }
     const storedChecksum = data.readUInt32LE(offset);
     const length = data.readUInt32LE(offset + 4);
@@ -72,31 +94,25 @@ export function readLogRecords(data: Buffer): LogReadResult {
     if (payloadEnd <= end) {
       const payload = data.subarray(payloadStart, payloadEnd);
       if (checksum(payload) === storedChecksum) {
-        records.push(payload);
-        offset = payloadEnd;
-        continue;
+        this.offset = payloadEnd;
+        return payload;
       }
     }
     // From here on the record at `offset` is bad; decide whether a crash could explain it.
-    if (isAllZero(data, offset, end)) {
-      return damaged(records, offset, 'torn-tail', `zero-filled tail of ${remaining} bytes`);
-    }
-    if (length > MAX_RECORD_PAYLOAD) {
-      return damaged(records, offset, 'corrupt', `impossible record length ${length}`);
-    }
+    if (isAllZero(data, offset, end)) return this.stop('torn-tail', `zero-filled tail of ${remaining} bytes`);
+    if (length > MAX_RECORD_PAYLOAD) return this.stop('corrupt', `impossible record length ${length}`);
     if (payloadEnd > end) {
-      return damaged(records, offset, 'torn-tail', `record of ${length} bytes runs ${payloadEnd - end} bytes past the end of the file`);
+      return this.stop('torn-tail', `record of ${length} bytes runs ${payloadEnd - end} bytes past the end of the file`);
     }
-    if (payloadEnd === end) {
-      return damaged(records, offset, 'torn-tail', `checksum mismatch in the last record (${length} bytes)`);
-    }
-    return damaged(records, offset, 'corrupt', `checksum mismatch in a ${length} byte record followed by ${end - payloadEnd} more bytes`);
+    if (payloadEnd === end) return this.stop('torn-tail', `checksum mismatch in the last record (${length} bytes)`);
+    return this.stop('corrupt', `checksum mismatch in a ${length} byte record followed by ${end - payloadEnd} more bytes`);
   }
-  return { records, goodLength: end, damage: null };
-}
 
-function damaged(records: Buffer[], offset: number, kind: 'torn-tail' | 'corrupt', detail: string): LogReadResult {
-  return { records, goodLength: offset, damage: { kind, offset, detail } };
+  private stop(kind: 'torn-tail' | 'corrupt' | null, detail = ''): null {
+    this.done = true;
+    if (kind !== null) this.damage = { kind, offset: this.offset, detail };
+    return null;
+  }
 }
 
 function isAllZero(data: Buffer, start: number, end: number): boolean {

@@ -9,7 +9,7 @@ import type { Env } from '../env/env.js';
 import { CorruptionError } from '../errors.js';
 import type { BatchOp, EngineLogger, SequenceNumber } from '../types.js';
 import { decodeBatch } from './batch-codec.js';
-import { RECORD_HEADER_SIZE, readLogRecords } from './log-format.js';
+import { LogRecordReader } from './log-format.js';
 import { walFileName } from './wal-writer.js';
 
 export interface ReplayOptions {
@@ -20,7 +20,16 @@ export interface ReplayOptions {
   /** Repair mode (`wal-truncate-corrupt` / --repair): cut at the damage and drop later segments. */
   truncateCorrupt: boolean;
   logger?: EngineLogger;
+  /**
+   * Told how far the replay is (bytes of the segments replayed, of all; ops applied) every
+   * REPLAY_SLICE_MS or so and at the end. Replay gives the event loop a turn at those points, so
+   * that a process replaying a big log still answers its health and readiness probes.
+   */
+  onProgress?: (replayedBytes: number, totalBytes: number, ops: number) => void;
 }
+
+/** The longest replay runs without letting the event loop serve anything else. */
+const REPLAY_SLICE_MS = 50;
 
 export interface ReplayResult {
   batches: number;
@@ -56,14 +65,17 @@ export async function replayWal(
   while (lastNonEmpty > 0 && env.fileSize(paths[lastNonEmpty]) === 0) lastNonEmpty--;
 
   let batches = 0;
+  let ops = 0;
   let lastSequence: SequenceNumber = 0;
+  const totalBytes = paths.reduce((sum, p) => sum + env.fileSize(p), 0);
+  let bytesBefore = 0;
+  let sliceStarted = performance.now();
   for (let index = 0; index < paths.length; index++) {
     const path = paths[index];
     const data = env.readFileSync(path);
-    const { records, damage: logDamage } = readLogRecords(data);
-    let damage = logDamage;
-    let offset = 0;
-    for (const payload of records) {
+    const reader = new LogRecordReader(data);
+    let damage: LogRecordReader['damage'] = null;
+    for (let offset = reader.offset, payload = reader.next(); payload !== null; offset = reader.offset, payload = reader.next()) {
       let batch: { firstSeq: SequenceNumber; ops: BatchOp[] };
       try {
         batch = decodeBatch(payload, path, offset);
@@ -77,9 +89,17 @@ export async function replayWal(
       }
       apply(batch.firstSeq, batch.ops);
       batches++;
+      ops += batch.ops.length;
       if (batch.ops.length > 0) lastSequence = Math.max(lastSequence, batch.firstSeq + batch.ops.length - 1);
-      offset += RECORD_HEADER_SIZE + payload.length;
+      if (options.onProgress !== undefined && (batches & 31) === 0 && performance.now() - sliceStarted >= REPLAY_SLICE_MS) {
+        options.onProgress(bytesBefore + reader.offset, totalBytes, ops);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStarted = performance.now();
+      }
     }
+    damage ??= reader.damage;
+    bytesBefore += data.length;
+    options.onProgress?.(bytesBefore, totalBytes, ops);
     if (damage === null) continue;
 
     const droppedHere = data.length - damage.offset;
