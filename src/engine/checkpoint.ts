@@ -19,9 +19,10 @@
  * either no `<target>` or a complete one; a `.tmp` directory is never a checkpoint.
  *
  * The work here is file-system calls on libuv's thread pool; the serving thread only issues them.
+ * All of it goes through the Env, so the fault-injecting one can fail it (a full disk mid-copy, a
+ * failing fsync) and the tests can show what is left.
  */
-import { constants } from 'node:fs';
-import { copyFile, link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from './env/env.js';
 import { NodeEnv } from './env/node-env.js';
@@ -66,11 +67,11 @@ const DATA_FILE = /^(\d{6,}\.(log|sst)|MANIFEST-\d{6,}|CURRENT)$/;
 export async function writeCheckpoint(env: Env, source: CheckpointSource, targetDir: string): Promise<CheckpointInfo> {
   const started = Date.now();
   const target = path.resolve(targetDir);
-  if (await exists(target)) throw new Error(`checkpoint directory ${target} already exists`);
+  if (env.exists(target)) throw new Error(`checkpoint directory ${target} already exists`);
   const temp = target + TEMP_SUFFIX;
   // Left by an attempt that crashed or failed: never a checkpoint, start over.
-  await rm(temp, { recursive: true, force: true });
-  await mkdir(temp, { recursive: true });
+  await env.removeTree(temp);
+  env.mkdirp(temp);
   try {
     const newFiles: VersionEdit['newFiles'] = [];
     let bytes = 0;
@@ -79,7 +80,7 @@ export async function writeCheckpoint(env: Env, source: CheckpointSource, target
     for (let level = 0; level < source.levels.length; level++) {
       for (const file of source.levels[level]) {
         const name = tableFileName(file.fileNumber);
-        if (await linkOrCopy(path.join(source.dir, name), path.join(temp, name))) linked++;
+        if (await linkOrCopy(env, path.join(source.dir, name), path.join(temp, name))) linked++;
         else copied++;
         bytes += file.size;
         newFiles.push({ level, file });
@@ -96,11 +97,11 @@ export async function writeCheckpoint(env: Env, source: CheckpointSource, target
     });
     await manifest.close();
     await env.syncDir(temp);
-    await rename(temp, target);
+    await env.rename(temp, target);
     await env.syncDir(path.dirname(target));
     return { dir: target, lastSequence: source.lastSequence, tables: newFiles.length, bytes, linked, copied, millis: Date.now() - started };
   } catch (error) {
-    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    await env.removeTree(temp).catch(() => undefined);
     throw error;
   }
 }
@@ -158,6 +159,7 @@ export async function restoreCheckpoint(
   checkpointDir: string,
   dataDir: string,
   onProgress?: (copiedBytes: number, totalBytes: number, tables: number) => void,
+  env: Env = new NodeEnv(),
 ): Promise<CheckpointInfo> {
   const started = Date.now();
   const checkpoint = readCheckpoint(checkpointDir);
@@ -167,22 +169,21 @@ export async function restoreCheckpoint(
     const shown = present.length > 3 ? `${present.slice(0, 3).join(', ')}, ...` : present.join(', ');
     throw new Error(`the data directory ${target} already holds data (${shown}); restore into a new or empty directory`);
   }
-  const env = new NodeEnv();
-  await mkdir(target, { recursive: true });
+  env.mkdirp(target);
   let bytes = 0;
   let copied = 0;
   const totalBytes = checkpoint.tables.reduce((sum, table) => sum + table.size, 0);
   for (const table of checkpoint.tables) {
     const name = tableFileName(table.fileNumber);
-    await copyDurably(path.join(checkpoint.dir, name), path.join(target, name));
+    await env.copyFileDurably(path.join(checkpoint.dir, name), path.join(target, name));
     bytes += table.size;
     onProgress?.(bytes, totalBytes, ++copied);
   }
-  await copyDurably(path.join(checkpoint.dir, checkpoint.manifestName), path.join(target, checkpoint.manifestName));
+  await env.copyFileDurably(path.join(checkpoint.dir, checkpoint.manifestName), path.join(target, checkpoint.manifestName));
   await env.syncDir(target);
   const currentTemp = path.join(target, CURRENT + TEMP_SUFFIX);
-  await copyDurably(path.join(checkpoint.dir, CURRENT), currentTemp);
-  await rename(currentTemp, path.join(target, CURRENT));
+  await env.copyFileDurably(path.join(checkpoint.dir, CURRENT), currentTemp);
+  await env.rename(currentTemp, path.join(target, CURRENT));
   await env.syncDir(target);
   return {
     dir: target,
@@ -196,34 +197,13 @@ export async function restoreCheckpoint(
 }
 
 /** Hard-links `from` to `to` (true), or copies it durably where the file system cannot (false). */
-async function linkOrCopy(from: string, to: string): Promise<boolean> {
+async function linkOrCopy(env: Env, from: string, to: string): Promise<boolean> {
   try {
-    await link(from, to);
+    await env.link(from, to);
     return true;
   } catch (error) {
     if (!LINK_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
   }
-  await copyDurably(from, to);
+  await env.copyFileDurably(from, to);
   return false;
-}
-
-/** Copies (a reflink where the file system offers one) and fsyncs the copy. */
-async function copyDurably(from: string, to: string): Promise<void> {
-  await copyFile(from, to, constants.COPYFILE_FICLONE);
-  const handle = await open(to, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
 }

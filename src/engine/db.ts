@@ -944,6 +944,7 @@ export class Db {
       dropRanges: this.dropped.size > 0 ? this.dropped.list() : undefined,
       tableOptions: { blockSize: this.blockSize },
       readRateLimit: this.compactionRateLimit,
+      workerEnv: this.env.workerEnvSpec?.(),
     };
     // The inputs must outlive the worker's reads even if another edit lands meanwhile.
     const version = this.versions.current;

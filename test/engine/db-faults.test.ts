@@ -12,6 +12,8 @@ import { Db } from '../../src/engine/db.js';
 import { NodeEnv } from '../../src/engine/env/node-env.js';
 import { FaultInjectingEnv } from '../../src/engine/env/fault-env.js';
 import { EntryKind } from '../../src/engine/types.js';
+import { restoreCheckpoint } from '../../src/engine/checkpoint.js';
+import { smallDbOptions } from '../support/engine-dirs.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'stratakv-faults-'));
@@ -75,6 +77,124 @@ test('a full disk refuses writes, keeps reads, and writes resume once space retu
   assert.is((await reopened.get('after'))?.toString(), '1');
   await reopened.close();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Tables (.sst files) in `dir`. */
+function tables(dir: string): string[] {
+  return fs.readdirSync(dir).filter((name) => name.endsWith('.sst')).sort();
+}
+
+/** Writes `count` keys of 200 bytes with a prefix, enough to flush small memtables many times. */
+async function fill(db: Db, prefix: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 20) {
+    const batch = [];
+    for (let j = i; j < i + 20 && j < count; j++) batch.push(put(`${prefix}${String((j * 7919) % count).padStart(6, '0')}`, `${prefix}:${j}:` + 'x'.repeat(200)));
+    await db.write(batch);
+  }
+}
+
+async function waitFor(what: string, condition: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('a compaction whose table writes fail in the worker (a full disk) is retried, leaves no table behind, keeps every read right, and succeeds once the disk has room', async () => {
+  const dir = tempDir();
+  const env = new FaultInjectingEnv(new NodeEnv());
+  const warnings: string[] = [];
+  const db = await Db.open({ ...smallDbOptions(dir), env, logger: (level, message) => { if (level === 'warning') warnings.push(message); } });
+  try {
+    // The worker's writes fail from the start; flushes (on this thread) still succeed.
+    env.failCompactions({ failWritesWith: 'ENOSPC' });
+    await fill(db, 'a', 600);
+    await waitFor('a failed compaction', () => warnings.some((w) => /compaction failed, retrying in 1 s: ENOSPC/.test(w)));
+    assert.is(db.stats().compactions, 0, 'no compaction got through');
+    assert.is(db.writeFailure, null, 'a failed compaction does not stop writes');
+    for (let j = 0; j < 600; j += 37) assert.is((await db.get(`a${String((j * 7919) % 600).padStart(6, '0')}`))?.toString().startsWith(`a:${j}:`), true);
+
+    env.failCompactions(undefined);
+    await waitFor('a compaction once the disk has room', () => db.stats().compactions > 0);
+    await db.compactAll();
+    for (let j = 0; j < 600; j += 37) assert.is((await db.get(`a${String((j * 7919) % 600).padStart(6, '0')}`))?.toString().startsWith(`a:${j}:`), true);
+    // Every table on disk is one the tree holds: the failed attempts' outputs were deleted.
+    assert.is(tables(dir).length, db.stats().levels.reduce((sum, l) => sum + l.files, 0), tables(dir).join(' '));
+  } finally {
+    await db.close();
+  }
+  const reopened = await Db.open({ dir, env: new NodeEnv() });
+  for (let j = 0; j < 600; j += 11) assert.ok((await reopened.get(`a${String((j * 7919) % 600).padStart(6, '0')}`))?.toString().startsWith(`a:${j}:`));
+  await reopened.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a compaction torn mid-table-write (the worker "crashes" after a few bytes) changes nothing: the tree stays as it was, a reopen finds every key and no stray table', async () => {
+  const dir = tempDir();
+  const env = new FaultInjectingEnv(new NodeEnv());
+  const db = await Db.open({ ...smallDbOptions(dir), env });
+  env.failCompactions({ tearFirstAppendAt: 100 });
+  await fill(db, 'b', 600);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.is(db.stats().compactions, 0);
+  for (let j = 0; j < 600; j += 23) assert.ok((await db.get(`b${String((j * 7919) % 600).padStart(6, '0')}`))?.toString().startsWith(`b:${j}:`));
+  // As a crash would: the process goes away without a clean close (the WAL has every write).
+  await db.close();
+  env.reset();
+  const reopened = await Db.open({ ...smallDbOptions(dir), env: new NodeEnv() });
+  for (let j = 0; j < 600; j++) assert.ok((await reopened.get(`b${String((j * 7919) % 600).padStart(6, '0')}`))?.toString().startsWith(`b:${j}:`), `key ${j}`);
+  await reopened.compactAll();
+  assert.is(tables(dir).length, reopened.stats().levels.reduce((sum, l) => sum + l.files, 0), tables(dir).join(' '));
+  await reopened.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a checkpoint on a full disk (links impossible, copies fail) fails cleanly: no checkpoint and no .tmp left, the db goes on, and the next one works; a failing fsync fails it too', async () => {
+  const dir = tempDir();
+  const out = tempDir();
+  const env = new FaultInjectingEnv(new NodeEnv());
+  const db = await Db.open({ ...smallDbOptions(dir), env });
+  try {
+    await fill(db, 'c', 300);
+    // Everything in tables first, so the checkpoint's own flush has nothing to write.
+    await db.flush();
+    // Another file system: links fail with EXDEV and the checkpoint copies; the disk is full.
+    env.failLinks(Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' }));
+    env.failWrites(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+    const target = path.join(out, 'one');
+    const error = await db.checkpoint(target).then(() => null, (e: NodeJS.ErrnoException) => e);
+    assert.is(error?.code, 'ENOSPC');
+    assert.equal(fs.readdirSync(out), [], 'neither the checkpoint nor its .tmp is left');
+    // The copy failed, not the engine: writes were never refused.
+    assert.is(db.writeFailure, null);
+    env.failWrites(null);
+    await db.write([put('after', '1')]);
+
+    // Copies work again; a failing fsync of the copy still fails the checkpoint.
+    env.failNextSync('one.tmp');
+    const synced = await db.checkpoint(target).then(() => null, (e: Error) => e);
+    assert.match(String(synced?.message), /EIO/);
+    assert.equal(fs.readdirSync(out), []);
+
+    const info = await db.checkpoint(target);
+    assert.ok(info.copied > 0 && info.linked === 0, `copied ${info.copied}, linked ${info.linked}`);
+  } finally {
+    await db.close();
+  }
+  // The checkpoint restores through an Env too, and a full disk stops the restore before CURRENT.
+  const restoreEnv = new FaultInjectingEnv(new NodeEnv());
+  const into = path.join(out, 'restored');
+  restoreEnv.failWrites(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+  await restoreCheckpoint(path.join(out, 'one'), into, undefined, restoreEnv).then(() => assert.unreachable('restore on a full disk'), (e: NodeJS.ErrnoException) => assert.is(e.code, 'ENOSPC'));
+  assert.not.ok(fs.existsSync(path.join(into, 'CURRENT')), 'an interrupted restore never looks like a database');
+  fs.rmSync(into, { recursive: true, force: true });
+  await restoreCheckpoint(path.join(out, 'one'), into, undefined, new NodeEnv());
+  const restored = await Db.open({ dir: into, env: new NodeEnv() });
+  for (let j = 0; j < 300; j += 7) assert.ok((await restored.get(`c${String((j * 7919) % 300).padStart(6, '0')}`))?.toString().startsWith(`c:${j}:`));
+  await restored.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(out, { recursive: true, force: true });
 });
 
 test('an atomic section is one WAL record: a torn write keeps all of it or none', async () => {

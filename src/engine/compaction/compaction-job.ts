@@ -24,7 +24,7 @@
  *    when their own tables are compacted.
  */
 import { join } from 'node:path';
-import type { Env } from '../env/env.js';
+import type { Env, WorkerEnvSpec } from '../env/env.js';
 import { MergingIterator } from '../iterator/merging-iterator.js';
 import { TableBuilder } from '../sstable/table-builder.js';
 import { TableReader } from '../sstable/table-reader.js';
@@ -58,6 +58,8 @@ export interface CompactionPlan {
    * fast as it can). A slower compaction leaves more of the disk and the cores to the clients.
    */
   readRateLimit?: number;
+  /** How the worker builds its Env for this job (the Db's Env.workerEnvSpec: faults for tests); absent: plain files. */
+  workerEnv?: WorkerEnvSpec;
 }
 
 export interface CompactionResult {

@@ -7,6 +7,7 @@ import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { NodeEnv } from '../env/node-env.js';
+import { FaultInjectingEnv } from '../env/fault-env.js';
 import { runCompaction, type CompactionPlan, type CompactionResult } from './compaction-job.js';
 import { ReaderPool } from './table-view.js';
 
@@ -60,7 +61,10 @@ function lowerThreadPriority(nice: number): void {
 port.on('message', (request: CompactionRequest) => {
   const progress = (entriesMerged: number, entriesTotal: number): void =>
     port.postMessage({ id: request.id, progress: { entriesMerged, entriesTotal } } satisfies CompactionResponse);
-  runCompaction(request.plan, env, lookupReaders, progress).then(
+  // The Db's Env may be a fault-injecting one (tests): the job's writes then fail as it says.
+  const spec = request.plan.workerEnv;
+  const jobEnv = spec === undefined ? env : FaultInjectingEnv.forWorker(env, spec);
+  runCompaction(request.plan, jobEnv, lookupReaders, progress).then(
     (result) => port.postMessage({ id: request.id, result } satisfies CompactionResponse),
     (error: unknown) => port.postMessage({ id: request.id, error: serializeError(error) } satisfies CompactionResponse),
   );

@@ -57,4 +57,26 @@ export interface Env {
   truncate(path: string, length: number): Promise<void>;
   /** fsyncs the directory so creates, renames and unlinks in it are durable. */
   syncDir(dir: string): Promise<void>;
+  /** Hard-links `from` as `to`; fails with the OS's error (EXDEV across file systems, say). */
+  link(from: string, to: string): Promise<void>;
+  /** Copies `from` to `to` (a reflink where the file system offers one) and fsyncs the copy. */
+  copyFileDurably(from: string, to: string): Promise<void>;
+  /** Removes a directory and everything in it; a missing one is not an error. */
+  removeTree(dir: string): Promise<void>;
+  /**
+   * How the compaction worker thread builds its own Env to behave like this one (an Env cannot
+   * cross threads): undefined for plain files, else a description it can rebuild from (the fault
+   * injecting env's faults meant for compactions).
+   */
+  workerEnvSpec?(): WorkerEnvSpec | undefined;
+}
+
+/** What a worker thread needs to rebuild a fault-injecting Env: the faults, as plain data. */
+export interface WorkerEnvSpec {
+  /** Every append fails with this error code (e.g. ENOSPC) and writes nothing. */
+  readonly failWritesWith?: string;
+  /** The first append writes only this many bytes and fails with EIO; every later one fails. */
+  readonly tearFirstAppendAt?: number;
+  /** Every file sync fails with EIO. */
+  readonly failSyncs?: boolean;
 }

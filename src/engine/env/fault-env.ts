@@ -9,7 +9,7 @@
  * counts as durable). Directory syncs are counted but not modelled: a created file survives
  * power loss, emptied if it was never synced.
  */
-import type { Env, RandomAccessFile, WritableFile } from './env.js';
+import type { Env, RandomAccessFile, WorkerEnvSpec, WritableFile } from './env.js';
 
 /** An Error shaped like the ones node:fs produces, with `code` set. */
 export function injectedError(code: string, what: string): NodeJS.ErrnoException {
@@ -39,8 +39,36 @@ export class FaultInjectingEnv implements Env {
   private writeError: Error | null = null;
   private tearKeepBytes: number | null = null;
   private crashError: Error | null = null;
+  private linkError: Error | null = null;
+  private compactionFaults: WorkerEnvSpec | undefined;
 
   constructor(readonly inner: Env) {}
+
+  /**
+   * The env a compaction worker builds from the faults it was sent (see workerEnvSpec): its
+   * writes fail or tear as described, on the worker's own files.
+   */
+  static forWorker(inner: Env, spec: WorkerEnvSpec): FaultInjectingEnv {
+    const env = new FaultInjectingEnv(inner);
+    if (spec.failWritesWith !== undefined) env.failWrites(injectedError(spec.failWritesWith, 'write in the compaction worker'));
+    if (spec.tearFirstAppendAt !== undefined) env.tearNextAppend(spec.tearFirstAppendAt);
+    if (spec.failSyncs === true) env.failSyncs(true);
+    return env;
+  }
+
+  /** Compactions started from now on run their I/O with these faults (undefined: none). */
+  failCompactions(spec: WorkerEnvSpec | undefined): void {
+    this.compactionFaults = spec;
+  }
+
+  workerEnvSpec(): WorkerEnvSpec | undefined {
+    return this.compactionFaults;
+  }
+
+  /** While set, hard links fail with `error` (EXDEV: the copy fallback runs); null turns it off. */
+  failLinks(error: Error | null): void {
+    this.linkError = error;
+  }
 
   /** The next file sync (on a path containing `pathPart`, if given) fails with `error` (default EIO). */
   failNextSync(pathPart?: string, error?: Error): void {
@@ -78,6 +106,8 @@ export class FaultInjectingEnv implements Env {
     this.writeError = null;
     this.tearKeepBytes = null;
     this.crashError = null;
+    this.linkError = null;
+    this.compactionFaults = undefined;
   }
 
   /** The durable length tracked for `path`, or undefined if this env never opened it for writing. */
@@ -170,6 +200,32 @@ export class FaultInjectingEnv implements Env {
     this.dirSyncCount++;
     if (this.allSyncsFail) throw injectedError('EIO', `fsync of directory ${dir}`);
     await this.inner.syncDir(dir);
+  }
+
+  async link(from: string, to: string): Promise<void> {
+    if (this.linkError !== null) throw this.linkError;
+    await this.inner.link(from, to);
+  }
+
+  /**
+   * A copy is writes and a sync: a write fault leaves an empty `to` behind and fails, as a full
+   * disk does to a copy that got its file created; a sync fault fails after the copy.
+   */
+  async copyFileDurably(from: string, to: string): Promise<void> {
+    const fault = this.beforeAppend(to, this.inner.fileSize(from));
+    if (fault !== null) {
+      const file = await this.inner.openWritable(to, 'truncate');
+      await file.close();
+      throw fault.error;
+    }
+    const syncError = this.beforeSync(to);
+    await this.inner.copyFileDurably(from, to);
+    if (syncError !== null) throw syncError;
+  }
+
+  async removeTree(dir: string): Promise<void> {
+    await this.inner.removeTree(dir);
+    for (const path of [...this.files.keys()]) if (path.startsWith(dir + '/')) this.files.delete(path);
   }
 
   // ---- hooks for FaultWritableFile ----

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { copyFile, open, rm } from 'node:fs/promises';
 import type { Env, RandomAccessFile, WritableFile } from './env.js';
 
 /**
@@ -68,6 +69,24 @@ export class NodeEnv implements Env {
 
   truncate(path: string, length: number): Promise<void> {
     return new Promise((resolve, reject) => fs.truncate(path, length, (error) => (error ? reject(error) : resolve())));
+  }
+
+  link(from: string, to: string): Promise<void> {
+    return new Promise((resolve, reject) => fs.link(from, to, (error) => (error ? reject(error) : resolve())));
+  }
+
+  async copyFileDurably(from: string, to: string): Promise<void> {
+    await copyFile(from, to, fs.constants.COPYFILE_FICLONE);
+    const handle = await open(to, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  removeTree(dir: string): Promise<void> {
+    return rm(dir, { recursive: true, force: true });
   }
 
   syncDir(dir: string): Promise<void> {
