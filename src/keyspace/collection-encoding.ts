@@ -263,6 +263,13 @@ export function versionOf(value: Buffer): CollectionVersion {
   return binaryKey(value, at, at + VERSION_BYTES);
 }
 
+/** Whether two metadata records carry the same version: compared in place (every write of a collection asks). */
+export function sameVersion(a: Buffer, b: Buffer): boolean {
+  const at = payloadOffset(a);
+  const bt = payloadOffset(b);
+  return a.compare(b, bt, bt + VERSION_BYTES, at, at + VERSION_BYTES) === 0;
+}
+
 // ---------------------------------------------------------------- member keys
 
 /**

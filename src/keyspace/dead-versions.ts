@@ -12,7 +12,7 @@
 import { EntryKind, type BatchOp, type BinaryKey } from '../engine/types.js';
 import type { Db } from '../engine/db.js';
 import { META_GARBAGE_PREFIX, META_RESERVED_PREFIX, NAMESPACE_BYTES, ValueType, prefixEnd, readNamespace, valueType } from './encoding.js';
-import { MemberTag, MetaFlag, decodeMeta, isCollectionType, memberPrefix, versionOf } from './collection-encoding.js';
+import { MemberTag, MetaFlag, decodeMeta, isCollectionType, memberPrefix, sameVersion } from './collection-encoding.js';
 import { readVarint, writeVarint, varintLength } from '../util/varint.js';
 
 /** The kinds of member records a collection type has, each its own prefix. */
@@ -40,7 +40,7 @@ export function memberTagsOf(type: ValueType): readonly MemberTag[] {
  */
 export function pushGarbageRecords(ops: BatchOp[], nsPrefix: BinaryKey, key: BinaryKey, previous: Buffer | null, next: Buffer | null): boolean {
   if (previous === null || !isCollectionType(valueType(previous))) return false;
-  if (next !== null && isCollectionType(valueType(next)) && versionOf(next) === versionOf(previous)) return false;
+  if (next !== null && isCollectionType(valueType(next)) && sameVersion(next, previous)) return false;
   const meta = decodeMeta(previous);
   // A stream may have groups (and their PELs) without entries.
   const groups = meta.stream?.groups ?? 0;
