@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
@@ -44,6 +44,23 @@ test.after(async () => {
 
 test.before.each(async () => {
   await client().flushall();
+});
+
+/** kB of transparent huge pages the server process has mapped (0 where /proc does not say). */
+function serverHugePages(): number {
+  try {
+    return Number(/^AnonHugePages:\s+(\d+) kB/m.exec(readFileSync(`/proc/${srv.process.pid}/smaps_rollup`, 'latin1'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+// First: the server has not loaded the hasher yet.
+test('DIGEST loads the native hasher without mapping a transparent huge page (LATENCY DOCTOR would advise against THP)', async () => {
+  const before = serverHugePages();
+  await client().set('k', 'v');
+  assert.is(await client().call('DIGEST', 'k'), 'f7042be43fb80714');
+  assert.ok(serverHugePages() <= before, `AnonHugePages ${before} kB before the first DIGEST, ${serverHugePages()} kB after`);
 });
 
 // Known answers: XXH3-64 of these values as computed by the C reference library (Debian's
