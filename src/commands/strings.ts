@@ -1,7 +1,8 @@
 /**
  * String commands: GET SET (EX PX EXAT PXAT NX XX KEEPTTL GET) SETNX SETEX PSETEX GETSET GETDEL
  * GETEX MGET MSET MSETNX APPEND STRLEN GETRANGE SUBSTR SETRANGE INCR DECR INCRBY DECRBY
- * INCRBYFLOAT LCS.
+ * INCRBYFLOAT LCS, and beyond Redis 7.0: SET's IFEQ/IFNE/IFDEQ/IFDNE, MSETEX, DELEX and DIGEST
+ * (Redis 8.4), DELIFEQ (Valkey 9.0).
  *
  * Every handler follows the keyspace's pattern (see src/keyspace/keyspace.ts): look up, and if
  * the lookup returned a Promise, return retryAfter(...) having written nothing; otherwise decide,
@@ -38,6 +39,7 @@ import {
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from '../keyspace/long-double.js';
 import { ExpireUnit, durable, isString, notify, parseExpireTime, retryAfter, storeValue } from './command-support.js';
 import { NOTIFY_EXPIRED, NOTIFY_GENERIC, NOTIFY_NEW, NOTIFY_STRING } from '../pubsub/keyspace-events.js';
+import { DIGEST_LENGTH, ERR_DIGEST_LENGTH, digestMatches, stringDigest } from '../types/string-digest.js';
 
 const ERR_OVERFLOW = 'ERR increment or decrement would overflow';
 const ERR_NOT_FLOAT = 'ERR value is not a valid float';
@@ -141,25 +143,57 @@ const OPT_PX = 64;
 const OPT_EXAT = 128;
 const OPT_PXAT = 256;
 const OPT_ANY_EXPIRE = OPT_EX | OPT_PX | OPT_EXAT | OPT_PXAT;
+// Redis 8.4's compare-and-set conditions (SET only), each with an argument.
+const OPT_IFEQ = 512;
+const OPT_IFNE = 1024;
+const OPT_IFDEQ = 2048;
+const OPT_IFDNE = 4096;
+const OPT_ANY_IF = OPT_IFEQ | OPT_IFNE | OPT_IFDEQ | OPT_IFDNE;
+/** The one condition SET may carry: NX, XX or one of the IF* (Redis 8.4 makes them exclusive). */
+const OPT_ANY_CONDITION = OPT_NX | OPT_XX | OPT_ANY_IF;
+
+/** Which command's options are parsed: each accepts a different subset. */
+const enum OptionsOf {
+  Set,
+  Getex,
+  /** MSETEX: SET's NX/XX and expirations, without GET and the IF* conditions. */
+  Msetex,
+}
 
 /** The expire argument found by the last parseStringOptions call (module scratch: parsing is synchronous). */
 let parsedExpireArg: Buffer | null = null;
+/** The argument of the IF* condition found by the last parseStringOptions call. */
+let parsedMatchArg: Buffer | null = null;
+
+/** An IF* token as its option bit, or 0. */
+function ifCondition(opt: Buffer): number {
+  if (opt.length < 4 || (opt[0] | 0x20) !== 0x69 || (opt[1] | 0x20) !== 0x66) return 0; // not "if..."
+  if (argIs(opt, 'ifeq')) return OPT_IFEQ;
+  if (argIs(opt, 'ifne')) return OPT_IFNE;
+  if (argIs(opt, 'ifdeq')) return OPT_IFDEQ;
+  if (argIs(opt, 'ifdne')) return OPT_IFDNE;
+  return 0;
+}
 
 /**
- * SET's and GETEX's options with Redis' exact acceptance rules (a repeated EX is allowed and the
- * last one wins; conflicting options are a syntax error). Returns the option bits, or -1.
+ * SET's, GETEX's and MSETEX's options with Redis' exact acceptance rules (a repeated EX is
+ * allowed and the last one wins; conflicting options are a syntax error). Returns the option
+ * bits, or -1.
  */
-function parseStringOptions(argv: Buffer[], from: number, forSet: boolean): number {
+function parseStringOptions(argv: Buffer[], from: number, of: OptionsOf): number {
   let flags = 0;
   parsedExpireArg = null;
+  parsedMatchArg = null;
+  const setLike = of !== OptionsOf.Getex;
   for (let j = from; j < argv.length; j++) {
     const opt = argv[j];
     const hasNext = j < argv.length - 1;
-    if (forSet && argIs(opt, 'nx') && (flags & OPT_XX) === 0) flags |= OPT_NX;
-    else if (forSet && argIs(opt, 'xx') && (flags & OPT_NX) === 0) flags |= OPT_XX;
-    else if (forSet && argIs(opt, 'get')) flags |= OPT_GET;
-    else if (forSet && argIs(opt, 'keepttl') && (flags & (OPT_PERSIST | OPT_ANY_EXPIRE)) === 0) flags |= OPT_KEEPTTL;
-    else if (!forSet && argIs(opt, 'persist') && (flags & (OPT_ANY_EXPIRE | OPT_KEEPTTL)) === 0) flags |= OPT_PERSIST;
+    let condition: number;
+    if (setLike && argIs(opt, 'nx') && (flags & (OPT_XX | OPT_ANY_IF)) === 0) flags |= OPT_NX;
+    else if (setLike && argIs(opt, 'xx') && (flags & (OPT_NX | OPT_ANY_IF)) === 0) flags |= OPT_XX;
+    else if (of === OptionsOf.Set && argIs(opt, 'get')) flags |= OPT_GET;
+    else if (setLike && argIs(opt, 'keepttl') && (flags & (OPT_PERSIST | OPT_ANY_EXPIRE)) === 0) flags |= OPT_KEEPTTL;
+    else if (!setLike && argIs(opt, 'persist') && (flags & (OPT_ANY_EXPIRE | OPT_KEEPTTL)) === 0) flags |= OPT_PERSIST;
     else if (hasNext && argIs(opt, 'ex') && (flags & (OPT_KEEPTTL | OPT_PERSIST | OPT_EXAT | OPT_PX | OPT_PXAT)) === 0) {
       flags |= OPT_EX;
       parsedExpireArg = argv[++j];
@@ -172,6 +206,9 @@ function parseStringOptions(argv: Buffer[], from: number, forSet: boolean): numb
     } else if (hasNext && argIs(opt, 'pxat') && (flags & (OPT_KEEPTTL | OPT_PERSIST | OPT_EX | OPT_EXAT | OPT_PX)) === 0) {
       flags |= OPT_PXAT;
       parsedExpireArg = argv[++j];
+    } else if (of === OptionsOf.Set && hasNext && (flags & OPT_ANY_CONDITION) === 0 && (condition = ifCondition(opt)) !== 0) {
+      flags |= condition;
+      parsedMatchArg = argv[++j];
     } else {
       return -1;
     }
@@ -199,10 +236,17 @@ function plainSet(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   return durable(write);
 }
 
+/**
+ * SET with options. The order of Redis 8.4's setGenericCommand: the expire time is checked, GET
+ * answers (or refuses a non-string), then NX/XX/IFEQ/IFDEQ against the key's existence, then an
+ * IF* condition against the existing value (a non-string one is WRONGTYPE, a digest of the wrong
+ * length an error). A condition that fails answers nil, or the GET reply already given.
+ */
 function setCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   if (argv.length === 3) return plainSet(ctx, argv);
-  const flags = parseStringOptions(argv, 3, true);
+  const flags = parseStringOptions(argv, 3, OptionsOf.Set);
   if (flags < 0) return ctx.reply.error(ERR_SYNTAX);
+  const matchArg = parsedMatchArg;
   let expire = optionExpireTime(flags, 'set');
   if (typeof expire === 'string') return ctx.reply.error(expire);
   const ks = ctx.server.keyspace;
@@ -213,7 +257,14 @@ function setCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   if (previous instanceof Promise) return retryAfter(previous, setCommand, ctx, argv);
   if (withGet && previous !== null && !isString(previous)) return ctx.reply.error(ERR_WRONGTYPE);
   const found = previous !== null;
-  if (((flags & OPT_NX) !== 0 && found) || ((flags & OPT_XX) !== 0 && !found)) {
+  let refused = ((flags & OPT_NX) !== 0 && found) || ((flags & (OPT_XX | OPT_IFEQ | OPT_IFDEQ)) !== 0 && !found);
+  if (!refused && found && matchArg !== null) {
+    if (!isString(previous)) return ctx.reply.error(ERR_WRONGTYPE);
+    const holds = conditionHolds(flags, payload(previous), matchArg);
+    if (typeof holds === 'string') return ctx.reply.error(holds);
+    refused = !holds;
+  }
+  if (refused) {
     if (withGet) ctx.reply.bulk(previous === null ? null : payload(previous));
     else ctx.reply.nullBulk();
     return;
@@ -225,6 +276,18 @@ function setCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
   notifySet(ctx, key, previous, (flags & OPT_ANY_EXPIRE) !== 0 ? expire : NO_EXPIRE);
   if (!withGet) ctx.reply.ok();
   return durable(write);
+}
+
+/**
+ * Whether SET's IF* condition holds for the current string `value`, or the error for a digest
+ * argument that is not 16 characters long (checked only here, when there is a value to compare:
+ * Redis answers a missing key without looking at the digest).
+ */
+function conditionHolds(flags: number, value: Buffer, matchArg: Buffer): boolean | string {
+  if ((flags & OPT_IFEQ) !== 0) return value.equals(matchArg);
+  if ((flags & OPT_IFNE) !== 0) return !value.equals(matchArg);
+  if (matchArg.length !== DIGEST_LENGTH) return ERR_DIGEST_LENGTH;
+  return digestMatches(value, matchArg) === ((flags & OPT_IFDEQ) !== 0);
 }
 
 /**
@@ -279,7 +342,7 @@ function psetexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
 }
 
 function getexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
-  const flags = parseStringOptions(argv, 2, false);
+  const flags = parseStringOptions(argv, 2, OptionsOf.Getex);
   if (flags < 0) return ctx.reply.error(ERR_SYNTAX);
   const ks = ctx.server.keyspace;
   const db = ctx.client.db;
@@ -345,6 +408,111 @@ function msetGeneric(ctx: CommandContext, argv: Buffer[], onlyIfNoneExist: boole
   if (onlyIfNoneExist) ctx.reply.integer(1);
   else ctx.reply.ok();
   return durable(write);
+}
+
+/**
+ * MSETEX numkeys key value [key value ...] [NX | XX] [EX | PX | EXAT | PXAT | KEEPTTL] (Redis
+ * 8.4): MSET with SET's condition and expiration for all keys, in one atomic batch; 1 when the
+ * keys were set, 0 when NX/XX refused them all.
+ */
+function msetexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const numkeys = parseInt64(argv[1], 0, argv[1].length);
+  if (numkeys === undefined || numkeys < 1 || numkeys > INT32_MAX) return ctx.reply.error(ERR_NUMKEYS);
+  const count = Number(numkeys);
+  const optionsFrom = 2 + 2 * count;
+  if (optionsFrom > argv.length) return ctx.reply.error(ERR_KEY_VALUE_PAIRS);
+  const flags = parseStringOptions(argv, optionsFrom, OptionsOf.Msetex);
+  if (flags < 0) return ctx.reply.error(ERR_SYNTAX);
+  const expire = optionExpireTime(flags, 'msetex');
+  if (typeof expire === 'string') return ctx.reply.error(expire);
+  const ks = ctx.server.keyspace;
+  const db = ctx.client.db;
+  const keys: BinaryKey[] = new Array<BinaryKey>(count);
+  for (let i = 0; i < count; i++) keys[i] = binaryKey(argv[2 + 2 * i]);
+  const previous = ks.lookupMany(db, keys, false);
+  if (previous instanceof Promise) return retryAfter(previous, msetexCommand, ctx, argv);
+  if ((flags & OPT_NX) !== 0 && previous.some((value) => value !== null)) return ctx.reply.integer(0);
+  if ((flags & OPT_XX) !== 0 && previous.some((value) => value === null)) return ctx.reply.integer(0);
+  const keepTtl = (flags & OPT_KEEPTTL) !== 0;
+  const now = Date.now();
+  const batch = ks.batch();
+  for (let i = 0; i < count; i++) {
+    const before = previous[i];
+    const expireTime = keepTtl && before !== null ? expireAt(before) : expire;
+    // As storeValue: a time already past deletes the key rather than storing it.
+    if (expireTime !== NO_EXPIRE && expireTime <= now) {
+      if (before !== null) batch.delete(db, keys[i], before);
+      else ks.signalModified(db, keys[i]);
+    } else {
+      batch.put(db, keys[i], encodeString(argv[3 + 2 * i], expireTime, StringEncodingHint.ByContent), before);
+    }
+    notifySet(ctx, keys[i], before, (flags & OPT_ANY_EXPIRE) !== 0 ? expire : NO_EXPIRE);
+  }
+  const write = batch.empty ? undefined : batch.commit();
+  ctx.reply.integer(1);
+  return durable(write);
+}
+
+const INT32_MAX = 2147483647;
+const ERR_NUMKEYS = 'ERR invalid numkeys value';
+const ERR_KEY_VALUE_PAIRS = 'ERR wrong number of key-value pairs';
+
+// ---------------------------------------------------------------- compare-and-delete, digests
+
+const ERR_DELEX_NOT_STRING = 'ERR Key should be of string type if conditions are specified';
+const ERR_DELEX_CONDITION = 'ERR Invalid condition. Use IFEQ, IFNE, IFDEQ, or IFDNE';
+
+/**
+ * DELEX key [IFEQ v | IFNE v | IFDEQ digest | IFDNE digest] (Redis 8.4). Its checks, in Redis'
+ * order: the argument count (a condition without its argument, or anything after it, is an
+ * arity error), the key (missing: 0, whatever the condition says), no condition (deleted, any
+ * type), a non-string key, the condition's name, the digest's length, the comparison.
+ */
+function delexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  if (argv.length !== 2 && argv.length !== 4) return ctx.reply.error("ERR wrong number of arguments for 'delex' command");
+  const ks = ctx.server.keyspace;
+  const db = ctx.client.db;
+  const key = binaryKey(argv[1]);
+  const value = ks.lookupWrite(db, key);
+  if (value === null) return ctx.reply.integer(0);
+  if (value instanceof Promise) return retryAfter(value, delexCommand, ctx, argv);
+  if (argv.length === 4) {
+    if (!isString(value)) return ctx.reply.error(ERR_DELEX_NOT_STRING);
+    const condition = ifCondition(argv[2]);
+    if (condition === 0) return ctx.reply.error(ERR_DELEX_CONDITION);
+    const holds = conditionHolds(condition, payload(value), argv[3]);
+    if (typeof holds === 'string') return ctx.reply.error(holds);
+    if (!holds) return ctx.reply.integer(0);
+  }
+  const write = ks.remove(db, key, value);
+  notify(ctx, NOTIFY_GENERIC, 'del', key);
+  ctx.reply.integer(1);
+  return durable(write);
+}
+
+/** DELIFEQ key value (Valkey 9.0): deletes a string key holding exactly `value`; 1 or 0. */
+function delifeqCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const ks = ctx.server.keyspace;
+  const db = ctx.client.db;
+  const key = binaryKey(argv[1]);
+  const value = ks.lookupWrite(db, key);
+  if (value === null) return ctx.reply.integer(0);
+  if (value instanceof Promise) return retryAfter(value, delifeqCommand, ctx, argv);
+  if (!isString(value)) return ctx.reply.error(ERR_WRONGTYPE);
+  if (!payload(value).equals(argv[2])) return ctx.reply.integer(0);
+  const write = ks.remove(db, key, value);
+  notify(ctx, NOTIFY_GENERIC, 'del', key);
+  ctx.reply.integer(1);
+  return durable(write);
+}
+
+/** DIGEST key (Redis 8.4): the XXH3 digest of a string value as 16 hex digits (../types/string-digest.ts). */
+function digestCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> {
+  const value = ctx.server.keyspace.lookupRead(ctx.client.db, binaryKey(argv[1]));
+  if (value === null) return ctx.reply.nullBulk();
+  if (value instanceof Promise) return retryAfter(value, digestCommand, ctx, argv);
+  if (!isString(value)) return ctx.reply.error(ERR_WRONGTYPE);
+  ctx.reply.bulk(stringDigest(payload(value)));
 }
 
 // ---------------------------------------------------------------- in-place edits
@@ -618,4 +786,8 @@ export const stringHandlers: CommandHandlers = {
   decrby: decrbyCommand,
   incrbyfloat: incrbyfloatCommand,
   lcs: lcsCommand,
+  msetex: msetexCommand,
+  delex: delexCommand,
+  delifeq: delifeqCommand,
+  digest: digestCommand,
 };

@@ -58,6 +58,7 @@ test('the table joins every entry with a handler, and COMMAND INFO key ranges co
   assert.equal(entry('sintercard').keyIndexes(argv('sintercard', '2', 'a', 'b', 'LIMIT', '1')), [2, 3]);
   assert.equal(entry('lmpop').keyIndexes(argv('lmpop', '2', 'a', 'b', 'LEFT', 'COUNT', '3')), [2, 3]);
   assert.equal(entry('blmpop').keyIndexes(argv('blmpop', '0', '2', 'a', 'b', 'LEFT')), [3, 4], 'numkeys after the timeout');
+  assert.equal(entry('msetex').keyIndexes(argv('msetex', '2', 'a', '1', 'b', '2', 'EX', '10')), [2, 4], 'MSETEX (8.4): numkeys pairs, keys every other argument');
   assert.equal(triple('blpop'), [1, -2, 1], 'every argument but the timeout');
   assert.equal(entry('brpop').keyIndexes(argv('brpop', 'a', 'b', '0')), [1, 2]);
   assert.equal(triple('zunionstore'), [1, 1, 1], 'the destination alone: the sources are counted by numkeys');
@@ -71,7 +72,7 @@ test('the table joins every entry with a handler, and COMMAND INFO key ranges co
   assert.equal(entry('sort_ro').keyIndexes(argv('sort_ro', 'a', 'STORE', 'b')), [1]);
   // movablekeys exactly where a key spec counts its keys (numkeys), looks for a keyword (GEORADIUS' STORE) or cannot find them (unknown), as Redis derives it.
   const movable = everyEntry().filter((e) => e.infoFlags.includes('movablekeys')).map((e) => e.fullName).sort();
-  assert.equal(movable, ['blmpop', 'bzmpop', 'eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro', 'georadius', 'georadiusbymember', 'lmpop', 'migrate', 'sintercard', 'sort', 'sort_ro', 'xread', 'xreadgroup', 'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore']);
+  assert.equal(movable, ['blmpop', 'bzmpop', 'eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro', 'georadius', 'georadiusbymember', 'lmpop', 'migrate', 'msetex', 'sintercard', 'sort', 'sort_ro', 'xread', 'xreadgroup', 'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore']);
   assert.equal(entry('georadius').keyIndexes(argv('georadius', 'k', '1', '2', '3', 'km', 'STORE', 'a', 'STOREDIST', 'b')), [1, 7, 9], 'STORE and STOREDIST by keyword, as COMMAND GETKEYS lists them');
   assert.equal(entry('migrate').keyIndexes(argv('migrate', 'h', '1', 'a', '0', '5', 'COPY')), [3]);
   assert.equal(entry('migrate').keyIndexes(argv('migrate', 'h', '1', '', '0', '5', 'REPLACE', 'KEYS', 'a', 'b')), [3, 8, 9], 'the empty key, then every key after KEYS');
