@@ -532,7 +532,8 @@ function latencyDoctor(ctx: CommandContext): void {
 }
 
 function latencyGraphCmd(ctx: CommandContext, argv: Buffer[]): void {
-  const name = argv[2].toString('latin1');
+  // Redis looks the event up as a C string (its dict compares with strcmp) and prints it with %s.
+  const name = cString(argv[2]);
   const data = latencyEvents(ctx).find((e) => e.event === name);
   if (data === undefined) {
     ctx.reply.error(`ERR No samples available for event '${name}'`);
