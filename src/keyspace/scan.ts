@@ -10,6 +10,7 @@
 import type { BinaryKey } from '../engine/types.js';
 import type { BatchOp } from '../engine/types.js';
 import { globLiteralPrefix, globMatch, globMatchesAll } from '../util/glob.js';
+import { TimeSlice } from '../util/time-slice.js';
 import { TYPE_NAMES, expireAt, prefixEnd, valueType } from './encoding.js';
 import type { Keyspace } from './keyspace.js';
 
@@ -93,21 +94,33 @@ export async function matchingKeys(ks: Keyspace, db: number, pattern: BinaryKey)
   const all = globMatchesAll(pattern);
   const range = keyRange(ks, db, all ? null : pattern, undefined);
   const keys: BinaryKey[] = [];
+  // The iterator reads at one snapshot, and the time of expiry is fixed here: the reply is one
+  // moment's view however long the walk takes, so other clients may run between its slices.
   const it = ks.db.iterator({ start: range.start, end: range.end });
   const now = Date.now();
+  const slice = new TimeSlice();
   try {
-    for (let entry = await it.next(); entry !== undefined; entry = await it.next()) {
-      const key = entry.key.slice(range.skip);
-      if (!all && !globMatch(pattern, key)) continue;
-      const expire = expireAt(entry.value);
-      if (expire !== -1 && expire <= now) continue;
-      keys.push(key);
+    for (;;) {
+      const entries = await it.nextBatch(KEYS_BATCH);
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i];
+        const key = entry.key.slice(range.skip);
+        if (!all && !globMatch(pattern, key)) continue;
+        const expire = expireAt(entry.value);
+        if (expire !== -1 && expire <= now) continue;
+        keys.push(key);
+      }
+      if (entries.length < KEYS_BATCH) break;
+      if (slice.due) await slice.yieldTurn();
     }
   } finally {
     it.close();
   }
   return keys;
 }
+
+/** Entries KEYS takes from the iterator at a time: one promise per batch rather than per key. */
+const KEYS_BATCH = 1024;
 
 /** First key in [from, end), or undefined. */
 async function firstKey(ks: Keyspace, from: BinaryKey, end: BinaryKey | undefined): Promise<{ key: BinaryKey; value: Buffer } | undefined> {

@@ -11,6 +11,7 @@
  *
  * Strings are written as latin1 (one byte per char): keys and values travel as binary strings.
  */
+import type { TimeSlice } from '../util/time-slice.js';
 
 /** Default slab size; a reply larger than this gets a slab of its own size. */
 const SLAB_BYTES = 16 * 1024;
@@ -281,6 +282,20 @@ export class ReplyWriter {
   bulkArray(items: ReadonlyArray<Buffer | string | null>): void {
     this.header(0x2a, items.length);
     for (let i = 0; i < items.length; i++) this.bulk(items[i]);
+  }
+
+  /**
+   * bulkArray for replies of millions of items (KEYS *): written a few thousand at a time, with the
+   * event loop given a turn whenever `slice` says so, so other clients are served meanwhile. Safe
+   * because nothing else writes into this reply before it is complete: the connection holds back
+   * pushes (invalidations, messages) while a reply is in progress.
+   */
+  async bulkArrayInSlices(items: ReadonlyArray<Buffer | string | null>, slice: TimeSlice): Promise<void> {
+    this.header(0x2a, items.length);
+    for (let i = 0; i < items.length; i++) {
+      this.bulk(items[i]);
+      if ((i & 4095) === 4095 && slice.due) await slice.yieldTurn();
+    }
   }
 
   /** A map of n pairs: RESP3 `%n`, RESP2 a flat array of 2n elements. */
