@@ -102,7 +102,7 @@ function hdelCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
     const name = binaryKey(fields[i]);
     if (existing[i] === null || deleted.has(name)) continue;
     deleted.add(name);
-    deleteField(hash, batch, fields[i]);
+    deleteField(hash, batch, fields[i], existing[i] as Buffer);
   }
   if (deleted.size === 0) return ctx.reply.integer(0);
   const write = hash.commit(batch);
@@ -131,7 +131,8 @@ function hincrbyCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
   const next = addInt64(current, increment);
   if (next === undefined) return ctx.reply.error(ERR_OVERFLOW);
   const batch = ks.batch();
-  setField(hash, batch, argv[2], Buffer.from(int64Text(next), 'latin1'), stored, limitsOf(ctx.server.config));
+  // HINCRBY keeps the field's TTL (Redis' HASH_SET_KEEP_TTL).
+  setField(hash, batch, argv[2], Buffer.from(int64Text(next), 'latin1'), stored, limitsOf(ctx.server.config), true);
   const write = hash.commit(batch);
   ctx.reply.integer(next);
   notifyCollection(ctx, NOTIFY_HASH, 'hincrby', hash);
@@ -158,7 +159,7 @@ function hincrbyfloatCommand(ctx: CommandContext, argv: Buffer[]): void | Promis
   if (sum === undefined) return ctx.reply.error('ERR increment would produce NaN or Infinity');
   const text = formatLongDouble(sum);
   const batch = ks.batch();
-  setField(hash, batch, argv[2], Buffer.from(text, 'latin1'), stored, limitsOf(ctx.server.config));
+  setField(hash, batch, argv[2], Buffer.from(text, 'latin1'), stored, limitsOf(ctx.server.config), true);
   const write = hash.commit(batch);
   ctx.reply.bulk(text);
   notifyCollection(ctx, NOTIFY_HASH, 'hincrbyfloat', hash);
