@@ -193,6 +193,33 @@ async function statsOf(client: Redis): Promise<Record<string, number>> {
   return out;
 }
 
+test('with the active cycle off, the first lookup reclaims: inside MULTI, inside Lua, EXISTS, HLEN', async () => {
+  assert.is(await r.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0'), 'OK');
+  try {
+    for (const key of ['m', 'l', 'e', 'n']) {
+      await r.hset(key, 'a', '1', 'b', '2');
+      assert.equal(await r.call('HPEXPIRE', key, '30', 'FIELDS', '1', 'a'), [1]);
+    }
+    await r.hset('all', 'a', '1');
+    assert.equal(await r.call('HPEXPIRE', 'all', '30', 'FIELDS', '1', 'a'), [1]);
+    const before = await statsOf(r);
+    await sleep(200);
+    assert.is(await r.dbsize(), 5, 'nothing reclaimed while no command looks');
+    assert.equal(await r.multi().hlen('m').hget('m', 'a').hgetall('m').exec(), [[null, 1], [null, null], [null, { b: '2' }]]);
+    assert.equal(await r.eval("return {redis.call('HLEN', KEYS[1]), redis.call('HGETALL', KEYS[1])}", 1, 'l'), [1, ['b', '2']]);
+    assert.is(await r.exists('e'), 1);
+    assert.equal(await r.hgetall('e'), { b: '2' });
+    assert.is(await r.hlen('n'), 1);
+    assert.is(await r.exists('all'), 0, 'its only field expired: the lookup deleted the hash');
+    assert.is(await r.dbsize(), 4);
+    const after = await statsOf(r);
+    assert.is(after.expired_subkeys - before.expired_subkeys, 5);
+    assert.is(after.expire_cycle_hashes_read, before.expire_cycle_hashes_read, 'the cycle did not run');
+  } finally {
+    await r.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+  }
+});
+
 test('HSET clears a field TTL, HINCRBY and HINCRBYFLOAT keep it, HDEL takes it with the field', async () => {
   await r.hset('h', 'a', '1', 'b', '2', 'c', '3', 'd', '4');
   assert.equal(await r.call('HEXPIRE', 'h', '100', 'FIELDS', '4', 'a', 'b', 'c', 'd'), [1, 1, 1, 1]);
