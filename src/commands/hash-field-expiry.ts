@@ -16,7 +16,7 @@ import { ERR_NOT_INTEGER, ERR_WRONGTYPE, argIs, parseIntegerArg } from '../keysp
 import { durable, notifyEmptied, retryAfter } from './command-support.js';
 import { NOTIFY_GENERIC, NOTIFY_HASH } from '../pubsub/keyspace-events.js';
 import { WRONG_TYPE, openCollection, openOrCreate, type Collection } from '../types/collection.js';
-import { deleteField, fieldExpireAt, fieldValue, markFieldTtls, readFields, setFieldExpire, writeField, type HashEncodingLimits } from '../types/hash.js';
+import { deleteField, fieldExpireAt, fieldValue, markFieldTtls, readFields, readFieldsForWrite, setFieldExpire, writeField, type HashEncodingLimits } from '../types/hash.js';
 import type { KeyspaceBatch } from '../keyspace/keyspace.js';
 import { encodeMeta } from '../keyspace/collection-encoding.js';
 
@@ -141,12 +141,12 @@ function hexpireCommand(name: string, unit: Unit, relative: boolean): CommandHan
     const fields = parseFields(argv, cond === Cond.None ? 3 : 4, ERR_NUMFIELDS_GREATER);
     if (typeof fields === 'string') return ctx.reply.error(fields);
     if (hash === null) return replyAll(ctx, fields.length, NO_FIELD);
-    const found = readFields(hash, fields);
+    const batch = ks.batch();
+    const found = readFieldsForWrite(hash, batch, fields);
     if (found instanceof Promise) return retryAfter(found, handler, ctx, argv);
     const flagsBefore = hash.meta.flags;
     markFieldTtls(hash);
     const staged = new Staged(found);
-    const batch = ks.batch();
     const results: number[] = [];
     let updated = 0;
     let deleted = 0;
@@ -224,10 +224,10 @@ function hpersistCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<vo
   const fields = parseFields(argv, 2, ERR_NUMFIELDS_POSITIVE);
   if (typeof fields === 'string') return ctx.reply.error(fields);
   if (hash === null) return replyAll(ctx, fields.length, NO_FIELD);
-  const found = readFields(hash, fields);
+  const batch = ks.batch();
+  const found = readFieldsForWrite(hash, batch, fields);
   if (found instanceof Promise) return retryAfter(found, hpersistCommand, ctx, argv);
   const staged = new Staged(found);
-  const batch = ks.batch();
   const results: number[] = [];
   let changed = 0;
   for (let i = 0; i < fields.length; i++) {
@@ -258,10 +258,10 @@ function hgetdelCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
   const fields = parseFields(argv, 2, ERR_NUMFIELDS_POSITIVE);
   if (typeof fields === 'string') return ctx.reply.error(fields);
   if (hash === null) return replyNulls(ctx, fields.length);
-  const found = readFields(hash, fields);
+  const batch = ks.batch();
+  const found = readFieldsForWrite(hash, batch, fields);
   if (found instanceof Promise) return retryAfter(found, hgetdelCommand, ctx, argv);
   const staged = new Staged(found);
-  const batch = ks.batch();
   let deleted = 0;
   ctx.reply.arrayHeader(fields.length);
   for (let i = 0; i < fields.length; i++) {
@@ -320,12 +320,12 @@ function hgetexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   const fields = parseFields(argv, fieldsAt, ERR_NUMFIELDS_POSITIVE);
   if (typeof fields === 'string') return ctx.reply.error(fields);
   if (hash === null) return replyNulls(ctx, fields.length);
-  const found = readFields(hash, fields);
+  const batch = ks.batch();
+  const found = readFieldsForWrite(hash, batch, fields);
   if (found instanceof Promise) return retryAfter(found, hgetexCommand, ctx, argv);
   const flagsBefore = hash.meta.flags;
   if (cond !== Expiry.None) markFieldTtls(hash);
   const staged = new Staged(found);
-  const batch = ks.batch();
   let updated = 0;
   let deleted = 0;
   ctx.reply.arrayHeader(fields.length);
@@ -428,7 +428,8 @@ function hsetexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   if (hash === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   const fields: Buffer[] = [];
   for (let i = 0; i < args.count; i++) fields.push(argv[args.firstField + 2 * i]);
-  const found = readFields(hash, fields);
+  const batch = ks.batch();
+  const found = readFieldsForWrite(hash, batch, fields);
   if (found instanceof Promise) return retryAfter(found, hsetexCommand, ctx, argv);
   if (args.onlyIfAll || args.onlyIfNone) {
     const present = found.filter((f) => f !== null).length;
@@ -438,7 +439,6 @@ function hsetexCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   if (setExpiry) markFieldTtls(hash);
   const limits = limitsOf(ctx.server.config);
   const staged = new Staged(found);
-  const batch = ks.batch();
   let updated = 0;
   let deleted = 0;
   for (let i = 0; i < fields.length; i++) {

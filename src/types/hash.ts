@@ -83,6 +83,32 @@ export function readFields(hash: Collection, fields: readonly Buffer[]): (Buffer
   return found;
 }
 
+/**
+ * readFields for a command that writes the hash in `batch`: a field whose time came since the
+ * lookup reclaimed the hash's due fields (the clock moved on by a millisecond in between) is
+ * deleted in the batch, with its `e` entry and the count, and reads as absent, as Redis' lazy
+ * field expiry does. So the command's changes and the count agree whatever it does to the field
+ * (a batch the command does not commit leaves the field to the next reclamation).
+ */
+export function readFieldsForWrite(hash: Collection, batch: KeyspaceBatch, fields: readonly Buffer[]): (Buffer | null)[] | Promise<unknown> {
+  if (!hash.exists) return fields.map(() => null);
+  const found = hash.ks.readMembers(fields.map((f) => fieldKey(hash, f)));
+  if (found instanceof Promise || (hash.meta.flags & MetaFlag.FieldExpires) === 0) return found;
+  const now = Date.now();
+  const dropped = new Set<BinaryKey>();
+  for (let i = 0; i < found.length; i++) {
+    const stored = found[i];
+    if (stored === null || !fieldExpired(stored, now)) continue;
+    found[i] = null;
+    const name = binaryKey(fields[i]);
+    if (dropped.has(name)) continue;
+    dropped.add(name);
+    deleteField(hash, batch, fields[i], stored);
+    hash.ks.stats.expiredSubkeys++;
+  }
+  return found;
+}
+
 /** The thresholds of Redis' listpack encoding (CONFIG hash-max-listpack-*). */
 export interface HashEncodingLimits {
   maxEntries: number;
