@@ -44,6 +44,37 @@ async function errorOf(p: Promise<unknown>): Promise<string> {
   throw new Error('expected an error reply');
 }
 
+test('command table: arity, flags, key specs, ACL categories and COMMAND DOCS since of the twelve commands', async () => {
+  const expected: Array<[string, number, string[], string]> = [
+    ['hexpire', -6, ['write', 'denyoom', 'fast'], '7.4.0'],
+    ['hpexpire', -6, ['write', 'denyoom', 'fast'], '7.4.0'],
+    ['hexpireat', -6, ['write', 'denyoom', 'fast'], '7.4.0'],
+    ['hpexpireat', -6, ['write', 'denyoom', 'fast'], '7.4.0'],
+    ['httl', -5, ['readonly', 'fast'], '7.4.0'],
+    ['hpttl', -5, ['readonly', 'fast'], '7.4.0'],
+    ['hexpiretime', -5, ['readonly', 'fast'], '7.4.0'],
+    ['hpexpiretime', -5, ['readonly', 'fast'], '7.4.0'],
+    ['hpersist', -5, ['write', 'fast'], '7.4.0'],
+    ['hgetex', -5, ['write', 'fast'], '8.0.0'],
+    ['hsetex', -6, ['write', 'denyoom', 'fast'], '8.0.0'],
+    ['hgetdel', -5, ['write', 'fast'], '8.0.0'],
+  ];
+  const hashCategory = (await r.call('ACL', 'CAT', 'hash')) as string[];
+  for (const [name, arity, flags, since] of expected) {
+    const [info] = (await r.call('COMMAND', 'INFO', name)) as unknown[][];
+    assert.is(info[0], name);
+    assert.is(info[1], arity, name);
+    assert.equal(info[2], flags, name);
+    assert.equal(info.slice(3, 6), [1, 1, 1], name);
+    assert.ok(hashCategory.includes(name), `${name} in @hash`);
+    const docs = (await r.call('COMMAND', 'DOCS', name)) as unknown[];
+    const fields = docs[1] as unknown[];
+    assert.is(fields[fields.indexOf('since') + 1], since, name);
+    assert.is(fields[fields.indexOf('group') + 1], 'hash', name);
+  }
+  assert.equal(await r.call('COMMAND', 'GETKEYS', 'HSETEX', 'k', 'FNX', 'FIELDS', '1', 'f', 'v'), ['k']);
+});
+
 test('HEXPIRE family: per-field codes -2, 0, 1, 2 and the conditions', async () => {
   await r.hset('h', 'a', '1', 'b', '2', 'c', '3');
   assert.equal(await r.call('HEXPIRE', 'h', '100', 'FIELDS', '2', 'a', 'nofield'), [1, -2]);
