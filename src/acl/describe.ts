@@ -18,11 +18,22 @@ function patternText(p: KeyPattern): string {
   return prefix + p.pattern;
 }
 
+/**
+ * Whether Redis 7.0 has the command. The choice of categories counts only those: a category that
+ * also holds commands newer than 7.0 (DIGEST, DELEX ... in @string) would otherwise weigh more
+ * than in 7.0, and the same user would be described with its categories in another order than
+ * redis-server 7.0 prints. The newer commands are still explained: the categories chosen apply to
+ * them, and single rules fix whatever they leave different.
+ */
+function inRedis70(c: AclCommand): boolean {
+  return /^(7\.0\.|[1-6]\.)/.test(c.entry.def.since);
+}
+
 /** How many commands of the category `bit` the bitmap allows and denies (ACLCountCategoryBitsForSelector). */
-function countCategory(allowed: Uint8Array, catalog: AclCatalog, bit: number): { on: number; off: number } {
+function countCategory(allowed: Uint8Array, counted: readonly AclCommand[], bit: number): { on: number; off: number } {
   let on = 0;
   let off = 0;
-  for (const c of catalog.byId) {
+  for (const c of counted) {
     if ((c.categories & bit) === 0) continue;
     if (allowed[c.id] === 1) on++;
     else off++;
@@ -40,13 +51,14 @@ export function describeCommandRules(selector: Selector, catalog: AclCatalog): s
   const temp = new Selector(false, catalog.size);
   temp.allowed.set(selector.allowed);
   const applied = new Set<number>();
+  const counted = catalog.byId.filter(inRedis70);
   for (;;) {
     let best = -1;
     let minDiff = Number.MAX_SAFE_INTEGER;
     let maxSame = 0;
     for (let j = 0; j < ACL_CATEGORIES.length; j++) {
       if (applied.has(j)) continue;
-      const { on, off } = countCategory(temp.allowed, catalog, 1 << j);
+      const { on, off } = countCategory(temp.allowed, counted, 1 << j);
       const diff = additive ? off : on;
       const same = additive ? on : off;
       if (same > diff && (diff < minDiff || (diff === minDiff && same > maxSame))) {

@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, RawClient, freePort, TestClients, redisCli, redisTest, runProcess, sleep, startRedis, startServer, type TestServer } from './helpers.js';
-import { normalizeRules } from '../diff/families/acl.js';
+import { NEWER_THAN_7_0, normalizeRules } from '../diff/families/acl.js';
 
 let strata: TestServer;
 let redis: TestServer | null = null;
@@ -116,9 +116,11 @@ redisTest(test, 'ACL SETUSER lines: the same replies and errors, and the users G
   await both(['ACL', 'WHOAMI']);
   await both(['ACL', 'CAT']);
   for (const category of ['string', 'hash', 'list', 'set', 'sortedset', 'stream', 'pubsub', 'transaction', 'scripting', 'hyperloglog', 'bitmap', 'Hash']) {
-    // The order of commands is Redis' dictionary's: compare as sets.
+    // The order of commands is Redis' dictionary's: compare as sets; those newer than Redis 7.0
+    // (DIGEST, DELEX, ... in @string) only StrataKV can list.
     const [a, b] = await pair(ours, theirs, ['ACL', 'CAT', category]);
-    assert.equal(a.split('\r\n').sort(), b.split('\r\n').sort(), `ACL CAT ${category}`);
+    const names = (reply: string): string[] => reply.split('\r\n').filter((line) => line !== '' && !/^[*$]/.test(line) && !NEWER_THAN_7_0.has(line)).sort();
+    assert.equal(names(a), names(b), `ACL CAT ${category}`);
   }
   await both(['ACL', 'CAT', 'nosuch']);
   await both(['ACL', 'CAT', 'a', 'b']);
