@@ -17,7 +17,7 @@ import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } fro
 import { durable, memberScanCommand, notifyCollection, parseRandomCount, replyTooBig, retryAfter, whenReady, type ScanOptions } from './command-support.js';
 import { NOTIFY_HASH } from '../pubsub/keyspace-events.js';
 import { WRONG_TYPE, openCollection, openOrCreate, type Collection } from '../types/collection.js';
-import { allFields, deleteField, fieldValue, randomFields, readFields, scanFields, setField, type FieldEntry, type HashEncodingLimits } from '../types/hash.js';
+import { allFields, deleteField, fieldValue, randomFields, readFields, readFieldsForWrite, scanFields, setField, type FieldEntry, type HashEncodingLimits } from '../types/hash.js';
 
 const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
 const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
@@ -39,10 +39,10 @@ function setPairs(ctx: CommandContext, argv: Buffer[], self: (ctx: CommandContex
   if (hash === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   const fields: Buffer[] = [];
   for (let i = 2; i < argv.length; i += 2) fields.push(argv[i]);
-  const existing = readFields(hash, fields);
+  const batch = ks.batch();
+  const existing = readFieldsForWrite(hash, batch, fields);
   if (existing instanceof Promise) return retryAfter(existing, self, ctx, argv);
   const limits = limitsOf(ctx.server.config);
-  const batch = ks.batch();
   const before = hash.meta.count;
   // The same field twice in one command: the second write is an overwrite of the first.
   const seen = new Set<BinaryKeyText>();
@@ -76,10 +76,10 @@ function hsetnxCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void
   const hash = openOrCreate(ks, ctx.client.db, binaryKey(argv[1]), ValueType.Hash);
   if (hash instanceof Promise) return retryAfter(hash, hsetnxCommand, ctx, argv);
   if (hash === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
-  const existing = readFields(hash, [argv[2]]);
+  const batch = ks.batch();
+  const existing = readFieldsForWrite(hash, batch, [argv[2]]);
   if (existing instanceof Promise) return retryAfter(existing, hsetnxCommand, ctx, argv);
   if (existing[0] !== null) return ctx.reply.integer(0);
-  const batch = ks.batch();
   setField(hash, batch, argv[2], argv[3], null, limitsOf(ctx.server.config));
   const write = hash.commit(batch);
   ctx.reply.integer(1);
@@ -94,15 +94,15 @@ function hdelCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   if (hash instanceof Promise) return retryAfter(hash, hdelCommand, ctx, argv);
   if (hash === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
   const fields = argv.slice(2);
-  const existing = readFields(hash, fields);
-  if (existing instanceof Promise) return retryAfter(existing, hdelCommand, ctx, argv);
   const batch = ks.batch();
+  const existing = readFieldsForWrite(hash, batch, fields);
+  if (existing instanceof Promise) return retryAfter(existing, hdelCommand, ctx, argv);
   const deleted = new Set<BinaryKeyText>();
   for (let i = 0; i < fields.length; i++) {
     const name = binaryKey(fields[i]);
     if (existing[i] === null || deleted.has(name)) continue;
     deleted.add(name);
-    deleteField(hash, batch, fields[i]);
+    deleteField(hash, batch, fields[i], existing[i] as Buffer);
   }
   if (deleted.size === 0) return ctx.reply.integer(0);
   const write = hash.commit(batch);
@@ -118,7 +118,8 @@ function hincrbyCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
   const hash = openOrCreate(ks, ctx.client.db, binaryKey(argv[1]), ValueType.Hash);
   if (hash instanceof Promise) return retryAfter(hash, hincrbyCommand, ctx, argv);
   if (hash === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
-  const existing = readFields(hash, [argv[2]]);
+  const batch = ks.batch();
+  const existing = readFieldsForWrite(hash, batch, [argv[2]]);
   if (existing instanceof Promise) return retryAfter(existing, hincrbyCommand, ctx, argv);
   let current: Int64 = 0;
   const stored = existing[0];
@@ -130,8 +131,8 @@ function hincrbyCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<voi
   }
   const next = addInt64(current, increment);
   if (next === undefined) return ctx.reply.error(ERR_OVERFLOW);
-  const batch = ks.batch();
-  setField(hash, batch, argv[2], Buffer.from(int64Text(next), 'latin1'), stored, limitsOf(ctx.server.config));
+  // HINCRBY keeps the field's TTL (Redis' HASH_SET_KEEP_TTL).
+  setField(hash, batch, argv[2], Buffer.from(int64Text(next), 'latin1'), stored, limitsOf(ctx.server.config), true);
   const write = hash.commit(batch);
   ctx.reply.integer(next);
   notifyCollection(ctx, NOTIFY_HASH, 'hincrby', hash);
@@ -148,7 +149,8 @@ function hincrbyfloatCommand(ctx: CommandContext, argv: Buffer[]): void | Promis
   const hash = openOrCreate(ks, ctx.client.db, binaryKey(argv[1]), ValueType.Hash);
   if (hash instanceof Promise) return retryAfter(hash, hincrbyfloatCommand, ctx, argv);
   if (hash === WRONG_TYPE) return ctx.reply.error(ERR_WRONGTYPE);
-  const existing = readFields(hash, [argv[2]]);
+  const batch = ks.batch();
+  const existing = readFieldsForWrite(hash, batch, [argv[2]]);
   if (existing instanceof Promise) return retryAfter(existing, hincrbyfloatCommand, ctx, argv);
   let current: LongDouble | undefined = ZERO;
   const stored = existing[0];
@@ -157,8 +159,7 @@ function hincrbyfloatCommand(ctx: CommandContext, argv: Buffer[]): void | Promis
   const sum = addLongDouble(current, increment);
   if (sum === undefined) return ctx.reply.error('ERR increment would produce NaN or Infinity');
   const text = formatLongDouble(sum);
-  const batch = ks.batch();
-  setField(hash, batch, argv[2], Buffer.from(text, 'latin1'), stored, limitsOf(ctx.server.config));
+  setField(hash, batch, argv[2], Buffer.from(text, 'latin1'), stored, limitsOf(ctx.server.config), true);
   const write = hash.commit(batch);
   ctx.reply.bulk(text);
   notifyCollection(ctx, NOTIFY_HASH, 'hincrbyfloat', hash);

@@ -18,6 +18,7 @@ import { connectionHandlers } from './connection.js';
 import { serverHandlers } from './server.js';
 import { transactionHandlers } from './transactions.js';
 import { hashHandlers } from './hashes.js';
+import { hashFieldExpiryHandlers } from './hash-field-expiry.js';
 import { setHandlers } from './sets.js';
 import { sortedSetHandlers } from './sorted-sets.js';
 import { pubsubHandlers } from './pubsub.js';
@@ -46,6 +47,7 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   serverHandlers,
   transactionHandlers,
   hashHandlers,
+  hashFieldExpiryHandlers,
   setHandlers,
   sortedSetHandlers,
   pubsubHandlers,

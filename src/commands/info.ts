@@ -172,9 +172,13 @@ const SECTIONS: Record<string, Section> = {
       `instantaneous_output_kbps:${rates.outputKbps.toFixed(2)}`,
       `rejected_connections:${s.rejectedConnections}`,
       `expired_keys:${ks.expiredKeys}`,
+      // Redis 7.4's count of hash fields deleted by their TTL.
+      `expired_subkeys:${ks.expiredSubkeys}`,
       `expired_stale_perc:${ks.expiredStalePerc.toFixed(2)}`,
       `expired_time_cap_reached_count:${ks.expiredTimeCapReachedCount}`,
       `expire_cycle_cpu_milliseconds:${Math.round(ks.expireCycleCpuMilliseconds)}`,
+      // Ours: hashes the active cycle read to reclaim expired fields (it reads no hash without field TTLs).
+      `expire_cycle_hashes_read:${ks.expireCycleHashesRead}`,
       `evicted_keys:${s.evictedKeys}`,
       `keyspace_hits:${ks.keyspaceHits}`,
       `keyspace_misses:${ks.keyspaceMisses}`,

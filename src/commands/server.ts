@@ -585,8 +585,24 @@ function debug(ctx: CommandContext, argv: Buffer[]): void {
     ctx.reply.ok();
     return;
   }
+  if (eqIgnoreCase(argv[1], 'set-active-expire') && argv.length === 3) {
+    // Redis' switch for tests of lazy expiry: here it stops or starts the whole background cycle
+    // (active key and hash-field expiry, and the sweeps that run with it).
+    if (argv[2].toString('latin1') === '0') void ctx.server.keyspace.stopActiveExpiry();
+    else ctx.server.keyspace.startActiveExpiry();
+    ctx.reply.ok();
+    return;
+  }
   if (eqIgnoreCase(argv[1], 'help')) {
-    replyHelp(ctx, ['DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'SLEEP <seconds>', '    Stop the server for <seconds>. Decimals allowed.', 'HELP', '    Print this help.']);
+    replyHelp(ctx, [
+      'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+      'SET-ACTIVE-EXPIRE <0|1>',
+      '    Setting it to 0 disables expiring keys (and hash fields) in background when they are not accessed.',
+      'SLEEP <seconds>',
+      '    Stop the server for <seconds>. Decimals allowed.',
+      'HELP',
+      '    Print this help.',
+    ]);
     return;
   }
   ctx.reply.error(`ERR unknown subcommand '${cString(argv[1])}'. Try DEBUG HELP.`);

@@ -7,6 +7,12 @@
  *    tombstones it left behind) and deletes each key through the keyspace. Unlike Redis'
  *    sampling, nothing due is left behind unless the cycle hits its time budget, and then the
  *    next cycle continues where it stopped.
+ * 1b. Active hash-field expiry. The `f` index lists the hashes with field TTLs by their earliest
+ *    one (docs/format.md, "Hash field expiration"), so the due hashes are its entries up to now,
+ *    walked from their own watermark like the expiry index; each is handed to the keyspace's
+ *    field reclaimer (at most FIELDS_PER_HASH fields per hash per step: a hash capped there keeps
+ *    its watermark, and the next tick continues it). Hashes without field TTLs have no entry and
+ *    are never read.
  * 2. Sweeping dead collection versions (dead-versions.ts) with what is left of the budget.
  * 3. Reclaiming flushed databases. FLUSHDB/FLUSHALL only remap a database to a fresh namespace;
  *    the cycle hands the old namespaces to the keyspace's reclamation (Keyspace.reclaimInBackground:
@@ -16,7 +22,7 @@
  */
 import type { BinaryKey } from '../engine/types.js';
 import type { Db } from '../engine/db.js';
-import { TAG_EXPIRY, decodeTime, encodeTime, namespacePrefix } from './encoding.js';
+import { TAG_EXPIRY, TAG_FIELD_EXPIRY, decodeTime, encodeTime, namespacePrefix } from './encoding.js';
 
 /**
  * What the cycle needs of the keyspace (Keyspace has it all). Declared here rather than importing
@@ -40,6 +46,8 @@ export interface ExpiryHost {
   databaseOf(ns: number): number;
   /** Deletes a key its expiry index entry says is due (if it still is); a promise when it must read first. */
   expireIndexed(ns: number, indexKey: BinaryKey, key: BinaryKey, expire: number, now: number): void | Promise<void>;
+  /** Reclaims the due fields of the hash an `f` entry names; resolves to false when it stopped at `maxFields`. */
+  reclaimFieldsIndexed(ns: number, indexKey: BinaryKey, key: BinaryKey, now: number, maxFields: number): Promise<boolean>;
   /** Starts deleting flushed databases' namespaces, beside the cycle. */
   reclaimInBackground(): void;
   /** Logs a cycle that failed; the next tick tries again. */
@@ -51,6 +59,8 @@ const TIME_BUDGET_MS = 25;
 /** Watermarks assume the clock never goes back; forgetting them now and then bounds the damage if it does. */
 const WATERMARK_RESET_TICKS = 600;
 const TIME_KEY_BYTES = 8;
+/** Fields one hash may have reclaimed per step of the cycle. */
+const FIELDS_PER_HASH = 1000;
 
 export class BackgroundCycle {
   private timer: NodeJS.Timeout | null = null;
@@ -61,6 +71,8 @@ export class BackgroundCycle {
   private ticks = 0;
   /** ns -> every index entry with an earlier time has been handled. */
   private readonly watermarks = new Map<number, number>();
+  /** ns -> every `f` entry with an earlier time has been handled. */
+  private readonly fieldWatermarks = new Map<number, number>();
 
   constructor(private readonly keyspace: ExpiryHost) {}
 
@@ -106,7 +118,10 @@ export class BackgroundCycle {
     const ks = this.keyspace;
     const started = performance.now();
     const deadline = started + TIME_BUDGET_MS;
-    if (++this.ticks % WATERMARK_RESET_TICKS === 0) this.watermarks.clear();
+    if (++this.ticks % WATERMARK_RESET_TICKS === 0) {
+      this.watermarks.clear();
+      this.fieldWatermarks.clear();
+    }
     let capped = false;
     let volatile = 0;
     const expiredBefore = ks.stats.expiredKeys;
@@ -128,10 +143,52 @@ export class BackgroundCycle {
       this.nextDb = 0;
       ks.stats.expiredStalePerc = 0;
     }
+    if (!capped) {
+      for (let db = 0; db < ks.databases && performance.now() < deadline; db++) {
+        if (!(await this.expireFields(db, now, deadline))) {
+          capped = true;
+          break;
+        }
+      }
+    }
     ks.reclaimInBackground();
     // What is left of the budget goes to deleting members of dead collections.
     if (!capped && performance.now() < deadline) await ks.sweeper.sweep(deadline);
     ks.stats.expireCycleCpuMilliseconds += Math.round(performance.now() - started);
+  }
+
+  /**
+   * Reclaims the due fields of the hashes the `f` index of one database lists as due; false when
+   * the time budget ran out first.
+   */
+  private async expireFields(db: number, now: number, deadline: number): Promise<boolean> {
+    const ks = this.keyspace;
+    const ns = ks.namespaceOf(db);
+    const prefix = namespacePrefix(ns) + TAG_FIELD_EXPIRY;
+    const from = this.fieldWatermarks.get(ns) ?? 0;
+    const it = ks.db.iterator({ start: prefix + encodeTime(from), end: prefix + encodeTime(now + 1) });
+    // A hash capped at FIELDS_PER_HASH holds the watermark where it is until it is done.
+    let held = false;
+    try {
+      for (;;) {
+        if (performance.now() > deadline) return false;
+        if (ks.databaseOf(ns) < 0) return true;
+        const entry = await it.next();
+        if (entry === undefined) {
+          if (!held) this.fieldWatermarks.set(ns, now + 1);
+          return true;
+        }
+        const time = decodeTime(entry.key, prefix.length);
+        const key = entry.key.slice(prefix.length + TIME_KEY_BYTES);
+        const delay = ks.db.writeDelay();
+        if (delay !== undefined) await delay;
+        const done = await ks.reclaimFieldsIndexed(ns, entry.key, key, now, FIELDS_PER_HASH);
+        if (!done) held = true;
+        else if (!held) this.fieldWatermarks.set(ns, time);
+      }
+    } finally {
+      it.close();
+    }
   }
 
   /** Handles the due index entries of one database; false when the time budget ran out first. */

@@ -88,6 +88,8 @@ export const enum MetaFlag {
   FieldExpires = 4,
   /** Sorted set only: the set has a rank index (`r` records, src/types/zset-rank.ts). */
   RankIndex = 8,
+  /** Hash only: a field TTL was set while the hash was small: OBJECT ENCODING says listpackex (Redis 7.4). */
+  ListpackEx = 16,
 }
 
 export interface CollectionMeta {
@@ -247,7 +249,7 @@ export function objectEncoding(value: Buffer): string {
   const big = (flags & MetaFlag.BigEncoding) !== 0;
   switch (type) {
     case ValueType.Hash:
-      return big ? 'hashtable' : 'listpack';
+      return big ? 'hashtable' : (flags & MetaFlag.ListpackEx) !== 0 ? 'listpackex' : 'listpack';
     case ValueType.Set:
       return big || (flags & MetaFlag.NotIntset) !== 0 ? 'hashtable' : 'intset';
     case ValueType.ZSet:
@@ -255,6 +257,21 @@ export function objectEncoding(value: Buffer): string {
     default:
       return 'quicklist';
   }
+}
+
+/**
+ * A hash's minFieldExpire read in place, NO_EXPIRE for any other value and for a hash without
+ * field TTLs (flag bit 2). The keyspace calls it on every write and lookup, so it decodes nothing
+ * it does not need: the type nibble first, then the flags byte, then skips the count's varint.
+ */
+export function fieldExpiryOf(value: Buffer): number {
+  if ((value[0] & 0x0f) !== ValueType.Hash) return NO_EXPIRE;
+  let at = payloadOffset(value) + VERSION_BYTES;
+  if ((value[at] & MetaFlag.FieldExpires) === 0) return NO_EXPIRE;
+  at++;
+  while ((value[at] & 0x80) !== 0) at++;
+  at++;
+  return value.readInt32BE(at) * TWO_32 + value.readUInt32BE(at + 4);
 }
 
 /** The version of a metadata value, read in place (the compaction filter's hot path). */

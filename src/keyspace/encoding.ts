@@ -13,6 +13,8 @@
  *   ns(4) 'k' userKey                  the value of a top-level key
  *   ns(4) 'x' expireAt(8, BE) userKey  expiry index entry (empty value), ordered by time so the
  *                                      active expiry cycle finds due keys without a scan
+ *   ns(4) 'f' minFieldExpire(8) userKey  hash-field expiry index entry (empty value): hashes
+ *                                      with field TTLs, by their earliest one (docs/format.md)
  *   ns(4) 'h' 's' 'z' 'Z' 'l' 'e' ...  members of collection keys (collection-encoding.ts)
  *   0(4)  'L'                          layout record (logical db -> namespace map, dead namespaces)
  *   0(4)  'N' ns(4)                    key counts of a namespace
@@ -48,6 +50,8 @@ export const NAMESPACE_BYTES = 4;
 
 export const TAG_DATA = 'k';
 export const TAG_EXPIRY = 'x';
+/** Hash-field expiry index: `ns 'f' minFieldExpire(8) userKey`, one entry per hash with field TTLs. */
+export const TAG_FIELD_EXPIRY = 'f';
 export const META_LAYOUT_KEY: BinaryKey = '\0\0\0\0L';
 export const META_COUNTS_PREFIX: BinaryKey = '\0\0\0\0N';
 export const META_CURSOR_PREFIX: BinaryKey = '\0\0\0\0C';

@@ -31,6 +31,7 @@ import {
   NO_EXPIRE,
   TAG_DATA,
   TAG_EXPIRY,
+  TAG_FIELD_EXPIRY,
   encodeTime,
   expireAt,
   namespacePrefix,
@@ -47,7 +48,7 @@ import {
 import { WatchRegistry, type WatchingClient } from './watch.js';
 import { ScanCursorStore } from './scan-cursors.js';
 import { BackgroundCycle } from './active-expiry.js';
-import { VersionSource } from './collection-encoding.js';
+import { VersionSource, fieldExpiryOf } from './collection-encoding.js';
 import { DeadVersionSweeper, pushGarbageRecords, reservationsToGarbage } from './dead-versions.js';
 import { KeyspaceEvents, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW } from '../pubsub/keyspace-events.js';
 
@@ -85,6 +86,24 @@ export interface KeyspaceStats {
   /** keyspace_hits / keyspace_misses: lookups of read commands. */
   keyspaceHits: number;
   keyspaceMisses: number;
+  /** expired_subkeys (Redis 7.4): hash fields deleted because their TTL passed. */
+  expiredSubkeys: number;
+  /** expire_cycle_hashes_read: hashes the active cycle read to reclaim expired fields (only hashes with field TTLs). */
+  expireCycleHashesRead: number;
+}
+
+/**
+ * Reclaims the expired fields of hashes (src/types/hash-field-expiry.ts, which the server installs
+ * as Keyspace.fieldExpiry): the keyspace knows when a hash has fields due (its metadata's
+ * minFieldExpire) but not how its fields are kept.
+ */
+export interface FieldReclaimer {
+  /**
+   * Deletes the due fields of (db, key), at most `maxFields` of them (Infinity: all); resolves to
+   * true when none is left due. `indexKey`: the `f` entry the active cycle found, deleted if the
+   * hash no longer has it.
+   */
+  reclaim(db: number, key: BinaryKey, now: number, maxFields: number, indexKey?: BinaryKey): Promise<boolean>;
 }
 
 /** What a lookup returns: the live value, null (absent or expired), or a Promise to await before running the command again. */
@@ -135,7 +154,11 @@ export class Keyspace {
     expireCycleCpuMilliseconds: 0,
     keyspaceHits: 0,
     keyspaceMisses: 0,
+    expiredSubkeys: 0,
+    expireCycleHashesRead: 0,
   };
+  /** Reclaims expired hash fields before a lookup returns their hash (set by the server; null: no field ever expires). */
+  fieldExpiry: FieldReclaimer | null = null;
   readonly cursors: ScanCursorStore;
   readonly log: EngineLogger;
 
@@ -285,6 +308,8 @@ export class Keyspace {
     s.expireCycleCpuMilliseconds = 0;
     s.keyspaceHits = 0;
     s.keyspaceMisses = 0;
+    s.expiredSubkeys = 0;
+    s.expireCycleHashesRead = 0;
   }
 
   /** Stops background work. The caller closes the Db afterwards. */
@@ -324,8 +349,24 @@ export class Keyspace {
       if (notifyMiss) this.events.notify(NOTIFY_KEY_MISS, 'keymiss', key, db);
       return null;
     }
+    const reclaim = this.reclaimDueFields(db, key, value);
+    if (reclaim !== null) return reclaim;
     this.stats.keyspaceHits++;
     return value;
+  }
+
+  /**
+   * A hash with fields whose TTL has passed is never handed to a command: their reclamation
+   * (which may delete the hash) comes first, and the command runs again after it, so every read
+   * sees exact counts and no expired field. Null for every other value (a type check).
+   */
+  private reclaimDueFields(db: number, key: BinaryKey, value: Buffer): Promise<unknown> | null {
+    if (this.fieldExpiry === null) return null;
+    const due = fieldExpiryOf(value);
+    if (due === NO_EXPIRE) return null;
+    const now = Date.now();
+    if (due > now) return null;
+    return this.fieldExpiry.reclaim(db, key, now, Infinity);
   }
 
   /** Lookup for write commands (no hit/miss statistics). */
@@ -337,7 +378,7 @@ export class Keyspace {
       this.expireNow(db, key, value);
       return null;
     }
-    return value;
+    return this.reclaimDueFields(db, key, value) ?? value;
   }
 
   /**
@@ -348,6 +389,13 @@ export class Keyspace {
     const out = this.readStaged(this.dataPrefixes[db], keys);
     if (out instanceof Promise) return out;
     const now = Date.now();
+    // Hashes with fields due are reclaimed before anything else happens (see reclaimDueFields).
+    for (let i = 0; i < keys.length; i++) {
+      const value = out[i];
+      if (value === null || ((value[0] & 0x80) !== 0 && expireAt(value) <= now)) continue;
+      const reclaim = this.reclaimDueFields(db, keys[i], value);
+      if (reclaim !== null) return reclaim;
+    }
     for (let i = 0; i < keys.length; i++) {
       const value = out[i];
       if (value !== null && (value[0] & 0x80) !== 0 && expireAt(value) <= now) {
@@ -437,6 +485,7 @@ export class Keyspace {
   store(db: number, key: BinaryKey, value: Buffer, previous: Buffer | null): Promise<SequenceNumber> {
     const ops: BatchOp[] = [{ kind: EntryKind.Put, key: this.dataPrefixes[db] + key, value }];
     if (pushGarbageRecords(ops, this.nsPrefixes[db], key, previous, value)) this.sweeper.noteGarbage();
+    this.pushFieldExpiryEntries(ops, db, key, previous, value);
     const counts = this.counts[db];
     const oldExpire = previous === null ? NO_EXPIRE : expireAt(previous);
     const newExpire = expireAt(value);
@@ -485,6 +534,7 @@ export class Keyspace {
   remove(db: number, key: BinaryKey, previous: Buffer): Promise<SequenceNumber> {
     const ops: BatchOp[] = [{ kind: EntryKind.Delete, key: this.dataPrefixes[db] + key }];
     if (pushGarbageRecords(ops, this.nsPrefixes[db], key, previous, null)) this.sweeper.noteGarbage();
+    this.pushFieldExpiryEntries(ops, db, key, previous, null);
     const counts = this.counts[db];
     const oldExpire = expireAt(previous);
     let expires = counts.expires;
@@ -541,6 +591,7 @@ export class Keyspace {
     else if (previous !== null) ops.push({ kind: EntryKind.Delete, key: dataKey });
     else return;
     if (pushGarbageRecords(ops, this.nsPrefixes[db], key, previous, value)) this.sweeper.noteGarbage();
+    this.pushFieldExpiryEntries(ops, db, key, previous, value);
     delta.keys += (value !== null ? 1 : 0) - (previous !== null ? 1 : 0);
     const oldExpire = previous === null ? NO_EXPIRE : expireAt(previous);
     const newExpire = value === null ? NO_EXPIRE : expireAt(value);
@@ -695,6 +746,38 @@ export class Keyspace {
   /** @internal Logical database currently mapped to `ns`, or -1 (flushed). */
   databaseOf(ns: number): number {
     return this.namespaces.indexOf(ns);
+  }
+
+  /**
+   * The hash-field expiry index (`ns 'f' minFieldExpire userKey`, docs/format.md "Hash field
+   * expiration") follows the metadata: when a write changes a hash's minFieldExpire (or creates or
+   * deletes a hash with field TTLs) it moves the entry in the same batch.
+   */
+  private pushFieldExpiryEntries(ops: BatchOp[], db: number, key: BinaryKey, previous: Buffer | null, value: Buffer | null): void {
+    const before = previous === null ? NO_EXPIRE : fieldExpiryOf(previous);
+    const after = value === null ? NO_EXPIRE : fieldExpiryOf(value);
+    if (before === after) return;
+    const prefix = this.nsPrefixes[db] + TAG_FIELD_EXPIRY;
+    if (before !== NO_EXPIRE) ops.push({ kind: EntryKind.Delete, key: prefix + encodeTime(before) + key });
+    if (after !== NO_EXPIRE) ops.push({ kind: EntryKind.Put, key: prefix + encodeTime(after) + key, value: EMPTY });
+  }
+
+  /** The `f` entry of a hash whose minFieldExpire is `min` (FieldReclaimer). */
+  fieldExpiryIndexKey(db: number, min: number, key: BinaryKey): BinaryKey {
+    return this.nsPrefixes[db] + TAG_FIELD_EXPIRY + encodeTime(min) + key;
+  }
+
+  /** Deletes an `f` entry that names no hash with that minFieldExpire (FieldReclaimer). */
+  deleteFieldExpiryEntry(indexKey: BinaryKey): Promise<SequenceNumber> {
+    return this.db.write([{ kind: EntryKind.Delete, key: indexKey }]);
+  }
+
+  /** @internal The active cycle: reclaims the due fields of the hash an `f` entry names (see FieldReclaimer). */
+  reclaimFieldsIndexed(ns: number, indexKey: BinaryKey, key: BinaryKey, now: number, maxFields: number): Promise<boolean> {
+    const db = this.namespaces.indexOf(ns);
+    if (db < 0 || this.fieldExpiry === null) return Promise.resolve(true);
+    this.stats.expireCycleHashesRead++;
+    return this.fieldExpiry.reclaim(db, key, now, maxFields, indexKey);
   }
 
   /** @internal */

@@ -34,6 +34,9 @@ export const enum RdbType {
   ZSetListpack = 17,
   ListQuicklist2 = 18,
   StreamListpacks2 = 19,
+  /** Redis 7.4 (RDB version 12): a hash with field TTLs, as a table (HASH_METADATA) or a listpack of field, value, TTL (HASH_LISTPACK_EX). */
+  HashMetadata = 24,
+  HashListpackEx = 25,
 }
 
 /** Quicklist node containers (QUICKLIST_2). */
@@ -96,7 +99,7 @@ export type RdbValue =
   | { type: 'list'; elements: Buffer[] }
   | { type: 'set'; members: Buffer[]; compact: boolean }
   | { type: 'zset'; entries: Array<{ member: Buffer; score: number }>; compact: boolean }
-  | { type: 'hash'; pairs: Buffer[]; compact: boolean }
+  | { type: 'hash'; pairs: Buffer[]; compact: boolean; expires?: number[]; listpackEx?: boolean }
   | { type: 'stream'; stream: RdbStream };
 
 // ---------------------------------------------------------------- reading
@@ -145,6 +148,10 @@ export function decodeObject(payload: Buffer): RdbValue {
     case RdbType.StreamListpacks:
     case RdbType.StreamListpacks2:
       return { type: 'stream', stream: readStream(r, type === RdbType.StreamListpacks2) };
+    case RdbType.HashMetadata:
+      return readHashMetadata(r);
+    case RdbType.HashListpackEx:
+      return readHashListpackEx(r);
     default:
       // Modules and unknown types: nothing StrataKV (or a Redis without the module) can load.
       throw new RdbError(`RDB type ${type} not supported`);
@@ -262,6 +269,56 @@ function hashPairs(items: Buffer[]): Buffer[] {
   }
   return nonEmpty(items);
 }
+
+/**
+ * RDB_TYPE_HASH_METADATA (Redis 7.4 rdbLoadObject): minExpire (ms, i64 LE), the field count,
+ * then per field its TTL as a length (0: none, else expireAt - minExpire + 1), field, value.
+ * Fields already expired are dropped, as Redis drops them on load; none left is an empty key.
+ */
+function readHashMetadata(r: RdbReader): RdbValue {
+  const minExpire = r.milliseconds();
+  const n = r.length();
+  if (n > r.remaining) throw new RdbError();
+  const items: Buffer[] = [];
+  const expires: number[] = [];
+  const now = Date.now();
+  for (let i = 0; i < n; i++) {
+    const ttl = r.length();
+    const field = Buffer.from(r.string());
+    const value = Buffer.from(r.string());
+    const expire = ttl === 0 ? 0 : minExpire + ttl - 1;
+    if (ttl !== 0 && (expire < minExpire || expire > MAX_FIELD_EXPIRE)) throw new RdbError('field TTL out of range');
+    if (expire !== 0 && expire <= now) continue;
+    items.push(field, value);
+    expires.push(expire);
+  }
+  return { type: 'hash', pairs: hashPairs(items), compact: false, expires };
+}
+
+/**
+ * RDB_TYPE_HASH_LISTPACK_EX: minExpire (ms, i64 LE), then a listpack of field, value, expireAt
+ * (an integer; 0: none) triples. Expired fields are dropped as above.
+ */
+function readHashListpackEx(r: RdbReader): RdbValue {
+  r.milliseconds();
+  const elements = decodeListpack(r.string());
+  if (elements.length % 3 !== 0) throw new RdbError('listpackex of pairs');
+  const items: Buffer[] = [];
+  const expires: number[] = [];
+  const now = Date.now();
+  for (let i = 0; i < elements.length; i += 3) {
+    const t = elements[i + 2];
+    if (typeof t !== 'bigint' || t < 0n || t > BigInt(MAX_FIELD_EXPIRE)) throw new RdbError('listpackex TTL');
+    const expire = Number(t);
+    if (expire !== 0 && expire <= now) continue;
+    items.push(copyElement(elements[i]), copyElement(elements[i + 1]));
+    expires.push(expire);
+  }
+  return { type: 'hash', pairs: hashPairs(items), compact: true, expires, listpackEx: true };
+}
+
+/** Redis' EB_EXPIRE_TIME_MAX: field expire times are 48-bit. */
+const MAX_FIELD_EXPIRE = 2 ** 48 - 1;
 
 // ---------------------------------------------------------------- streams
 
@@ -471,6 +528,35 @@ export function encodeHash(pairs: readonly Uint8Array[], listpack: boolean): Buf
   }
   const w = new RdbWriter().byte(RdbType.Hash).length(pairs.length / 2);
   for (const p of pairs) w.string(p);
+  return Buffer.from(w.bytes());
+}
+
+/**
+ * A hash with field TTLs as Redis 7.4 serializes it: `expires[i]` is the expire time of field i
+ * (pairs[2i]), 0 for none. A listpackex: minExpire (0: none), then a listpack of field, value,
+ * expireAt triples, the fields with a TTL first by time, then those without (the order Redis'
+ * listpackEx keeps). Else HASH_METADATA: minExpire, count, then TTL (0 or relative + 1), field,
+ * value per field.
+ */
+export function encodeHashWithExpires(pairs: readonly Uint8Array[], expires: readonly number[], listpack: boolean): Buffer {
+  let minExpire = 0;
+  for (const e of expires) if (e !== 0 && (minExpire === 0 || e < minExpire)) minExpire = e;
+  if (listpack) {
+    const order = expires.map((_, i) => i);
+    order.sort((a, b) => {
+      const ea = expires[a] === 0 ? Infinity : expires[a];
+      const eb = expires[b] === 0 ? Infinity : expires[b];
+      return ea === eb ? a - b : ea - eb;
+    });
+    const lp = new ListpackWriter();
+    for (const i of order) lp.append(pairs[2 * i]).append(pairs[2 * i + 1]).appendInteger(expires[i]);
+    return Buffer.from(new RdbWriter().byte(RdbType.HashListpackEx).milliseconds(minExpire).string(lp.finish()).bytes());
+  }
+  const w = new RdbWriter().byte(RdbType.HashMetadata).milliseconds(minExpire).length(expires.length);
+  for (let i = 0; i < expires.length; i++) {
+    w.length(expires[i] === 0 ? 0 : expires[i] - minExpire + 1);
+    w.string(pairs[2 * i]).string(pairs[2 * i + 1]);
+  }
   return Buffer.from(w.bytes());
 }
 

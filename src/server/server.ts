@@ -31,6 +31,7 @@ import { LatencyMonitor } from './latency-monitor.js';
 import { SlowLog } from './slowlog.js';
 import { acceptTlsClient, tlsServerOptions } from './tls.js';
 import type { ScriptKind } from '../scripting/busy.js';
+import { HashFieldReclaimer } from '../types/hash-field-expiry.js';
 
 const PROTECTED_MODE_DENIED =
   '-DENIED StrataKV is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
@@ -138,6 +139,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     options.keyspace.events.attach(this.pubsub);
     options.keyspace.events.flags = this.config.notifyKeyspaceEvents;
     options.keyspace.tracking = this.tracking;
+    // Expired hash fields are reclaimed before any command sees their hash (and by the active cycle).
+    options.keyspace.fieldExpiry = new HashFieldReclaimer(options.keyspace);
     this.tracking.maxKeys = this.config.trackingTableMaxKeys;
     this.logger = options.logger;
     this.configFile = options.configFile;

@@ -16,11 +16,12 @@ import { MemberTag, MetaFlag, STREAM_ID_ZERO, decodeMeta, encodePosition, newMet
 import { listpackScoreText } from '../keyspace/strtod.js';
 import { formatDouble } from '../protocol/reply.js';
 import {
-  ListEncoder, StreamEncoder, encodeHash, encodeSet, encodeStreamTail, encodeStringObject, encodeZSet,
+  ListEncoder, StreamEncoder, encodeHash, encodeHashWithExpires, encodeSet, encodeStreamTail, encodeStringObject, encodeZSet,
   type RdbConsumer, type RdbGroup, type RdbPending, type RdbStream, type RdbValue,
 } from '../rdb/object.js';
 import { Collection, walkMembers } from './collection.js';
-import { encodeField, fieldValue, isListpack } from './hash.js';
+import { encodeField, fieldExpireAt, fieldExpiryKey, fieldValue, isListpack } from './hash.js';
+import { NO_EXPIRE } from '../keyspace/encoding.js';
 import { freshFlags, integerValue, isIntset } from './set.js';
 import { decodeScore, isBig, writeResult, type ZSetLimits } from './zset.js';
 import { decodeEntry, encodeEntry, entryPrefix, streamState } from './stream.js';
@@ -58,11 +59,24 @@ export async function serializeValue(ks: Keyspace, db: number, key: BinaryKey, v
       return encodeSet(members, isIntset(c.meta));
     }
     case ValueType.Hash: {
+      // Field TTLs (Redis 7.4): a listpackex, or a table with a TTL somewhere, is serialized in
+      // 7.4's types (RDB version 12); any other hash exactly as 7.0 does. Expired fields were
+      // reclaimed by the lookup; one expiring since is left out.
       const pairs: Buffer[] = [];
+      const expires: number[] = [];
+      const now = Date.now();
+      let anyTtl = false;
       await walkMembers(ks, c.prefix(MemberTag.HashField), ({ member, value: stored }) => {
+        const expire = fieldExpireAt(stored);
+        if (expire !== NO_EXPIRE && expire <= now) return;
         pairs.push(member, Buffer.from(fieldValue(stored)));
+        expires.push(expire === NO_EXPIRE ? 0 : expire);
+        if (expire !== NO_EXPIRE) anyTtl = true;
       });
-      return encodeHash(pairs, isListpack(c));
+      const listpack = isListpack(c);
+      const listpackEx = listpack && (c.meta.flags & MetaFlag.ListpackEx) !== 0;
+      if (listpackEx || (!listpack && anyTtl)) return encodeHashWithExpires(pairs, expires, listpack);
+      return encodeHash(pairs, listpack);
     }
     case ValueType.ZSet: {
       // The `Z` records come in Redis' order (score, then member bytes), which a listpack must keep.
@@ -155,12 +169,22 @@ export function stageRestore(ks: Keyspace, batch: KeyspaceBatch, db: number, key
       const prefix = c.prefix(MemberTag.HashField);
       let longest = 0;
       for (let i = 0; i < value.pairs.length; i += 2) {
-        batch.putMember(prefix + binaryKey(value.pairs[i]), encodeField(value.pairs[i + 1]));
+        const stored = value.expires?.[i / 2] ?? 0;
+        const expire = stored === 0 ? NO_EXPIRE : stored;
+        const field = binaryKey(value.pairs[i]);
+        batch.putMember(prefix + field, encodeField(value.pairs[i + 1], expire));
+        if (expire !== NO_EXPIRE) {
+          batch.putMember(fieldExpiryKey(c, expire, field), EMPTY);
+          if ((meta.flags & MetaFlag.FieldExpires) === 0 || expire < meta.minFieldExpire) meta.minFieldExpire = expire;
+          meta.flags |= MetaFlag.FieldExpires;
+        }
         longest = Math.max(longest, value.pairs[i].length, value.pairs[i + 1].length);
       }
       meta.count = value.pairs.length / 2;
       const fits = meta.count <= limits.hash.maxEntries && (value.compact || longest <= limits.hash.maxValue);
       if (!fits) meta.flags |= MetaFlag.BigEncoding;
+      // A hash that comes with field TTLs stays a listpackex while small, as Redis loads it.
+      else if (value.expires !== undefined) meta.flags |= MetaFlag.ListpackEx;
       break;
     }
     case 'zset': {
