@@ -68,6 +68,8 @@ export interface PipelinePlan {
   /** Called with the number of replies so far, about every `progressEvery` replies. */
   readonly onProgress?: (replies: number) => void;
   readonly progressEvery?: number;
+  /** Lines each reply takes (1: an integer or a status; n + 1: an array of n integers). */
+  readonly linesPerReply?: number;
 }
 
 /**
@@ -76,10 +78,12 @@ export interface PipelinePlan {
  * reply or a lost connection rejects: a fill with failed writes measures nothing.
  */
 export function sendPipelined(plan: PipelinePlan): Promise<void> {
+  const linesPerReply = plan.linesPerReply ?? 1;
   return new Promise((resolve, reject) => {
     const socket = net.connect(plan.port, '127.0.0.1');
     let sent = 0;
     let replies = 0;
+    let lines = 0;
     let nextProgress = plan.progressEvery ?? Infinity;
     let settled = false;
     let errorLine: Buffer | null = null;
@@ -112,7 +116,7 @@ export function sendPipelined(plan: PipelinePlan): Promise<void> {
           finish(new Error(`pipelined fill: command ${replies} failed: ${errorLine.toString('latin1').trim()}`));
           return;
         }
-        replies++;
+        if (++lines % linesPerReply === 0) replies++;
       }
       if (replies >= nextProgress) {
         plan.onProgress?.(replies);
