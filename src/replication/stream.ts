@@ -64,7 +64,8 @@ export function rewriteForReplicas(argv: readonly Buffer[], now: number): readon
       return [buf('SET'), argv[1], argv[3], buf('PXAT'), buf(now + (name === 'setex' ? n * 1000 : n))];
     }
     case 'set': {
-      const out: Buffer[] = [buf('SET'), argv[1], argv[2]];
+      if (!argv.some((a, i) => i >= 3 && /^(ex|px|exat)$/i.test(a.toString('latin1')))) return argv;
+      const out: Buffer[] = [argv[0], argv[1], argv[2]];
       for (let i = 3; i < argv.length; i++) {
         const opt = lower(argv[i]);
         const n = int(argv[i + 1]);

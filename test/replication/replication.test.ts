@@ -1,0 +1,234 @@
+/**
+ * Replication between two StrataKV servers on loopback, driven by real clients: a full sync of
+ * existing data (strings, hashes, lists, sets, sorted sets, TTLs, several databases), the write
+ * stream (SELECT, MULTI, scripts by effects, expiry sent as DEL), WAIT, READONLY, a replica
+ * restart continuing with a partial resync, REPLICAOF NO ONE, and a sibling continuing from the
+ * promoted replica with +CONTINUE.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Redis } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RawClient, startServer, type TestServer } from '../e2e/helpers.js';
+import { waitFor } from '../support/wait.js';
+
+const servers: TestServer[] = [];
+const clients: Redis[] = [];
+const dirs: string[] = [];
+
+function client(port: number, db = 0): Redis {
+  const c = new Redis({ port, host: '127.0.0.1', db, lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true });
+  // Servers stop between tests; the client's reconnect attempts are expected noise.
+  c.on('error', () => undefined);
+  clients.push(c);
+  return c;
+}
+
+async function start(args: string[] = [], dir?: string, port?: number): Promise<TestServer> {
+  const s = await startServer({ args, ...(dir !== undefined ? { dir } : {}), ...(port !== undefined ? { port } : {}) });
+  servers.push(s);
+  return s;
+}
+
+function tempDir(): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'stratakv-repl-'));
+  dirs.push(d);
+  return d;
+}
+
+/** INFO <section> as a map. */
+async function info(c: Redis, section: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const line of (await c.info(section)).split('\r\n')) {
+    const at = line.indexOf(':');
+    if (at > 0) out[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return out;
+}
+
+async function linkUp(replica: Redis): Promise<void> {
+  await waitFor('the replica link to be up', async () => (await info(replica, 'replication')).master_link_status === 'up', { timeoutMs: 20_000 });
+}
+
+/** Waits until the replica has applied everything the primary has written so far. */
+async function caughtUp(primary: Redis, replicas = 1): Promise<void> {
+  assert.is(await primary.wait(replicas, 10_000), replicas);
+}
+
+/** The error text a command was refused with (it must be refused). */
+async function errorOf(reply: Promise<unknown>): Promise<string> {
+  try {
+    await reply;
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('the command was not refused');
+}
+
+test.after(async () => {
+  for (const c of clients) c.disconnect();
+  for (const s of servers) await s.stop().catch(() => undefined);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+test('full sync of existing data, then the stream; WAIT; READONLY; INFO and ROLE on both sides', async () => {
+  const p = await start();
+  const pc = client(p.port);
+  await pc.set('s', 'v');
+  await pc.hset('h', 'f1', 'v1', 'f2', 'v2');
+  await pc.rpush('l', 'a', 'b', 'c');
+  await pc.sadd('set', 'x', 'y');
+  await pc.zadd('z', 1, 'one', 2, 'two');
+  await pc.set('ttl', 'v', 'EX', 1000);
+  await pc.pexpire('h', 500_000);
+  const p3 = client(p.port, 3);
+  await p3.set('in3', 'three');
+  const pttlOnPrimary = await pc.pexpiretime('ttl');
+
+  const r = await start(['--replicaof', '127.0.0.1', String(p.port)]);
+  const rc = client(r.port);
+  await linkUp(rc);
+  assert.is(await rc.get('s'), 'v');
+  assert.equal(await rc.hgetall('h'), { f1: 'v1', f2: 'v2' });
+  assert.equal(await rc.lrange('l', 0, -1), ['a', 'b', 'c']);
+  assert.equal((await rc.smembers('set')).sort(), ['x', 'y']);
+  assert.equal(await rc.zrange('z', 0, -1, 'WITHSCORES'), ['one', '1', 'two', '2']);
+  assert.is(await rc.pexpiretime('ttl'), pttlOnPrimary);
+  assert.ok((await rc.pttl('h')) > 400_000);
+  assert.is(await client(r.port, 3).get('in3'), 'three');
+  assert.is(await rc.dbsize(), 6);
+
+  // The stream: plain writes, relative TTLs made absolute, another database.
+  await pc.set('after', '1');
+  await pc.incr('after');
+  await pc.expire('after', 300);
+  await p3.lpush('l3', 'q');
+  await caughtUp(pc);
+  assert.is(await rc.get('after'), '2');
+  assert.is(await rc.pexpiretime('after'), await pc.pexpiretime('after'));
+  assert.equal(await client(r.port, 3).lrange('l3', 0, -1), ['q']);
+
+  assert.is(await errorOf(rc.set('x', '1')), "READONLY You can't write against a read only replica.");
+
+  const pi = await info(pc, 'replication');
+  assert.is(pi.role, 'master');
+  assert.is(pi.connected_slaves, '1');
+  assert.match(pi.slave0, new RegExp(`^ip=127\\.0\\.0\\.1,port=${r.port},state=online,offset=\\d+,lag=\\d+$`));
+  assert.is(pi.repl_backlog_active, '1');
+  const ri = await info(rc, 'replication');
+  assert.is(ri.role, 'slave');
+  assert.is(ri.master_port, String(p.port));
+  assert.is(ri.master_replid, pi.master_replid);
+  assert.is(ri.slave_repl_offset, pi.master_repl_offset);
+  assert.is(ri.slave_read_only, '1');
+  assert.is(ri.slave_priority, '100');
+  assert.is((await info(pc, 'stats')).sync_full, '1');
+  assert.equal(await rc.call('ROLE'), ['slave', '127.0.0.1', p.port, 'connected', Number(pi.master_repl_offset)]);
+  const role = (await pc.call('ROLE')) as [string, number, string[][]];
+  assert.is(role[0], 'master');
+  assert.is(role[1], Number(pi.master_repl_offset));
+  assert.equal(role[2].map((x) => x.slice(0, 2)), [['127.0.0.1', String(r.port)]]);
+  const list = await pc.client('LIST') as string;
+  assert.match(list, /flags=S /);
+  await r.stop();
+  await p.stop();
+});
+
+test('MULTI and scripts go as one transaction; expired keys go as DEL; the exact stream bytes', async () => {
+  const p = await start();
+  const pc = client(p.port);
+  await pc.set('exp', 'v', 'PX', 150);
+  // A raw replica: the handshake by hand, to read the stream as a replica would.
+  const raw = await RawClient.connect(p.port);
+  assert.is((await raw.command('REPLCONF', 'listening-port', '1234')).toString(), '+OK\r\n');
+  let received = '';
+  raw.socket.on('data', (d: Buffer) => { received += d.toString('latin1'); });
+  raw.write('*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n');
+  await waitFor('the full sync payload', () => received.includes('END\n'));
+  assert.match(received, /^\+FULLRESYNC [0-9a-f]{40} \d+\r\n\$\d+\r\nSTRATAKV-CHECKPOINT 1\n/);
+  const before = received.length;
+  await pc.multi().set('a', '1').incr('a').exec();
+  await pc.eval("redis.call('set', KEYS[1], 'x'); redis.call('rpush', KEYS[2], 'y')", 2, 'k1', 'k2');
+  await pc.select(2);
+  await pc.set('two', '2');
+  await waitFor('the key to expire', async () => (await client(p.port).get('exp')) === null);
+  await waitFor('the stream', () => received.slice(before).includes('exp\r\n'));
+  const stream = received.slice(before);
+  const expected =
+    '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n' +
+    '*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nset\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$4\r\nincr\r\n$1\r\na\r\n*1\r\n$4\r\nEXEC\r\n' +
+    '*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nset\r\n$2\r\nk1\r\n$1\r\nx\r\n*3\r\n$5\r\nrpush\r\n$2\r\nk2\r\n$1\r\ny\r\n*1\r\n$4\r\nEXEC\r\n' +
+    '*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*3\r\n$3\r\nset\r\n$3\r\ntwo\r\n$1\r\n2\r\n' +
+    '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*2\r\n$3\r\nDEL\r\n$3\r\nexp\r\n';
+  assert.is(stream, expected);
+  raw.close();
+  await p.stop();
+});
+
+test('a replica restarted cleanly continues with a partial resync; REPLICAOF NO ONE promotes; a sibling continues from it', async () => {
+  const p = await start();
+  const pc = client(p.port);
+  const dir = tempDir();
+  const args = ['--replicaof', '127.0.0.1', String(p.port)];
+  let r1 = await start(args, dir);
+  const r2 = await start(args);
+  await linkUp(client(r1.port));
+  await linkUp(client(r2.port));
+  for (let i = 0; i < 100; i++) await pc.set(`k${i}`, String(i));
+  await caughtUp(pc, 2);
+
+  const r1Port = r1.port;
+  await r1.stop({ keepDir: true });
+  await pc.set('while-down', 'yes');
+  r1 = await start(args, dir, r1Port);
+  const r1c = client(r1.port);
+  await linkUp(r1c);
+  await caughtUp(pc, 2);
+  assert.is(await r1c.get('while-down'), 'yes');
+  const stats = await info(pc, 'stats');
+  assert.is(stats.sync_full, '2');
+  assert.is(stats.sync_partial_ok, '1');
+
+  // Failover by hand: r1 becomes the primary, r2 follows it without a full sync.
+  assert.is(await r1c.call('REPLICAOF', 'NO', 'ONE'), 'OK');
+  const promoted = await info(r1c, 'replication');
+  assert.is(promoted.role, 'master');
+  assert.is(promoted.master_replid2, (await info(pc, 'replication')).master_replid);
+  await r1c.set('on-new-primary', '1');
+  const r2c = client(r2.port);
+  assert.is(await r2c.call('REPLICAOF', '127.0.0.1', String(r1.port)), 'OK');
+  await linkUp(r2c);
+  await caughtUp(r1c, 1);
+  assert.is(await r2c.get('on-new-primary'), '1');
+  assert.is(await r2c.get('k99'), '99');
+  const r1stats = await info(r1c, 'stats');
+  assert.is(r1stats.sync_partial_ok, '1');
+  assert.is(r1stats.sync_full, '0');
+  assert.is(await r2c.call('REPLICAOF', '127.0.0.1', String(r1.port)), 'OK Already connected to specified master');
+});
+
+test('errors: WAIT on a replica, bad ports, REPLCONF options, min-replicas-to-write', async () => {
+  const p = await start();
+  const pc = client(p.port);
+  assert.match(await errorOf(pc.call('REPLICAOF', 'localhost', 'x')), /^ERR Invalid master port$/);
+  assert.match(await errorOf(pc.call('REPLICAOF', 'localhost', '70000')), /^ERR Invalid master port$/);
+  assert.match(await errorOf(pc.call('REPLCONF', 'nonsense', 'x')), /^ERR Unrecognized REPLCONF option: nonsense$/);
+  assert.match(await errorOf(pc.call('WAIT', 'x', '0')), /value is not an integer/);
+  assert.match(await errorOf(pc.call('WAIT', '0', '-1')), /^ERR timeout is negative$/);
+  assert.is(await pc.call('WAIT', '0', '0'), 0);
+  assert.is(await pc.call('WAIT', '1', '50'), 0);
+  await pc.config('SET', 'min-replicas-to-write', '1');
+  assert.match(await errorOf(pc.set('x', '1')), /^NOREPLICAS Not enough good replicas to write\.$/);
+  assert.is(await pc.get('x'), null);
+  const r = await start(['--replicaof', '127.0.0.1', String(p.port)]);
+  const rc = client(r.port);
+  await linkUp(rc);
+  await waitFor('a good replica', async () => (await info(pc, 'replication')).min_slaves_good_slaves === '1');
+  assert.is(await pc.set('x', '1'), 'OK');
+  assert.match(await errorOf(rc.call('WAIT', '1', '0')), /^ERR WAIT cannot be used with replica instances/);
+  await pc.config('SET', 'min-replicas-to-write', '0');
+});
+
+test.run();
