@@ -27,6 +27,7 @@ import type { Db } from '../engine/db.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { ReplyWriter } from '../protocol/reply.js';
 import type { Logger } from '../util/logger.js';
+import { binaryKey, expireAt } from '../keyspace/encoding.js';
 import { Backlog } from './backlog.js';
 import { encodeCommand, encodeWords, rewriteForReplicas } from './stream.js';
 import { PrimarySide, type ReplicaConnection } from './primary.js';
@@ -204,9 +205,17 @@ export class Replication implements ReplicationControl {
   /** A write command that changed the data (the dispatcher calls this). `now`: when it ran. */
   propagate(db: number, argv: readonly Buffer[], now: number): void {
     if (this.link !== null || this.backlog === null) return;
-    const out = rewriteForReplicas(argv, now);
+    const out = rewriteForReplicas(argv, now, (key) => this.storedExpire(db, key));
     if (this.group !== null) this.group.push({ db, argv: out.map((a) => Buffer.from(a)) });
     else this.emit(db, out);
+  }
+
+  /** The expire time a write just stored (its value is in the memtable, so the read is synchronous). */
+  private storedExpire(db: number, key: Buffer): number | null | undefined {
+    const value = this.host.db.get(this.host.keyspace.dataKey(db, binaryKey(key)));
+    if (value instanceof Promise) return undefined;
+    if (value === undefined) return null;
+    return expireAt(value);
   }
 
   /** A key expired (lazily or by the expiry cycle): replicas get a DEL, as Redis sends. */

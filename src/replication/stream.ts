@@ -43,25 +43,43 @@ function int(b: Buffer | undefined): number | null {
 const buf = (s: string | number): Buffer => Buffer.from(String(s));
 
 /**
- * The commands to propagate for a write that changed the data: `argv` itself, or its rewrite.
- * `now`: the time the command ran at (ms), so relative times resolve as they did for it.
+ * The key's expire time as stored now (ms), -1 without one, null when the key is gone, undefined
+ * when it cannot be read synchronously (then the time is computed from the command's start).
  */
-export function rewriteForReplicas(argv: readonly Buffer[], now: number): readonly Buffer[] {
+export type ExpireLookup = (key: Buffer) => number | null | undefined;
+
+/**
+ * The commands to propagate for a write that changed the data: `argv` itself, or its rewrite.
+ * The absolute time is the one the command stored (read back with `expireOf`, exact to the ms);
+ * `now`, the time the command started, is the fallback.
+ */
+export function rewriteForReplicas(argv: readonly Buffer[], now: number, expireOf: ExpireLookup): readonly Buffer[] {
   const name = lower(argv[0]);
+  if (!TTL_COMMANDS.has(name) || argv.length < 3) return argv;
+  const stored = expireOf(argv[1]);
+  // Set and gone at once (a time in the past): Redis propagates the deletion.
+  if (stored === null) return [buf('DEL'), argv[1]];
+  const exact = (computed: number): number => (stored !== undefined && stored >= 0 ? stored : computed);
+  return rewriteTtl(name, argv, now, exact);
+}
+
+const TTL_COMMANDS = new Set(['expire', 'pexpire', 'expireat', 'setex', 'psetex', 'set', 'getex', 'restore']);
+
+function rewriteTtl(name: string, argv: readonly Buffer[], now: number, exact: (computed: number) => number): readonly Buffer[] {
   switch (name) {
     case 'expire':
     case 'pexpire':
     case 'expireat': {
       const n = int(argv[2]);
       if (n === null) return argv;
-      const at = name === 'expire' ? now + n * 1000 : name === 'pexpire' ? now + n : n * 1000;
+      const at = exact(name === 'expire' ? now + n * 1000 : name === 'pexpire' ? now + n : n * 1000);
       return [buf('PEXPIREAT'), argv[1], buf(at), ...argv.slice(3)];
     }
     case 'setex':
     case 'psetex': {
       const n = int(argv[2]);
       if (n === null) return argv;
-      return [buf('SET'), argv[1], argv[3], buf('PXAT'), buf(now + (name === 'setex' ? n * 1000 : n))];
+      return [buf('SET'), argv[1], argv[3], buf('PXAT'), buf(exact(now + (name === 'setex' ? n * 1000 : n)))];
     }
     case 'set': {
       if (!argv.some((a, i) => i >= 3 && /^(ex|px|exat)$/i.test(a.toString('latin1')))) return argv;
@@ -70,7 +88,7 @@ export function rewriteForReplicas(argv: readonly Buffer[], now: number): readon
         const opt = lower(argv[i]);
         const n = int(argv[i + 1]);
         if ((opt === 'ex' || opt === 'px' || opt === 'exat') && n !== null) {
-          out.push(buf('PXAT'), buf(opt === 'ex' ? now + n * 1000 : opt === 'px' ? now + n : n * 1000));
+          out.push(buf('PXAT'), buf(exact(opt === 'ex' ? now + n * 1000 : opt === 'px' ? now + n : n * 1000)));
           i++;
         } else out.push(argv[i]);
       }
@@ -82,17 +100,17 @@ export function rewriteForReplicas(argv: readonly Buffer[], now: number): readon
         if (opt === 'persist') return [buf('PERSIST'), argv[1]];
         const n = int(argv[i + 1]);
         if (n === null) continue;
-        if (opt === 'ex') return [buf('PEXPIREAT'), argv[1], buf(now + n * 1000)];
-        if (opt === 'px') return [buf('PEXPIREAT'), argv[1], buf(now + n)];
-        if (opt === 'exat') return [buf('PEXPIREAT'), argv[1], buf(n * 1000)];
-        if (opt === 'pxat') return [buf('PEXPIREAT'), argv[1], buf(n)];
+        if (opt === 'ex') return [buf('PEXPIREAT'), argv[1], buf(exact(now + n * 1000))];
+        if (opt === 'px') return [buf('PEXPIREAT'), argv[1], buf(exact(now + n))];
+        if (opt === 'exat') return [buf('PEXPIREAT'), argv[1], buf(exact(n * 1000))];
+        if (opt === 'pxat') return [buf('PEXPIREAT'), argv[1], buf(exact(n))];
       }
       return argv;
     }
     case 'restore': {
       const ttl = int(argv[2]);
       if (ttl === null || ttl === 0 || argv.slice(4).some((a) => lower(a) === 'absttl')) return argv;
-      return [argv[0], argv[1], buf(now + ttl), ...argv.slice(3), buf('ABSTTL')];
+      return [argv[0], argv[1], buf(exact(now + ttl)), ...argv.slice(3), buf('ABSTTL')];
     }
     default:
       return argv;

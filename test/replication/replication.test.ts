@@ -139,7 +139,6 @@ test('full sync of existing data, then the stream; WAIT; READONLY; INFO and ROLE
 test('MULTI and scripts go as one transaction; expired keys go as DEL; the exact stream bytes', async () => {
   const p = await start();
   const pc = client(p.port);
-  await pc.set('exp', 'v', 'PX', 150);
   // A raw replica: the handshake by hand, to read the stream as a replica would.
   const raw = await RawClient.connect(p.port);
   assert.is((await raw.command('REPLCONF', 'listening-port', '1234')).toString(), '+OK\r\n');
@@ -153,15 +152,20 @@ test('MULTI and scripts go as one transaction; expired keys go as DEL; the exact
   await pc.eval("redis.call('set', KEYS[1], 'x'); redis.call('rpush', KEYS[2], 'y')", 2, 'k1', 'k2');
   await pc.select(2);
   await pc.set('two', '2');
-  await waitFor('the key to expire', async () => (await client(p.port).get('exp')) === null);
-  await waitFor('the stream', () => received.slice(before).includes('exp\r\n'));
+  const p3 = client(p.port, 3);
+  await p3.set('exp', 'v', 'PX', 100);
+  const expireAt = await p3.pexpiretime('exp');
+  await waitFor('the key to expire', async () => (await p3.get('exp')) === null);
+  await waitFor('the DEL in the stream', () => received.slice(before).includes('DEL\r\n$3\r\nexp\r\n'));
   const stream = received.slice(before);
   const expected =
     '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n' +
     '*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nset\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$4\r\nincr\r\n$1\r\na\r\n*1\r\n$4\r\nEXEC\r\n' +
     '*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nset\r\n$2\r\nk1\r\n$1\r\nx\r\n*3\r\n$5\r\nrpush\r\n$2\r\nk2\r\n$1\r\ny\r\n*1\r\n$4\r\nEXEC\r\n' +
     '*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*3\r\n$3\r\nset\r\n$3\r\ntwo\r\n$1\r\n2\r\n' +
-    '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*2\r\n$3\r\nDEL\r\n$3\r\nexp\r\n';
+    // A relative TTL goes as an absolute time; the key's expiry as a DEL.
+    `*2\r\n$6\r\nSELECT\r\n$1\r\n3\r\n*5\r\n$3\r\nset\r\n$3\r\nexp\r\n$1\r\nv\r\n$4\r\nPXAT\r\n$${String(expireAt).length}\r\n${expireAt}\r\n` +
+    '*2\r\n$3\r\nDEL\r\n$3\r\nexp\r\n';
   assert.is(stream, expected);
   raw.close();
   await p.stop();
