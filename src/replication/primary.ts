@@ -102,6 +102,16 @@ export class PrimarySide {
     for (const l of this.links.values()) l.send(bytes);
   }
 
+  /** Online replicas that sent no ACK for repl-timeout are disconnected (Redis: "Disconnecting timedout replica"). */
+  dropSilent(now: number, timeoutMs: number): void {
+    for (const l of [...this.links.values()]) {
+      if (l.state !== 'online' || now - l.ackTime <= timeoutMs) continue;
+      this.repl.host.logger.warning(`Disconnecting timedout replica (streaming sync): ${l.ip}:${l.port}`);
+      this.links.delete(l.clientId);
+      l.conn.destroy();
+    }
+  }
+
   closeAll(): void {
     for (const l of this.links.values()) l.conn.destroy();
     this.links.clear();

@@ -142,6 +142,14 @@ export class MasterLink {
     this.repl.loading = false;
   }
 
+  /** A link with no data nor PING from the primary for repl-timeout is dropped, then retried. */
+  checkTimeout(now: number, timeoutMs: number): void {
+    if (this.socket === null || this.closed || this.syncing || now - this.lastIo <= timeoutMs) return;
+    if (this.roleState !== 'connected' && this.roleState !== 'handshake') return;
+    this.repl.host.logger.warning('MASTER timeout: no data nor PING received...');
+    this.socket.destroy();
+  }
+
   private async connect(): Promise<void> {
     const logger = this.repl.host.logger;
     this.roleState = 'connecting';

@@ -29,7 +29,7 @@ import type { ReplyWriter } from '../protocol/reply.js';
 import type { Logger } from '../util/logger.js';
 import { binaryKey, expireAt } from '../keyspace/encoding.js';
 import { Backlog } from './backlog.js';
-import { encodeCommand, encodeWords, rewriteForReplicas } from './stream.js';
+import { dependsOnReply, encodeCommand, encodeWords, rewriteByReply, rewriteForReplicas } from './stream.js';
 import { PrimarySide, type ReplicaConnection } from './primary.js';
 import { MasterLink, type CommandRunner } from './replica.js';
 
@@ -86,6 +86,8 @@ export class Replication implements ReplicationControl {
   private group: Array<{ db: number; argv: readonly Buffer[] }> | null = null;
   private groupDepth = 0;
   private stopped = false;
+  private cronTimer: NodeJS.Timeout | null = null;
+  private lastPing = Date.now();
   /** Read at startup: the replid/offset a restarted replica continues from. */
   private restored: SavedState | null = null;
 
@@ -131,8 +133,10 @@ export class Replication implements ReplicationControl {
     return redisOnlyValue(this.host.config, name) !== 'no';
   }
 
-  /** Starts following the `replicaof` directive, if any. */
+  /** Starts following the `replicaof` directive, if any, and the once-a-second checks. */
   start(): void {
+    this.cronTimer = setInterval(() => this.cron(), 1000);
+    this.cronTimer.unref();
     const words = redisOnlyValue(this.host.config, 'replicaof').trim().split(/\s+/);
     if (words.length === 2 && /^\d+$/.test(words[1])) this.follow(words[0], Number(words[1]), this.restored);
     this.restored = null;
@@ -142,11 +146,32 @@ export class Replication implements ReplicationControl {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
     this.primary.closeAll();
     const db = this.link !== null ? this.link.streamDb : -1;
     if (this.link !== null) this.link.close();
     this.link = null;
     this.writeState({ replid: this.replid, offset: this.offset, db });
+  }
+
+  /**
+   * Once a second, as Redis' replicationCron: a PING into the stream every
+   * repl-ping-replica-period seconds while replicas are connected (so an idle primary still
+   * shows it is alive), and links silent for repl-timeout seconds dropped on both sides.
+   */
+  private cron(): void {
+    const now = Date.now();
+    const timeoutMs = Number(redisOnlyValue(this.host.config, 'repl-timeout') || '60') * 1000;
+    if (this.link === null) {
+      const period = Number(redisOnlyValue(this.host.config, 'repl-ping-replica-period') || '10') * 1000;
+      if (this.primary.onlineLinks().length > 0 && now - this.lastPing >= period) {
+        this.lastPing = now;
+        this.appendStream(encodeWords('PING'));
+      }
+      this.primary.dropSilent(now, timeoutMs);
+    } else {
+      this.link.checkTimeout(now, timeoutMs);
+    }
   }
 
   // ------------------------------------------------------------------ the stream
@@ -202,10 +227,13 @@ export class Replication implements ReplicationControl {
     this.appendStream(encodeWords('EXEC'));
   }
 
-  /** A write command that changed the data (the dispatcher calls this). `now`: when it ran. */
-  propagate(db: number, argv: readonly Buffer[], now: number): void {
+  /**
+   * A write command that changed the data (the dispatcher calls this). `now`: when it ran;
+   * `reply`: its reply's bytes (still in the client's reply buffer), for the rewrites that need them.
+   */
+  propagate(db: number, argv: readonly Buffer[], now: number, reply: () => Buffer | null): void {
     if (this.link !== null || this.backlog === null) return;
-    const out = rewriteForReplicas(argv, now, (key) => this.storedExpire(db, key));
+    const out = dependsOnReply(argv) ? rewriteByReply(argv, reply()) : rewriteForReplicas(argv, now, (key) => this.storedExpire(db, key));
     if (this.group !== null) this.group.push({ db, argv: out.map((a) => Buffer.from(a)) });
     else this.emit(db, out);
   }

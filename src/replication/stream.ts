@@ -116,3 +116,88 @@ function rewriteTtl(name: string, argv: readonly Buffer[], now: number, exact: (
       return argv;
   }
 }
+
+/**
+ * The bulk and simple strings of a reply, in order, flattening arrays, sets and maps (integers,
+ * doubles and nulls are skipped): what the reply-dependent rewrites below read.
+ */
+export function replyStrings(reply: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i < reply.length) {
+    const lf = reply.indexOf(10, i);
+    if (lf < 0) break;
+    const type = reply[i];
+    if (type === 0x24 || type === 0x3d) {
+      const n = Number(reply.toString('latin1', i + 1, lf - 1));
+      if (n < 0) {
+        i = lf + 1;
+        continue;
+      }
+      out.push(reply.subarray(lf + 1, lf + 1 + n));
+      i = lf + 1 + n + 2;
+    } else {
+      if (type === 0x2b) out.push(reply.subarray(i + 1, lf - 1));
+      i = lf + 1;
+    }
+  }
+  return out;
+}
+
+const BLOCKING_POPS: Readonly<Record<string, string>> = { blpop: 'LPOP', brpop: 'RPOP', bzpopmin: 'ZPOPMIN', bzpopmax: 'ZPOPMAX' };
+
+/** Commands whose propagated form depends on their reply (what was chosen or generated). */
+export function dependsOnReply(argv: readonly Buffer[]): boolean {
+  const name = lower(argv[0]);
+  return name === 'spop' || name === 'xadd' || name in BLOCKING_POPS || name === 'blmove' || name === 'brpoplpush' || name === 'blmpop' || name === 'bzmpop';
+}
+
+/**
+ * The rewrite of a command whose effect was chosen at random or generated (Redis' propagation
+ * of SPOP as SREM, XADD with the ID it made, and the blocking pops as their non-blocking forms),
+ * from its reply's strings; `argv` itself when there is nothing to rewrite.
+ */
+export function rewriteByReply(argv: readonly Buffer[], reply: Buffer | null): readonly Buffer[] {
+  const name = lower(argv[0]);
+  const strings = reply === null ? [] : replyStrings(reply);
+  switch (name) {
+    case 'spop':
+      return strings.length === 0 ? argv : [buf('SREM'), argv[1], ...strings];
+    case 'xadd': {
+      let i = 2;
+      for (;;) {
+        const opt = argv[i] === undefined ? '' : lower(argv[i]);
+        if (opt === 'nomkstream') i++;
+        else if (opt === 'maxlen' || opt === 'minid') {
+          i++;
+          if (argv[i] !== undefined && (argv[i].toString('latin1') === '=' || argv[i].toString('latin1') === '~')) i++;
+          i++;
+        } else if (opt === 'limit') i += 2;
+        else break;
+      }
+      if (strings.length !== 1 || i >= argv.length) return argv;
+      const out = [...argv];
+      out[i] = strings[0];
+      return out;
+    }
+    case 'blmove':
+      return [buf('LMOVE'), ...argv.slice(1, 5)];
+    case 'brpoplpush':
+      return [buf('RPOPLPUSH'), argv[1], argv[2]];
+    case 'blmpop':
+    case 'bzmpop': {
+      // BLMPOP timeout numkeys key... LEFT|RIGHT [COUNT n]: the reply is [key, elements...].
+      const numkeys = Number(argv[2].toString('latin1'));
+      const where = lower(argv[3 + numkeys] ?? Buffer.alloc(0));
+      const popped = name === 'blmpop' ? strings.length - 1 : (strings.length - 1) / 2;
+      if (strings.length < 2 || popped < 1) return argv;
+      const command = name === 'blmpop' ? (where === 'left' ? 'LPOP' : 'RPOP') : (where === 'min' ? 'ZPOPMIN' : 'ZPOPMAX');
+      return [buf(command), strings[0], buf(popped)];
+    }
+    default: {
+      const pop = BLOCKING_POPS[name];
+      if (pop === undefined || strings.length === 0) return argv;
+      return [buf(pop), strings[0]];
+    }
+  }
+}

@@ -62,7 +62,7 @@ export interface ReplicationFeed {
   readonly gated: boolean;
   refusal(client: CommandContext['client'], isWrite: boolean, allowedLoading: boolean, allowedStale: boolean): string | null;
   /** A write that changed the data, in the order it completed (key locks order writes to the same keys). */
-  propagate(db: number, argv: readonly Buffer[], now: number): void;
+  propagate(db: number, argv: readonly Buffer[], now: number, reply: () => Buffer | null): void;
   /** EXEC and scripts: the writes between go out as one MULTI ... EXEC. */
   beginGroup(): void;
   endGroup(): void;
@@ -245,7 +245,9 @@ export class Dispatcher {
     this.clock = t1;
     if ((writes || grouping) && (result === undefined || reply.completeSince(before))) {
       const block = this.server.blocking.size === 0 ? undefined : this.server.blocking.blockOf(ctx.client);
-      if (writes && block === undefined && reply.errors === errorsBefore && this.server.db.lastSequence !== seqBefore) this.env.replication.propagate(ctx.client.db, argv, startedAt);
+      if (writes && block === undefined && reply.errors === errorsBefore && this.server.db.lastSequence !== seqBefore) {
+        this.env.replication.propagate(ctx.client.db, argv, startedAt, () => reply.bytesSince(before));
+      }
       if (grouping) this.env.replication.endGroup();
     }
     if (result === undefined) {
@@ -271,12 +273,12 @@ export class Dispatcher {
     } else if (lock) {
       hold = this.locks.acquire(this.lockNames(ctx.client.db, entry, argv, queued), this.lockMode(entry, queued), this.isExclusive(entry, queued));
     }
-    return this.settle(result, ctx, entry, argv, t0, errorsBefore, hold, !lock, writes ? seqBefore : -1, startedAt, grouping);
+    return this.settle(result, ctx, entry, argv, t0, errorsBefore, hold, !lock, writes ? seqBefore : -1, startedAt, grouping, before);
   }
 
   private async settle(
     result: Promise<void>, ctx: CommandContext, entry: Command, argv: Buffer[], t0: number, errorsBefore: number, hold: LockHold | null, fromExec: boolean,
-    seqBefore: number, startedAt: number, grouping: boolean,
+    seqBefore: number, startedAt: number, grouping: boolean, replyFrom: number,
   ): Promise<void> {
     try {
       await result;
@@ -285,7 +287,9 @@ export class Dispatcher {
     } finally {
       // Propagated before the locks go: no later write to these keys can go out ahead of it.
       const blocked = this.server.blocking.size !== 0 && this.server.blocking.blockOf(ctx.client) !== undefined;
-      if (seqBefore >= 0 && !blocked && ctx.reply.errors === errorsBefore && this.server.db.lastSequence !== seqBefore) this.env.replication.propagate(ctx.client.db, argv, startedAt);
+      if (seqBefore >= 0 && !blocked && ctx.reply.errors === errorsBefore && this.server.db.lastSequence !== seqBefore) {
+        this.env.replication.propagate(ctx.client.db, argv, startedAt, () => ctx.reply.bytesSince(replyFrom));
+      }
       if (grouping) this.env.replication.endGroup();
       if (hold !== null) this.locks.release(hold);
     }

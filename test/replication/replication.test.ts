@@ -213,6 +213,43 @@ test('a replica restarted cleanly continues with a partial resync; REPLICAOF NO 
   assert.is(await r2c.call('REPLICAOF', '127.0.0.1', String(r1.port)), 'OK Already connected to specified master');
 });
 
+test('random and generated effects (SPOP, XADD *, blocking pops, INCRBYFLOAT, scripts) leave the replica equal to the primary, key by key', async () => {
+  const p = await start();
+  const pc = client(p.port);
+  const r = await start(['--replicaof', '127.0.0.1', String(p.port)]);
+  const rc = client(r.port);
+  await linkUp(rc);
+  const blocked = client(p.port);
+  const served = blocked.blpop('bl', 'other', 0);
+  const blockedMove = client(p.port).blmove('src', 'dst', 'LEFT', 'RIGHT', 0);
+  for (let i = 0; i < 40; i++) await pc.sadd('s', `m${i}`);
+  await pc.spop('s');
+  await pc.spop('s', 5);
+  for (let i = 0; i < 10; i++) await pc.xadd('x', '*', 'f', String(i));
+  await pc.xadd('x', 'MAXLEN', '~', '100', '*', 'f', 'last');
+  await pc.incrbyfloat('f', 1.1);
+  await pc.hincrbyfloat('h', 'a', 2.5);
+  await pc.zadd('z', 1, 'a', 2, 'b', 3, 'c');
+  await pc.bzpopmin('z', 1);
+  await pc.rpush('bl', 'v1', 'v2');
+  await pc.rpush('src', 'e');
+  assert.equal(await served, ['bl', 'v1']);
+  assert.is(await blockedMove, 'e');
+  await pc.rpush('ml', 'a', 'b', 'c');
+  await pc.blmpop(1, 1, 'ml', 'RIGHT', 'COUNT', 2);
+  await pc.eval("redis.call('spop', KEYS[1]); redis.call('set', KEYS[2], 'v', 'EX', 100)", 2, 's', 'fromscript');
+  await pc.set('gone', 'v', 'EX', 100);
+  await pc.expire('gone', -1);
+  await caughtUp(pc);
+  const keys = (await pc.keys('*')).sort();
+  assert.equal((await rc.keys('*')).sort(), keys);
+  assert.not.ok(keys.includes('gone'));
+  for (const key of keys) {
+    assert.equal(await rc.dumpBuffer(key), await pc.dumpBuffer(key), `DUMP ${key}`);
+    assert.is(await rc.pexpiretime(key), await pc.pexpiretime(key), `PEXPIRETIME ${key}`);
+  }
+});
+
 test('errors: WAIT on a replica, bad ports, REPLCONF options, min-replicas-to-write', async () => {
   const p = await start();
   const pc = client(p.port);
