@@ -412,6 +412,9 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
         case 'tracking-table-max-keys':
           this.tracking.maxKeys = this.config.trackingTableMaxKeys;
           break;
+        case 'repl-backlog-size':
+          if (this.replication.backlog !== null) this.replication.backlog.size = this.replication.backlogSize;
+          break;
         case 'hz':
           if (this.cronTimer) {
             clearInterval(this.cronTimer);
