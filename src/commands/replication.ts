@@ -38,7 +38,8 @@ function waitCommand(ctx: CommandContext, argv: Buffer[]): void | Promise<void> 
   const timeout = integer(argv[2]);
   if (timeout === null) return ctx.reply.error('ERR timeout is not an integer or out of range');
   if (timeout < 0) return ctx.reply.error('ERR timeout is negative');
-  return repl.wait(ctx, numReplicas, timeout);
+  // Inside MULTI (or a script) nothing may block: the count now, as Redis' CLIENT_DENY_BLOCKING.
+  return repl.wait(ctx, numReplicas, ctx.server.blocking.mayBlock(ctx.client) ? timeout : -1);
 }
 
 export const replicationHandlers: CommandHandlers = {

@@ -291,6 +291,6 @@ export interface ReplicationControl {
   psync(ctx: CommandContext, replid: string, offset: string, legacySync: boolean): void;
   /** REPLCONF's handler. */
   replconf(ctx: CommandContext, argv: Buffer[]): void;
-  /** WAIT numreplicas timeout (ms; 0 = forever). */
+  /** WAIT numreplicas timeout (ms; 0 = forever, negative = answer now). */
   wait(ctx: CommandContext, numReplicas: number, timeoutMs: number): void | Promise<void>;
 }

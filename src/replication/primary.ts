@@ -251,7 +251,7 @@ export class PrimarySide {
   wait(ctx: CommandContext, numReplicas: number, timeoutMs: number): void | Promise<void> {
     const target = this.repl.offset;
     const acked = this.acked(target);
-    if (acked >= numReplicas || this.links.size === 0) {
+    if (acked >= numReplicas || timeoutMs < 0) {
       ctx.reply.integer(acked);
       return;
     }
