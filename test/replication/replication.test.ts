@@ -250,6 +250,42 @@ test('random and generated effects (SPOP, XADD *, blocking pops, INCRBYFLOAT, sc
   }
 });
 
+test('a full sync while writes go on (masterauth to a primary with requirepass); replica-serve-stale-data no answers MASTERDOWN while the link is down', async () => {
+  const p = await start(['--requirepass', 'pw']);
+  const pc = new Redis({ port: p.port, host: '127.0.0.1', password: 'pw' });
+  pc.on('error', () => undefined);
+  clients.push(pc);
+  const batch = 500;
+  for (let i = 0; i < 20_000; i += batch) {
+    const m = pc.multi();
+    for (let j = i; j < i + batch; j++) m.set(`key:${j}`, `value:${j}`);
+    await m.exec();
+  }
+  for (let i = 0; i < 2000; i += batch) {
+    const fields: string[] = [];
+    for (let j = i; j < i + batch; j++) fields.push(`f${j}`, `v${j}`);
+    await pc.hset('big', ...fields);
+  }
+  const r = await start(['--replicaof', '127.0.0.1', String(p.port), '--masterauth', 'pw', '--replica-serve-stale-data', 'no']);
+  const rc = client(r.port);
+  // Writes while the replica connects and syncs: they wait in its link and follow the payload.
+  for (let i = 0; i < 300; i++) await pc.incr('counter');
+  await linkUp(rc);
+  for (let i = 0; i < 300; i++) await pc.incr('counter');
+  await caughtUp(pc);
+  assert.is(await rc.dbsize(), 20_002);
+  assert.is(await rc.get('counter'), '600');
+  assert.is(await rc.get('key:19999'), 'value:19999');
+  assert.is(await rc.hlen('big'), 2000);
+  assert.is(await rc.hget('big', 'f1999'), 'v1999');
+  await p.stop();
+  await waitFor('the link to go down', async () => (await info(rc, 'replication')).master_link_status === 'down');
+  assert.match(await errorOf(rc.get('key:1')), /^MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'\.$/);
+  // Commands flagged stale still run (PING is not one, as in Redis 7.0).
+  assert.match(String(((await rc.call('ROLE')) as unknown[])[3]), /^(connect|connecting)$/);
+  assert.match((await info(rc, 'replication')).master_link_down_since_seconds, /^\d+$/);
+});
+
 test('errors: WAIT on a replica, bad ports, REPLCONF options, min-replicas-to-write', async () => {
   const p = await start();
   const pc = client(p.port);
