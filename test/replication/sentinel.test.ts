@@ -115,6 +115,12 @@ sentinelTest('three Sentinels fail over a SIGKILLed StrataKV primary; WAIT-ackno
     return m[m.indexOf('num-other-sentinels') + 1] === '2';
   }, { timeoutMs: 20_000 });
 
+  // A client that finds the primary through the Sentinels, as applications do.
+  const viaSentinels = new Redis({ sentinels: sentinelPorts.map((port) => ({ host: '127.0.0.1', port })), name: 'mymaster', maxRetriesPerRequest: 1 });
+  viaSentinels.on('error', () => undefined);
+  clients.push(viaSentinels);
+  assert.is(await viaSentinels.set('before-failover', '1'), 'OK');
+
   // Write load: each write counted once WAIT 1 acknowledged it.
   const pc = client(p.port);
   const acknowledged: string[] = [];
@@ -150,7 +156,10 @@ sentinelTest('three Sentinels fail over a SIGKILLed StrataKV primary; WAIT-ackno
     const role = (await oc.call('ROLE')) as unknown[];
     return role[0] === 'slave' && role[2] === newPort && role[3] === 'connected';
   }, { timeoutMs: 30_000 });
-  await nc.set('after-failover', '1');
+  // The Sentinel-aware client follows the new primary by itself.
+  await waitFor('the Sentinel-aware client to write to the new primary', async () => (await viaSentinels.set('after-failover', '1').catch(() => null)) === 'OK', { timeoutMs: 30_000 });
+  assert.is(await nc.get('after-failover'), '1');
+  assert.is(await nc.get('before-failover'), '1');
   assert.is(await nc.wait(1, 5000), 1);
   assert.is(await oc.get('after-failover'), '1');
 
