@@ -30,6 +30,7 @@ import { DUMP_COMMANDS } from './dump.js';
 import { ACL_COMMANDS } from './acl.js';
 import { INTROSPECTION_COMMANDS } from './introspection.js';
 import { CLUSTER_COMMANDS } from './cluster.js';
+import { REPLICATION_COMMANDS } from './replication.js';
 
 export const COMMAND_TABLE: readonly CommandDef[] = [
   ...STRING_COMMANDS,
@@ -56,4 +57,5 @@ export const COMMAND_TABLE: readonly CommandDef[] = [
   ...ACL_COMMANDS,
   ...INTROSPECTION_COMMANDS,
   ...CLUSTER_COMMANDS,
+  ...REPLICATION_COMMANDS,
 ];

@@ -17,9 +17,6 @@ export interface NotServed {
   readonly why: string;
 }
 
-const REPLICATION_WHY = 'replication is issue #16 (replicas fed from the WAL, WAIT, Sentinel failover)';
-
 export const NOT_SERVED: readonly NotServed[] = [
-  ...['failover', 'psync', 'replconf', 'replicaof', 'role', 'slaveof', 'sync', 'wait']
-    .map((name): NotServed => ({ name, group: name === 'wait' ? 'generic' : 'server', why: REPLICATION_WHY })),
+  { name: 'failover', group: 'server', why: 'coordinated failover is a later step of issue #16 (Sentinel-driven failover uses REPLICAOF)' },
 ];

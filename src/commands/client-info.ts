@@ -15,6 +15,8 @@ export interface ConnectionIntrospection {
 
 function flagsOf(c: ClientState & Partial<ConnectionIntrospection>, blocked: boolean): string {
   let f = '';
+  if (c.replicationRole === 'replica') f += 'S';
+  if (c.replicationRole === 'master') f += 'M';
   if (c.monitoring) f += 'O';
   if (c.subscriptions.active) f += 'P';
   if (c.multi !== null) f += 'x';

@@ -23,6 +23,8 @@ export abstract class ClientSession {
   libName = '';
   libVer = '';
   lastCommand = 'NULL';
+  /** CLIENT LIST flags S / M: a replica's link here, or the primary's stream applied here (src/replication/). */
+  replicationRole: '' | 'replica' | 'master' = '';
   readonly subscriptions = new ClientSubscriptions();
   /** CLIENT TRACKING state; null while off. */
   tracking: ClientTracking | null = null;

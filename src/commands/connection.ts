@@ -184,11 +184,18 @@ function reset(ctx: CommandContext): void {
 // ---------------------------------------------------------------------------- CLIENT
 
 /**
- * The client class CLIENT LIST / KILL TYPE filter on, as Redis' getClientType: pubsub while it
- * has any subscription (RESP3 too), else normal. There are no masters or replicas here.
+ * The client class CLIENT LIST / KILL TYPE filter on, as Redis' getClientType: master for the
+ * primary's stream on a replica, replica for a replica's link, pubsub while it has any
+ * subscription (RESP3 too), else normal. 'slave' is read as 'replica'.
  */
-function clientType(c: ClientState): 'normal' | 'pubsub' {
+function clientType(c: ClientState): 'normal' | 'pubsub' | 'master' | 'replica' {
+  if (c.replicationRole === 'master') return 'master';
+  if (c.replicationRole === 'replica') return 'replica';
   return c.subscriptions.active ? 'pubsub' : 'normal';
+}
+
+function typeName(type: string): string {
+  return type === 'slave' ? 'replica' : type;
 }
 
 function clientId(ctx: CommandContext): void {
@@ -229,7 +236,7 @@ function clientList(ctx: CommandContext, argv: Buffer[]): void {
   let typeFilter: string | null = null;
   for (let i = 2; i < argv.length; i++) {
     if (eqIgnoreCase(argv[i], 'type') && i + 1 < argv.length) {
-      typeFilter = argv[++i].toString('latin1').toLowerCase();
+      typeFilter = typeName(argv[++i].toString('latin1').toLowerCase());
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(typeFilter)) {
         ctx.reply.error(`ERR Unknown client type '${cString(argv[i])}'`);
         return;
@@ -309,7 +316,7 @@ function clientKill(ctx: CommandContext, argv: Buffer[]): void {
         return;
       }
     } else if (eqIgnoreCase(opt, 'type')) {
-      type = val.toString('latin1').toLowerCase();
+      type = typeName(val.toString('latin1').toLowerCase());
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) {
         reply.error(`ERR Unknown client type '${cString(val)}'`);
         return;

@@ -36,6 +36,7 @@ import { aclHandlers } from './acl.js';
 import { introspectionHandlers } from './introspection.js';
 import { lolwutHandlers } from './lolwut.js';
 import { clusterHandlers } from './cluster.js';
+import { replicationHandlers } from './replication.js';
 
 export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE, [
   stringHandlers,
@@ -65,4 +66,5 @@ export const allCommands: readonly CommandSpec[] = attachHandlers(COMMAND_TABLE,
   introspectionHandlers,
   lolwutHandlers,
   clusterHandlers,
+  replicationHandlers,
 ]);

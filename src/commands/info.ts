@@ -171,6 +171,9 @@ const SECTIONS: Record<string, Section> = {
       `instantaneous_input_kbps:${rates.inputKbps.toFixed(2)}`,
       `instantaneous_output_kbps:${rates.outputKbps.toFixed(2)}`,
       `rejected_connections:${s.rejectedConnections}`,
+      `sync_full:${ctx.server.control.replication.stats.syncFull}`,
+      `sync_partial_ok:${ctx.server.control.replication.stats.syncPartialOk}`,
+      `sync_partial_err:${ctx.server.control.replication.stats.syncPartialErr}`,
       `expired_keys:${ks.expiredKeys}`,
       // Redis 7.4's count of hash fields deleted by their TTL.
       `expired_subkeys:${ks.expiredSubkeys}`,
@@ -194,15 +197,7 @@ const SECTIONS: Record<string, Section> = {
     ].join('\r\n');
   },
   replication(ctx) {
-    return [
-      'role:master',
-      'connected_slaves:0',
-      `master_replid:${ctx.server.control.runId}`,
-      'master_replid2:0000000000000000000000000000000000000000',
-      'master_repl_offset:0',
-      'second_repl_offset:-1',
-      'repl_backlog_active:0',
-    ].join('\r\n');
+    return ctx.server.control.replication.info();
   },
   cpu() {
     const u = process.resourceUsage();

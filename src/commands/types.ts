@@ -114,6 +114,11 @@ export interface ClientState extends Subscriber {
   readonly subscriptions: ClientSubscriptions;
   /** CLIENT TRACKING state (src/pubsub/tracking.ts); null while off. */
   tracking: ClientTracking | null;
+  /**
+   * Replication role of this client (CLIENT LIST flags S and M): 'replica' for a replica's link
+   * on a primary, 'master' for the primary's stream applied on a replica; '' otherwise.
+   */
+  replicationRole?: '' | 'replica' | 'master';
   /** For the scripting client: the client whose script runs its commands (Redis' script_caller) and the keys the script declared. */
   readonly scriptCaller?: ScriptCaller | null;
   /** Takes a published message (see Subscriber); a client that cannot receive pushes drops it. */
@@ -264,4 +269,28 @@ export interface ServerControl {
   unpauseClients(): void;
   /** Memory and CPU numbers for INFO. */
   usedMemory(): NodeJS.MemoryUsage;
+  /** Replication (src/replication/): roles, links, offsets. */
+  readonly replication: ReplicationControl;
+}
+
+/** What the replication commands (REPLICAOF, ROLE, WAIT, PSYNC, SYNC, REPLCONF) and INFO ask of src/replication/. */
+export interface ReplicationControl {
+  /** INFO replication, lines joined by CRLF. */
+  info(): string;
+  /** INFO stats' sync_full, sync_partial_ok, sync_partial_err. */
+  readonly stats: { readonly syncFull: number; readonly syncPartialOk: number; readonly syncPartialErr: number };
+  /** ROLE's reply. */
+  role(reply: ReplyWriter): void;
+  /** REPLICAOF host port: an error text, or null once the link is being set up. */
+  replicaOf(host: string, port: number): string | null;
+  /** REPLICAOF NO ONE. */
+  promote(): void;
+  /** True while this server replicates a primary. */
+  readonly isReplica: boolean;
+  /** PSYNC / SYNC from a replica on this connection (the reply and the stream go on it). */
+  psync(ctx: CommandContext, replid: string, offset: string, legacySync: boolean): void;
+  /** REPLCONF's handler. */
+  replconf(ctx: CommandContext, argv: Buffer[]): void;
+  /** WAIT numreplicas timeout (ms; 0 = forever, negative = answer now). */
+  wait(ctx: CommandContext, numReplicas: number, timeoutMs: number): void | Promise<void>;
 }

@@ -177,6 +177,10 @@ export class Keyspace {
    * while a client is blocked, so that otherwise a write pays one property read.
    */
   readyListener: KeyWriteListener | null = null;
+  /** Told of every key deleted because its time passed (replication sends replicas a DEL, as Redis does). */
+  expiryListener: ((db: number, key: BinaryKey) => void) | null = null;
+  /** Told of hash fields deleted because their time passed (replication sends replicas an HDEL, as Redis 7.4 does). */
+  fieldExpiryListener: ((db: number, key: BinaryKey, fields: readonly BinaryKey[]) => void) | null = null;
   /**
    * Keyspace notifications. Commands send their own events through it; the keyspace sends the
    * ones Redis' db.c and expire.c send: 'expired' (lazy and active expiry), 'keymiss' (a read
@@ -474,6 +478,7 @@ export class Keyspace {
     this.stats.expiredKeys++;
     this.remove(db, key, value).catch(this.onBackgroundFailure);
     this.events.notify(NOTIFY_EXPIRED, 'expired', key, db);
+    if (this.expiryListener !== null) this.expiryListener(db, key);
   }
 
   // ------------------------------------------------------------------ writes
@@ -816,6 +821,7 @@ export class Keyspace {
       this.stats.expiredKeys++;
       this.remove(db, key, value).catch(this.onBackgroundFailure);
       this.events.notify(NOTIFY_EXPIRED, 'expired', key, db);
+      if (this.expiryListener !== null) this.expiryListener(db, key);
       return;
     }
     this.signalModified(db, key);
@@ -834,7 +840,10 @@ export class Keyspace {
     counts.expires = expires;
     counts.expireSum = expireSum;
     // Compaction dropped the value at its time: to a subscriber it expired, as it would have in Redis.
-    if (value === undefined) this.events.notify(NOTIFY_EXPIRED, 'expired', key, db);
+    if (value === undefined) {
+      this.events.notify(NOTIFY_EXPIRED, 'expired', key, db);
+      if (this.expiryListener !== null) this.expiryListener(db, key);
+    }
   }
 
   // ------------------------------------------------------------------ reclaiming flushed databases

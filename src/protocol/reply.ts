@@ -141,6 +141,13 @@ export class ReplyWriter {
     return pending === 0 && i === end;
   }
 
+  /** The bytes written since `position` and not taken yet, as a view (no copy); null when they are gone or none. */
+  bytesSince(position: number): Buffer | null {
+    const from = position - this.taken + this.start;
+    if (from < this.start || from >= this.end) return null;
+    return this.buf.subarray(from, this.end);
+  }
+
   /** The bytes written since the last take(), as a view (no copy), or null when there are none. */
   take(): Buffer | null {
     return this.takeUntil(this.position);

@@ -411,9 +411,10 @@ export class Connection extends ClientSession implements ClientState, RequestSin
     for (const bytes of pushes) this.reply.raw(bytes);
   }
 
-  /** The client-output-buffer-limit class this client is in now: pubsub while subscribed, as Redis' getClientType. */
+  /** The client-output-buffer-limit class this client is in now: replica for a replica's link, pubsub while subscribed, as Redis' getClientType. */
   private get outputLimit(): OutputBufferLimit {
     const limits = this.owner.context.config.clientOutputBufferLimit;
+    if (this.replicationRole === 'replica') return limits.replica;
     return this.subscriptions.active ? limits.pubsub : limits.normal;
   }
 

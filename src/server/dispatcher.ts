@@ -24,7 +24,7 @@ import type { Command, CommandContext, Commands, QueuedCommand, ServerContext } 
 import {
   FLAG_ADMIN, FLAG_ALLOW_BUSY, FLAG_ALLOWED_WHILE_SUBSCRIBED, FLAG_DENIED_ON_WRITE_FAILURE, FLAG_FAST, FLAG_MAY_REPLICATE, FLAG_NOAUTH, FLAG_NOMULTI, FLAG_RUNS_IN_MULTI,
   FLAG_READONLY, FLAG_RUNS_SCRIPT, FLAG_RUNS_TRANSACTION, FLAG_SKIP_SLOWLOG,
-  FLAG_WHOLE_KEYSPACE, FLAG_WRITE,
+  FLAG_WHOLE_KEYSPACE, FLAG_WRITE, FLAG_LOADING, FLAG_STALE,
 } from '../command-table/registry.js';
 import { misconfError } from '../commands/command-support.js';
 import { aclRefusal } from '../commands/acl-support.js';
@@ -53,6 +53,19 @@ export interface DispatchEnvironment {
   feedMonitors(ctx: CommandContext, argv: readonly Buffer[]): void;
   /** Resolves when a CLIENT PAUSE affecting this command ends, or undefined when not paused. */
   pauseFor(isWrite: boolean): Promise<void> | undefined;
+  readonly replication: ReplicationFeed;
+}
+
+/** What the dispatcher tells replication (src/replication/replication.ts) and asks it. */
+export interface ReplicationFeed {
+  /** True when refusal() must be asked (a replica, a load in progress, min-replicas-to-write). */
+  readonly gated: boolean;
+  refusal(client: CommandContext['client'], isWrite: boolean, allowedLoading: boolean, allowedStale: boolean): string | null;
+  /** A write that changed the data, in the order it completed (key locks order writes to the same keys). */
+  propagate(db: number, argv: readonly Buffer[], now: number, reply: () => Buffer | null): void;
+  /** EXEC and scripts: the writes between go out as one MULTI ... EXEC. */
+  beginGroup(): void;
+  endGroup(): void;
 }
 
 /**
@@ -145,6 +158,12 @@ export class Dispatcher {
     // As Redis refuses writes (and PING) while its AOF cannot be written, until the disk recovers.
     const writeFailure = this.server.db.writeFailure;
     if (writeFailure !== null && (isWrite || (flags & FLAG_DENIED_ON_WRITE_FAILURE) !== 0)) return this.reject(ctx, entry, misconfError(writeFailure));
+    // READONLY on a replica, NOREPLICAS under min-replicas-to-write, -LOADING during a full sync's load, MASTERDOWN.
+    const replication = this.env.replication;
+    if (replication.gated) {
+      const refusal = replication.refusal(client, isWrite, (flags & FLAG_LOADING) !== 0, (flags & FLAG_STALE) !== 0);
+      if (refusal !== null) return this.reject(ctx, entry, refusal);
+    }
     // A RESP2 connection that subscribed carries messages that a reply could not be told apart
     // from; a RESP3 one gets them as pushes and may run anything.
     if ((flags & FLAG_ALLOWED_WHILE_SUBSCRIBED) === 0 && client.resp === 2 && client.subscriptions.active) {
@@ -201,6 +220,13 @@ export class Dispatcher {
     const before = reply.position;
     const errorsBefore = reply.errors;
     const t0 = this.clock;
+    // Replication: a write is propagated once done if it changed the data (the sequence number
+    // moved) and did not fail; EXEC and scripts (top level) group what their commands propagate.
+    const writes = (entry.flagBits & FLAG_WRITE) !== 0;
+    const seqBefore = writes ? this.server.db.lastSequence : 0;
+    const startedAt = writes ? Date.now() : 0;
+    const grouping = lock && (entry.flagBits & (FLAG_RUNS_TRANSACTION | FLAG_RUNS_SCRIPT)) !== 0;
+    if (grouping) this.env.replication.beginGroup();
     let result: void | Promise<void>;
     // Keyspace notifications the command sends belong to its client's own stream (EXEC nests this).
     const events = this.server.keyspace.events;
@@ -217,6 +243,13 @@ export class Dispatcher {
     }
     const t1 = performance.now();
     this.clock = t1;
+    if ((writes || grouping) && (result === undefined || reply.completeSince(before))) {
+      const block = this.server.blocking.size === 0 ? undefined : this.server.blocking.blockOf(ctx.client);
+      if (writes && block === undefined && reply.errors === errorsBefore && this.server.db.lastSequence !== seqBefore) {
+        this.env.replication.propagate(ctx.client.db, argv, startedAt, () => reply.bytesSince(before));
+      }
+      if (grouping) this.env.replication.endGroup();
+    }
     if (result === undefined) {
       if (this.server.blocking.size !== 0) {
         const block = this.server.blocking.blockOf(ctx.client);
@@ -240,15 +273,24 @@ export class Dispatcher {
     } else if (lock) {
       hold = this.locks.acquire(this.lockNames(ctx.client.db, entry, argv, queued), this.lockMode(entry, queued), this.isExclusive(entry, queued));
     }
-    return this.settle(result, ctx, entry, argv, t0, errorsBefore, hold, !lock);
+    return this.settle(result, ctx, entry, argv, t0, errorsBefore, hold, !lock, writes ? seqBefore : -1, startedAt, grouping, before);
   }
 
-  private async settle(result: Promise<void>, ctx: CommandContext, entry: Command, argv: Buffer[], t0: number, errorsBefore: number, hold: LockHold | null, fromExec: boolean): Promise<void> {
+  private async settle(
+    result: Promise<void>, ctx: CommandContext, entry: Command, argv: Buffer[], t0: number, errorsBefore: number, hold: LockHold | null, fromExec: boolean,
+    seqBefore: number, startedAt: number, grouping: boolean, replyFrom: number,
+  ): Promise<void> {
     try {
       await result;
     } catch (err) {
       this.handlerFailed(ctx, entry, err);
     } finally {
+      // Propagated before the locks go: no later write to these keys can go out ahead of it.
+      const blocked = this.server.blocking.size !== 0 && this.server.blocking.blockOf(ctx.client) !== undefined;
+      if (seqBefore >= 0 && !blocked && ctx.reply.errors === errorsBefore && this.server.db.lastSequence !== seqBefore) {
+        this.env.replication.propagate(ctx.client.db, argv, startedAt, () => ctx.reply.bytesSince(replyFrom));
+      }
+      if (grouping) this.env.replication.endGroup();
       if (hold !== null) this.locks.release(hold);
     }
     // A command that blocked after a read (its keys are released above, as they must be while it waits).

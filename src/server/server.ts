@@ -32,6 +32,9 @@ import { SlowLog } from './slowlog.js';
 import { acceptTlsClient, tlsServerOptions } from './tls.js';
 import type { ScriptKind } from '../scripting/busy.js';
 import { HashFieldReclaimer } from '../types/hash-field-expiry.js';
+import { Replication, type ReplicationHost } from '../replication/replication.js';
+import { MasterClient } from '../replication/master-client.js';
+import type { CommandRunner } from '../replication/replica.js';
 
 const PROTECTED_MODE_DENIED =
   '-DENIED StrataKV is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
@@ -75,7 +78,7 @@ class ClientRegistry implements ClientDirectory {
   }
 }
 
-export class Server implements ServerContext, ServerControl, ConnectionOwner, DispatchEnvironment {
+export class Server implements ServerContext, ServerControl, ConnectionOwner, DispatchEnvironment, ReplicationHost {
   readonly config: ServerConfig;
   readonly db: Db;
   readonly keyspace: Keyspace;
@@ -99,6 +102,8 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   readonly configFile: string | undefined;
   readonly barrier = new DurabilityBarrier();
   readonly dispatcher: Dispatcher;
+  /** Roles, links, the stream and its backlog (src/replication/). */
+  readonly replication: Replication;
   readonly clients = new ClientRegistry();
   readonly pubsub = new PubSubHub();
   readonly acl: Acl;
@@ -155,6 +160,9 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.acl.setDefaultPassword(this.config.requirepass);
     this.loadUsers();
     this.dispatcher = new Dispatcher(this, this.commands, this.barrier, this);
+    this.replication = new Replication(this);
+    options.keyspace.expiryListener = (db, key) => this.replication.keyExpired(db, Buffer.from(key, 'latin1'));
+    options.keyspace.fieldExpiryListener = (db, key, fields) => this.replication.fieldsExpired(db, Buffer.from(key, 'latin1'), fields.map((f) => Buffer.from(f, 'latin1')));
     this.barrier.failureHandler = (err) => this.logger.warning(`Write to the write-ahead log failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 
@@ -223,6 +231,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.floor(1000 / effectiveHz(this.config.hz))));
     this.cronTimer.unref();
     this.instantaneous.start();
+    this.replication.start();
   }
 
   /** The port bound, or null for an optional address that is not available here. */
@@ -254,6 +263,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     if (this.cronTimer) clearInterval(this.cronTimer);
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     this.instantaneous.stop();
+    this.replication.stop();
     const closing = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
     for (const conn of [...this.clients.byId.values()]) conn.destroy();
     this.unpauseClients();
@@ -294,6 +304,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
   connectionClosed(conn: Connection): void {
     this.clients.byId.delete(conn.id);
     this.monitors.delete(conn);
+    this.replication.primary.clientClosed(conn.id);
     if (conn.watchedKeys > 0) this.keyspace.unwatchAll(conn);
     if (conn.subscriptions.active) this.pubsub.removeClient(conn);
     if (conn.tracking !== null) this.tracking.disable(conn);
@@ -310,7 +321,7 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
     if (timeout > 0) {
       for (const conn of this.clients.byId.values()) {
         // As Redis' clientsCronHandleTimeout: a blocked client waits for its own timeout, not the idle one.
-        if (this.monitors.has(conn) || this.blocking.isBlocked(conn)) continue;
+        if (this.monitors.has(conn) || this.blocking.isBlocked(conn) || conn.replicationRole !== '') continue;
         if (now - conn.lastInteraction > timeout * 1000 && conn.pendingRequests === 0) {
           this.logger.verbose(`Closing idle client id=${conn.id} addr=${conn.addr}`);
           conn.destroy();
@@ -318,6 +329,20 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
       }
     }
     if (this.pausedUntil !== 0 && now >= this.pausedUntil) this.unpauseClients();
+  }
+
+  // ------------------------------------------------------------------ ReplicationHost
+
+  connection(id: number): Connection | undefined {
+    return this.clients.byId.get(id);
+  }
+
+  commandRunner(addr: string): CommandRunner {
+    return new MasterClient(this, this.dispatcher, this.allocateClientId(), addr);
+  }
+
+  clientsOf(): Iterable<ClientState> {
+    return this.clients.all();
   }
 
   // ------------------------------------------------------------------ DispatchEnvironment
@@ -393,6 +418,9 @@ export class Server implements ServerContext, ServerControl, ConnectionOwner, Di
           break;
         case 'tracking-table-max-keys':
           this.tracking.maxKeys = this.config.trackingTableMaxKeys;
+          break;
+        case 'repl-backlog-size':
+          if (this.replication.backlog !== null) this.replication.backlog.size = this.replication.backlogSize;
           break;
         case 'hz':
           if (this.cronTimer) {

@@ -103,6 +103,7 @@ export class HashFieldReclaimer implements FieldReclaimer {
     const expiryPrefix = hash.prefix(MemberTag.HashFieldExpiry);
     const batch = ks.batch();
     let removed = 0;
+    const removedFields: BinaryKey[] = [];
     for (let i = 0; i < due.length; i++) {
       const [expire, field] = due[i];
       batch.deleteMember(expiryPrefix + encodeTime(expire) + field);
@@ -112,6 +113,7 @@ export class HashFieldReclaimer implements FieldReclaimer {
       noteRemoved(ks, fieldPrefix, fieldPrefix + field);
       meta.count--;
       removed++;
+      removedFields.push(field);
     }
     if (next === NO_EXPIRE) {
       meta.flags &= ~MetaFlag.FieldExpires;
@@ -129,6 +131,7 @@ export class HashFieldReclaimer implements FieldReclaimer {
     ks.stats.expiredSubkeys += removed;
     ks.events.notify(NOTIFY_HASH, 'hexpired', hash.key, hash.db);
     if (meta.count === 0) ks.events.notify(NOTIFY_GENERIC, 'del', hash.key, hash.db);
+    if (ks.fieldExpiryListener !== null) ks.fieldExpiryListener(hash.db, hash.key, removedFields);
     return removed;
   }
 

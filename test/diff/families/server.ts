@@ -14,8 +14,7 @@
  * min-replicas-to-write, maxclients, timeout, bind, port, requirepass, the encodings' thresholds),
  * CLIENT REPLY OFF/SKIP (no reply to compare), CONFIG GET of parameters whose values are the
  * processes' own (dir, port, pidfile, bind, appendonly, daemonize, client-output-buffer-limit),
- * COMMAND COUNT and LIST (Redis 7.0's ACL, geo, DUMP/RESTORE and replication commands are not all
- * served yet; README, "Compatibility").
+ * COMMAND COUNT and LIST (Redis 7.0's FAILOVER is not served yet; README, "Compatibility").
  */
 import { unorderedPairs, type ReplyRule } from '../compare.js';
 import type { Arg, BlockSpec, CommandSpec, Family, Gen } from '../gen.js';
@@ -146,6 +145,10 @@ const commands: CommandSpec[] = [
   // Never truncated to fewer numbers: a defaulted row count (12) makes Schotter random.
   { name: 'LOLWUT', weight: 1, truncateBelow: 1, args: (g) => (g.chance(0.5) ? [] : ['VERSION', g.pick(['5', '6x', '7', '-1']), String(g.between(1, 20)), String(g.between(1, 5)), String(g.between(1, 2))]) },
   { name: 'CLUSTER', weight: 1, args: (g) => g.pick([['INFO'], ['KEYSLOT', 'a'], ['KEYSLOT'], ['NODES'], ['SHARDS'], ['MYID'], ['NOSUCH'], ['ADDSLOTS'], ['HELP']]) },
+  // A standalone primary: ROLE lists no replicas; WAIT counts none (a short timeout: with 0 both would wait forever).
+  { name: 'ROLE', weight: 0.5, args: (g) => (g.chance(0.9) ? [] : ['extra']) },
+  { name: 'WAIT', weight: 0.5, args: (g) => [g.pick(['0', '1', '-1', 'x', '2']), g.pick(['0', '1', '5', '-1', 'x', '1.5'])].map((a, i, all) => (i === 1 && a === '0' && all[0] !== '0' && all[0] !== '-1' && all[0] !== 'x' ? '5' : a)) },
+  { name: 'REPLCONF', weight: 0.3, args: (g) => g.pick([['listening-port', '6380'], ['capa', 'eof'], ['nosuch', 'x'], ['listening-port'], ['ack', '10']]) },
   { name: 'READONLY', weight: 0.3, args: () => [] },
   { name: 'READWRITE', weight: 0.3, args: () => [] },
   { name: 'ASKING', weight: 0.3, args: () => [] },
