@@ -100,8 +100,8 @@ async function run(group: ProcessGroup): Promise<void> {
 
     // 2. Field TTLs on every ttlEvery-th hash, all due at one moment well after the last is sent.
     const fieldNames = Array.from({ length: cli.fields }, (_, f) => `f${f}`);
-    const estimate = (ttlHashes / (cli.hashes / loadSeconds)) * 3 * 1000;
-    const dueAt = Date.now() + Math.max(10_000, estimate);
+    const estimate = (ttlHashes / (cli.hashes / loadSeconds)) * 6 * 1000;
+    const dueAt = Date.now() + Math.max(20_000, estimate);
     const before = await info(redis, 'stats');
     await sendPipelined({
       port: target.port, count: ttlHashes, window: cli.window, progressEvery: Math.max(1, Math.floor(ttlHashes / 10)),

@@ -69,10 +69,16 @@ export class BackgroundCycle {
   /** The database to start with, so a capped cycle resumes where it stopped. */
   private nextDb = 0;
   private ticks = 0;
-  /** ns -> every index entry with an earlier time has been handled. */
-  private readonly watermarks = new Map<number, number>();
-  /** ns -> every `f` entry with an earlier time has been handled. */
-  private readonly fieldWatermarks = new Map<number, number>();
+  /**
+   * ns -> the index key the next walk starts at: every entry before it has been handled. A key,
+   * not a time: when thousands of keys share one expire time (EXPIREAT of a batch), a time would
+   * make every tick walk again past the deletions of all the entries handled before at that time,
+   * which an LSM iterator steps over one by one (quadratic: 100 000 hashes due at once took
+   * minutes, each step slower than the last).
+   */
+  private readonly watermarks = new Map<number, BinaryKey>();
+  /** ns -> the same for the `f` index of hashes with field TTLs. */
+  private readonly fieldWatermarks = new Map<number, BinaryKey>();
 
   constructor(private readonly keyspace: ExpiryHost) {}
 
@@ -165,8 +171,10 @@ export class BackgroundCycle {
     const ks = this.keyspace;
     const ns = ks.namespaceOf(db);
     const prefix = namespacePrefix(ns) + TAG_FIELD_EXPIRY;
-    const from = this.fieldWatermarks.get(ns) ?? 0;
-    const it = ks.db.iterator({ start: prefix + encodeTime(from), end: prefix + encodeTime(now + 1) });
+    const end = prefix + encodeTime(now + 1);
+    const start = this.fieldWatermarks.get(ns) ?? prefix;
+    if (start >= end) return true;
+    const it = ks.db.iterator({ start, end });
     // A hash capped at FIELDS_PER_HASH holds the watermark where it is until it is done.
     let held = false;
     try {
@@ -175,16 +183,16 @@ export class BackgroundCycle {
         if (ks.databaseOf(ns) < 0) return true;
         const entry = await it.next();
         if (entry === undefined) {
-          if (!held) this.fieldWatermarks.set(ns, now + 1);
+          if (!held) this.fieldWatermarks.set(ns, end);
           return true;
         }
-        const time = decodeTime(entry.key, prefix.length);
         const key = entry.key.slice(prefix.length + TIME_KEY_BYTES);
         const delay = ks.db.writeDelay();
         if (delay !== undefined) await delay;
         const done = await ks.reclaimFieldsIndexed(ns, entry.key, key, now, FIELDS_PER_HASH);
         if (!done) held = true;
-        else if (!held) this.fieldWatermarks.set(ns, time);
+        // Just past this entry: the smallest key after it.
+        else if (!held) this.fieldWatermarks.set(ns, entry.key + '\x00');
       }
     } finally {
       it.close();
@@ -196,8 +204,10 @@ export class BackgroundCycle {
     const ks = this.keyspace;
     const ns = ks.namespaceOf(db);
     const prefix = namespacePrefix(ns) + TAG_EXPIRY;
-    const from = this.watermarks.get(ns) ?? 0;
-    const it = ks.db.iterator({ start: prefix + encodeTime(from), end: prefix + encodeTime(now + 1) });
+    const end = prefix + encodeTime(now + 1);
+    const start = this.watermarks.get(ns) ?? prefix;
+    if (start >= end) return true;
+    const it = ks.db.iterator({ start, end });
     let examined = 0;
     try {
       for (;;) {
@@ -205,7 +215,7 @@ export class BackgroundCycle {
         if (ks.databaseOf(ns) < 0) return true; // flushed meanwhile; the namespace is deleted wholesale
         const entry = await it.next();
         if (entry === undefined) {
-          this.watermarks.set(ns, now + 1);
+          this.watermarks.set(ns, end);
           return true;
         }
         const expire = decodeTime(entry.key, prefix.length);
@@ -214,7 +224,7 @@ export class BackgroundCycle {
         if (delay !== undefined) await delay;
         const pending = ks.expireIndexed(ns, entry.key, key, expire, now);
         if (pending !== undefined) await pending;
-        this.watermarks.set(ns, expire);
+        this.watermarks.set(ns, entry.key + '\x00');
         examined++;
       }
     } finally {
