@@ -7,7 +7,7 @@
 import type { ClientState, CommandContext, ServerContext } from '../commands/types.js';
 import { ClientSession } from '../commands/client-session.js';
 import { ReplyWriter } from '../protocol/reply.js';
-import type { CommandRunner } from './replica.js';
+import type { CommandRunner } from './core.js';
 
 /** What the master client needs of the dispatcher (src/server/dispatcher.ts). */
 export interface CommandExecutor {

@@ -14,20 +14,11 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandContext } from '../commands/types.js';
-import type { ReplyWriter } from '../protocol/reply.js';
 import { archiveChunks, archiveLayout } from './archive.js';
-import type { Replication } from './replication.js';
+import type { ReplicaConnection, ReplicationCore } from './core.js';
 import { encodeWords } from './stream.js';
 
 /** What a replica link needs of the client connection it runs on (src/server/connection.ts). */
-export interface ReplicaConnection {
-  readonly isClosed: boolean;
-  /** Unsent bytes (reply buffer and socket). */
-  readonly outputBytes: number;
-  readonly addr: string;
-  pushOutOfBand(write: (reply: ReplyWriter) => void): void;
-  destroy(): void;
-}
 
 /** Unsent bytes at which the full-sync sender waits for the socket. */
 const SEND_PAUSE_BYTES = 4 * 1024 * 1024;
@@ -79,7 +70,7 @@ export class PrimarySide {
   private waiters: Waiter[] = [];
   private getackQueued = false;
 
-  constructor(private readonly repl: Replication) {}
+  constructor(private readonly repl: ReplicationCore) {}
 
   onlineLinks(): ReplicaLink[] {
     return [...this.links.values()].filter((l) => l.state === 'online');

@@ -23,15 +23,10 @@ import { serializeValue } from '../types/dump.js';
 import { sealPayload } from '../rdb/payload.js';
 import { redisOnlyValue } from '../config/config.js';
 import { receiveArchive, type ByteSource } from './archive.js';
-import type { Replication } from './replication.js';
+import type { CommandRunner, ReplicationCore } from './core.js';
 import { encodeWords } from './stream.js';
 
 /** Runs one command as the master client; resolves when it is done. */
-export interface CommandRunner {
-  /** The database the master client has selected. */
-  readonly db: number;
-  run(argv: Buffer[]): Promise<void> | undefined;
-}
 
 type RoleState = 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
 
@@ -121,7 +116,7 @@ export class MasterLink {
   /** The database our stream position is in, when known (kept across restarts). */
   private knownDb: number;
 
-  constructor(private readonly repl: Replication, readonly host: string, readonly port: number, private from: { replid: string; offset: number; db: number } | null) {
+  constructor(private readonly repl: ReplicationCore, readonly host: string, readonly port: number, private from: { replid: string; offset: number; db: number } | null) {
     this.knownDb = from?.db ?? -1;
   }
 

@@ -21,44 +21,22 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClientState, CommandContext, ReplicationControl } from '../commands/types.js';
-import type { ServerConfig } from '../config/config.js';
 import { redisOnlyValue } from '../config/config.js';
-import type { Db } from '../engine/db.js';
-import type { Keyspace } from '../keyspace/keyspace.js';
 import type { ReplyWriter } from '../protocol/reply.js';
-import type { Logger } from '../util/logger.js';
 import { binaryKey, expireAt } from '../keyspace/encoding.js';
 import { Backlog } from './backlog.js';
 import { dependsOnReply, encodeCommand, encodeWords, rewriteByReply, rewriteForReplicas } from './stream.js';
-import { PrimarySide, type ReplicaConnection } from './primary.js';
-import { MasterLink, type CommandRunner } from './replica.js';
+import { PrimarySide } from './primary.js';
+import { MasterLink } from './replica.js';
+import type { ReplicationCore, ReplicationHost, ReplicationStats } from './core.js';
+
+export type { ReplicationHost } from './core.js';
 
 export const ZERO_REPLID = '0000000000000000000000000000000000000000';
 /** Sub-directory of the data directory for replication's files. */
 export const REPLICATION_DIR = 'replication';
 const STATE_FILE = 'state.json';
 
-/** What replication needs from the server. */
-export interface ReplicationHost {
-  readonly config: ServerConfig;
-  readonly db: Db;
-  readonly keyspace: Keyspace;
-  readonly logger: Logger;
-  /** The port this server listens on (REPLCONF listening-port). */
-  readonly tcpPort: number;
-  /** A connection by client id, for a replica link to write the stream to. */
-  connection(id: number): ReplicaConnection | undefined;
-  /** Runs commands from the primary's stream as an in-process client. */
-  commandRunner(addr: string): CommandRunner;
-  /** Disconnects clients of a kind (after a role change, as Redis does for blocked clients). */
-  clientsOf(): Iterable<ClientState>;
-}
-
-export interface ReplicationStats {
-  syncFull: number;
-  syncPartialOk: number;
-  syncPartialErr: number;
-}
 
 interface SavedState {
   replid: string;
@@ -66,7 +44,7 @@ interface SavedState {
   db: number;
 }
 
-export class Replication implements ReplicationControl {
+export class Replication implements ReplicationControl, ReplicationCore {
   replid = randomBytes(20).toString('hex');
   replid2 = ZERO_REPLID;
   /** second_repl_offset: replid2 is valid for offsets below it; -1 when there is none. */

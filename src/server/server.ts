@@ -34,7 +34,7 @@ import type { ScriptKind } from '../scripting/busy.js';
 import { HashFieldReclaimer } from '../types/hash-field-expiry.js';
 import { Replication, type ReplicationHost } from '../replication/replication.js';
 import { MasterClient } from '../replication/master-client.js';
-import type { CommandRunner } from '../replication/replica.js';
+import type { CommandRunner } from '../replication/core.js';
 
 const PROTECTED_MODE_DENIED =
   '-DENIED StrataKV is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
