@@ -10,6 +10,7 @@
  * Gauges (RSS, block cache...) are kept as read. Commands are counted per command as INFO
  * commandstats flattens them (per subcommand), for those called at least once in the window.
  */
+import { everyWholeSecond } from '../util/whole-seconds.js';
 
 /** Fifteen minutes at one sample a second: the longest window the page offers. */
 export const HISTORY_SECONDS = 900;
@@ -127,25 +128,8 @@ export class StatsHistory {
   }
 }
 
-/**
- * Samples `read()` into `history` on every whole second until stopped. The timer is re-armed each
- * time for the next whole second, so samples do not drift, and is unref'd: it never keeps the
- * process alive.
- */
+/** Samples `read()` into `history` now and on every whole second until stopped. */
 export function sampleEverySecond(history: StatsHistory, read: () => StatsReading): () => void {
-  let timer: NodeJS.Timeout | null = null;
-  const arm = (): void => {
-    timer = setTimeout(tick, 1000 - (Date.now() % 1000));
-    timer.unref();
-  };
-  const tick = (): void => {
-    history.add(read());
-    arm();
-  };
   history.add(read());
-  arm();
-  return () => {
-    if (timer !== null) clearTimeout(timer);
-    timer = null;
-  };
+  return everyWholeSecond(() => history.add(read()));
 }

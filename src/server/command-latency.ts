@@ -19,6 +19,7 @@
  * barely moves them; a second's own percentiles show it.
  */
 import hdr from 'hdr-histogram-js';
+import { everyWholeSecond } from '../util/whole-seconds.js';
 
 type Histogram = InstanceType<typeof hdr.WasmHistogram>;
 
@@ -44,7 +45,6 @@ function newHistogram(): Histogram {
 
 /** Per-second summaries kept: five minutes. */
 export const LATENCY_SECONDS_KEPT = 300;
-const SECOND_MS = 1000;
 
 /** The latency of every command together over one interval of about a second, in microseconds. */
 export interface LatencySecond {
@@ -80,15 +80,8 @@ export class CommandLatency {
     // Compiles the module once per process (~15 ms); later calls return at once.
     hdr.initWebAssemblySync();
     this.thisSecond = new hdr.Recorder(HISTOGRAM_SHAPE, clock);
-    // Closed on whole seconds, as the dashboard's history samples, so the two line up; re-armed
-    // each time so they do not drift. unref: the per-second view never keeps the process alive.
-    const arm = (): void => {
-      setTimeout(() => {
-        this.closeSecond();
-        arm();
-      }, SECOND_MS - (Date.now() % SECOND_MS)).unref();
-    };
-    arm();
+    // Closed on whole seconds, as the dashboard's history samples, so the two line up.
+    everyWholeSecond(() => this.closeSecond());
   }
 
   /** Counts one call of the command `fullName` (e.g. 'get', 'config|get') that took `elapsedMs`. */
