@@ -1,8 +1,10 @@
 /**
- * Long commands that read a snapshot (KEYS over millions of keys, say) give the event loop a turn
- * every SLICE_MS of work, so the other clients wait at most about that long behind them instead of
- * the whole command. Only for work whose result stays right while others run in between: a read
- * at a snapshot, whose reply is still one moment's view.
+ * Long work gives the event loop a turn every SLICE_MS (or its own slice) of work: commands that
+ * read a snapshot (KEYS over millions of keys), so other clients wait at most about that long
+ * behind them instead of the whole command; the start's replay of the write-ahead log, so the
+ * admin port's probes answer meanwhile. Only for work whose result stays right while others run
+ * in between: a read at a snapshot, whose reply is still one moment's view, or work nothing else
+ * touches yet.
  */
 
 /** The longest a sliced command works without letting others run. */

@@ -10,6 +10,7 @@ import { CorruptionError } from '../errors.js';
 import type { BatchOp, EngineLogger, SequenceNumber } from '../types.js';
 import { decodeBatch } from './batch-codec.js';
 import { LogRecordReader } from './log-format.js';
+import { TimeSlice } from '../../util/time-slice.js';
 import { walFileName } from './wal-writer.js';
 
 export interface ReplayOptions {
@@ -69,7 +70,7 @@ export async function replayWal(
   let lastSequence: SequenceNumber = 0;
   const totalBytes = paths.reduce((sum, p) => sum + env.fileSize(p), 0);
   let bytesBefore = 0;
-  let sliceStarted = performance.now();
+  const slice = new TimeSlice(REPLAY_SLICE_MS);
   for (let index = 0; index < paths.length; index++) {
     const path = paths[index];
     const data = env.readFileSync(path);
@@ -91,10 +92,9 @@ export async function replayWal(
       batches++;
       ops += batch.ops.length;
       if (batch.ops.length > 0) lastSequence = Math.max(lastSequence, batch.firstSeq + batch.ops.length - 1);
-      if (options.onProgress !== undefined && (batches & 31) === 0 && performance.now() - sliceStarted >= REPLAY_SLICE_MS) {
+      if (options.onProgress !== undefined && (batches & 31) === 0 && slice.due) {
         options.onProgress(bytesBefore + reader.offset, totalBytes, ops);
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        sliceStarted = performance.now();
+        await slice.yieldTurn();
       }
     }
     damage ??= reader.damage;
