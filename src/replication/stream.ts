@@ -72,6 +72,23 @@ export function rewriteForReplicas(argv: readonly Buffer[], now: number, expireO
 const FIELD_TTL_COMMANDS = new Set(['hexpire', 'hpexpire', 'hexpireat', 'hsetex', 'hgetex']);
 const TTL_COMMANDS = new Set(['expire', 'pexpire', 'expireat', 'setex', 'psetex', 'set', 'getex', 'restore', ...FIELD_TTL_COMMANDS]);
 
+/**
+ * argv[0, end) with each `EX s`, `PX ms` or `EXAT s` option in [from, end) replaced by
+ * `PXAT <absolute ms>` (SET's and HSETEX's options); `exact` picks the time actually stored.
+ */
+function withPxat(argv: readonly Buffer[], from: number, end: number, now: number, exact: (computed: number) => number): Buffer[] {
+  const out: Buffer[] = argv.slice(0, from);
+  for (let i = from; i < end; i++) {
+    const opt = lower(argv[i]);
+    const n = i + 1 < end ? int(argv[i + 1]) : null;
+    if ((opt === 'ex' || opt === 'px' || opt === 'exat') && n !== null) {
+      out.push(buf('PXAT'), buf(exact(opt === 'ex' ? now + n * 1000 : opt === 'px' ? now + n : n * 1000)));
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 /** The FIELDS numfields field... tail of a hash-field command, from the FIELDS word on. */
 function fieldsTail(argv: readonly Buffer[], from: number): readonly Buffer[] | null {
   for (let i = from; i < argv.length; i++) if (lower(argv[i]) === 'fields') return argv.slice(i);
@@ -91,20 +108,9 @@ function rewriteFieldTtl(name: string, argv: readonly Buffer[], now: number): re
     }
     case 'hsetex': {
       // HSETEX key [FNX | FXX] [EX s | PX ms | EXAT s | PXAT ms | KEEPTTL] FIELDS numfields field value...
-      const out: Buffer[] = [argv[0], argv[1]];
-      for (let i = 2; i < argv.length; i++) {
-        const opt = lower(argv[i]);
-        if (opt === 'fields') {
-          out.push(...argv.slice(i));
-          break;
-        }
-        const n = int(argv[i + 1]);
-        if ((opt === 'ex' || opt === 'px' || opt === 'exat') && n !== null) {
-          out.push(buf('PXAT'), buf(opt === 'ex' ? now + n * 1000 : opt === 'px' ? now + n : n * 1000));
-          i++;
-        } else out.push(argv[i]);
-      }
-      return out;
+      const tail = fieldsTail(argv, 2);
+      const optionsEnd = tail === null ? argv.length : argv.length - tail.length;
+      return [...withPxat(argv, 2, optionsEnd, now, (computed) => computed), ...(tail ?? [])];
     }
     case 'hgetex': {
       // HGETEX key [EX s | PX ms | EXAT s | PXAT ms | PERSIST] FIELDS numfields field...
@@ -140,16 +146,7 @@ function rewriteTtl(name: string, argv: readonly Buffer[], now: number, exact: (
     }
     case 'set': {
       if (!argv.some((a, i) => i >= 3 && /^(ex|px|exat)$/i.test(a.toString('latin1')))) return argv;
-      const out: Buffer[] = [argv[0], argv[1], argv[2]];
-      for (let i = 3; i < argv.length; i++) {
-        const opt = lower(argv[i]);
-        const n = int(argv[i + 1]);
-        if ((opt === 'ex' || opt === 'px' || opt === 'exat') && n !== null) {
-          out.push(buf('PXAT'), buf(exact(opt === 'ex' ? now + n * 1000 : opt === 'px' ? now + n : n * 1000)));
-          i++;
-        } else out.push(argv[i]);
-      }
-      return out;
+      return withPxat(argv, 3, argv.length, now, exact);
     }
     case 'getex': {
       for (let i = 2; i < argv.length; i++) {
