@@ -18,7 +18,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { freePort, REPO_ROOT, sleep, startServer, type TestServer } from './helpers.js';
+import { freePort, info, infoNumber, REPO_ROOT, sleep, startServer, waitForQuietStorage, type TestServer } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const IN_CI = process.env.CI === 'true';
@@ -73,22 +73,6 @@ function rawGet(port: number, rawPath: string, method = 'GET', headers: http.Out
 }
 
 /** INFO as a field -> value map (every section). */
-async function info(client: Redis): Promise<Map<string, string>> {
-  const text = await client.info('everything');
-  const fields = new Map<string, string>();
-  for (const line of text.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && !line.startsWith('#')) fields.set(line.slice(0, colon), line.slice(colon + 1));
-  }
-  return fields;
-}
-
-function infoNumber(fields: Map<string, string>, name: string): number {
-  const value = fields.get(name);
-  if (value === undefined) throw new Error(`INFO has no ${name}`);
-  return Number(value);
-}
-
 /** INFO latencystats' percentiles of one command: `latency_percentiles_usec_set:p50=1.003,p99=...`. */
 function infoLatency(fields: Map<string, string>, command: string): Map<string, number> {
   const line = fields.get(`latency_percentiles_usec_${command}`);
@@ -127,23 +111,6 @@ function runLoad(client: Redis, keySpace: number, batch = 500): { stop: () => Pr
       return sent;
     },
   };
-}
-
-/**
- * INFO once the engine has settled: nothing running and the same flush and compaction counts a
- * second apart (one compaction may schedule the next, with none running in between).
- */
-async function waitForQuietStorage(client: Redis): Promise<Map<string, string>> {
-  const deadline = Date.now() + 60_000;
-  let before = await info(client);
-  for (;;) {
-    await sleep(1000);
-    const now = await info(client);
-    const settled = ['compactions_running', 'compactions', 'flushes', 'immutable_memtables'].every((f) => now.get(f) === before.get(f));
-    if (settled && infoNumber(now, 'compactions_running') === 0 && infoNumber(now, 'immutable_memtables') === 0) return now;
-    if (Date.now() > deadline) throw new Error('storage never settled: compactions kept running for a minute');
-    before = now;
-  }
 }
 
 interface LatencySecond { time: number; calls: number; p50: number; p99: number; p999: number; max: number }

@@ -422,3 +422,38 @@ export class TestClients {
     for (const client of this.open.splice(0)) client.disconnect();
   }
 }
+
+/** INFO everything as name -> value. */
+export async function info(client: Redis): Promise<Map<string, string>> {
+  const text = await client.info('everything');
+  const fields = new Map<string, string>();
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && !line.startsWith('#')) fields.set(line.slice(0, colon), line.slice(colon + 1));
+  }
+  return fields;
+}
+
+/** A number INFO has (throws when it has no such field). */
+export function infoNumber(fields: Map<string, string>, name: string): number {
+  const value = fields.get(name);
+  if (value === undefined) throw new Error(`INFO has no ${name}`);
+  return Number(value);
+}
+
+/**
+ * INFO once the engine has settled: nothing running and the same flush and compaction counts a
+ * second apart (one compaction may schedule the next, with none running in between).
+ */
+export async function waitForQuietStorage(client: Redis): Promise<Map<string, string>> {
+  const deadline = Date.now() + 60_000;
+  let before = await info(client);
+  for (;;) {
+    await sleep(1000);
+    const now = await info(client);
+    const settled = ['compactions_running', 'compactions', 'flushes', 'immutable_memtables'].every((f) => now.get(f) === before.get(f));
+    if (settled && infoNumber(now, 'compactions_running') === 0 && infoNumber(now, 'immutable_memtables') === 0) return now;
+    if (Date.now() > deadline) throw new Error('storage never settled: compactions kept running for a minute');
+    before = now;
+  }
+}

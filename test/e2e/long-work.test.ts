@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, runProcess, sleep, startServer } from './helpers.js';
+import { freePort, runProcess, sleep, startServer, waitForQuietStorage } from './helpers.js';
 
 interface Snapshot {
   operation: string;
@@ -48,20 +48,6 @@ async function request(url: string, init: RequestInit = {}): Promise<Reply | nul
 async function load(port: number, requests: number, size: number): Promise<void> {
   const run = await runProcess('redis-benchmark', ['-p', String(port), '-t', 'set', '-n', String(requests), '-r', '100000000', '-d', String(size), '-P', '64', '-c', '8', '-q'], undefined, 180_000);
   assert.is(run.code, 0, run.stderr);
-}
-
-/** Waits until no compaction runs and no memtable waits for its flush, twice a second apart. */
-async function quietStorage(client: Redis): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  let quietBefore = false;
-  for (;;) {
-    const storage = String(await client.info('storage'));
-    const quiet = /compactions_running:0\r?\n/.test(storage) && /immutable_memtables:0\r?\n/.test(storage);
-    if (quiet && quietBefore) return;
-    quietBefore = quiet;
-    assert.ok(Date.now() < deadline, 'compactions settled within a minute');
-    await sleep(1000);
-  }
 }
 
 function walBytes(dir: string): number {
@@ -156,7 +142,7 @@ test('POST /api/compact: a full compaction in the background, its progress under
     // The load's own compactions done first: with them running, the full compaction would spend
     // its time waiting for them. Then keys across the whole range, so its first step merges (a
     // new level-0 table over every table of level 1) rather than finding nothing to do.
-    await quietStorage(client);
+    await waitForQuietStorage(client);
     await load(server.port, 2_000, 100);
     const keys = await client.dbsize();
     // Slow enough to watch: the rate limit is what an operator sets to spare clients.
